@@ -1,0 +1,9 @@
+package io.canarykit;
+
+/** Whether an alert is a canary's first or aggregates later sightings. */
+public enum AlertType {
+    /** The first real use of a canary: raised at once. */
+    INITIAL,
+    /** Later sightings within the aggregation window, listed together; never dropped. */
+    FOLLOW_UP
+}

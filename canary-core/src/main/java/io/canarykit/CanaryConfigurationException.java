@@ -1,0 +1,17 @@
+package io.canarykit;
+
+/**
+ * The caller's configuration or input is wrong; the message says what and how to fix it. Thrown at set-up time or
+ * before anything is written.
+ */
+public class CanaryConfigurationException extends CanaryException {
+    private static final long serialVersionUID = 1L;
+
+    public CanaryConfigurationException(String message) {
+        super(message);
+    }
+
+    public CanaryConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,17 @@
+package io.canarykit;
+
+/**
+ * Base of every exception canarykit throws. Unchecked, like the AWS SDK's. A message never contains a secret access
+ * key or a session token.
+ */
+public class CanaryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CanaryException(String message) {
+        super(message);
+    }
+
+    public CanaryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

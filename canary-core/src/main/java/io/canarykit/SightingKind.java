@@ -1,0 +1,14 @@
+package io.canarykit;
+
+/** How a sighting was seen. */
+public enum SightingKind {
+    /** A call recorded by CloudTrail (S3 log file, LookupEvents or EventBridge). */
+    API_CALL,
+    /**
+     * Use shown by last-used data (GetAccessKeyLastUsed, credential report) that no CloudTrail record explains: the key
+     * was used through an API that is not logged.
+     */
+    UNLOGGED_USE,
+    /** A call the library made itself with the canary (post-issue check); stored, never alerted on. */
+    SELF_USE
+}

@@ -1,0 +1,18 @@
+package io.canarykit.alert;
+
+import io.canarykit.Alert;
+
+/**
+ * Receives alerts. A sink must not lose an alert silently: one it cannot deliver now is kept and retried, or the
+ * failure is thrown to the caller.
+ */
+public interface AlertSink extends AutoCloseable {
+
+    /** Delivers (or durably queues) one alert. */
+    void send(Alert alert);
+
+    /** Releases resources; queued alerts are flushed or kept for the next start. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,62 @@
+package io.canarykit.alert;
+
+import io.canarykit.Alert;
+import io.canarykit.CanaryRecord;
+import io.canarykit.Sighting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes each alert as one WARN line to the slf4j logger {@code io.canarykit.alert} (provider {@code logging}).
+ * Alerts carry no secret, so nothing secret can reach the log.
+ */
+public final class LoggingAlertSink implements AlertSink {
+    private static final Logger LOG = LoggerFactory.getLogger("io.canarykit.alert");
+
+    /** A sink that logs to {@code io.canarykit.alert}. */
+    public static LoggingAlertSink create() {
+        return new LoggingAlertSink();
+    }
+
+    @Override
+    public void send(Alert alert) {
+        LOG.warn("{}", format(alert));
+    }
+
+    /** The alert as one line a person can read. */
+    public static String format(Alert alert) {
+        CanaryRecord c = alert.canary();
+        Sighting s = alert.sighting();
+        StringBuilder sb = new StringBuilder();
+        sb.append("CANARY ").append(alert.type() == io.canarykit.AlertType.INITIAL ? "TRIGGERED" : "USED AGAIN")
+                .append(": canary ").append(c.id())
+                .append(" on ").append(c.asset().ref()).append(labels(c.asset().labels()))
+                .append(", principal ").append(c.principal().arn())
+                .append(", key ").append(c.accessKeyId())
+                .append(", placed ").append(c.receipt() == null ? "nowhere" : c.receipt().placement() + " at " + c.receipt().location())
+                .append("; call ").append(s.service()).append(' ').append(s.call())
+                .append(" in ").append(s.region()).append(" at ").append(s.time())
+                .append(" from ").append(s.sourceIp()).append(" (").append(s.userAgent()).append(')')
+                .append(s.errorCode() == null ? "" : " -> " + s.errorCode())
+                .append("; source ").append(s.source())
+                .append("; breach window ").append(alert.window().issuedAt()).append(" .. ").append(alert.window().firstUse())
+                .append("; ").append(alert.priorSightings()).append(" earlier sighting(s)");
+        if (alert.sightings().size() > 1) {
+            sb.append("; this alert covers ").append(alert.sightings().size()).append(" sightings");
+        }
+        return sb.toString();
+    }
+
+    private static String labels(Map<String, String> labels) {
+        return labels.isEmpty() ? "" : labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", ", " [", "]"));
+    }
+
+    @Override
+    public String toString() {
+        return "LoggingAlertSink";
+    }
+}

@@ -1,0 +1,22 @@
+package io.canarykit.detect;
+
+import io.canarykit.Sighting;
+
+import java.util.function.Consumer;
+
+/**
+ * Reads one source of credential use (CloudTrail S3 logs, LookupEvents, EventBridge, last-used data) and yields
+ * sightings, resumably: a restart continues from the saved checkpoints, neither missing nor (beyond what the
+ * idempotent store absorbs) repeating.
+ */
+public interface Detector {
+
+    /** The source name recorded in each sighting, such as {@code cloudtrail-s3}. */
+    String source();
+
+    /**
+     * One pass: reads what is new since the checkpoints and hands each sighting to {@code sink}, which stores it
+     * before returning. Sightings need not be correlated ({@code canaryId} may be null).
+     */
+    void poll(DetectorContext context, Consumer<Sighting> sink);
+}

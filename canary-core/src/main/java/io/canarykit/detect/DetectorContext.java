@@ -1,0 +1,23 @@
+package io.canarykit.detect;
+
+import io.canarykit.CanaryRecord;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** What a detector may use during one pass. */
+public interface DetectorContext {
+
+    /** The clock to read time from. */
+    Clock clock();
+
+    /** The canaries to look for: live ones and those closed recently enough that late events still arrive. */
+    List<CanaryRecord> watchedCanaries();
+
+    /** The detector's checkpoint under {@code key}. */
+    Optional<String> checkpoint(String key);
+
+    /** Saves a checkpoint; call it only after the sightings before it were accepted by the sink. */
+    void saveCheckpoint(String key, String value);
+}

@@ -1,0 +1,21 @@
+package io.canarykit.issue;
+
+import io.canarykit.Principal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A principal an issuer finds in AWS when it lists what it made, for reconciliation against the store.
+ *
+ * @param principal    the principal
+ * @param createdAt    when AWS created it, or {@code null} if unknown
+ * @param accessKeyIds its access key ids (long-term), may be empty
+ */
+public record IssuedPrincipal(Principal principal, Instant createdAt, List<String> accessKeyIds) {
+    public IssuedPrincipal {
+        Objects.requireNonNull(principal, "principal");
+        accessKeyIds = List.copyOf(accessKeyIds == null ? List.of() : accessKeyIds);
+    }
+}

@@ -1,0 +1,20 @@
+package io.canarykit.naming;
+
+import io.canarykit.Asset;
+
+/**
+ * Turns an asset into a principal name that identifies it to us, tells an attacker nothing, and satisfies the
+ * target's {@link NameRules}. Implementations never put the raw asset id into a name unless configured to.
+ */
+public interface IdentityNamer {
+
+    /**
+     * A name for {@code asset}.
+     *
+     * @param asset   the asset the canary is for
+     * @param rules   the target's rules; the result must satisfy them
+     * @param attempt 0 for the first try; larger when an earlier name collided, so that a different name comes back
+     * @throws io.canarykit.CanaryConfigurationException if no name fitting {@code rules} can be made
+     */
+    String name(Asset asset, NameRules rules, int attempt);
+}

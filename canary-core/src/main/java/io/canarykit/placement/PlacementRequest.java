@@ -1,0 +1,31 @@
+package io.canarykit.placement;
+
+import io.canarykit.Asset;
+import io.canarykit.CanaryCredential;
+import io.canarykit.CanaryId;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A credential to plant.
+ *
+ * @param canaryId   the canary's id
+ * @param asset      the asset it is for
+ * @param credential the credential (the only secret-bearing part)
+ * @param options    placement-specific options (profile name, file path, prefix, ...)
+ */
+public record PlacementRequest(CanaryId canaryId, Asset asset, CanaryCredential credential, Map<String, String> options) {
+    public PlacementRequest {
+        Objects.requireNonNull(canaryId, "canaryId");
+        Objects.requireNonNull(asset, "asset");
+        Objects.requireNonNull(credential, "credential");
+        options = Map.copyOf(new LinkedHashMap<>(options == null ? Map.of() : options));
+    }
+
+    /** An option, or {@code null}. */
+    public String option(String key) {
+        return options.get(key);
+    }
+}

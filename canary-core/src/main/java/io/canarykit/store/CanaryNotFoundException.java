@@ -1,0 +1,12 @@
+package io.canarykit.store;
+
+import io.canarykit.CanaryId;
+
+/** An update or lookup named a canary the store does not hold. */
+public final class CanaryNotFoundException extends CanaryStoreException {
+    private static final long serialVersionUID = 1L;
+
+    public CanaryNotFoundException(CanaryId id) {
+        super("no canary with id " + id + " in the store", false);
+    }
+}

@@ -1,0 +1,21 @@
+package io.canarykit.store;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One page of a listing.
+ *
+ * @param items      the items, in the listing's order
+ * @param nextCursor an opaque cursor for the next page, {@code null} on the last page
+ */
+public record Page<T>(List<T> items, String nextCursor) {
+    public Page {
+        items = List.copyOf(Objects.requireNonNull(items, "items"));
+    }
+
+    /** True if there is another page. */
+    public boolean hasMore() {
+        return nextCursor != null;
+    }
+}

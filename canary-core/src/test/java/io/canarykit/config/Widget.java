@@ -1,0 +1,6 @@
+package io.canarykit.config;
+
+/** A test-only plugin point. */
+public interface Widget {
+    String label();
+}

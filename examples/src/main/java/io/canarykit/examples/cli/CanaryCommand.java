@@ -1,0 +1,52 @@
+package io.canarykit.examples.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code canary} command. Each capability adds a subcommand. */
+@Command(name = "canary",
+        mixinStandardHelpOptions = true,
+        versionProvider = CanaryCommand.Version.class,
+        description = "Issue, plant, harden, watch and fingerprint-check canary AWS credentials.",
+        subcommands = {
+                DemoCommand.class,
+                IssueCommand.class,
+                ListCommand.class,
+                RevokeCommand.class,
+                RotateCommand.class,
+                DetectCommand.class,
+                ReconcileCommand.class,
+                OnboardCommand.class,
+                PlaceCommand.class,
+                UnplaceCommand.class,
+                ScanCommand.class,
+                FingerprintCommand.class,
+                PolicyCommand.class,
+                ServeCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class CanaryCommand implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = CanaryCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"canary " + (v == null ? "development build" : v),
+                    "Java " + System.getProperty("java.version")};
+        }
+    }
+}
