@@ -141,6 +141,17 @@ public final class TellTales {
         return List.copyOf(out);
     }
 
+    /** Name, path and role name together; any may be {@code null}. */
+    static List<Finding> scan(String name, String path, String roleName) {
+        List<Finding> out = new ArrayList<>();
+        scanName(name, "principal name", out);
+        scanPath(path, out);
+        if (roleName != null && !roleName.equals(name)) {
+            scanName(roleName, "role name", out);
+        }
+        return out;
+    }
+
     /**
      * True when the name looks machine-random (see the class documentation). Never throws; {@code null} is not random.
      *
