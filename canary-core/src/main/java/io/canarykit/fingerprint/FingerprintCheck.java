@@ -128,7 +128,8 @@ public final class FingerprintCheck {
                     + k.reason() + "); an attacker who checks the format will not trust it."));
         } else if (k.format() == KeyIdFormat.OLD) {
             out.add(new Finding(FindingCode.OLD_FORMAT_KEY, Severity.LOW, shown + " is an old-format key id (character 5"
-                    + " is I or J, issued before about 2019): among new-format keys it stands out as old."));
+                    + " is I or J, issued before about 2019): it encodes no account anyone has decoded, and among"
+                    + " new-format keys it stands out as old."));
         }
         if (k.type() == KeyType.UNKNOWN && k.format() != KeyIdFormat.INVALID) {
             out.add(new Finding(FindingCode.UNKNOWN_PREFIX, Severity.LOW, shown + " has the prefix '" + k.prefix()
@@ -140,8 +141,13 @@ public final class FingerprintCheck {
                     + " but cannot sign requests, and it encodes the same account as that principal's keys."));
         }
         if (!k.decodes()) {
+            String because = switch (k.format()) {
+                case INVALID -> "it is not a well-formed key id";
+                case OLD -> "it is an old-format id";
+                case NEW -> k.reason();
+            };
             out.add(new Finding(FindingCode.ACCOUNT_UNDECODABLE, Severity.LOW, "The account of " + shown
-                    + " cannot be decoded (" + k.reason() + "), so it was not checked against known canary accounts"
+                    + " cannot be decoded (" + because + "), so it was not checked against known canary accounts"
                     + " or the organisation's accounts: it is not known to be clean."));
         }
     }
