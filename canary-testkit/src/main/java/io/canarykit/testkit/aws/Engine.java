@@ -341,7 +341,8 @@ final class Engine {
         return switch (p) {
             case REST_XML -> new ApiError("InvalidAccessKeyId", 403,
                     "The AWS Access Key Id you provided does not exist in our records.", null, true);
-            case EC2 -> new ApiError("AuthFailure", 401, "AWS was not able to validate the provided access credentials", null, true);
+            // 403, not 401: the JDK's HttpURLConnection cannot hand over the body of a 401 to a streamed POST
+            case EC2 -> new ApiError("AuthFailure", 403, "AWS was not able to validate the provided access credentials", null, true);
             case JSON -> "sqs".equals(svc.signingName())
                     ? new ApiError("InvalidClientTokenId", 403, invalid, null, true)
                     : new ApiError("UnrecognizedClientException", 400, invalid, null, true);
