@@ -193,6 +193,21 @@ class FaultInjectionIT {
     }
 
     @Test
+    void clientsRetryOnlyWhenAsked() {
+        try (AwsEmulator retrying = AwsEmulator.builder().clock(CLOCK).clientMaxAttempts(3).start()) {
+            FaultRule twice = retrying.faults().add(FaultRule.on("sts:GetCallerIdentity").firstCalls(2)
+                    .then(FaultAction.serverError()));
+            assertThat(retrying.sts().getCallerIdentity().account()).isEqualTo("123456789012");
+            assertThat(twice.matchedCalls()).isEqualTo(3);
+            retrying.faults().add(FaultRule.on("iam:ListUsers").firstCalls(1).then(FaultAction.throttle()));
+            assertThat(retrying.iam().listUsers().users()).hasSize(1);
+        }
+        aws.faults().add(FaultRule.on("sts:GetCallerIdentity").firstCalls(1).then(FaultAction.serverError()));
+        assertThatThrownBy(() -> aws.sts().getCallerIdentity()).isInstanceOf(StsException.class);
+        assertThat(aws.sts().getCallerIdentity()).isNotNull();
+    }
+
+    @Test
     void rulesAreValidated() {
         assertThatThrownBy(() -> FaultRule.on("CreateUser")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FaultRule.on("iam:X").onCall(0)).isInstanceOf(IllegalArgumentException.class);
