@@ -3,12 +3,12 @@ package io.canarykit.alert;
 import io.canarykit.config.CanaryConfig;
 
 /**
- * Provider {@code jsonl-file}: {@link JsonlFileAlertSink} appending to {@code canary.alert.jsonl-file.path}
- * (required).
+ * Provider {@code jsonl-file}: {@link JsonlFileAlertSink} appending to the file of key {@code path} (required) of the
+ * configuration scoped to the sink.
  */
 public final class JsonlFileAlertSinkProvider implements AlertSinkProvider {
     /** The file to append to. */
-    public static final String PATH = "canary.alert.jsonl-file.path";
+    public static final String PATH = "path";
 
     @Override
     public String name() {

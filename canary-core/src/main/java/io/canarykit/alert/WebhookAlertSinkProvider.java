@@ -7,23 +7,24 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Provider {@code webhook}: {@link WebhookAlertSink} from
+ * Provider {@code webhook}: {@link WebhookAlertSink} from these keys (of the configuration scoped to the sink, as every
+ * provider reads its own keys):
  * <ul>
- *   <li>{@code canary.alert.webhook.url} (required), {@code canary.alert.webhook.hmac-key} (required, secret);</li>
- *   <li>{@code canary.alert.webhook.timeout} (default 10s), {@code canary.alert.webhook.max-attempts} (default 4),
- *       {@code canary.alert.webhook.backoff} (default 500ms), {@code canary.alert.webhook.max-backoff} (default 30s);</li>
- *   <li>{@code canary.alert.webhook.spool-dir} (optional; recommended: without it an undelivered alert is retried by
- *       the engine's next pass instead of from disk).</li>
+ *   <li>{@code url} (required), {@code hmac-key} (required, secret);</li>
+ *   <li>{@code timeout} (default 10s), {@code max-attempts} (default 4), {@code backoff} (default 500ms),
+ *       {@code max-backoff} (default 30s);</li>
+ *   <li>{@code spool-dir} (optional; recommended: without it an undelivered alert is retried by the engine's next pass
+ *       instead of from disk).</li>
  * </ul>
  */
 public final class WebhookAlertSinkProvider implements AlertSinkProvider {
-    public static final String URL = "canary.alert.webhook.url";
-    public static final String HMAC_KEY = "canary.alert.webhook.hmac-key";
-    public static final String TIMEOUT = "canary.alert.webhook.timeout";
-    public static final String MAX_ATTEMPTS = "canary.alert.webhook.max-attempts";
-    public static final String BACKOFF = "canary.alert.webhook.backoff";
-    public static final String MAX_BACKOFF = "canary.alert.webhook.max-backoff";
-    public static final String SPOOL_DIR = "canary.alert.webhook.spool-dir";
+    public static final String URL = "url";
+    public static final String HMAC_KEY = "hmac-key";
+    public static final String TIMEOUT = "timeout";
+    public static final String MAX_ATTEMPTS = "max-attempts";
+    public static final String BACKOFF = "backoff";
+    public static final String MAX_BACKOFF = "max-backoff";
+    public static final String SPOOL_DIR = "spool-dir";
 
     @Override
     public String name() {
