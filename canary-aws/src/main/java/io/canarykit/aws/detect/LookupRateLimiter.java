@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * Spaces calls so that at most {@code permitsPerSecond} go out per key (LookupEvents: 2 per second per account and
  * region, not adjustable). {@link #shared()} is the one instance of the process, so that every detector, thread and
- * engine in it shares the budget.
+ * engine in it shares the budget; it spaces calls 600 ms apart, a little under AWS's 2 per second so that network
+ * jitter (a call that arrives late next to one that arrives early) never makes two calls look closer than 500 ms.
  *
  * <p>Thread-safe; callers of one key queue in turn.
  */
@@ -21,7 +22,7 @@ public final class LookupRateLimiter {
         void sleep(long nanos) throws InterruptedException;
     }
 
-    private static final LookupRateLimiter SHARED = new LookupRateLimiter(2, System::nanoTime,
+    private static final LookupRateLimiter SHARED = new LookupRateLimiter(1 / 0.6, System::nanoTime,
             n -> Thread.sleep(n / 1_000_000, (int) (n % 1_000_000)));
 
     private final long intervalNanos;
@@ -45,7 +46,7 @@ public final class LookupRateLimiter {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
-    /** The process-wide limiter: 2 calls per second per key. */
+    /** The process-wide limiter: one call per key every 600 ms (under 2 per second). */
     public static LookupRateLimiter shared() {
         return SHARED;
     }
