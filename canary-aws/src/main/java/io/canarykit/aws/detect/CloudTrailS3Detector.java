@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -261,7 +262,7 @@ public final class CloudTrailS3Detector implements Detector {
     private List<Sighting> read(String key, CanaryIndex index) {
         List<Sighting> out = new ArrayList<>();
         ReadResult r;
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build())) {
             r = reader.read(in, "s3://" + bucket + "/" + key, index.filter(),
                     rec -> CloudTrailSightings.match(rec, source, index).ifPresent(out::add));
         } catch (IOException e) {
