@@ -7,8 +7,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Provider {@code webhook}: {@link WebhookAlertSink} from these keys (of the configuration scoped to the sink, as every
- * provider reads its own keys):
+ * Provider {@code webhook}: {@link WebhookAlertSink} from these keys, read under {@code canary.alert.webhook.} when the
+ * configuration has any key there (the whole configuration), else as they are (a configuration scoped to the sink):
  * <ul>
  *   <li>{@code url} (required), {@code hmac-key} (required, secret);</li>
  *   <li>{@code timeout} (default 10s), {@code max-attempts} (default 4), {@code backoff} (default 500ms),
@@ -31,15 +31,19 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
         return "webhook";
     }
 
+    /** Where the keys live when the whole configuration is given: {@code canary.alert.webhook.url}, ... */
+    public static final String PREFIX = "canary.alert.webhook.";
+
     @Override
-    public AlertSink create(CanaryConfig config) {
+    public AlertSink create(CanaryConfig whole) {
+        CanaryConfig config = scoped(whole, PREFIX);
         String url = config.getString(URL);
         if (url == null) {
-            throw new CanaryConfigurationException("the webhook alert sink needs " + URL
+            throw new CanaryConfigurationException("the webhook alert sink needs " + PREFIX + URL
                     + ": set it to the endpoint alerts are posted to, such as https://alerts.example.com/canary");
         }
         if (config.getSecret(HMAC_KEY) == null) {
-            throw new CanaryConfigurationException("the webhook alert sink needs " + HMAC_KEY
+            throw new CanaryConfigurationException("the webhook alert sink needs " + PREFIX + HMAC_KEY
                     + ": set it to the shared key the receiver checks the " + WebhookAlertSink.SIGNATURE_HEADER
                     + " header with");
         }
@@ -47,7 +51,7 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
         try {
             b.url(new URI(url));
         } catch (URISyntaxException e) {
-            throw new CanaryConfigurationException("invalid " + URL + " '" + url + "': " + e.getReason()
+            throw new CanaryConfigurationException("invalid " + PREFIX + URL + " '" + url + "': " + e.getReason()
                     + "; use an absolute http or https URL");
         }
         b.hmacKey(config.getSecret(HMAC_KEY))
@@ -59,5 +63,11 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
             b.spoolDirectory(config.getPath(SPOOL_DIR));
         }
         return b.build();
+    }
+
+    /** The keys under {@code prefix} (without it) if there are any, else the configuration itself. */
+    static CanaryConfig scoped(CanaryConfig config, String prefix) {
+        java.util.Map<String, String> under = config.withPrefix(prefix);
+        return under.isEmpty() ? config : CanaryConfig.of(under);
     }
 }
