@@ -3,7 +3,6 @@ package io.canarykit.cloudtrail;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Which records a caller wants: those signed with one of a set of access key ids, or made by (or in a session issued
@@ -16,14 +15,10 @@ import java.util.Set;
 public final class RecordFilter {
     private final ByteSet keys;
     private final ByteSet arns;
-    private final Set<String> keySet;
-    private final Set<String> arnSet;
 
     private RecordFilter(Collection<String> accessKeyIds, Collection<String> arns) {
-        this.keySet = Set.copyOf(accessKeyIds);
-        this.arnSet = Set.copyOf(arns);
-        this.keys = new ByteSet(keySet);
-        this.arns = new ByteSet(arnSet);
+        this.keys = new ByteSet(accessKeyIds);
+        this.arns = new ByteSet(arns);
     }
 
     /** Records signed with one of {@code accessKeyIds}, or whose caller or session issuer is one of {@code arns}. */
@@ -39,14 +34,14 @@ public final class RecordFilter {
         if (ui == null) {
             return false;
         }
-        if (ui.accessKeyId() != null && keySet.contains(ui.accessKeyId())) {
+        if (ui.accessKeyId() != null && keys.contains(ui.accessKeyId())) {
             return true;
         }
-        if (ui.arn() != null && arnSet.contains(ui.arn())) {
+        if (ui.arn() != null && arns.contains(ui.arn())) {
             return true;
         }
         SessionIssuer si = ui.sessionIssuer();
-        return si != null && si.arn() != null && arnSet.contains(si.arn());
+        return si != null && si.arn() != null && arns.contains(si.arn());
     }
 
     /** True if the ASCII bytes {@code b[from, to)} are one of the access key ids. */
@@ -61,29 +56,35 @@ public final class RecordFilter {
 
     @Override
     public String toString() {
-        return "RecordFilter[" + keySet.size() + " access key ids, " + arnSet.size() + " ARNs]";
+        return "RecordFilter[" + keys.size + " access key ids, " + arns.size + " ARNs]";
     }
 
     /** An open-addressing hash set of byte strings, looked up without allocating. */
     private static final class ByteSet {
         private final byte[][] table;
         private final int mask;
+        private int size;
 
-        ByteSet(Set<String> values) {
+        ByteSet(Collection<String> values) {
             int cap = Integer.highestOneBit(Math.max(4, values.size() * 3)) << 1;
             table = new byte[cap][];
             mask = cap - 1;
             for (String v : values) {
                 byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
                 int i = hash(bytes, 0, bytes.length) & mask;
-                while (table[i] != null) {
-                    if (java.util.Arrays.equals(table[i], bytes)) {
-                        break;
-                    }
+                while (table[i] != null && !java.util.Arrays.equals(table[i], bytes)) {
                     i = (i + 1) & mask;
                 }
-                table[i] = bytes;
+                if (table[i] == null) {
+                    table[i] = bytes;
+                    size++;
+                }
             }
+        }
+
+        boolean contains(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            return contains(b, 0, b.length);
         }
 
         boolean contains(byte[] b, int from, int to) {

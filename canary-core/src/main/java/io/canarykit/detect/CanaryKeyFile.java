@@ -8,9 +8,8 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryId;
 import io.canarykit.cloudtrail.CloudTrailTimes;
 
-import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -80,73 +79,84 @@ public final class CanaryKeyFile {
         List<Entry> out = new ArrayList<>();
         Map<CanaryId, Integer> seen = new HashMap<>();
         Random ids = new Random(0);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
+        try (InputStream in = Files.newInputStream(file);
+             JsonParser p = JSON.createParser(in)) {
+            long lastLine = 0;
+            while (true) {
+                JsonToken t;
+                try {
+                    t = p.nextToken();
+                } catch (JsonProcessingException e) {
+                    throw new CanaryConfigurationException("canaries file " + file + " line " + line(e) + ": not JSON ("
+                            + e.getOriginalMessage() + ")");
                 }
+                if (t == null) {
+                    break;
+                }
+                long n = p.currentTokenLocation().getLineNr();
                 String where = "canaries file " + file + " line " + n + ": ";
-                Entry e = parse(line, where, ids);
-                Integer before = seen.putIfAbsent(e.key().canaryId(), n);
+                if (n == lastLine) {
+                    throw new CanaryConfigurationException(where + "more than one JSON value on the line");
+                }
+                Entry e = parse(p, t, where, ids);
+                long endLine = p.currentLocation().getLineNr();
+                Integer before = seen.putIfAbsent(e.key().canaryId(), (int) n);
                 if (before != null) {
                     throw new CanaryConfigurationException(where + "canaryId " + e.label() + " appears twice (also on line "
                             + before + ")");
                 }
                 out.add(e);
+                lastLine = endLine;
             }
         } catch (NoSuchFileException e) {
             throw new CanaryConfigurationException("canaries file " + file + " does not exist");
+        } catch (JsonProcessingException e) {
+            throw new CanaryConfigurationException("canaries file " + file + " line " + line(e) + ": not JSON ("
+                    + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
         }
         return new Canaries(out);
     }
 
-    private static Entry parse(String line, String where, Random ids) {
+    private static long line(JsonProcessingException e) {
+        return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    }
+
+    /** One object; its START_OBJECT is {@code t}, the current token. Leaves the parser on its END_OBJECT. */
+    private static Entry parse(JsonParser p, JsonToken t, String where, Random ids) throws IOException {
         String label = null;
         String key = null;
         String arn = null;
         String issued = null;
         String expires = null;
-        try (JsonParser p = JSON.createParser(line)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new CanaryConfigurationException(where + "expected an object {\"canaryId\":…,\"accessKeyId\":…,"
-                        + "\"principalArn\":…,\"issuedAt\":…,\"expiresAt\":…}");
-            }
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                String text;
-                if (v == JsonToken.VALUE_NULL) {
-                    text = null;
-                } else if (v == JsonToken.VALUE_STRING) {
-                    text = p.getText();
-                    if (text.isBlank()) {
-                        throw new CanaryConfigurationException(where + name + " must not be empty");
-                    }
-                } else {
-                    p.skipChildren();
-                    throw new CanaryConfigurationException(where + name + " must be a string or null");
+        if (t != JsonToken.START_OBJECT) {
+            throw new CanaryConfigurationException(where + "expected an object {\"canaryId\":…,\"accessKeyId\":…,"
+                    + "\"principalArn\":…,\"issuedAt\":…,\"expiresAt\":…}");
+        }
+        for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            String text;
+            if (v == JsonToken.VALUE_NULL) {
+                text = null;
+            } else if (v == JsonToken.VALUE_STRING) {
+                text = p.getText();
+                if (text.isBlank()) {
+                    throw new CanaryConfigurationException(where + name + " must not be empty");
                 }
-                switch (name) {
-                    case "canaryId": label = text; break;
-                    case "accessKeyId": key = text; break;
-                    case "principalArn": arn = text; break;
-                    case "issuedAt": issued = text; break;
-                    case "expiresAt": expires = text; break;
-                    default: break;
-                }
+            } else {
+                p.skipChildren();
+                throw new CanaryConfigurationException(where + name + " must be a string or null");
             }
-            if (p.nextToken() != null) {
-                throw new CanaryConfigurationException(where + "more than one JSON value on the line");
+            switch (name) {
+                case "canaryId": label = text; break;
+                case "accessKeyId": key = text; break;
+                case "principalArn": arn = text; break;
+                case "issuedAt": issued = text; break;
+                case "expiresAt": expires = text; break;
+                default: break;
             }
-        } catch (JsonProcessingException e) {
-            throw new CanaryConfigurationException(where + "not JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw new CanaryConfigurationException(where + e.getMessage(), e);
         }
         if (label == null) {
             throw new CanaryConfigurationException(where + "canaryId is missing");
