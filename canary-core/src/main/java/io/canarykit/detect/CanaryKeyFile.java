@@ -8,7 +8,6 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryId;
 import io.canarykit.cloudtrail.CloudTrailTimes;
 
-import java.io.InputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,9 +43,11 @@ public final class CanaryKeyFile {
 
         private Canaries(List<Entry> entries) {
             this.entries = List.copyOf(entries);
-            this.labels = new HashMap<>(entries.size() * 4 / 3 + 1);
+            this.labels = new HashMap<>();
             for (Entry e : entries) {
-                labels.put(e.key().canaryId(), e.label());
+                if (!e.label().equals(e.key().canaryId().value())) {
+                    labels.put(e.key().canaryId(), e.label());
+                }
             }
         }
 
@@ -70,53 +71,154 @@ public final class CanaryKeyFile {
     }
 
     /**
-     * Reads the file.
+     * Reads the file on the calling thread.
      *
      * @throws CanaryConfigurationException naming the file and line of the first entry that is wrong, and what is
      *                                      wrong with it, or if the file cannot be read
      */
     public static Canaries read(Path file) {
-        List<Entry> out = new ArrayList<>();
-        Map<CanaryId, Integer> seen = new HashMap<>();
-        Random ids = new Random(0);
-        try (InputStream in = Files.newInputStream(file);
-             JsonParser p = JSON.createParser(in)) {
-            long lastLine = 0;
-            while (true) {
-                JsonToken t;
-                try {
-                    t = p.nextToken();
-                } catch (JsonProcessingException e) {
-                    throw new CanaryConfigurationException("canaries file " + file + " line " + line(e) + ": not JSON ("
-                            + e.getOriginalMessage() + ")");
-                }
-                if (t == null) {
-                    break;
-                }
-                long n = p.currentTokenLocation().getLineNr();
-                String where = "canaries file " + file + " line " + n + ": ";
-                if (n == lastLine) {
-                    throw new CanaryConfigurationException(where + "more than one JSON value on the line");
-                }
-                Entry e = parse(p, t, where, ids);
-                long endLine = p.currentLocation().getLineNr();
-                Integer before = seen.putIfAbsent(e.key().canaryId(), (int) n);
-                if (before != null) {
-                    throw new CanaryConfigurationException(where + "canaryId " + e.label() + " appears twice (also on line "
-                            + before + ")");
-                }
-                out.add(e);
-                lastLine = endLine;
+        return read(file, 1);
+    }
+
+    /**
+     * Reads the file, parsing it in up to {@code parallelism} pieces at once (on threads that end before this
+     * returns) when it is large enough to be worth it.
+     *
+     * @throws CanaryConfigurationException naming the file and line of the first entry that is wrong, and what is
+     *                                      wrong with it, or if the file cannot be read
+     */
+    public static Canaries read(Path file, int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+        }
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new CanaryConfigurationException("canaries file " + file + " is too large (" + size + " bytes)");
             }
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new CanaryConfigurationException("canaries file " + file + " does not exist");
-        } catch (JsonProcessingException e) {
-            throw new CanaryConfigurationException("canaries file " + file + " line " + line(e) + ": not JSON ("
-                    + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
         }
+        int pieces = bytes.length < (1 << 20) ? 1 : parallelism;
+        int[] starts = new int[pieces + 1];
+        starts[pieces] = bytes.length;
+        for (int i = 1; i < pieces; i++) {
+            int at = Math.max(starts[i - 1], (int) ((long) bytes.length * i / pieces));
+            while (at < bytes.length && bytes[at - 1] != '\n') {
+                at++;
+            }
+            starts[i] = at;
+        }
+        List<Piece> parts = new ArrayList<>();
+        for (int i = 0; i < pieces; i++) {
+            parts.add(new Piece(file, bytes, starts[i], starts[i + 1], i));
+        }
+        if (pieces == 1) {
+            parts.get(0).run();
+        } else {
+            List<Thread> threads = new ArrayList<>();
+            for (Piece part : parts.subList(1, parts.size())) {
+                Thread t = new Thread(part, "canary-key-file");
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+            parts.get(0).run();
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading " + file, e);
+                }
+            }
+        }
+        List<Entry> out = new ArrayList<>();
+        Map<CanaryId, Long> seen = new HashMap<>();
+        for (Piece part : parts) {
+            // the entries a piece read before its problem come first in the file, so they are checked first
+            for (int i = 0; i < part.entries.size(); i++) {
+                Entry e = part.entries.get(i);
+                long line = part.lines.get(i);
+                Long before = seen.putIfAbsent(e.key().canaryId(), line);
+                if (before != null) {
+                    throw new CanaryConfigurationException("canaries file " + file + " line " + line + ": canaryId "
+                            + e.label() + " appears twice (also on line " + before + ")");
+                }
+                out.add(e);
+            }
+            if (part.failure != null) {
+                throw part.failure;
+            }
+        }
         return new Canaries(out);
+    }
+
+    /** One piece of the file, parsed on its own. */
+    private static final class Piece implements Runnable {
+        private final Path file;
+        private final byte[] bytes;
+        private final int from;
+        private final int to;
+        private final int index;
+        final List<Entry> entries = new ArrayList<>();
+        final List<Long> lines = new ArrayList<>();
+        CanaryConfigurationException failure;
+
+        Piece(Path file, byte[] bytes, int from, int to, int index) {
+            this.file = file;
+            this.bytes = bytes;
+            this.from = from;
+            this.to = to;
+            this.index = index;
+        }
+
+        @Override
+        public void run() {
+            long baseLine = 0;
+            for (int i = 0; i < from; i++) {
+                if (bytes[i] == '\n') {
+                    baseLine++;
+                }
+            }
+            Random ids = new Random(index);
+            try (JsonParser p = JSON.createParser(bytes, from, to - from)) {
+                long lastLine = 0;
+                while (true) {
+                    JsonToken t;
+                    try {
+                        t = p.nextToken();
+                    } catch (JsonProcessingException e) {
+                        throw new CanaryConfigurationException("canaries file " + file + " line "
+                                + (baseLine + line(e)) + ": not JSON (" + e.getOriginalMessage() + ")");
+                    }
+                    if (t == null) {
+                        break;
+                    }
+                    long n = p.currentTokenLocation().getLineNr();
+                    String where = "canaries file " + file + " line " + (baseLine + n) + ": ";
+                    if (n == lastLine) {
+                        throw new CanaryConfigurationException(where + "more than one JSON value on the line");
+                    }
+                    try {
+                        entries.add(parse(p, t, where, ids));
+                    } catch (JsonProcessingException e) {
+                        throw new CanaryConfigurationException("canaries file " + file + " line "
+                                + (baseLine + line(e)) + ": not JSON (" + e.getOriginalMessage() + ")");
+                    }
+                    lines.add(baseLine + n);
+                    lastLine = p.currentLocation().getLineNr();
+                }
+            } catch (CanaryConfigurationException e) {
+                failure = e;
+            } catch (IOException e) {
+                failure = new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static long line(JsonProcessingException e) {

@@ -34,7 +34,7 @@ public final class ScanMain {
             System.exit(2);
         }
         long t0 = System.nanoTime();
-        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]));
+        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]), Integer.parseInt(args[1]));
         long t1 = System.nanoTime();
         CanaryIndex index = CanaryIndex.of(canaries.keys());
         long t2 = System.nanoTime();
