@@ -122,6 +122,15 @@ final class FastS3Scanner {
         }
     }
 
+    private static boolean same(byte[] b, int from, byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (b[from + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int bucket(byte[] b, int from, int len) {
         return (len * 7 + b[from] * 3 + b[from + len - 1]) & 0xff;
     }
@@ -137,7 +146,7 @@ final class FastS3Scanner {
         }
         for (int k : candidates) {
             byte[] n = NAMES[k];
-            if (n.length == len && Arrays.equals(b, from, from + len, n, 0, len)) {
+            if (n.length == len && same(b, from, n)) {
                 return CODES[k];
             }
         }
