@@ -179,46 +179,163 @@ public final class CanaryKeyFile {
 
         @Override
         public void run() {
-            long baseLine = 0;
+            long line = 0;
             for (int i = 0; i < from; i++) {
                 if (bytes[i] == '\n') {
-                    baseLine++;
+                    line++;
                 }
             }
             Random ids = new Random(index);
-            try (JsonParser p = JSON.createParser(bytes, from, to - from)) {
-                long lastLine = 0;
-                while (true) {
-                    JsonToken t;
-                    try {
-                        t = p.nextToken();
-                    } catch (JsonProcessingException e) {
-                        throw new CanaryConfigurationException("canaries file " + file + " line "
-                                + (baseLine + line(e)) + ": not JSON (" + e.getOriginalMessage() + ")");
+            String[] values = new String[5];
+            try {
+                int at = from;
+                while (at < to) {
+                    int end = at;
+                    while (end < to && bytes[end] != '\n') {
+                        end++;
                     }
-                    if (t == null) {
-                        break;
+                    line++;
+                    if (!blank(bytes, at, end)) {
+                        String where = "canaries file " + file + " line " + line + ": ";
+                        Entry e = simple(bytes, at, end, values)
+                                ? build(values[0], values[1], values[2], values[3], values[4], where, ids)
+                                : general(bytes, at, end, where, ids);
+                        entries.add(e);
+                        lines.add(line);
                     }
-                    long n = p.currentTokenLocation().getLineNr();
-                    String where = "canaries file " + file + " line " + (baseLine + n) + ": ";
-                    if (n == lastLine) {
-                        throw new CanaryConfigurationException(where + "more than one JSON value on the line");
-                    }
-                    try {
-                        entries.add(parse(p, t, where, ids));
-                    } catch (JsonProcessingException e) {
-                        throw new CanaryConfigurationException("canaries file " + file + " line "
-                                + (baseLine + line(e)) + ": not JSON (" + e.getOriginalMessage() + ")");
-                    }
-                    lines.add(baseLine + n);
-                    lastLine = p.currentLocation().getLineNr();
+                    at = end + 1;
                 }
             } catch (CanaryConfigurationException e) {
                 failure = e;
-            } catch (IOException e) {
-                failure = new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
             }
         }
+
+        /** One line through Jackson: anything the fast reading of {@link #simple} does not take. */
+        private Entry general(byte[] b, int from, int to, String where, Random ids) {
+            try (JsonParser p = JSON.createParser(b, from, to - from)) {
+                JsonToken t = p.nextToken();
+                Entry e = parse(p, t, where, ids);
+                if (p.nextToken() != null) {
+                    throw new CanaryConfigurationException(where + "more than one JSON value on the line");
+                }
+                return e;
+            } catch (JsonProcessingException e) {
+                throw new CanaryConfigurationException(where + "not JSON (" + e.getOriginalMessage() + ")");
+            } catch (IOException e) {
+                throw new CanaryConfigurationException(where + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static boolean blank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final String[] FIELDS = {"canaryId", "accessKeyId", "principalArn", "issuedAt", "expiresAt"};
+
+    /**
+     * Reads a line of the plain form every tool writes (a flat object of the five fields, string or null values
+     * without escapes, ASCII) into {@code values}; false for anything else, which Jackson then reads (and reports).
+     */
+    private static boolean simple(byte[] b, int from, int to, String[] values) {
+        java.util.Arrays.fill(values, null);
+        int i = ws(b, from, to);
+        if (i >= to || b[i] != '{') {
+            return false;
+        }
+        i = ws(b, i + 1, to);
+        if (i < to && b[i] == '}') {
+            return ws(b, i + 1, to) == to;
+        }
+        boolean[] seen = new boolean[FIELDS.length];
+        while (true) {
+            if (i >= to || b[i] != '"') {
+                return false;
+            }
+            int ks = i + 1;
+            int ke = ks;
+            while (ke < to && b[ke] != '"') {
+                byte c = b[ke];
+                if (c == '\\' || c < 0x20) {
+                    return false;
+                }
+                ke++;
+            }
+            if (ke >= to) {
+                return false;
+            }
+            int field = -1;
+            for (int f = 0; f < FIELDS.length; f++) {
+                if (matches(b, ks, ke, FIELDS[f])) {
+                    field = f;
+                    break;
+                }
+            }
+            if (field < 0 || seen[field]) {
+                return false; // other or repeated fields: the general reader's rules apply
+            }
+            seen[field] = true;
+            i = ws(b, ke + 1, to);
+            if (i >= to || b[i] != ':') {
+                return false;
+            }
+            i = ws(b, i + 1, to);
+            if (i + 4 <= to && b[i] == 'n' && b[i + 1] == 'u' && b[i + 2] == 'l' && b[i + 3] == 'l') {
+                i += 4;
+            } else if (i < to && b[i] == '"') {
+                int vs = i + 1;
+                int ve = vs;
+                while (ve < to && b[ve] != '"') {
+                    byte c = b[ve];
+                    if (c == '\\' || c < 0x20) {
+                        return false; // escapes, control or non-ASCII bytes
+                    }
+                    ve++;
+                }
+                if (ve >= to || ve == vs) {
+                    return false;
+                }
+                String v = new String(b, vs, ve - vs, java.nio.charset.StandardCharsets.US_ASCII);
+                if (v.isBlank()) {
+                    return false;
+                }
+                values[field] = v;
+                i = ve + 1;
+            } else {
+                return false;
+            }
+            i = ws(b, i, to);
+            if (i < to && b[i] == ',') {
+                i = ws(b, i + 1, to);
+                continue;
+            }
+            return i < to && b[i] == '}' && ws(b, i + 1, to) == to;
+        }
+    }
+
+    private static int ws(byte[] b, int i, int to) {
+        while (i < to && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean matches(byte[] b, int from, int to, String name) {
+        if (to - from != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (b[from + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long line(JsonProcessingException e) {
@@ -239,6 +356,11 @@ public final class CanaryKeyFile {
         for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            int field = java.util.Arrays.asList(FIELDS).indexOf(name);
+            if (field < 0) {
+                p.skipChildren(); // another tool's extra field
+                continue;
+            }
             String text;
             if (v == JsonToken.VALUE_NULL) {
                 text = null;
@@ -251,15 +373,20 @@ public final class CanaryKeyFile {
                 p.skipChildren();
                 throw new CanaryConfigurationException(where + name + " must be a string or null");
             }
-            switch (name) {
-                case "canaryId": label = text; break;
-                case "accessKeyId": key = text; break;
-                case "principalArn": arn = text; break;
-                case "issuedAt": issued = text; break;
-                case "expiresAt": expires = text; break;
-                default: break;
+            switch (field) {
+                case 0: label = text; break;
+                case 1: key = text; break;
+                case 2: arn = text; break;
+                case 3: issued = text; break;
+                default: expires = text; break;
             }
         }
+        return build(label, key, arn, issued, expires, where, ids);
+    }
+
+    /** The entry of one line's values (already read from JSON). */
+    private static Entry build(String label, String key, String arn, String issued, String expires, String where,
+                               Random ids) {
         if (label == null) {
             throw new CanaryConfigurationException(where + "canaryId is missing");
         }

@@ -78,6 +78,15 @@ class CanaryKeyFileTest {
         assertThat(c.label(c.keys().get(1))).isEqualTo("01JN4XMN00Q1N19Y8PN2WEBC8P");
         assertThat(c.keys().get(0).validUntil()).isEqualTo(Instant.parse("2025-01-02T00:00:00Z"));
         assertThatThrownBy(() -> CanaryKeyFile.read(dir.resolve("none"))).hasMessageContaining("does not exist");
+        // lines off the plain form (escapes, non-ASCII, extra fields, odd spacing) go through the general JSON reader
+        Files.write(f, List.of(
+                " { \"canaryId\" : \"caf\\u00e9\" , \"accessKeyId\":\"AKIA2\", \"team\":{\"a\":1},"
+                        + " \"issuedAt\":\"2025-01-01T00:00:00Z\"}",
+                "{\"canaryId\":\"na\u00efve\",\"accessKeyId\":\"AKIA3\",\"issuedAt\":\"2025-01-01T00:00:00Z\",\"expiresAt\":null}"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        CanaryKeyFile.Canaries odd = CanaryKeyFile.read(f);
+        assertThat(odd.entries()).extracting(CanaryKeyFile.Entry::label).containsExactly("caf\u00e9", "na\u00efve");
+        assertThat(odd.keys()).extracting(CanaryKey::accessKeyId).containsExactly("AKIA2", "AKIA3");
         Files.write(f, List.of("{\"canaryId\":\"a\",\"accessKeyId\":\"AKIA1\",\"issuedAt\":\"2025-01-01T00:00:00Z\"} {\"canaryId\":\"b\"}"));
         assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("more than one JSON value");
     }
