@@ -7,6 +7,15 @@ import io.canarykit.CanaryRecord;
 import io.canarykit.CanaryStatus;
 import io.canarykit.CredentialKind;
 import io.canarykit.Principal;
+import io.canarykit.fingerprint.FingerprintContext;
+import io.canarykit.fingerprint.FingerprintGate;
+import io.canarykit.fingerprint.FingerprintReport;
+import io.canarykit.fingerprint.FingerprintTarget;
+import io.canarykit.fingerprint.FingerprintedCanaryException;
+import io.canarykit.fingerprint.KeyId;
+import io.canarykit.fingerprint.KeyIds;
+import io.canarykit.fingerprint.KnownCanaryAccount;
+import io.canarykit.fingerprint.KnownCanaryAccounts;
 import io.canarykit.store.CanaryNotFoundException;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
@@ -47,6 +56,11 @@ import java.util.function.UnaryOperator;
  * stays {@code PENDING} and {@link #recover()} finishes the job. The secret is handed out only after the record is
  * {@code ACTIVE}.
  *
+ * <p><b>Check.</b> Before activation, every canary passes two checks. The account decoded from its key id must be
+ * one of the pool's and must not be on a list of known canary vendors' accounts: a canary that fails is always
+ * refused. Then the {@link FingerprintGate} looks for anything else that gives it away (tell-tale names, paths, a
+ * long-term key among short-term ones, ...) and, by its mode, refuses it or returns its report with the canary.
+ *
  * <p><b>Revoke.</b> The intent to revoke is recorded first (the record stays live, with
  * {@link IssuanceAttributes#REVOCATION_REQUESTED_AT}); then AWS is cleaned; then the record is closed.
  *
@@ -64,6 +78,8 @@ public final class AtomicIssuance {
     /** The default minimum age before a pending intent is recovered (as in HashiCorp Vault's AWS engine). */
     public static final Duration DEFAULT_MINIMUM_AGE = Duration.ofMinutes(5);
     private static final int CAS_ATTEMPTS = 16;
+    /** The record attribute holding the fingerprint verdict ({@code clean}, {@code suspicious}, ...). */
+    public static final String FINGERPRINT_VERDICT = "canarykit.fingerprint.verdict";
 
     private final CanaryStore store;
     private final IssuerPool pool;
@@ -72,6 +88,8 @@ public final class AtomicIssuance {
     private final int maxNameAttempts;
     private final ThreadFactory threadFactory;
     private final List<IssuanceCheck> checks;
+    private final FingerprintGate fingerprintGate;
+    private final KnownCanaryAccounts knownAccounts;
 
     private AtomicIssuance(Builder b) {
         this.store = b.store;
@@ -81,6 +99,8 @@ public final class AtomicIssuance {
         this.maxNameAttempts = b.maxNameAttempts;
         this.threadFactory = b.threadFactory != null ? b.threadFactory : defaultThreadFactory();
         this.checks = List.copyOf(b.checks);
+        this.fingerprintGate = b.fingerprintGate != null ? b.fingerprintGate : FingerprintGate.builder().build();
+        this.knownAccounts = b.knownAccounts != null ? b.knownAccounts : KnownCanaryAccounts.bundled();
     }
 
     /** A new builder. */
@@ -305,6 +325,24 @@ public final class AtomicIssuance {
                     "issuing canary " + id + " failed: " + e, e);
         }
 
+        String accountProblem = accountProblem(issued, issuer);
+        if (accountProblem != null) {
+            CanaryIssuerException refusal = new CanaryIssuerException("canary " + id + " was refused: " + accountProblem,
+                    CanaryIssuerException.Reason.CHECK_FAILED, CanaryIssuerException.Residue.UNKNOWN, null, null);
+            throw undo(issuer, pending, issued, CanaryIssuerException.Reason.CHECK_FAILED, refusal.getMessage(), refusal);
+        }
+        FingerprintReport report;
+        try {
+            report = fingerprintGate.admit(FingerprintTarget.of(issued.credential(), issued.principal(), issuer.kind()),
+                    FingerprintContext.builder().organisationAccounts(pool.accountIds()).build());
+        } catch (FingerprintedCanaryException e) {
+            throw undo(issuer, pending, issued, CanaryIssuerException.Reason.CHECK_FAILED,
+                    "canary " + id + " was refused: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw undo(issuer, pending, issued, CanaryIssuerException.Reason.CHECK_FAILED,
+                    "the fingerprint check of canary " + id + " failed: " + e, e);
+        }
+
         IssuedCanary checked = issued;
         for (IssuanceCheck check : checks) {
             IssuanceCheck.Outcome outcome;
@@ -333,11 +371,14 @@ public final class AtomicIssuance {
                 .expiresAt(issued.expiresAt())
                 .selfUses(issued.selfUses());
         issued.attributes().forEach(activeBuilder::attribute);
+        if (report != null) {
+            activeBuilder.attribute(FINGERPRINT_VERDICT, report.verdict().jsonName());
+        }
         CanaryRecord active = activeBuilder.build();
         try {
             CanaryRecord saved = store.update(active);
             LOG.debug("canary {} is active: {} {}", id, issued.principal().arn(), issued.credential().accessKeyId());
-            return new IssuanceResult(saved, issued);
+            return new IssuanceResult(saved, issued, report);
         } catch (StaleVersionException | CanaryNotFoundException e) {
             throw takenOver(issuer, pending, issued, e);
         } catch (CanaryStoreException e) {
@@ -353,13 +394,40 @@ public final class AtomicIssuance {
             if (now.isPresent() && now.get().status() == CanaryStatus.ACTIVE && now.get().version() == pending.version() + 1
                     && issued.credential().accessKeyId().equals(now.get().accessKeyId())) {
                 LOG.debug("canary {} is active (the store reported an error but kept the write)", id);
-                return new IssuanceResult(now.get(), issued);
+                return new IssuanceResult(now.get(), issued, report);
             }
             if (now.isPresent() && now.get().status() == CanaryStatus.PENDING && now.get().version() == pending.version()) {
                 throw undo(issuer, pending, issued, null, "could not activate canary " + id + ": " + e.getMessage(), e);
             }
             throw takenOver(issuer, pending, issued, e);
         }
+    }
+
+    /**
+     * Why the key's account disqualifies the canary, or {@code null}: it must decode to one of the pool's accounts,
+     * the issuer's own, and not to a known canary vendor's.
+     */
+    private String accountProblem(IssuedCanary issued, CanaryIssuer issuer) {
+        KeyId k = KeyIds.parse(issued.credential().accessKeyId());
+        if (!k.decodes()) {
+            return null; // the fingerprint gate reports an undecodable account
+        }
+        String account = k.accountId();
+        Optional<KnownCanaryAccount> vendor = knownAccounts.lookup(account);
+        if (vendor.isPresent()) {
+            return "its key " + k.display() + " belongs to account " + account + ", a known canary vendor's account ("
+                    + vendor.get().label() + "); attackers' tools flag it at once: issue from the organisation's own"
+                    + " accounts";
+        }
+        if (!pool.accountIds().contains(account)) {
+            return "its key " + k.display() + " belongs to account " + account + ", which is not in the pool "
+                    + pool.accountIds() + ": check the issuer's credentials";
+        }
+        if (!account.equals(issuer.accountId())) {
+            return "its key " + k.display() + " belongs to account " + account + ", not to the issuing account "
+                    + issuer.accountId() + ": check the issuer's credentials";
+        }
+        return null;
     }
 
     /** Someone else (a recovery pass, a revocation) changed the pending record: undo AWS, leave the record to them. */
@@ -696,6 +764,8 @@ public final class AtomicIssuance {
         private int maxNameAttempts = 3;
         private ThreadFactory threadFactory;
         private final List<IssuanceCheck> checks = new ArrayList<>();
+        private FingerprintGate fingerprintGate;
+        private KnownCanaryAccounts knownAccounts;
 
         private Builder() {
         }
@@ -757,6 +827,24 @@ public final class AtomicIssuance {
         /** A check run on every issued canary before it is activated and handed out; may refuse it. */
         public Builder check(IssuanceCheck check) {
             checks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /**
+         * The fingerprint gate run on every canary before activation: off, warn (the report comes back with the
+         * canary) or refuse. Default: refuse canaries whose verdict is {@code fingerprinted}.
+         */
+        public Builder fingerprintGate(FingerprintGate gate) {
+            this.fingerprintGate = Objects.requireNonNull(gate, "gate");
+            return this;
+        }
+
+        /**
+         * Accounts of known canary vendors; a canary whose key decodes to one is always refused. Default: the bundled
+         * published lists.
+         */
+        public Builder knownCanaryAccounts(KnownCanaryAccounts accounts) {
+            this.knownAccounts = Objects.requireNonNull(accounts, "accounts");
             return this;
         }
 

@@ -165,7 +165,7 @@ class AtomicIssuanceTest {
 
         assertThat(e.cleanedUp()).isTrue();
         assertThat(store.find(e.canaryId()).orElseThrow().status()).isEqualTo(CanaryStatus.FAILED);
-        assertThat(store.find(e.canaryId()).orElseThrow().accessKeyId()).startsWith("AKIAFAKE");
+        assertThat(store.find(e.canaryId()).orElseThrow().accessKeyId()).startsWith("AKIA");
         assertThat(aws.users).isEmpty();
     }
 
@@ -324,6 +324,55 @@ class AtomicIssuanceTest {
         IssuanceResult r = checked.issue(request("svc-i"));
 
         assertThat(r.record().attributes()).containsEntry("fingerprint.verdict", "clean");
+    }
+
+    @Test
+    void aKeyFromAKnownCanaryVendorsAccountIsAlwaysRefused() {
+        String thinkst = "052310077262";
+        FakeIssuer vendor = new FakeIssuer(thinkst, aws, clock);
+        AtomicIssuance c = AtomicIssuance.builder().store(store).issuers(vendor).clock(clock).minimumAge(MIN_AGE)
+                .fingerprintGate(io.canarykit.fingerprint.FingerprintGate.builder()
+                        .mode(io.canarykit.fingerprint.FingerprintMode.OFF).build())
+                .build();
+
+        IssuanceException e = catchThrowableOfType(IssuanceException.class, () -> c.issue(request("svc-v")));
+
+        assertThat(e.reason()).isEqualTo(CanaryIssuerException.Reason.CHECK_FAILED);
+        assertThat(e.getMessage()).contains("052310077262").contains("known canary vendor");
+        assertThat(e.cleanedUp()).isTrue();
+        assertThat(aws.users).isEmpty();
+    }
+
+    @Test
+    void aKeyFromAnAccountOutsideThePoolIsRefused() {
+        issuer.keyAccount = "333333333333";
+
+        IssuanceException e = catchThrowableOfType(IssuanceException.class, () -> coordinator.issue(request("svc-w")));
+
+        assertThat(e.getMessage()).contains("333333333333").contains("not in the pool");
+        assertThat(aws.users).isEmpty();
+        assertThat(store.find(e.canaryId()).orElseThrow().status()).isEqualTo(CanaryStatus.FAILED);
+    }
+
+    @Test
+    void theFingerprintReportComesBackWithTheCanaryOrRefusesIt() {
+        IssuanceResult clean = coordinator.issue(request("svc-build-7"));
+        assertThat(clean.fingerprint()).isNotNull();
+        assertThat(clean.fingerprint().verdict()).isEqualTo(io.canarykit.fingerprint.Verdict.CLEAN);
+        assertThat(clean.record().attributes()).containsEntry(AtomicIssuance.FINGERPRINT_VERDICT, "clean");
+
+        IssuanceException e = catchThrowableOfType(IssuanceException.class,
+                () -> coordinator.issue(request("canarytokens.com@@abcdefghij")));
+        assertThat(e.reason()).isEqualTo(CanaryIssuerException.Reason.CHECK_FAILED);
+        assertThat(e.cleanedUp()).isTrue();
+
+        AtomicIssuance warning = AtomicIssuance.builder().store(store).issuers(issuer).clock(clock).minimumAge(MIN_AGE)
+                .fingerprintGate(io.canarykit.fingerprint.FingerprintGate.builder()
+                        .mode(io.canarykit.fingerprint.FingerprintMode.WARN).build())
+                .build();
+        IssuanceResult warned = warning.issue(request("honeypot-canary-trap"));
+        assertThat(warned.fingerprint().verdict()).isNotEqualTo(io.canarykit.fingerprint.Verdict.CLEAN);
+        assertThat(warned.record().status()).isEqualTo(CanaryStatus.ACTIVE);
     }
 
     @Test

@@ -31,7 +31,7 @@ final class FakeAws {
     final Map<String, User> users = new LinkedHashMap<>();
     /** New users are invisible to reads for this long (eventual consistency). */
     Duration visibilityDelay = Duration.ZERO;
-    int keySeq;
+    final java.util.Random random = new java.util.Random(42);
     int calls;
 
     static String key(String account, String name) {

@@ -24,6 +24,8 @@ final class FakeIssuer implements CanaryIssuer {
     final Clock clock;
     final Faults faults = new Faults();
     int quotaUsers = Integer.MAX_VALUE;
+    /** The account the fake keys encode (normally the issuer's). */
+    String keyAccount;
     /** Runs between the key and the return, to let a test interleave something (a recovery pass). */
     Runnable beforeReturn = () -> { };
 
@@ -31,6 +33,7 @@ final class FakeIssuer implements CanaryIssuer {
         this.account = account;
         this.aws = aws;
         this.clock = clock;
+        this.keyAccount = account;
     }
 
     @Override
@@ -103,7 +106,7 @@ final class FakeIssuer implements CanaryIssuer {
                         throw new CanaryIssuerException("no user", CanaryIssuerException.Reason.REFUSED,
                                 CanaryIssuerException.Residue.UNKNOWN, "NoSuchEntity", null);
                     }
-                    String id = String.format("AKIAFAKE%012d", ++aws.keySeq);
+                    String id = io.canarykit.fingerprint.KeyIds.generate("AKIA", keyAccount, aws.random);
                     u.keys.add(id);
                     return id;
                 }
