@@ -240,6 +240,10 @@ public final class AwsCredentialsFilePlacement implements Placement {
             if (configPath == null) {
                 return PlacementFiles.Outcome.of(null, credsChange);
             }
+            // the config section is shared by every rotation of the profile: it goes only with the last credentials
+            if (current.get(0) != null && profileRemains(current.get(0), credsChange, credsPath, profile)) {
+                return PlacementFiles.Outcome.of(null, credsChange, PlacementFiles.FileChange.unchanged());
+            }
             PlacementFiles.FileChange configChange = removeFrom(current.get(1), ProfileDocument.Kind.CONFIG, configPath,
                     profile, ProfileSections.exactly(cfg), "true".equals(receipt.detail("createdConfigFile")));
             return PlacementFiles.Outcome.of(null, credsChange, configChange);
@@ -265,6 +269,12 @@ public final class AwsCredentialsFilePlacement implements Placement {
             return PlacementFiles.FileChange.delete();
         }
         return PlacementFiles.FileChange.write(out);
+    }
+
+    private static boolean profileRemains(byte[] before, PlacementFiles.FileChange change, Path file, String profile) {
+        byte[] after = change.content(before);
+        return after != null
+                && !ProfileDocument.parse(after, ProfileDocument.Kind.CREDENTIALS, file).sectionsOf(profile).isEmpty();
     }
 
     private static Map<String, String> configProperties(PlacementReceipt receipt) {

@@ -543,6 +543,15 @@ public final class PlacementFiles {
             return DELETE;
         }
 
+        /** The file's content after this change, given its content {@code before} ({@code null}: absent). */
+        public byte[] content(byte[] before) {
+            switch (kind) {
+                case WRITE: return content.clone();
+                case DELETE: return null;
+                default: return before;
+            }
+        }
+
         /** True unless this is {@link #unchanged()}. */
         public boolean changes() {
             return kind != Kind.UNCHANGED;
