@@ -327,7 +327,8 @@ public final class AwsCredentialsFilePlacement implements Placement {
             throw new CanaryConfigurationException("the credentials file and the config file are both " + credsAbs
                     + "; point them at different files");
         }
-        return new Target(profile, credsAbs, configAbs, Map.copyOf(configProps), o.flag("overwrite", false));
+        return new Target(profile, credsAbs, configAbs, java.util.Collections.unmodifiableMap(configProps),
+                o.flag("overwrite", false));
     }
 
     /**
