@@ -145,12 +145,16 @@ public final class IamUserIssuer implements CanaryIssuer {
             user = iam.createUser(b -> b.userName(name).path(path).permissionsBoundary(policies.boundaryArn())
                     .tags(iamTags)).user();
         } catch (SdkException e) {
-            if (AwsErrors.definitelyNotApplied(e)) {
+            if (AwsErrors.is(e, "EntityAlreadyExists")) {
+                // the name is taken, or the SDK retried a CreateUser that had taken effect: the ownership tag tells
+                user = ownUser(name, request.canaryId(), e);
+            } else if (AwsErrors.definitelyNotApplied(e)) {
                 throw AwsErrors.issueFailure("CreateUser " + name, e, true, CanaryIssuerException.Residue.NONE);
+            } else {
+                // a 5xx or a lost connection: the user may exist; remove it if it does
+                throw undo(AwsErrors.issueFailure("CreateUser " + name, e, true, CanaryIssuerException.Residue.UNKNOWN),
+                        name, request.canaryId());
             }
-            // a 5xx or a lost connection: the user may exist; remove it if it does
-            throw undo(AwsErrors.issueFailure("CreateUser " + name, e, true, CanaryIssuerException.Residue.UNKNOWN),
-                    name, request.canaryId());
         }
         LOG.debug("created user {} for canary {}", user.arn(), request.canaryId());
 
@@ -159,7 +163,8 @@ public final class IamUserIssuer implements CanaryIssuer {
             iam.putUserPolicy(b -> b.userName(name).policyName(policies.inlinePolicyName())
                     .policyDocument(policies.inlinePolicy()));
             operation = "CreateAccessKey for " + name;
-            AccessKey key = iam.createAccessKey(b -> b.userName(name)).accessKey();
+            AccessKey key = iam.createAccessKey(b -> b.userName(name)
+                    .overrideConfiguration(o -> o.addPlugin(ThrottlingOnlyRetries.INSTANCE))).accessKey();
             CanaryCredential credential = CanaryCredential.longTerm(key.accessKeyId(), Secret.of(key.secretAccessKey()));
             Principal principal = new Principal(accountId, user.arn(), name, user.path());
             List<SelfUse> selfUses = List.of();
@@ -184,6 +189,26 @@ public final class IamUserIssuer implements CanaryIssuer {
             throw undo(new CanaryIssuerException(operation + " failed: " + e, CanaryIssuerException.Reason.UNAVAILABLE,
                     CanaryIssuerException.Residue.UNKNOWN, null, e), name, request.canaryId());
         }
+    }
+
+    /** The existing user {@code name} if it carries this canary's ownership tag; else the name is taken. */
+    private User ownUser(String name, CanaryId owner, SdkException alreadyExists) {
+        User existing;
+        try {
+            existing = iam.getUser(b -> b.userName(name)).user();
+        } catch (SdkException e) {
+            CanaryIssuerException f = AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true,
+                    CanaryIssuerException.Residue.UNKNOWN);
+            f.addSuppressed(e);
+            throw f;
+        }
+        for (Tag t : existing.tags()) {
+            if (t.key().equalsIgnoreCase(ownershipTagKey) && owner.value().equals(t.value())) {
+                LOG.debug("user {} exists already and is canary {}'s: a retried CreateUser had taken effect", name, owner);
+                return existing;
+            }
+        }
+        throw AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true, CanaryIssuerException.Residue.NONE);
     }
 
     /** Removes the user this call created; says whether anything may remain. */
