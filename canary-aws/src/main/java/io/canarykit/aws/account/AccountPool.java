@@ -219,7 +219,7 @@ public final class AccountPool implements IssuerPool {
         if (a.maxCanaryUsers() != null) {
             room = Math.min(room, a.maxCanaryUsers() - live - s.inFlight);
         }
-        return new AccountQuota(a.accountId(), s.usersQuota, s.awsUsers, live, s.inFlight, s.keysPerUser,
+        return new AccountQuota(a.accountId(), s.usersQuota, s.awsUsers < 0 ? -1 : used, live, s.inFlight, s.keysPerUser,
                 a.maxCanaryUsers() == null ? -1 : a.maxCanaryUsers(), full, Math.max(0, room));
     }
 

@@ -5,8 +5,8 @@ package io.canarykit.aws.account;
  *
  * @param accountId              the account
  * @param usersQuota             IAM users allowed in the account ({@code UsersQuota}, 5,000)
- * @param awsUsers               IAM users in the account by {@code GetAccountSummary} (canaries and others), or -1 if
- *                               unknown
+ * @param awsUsers               IAM users in the account (canaries and others): {@code GetAccountSummary}'s count plus
+ *                               the canaries recorded since it was read; -1 if AWS's count is unknown
  * @param liveCanaries           live canaries in the store for this account
  * @param inFlight               reservations held by issuances running in this process
  * @param accessKeysPerUserQuota access keys allowed per user (2); each canary user holds one

@@ -116,14 +116,10 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         return HardeningRequest.assumedRole(accountId, principalName, roleArn, issuerArn);
     }
 
+    /** Validates the whole request offline (name, kind, session policy, duration, tags) and returns the session. */
     @Override
     public Principal plannedPrincipal(IssueRequest request) {
-        return Principal.assumedRole(accountId, roleName, nameRules().validate(request.principalName()));
-    }
-
-    @Override
-    public IssuedCanary issue(IssueRequest request) {
-        Objects.requireNonNull(request, "request");
+        Principal p = Principal.assumedRole(accountId, roleName, nameRules().validate(request.principalName()));
         CanaryPolicySet policies = request.policies();
         if (policies.kind() != CredentialKind.ASSUMED_ROLE) {
             throw new CanaryConfigurationException("an assume-role issuer needs assume-role policies, not "
@@ -133,18 +129,36 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
             throw new CanaryConfigurationException("refusing to call AssumeRole without a session policy: harden the"
                     + " policies so they carry the deny-all session policy");
         }
-        Principal planned = plannedPrincipal(request);
-        Duration duration = request.duration() != null ? request.duration() : defaultDuration;
-        int seconds = seconds(duration, Duration.ofMinutes(15), CredentialKind.ASSUMED_ROLE.maxDuration().orElseThrow(),
-                "AssumeRole DurationSeconds");
+        Duration duration = duration(request);
         if (maxSessionDuration != null && duration.compareTo(maxSessionDuration) > 0) {
             throw new CanaryConfigurationException("a " + duration + " session exceeds the role's MaxSessionDuration "
                     + maxSessionDuration + ": ask for less or raise the role's limit (CanaryRoleSetup)");
         }
-        Map<String, String> tags = new LinkedHashMap<>(policies.principalTags());
+        sessionTags(request);
+        return p;
+    }
+
+    private Duration duration(IssueRequest request) {
+        Duration d = request.duration() != null ? request.duration() : defaultDuration;
+        seconds(d, Duration.ofMinutes(15), CredentialKind.ASSUMED_ROLE.maxDuration().orElseThrow(),
+                "AssumeRole DurationSeconds");
+        return d;
+    }
+
+    private Map<String, String> sessionTags(IssueRequest request) {
+        Map<String, String> tags = new LinkedHashMap<>(request.policies().principalTags());
         tags.putAll(sessionTags);
         tags.putAll(request.tags());
-        IamUserIssuer.validateTags(tags);
+        return IamUserIssuer.validateTags(tags);
+    }
+
+    @Override
+    public IssuedCanary issue(IssueRequest request) {
+        Objects.requireNonNull(request, "request");
+        Principal planned = plannedPrincipal(request);
+        CanaryPolicySet policies = request.policies();
+        int seconds = (int) duration(request).toSeconds();
+        Map<String, String> tags = sessionTags(request);
         AssumeRoleRequest.Builder b = AssumeRoleRequest.builder()
                 .roleArn(roleArn)
                 .roleSessionName(planned.name())

@@ -84,14 +84,10 @@ public final class FederationTokenIssuer implements CanaryIssuer {
         return HardeningRequest.federationToken(accountId, principalName, issuerArn);
     }
 
+    /** Validates the whole request offline (name, kind, session policy, duration, tags) and returns the user. */
     @Override
     public Principal plannedPrincipal(IssueRequest request) {
-        return Principal.federatedUser(accountId, nameRules().validate(request.principalName()));
-    }
-
-    @Override
-    public IssuedCanary issue(IssueRequest request) {
-        Objects.requireNonNull(request, "request");
+        Principal p = Principal.federatedUser(accountId, nameRules().validate(request.principalName()));
         CanaryPolicySet policies = request.policies();
         if (policies.kind() != CredentialKind.FEDERATION_TOKEN) {
             throw new CanaryConfigurationException("a federation-token issuer needs federation-token policies, not "
@@ -101,14 +97,31 @@ public final class FederationTokenIssuer implements CanaryIssuer {
             throw new CanaryConfigurationException("refusing to call GetFederationToken without a session policy:"
                     + " without one the token would carry the issuing user's own permissions");
         }
-        Principal planned = plannedPrincipal(request);
+        seconds(request);
+        tags(request);
+        return p;
+    }
+
+    private int seconds(IssueRequest request) {
         Duration duration = request.duration() != null ? request.duration() : defaultDuration;
-        int seconds = AssumeRoleIssuer.seconds(duration, Duration.ofMinutes(15),
+        return AssumeRoleIssuer.seconds(duration, Duration.ofMinutes(15),
                 CredentialKind.FEDERATION_TOKEN.maxDuration().orElseThrow(), "GetFederationToken DurationSeconds");
-        Map<String, String> tags = new LinkedHashMap<>(policies.principalTags());
+    }
+
+    private Map<String, String> tags(IssueRequest request) {
+        Map<String, String> tags = new LinkedHashMap<>(request.policies().principalTags());
         tags.putAll(sessionTags);
         tags.putAll(request.tags());
-        IamUserIssuer.validateTags(tags);
+        return IamUserIssuer.validateTags(tags);
+    }
+
+    @Override
+    public IssuedCanary issue(IssueRequest request) {
+        Objects.requireNonNull(request, "request");
+        Principal planned = plannedPrincipal(request);
+        CanaryPolicySet policies = request.policies();
+        int seconds = seconds(request);
+        Map<String, String> tags = tags(request);
         GetFederationTokenRequest.Builder b = GetFederationTokenRequest.builder()
                 .name(planned.name())
                 .policy(policies.sessionPolicy())

@@ -116,23 +116,26 @@ public final class IamUserIssuer implements CanaryIssuer {
         return HardeningRequest.iamUser(accountId, principalName, path);
     }
 
+    /** Validates the whole request offline (name, kind, tags, boundary account) and returns the user to be made. */
     @Override
     public Principal plannedPrincipal(IssueRequest request) {
-        return Principal.iamUser(accountId, path, nameRules().validate(request.principalName()));
+        Principal p = Principal.iamUser(accountId, path, nameRules().validate(request.principalName()));
+        if (request.policies().kind() != CredentialKind.IAM_USER) {
+            throw new CanaryConfigurationException("an iam-user issuer needs iam-user policies, not "
+                    + request.policies().kind().configName());
+        }
+        tags(request);
+        boundaries.validate(request.policies());
+        return p;
     }
 
     @Override
     public IssuedCanary issue(IssueRequest request) {
         Objects.requireNonNull(request, "request");
         CanaryPolicySet policies = request.policies();
-        if (policies.kind() != CredentialKind.IAM_USER) {
-            throw new CanaryConfigurationException("an iam-user issuer needs iam-user policies, not "
-                    + policies.kind().configName());
-        }
         Principal planned = plannedPrincipal(request);
         String name = planned.name();
         List<Tag> iamTags = tags(request);
-        boundaries.validate(policies);
         try {
             boundaries.ensure(policies);
         } catch (CanaryException e) {
