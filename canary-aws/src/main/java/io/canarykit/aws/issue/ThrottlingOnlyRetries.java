@@ -1,15 +1,23 @@
 package io.canarykit.aws.issue;
 
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.SdkServiceClientConfiguration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenResponse;
+import software.amazon.awssdk.retries.api.RecordSuccessRequest;
+import software.amazon.awssdk.retries.api.RecordSuccessResponse;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 
 /**
- * A per-request plugin for calls that are not idempotent ({@code CreateAccessKey}): the SDK retries them only when AWS
- * throttled them (a throttled request never took effect), never after a 5xx or a broken connection, which may come
- * after AWS created a second key nobody would ever see. Keeps the client's maximum number of attempts.
+ * A per-request plugin for calls that are not idempotent ({@code CreateAccessKey}): the client's own retry strategy
+ * (its backoff, and the adaptive strategy's rate limiter) still applies, but a failed attempt is retried only when AWS
+ * throttled it (a throttled request never took effect), never after a 5xx or a broken connection, which may come
+ * after AWS created a second key nobody would ever see.
  */
 final class ThrottlingOnlyRetries implements SdkPlugin {
     static final ThrottlingOnlyRetries INSTANCE = new ThrottlingOnlyRetries();
@@ -20,14 +28,58 @@ final class ThrottlingOnlyRetries implements SdkPlugin {
     @Override
     public void configureClient(SdkServiceClientConfiguration.Builder config) {
         ClientOverrideConfiguration current = config.overrideConfiguration();
-        int attempts = current == null ? 3 : current.retryStrategy().map(RetryStrategy::maxAttempts).orElse(3);
-        RetryStrategy strategy = DefaultRetryStrategy.standardStrategyBuilder()
-                .maxAttempts(Math.max(1, attempts))
-                .retryOnException(AwsErrors::isThrottling)
-                .treatAsThrottling(AwsErrors::isThrottling)
-                .build();
+        RetryStrategy base = current == null ? null : current.retryStrategy().orElse(null);
+        if (base == null) {
+            base = AwsRetryStrategy.defaultRetryStrategy();
+        }
+        if (base instanceof Guarded) {
+            return;
+        }
         ClientOverrideConfiguration.Builder b = current == null ? ClientOverrideConfiguration.builder()
                 : current.toBuilder();
-        config.overrideConfiguration(b.retryStrategy(strategy).build());
+        config.overrideConfiguration(b.retryStrategy(new Guarded(base)).build());
+    }
+
+    /** Delegates to the client's strategy, refusing to retry anything but throttling. */
+    static final class Guarded implements RetryStrategy {
+        private final RetryStrategy delegate;
+
+        Guarded(RetryStrategy delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public AcquireInitialTokenResponse acquireInitialToken(AcquireInitialTokenRequest request) {
+            return delegate.acquireInitialToken(request);
+        }
+
+        @Override
+        public RefreshRetryTokenResponse refreshRetryToken(RefreshRetryTokenRequest request) {
+            if (!AwsErrors.isThrottling(request.failure())) {
+                throw new TokenAcquisitionFailedException("not retrying a call that may have taken effect",
+                        request.token(), request.failure());
+            }
+            return delegate.refreshRetryToken(request);
+        }
+
+        @Override
+        public RecordSuccessResponse recordSuccess(RecordSuccessRequest request) {
+            return delegate.recordSuccess(request);
+        }
+
+        @Override
+        public int maxAttempts() {
+            return delegate.maxAttempts();
+        }
+
+        @Override
+        public boolean useClientDefaults() {
+            return false;
+        }
+
+        @Override
+        public Builder<?, ?> toBuilder() {
+            return delegate.toBuilder();
+        }
     }
 }
