@@ -111,7 +111,7 @@ public final class CredentialProcessPlacement implements Placement {
         List<Path> paths = cfg == null ? List.of(json) : List.of(json, cfg);
         files.update(paths, current -> {
             byte[] existing = current.get(0);
-            if (existing != null && !ourKeys.contains(CredentialDocuments.accessKeyId(existing)) && !overwrite) {
+            if (existing != null && !contains(ourKeys, CredentialDocuments.accessKeyId(existing)) && !overwrite) {
                 throw new CanaryConfigurationException(json + " already exists and does not hold this canary; nothing was "
                         + "changed. Choose another path, or set overwrite=true to replace it");
             }
@@ -212,6 +212,10 @@ public final class CredentialProcessPlacement implements Placement {
             }
         });
         return cfg;
+    }
+
+    private static boolean contains(Set<String> keys, String key) {
+        return key != null && keys.contains(key);
     }
 
     private static void check(PlacementReceipt receipt) {
