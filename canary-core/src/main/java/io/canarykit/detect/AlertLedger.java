@@ -9,8 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,8 +26,9 @@ import java.util.TreeSet;
  *   <li>{@code canarykit.alerted:<digest of source and event id>}: one marker per alerted sighting (fixed length,
  *       so there is no size limit to exhaust however often a canary is used).</li>
  * </ul>
- * Markers are written after the alert was handed to every sink and before the state, so delivery is at least once:
- * a crash in between sends the alert again, with the same {@link io.canarykit.alert.AlertJson#alertId alert id}.
+ * An alert is written down before it is delivered (its markers carry its number) and confirmed after (the state):
+ * a crash in between makes the next pass send exactly that alert again, with the same sightings and so the same
+ * {@link io.canarykit.alert.AlertJson#alertId alert id}. Delivery is at least once, and a repeat is recognisable.
  * Not thread-safe; the engine serialises access.
  */
 final class AlertLedger {
@@ -69,7 +71,7 @@ final class AlertLedger {
 
     private final CanaryStore store;
     private Set<CanaryId> dirty;
-    private final Map<CanaryId, Set<String>> alertedKeys = new HashMap<>();
+    private final Map<CanaryId, Map<String, Integer>> alerted = new HashMap<>();
 
     AlertLedger(CanaryStore store) {
         this.store = store;
@@ -131,29 +133,43 @@ final class AlertLedger {
         return State.decode(store.checkpoint(STATE + id.value()).orElse(null));
     }
 
-    /** True if the sighting is covered by an alert already sent. */
-    boolean alerted(CanaryId id, Sighting s) {
-        Set<String> known = alertedKeys.computeIfAbsent(id, k -> new HashSet<>());
+    /**
+     * The number of the alert that covers (or is about to cover) the sighting, or 0 if none does. A number above
+     * {@link State#alerts()} belongs to an alert whose delivery was not confirmed: it must be sent (again) as it is.
+     */
+    int alertNumber(CanaryId id, Sighting s) {
+        Map<String, Integer> known = alerted.computeIfAbsent(id, k -> new HashMap<>());
         String key = key(s);
-        if (known.contains(key)) {
-            return true;
+        Integer n = known.get(key);
+        if (n != null) {
+            return n;
         }
-        if (store.checkpoint(MARK + key).isPresent()) {
-            known.add(key);
-            return true;
+        Optional<String> mark = store.checkpoint(MARK + key);
+        if (mark.isEmpty()) {
+            return 0;
         }
-        return false;
+        String v = mark.get();
+        int number = Integer.parseInt(v.substring(v.indexOf('#') + 1));
+        known.put(key, number);
+        return number;
     }
 
-    /** Records that alert number {@code alertNumber} covered these sightings (after it was handed to the sinks). */
-    void recordSent(CanaryId id, Iterable<Sighting> covered, int alertNumber, Instant at, int totalAlerted) {
-        Set<String> known = alertedKeys.computeIfAbsent(id, k -> new HashSet<>());
+    /**
+     * Writes, before delivery, which sightings alert number {@code n} covers: should the process die before the
+     * delivery is confirmed, the next pass sends exactly this alert again (same sightings, same alert id).
+     */
+    void intend(CanaryId id, List<Sighting> covered, int n) {
+        Map<String, Integer> known = alerted.computeIfAbsent(id, k -> new HashMap<>());
         for (Sighting s : covered) {
             String key = key(s);
-            store.saveCheckpoint(MARK + key, id.value() + "#" + alertNumber);
-            known.add(key);
+            store.saveCheckpoint(MARK + key, id.value() + "#" + n);
+            known.put(key, n);
         }
-        store.saveCheckpoint(STATE + id.value(), new State(alertNumber, at, totalAlerted).encode());
+    }
+
+    /** Records that alert number {@code n} was handed to every sink. */
+    void confirm(CanaryId id, int n, Instant at, int totalAlerted) {
+        store.saveCheckpoint(STATE + id.value(), new State(n, at, totalAlerted).encode());
     }
 
     /** A fixed-length digest of the sighting's store key {@code (source, sourceEventId)}. */

@@ -346,39 +346,67 @@ public final class DetectionEngine {
         CanaryRecord canary = trigger(pass, found.get(), real.get(0).time());
 
         AlertLedger.State state = ledger.state(id);
+        int next = state.alerts() + 1;
+        List<Sighting> inFlight = new ArrayList<>();
         List<Sighting> pending = new ArrayList<>();
+        int alerted = 0;
         for (Sighting s : real) {
-            if (!ledger.alerted(id, s)) {
+            int n = ledger.alertNumber(id, s);
+            if (n == 0) {
                 pending.add(s);
+            } else if (n >= next) {
+                inFlight.add(s);
+            } else {
+                alerted++;
             }
         }
-        int alerted = real.size() - pending.size();
         DetectionWindow window = new DetectionWindow(canary.windowStart(),
                 canary.triggeredAt() != null ? canary.triggeredAt() : real.get(0).time());
+        if (!inFlight.isEmpty()) {
+            // written down but not confirmed before a crash: send exactly that alert again
+            if (!send(pass, canary, window, next, inFlight, alerted, now)) {
+                return;
+            }
+            alerted += inFlight.size();
+            state = new AlertLedger.State(next, now, alerted);
+            next++;
+        }
         if (!pending.isEmpty() && state.alerts() == 0) {
-            Sighting first = pending.remove(0);
-            Alert alert = new Alert(AlertType.INITIAL, canary, first, List.of(first), window, alerted, now);
-            if (!deliver(pass, alert)) {
+            List<Sighting> first = List.of(pending.remove(0));
+            ledger.intend(id, first, next);
+            if (!send(pass, canary, window, next, first, alerted, now)) {
                 return;
             }
             alerted++;
-            ledger.recordSent(id, List.of(first), 1, now, alerted);
-            state = new AlertLedger.State(1, now, alerted);
+            state = new AlertLedger.State(next, now, alerted);
+            next++;
         }
         Instant last = state.lastAlertAt() == null ? Instant.EPOCH : state.lastAlertAt();
         if (!pending.isEmpty() && !now.isBefore(last.plus(followUpWindow))) {
-            Sighting latest = pending.get(pending.size() - 1);
-            Alert alert = new Alert(AlertType.FOLLOW_UP, canary, latest, pending, window, alerted, now);
-            if (!deliver(pass, alert)) {
+            ledger.intend(id, pending, next);
+            if (!send(pass, canary, window, next, pending, alerted, now)) {
                 return;
             }
-            int number = state.alerts() + 1;
-            ledger.recordSent(id, pending, number, now, alerted + pending.size());
             pending.clear();
         }
         if (pending.isEmpty()) {
             ledger.clean(id);
         }
+    }
+
+    /** Builds alert number {@code n}, hands it to every sink and confirms it; false if a sink failed. */
+    private boolean send(Pass pass, CanaryRecord canary, DetectionWindow window, int n, List<Sighting> covered,
+                         int prior, Instant now) {
+        List<Sighting> sorted = new ArrayList<>(covered);
+        sorted.sort(Comparator.comparing(Sighting::time).thenComparing(Sighting::source).thenComparing(Sighting::sourceEventId));
+        AlertType type = n == 1 ? AlertType.INITIAL : AlertType.FOLLOW_UP;
+        Sighting shown = type == AlertType.INITIAL ? sorted.get(0) : sorted.get(sorted.size() - 1);
+        Alert alert = new Alert(type, canary, shown, sorted, window, prior, now);
+        if (!deliver(pass, alert)) {
+            return false;
+        }
+        ledger.confirm(canary.id(), n, now, prior + sorted.size());
+        return true;
     }
 
     private boolean deliver(Pass pass, Alert alert) {

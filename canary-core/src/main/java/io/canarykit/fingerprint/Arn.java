@@ -19,7 +19,7 @@ record Arn(String accountId, String path, String roleName, String name) {
         if (f.length < 6) {
             return null;
         }
-        String account = f[4].matches("\\d{12}") ? f[4] : null;
+        String account = isAccount(f[4]) ? f[4] : null;
         String resource = f[5];
         if (resource.startsWith("user/") || resource.startsWith("role/")) {
             String rest = resource.substring(5);
@@ -38,5 +38,18 @@ record Arn(String accountId, String path, String roleName, String name) {
             return new Arn(account, null, null, resource.substring("federated-user/".length()));
         }
         return new Arn(account, null, null, null);
+    }
+
+    private static boolean isAccount(String s) {
+        if (s.length() != 12) {
+            return false;
+        }
+        for (int i = 0; i < 12; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

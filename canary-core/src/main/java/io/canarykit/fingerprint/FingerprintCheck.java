@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,6 +45,15 @@ public final class FingerprintCheck {
 
     private final KnownCanaryAccounts knownAccounts;
     private final Clock clock;
+    /** The last context's neighbourhood: contexts are immutable, so one reused across checks is decoded once. */
+    private volatile Cached cached;
+
+    /** What the neighbours tell: their accounts, whether they are short-term (null: unknown or mixed), their names. */
+    private record Neighbourhood(Set<String> accounts, Boolean shortTerm, List<String> names) {
+    }
+
+    private record Cached(FingerprintContext context, Neighbourhood neighbourhood) {
+    }
 
     private FingerprintCheck(Builder b) {
         this.knownAccounts = b.knownAccounts;
@@ -98,14 +108,17 @@ public final class FingerprintCheck {
         String shown = k.display();
         List<Finding> out = new ArrayList<>();
 
+        Neighbourhood hood = neighbourhood(ctx);
         keyIdFindings(k, shown, out);
-        accountFindings(k, shown, target, ctx, out);
-        termFindings(k, shown, target, ctx, out);
-        principalFindings(target, ctx, out);
+        accountFindings(k, shown, target, ctx, hood, out);
+        termFindings(k, shown, target, hood, out);
+        principalFindings(target, hood, out);
 
         out.sort(MOST_SEVERE_FIRST);
         FingerprintReport report = FingerprintReport.of(k, out);
-        LOG.debug("fingerprint check of {}: {} with {} findings", shown, report.verdict().jsonName(), out.size());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("fingerprint check of {}: {} with {} findings", shown, report.verdict().jsonName(), out.size());
+        }
         return report;
     }
 
@@ -115,7 +128,8 @@ public final class FingerprintCheck {
                     + k.reason() + "); an attacker who checks the format will not trust it."));
         } else if (k.format() == KeyIdFormat.OLD) {
             out.add(new Finding(FindingCode.OLD_FORMAT_KEY, Severity.LOW, shown + " is an old-format key id (character 5"
-                    + " is I or J, issued before about 2019): among new-format keys it stands out as old."));
+                    + " is I or J, issued before about 2019): it encodes no account anyone has decoded, and among"
+                    + " new-format keys it stands out as old."));
         }
         if (k.type() == KeyType.UNKNOWN && k.format() != KeyIdFormat.INVALID) {
             out.add(new Finding(FindingCode.UNKNOWN_PREFIX, Severity.LOW, shown + " has the prefix '" + k.prefix()
@@ -127,14 +141,19 @@ public final class FingerprintCheck {
                     + " but cannot sign requests, and it encodes the same account as that principal's keys."));
         }
         if (!k.decodes()) {
+            String because = switch (k.format()) {
+                case INVALID -> "it is not a well-formed key id";
+                case OLD -> "it is an old-format id";
+                case NEW -> k.reason();
+            };
             out.add(new Finding(FindingCode.ACCOUNT_UNDECODABLE, Severity.LOW, "The account of " + shown
-                    + " cannot be decoded (" + k.reason() + "), so it was not checked against known canary accounts"
+                    + " cannot be decoded (" + because + "), so it was not checked against known canary accounts"
                     + " or the organisation's accounts: it is not known to be clean."));
         }
     }
 
     private void accountFindings(KeyId k, String shown, FingerprintTarget target, FingerprintContext ctx,
-                                 List<Finding> out) {
+                                 Neighbourhood hood, List<Finding> out) {
         String strict = k.accountId();
         String lenient = k.lenientAccountId();
         var known = knownAccounts.lookup(strict);
@@ -170,7 +189,7 @@ public final class FingerprintCheck {
                     + strict + " but its principal ARN names account " + arn.accountId()
                     + "; AWS never issues such a pair, so the credential is inconsistent."));
         }
-        Set<String> neighbours = neighbourAccounts(ctx);
+        Set<String> neighbours = hood.accounts();
         if (!neighbours.isEmpty() && !neighbours.contains(strict)) {
             out.add(new Finding(FindingCode.ACCOUNT_DIFFERS_FROM_NEIGHBOURS, Severity.MEDIUM, shown
                     + " belongs to account " + strict + ", but the credentials and ARNs found near it belong to "
@@ -178,7 +197,7 @@ public final class FingerprintCheck {
         }
     }
 
-    private void termFindings(KeyId k, String shown, FingerprintTarget target, FingerprintContext ctx,
+    private void termFindings(KeyId k, String shown, FingerprintTarget target, Neighbourhood hood,
                               List<Finding> out) {
         CredentialKind kind = target.kind();
         if (kind != null && k.type().isAccessKey()) {
@@ -195,8 +214,7 @@ public final class FingerprintCheck {
             shortTerm = k.type() == KeyType.TEMPORARY_ACCESS_KEY ? Boolean.TRUE
                     : k.type() == KeyType.ACCESS_KEY ? Boolean.FALSE : null;
         }
-        Boolean neighboursShort = ctx.neighboursShortTerm() != null ? ctx.neighboursShortTerm()
-                : neighboursShortTerm(ctx.neighbourKeyIds());
+        Boolean neighboursShort = hood.shortTerm();
         if (shortTerm != null && neighboursShort != null && !shortTerm.equals(neighboursShort)) {
             if (shortTerm) {
                 out.add(new Finding(FindingCode.SHORT_TERM_AMONG_LONG_TERM, Severity.MEDIUM, shown + " is a short-term"
@@ -215,19 +233,13 @@ public final class FingerprintCheck {
         }
     }
 
-    private static void principalFindings(FingerprintTarget target, FingerprintContext ctx, List<Finding> out) {
+    private static void principalFindings(FingerprintTarget target, Neighbourhood hood, List<Finding> out) {
         Arn arn = Arn.parse(target.principalArn());
         String name = target.principalName() != null ? target.principalName() : arn == null ? null : arn.name();
         String path = target.principalPath() != null ? target.principalPath() : arn == null ? null : arn.path();
         String role = arn == null ? null : arn.roleName();
         List<Finding> found = TellTales.scan(name, path, role);
-        List<String> neighbourNames = new ArrayList<>();
-        for (String a : ctx.neighbourArns()) {
-            Arn n = Arn.parse(a);
-            if (n != null && n.name() != null) {
-                neighbourNames.add(n.name());
-            }
-        }
+        List<String> neighbourNames = hood.names();
         boolean neighboursPlain = !neighbourNames.isEmpty()
                 && neighbourNames.stream().noneMatch(TellTales::isRandomLooking);
         for (Finding f : found) {
@@ -242,32 +254,37 @@ public final class FingerprintCheck {
         }
     }
 
-    private static Set<String> neighbourAccounts(FingerprintContext ctx) {
-        Set<String> accounts = new LinkedHashSet<>();
-        for (String id : ctx.neighbourKeyIds()) {
-            String a = KeyIds.account(id);
-            if (a != null) {
-                accounts.add(a);
-            }
+    private Neighbourhood neighbourhood(FingerprintContext ctx) {
+        Cached c = cached;
+        if (c != null && c.context() == ctx) {
+            return c.neighbourhood();
         }
+        Set<String> accounts = new LinkedHashSet<>();
+        boolean anyShort = false;
+        boolean anyLong = false;
+        for (String id : ctx.neighbourKeyIds()) {
+            KeyId k = KeyIds.parse(id);
+            if (k.accountId() != null) {
+                accounts.add(k.accountId());
+            }
+            anyShort |= k.type() == KeyType.TEMPORARY_ACCESS_KEY;
+            anyLong |= k.type() == KeyType.ACCESS_KEY;
+        }
+        List<String> names = new ArrayList<>();
         for (String arn : ctx.neighbourArns()) {
             Arn a = Arn.parse(arn);
             if (a != null && a.accountId() != null) {
                 accounts.add(a.accountId());
             }
+            if (a != null && a.name() != null) {
+                names.add(a.name());
+            }
         }
-        return accounts;
-    }
-
-    private static Boolean neighboursShortTerm(List<String> keyIds) {
-        boolean anyShort = false;
-        boolean anyLong = false;
-        for (String id : keyIds) {
-            KeyType t = KeyIds.parse(id).type();
-            anyShort |= t == KeyType.TEMPORARY_ACCESS_KEY;
-            anyLong |= t == KeyType.ACCESS_KEY;
-        }
-        return anyShort == anyLong ? null : anyShort;
+        Boolean shortTerm = ctx.neighboursShortTerm() != null ? ctx.neighboursShortTerm()
+                : anyShort == anyLong ? null : anyShort;
+        Neighbourhood n = new Neighbourhood(Collections.unmodifiableSet(accounts), shortTerm, List.copyOf(names));
+        cached = new Cached(ctx, n);
+        return n;
     }
 
     private static String article(String noun) {

@@ -173,6 +173,17 @@ public final class KeyIds {
     }
 
     /**
+     * Like {@link #generate(String, String, RandomGenerator)} for a key type.
+     *
+     * @param type any type but {@link KeyType#UNKNOWN}
+     * @throws CanaryConfigurationException for {@link KeyType#UNKNOWN} or a malformed account id
+     */
+    public static String generate(KeyType type, String accountId, RandomGenerator random) {
+        Objects.requireNonNull(type, "type");
+        return generate(type.prefix(), accountId, random);
+    }
+
+    /**
      * Like {@link #generate(String, String, RandomGenerator)} with an explicit length.
      *
      * @param length 16 to 128

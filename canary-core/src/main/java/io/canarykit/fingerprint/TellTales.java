@@ -5,6 +5,7 @@ import io.canarykit.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,19 +38,19 @@ import java.util.regex.Pattern;
  */
 public final class TellTales {
     /** Name parts a weak word may be glued to on its right ({@code testuser}, {@code fakekey}). */
-    static final List<String> TAILS = List.of("user", "users", "usr", "key", "keys", "cred", "creds", "credential",
+    static final Set<String> TAILS = Set.of("user", "users", "usr", "key", "keys", "cred", "creds", "credential",
             "credentials", "account", "accounts", "acct", "role", "roles", "token", "tokens", "bot", "svc", "service",
             "admin", "id", "ids", "env", "data", "app", "api", "login", "secret", "secrets", "access", "session",
             "identity", "principal", "iam", "aws");
     /** Name parts a weak word may be glued to on its left ({@code unittest}, {@code boobytrap}). */
-    static final List<String> HEADS = List.of("unit", "smoke", "load", "perf", "integ", "my", "booby", "mouse",
+    static final Set<String> HEADS = Set.of("unit", "smoke", "load", "perf", "integ", "my", "booby", "mouse",
             "honey", "click", "aws", "iam", "user", "key", "pen");
 
     private static final List<Word> STRONG = List.of(
             new Word("canary", Pattern.compile("canar(?:y|ies)"), Severity.HIGH),
             new Word("honey", Pattern.compile("honey"), Severity.HIGH),
             new Word("decoy", Pattern.compile("decoy"), Severity.HIGH),
-            new Word("tripwire", Pattern.compile("trip-?wire"), Severity.HIGH));
+            new Word("tripwire", Pattern.compile("trip[-_.]?wire"), Severity.HIGH));
     private static final List<WeakWord> WEAK = List.of(
             new WeakWord("trap", List.of("trap", "traps", "trapped", "trapping", "trapper"), Severity.MEDIUM),
             new WeakWord("bait", List.of("bait", "baits", "baited", "baiting"), Severity.MEDIUM),

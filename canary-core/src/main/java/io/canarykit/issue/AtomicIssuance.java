@@ -653,7 +653,9 @@ public final class AtomicIssuance {
                     tooYoung++;
                     continue;
                 }
-                records.sort(Comparator.comparing(CanaryRecord::createdAt).reversed());
+                // the record the principal names (ownership tag) first, then the newest
+                records.sort(Comparator.comparing((CanaryRecord r) -> !r.id().equals(p.canaryId()))
+                        .thenComparing(CanaryRecord::createdAt, Comparator.reverseOrder()));
                 try {
                     for (CanaryRecord r : records) {
                         Revocation rev = issuer.revoke(r);

@@ -43,9 +43,11 @@ public interface CanaryIssuer {
     }
 
     /**
-     * The principal a request would create, known before any AWS call so that the intent can be recorded first.
+     * The principal a request would create, known before any AWS call so that the intent can be recorded first. It
+     * validates everything about the request that can be checked offline (name rules, policy kind, durations, tags),
+     * so that an invalid request is refused before anything is written.
      *
-     * @throws io.canarykit.CanaryConfigurationException if the principal name breaks {@link #nameRules()}
+     * @throws io.canarykit.CanaryConfigurationException if the request is invalid
      */
     Principal plannedPrincipal(IssueRequest request);
 

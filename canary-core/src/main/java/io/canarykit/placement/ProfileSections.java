@@ -96,7 +96,7 @@ final class ProfileSections {
 
     /** A section whose own properties include {@code key = value}. */
     static Predicate<ProfileDocument.Section> having(String key, Set<String> values) {
-        return s -> values.contains(s.properties().get(key));
+        return s -> s.properties().get(key) != null && values.contains(s.properties().get(key));
     }
 
     /** A section whose own properties are exactly {@code properties}. */

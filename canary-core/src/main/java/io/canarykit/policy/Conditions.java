@@ -142,7 +142,7 @@ final class Conditions {
             return op.base.negated;
         }
         boolean substitute = variables && (op.base.family == Family.STRING || op.base.family == Family.STRING_IGNORE_CASE
-                || op.base.family == Family.STRING_LIKE || op.base.family == Family.ARN);
+                || op.base.family == Family.STRING_LIKE || op.base.family == Family.ARN || op.base.family == Family.BOOL);
         java.util.ArrayList<String> policyValues = new java.util.ArrayList<>();
         for (String v : c.values()) {
             String s = substitute ? ctx.substitute(v, true, where) : v;
@@ -199,7 +199,7 @@ final class Conditions {
             case STRING_LIKE:
                 return Wildcards.matchString(p, r);
             case ARN:
-                return Wildcards.matchArn(p, r);
+                return Wildcards.matchArnComponents(p, r);
             case BOOL:
                 return r.equalsIgnoreCase(p);
             case BINARY:

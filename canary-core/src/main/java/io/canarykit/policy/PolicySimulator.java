@@ -81,7 +81,7 @@ public final class PolicySimulator {
     public Decision evaluate(Policies policies, AccessRequest request) {
         Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(request, "request");
-        Decision d = new Evaluation(policies, request).run();
+        Decision d = new Evaluation(policies, request, false).run();
         LOG.debug("{} {} on {} by {}: {}", d.outcome(), request.action(), request.resource(), request.principalArn(),
                 d.reason());
         return d;
@@ -110,6 +110,77 @@ public final class PolicySimulator {
         return evaluate(b.build(), request);
     }
 
+    /**
+     * Checks that {@code policies} deny {@code principalArn} every action but {@code sts:GetCallerIdentity}, whatever
+     * the request context: it evaluates a catalogue of actions ({@link ActionCatalog}) plus actions and resources
+     * derived from the policies themselves, on sample resources, in the worst case (every condition of an
+     * {@code Allow} holds, none of a {@code Deny} does). It also looks for a blanket explicit deny: an unconditional
+     * {@code Deny} of {@code *} on {@code *} that always applies to the principal, which proves the result for every
+     * action, not only the sampled ones.
+     *
+     * @param policies     the policies, resource-based ones included (they may grant what identity policies do not)
+     * @param principalArn the canary principal, as {@code GetCallerIdentity} shows it
+     */
+    public DenyAllReport checkDeniesEverything(Policies policies, String principalArn) {
+        Objects.requireNonNull(policies, "policies");
+        Objects.requireNonNull(principalArn, "principalArn");
+        AccessRequest base = AccessRequest.of(principalArn, "sts:GetCallerIdentity", "*");
+        java.util.LinkedHashSet<String> actions = new java.util.LinkedHashSet<>(ActionCatalog.actions());
+        java.util.LinkedHashSet<String> resources = new java.util.LinkedHashSet<>(
+                ActionCatalog.sampleResources(base.principalAccount() == null ? "111122223333" : base.principalAccount()));
+        resources.add(principalArn);
+        for (Policies.TypedPolicy tp : policies.all()) {
+            for (Statement s : tp.policy().document().statements()) {
+                ActionCatalog.deriveActions(s.actions(), actions);
+                ActionCatalog.deriveActions(s.notActions(), actions);
+                ActionCatalog.deriveResources(s.resources(), resources);
+                ActionCatalog.deriveResources(s.notResources(), resources);
+            }
+        }
+        List<DenyAllReport.Finding> allowed = new ArrayList<>();
+        int checked = 0;
+        for (String action : actions) {
+            if (isUndeniable(action)) {
+                continue;
+            }
+            for (String resource : resources) {
+                checked++;
+                Decision d = new Evaluation(policies, base.with(action, resource), true).run();
+                if (d.allowed()) {
+                    allowed.add(new DenyAllReport.Finding(action, resource, d));
+                }
+            }
+        }
+        StatementRef blanket = blanketDeny(policies, principalArn);
+        LOG.debug("deny-everything check for {}: {} requests, {} allowed, blanket deny {}", principalArn, checked,
+                allowed.size(), blanket == null ? "none" : blanket.describe());
+        return new DenyAllReport(principalArn, checked, blanket, allowed);
+    }
+
+    /** An unconditional Deny of every action on every resource that always applies to the principal, or null. */
+    private StatementRef blanketDeny(Policies policies, String principalArn) {
+        for (Policies.TypedPolicy tp : policies.all()) {
+            List<Statement> statements = tp.policy().document().statements();
+            for (int i = 0; i < statements.size(); i++) {
+                Statement s = statements.get(i);
+                if (s.effect() != Effect.DENY || !s.conditions().isEmpty() || s.actions() == null
+                        || s.notResources() != null) {
+                    continue;
+                }
+                boolean allActions = s.actions().stream().anyMatch(a -> a.equals("*") || a.equals("*:*"));
+                boolean allResources = s.resources() == null || s.resources().contains("*");
+                boolean everyone = tp.type() != PolicyType.RESOURCE
+                        || (s.principal() != null && (s.principal().wildcard()
+                        || s.principal().values("AWS").contains("*")
+                        || s.principal().values("AWS").contains(principalArn)));
+                if (allActions && allResources && everyone) {
+                    return new StatementRef(tp.type(), tp.policy().name(), i, s);
+                }
+            }
+        }
+        return null;
+    }
+
     /** How a resource-based policy statement names the caller. */
     private enum Grant { NONE, ACCOUNT, ROLE, DIRECT }
 
@@ -119,9 +190,11 @@ public final class PolicySimulator {
         private final AccessRequest request;
         private final RequestContext ctx;
         private final PrincipalInfo who;
+        private final boolean worstCase;
 
-        Evaluation(Policies policies, AccessRequest request) {
+        Evaluation(Policies policies, AccessRequest request, boolean worstCase) {
             this.policies = policies;
+            this.worstCase = worstCase;
             this.request = request;
             this.who = PrincipalInfo.of(request.principalArn(), request.principalAccount());
             Map<String, List<String>> derived = who.derivedKeys();
@@ -291,6 +364,10 @@ public final class PolicySimulator {
                     return Grant.NONE;
                 }
             }
+            if (worstCase) {
+                // the worst case for a deny-everything proof: every Allow's conditions hold, no Deny's do
+                return s.effect() == Effect.DENY && !s.conditions().isEmpty() ? Grant.NONE : g;
+            }
             for (PolicyCondition c : s.conditions()) {
                 if (!Conditions.holds(c, ctx, variables, where)) {
                     return Grant.NONE;
@@ -328,6 +405,13 @@ public final class PolicySimulator {
                 String pattern = ctx.substitute(raw, variables, where + " (" + (s.resources() != null ? "Resource"
                         : "NotResource") + ")");
                 if (pattern == null) {
+                    if (worstCase && s.effect() == Effect.ALLOW) {
+                        if (s.resources() != null) {
+                            any = true;
+                            break;
+                        }
+                        continue;
+                    }
                     return false; // an unresolved variable: the statement does not apply
                 }
                 if (Wildcards.matchArn(pattern, resource)) {

@@ -30,6 +30,24 @@ final class Wildcards {
         return match(pattern, value, false, true);
     }
 
+    /**
+     * {@code ArnLike}/{@code ArnEquals}: each of the six colon-delimited components is matched on its own (the last
+     * one keeps any further colons), so no wildcard runs across a component boundary.
+     */
+    static boolean matchArnComponents(String pattern, String value) {
+        String[] p = pattern.split(":", 6);
+        String[] v = value.split(":", 6);
+        if (p.length != v.length) {
+            return false;
+        }
+        for (int i = 0; i < p.length; i++) {
+            if (!match(p[i], v[i], false, false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean match(String pattern, String value, boolean ignoreCase, boolean arnSegments) {
         int m = pattern.length();
         int n = value.length();

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The sample corpus copied into the test resources, and its manifest. */
-final class Samples {
+public final class Samples {
     private Samples() {
     }
 
@@ -18,7 +18,7 @@ final class Samples {
     record Entry(String file, int records, String format) {
     }
 
-    static Path dir() {
+    public static Path dir() {
         try {
             return Path.of(Samples.class.getResource("/cloudtrail-samples/MANIFEST.tsv").toURI()).getParent();
         } catch (URISyntaxException e) {

@@ -196,6 +196,9 @@ class KeyIdsTest {
             }
         }
         assertThat(KeyIds.generate("AKIA", "609629065308", random, 128)).hasSize(128);
+        String role = KeyIds.generate(KeyType.ROLE, "052310077262", random);
+        assertThat(role).startsWith("AROA").hasSize(21);
+        assertThat(KeyIds.account(role)).isEqualTo("052310077262");
     }
 
     @Test
@@ -212,6 +215,8 @@ class KeyIdsTest {
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("unknown key id prefix");
         assertThatThrownBy(() -> KeyIds.generate("AKIA", "6096290653", random))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("12 digits");
+        assertThatThrownBy(() -> KeyIds.generate(KeyType.UNKNOWN, "609629065308", random))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("unknown key id prefix");
         assertThatThrownBy(() -> KeyIds.generate("AKIA", "609629065308", random, 15))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("length 15");
     }

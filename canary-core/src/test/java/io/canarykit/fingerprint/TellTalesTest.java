@@ -28,7 +28,7 @@ class TellTalesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"canary", "ci-canary-01", "CanaryUser", "CANARY", "canaries", "honeytoken", "honeypot-svc",
-            "my-honey", "decoy-admin", "DecoyUser", "tripwire", "trip-wire", "canarytokens-x"})
+            "my-honey", "decoy-admin", "DecoyUser", "tripwire", "trip-wire", "Trip_Wire", "canarytokens-x"})
     void strongWordsAreHighAnywhere(String name) {
         List<Finding> f = TellTales.principalFindings(name, "/");
         assertThat(f).as(name).anySatisfy(x -> {

@@ -37,6 +37,12 @@ final class Fixtures {
     static final String TOKEN_2 = "IQoJb3JpZ2luX2VjEXAMPLECANARYTOKEN2AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRq+cD=";
     static final Instant EXPIRY = Instant.parse("2030-01-01T12:00:00Z");
 
+    static {
+        // the SDK warns about every ignored profile of the corpus and the generated files
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("software.amazon.awssdk.profiles"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
+
     private Fixtures() {
     }
 
