@@ -3,8 +3,6 @@ package io.canarykit.naming;
 import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.regex.Pattern;
  * <p>Instances are immutable and thread-safe.
  */
 public final class PlausibleNamer implements IdentityNamer {
-    private static final Logger LOG = LoggerFactory.getLogger(PlausibleNamer.class);
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9]{0,19}");
     private static final int MAX_RETRIES = 64;
 
@@ -100,7 +97,6 @@ public final class PlausibleNamer implements IdentityNamer {
             }
             String tell = NameTellTales.problem(chosen);
             if (tell == null) {
-                LOG.debug("plausible name for {} (attempt {}) chosen", asset.kind(), attempt);
                 return chosen;
             }
             lastProblem = "'" + chosen + "' would give the canary away: " + tell;
