@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link CanaryStore} over JDBC, for H2 (the embedded default), PostgreSQL and SQLite.
@@ -59,6 +60,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * return the record as stored. Driver errors become {@link CanaryStoreException}s whose {@code retryable()} is true
  * for transient failures (lost connection, lock timeout, serialization failure, busy SQLite database).
  *
+ * <p><b>SQLite</b> allows one writer at a time: this store queues its own writes in order, and relies on the
+ * connection's {@code busy_timeout} (sqlite-jdbc: 3 s by default) only against other processes. Use WAL mode
+ * ({@code journal_mode=WAL}) so that readers and the writer do not block each other.
+ *
  * <p>Thread-safe.
  */
 public final class JdbcCanaryStore implements CanaryStore {
@@ -73,6 +78,11 @@ public final class JdbcCanaryStore implements CanaryStore {
     private final List<Migration> migrations;
     private final AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * SQLite has one writer at a time per database. Its busy handler is not fair: under contention a waiting writer
+     * can starve past the busy timeout. Writes through this store queue here, in order, instead.
+     */
+    private final ReentrantLock sqliteWrites = new ReentrantLock(true);
 
     private JdbcCanaryStore(Builder b, JdbcDialect dialect) {
         this.dataSource = b.dataSource;
@@ -370,7 +380,7 @@ public final class JdbcCanaryStore implements CanaryStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         Instant now = Sql.truncate(clock.instant());
-        withConnection("save checkpoint " + key, false, c -> {
+        withConnection("save checkpoint " + key, true, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.upsertCheckpoint)) {
                 ps.setString(1, key);
                 ps.setString(2, value);
@@ -441,15 +451,19 @@ public final class JdbcCanaryStore implements CanaryStore {
         });
     }
 
-    /** Work on one connection in auto-commit mode; {@code foreignKeys} turns SQLite's enforcement on first. */
-    private <T> T withConnection(String operation, boolean foreignKeys, SqlWork<T> work) {
+    /**
+     * Work on one connection in auto-commit mode. A {@code write} on SQLite turns foreign keys on first and queues
+     * behind this store's other SQLite writes.
+     */
+    private <T> T withConnection(String operation, boolean write, SqlWork<T> work) {
+        boolean queued = write && lockSqliteWrites(operation);
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             try {
                 if (!autoCommit) {
                     c.setAutoCommit(true);
                 }
-                if (foreignKeys && dialect == JdbcDialect.SQLITE) {
+                if (write && dialect == JdbcDialect.SQLITE) {
                     execute(c, "PRAGMA foreign_keys = ON");
                 }
                 return work.run(c);
@@ -458,6 +472,25 @@ public final class JdbcCanaryStore implements CanaryStore {
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(dialect, operation, e);
+        } finally {
+            if (queued) {
+                sqliteWrites.unlock();
+            }
+        }
+    }
+
+    /** On SQLite, waits for this store's other writes; true if the lock was taken (and must be released). */
+    private boolean lockSqliteWrites(String operation) {
+        if (dialect != JdbcDialect.SQLITE) {
+            return false;
+        }
+        try {
+            sqliteWrites.lockInterruptibly();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CanaryStoreException("canary store (sqlite): " + operation + " interrupted while waiting for"
+                    + " another write", true, e);
         }
     }
 
@@ -466,6 +499,7 @@ public final class JdbcCanaryStore implements CanaryStore {
      * begin IMMEDIATE (taking the write lock first, so that two writers wait for each other instead of failing).
      */
     private <T> T transaction(String operation, SqlWork<T> work) {
+        boolean queued = lockSqliteWrites(operation);
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             try {
@@ -496,6 +530,10 @@ public final class JdbcCanaryStore implements CanaryStore {
             }
         } catch (SQLException e) {
             throw SqlErrors.translate(dialect, operation, e);
+        } finally {
+            if (queued) {
+                sqliteWrites.unlock();
+            }
         }
     }
 

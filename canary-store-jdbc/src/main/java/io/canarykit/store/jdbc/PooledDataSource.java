@@ -135,10 +135,27 @@ final class PooledDataSource implements DataSource, AutoCloseable {
                 new Class<?>[] {Connection.class}, new Handler(physical));
     }
 
+    /** A connection error, or a server going away: the connection is dead. */
+    private static boolean isFatal(SQLException e, Connection physical) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+            return true;
+        }
+        try {
+            return physical.isClosed();
+        } catch (SQLException ignored) {
+            return true;
+        }
+    }
+
     private void giveBack(Connection physical, boolean broken) {
         try {
             if (broken || closed) {
                 closeQuietly(physical);
+                if (broken) {
+                    // what killed this connection (a server restart, a network cut) most likely killed the idle ones
+                    drain();
+                }
                 return;
             }
             try {
@@ -264,7 +281,7 @@ final class PooledDataSource implements DataSource, AutoCloseable {
                 return method.invoke(physical, args);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
-                if (cause instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                if (cause instanceof SQLException s && isFatal(s, physical)) {
                     broken = true;
                 }
                 throw cause;

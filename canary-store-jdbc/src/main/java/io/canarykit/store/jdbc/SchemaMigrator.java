@@ -284,7 +284,7 @@ final class SchemaMigrator {
     /** Probes a table in autocommit mode (a failed probe must not abort a PostgreSQL transaction). */
     private boolean tableExists(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE 1 = 0")) {
-            return true;
+            return rs.next();
         } catch (SQLException e) {
             if (SqlErrors.isMissingTable(dialect, e)) {
                 return false;

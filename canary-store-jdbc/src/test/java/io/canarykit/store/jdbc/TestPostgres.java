@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * missing and the build runs as root it installs {@code postgresql-15} with apt-get. When none of that is possible it
  * throws, with a message saying what to install: the tests fail, they never skip.
  *
- * <p>{@code main("stop-leftovers", dir)} stops clusters a killed test JVM left behind (Maven runs it after the
- * integration tests).
+ * <p>{@link StopLeftoverPostgres} stops clusters a killed test JVM left behind (Maven runs it after the integration
+ * tests).
  */
 final class TestPostgres {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
@@ -132,7 +132,8 @@ final class TestPostgres {
         PostgresPlan plan = PostgresPlan.decide(env, findBinaries(env), root, Files.isExecutable(Path.of("/usr/bin/apt-get")));
         if (plan instanceof PostgresPlan.External e) {
             TestPostgres server = new TestPostgres(e.url(), e.user(), e.password());
-            server.awaitConnectable(Duration.ofSeconds(10), "PG_URL=" + PooledDataSource.redact(e.url()));
+            server.awaitConnectable(Duration.ofSeconds(10), "PG_URL=" + PooledDataSource.redact(e.url()),
+                    ". Check PG_URL, PG_USER and PG_PASSWORD, or unset PG_URL to let the tests start their own server");
             return server;
         }
         if (plan instanceof PostgresPlan.Fail f) {
@@ -198,19 +199,21 @@ final class TestPostgres {
         }
     }
 
-    private void awaitConnectable(Duration timeout, String what) {
+    private void awaitConnectable(Duration timeout, String what, String hint) {
         long deadline = System.nanoTime() + timeout.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             try (Connection c = connect()) {
-                return;
+                if (c.isValid(5)) {
+                    return;
+                }
             } catch (SQLException e) {
                 last = e;
                 sleep(100);
             }
         }
         throw new IllegalStateException("cannot connect to PostgreSQL at " + what + ": "
-                + (last == null ? "timeout" : last.getMessage()) + PostgresPlan.HOW, last);
+                + (last == null ? "timeout" : last.getMessage()) + hint, last);
     }
 
     /** target/postgresql of this module. */
@@ -269,7 +272,8 @@ final class TestPostgres {
                     if (rc == 0) {
                         TestPostgres server = new TestPostgres("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
                                 "postgres", password);
-                        server.awaitConnectable(Duration.ofSeconds(30), "127.0.0.1:" + port);
+                        server.awaitConnectable(Duration.ofSeconds(30), "127.0.0.1:" + port,
+                                "; server log:\n" + tail(data.resolve("server.log")));
                         System.err.println("[canarykit tests] PostgreSQL " + bin + " started on 127.0.0.1:" + port
                                 + " in " + data);
                         return server;
@@ -354,16 +358,6 @@ final class TestPostgres {
         }
         command.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "30", "stop"));
         run(command, null, COMMAND_TIMEOUT, Map.of());
-    }
-
-    /** {@code main("stop-leftovers", <module dir>)}: run by Maven in post-integration-test. */
-    public static void main(String[] args) {
-        if (args.length == 2 && args[0].equals("stop-leftovers")) {
-            stopLeftovers(Path.of(args[1], "target", "postgresql"));
-            return;
-        }
-        System.err.println("usage: TestPostgres stop-leftovers <module dir>");
-        System.exit(2);
     }
 
     // ------------------------------------------------------------------------------------------ small helpers
