@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -226,8 +225,7 @@ public final class KubernetesSecretPlacement implements Placement {
         if (text.stripLeading().startsWith("{")) {
             try {
                 JsonNode d = JSON.readTree(manifest).path("data");
-                for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : d.properties()) {
                     data.put(e.getKey(), e.getValue().asText());
                 }
             } catch (IOException e) {

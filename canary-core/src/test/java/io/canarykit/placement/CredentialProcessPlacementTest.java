@@ -34,7 +34,7 @@ class CredentialProcessPlacementTest {
         Path json = home.resolve(".config/helper/creds.json");
         PlacementReceipt r = placement().place(request(session1(), "path", json.toString(), "accountId", "123456789012"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(json))).isEqualTo("rw-------");
-        try (ProcessCredentialsProvider sdk = ProcessCredentialsProvider.builder().command("cat " + json).build()) {
+        try (ProcessCredentialsProvider sdk = ProcessCredentialsProvider.builder().command(java.util.List.of("cat", json.toString())).build()) {
             AwsCredentials got = sdk.resolveCredentials();
             assertResolvesTo(got, session1());
             assertThat(((AwsSessionCredentials) got).expirationTime()).contains(EXPIRY);
@@ -52,7 +52,7 @@ class CredentialProcessPlacementTest {
         placement().place(request(longTerm1(), "path", json.toString()));
         assertThat(new String(read(json), StandardCharsets.UTF_8)).contains("\"Version\" : 1").doesNotContain("SessionToken")
                 .doesNotContain("Expiration");
-        try (ProcessCredentialsProvider sdk = ProcessCredentialsProvider.builder().command("cat " + json).build()) {
+        try (ProcessCredentialsProvider sdk = ProcessCredentialsProvider.builder().command(java.util.List.of("cat", json.toString())).build()) {
             assertResolvesTo(sdk.resolveCredentials(), longTerm1());
         }
     }

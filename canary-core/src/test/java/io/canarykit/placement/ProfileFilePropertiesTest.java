@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and without comments, comments of both kinds, blank and whitespace lines, continuations, sub-property blocks), with
  * LF, CRLF, CR or mixed breaks, with or without a byte order mark and a final break.
  */
-class ProfileFileProperties {
+class ProfileFilePropertiesTest {
     private static final String PROFILE = "zz-canary-probe";
 
     /** Our parser accepts exactly what the SDK accepts, and reads the same profiles. */
