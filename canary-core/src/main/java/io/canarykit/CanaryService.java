@@ -145,7 +145,12 @@ public final class CanaryService implements AutoCloseable {
         return issue(asset, placement, kind, null, Map.of());
     }
 
-    private IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryId replaces,
+    /** Issues a successor of {@code old}: same asset, kind and placement, replacing its placement in place. */
+    private IssueOutcome issueSuccessor(CanaryRecord old, PlacementSpec spec) {
+        return issue(old.asset(), spec, old.kind(), old, inventoryOf(old));
+    }
+
+    private IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
                                Map<String, String> extraAttributes) {
         Objects.requireNonNull(asset, "asset");
         Objects.requireNonNull(spec, "placement");
@@ -165,8 +170,12 @@ public final class CanaryService implements AutoCloseable {
         }
 
         PlacementReceipt receipt;
+        PlacementReceipt previous = replaces == null ? null : replaces.receipt();
         try {
-            receipt = placement.place(new PlacementRequest(record.id(), asset, credential, spec.options()));
+            PlacementRequest request = new PlacementRequest(record.id(), asset, credential, spec.options());
+            receipt = previous != null && previous.placement().equals(placement.name())
+                    ? placement.replace(previous, request)
+                    : placement.place(request);
         } catch (RuntimeException e) {
             String undone = revokeQuietly(record.id());
             throw new CanaryException("placing canary " + record.id() + " with " + spec.placement() + " failed: "
@@ -209,12 +218,12 @@ public final class CanaryService implements AutoCloseable {
                 + "\"Principal\":{\"AWS\":\"" + arn + "\"},\"Action\":\"*\",\"Resource\":\"*\"}]}";
     }
 
-    private static CanaryRecord withAttributes(CanaryRecord r, Map<String, String> attributes, CanaryId replaces,
+    private static CanaryRecord withAttributes(CanaryRecord r, Map<String, String> attributes, CanaryRecord replaces,
                                                PlacementReceipt receipt) {
         CanaryRecord.Builder b = r.toBuilder().receipt(receipt);
         attributes.forEach(b::attribute);
         if (replaces != null) {
-            b.replaces(replaces);
+            b.replaces(replaces.id());
         }
         return b.build();
     }
@@ -344,7 +353,7 @@ public final class CanaryService implements AutoCloseable {
         CanaryRecord record = store.find(id).orElseThrow();
         PlacementSpec spec = placementOf(record);
         if (responsePolicy == ResponsePolicy.REVOKE_AND_REISSUE && spec != null && !spec.returnsCredential()) {
-            IssueOutcome fresh = issue(record.asset(), spec, record.kind(), record.id(), inventoryOf(record));
+            IssueOutcome fresh = issueSuccessor(record, spec);
             replacements.add(new Replacement(id, fresh.record().id()));
             casUpdate(id, r -> r.toBuilder().replacedBy(fresh.record().id()).build());
         }
@@ -398,7 +407,7 @@ public final class CanaryService implements AutoCloseable {
                     continue; // the caller planted it; only the caller can replace it
                 }
                 try {
-                    IssueOutcome fresh = issue(r.asset(), spec, r.kind(), r.id(), inventoryOf(r));
+                    IssueOutcome fresh = issueSuccessor(r, spec);
                     casUpdate(r.id(), c -> c.toBuilder().status(CanaryStatus.ROTATED)
                             .replacedBy(fresh.record().id()).attribute(ATTR_ROTATED_AT, now.toString()).build());
                     replaced.add(new Replacement(r.id(), fresh.record().id()));
@@ -426,7 +435,7 @@ public final class CanaryService implements AutoCloseable {
     }
 
     private boolean due(CanaryRecord r, Instant now) {
-        if (maxAge != null && !r.windowStart().plus(maxAge).isAfter(now)) {
+        if (maxAge != null && !r.createdAt().plus(maxAge).isAfter(now)) {
             return true;
         }
         return r.expiresAt() != null && !r.expiresAt().minus(renewBeforeExpiry).isAfter(now);
@@ -577,7 +586,7 @@ public final class CanaryService implements AutoCloseable {
             return;
         }
         try {
-            IssueOutcome fresh = issue(r.asset(), spec, r.kind(), r.id(), inventoryOf(r));
+            IssueOutcome fresh = issueSuccessor(r, spec);
             casUpdate(r.id(), c -> c.toBuilder().replacedBy(fresh.record().id()).build());
             issuance.revoke(r.id());
             fixed.add("replaced canary " + r.id() + " (its placement lost it) with " + fresh.record().id());
