@@ -1,6 +1,13 @@
 package io.canarykit.aws.account;
 
+import io.canarykit.Asset;
+import io.canarykit.CanaryId;
 import io.canarykit.CanaryStatus;
+import io.canarykit.issue.IssueRequest;
+import io.canarykit.policy.CanaryPolicySet;
+import io.canarykit.policy.DenyAllPolicyHardener;
+import java.time.Clock;
+import java.util.Map;
 import io.canarykit.CredentialKind;
 import io.canarykit.aws.issue.Emulated;
 import io.canarykit.aws.issue.IamUserIssuer;
@@ -152,8 +159,11 @@ class AccountPoolIT {
         AccountPool pool = AccountPool.builder().store(store).account(IssuingAccount.of(A, iam(A), misplaced)).build();
         AtomicIssuance coordinator = AtomicIssuance.builder().store(store).pool(pool).build();
 
+        CanaryPolicySet noBoundary = new CanaryPolicySet(CredentialKind.IAM_USER, "baseline",
+                DenyAllPolicyHardener.denyAllDocument().toJson(), null, null, null, null, null);
         IssuanceException e = catchThrowableOfType(IssuanceException.class,
-                () -> coordinator.issue(CredentialKind.IAM_USER, Emulated.named("svc-stray")));
+                () -> coordinator.issue(new IssueRequest(CanaryId.generate(Clock.systemUTC()), "svc-stray", noBoundary,
+                        Asset.of("host", "h"), null, Map.of())));
 
         assertThat(e.getMessage()).contains(B).contains("not in the pool");
         assertThat(e.cleanedUp()).isTrue();
