@@ -58,6 +58,10 @@ class AwsCredentialsFilePlacementTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".aws")))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config()))).isEqualTo("rw-------");
+        // the lock files stay, empty and private
+        assertThat(home.resolve(".aws/.credentials.lock")).isEmptyFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".aws/.credentials.lock"))))
+                .isEqualTo("rw-------");
         assertThat(new String(read(creds()), StandardCharsets.UTF_8)).isEqualTo("[billing-ro]\naws_access_key_id = "
                 + "ASIAY34FZKBOKMUTVV7A\naws_secret_access_key = " + SECRET_1 + "\naws_session_token = " + TOKEN_1 + "\n");
         assertThat(new String(read(config()), StandardCharsets.UTF_8))
@@ -323,7 +327,8 @@ class AwsCredentialsFilePlacementTest {
             assertThat(read(creds())).isEqualTo(REAL);
             assertThat(read(config())).isEqualTo(REAL_CONFIG);
             try (Stream<Path> s = Files.list(home.resolve(".aws"))) {
-                assertThat(s.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("credentials", "config");
+                assertThat(s.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".lock")))
+                        .containsExactlyInAnyOrder("credentials", "config");
             }
         } finally {
             pool.shutdownNow();
