@@ -428,6 +428,10 @@ public final class PlacementFiles {
             }
             if (existing != null && posix(existing)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(directoryPermissions));
+                // a directory made by root in a user's home must belong to that user, as the files will
+                for (Path d = dir; d != null && !d.equals(existing); d = d.getParent()) {
+                    matchOwner(d, existing);
+                }
             } else {
                 Files.createDirectories(dir);
             }

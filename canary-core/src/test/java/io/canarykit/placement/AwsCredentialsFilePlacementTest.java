@@ -87,6 +87,21 @@ class AwsCredentialsFilePlacementTest {
     }
 
     @Test
+    void asRootInAUsersHomeEverythingCreatedBelongsToThatUser() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        java.nio.file.attribute.UserPrincipal nobody = home.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody");
+        Files.setOwner(home, nobody);
+        PlacementReceipt r = placement().place(request(session1(), "profile", "ops"));
+        assertThat(Files.getOwner(home.resolve(".aws"))).isEqualTo(nobody);
+        assertThat(Files.getOwner(creds())).isEqualTo(nobody);
+        assertThat(Files.getOwner(config())).isEqualTo(nobody);
+        assertThat(Files.getOwner(home.resolve(".aws/.credentials.lock"))).isEqualTo(nobody);
+        placement().replace(r, request(session2(), "profile", "ops"));
+        assertThat(Files.getOwner(creds())).isEqualTo(nobody);
+    }
+
+    @Test
     void honoursTheSdkEnvironmentVariablesAndProperties() {
         Path c = home.resolve("elsewhere/creds");
         Path g = home.resolve("elsewhere/conf");
