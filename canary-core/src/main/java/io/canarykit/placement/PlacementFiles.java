@@ -40,9 +40,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * plugin should use too.
  *
  * <ul>
- *   <li><b>Serialised.</b> An edit holds, for each file, a JVM-wide lock (threads) and an exclusive lock on a lock file
- *       beside it ({@code .<name>.lock}, other processes; removed again when the edit ends), so two placements at once
- *       never lose each other's change. Several files are locked in path order, so edits never deadlock.</li>
+ *   <li><b>Serialised.</b> An edit holds, for each file, a JVM-wide lock (threads; file locks belong to the whole
+ *       process) and an exclusive lock on a lock file beside it ({@code .<name>.lock}, other processes), so two
+ *       placements at once never lose each other's change. Several files are locked in path order, so edits never
+ *       deadlock. The lock file stays (empty, {@code 0600}): deleting it would let two processes lock two different
+ *       files.</li>
  *   <li><b>Atomic.</b> New content goes to a temporary file in the same directory, which is forced to disk and then
  *       renamed over the target; readers see the old or the new file, never half of one. The directory is forced
  *       too.</li>
@@ -361,36 +363,25 @@ public final class PlacementFiles {
             throw new CanaryConfigurationException("interrupted while waiting for the lock on " + target, e);
         }
         Path lockFile = dir.resolve("." + target.getFileName() + ".lock");
+        FileChannel ch = null;
         try {
-            while (true) {
-                FileChannel ch = openLockFile(lockFile, dir);
-                FileLock lock = null;
-                try {
-                    while (lock == null) {
-                        lock = ch.tryLock();
-                        if (lock == null) {
-                            if (System.nanoTime() > deadline) {
-                                throw lockTimeout(target);
-                            }
-                            Thread.sleep(10);
-                        }
-                    }
-                    // the holder before us may have deleted the lock file: then our lock is on a dead inode; retry
-                    if (sameFile(ch, lockFile)) {
-                        return new Held(jvmLock, ch, lock, lockFile);
-                    }
-                    lock.release();
-                    ch.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    closeQuietly(ch);
-                    throw new CanaryConfigurationException("interrupted while waiting for the lock on " + target, e);
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(ch);
-                    throw e;
+            ch = openLockFile(lockFile, dir);
+            FileLock lock = ch.tryLock();
+            while (lock == null) {
+                if (System.nanoTime() > deadline) {
+                    throw lockTimeout(target);
                 }
+                Thread.sleep(5);
+                lock = ch.tryLock();
             }
+            return new Held(jvmLock, ch, lock);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(ch);
+            jvmLock.unlock();
+            throw new CanaryConfigurationException("interrupted while waiting for the lock on " + target, e);
         } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
             jvmLock.unlock();
             if (e instanceof CanaryConfigurationException c) {
                 throw c;
@@ -400,37 +391,25 @@ public final class PlacementFiles {
         }
     }
 
+    /**
+     * Opens (creating it once, {@code 0600}, owned like its directory) the lock file. It is never deleted: a lock file
+     * that is deleted and created again lets two processes lock two different files. Nothing else may open and close
+     * it while it is locked, since closing any descriptor of a file drops a process's POSIX locks on it.
+     */
     private FileChannel openLockFile(Path lockFile, Path dir) throws IOException {
         try {
             FileAttribute<?>[] attrs = posix(dir)
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(filePermissions)}
                     : new FileAttribute<?>[0];
-            return FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs);
-        } catch (FileAlreadyExistsException e) {
+            FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs);
             try {
-                return FileChannel.open(lockFile, StandardOpenOption.WRITE);
-            } catch (NoSuchFileException gone) {
-                return openLockFile(lockFile, dir);
+                matchOwner(lockFile, dir);
+            } catch (IOException e) {
+                LOG.debug("could not give {} the owner of its directory: {}", lockFile, e.toString());
             }
-        }
-    }
-
-    /**
-     * True if the channel's file is still the one at {@code lockFile}. A holder deletes the lock file before releasing,
-     * so a waiter may lock a deleted file: it writes a fresh nonce through its channel and reads it back by path.
-     */
-    private static boolean sameFile(FileChannel ch, Path lockFile) throws IOException {
-        byte[] nonce = java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        ch.truncate(0);
-        ByteBuffer buf = ByteBuffer.wrap(nonce);
-        long pos = 0;
-        while (buf.hasRemaining()) {
-            pos += ch.write(buf, pos);
-        }
-        try {
-            return java.util.Arrays.equals(nonce, Files.readAllBytes(lockFile));
-        } catch (NoSuchFileException e) {
-            return false;
+            return ch;
+        } catch (FileAlreadyExistsException e) {
+            return FileChannel.open(lockFile, StandardOpenOption.WRITE);
         }
     }
 
@@ -449,6 +428,10 @@ public final class PlacementFiles {
             }
             if (existing != null && posix(existing)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(directoryPermissions));
+                // a directory made by root in a user's home must belong to that user, as the files will
+                for (Path d = dir; d != null && !d.equals(existing); d = d.getParent()) {
+                    matchOwner(d, existing);
+                }
             } else {
                 Files.createDirectories(dir);
             }
@@ -459,6 +442,9 @@ public final class PlacementFiles {
     }
 
     private static void closeQuietly(FileChannel ch) {
+        if (ch == null) {
+            return;
+        }
         try {
             ch.close();
         } catch (IOException e) {
@@ -487,26 +473,18 @@ public final class PlacementFiles {
         private final ReentrantLock jvmLock;
         private final FileChannel channel;
         private final FileLock lock;
-        private final Path lockFile;
 
-        Held(ReentrantLock jvmLock, FileChannel channel, FileLock lock, Path lockFile) {
+        Held(ReentrantLock jvmLock, FileChannel channel, FileLock lock) {
             this.jvmLock = jvmLock;
             this.channel = channel;
             this.lock = lock;
-            this.lockFile = lockFile;
         }
 
         void release() {
             try {
-                // delete while still holding the lock: a waiter that then gets the lock sees the path gone and retries
-                Files.deleteIfExists(lockFile);
-            } catch (IOException e) {
-                LOG.warn("could not delete the lock file {}: {}", lockFile, e.toString());
-            }
-            try {
                 lock.release();
             } catch (IOException e) {
-                LOG.debug("releasing the lock on {} failed: {}", lockFile, e.toString());
+                LOG.debug("releasing a file lock failed: {}", e.toString());
             }
             closeQuietly(channel);
             jvmLock.unlock();

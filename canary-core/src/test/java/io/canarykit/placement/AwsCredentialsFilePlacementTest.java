@@ -58,6 +58,10 @@ class AwsCredentialsFilePlacementTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".aws")))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config()))).isEqualTo("rw-------");
+        // the lock files stay, empty and private
+        assertThat(home.resolve(".aws/.credentials.lock")).isEmptyFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".aws/.credentials.lock"))))
+                .isEqualTo("rw-------");
         assertThat(new String(read(creds()), StandardCharsets.UTF_8)).isEqualTo("[billing-ro]\naws_access_key_id = "
                 + "ASIAY34FZKBOKMUTVV7A\naws_secret_access_key = " + SECRET_1 + "\naws_session_token = " + TOKEN_1 + "\n");
         assertThat(new String(read(config()), StandardCharsets.UTF_8))
@@ -80,6 +84,21 @@ class AwsCredentialsFilePlacementTest {
         placement().place(request(session1(), "profile", "billing-ro", "config", "false"));
         assertThat(Files.getOwner(creds())).isEqualTo(owner);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds()))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void asRootInAUsersHomeEverythingCreatedBelongsToThatUser() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        java.nio.file.attribute.UserPrincipal nobody = home.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody");
+        Files.setOwner(home, nobody);
+        PlacementReceipt r = placement().place(request(session1(), "profile", "ops"));
+        assertThat(Files.getOwner(home.resolve(".aws"))).isEqualTo(nobody);
+        assertThat(Files.getOwner(creds())).isEqualTo(nobody);
+        assertThat(Files.getOwner(config())).isEqualTo(nobody);
+        assertThat(Files.getOwner(home.resolve(".aws/.credentials.lock"))).isEqualTo(nobody);
+        placement().replace(r, request(session2(), "profile", "ops"));
+        assertThat(Files.getOwner(creds())).isEqualTo(nobody);
     }
 
     @Test
@@ -323,7 +342,8 @@ class AwsCredentialsFilePlacementTest {
             assertThat(read(creds())).isEqualTo(REAL);
             assertThat(read(config())).isEqualTo(REAL_CONFIG);
             try (Stream<Path> s = Files.list(home.resolve(".aws"))) {
-                assertThat(s.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("credentials", "config");
+                assertThat(s.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".lock")))
+                        .containsExactlyInAnyOrder("credentials", "config");
             }
         } finally {
             pool.shutdownNow();

@@ -119,8 +119,11 @@ class EnvFilePlacementTest {
             p.remove(a2);
             assertThat(read(f)).isEqualTo(bytes);
         } finally {
-            Files.deleteIfExists(f);
-            Files.deleteIfExists(d);
+            try (java.util.stream.Stream<Path> s = Files.walk(d)) {
+                for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(x);
+                }
+            }
         }
     }
 
