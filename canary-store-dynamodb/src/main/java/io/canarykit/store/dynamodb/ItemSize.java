@@ -4,7 +4,6 @@ import io.canarykit.CanaryConfigurationException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -160,9 +159,5 @@ final class ItemSize {
         BigDecimal d = new BigDecimal(n).stripTrailingZeros();
         int digits = d.unscaledValue().abs().toString().length();
         return (digits + 1) / 2 + 1 + (d.signum() < 0 ? 1 : 0);
-    }
-
-    static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }
