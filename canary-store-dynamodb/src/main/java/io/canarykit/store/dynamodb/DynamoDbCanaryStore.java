@@ -343,9 +343,10 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                 keyCondition += " AND #sk > :lo";
                 values.put(":lo", s(after.value()));
             } else {
-                // ids are 26 characters of [0-9A-Z], all below '~': this is the prefix's range from the cursor on
+                // ids have a fixed length of characters below '~': the cursor's id plus any suffix sorts after the
+                // cursor and before every larger id, and prefix + "~" after every id of the range
                 keyCondition += " AND #sk BETWEEN :lo AND :hi";
-                values.put(":lo", s(skPrefix + after.value()));
+                values.put(":lo", s(skPrefix + after.value() + "!"));
                 values.put(":hi", s(skPrefix + "~"));
             }
         } else if (!skPrefix.isEmpty()) {
