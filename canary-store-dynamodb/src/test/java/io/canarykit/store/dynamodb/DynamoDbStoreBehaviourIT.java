@@ -292,6 +292,16 @@ class DynamoDbStoreBehaviourIT {
     }
 
     @Test
+    void eachPageOfAnAccountRangeIsOneQueryAndOneBatchRead() {
+        for (int i = 0; i < 25; i++) {
+            store.create(fixtures.active("343434343434", Asset.of("host", "p" + i)));
+        }
+        REQUESTS.reset();
+        assertThat(pageThrough(CanaryQuery.live().account("343434343434").limit(10))).hasSize(25);
+        assertThat(REQUESTS.snapshot()).isEqualTo(Map.of("Query", 3, "BatchGetItem", 3));
+    }
+
+    @Test
     void aForeignCursorIsRefused() {
         assertThatThrownBy(() -> store.list(CanaryQuery.all().after("bogus")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("invalid listing cursor");
