@@ -197,6 +197,11 @@ public final class DynamoDbCanaryStore implements CanaryStore {
         return item == null ? Optional.empty() : Optional.of(ItemCodec.canaryRecord(item));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An empty value finds nothing: DynamoDB index keys cannot be empty, so such records are not indexed.
+     */
     @Override
     public List<CanaryRecord> findByAccessKeyId(String accessKeyId) {
         Objects.requireNonNull(accessKeyId, "accessKeyId");
@@ -206,6 +211,11 @@ public final class DynamoDbCanaryStore implements CanaryStore {
         return lookup(BY_ACCESS_KEY, GSI_ACCESS_KEY, accessKeyId, r -> accessKeyId.equals(r.accessKeyId()));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An empty value finds nothing: DynamoDB index keys cannot be empty, so such records are not indexed.
+     */
     @Override
     public List<CanaryRecord> findByPrincipalName(String principalName) {
         Objects.requireNonNull(principalName, "principalName");
@@ -215,6 +225,11 @@ public final class DynamoDbCanaryStore implements CanaryStore {
         return lookup(BY_PRINCIPAL, GSI_PRINCIPAL, principalName, r -> principalName.equals(r.principal().name()));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An empty value finds nothing: DynamoDB index keys cannot be empty, so such records are not indexed.
+     */
     @Override
     public List<CanaryRecord> findByAsset(String assetKind, String assetId) {
         Objects.requireNonNull(assetKind, "assetKind");
@@ -540,7 +555,15 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     public Optional<String> checkpoint(String key) {
         Objects.requireNonNull(key, "key");
         Map<String, AttributeValue> item = getItem(ItemCodec.checkpointKey(key));
-        return item == null ? Optional.empty() : Optional.ofNullable(item.get(ItemCodec.VALUE).s());
+        if (item == null) {
+            return Optional.empty();
+        }
+        AttributeValue value = item.get(ItemCodec.VALUE);
+        if (value == null || value.s() == null) {
+            throw new CanaryStoreException("DynamoDB item K#" + key + " has no string 'value'; was it written by"
+                    + " something other than canarykit?", false);
+        }
+        return Optional.of(value.s());
     }
 
     /**

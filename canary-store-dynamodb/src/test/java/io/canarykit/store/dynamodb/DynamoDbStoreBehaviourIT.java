@@ -173,6 +173,24 @@ class DynamoDbStoreBehaviourIT {
     }
 
     @Test
+    void emptyStringsRoundTripAndStayOutOfTheIndexes() {
+        CanaryRecord c = fixtures.active();
+        CanaryRecord odd = store.create(c.toBuilder().issuer("").accessKeyId("")
+                .principal(new io.canarykit.Principal(c.accountId(), c.principal().arn(), "", "")).build());
+        assertThat(store.find(odd.id())).contains(odd);
+        assertThat(raw("C#" + odd.id(), "C")).doesNotContainKeys("gsiAccessKey", "gsiPrincipal");
+        assertThat(store.findByAccessKeyId("")).isEmpty();
+        Sighting s = Sighting.builder().source("").sourceEventId("").time(CanaryFixtures.BASE).service("").call("")
+                .region("").sourceIp("").userAgent("").errorCode("").accessKeyId("").principalArn("").requestId("")
+                .canaryId(odd.id()).build();
+        assertThat(store.addSighting(s)).isTrue();
+        assertThat(store.addSighting(s)).isFalse();
+        assertThat(store.sightings(odd.id())).containsExactly(s);
+        store.saveCheckpoint("", "");
+        assertThat(store.checkpoint("")).contains("");
+    }
+
+    @Test
     void unusualMapKeysAndNanosecondsRoundTrip() {
         CanaryRecord r = fixtures.active(CanaryFixtures.ACCOUNT, new Asset("laptop", "LT-9",
                 Map.of("", "empty", "~", "tilde", "~x", "tilde x", "emoji 🐤", "платформа")));
