@@ -101,9 +101,8 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     /** How long a short-term canary is kept after its expiry before TTL may delete it, by default. */
     public static final Duration DEFAULT_TTL_RETENTION = Duration.ofDays(30);
 
-    private static final Set<CanaryStatus> LIVE = EnumSet.of(CanaryStatus.PENDING, CanaryStatus.ACTIVE,
-            CanaryStatus.TRIGGERED, CanaryStatus.ROTATED);
-    private static final Set<CanaryStatus> TERMINAL = EnumSet.complementOf(EnumSet.copyOf(LIVE));
+    private static final Set<CanaryStatus> LIVE = statuses(true);
+    private static final Set<CanaryStatus> TERMINAL = statuses(false);
 
     private final DynamoDbClient client;
     private final String table;
@@ -649,6 +648,16 @@ public final class DynamoDbCanaryStore implements CanaryStore {
             Thread.currentThread().interrupt();
             throw new CanaryStoreException("interrupted while retrying a DynamoDB BatchGetItem", true, e);
         }
+    }
+
+    private static Set<CanaryStatus> statuses(boolean live) {
+        Set<CanaryStatus> out = EnumSet.noneOf(CanaryStatus.class);
+        for (CanaryStatus s : CanaryStatus.values()) {
+            if (s.isLive() == live) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     private static CanaryId idOf(Map<String, AttributeValue> indexItem) {
