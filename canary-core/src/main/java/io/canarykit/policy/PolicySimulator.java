@@ -211,7 +211,12 @@ public final class PolicySimulator {
                         null, null, null, ctx.notes);
             }
             // 1. explicit deny anywhere
+            boolean outsideTheOrganisation = who.kind == PrincipalInfo.Kind.SERVICE
+                    || who.kind == PrincipalInfo.Kind.ANONYMOUS;
             for (Policies.TypedPolicy tp : policies.all()) {
+                if (outsideTheOrganisation && tp.type() == PolicyType.SERVICE_CONTROL) {
+                    continue; // SCPs govern the member account's principals, not services or anonymous callers
+                }
                 StatementRef deny = firstMatch(tp.type(), tp.policy(), Effect.DENY);
                 if (deny != null) {
                     return new Decision(false, false, "explicitly denied by " + deny.describe(), tp.type(),

@@ -296,6 +296,18 @@ class NamersTest {
         assertThat(registry.create("plausible", CanaryConfig.empty()).name(a, NameRules.IAM_USER)).isNotBlank();
     }
 
+    @Test
+    void theKeyIsNeverPrinted() {
+        List<Object> namers = List.of(PlausibleNamer.builder().key(KEY).build(), HmacNamer.create(KEY),
+                TemplateNamer.builder().template("ci-{hmac:8}").key(KEY).build(), new Keyed.Hasher(KEY));
+        for (Object n : namers) {
+            assertThat(String.valueOf(n)).doesNotContain(KEY.reveal());
+        }
+        assertThatThrownBy(() -> TemplateNamer.builder().template("ci-{hmac:8}").key(KEY).build()
+                .name(Asset.of("host", "x"), NameRules.FEDERATED_USER, -1))
+                .message().doesNotContain(KEY.reveal());
+    }
+
     private static CanaryRecord record(Asset asset, String userName) {
         return CanaryRecord.builder()
                 .id(CanaryId.generate(Instant.parse("2026-11-28T10:00:00Z"), new Random(asset.id().hashCode())))
