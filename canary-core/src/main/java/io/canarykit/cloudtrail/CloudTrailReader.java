@@ -54,9 +54,11 @@ public final class CloudTrailReader {
 
     private final JsonFactory factory;
     private final int maxProblems;
+    private final int maxRecordBytes;
 
     private CloudTrailReader(Builder b) {
         this.maxProblems = b.maxProblems;
+        this.maxRecordBytes = Math.min(b.maxStringLength, 16 << 20);
         this.factory = JsonFactory.builder()
                 .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .streamReadConstraints(StreamReadConstraints.builder()
@@ -88,7 +90,7 @@ public final class CloudTrailReader {
         try {
             in = Files.newInputStream(file);
         } catch (IOException e) {
-            Session s = new Session(source, consumer);
+            Session s = new Session(source, consumer, null, 0);
             s.problem(0, 0, -1, "cannot open: " + describe(e));
             return s.result();
         }
@@ -100,6 +102,51 @@ public final class CloudTrailReader {
             } catch (IOException e) {
                 LOG.warn("could not close {}: {}", source, describe(e));
             }
+        }
+    }
+
+    /**
+     * Reads a file but hands over only the records {@code filter} wants; every record is still counted and checked,
+     * and problems are reported exactly as {@link #read(Path, Consumer)} reports them. S3 log files are scanned on a
+     * fast path that decodes only the records that might be wanted (see {@link RecordFilter}); any file it cannot
+     * handle is read again by the general reader, which then decides.
+     *
+     * @param consumer receives each wanted record on the calling thread, in input order; what it throws propagates
+     */
+    public ReadResult read(Path file, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(consumer, "consumer");
+        String source = file.toString();
+        Session s = new Session(source, consumer, filter, 0);
+        try (InputStream raw = Files.newInputStream(file)) {
+            InputStream in = s.open(raw);
+            if (in == null) {
+                return s.result();
+            }
+            FastS3Scanner fast = new FastS3Scanner(in, filter, s.fastSink(), maxRecordBytes);
+            FastS3Scanner.Outcome outcome;
+            try {
+                outcome = fast.run();
+            } catch (FastS3Scanner.Fallback | IOException e) {
+                LOG.debug("{}: reading it again with the general reader ({})", source, describe(e));
+                Session again = new Session(source, consumer, filter, s.delivered);
+                try (InputStream raw2 = Files.newInputStream(file)) {
+                    again.run(raw2);
+                }
+                return again.result();
+            }
+            if (outcome == FastS3Scanner.Outcome.DONE) {
+                s.bytes = fast.consumed();
+                s.shapes.add(RecordShape.S3_LOG_FILE);
+                return s.result();
+            }
+            s.runDecompressed(new java.io.SequenceInputStream(new ByteArrayInputStream(fast.readSoFar()), in));
+            return s.result();
+        } catch (IOException e) {
+            Session failed = new Session(source, consumer, filter, 0);
+            failed.problem(0, 0, -1, "cannot open: " + describe(e));
+            return failed.result();
         }
     }
 
@@ -119,7 +166,21 @@ public final class CloudTrailReader {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(consumer, "consumer");
-        Session s = new Session(source, consumer);
+        Session s = new Session(source, consumer, null, 0);
+        s.run(in);
+        return s.result();
+    }
+
+    /**
+     * Reads a stream, gzipped or not, handing over only the records {@code filter} wants (every record is counted and
+     * checked); does not close it.
+     */
+    public ReadResult read(InputStream in, String source, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(consumer, "consumer");
+        Session s = new Session(source, consumer, filter, 0);
         s.run(in);
         return s.result();
     }
@@ -186,6 +247,9 @@ public final class CloudTrailReader {
     private final class Session {
         private final String source;
         private final Consumer<? super CloudTrailRecord> consumer;
+        private final RecordFilter filter;
+        private long skip; // deliveries to suppress: already made by a fast pass that fell back
+        private long delivered;
         private final List<ReadProblem> problems = new ArrayList<>();
         private final Set<RecordShape> shapes = EnumSet.noneOf(RecordShape.class);
         private long records;
@@ -197,10 +261,48 @@ public final class CloudTrailReader {
         // position of the current parser's input in the whole decompressed input (it restarts after a resync)
         private long baseOffset;
         private long baseLine;
+        private long baseColumn;
 
-        Session(String source, Consumer<? super CloudTrailRecord> consumer) {
+        Session(String source, Consumer<? super CloudTrailRecord> consumer, RecordFilter filter, long skip) {
             this.source = source;
             this.consumer = consumer;
+            this.filter = filter;
+            this.skip = skip;
+        }
+
+        /** Where the fast path hands its records. */
+        FastS3Scanner.Sink fastSink() {
+            return new FastS3Scanner.Sink() {
+                @Override
+                public void candidate(byte[] b, int off, int len, long offset, long line, long column)
+                        throws FastS3Scanner.Fallback {
+                    Parsed r;
+                    JsonLocation start;
+                    try (JsonParser p = factory.createParser(b, off, len)) {
+                        p.nextToken();
+                        start = p.currentTokenLocation();
+                        r = object(p);
+                        if (p.nextToken() != null) {
+                            throw new FastS3Scanner.Fallback("a record followed by more");
+                        }
+                    } catch (IOException e) {
+                        throw new FastS3Scanner.Fallback("a candidate record Jackson cannot read: " + describe(e));
+                    }
+                    if (r.kind == Kind.CONTAINER) {
+                        throw new FastS3Scanner.Fallback("a container inside Records");
+                    }
+                    baseOffset = offset;
+                    baseLine = line - 1;
+                    baseColumn = column - 1;
+                    deliver(r, start);
+                    baseColumn = 0;
+                }
+
+                @Override
+                public void plain() {
+                    records++;
+                }
+            };
         }
 
         ReadResult result() {
@@ -221,12 +323,20 @@ public final class CloudTrailReader {
                 return;
             }
             long line = at.getLineNr() < 1 ? 0 : baseLine + at.getLineNr();
-            long column = Math.max(at.getColumnNr(), 0);
+            long column = Math.max(at.getColumnNr(), 0) + (at.getLineNr() == 1 ? baseColumn : 0);
             long offset = at.getByteOffset() < 0 ? -1 : baseOffset + at.getByteOffset();
             problem(line, column, offset, message);
         }
 
         void run(InputStream raw) {
+            InputStream in = open(raw);
+            if (in != null) {
+                runDecompressed(in);
+            }
+        }
+
+        /** The decompressed input (gzip recognised by its magic bytes), or null if it is empty or unreadable. */
+        InputStream open(InputStream raw) {
             InputStream in;
             try {
                 BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
@@ -235,7 +345,7 @@ public final class CloudTrailReader {
                 int b1 = b0 < 0 ? -1 : buffered.read();
                 buffered.reset();
                 if (b0 < 0) {
-                    return; // empty input: nothing to read, nothing wrong
+                    return null; // empty input: nothing to read, nothing wrong
                 }
                 if (b0 == 0x1f && b1 == 0x8b) {
                     gzipped = true;
@@ -245,8 +355,12 @@ public final class CloudTrailReader {
                 }
             } catch (IOException e) {
                 problem(0, 0, 0, (gzipped ? "corrupt gzip header: " : "cannot read: ") + describe(e));
-                return;
+                return null;
             }
+            return in;
+        }
+
+        void runDecompressed(InputStream in) {
             Resumable stream = new Resumable(in);
             JsonParser p = null;
             try {
@@ -342,7 +456,14 @@ public final class CloudTrailReader {
                         problem(start, r.problem);
                     } else {
                         records++;
-                        consumer.accept(r.record);
+                        if (filter == null || filter.test(r.record)) {
+                            delivered++;
+                            if (skip > 0) {
+                                skip--;
+                            } else {
+                                consumer.accept(r.record);
+                            }
+                        }
                     }
                     break;
                 case NOT_A_RECORD:

@@ -2,6 +2,7 @@ package io.canarykit.detect;
 
 import io.canarykit.CanaryRecord;
 import io.canarykit.cloudtrail.CloudTrailRecord;
+import io.canarykit.cloudtrail.RecordFilter;
 import io.canarykit.cloudtrail.SessionIssuer;
 import io.canarykit.cloudtrail.UserIdentity;
 
@@ -36,6 +37,7 @@ public final class CanaryIndex {
     private final Map<String, CanaryKey[]> byArn;
     private final Duration skew;
     private final int size;
+    private final RecordFilter filter;
 
     private CanaryIndex(Collection<CanaryKey> keys, Duration skew) {
         this.skew = Objects.requireNonNull(skew, "skew");
@@ -55,6 +57,7 @@ public final class CanaryIndex {
         this.byKey = k;
         this.byArn = a;
         this.size = keys.size();
+        this.filter = RecordFilter.of(k.keySet(), a.keySet());
     }
 
     private static void add(Map<String, CanaryKey[]> map, String name, CanaryKey key) {
@@ -92,6 +95,14 @@ public final class CanaryIndex {
     /** True if it holds no canary. */
     public boolean isEmpty() {
         return size == 0;
+    }
+
+    /**
+     * A filter that passes at least every record this index can match (by access key id, caller ARN or session issuer
+     * ARN, ignoring time): read with it, then {@link #match} what it passes.
+     */
+    public RecordFilter filter() {
+        return filter;
     }
 
     /** Every access key id in the index. */

@@ -172,7 +172,7 @@ public final class CloudTrailScan {
 
     private FileResult scanFile(Path f) {
         List<Match> matches = new ArrayList<>();
-        ReadResult read = reader.read(f, rec -> {
+        ReadResult read = reader.read(f, index.filter(), rec -> {
             CanaryKey k = index.match(rec);
             if (k != null) {
                 matches.add(new Match(k, rec));

@@ -845,7 +845,7 @@ public final class AwsEmulator implements AutoCloseable {
             Settings settings = new Settings(ids, org, adminUserName, trailName, bucket, organizationTrail,
                     trailDeliveryDelay, lookupEventsDelay, lookupEventsRateLimit, sink, sinkAllManagementEvents, quotas,
                     sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime);
-            Engine engine = new Engine(settings, clock, idGen, new PolicyEvaluator());
+            Engine engine = new Engine(settings, clock, idGen, new SimulatorAuthorizer(clock));
             Options options = WireMockConfiguration.options()
                     .port(port)
                     .bindAddress("127.0.0.1")

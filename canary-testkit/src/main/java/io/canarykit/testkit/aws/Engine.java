@@ -341,7 +341,8 @@ final class Engine {
         return switch (p) {
             case REST_XML -> new ApiError("InvalidAccessKeyId", 403,
                     "The AWS Access Key Id you provided does not exist in our records.", null, true);
-            case EC2 -> new ApiError("AuthFailure", 401, "AWS was not able to validate the provided access credentials", null, true);
+            // 403, not 401: the JDK's HttpURLConnection cannot hand over the body of a 401 to a streamed POST
+            case EC2 -> new ApiError("AuthFailure", 403, "AWS was not able to validate the provided access credentials", null, true);
             case JSON -> "sqs".equals(svc.signingName())
                     ? new ApiError("InvalidClientTokenId", 403, invalid, null, true)
                     : new ApiError("UnrecognizedClientException", 400, invalid, null, true);
@@ -368,7 +369,7 @@ final class Engine {
     // ------------------------------------------------------------------------------------------- authorisation
 
     /** The policies that apply to a caller. */
-    record PrincipalPolicies(List<String> identity, String boundary, List<String> session) {
+    record PrincipalPolicies(List<String> identity, String boundaryArn, String boundary, List<String> session) {
     }
 
     PrincipalPolicies policiesOf(Credential c) {
@@ -377,20 +378,21 @@ final class Engine {
             case ROLE_SESSION -> {
                 AccountState.Role role = account.role(c.roleName);
                 if (role == null || !role.roleId.equals(c.roleId)) {
-                    return new PrincipalPolicies(List.of(), null, c.sessionPolicies);
+                    return new PrincipalPolicies(List.of(), null, null, c.sessionPolicies);
                 }
                 List<String> identity = new ArrayList<>(role.inlinePolicies.values());
                 for (String arn : role.attachedPolicies) {
                     addManaged(account, arn, identity);
                 }
-                return new PrincipalPolicies(identity, managedDocument(account, role.boundaryArn), c.sessionPolicies);
+                return new PrincipalPolicies(identity, role.boundaryArn, managedDocument(account, role.boundaryArn),
+                        c.sessionPolicies);
             }
             default -> {
                 AccountState.User user = account.user(c.userName);
                 List<String> session = c.kind == Credential.Kind.FEDERATED
                         ? (c.sessionPolicies == null ? List.of() : c.sessionPolicies) : null;
                 if (user == null || !user.userId.equals(c.userId)) {
-                    return new PrincipalPolicies(List.of(), null, session);
+                    return new PrincipalPolicies(List.of(), null, null, session);
                 }
                 List<String> identity = new ArrayList<>(user.inlinePolicies.values());
                 for (String arn : user.attachedPolicies) {
@@ -405,7 +407,7 @@ final class Engine {
                         }
                     }
                 }
-                return new PrincipalPolicies(identity, managedDocument(account, user.boundaryArn), session);
+                return new PrincipalPolicies(identity, user.boundaryArn, managedDocument(account, user.boundaryArn), session);
             }
         }
     }
@@ -512,6 +514,9 @@ final class Engine {
                 case SCP -> "a service control policy";
                 case RESOURCE -> "a resource-based policy";
             });
+            if (d.by() == Authorizer.PolicyKind.BOUNDARY && d.policyName() != null && d.policyName().startsWith("arn:")) {
+                m.append(": ").append(d.policyName());
+            }
         } else if (d.by() != Authorizer.PolicyKind.RESOURCE) {
             m.append(" because no ").append(switch (d.by()) {
                 case IDENTITY -> "identity-based policy";

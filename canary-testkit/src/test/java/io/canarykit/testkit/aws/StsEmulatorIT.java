@@ -173,6 +173,16 @@ class StsEmulatorIT {
     }
 
     @Test
+    void getAccessKeyInfoNamesTheAccountOfAnyKey() {
+        EmulatedCredentials user = aws.emulator().createUserWithKey(account(), "info", Map.of("all", Policies.ALLOW_ALL));
+        assertThat(aws.sts(user).getAccessKeyInfo(b -> b.accessKeyId(aws.adminCredentials().accessKeyId())).account())
+                .isEqualTo(account());
+        // a key the emulator never issued still decodes offline
+        String foreign = io.canarykit.fingerprint.KeyIds.generate("AKIA", "534261010715", new java.util.Random(1));
+        assertThat(aws.sts(user).getAccessKeyInfo(b -> b.accessKeyId(foreign)).account()).isEqualTo("534261010715");
+    }
+
+    @Test
     void sessionTokenCredentialsActAsTheUserAndExpire() {
         EmulatedCredentials user = aws.emulator().createUserWithKey(account(), "st-user", Map.of());
         Credentials c = aws.sts(user).getSessionToken(b -> b.durationSeconds(900)).credentials();
