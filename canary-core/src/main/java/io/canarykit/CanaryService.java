@@ -55,8 +55,7 @@ import java.util.function.UnaryOperator;
  * failure undoes the earlier steps: no principal without a record, no record pointing at nothing, no secret left on
  * disk.
  *
- * <p>Build it by hand with {@link #builder()}, or from properties with {@code CanaryServices.fromConfig} (examples)
- * . Thread-safe; the passes ({@link #detect()}, {@link #rotate()}, {@link #expire()}, {@link #reconcile},
+ * <p>Build it by hand with {@link #builder()}, or from properties with {@link #fromConfig}. Thread-safe; the passes ({@link #detect()}, {@link #rotate()}, {@link #expire()}, {@link #reconcile},
  * {@link #onboard}) run one at a time.
  */
 public final class CanaryService implements AutoCloseable {
@@ -115,6 +114,17 @@ public final class CanaryService implements AutoCloseable {
     /** A new builder. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Builds a service from properties, every component by its provider name (keys in the README and in
+     * {@code CanaryServiceConfig}); providers are found with the thread's context class loader.
+     *
+     * @throws CanaryConfigurationException naming the key that is wrong or missing
+     */
+    public static CanaryService fromConfig(io.canarykit.config.CanaryConfig config) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return CanaryServiceConfig.build(config, cl != null ? cl : CanaryService.class.getClassLoader());
     }
 
     /** The store. */
