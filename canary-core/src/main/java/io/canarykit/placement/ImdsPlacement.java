@@ -264,7 +264,7 @@ public final class ImdsPlacement implements Placement {
             token(ex, path);
             return;
         }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+        if (!method.equals("GET")) {
             text(ex, 405, "");
             return;
         }
