@@ -71,6 +71,8 @@ public final class ContainerCredentialsPlacement implements Placement {
         this.environment = b.environment;
         this.refresher = b.refresher;
         this.refreshBefore = b.refreshBefore;
+        CredentialDocuments.warmUp();
+        this.random.nextBytes(new byte[8]);
         this.server = new EndpointServer(b.host, b.port, b.executor, this::handle, "the container credentials endpoint");
     }
 

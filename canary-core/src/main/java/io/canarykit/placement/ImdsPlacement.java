@@ -93,6 +93,8 @@ public final class ImdsPlacement implements Placement {
         this.availabilityZone = b.availabilityZone != null ? b.availabilityZone : b.region + "a";
         this.refresher = b.refresher;
         this.refreshBefore = b.refreshBefore;
+        CredentialDocuments.warmUp();
+        this.random.nextBytes(new byte[8]);
         this.server = new EndpointServer(b.host, b.port, b.executor, this::handle, "the instance metadata endpoint");
     }
 
