@@ -71,6 +71,8 @@ public final class ContainerCredentialsPlacement implements Placement {
         this.environment = b.environment;
         this.refresher = b.refresher;
         this.refreshBefore = b.refreshBefore;
+        CredentialDocuments.warmUp();
+        this.random.nextBytes(new byte[8]);
         this.server = new EndpointServer(b.host, b.port, b.executor, this::handle, "the container credentials endpoint");
     }
 
@@ -142,7 +144,7 @@ public final class ContainerCredentialsPlacement implements Placement {
                 files.update(tokenFile, current -> PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(bytes)));
             }
             paths.put(path, new Served(new ServedCredential(request.canaryId(), NAME, path, c, clock.instant()), token,
-                    roleArn, accountId));
+                    roleArn, accountId, tokenFile));
         }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("canaryId", request.canaryId().value());
@@ -201,13 +203,8 @@ public final class ContainerCredentialsPlacement implements Placement {
                 removed = paths.remove(receipt.detail("relativeUri"));
             }
         }
-        if (receipt.detail("tokenFile") != null) {
-            Path tokenFile = Path.of(receipt.detail("tokenFile"));
-            Secret token = removed == null ? null : removed.token;
-            files.update(tokenFile, current -> PlacementFiles.Outcome.of(null,
-                    current.get(0) != null && token != null && MessageDigest.isEqual(current.get(0),
-                            token.reveal().getBytes(StandardCharsets.US_ASCII))
-                            ? PlacementFiles.FileChange.delete() : PlacementFiles.FileChange.unchanged()));
+        if (receipt.detail("tokenFile") != null && removed != null) {
+            deleteTokenFile(Path.of(receipt.detail("tokenFile")), removed.token());
         }
         LOG.debug("stopped serving canary {} at {}", receipt.detail("canaryId"), receipt.location());
     }
@@ -219,10 +216,30 @@ public final class ContainerCredentialsPlacement implements Placement {
         }
     }
 
-    /** Stops the server. */
+    /**
+     * Stops the server. What it served is gone with it, so token files it wrote are deleted too (each only while it
+     * still holds the token written).
+     */
     @Override
     public void close() {
         server.stop();
+        for (Served s : paths.values()) {
+            if (s.tokenFile() != null) {
+                try {
+                    deleteTokenFile(s.tokenFile(), s.token());
+                } catch (RuntimeException e) {
+                    LOG.warn("could not delete the token file {}: {}", s.tokenFile(), e.getClass().getSimpleName());
+                }
+            }
+        }
+        paths.clear();
+    }
+
+    private void deleteTokenFile(Path tokenFile, Secret token) {
+        files.update(tokenFile, current -> PlacementFiles.Outcome.of(null,
+                current.get(0) != null && token != null && MessageDigest.isEqual(current.get(0),
+                        token.reveal().getBytes(StandardCharsets.US_ASCII))
+                        ? PlacementFiles.FileChange.delete() : PlacementFiles.FileChange.unchanged()));
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -272,7 +289,7 @@ public final class ContainerCredentialsPlacement implements Placement {
                 + paths.size() + " served]";
     }
 
-    private record Served(ServedCredential entry, Secret token, String roleArn, String accountId) {
+    private record Served(ServedCredential entry, Secret token, String roleArn, String accountId, Path tokenFile) {
     }
 
     /** Builds {@link ContainerCredentialsPlacement}. */

@@ -19,6 +19,18 @@ final class CredentialDocuments {
     private CredentialDocuments() {
     }
 
+    /**
+     * Loads and initialises what answering needs, so that the first client, often the one that matters, is not kept
+     * waiting past an SDK's one-second metadata timeout.
+     */
+    static void warmUp() {
+        CanaryCredential dummy = new CanaryCredential("ASIAWARMUPWARMUPWARM", io.canarykit.Secret.of("warm-up"),
+                io.canarykit.Secret.of("warm-up"), Instant.EPOCH);
+        imds(dummy, Instant.EPOCH, "000000000000");
+        container(dummy, null, null);
+        accessKeyId(object("AccessKeyId", "x"));
+    }
+
     /** What a {@code credential_process} command prints: {@code Version} 1. */
     static byte[] process(CanaryCredential c, String accountId) {
         ObjectNode n = JSON.createObjectNode();

@@ -93,6 +93,8 @@ public final class ImdsPlacement implements Placement {
         this.availabilityZone = b.availabilityZone != null ? b.availabilityZone : b.region + "a";
         this.refresher = b.refresher;
         this.refreshBefore = b.refreshBefore;
+        CredentialDocuments.warmUp();
+        this.random.nextBytes(new byte[8]);
         this.server = new EndpointServer(b.host, b.port, b.executor, this::handle, "the instance metadata endpoint");
     }
 
@@ -264,7 +266,7 @@ public final class ImdsPlacement implements Placement {
             token(ex, path);
             return;
         }
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+        if (!method.equals("GET")) {
             text(ex, 405, "");
             return;
         }

@@ -117,6 +117,12 @@ class ContainerCredentialsPlacementIT {
         assertResolvesTo(sdk(r.location(), token), session1());
         p.remove(r);
         assertThat(tokenFile).doesNotExist();
+
+        PlacementReceipt again = p.place(request(session1(), "tokenFile", tokenFile.toString()));
+        assertThat(tokenFile).exists();
+        p.close(); // the endpoint is gone, and so is its token file
+        assertThat(tokenFile).doesNotExist();
+        assertThat(again.detail("tokenFile")).isEqualTo(tokenFile.toString());
     }
 
     @Test

@@ -30,12 +30,15 @@ class ImdsPlacementIT {
     private final List<AutoCloseable> closing = new ArrayList<>();
     private String oldDisabled;
     private String oldV1Disabled;
+    private String oldTimeout;
 
     @BeforeEach
     void enableImdsForTheSdk() {
         // surefire sets AWS_EC2_METADATA_DISABLED=true; the system property wins over the environment variable
         oldDisabled = System.setProperty("aws.disableEc2Metadata", "false");
         oldV1Disabled = System.getProperty("aws.disableEc2MetadataV1");
+        // the SDK gives the metadata service one second; a loaded build machine can take longer to answer first
+        oldTimeout = System.setProperty("aws.ec2MetadataServiceTimeout", "10");
     }
 
     @AfterEach
@@ -45,6 +48,7 @@ class ImdsPlacementIT {
         }
         set("aws.disableEc2Metadata", oldDisabled);
         set("aws.disableEc2MetadataV1", oldV1Disabled);
+        set("aws.ec2MetadataServiceTimeout", oldTimeout);
     }
 
     private ImdsPlacement imds(ImdsPlacement.Builder b) {
