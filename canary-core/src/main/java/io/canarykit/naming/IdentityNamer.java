@@ -4,7 +4,8 @@ import io.canarykit.Asset;
 
 /**
  * Turns an asset into a principal name that identifies it to us, tells an attacker nothing, and satisfies the
- * target's {@link NameRules}. Implementations never put the raw asset id into a name unless configured to.
+ * target's {@link NameRules}. Implementations never put the raw asset id into a name unless configured to, and never
+ * return a name that fails the tell-tale checks ({@link io.canarykit.fingerprint.TellTales}).
  */
 public interface IdentityNamer {
 
@@ -17,4 +18,9 @@ public interface IdentityNamer {
      * @throws io.canarykit.CanaryConfigurationException if no name fitting {@code rules} can be made
      */
     String name(Asset asset, NameRules rules, int attempt);
+
+    /** The first name for {@code asset} ({@code attempt} 0). */
+    default String name(Asset asset, NameRules rules) {
+        return name(asset, rules, 0);
+    }
 }

@@ -2,12 +2,13 @@ package io.canarykit.naming;
 
 import io.canarykit.CanaryConfigurationException;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * What AWS accepts as a principal name for one target. A name that does not fit is an error naming the rule, never
- * silently truncated.
+ * silently truncated. IAM paths have their own rules: {@link IamPath}.
  *
  * @param target                 what the name is for, as people say it ("IAM user name")
  * @param minLength              shortest allowed length
@@ -24,12 +25,23 @@ public record NameRules(String target, int minLength, int maxLength, boolean cas
     public static final NameRules ROLE_SESSION = new NameRules("RoleSessionName", 2, 64, false);
     /** {@code GetFederationToken} {@code Name}: 2-32. */
     public static final NameRules FEDERATED_USER = new NameRules("federated user name", 2, 32, false);
+    /** IAM role name ({@code CreateRole}): 1-64, unique case-insensitively. */
+    public static final NameRules ROLE = new NameRules("IAM role name", 1, 64, true);
 
     public NameRules {
         Objects.requireNonNull(target, "target");
         if (minLength < 1 || maxLength < minLength) {
             throw new IllegalArgumentException("invalid length bounds " + minLength + ".." + maxLength);
         }
+    }
+
+    /** The rules for a credential kind's principal name. */
+    public static NameRules forKind(io.canarykit.CredentialKind kind) {
+        return switch (kind) {
+            case IAM_USER -> IAM_USER;
+            case ASSUMED_ROLE -> ROLE_SESSION;
+            case FEDERATION_TOKEN -> FEDERATED_USER;
+        };
     }
 
     /** The problem with {@code name}, or {@code null} if it fits. */
@@ -63,5 +75,15 @@ public record NameRules(String target, int minLength, int maxLength, boolean cas
             throw new CanaryConfigurationException(problem);
         }
         return name;
+    }
+
+    /** The form two names must differ in to be distinct: lower case when AWS compares case-insensitively. */
+    public String uniquenessKey(String name) {
+        return caseInsensitivelyUnique ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    /** True if AWS would treat the two names as the same principal. */
+    public boolean sameName(String a, String b) {
+        return uniquenessKey(a).equals(uniquenessKey(b));
     }
 }

@@ -1,0 +1,54 @@
+package io.canarykit.policy;
+
+import java.util.regex.Pattern;
+
+/** ARN helpers. */
+final class Arns {
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+
+    private Arns() {
+    }
+
+    /** The 12-digit account of an ARN, or {@code null} if it has none. */
+    static String account(String arn) {
+        if (arn == null || !arn.startsWith("arn:")) {
+            return null;
+        }
+        String[] parts = arn.split(":", 6);
+        if (parts.length < 6 || !ACCOUNT.matcher(parts[4]).matches()) {
+            return null;
+        }
+        return parts[4];
+    }
+
+    /** The partition of an ARN ({@code aws} when it cannot tell). */
+    static String partition(String arn) {
+        if (arn == null || !arn.startsWith("arn:")) {
+            return "aws";
+        }
+        String[] parts = arn.split(":", 6);
+        return parts.length > 1 && !parts[1].isEmpty() ? parts[1] : "aws";
+    }
+
+    /** The resource part (after the fifth colon), or {@code null}. */
+    static String resourcePart(String arn) {
+        if (arn == null || !arn.startsWith("arn:")) {
+            return null;
+        }
+        String[] parts = arn.split(":", 6);
+        return parts.length < 6 ? null : parts[5];
+    }
+
+    /** The service part, or {@code null}. */
+    static String service(String arn) {
+        if (arn == null || !arn.startsWith("arn:")) {
+            return null;
+        }
+        String[] parts = arn.split(":", 6);
+        return parts.length < 3 ? null : parts[2];
+    }
+
+    static boolean isAccountId(String s) {
+        return s != null && ACCOUNT.matcher(s).matches();
+    }
+}

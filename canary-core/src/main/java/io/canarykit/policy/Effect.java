@@ -1,0 +1,30 @@
+package io.canarykit.policy;
+
+/** The {@code Effect} of a policy statement. */
+public enum Effect {
+    /** {@code "Allow"}. */
+    ALLOW("Allow"),
+    /** {@code "Deny"}. */
+    DENY("Deny");
+
+    private final String json;
+
+    Effect(String json) {
+        this.json = json;
+    }
+
+    /** How the effect is written in IAM JSON: {@code Allow} or {@code Deny}. */
+    public String json() {
+        return json;
+    }
+
+    /** Parses {@code Allow} or {@code Deny} exactly as IAM does (case-sensitive); {@code null} for anything else. */
+    static Effect fromJson(String text) {
+        for (Effect e : values()) {
+            if (e.json.equals(text)) {
+                return e;
+            }
+        }
+        return null;
+    }
+}

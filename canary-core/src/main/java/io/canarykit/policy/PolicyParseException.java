@@ -1,0 +1,37 @@
+package io.canarykit.policy;
+
+import io.canarykit.CanaryConfigurationException;
+
+/**
+ * An IAM policy document that cannot be parsed or is not valid. The message names the policy (when known), the
+ * statement ({@code Statement[2]}, 0-based, with its {@code Sid} if it has one) and the field, says what is wrong and
+ * how to fix it.
+ */
+public final class PolicyParseException extends CanaryConfigurationException {
+    private static final long serialVersionUID = 1L;
+
+    private final Integer statementIndex;
+    private final String field;
+
+    PolicyParseException(String message, Integer statementIndex, String field) {
+        super(message);
+        this.statementIndex = statementIndex;
+        this.field = field;
+    }
+
+    PolicyParseException(String message, Integer statementIndex, String field, Throwable cause) {
+        super(message, cause);
+        this.statementIndex = statementIndex;
+        this.field = field;
+    }
+
+    /** The 0-based index of the statement at fault, or {@code null} when the problem is outside any statement. */
+    public Integer statementIndex() {
+        return statementIndex;
+    }
+
+    /** The field at fault ({@code Action}, {@code Condition}, {@code Version}, ...), or {@code null}. */
+    public String field() {
+        return field;
+    }
+}
