@@ -82,8 +82,10 @@ public final class PolicySimulator {
         Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(request, "request");
         Decision d = new Evaluation(policies, request, false).run();
-        LOG.debug("{} {} on {} by {}: {}", d.outcome(), request.action(), request.resource(), request.principalArn(),
-                d.reason());
+        if (LOG.isTraceEnabled()) { // one line per request on a hot path (the emulator authorises every call)
+            LOG.trace("{} {} on {} by {}: {}", d.outcome(), request.action(), request.resource(),
+                    request.principalArn(), d.reason());
+        }
         return d;
     }
 

@@ -32,7 +32,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@link CanaryStore} over JDBC, for H2 (the embedded default), PostgreSQL and SQLite.
@@ -60,9 +61,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * return the record as stored. Driver errors become {@link CanaryStoreException}s whose {@code retryable()} is true
  * for transient failures (lost connection, lock timeout, serialization failure, busy SQLite database).
  *
- * <p><b>SQLite</b> allows one writer at a time: this store queues its own writes in order, and relies on the
- * connection's {@code busy_timeout} (sqlite-jdbc: 3 s by default) only against other processes. Use WAL mode
- * ({@code journal_mode=WAL}) so that readers and the writer do not block each other.
+ * <p><b>SQLite</b> allows one writer at a time and, unless in WAL mode, no reader while a writer commits: this store
+ * queues its own operations fairly (readers together, writers alone) and relies on the connection's
+ * {@code busy_timeout} (sqlite-jdbc: 3 s by default) only against other processes. WAL mode
+ * ({@code journal_mode=WAL}) lets other processes read while one writes.
  *
  * <p>Thread-safe.
  */
@@ -79,10 +81,12 @@ public final class JdbcCanaryStore implements CanaryStore {
     private final AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
-     * SQLite has one writer at a time per database. Its busy handler is not fair: under contention a waiting writer
-     * can starve past the busy timeout. Writes through this store queue here, in order, instead.
+     * SQLite has one writer at a time per database and, in its default rollback-journal mode, shuts readers out while
+     * a writer commits. Its busy handler polls and is not fair: under steady writes a waiting writer or reader can miss
+     * every gap until its busy timeout runs out. Operations through this store queue here instead, in arrival order:
+     * readers share, a writer goes alone.
      */
-    private final ReentrantLock sqliteWrites = new ReentrantLock(true);
+    private final ReentrantReadWriteLock sqliteQueue = new ReentrantReadWriteLock(true);
 
     private JdbcCanaryStore(Builder b, JdbcDialect dialect) {
         this.dataSource = b.dataSource;
@@ -452,11 +456,11 @@ public final class JdbcCanaryStore implements CanaryStore {
     }
 
     /**
-     * Work on one connection in auto-commit mode. A {@code write} on SQLite turns foreign keys on first and queues
-     * behind this store's other SQLite writes.
+     * Work on one connection in auto-commit mode. On SQLite it queues (see {@link #sqliteQueue}), and a {@code write}
+     * turns foreign keys on first.
      */
     private <T> T withConnection(String operation, boolean write, SqlWork<T> work) {
-        boolean queued = write && lockSqliteWrites(operation);
+        Lock queued = enqueue(operation, write);
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             try {
@@ -473,24 +477,25 @@ public final class JdbcCanaryStore implements CanaryStore {
         } catch (SQLException e) {
             throw SqlErrors.translate(dialect, operation, e);
         } finally {
-            if (queued) {
-                sqliteWrites.unlock();
+            if (queued != null) {
+                queued.unlock();
             }
         }
     }
 
-    /** On SQLite, waits for this store's other writes; true if the lock was taken (and must be released). */
-    private boolean lockSqliteWrites(String operation) {
+    /** On SQLite, waits for its turn and returns the lock to release afterwards; elsewhere returns {@code null}. */
+    private Lock enqueue(String operation, boolean write) {
         if (dialect != JdbcDialect.SQLITE) {
-            return false;
+            return null;
         }
+        Lock lock = write ? sqliteQueue.writeLock() : sqliteQueue.readLock();
         try {
-            sqliteWrites.lockInterruptibly();
-            return true;
+            lock.lockInterruptibly();
+            return lock;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CanaryStoreException("canary store (sqlite): " + operation + " interrupted while waiting for"
-                    + " another write", true, e);
+            throw new CanaryStoreException("canary store (sqlite): " + operation + " interrupted while queued behind"
+                    + " another operation", true, e);
         }
     }
 
@@ -499,7 +504,7 @@ public final class JdbcCanaryStore implements CanaryStore {
      * begin IMMEDIATE (taking the write lock first, so that two writers wait for each other instead of failing).
      */
     private <T> T transaction(String operation, SqlWork<T> work) {
-        boolean queued = lockSqliteWrites(operation);
+        Lock queued = enqueue(operation, true);
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             try {
@@ -531,8 +536,8 @@ public final class JdbcCanaryStore implements CanaryStore {
         } catch (SQLException e) {
             throw SqlErrors.translate(dialect, operation, e);
         } finally {
-            if (queued) {
-                sqliteWrites.unlock();
+            if (queued != null) {
+                queued.unlock();
             }
         }
     }

@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -171,7 +170,7 @@ final class SchemaMigrator {
     }
 
     private void acquireH2Lock(Connection c, String owner) throws SQLException {
-        Instant deadline = Instant.now().plus(lockTimeout);
+        long deadline = System.nanoTime() + lockTimeout.toNanos(); // elapsed time, not wall-clock time
         while (true) {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO canary_schema_lock (id, locked_by, locked_at) VALUES (1, ?, ?)")) {
@@ -183,7 +182,7 @@ final class SchemaMigrator {
                 if (!SqlErrors.isUniqueViolation(dialect, e)) {
                     throw e;
                 }
-                if (Instant.now().isAfter(deadline)) {
+                if (System.nanoTime() - deadline > 0) {
                     String holder = "";
                     try (Statement s = c.createStatement();
                          ResultSet rs = s.executeQuery("SELECT locked_by, locked_at FROM canary_schema_lock WHERE id = 1")) {

@@ -49,13 +49,19 @@ class JdbcCanaryStoreProviderTest {
     }
 
     @Test
-    void providerOpensASqliteStoreWithAnExplicitDialect() {
-        try (CanaryStore store = resolve(Map.of("canary.store", "jdbc",
-                "canary.store.jdbc.url", "jdbc:sqlite:" + dir.resolve("store.db"),
+    void providerOpensASqliteStoreInWalModeWithAnExplicitDialect() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("store.db") + "?journal_mode=WAL";
+        try (CanaryStore store = resolve(Map.of("canary.store", "jdbc", "canary.store.jdbc.url", url,
                 "canary.store.jdbc.dialect", "SQLite", "canary.store.jdbc.pool-size", "3"))) {
             assertThat(((JdbcCanaryStore) store).dialect()).isEqualTo(JdbcDialect.SQLITE);
             CanaryRecord r = store.create(fixtures.active());
             assertThat(store.findByAsset(r.asset().kind(), r.asset().id())).containsExactly(r);
+        }
+        // the README's advice works: the URL parameter switched the file to write-ahead logging
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store.db"));
+             java.sql.ResultSet rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
         }
     }
 

@@ -49,8 +49,8 @@ sealed interface PostgresPlan {
         }
         String pgBin = env.get("PG_BIN");
         if (pgBin != null && !pgBin.isBlank()) {
-            return new Fail("PG_BIN=" + pgBin + " holds no initdb and pg_ctl: point it at a PostgreSQL bin directory,"
-                    + " or unset it to use " + DEBIAN_15 + ", or set PG_URL" + HOW);
+            return new Fail("PG_BIN=" + pgBin + " holds no initdb and pg_ctl: point it at a PostgreSQL bin directory"
+                    + " or unset it to use " + DEBIAN_15 + HOW);
         }
         if (root && aptAvailable) {
             return new InstallThenStart(List.of(

@@ -316,6 +316,10 @@ final class TestPostgres {
         private void stop() {
             stopCluster(bin, data, root);
             deleteTree(dir);
+            Path parent = dir.getParent();
+            if (!parent.equals(workBase()) && parent.getFileName().toString().startsWith("canarykit-pg-")) {
+                deleteTree(parent); // the temp-dir fallback's base, now empty
+            }
         }
     }
 
