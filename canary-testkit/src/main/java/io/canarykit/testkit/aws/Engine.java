@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -707,9 +706,7 @@ final class Engine {
     private static JsonNode lowerCamel(JsonNode n) {
         if (n.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 out.set(Call.lowerFirst(e.getKey()), lowerCamel(e.getValue()));
             }
             return out;
