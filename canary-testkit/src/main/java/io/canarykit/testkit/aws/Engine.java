@@ -249,6 +249,9 @@ final class Engine {
             }
             case JSON -> {
                 String target = r.header("x-amz-target");
+                if (target == null || target.isEmpty()) {
+                    throw new ApiError("UnknownOperationException", 400, "Missing the X-Amz-Target header");
+                }
                 r.operation = target.substring(target.lastIndexOf('.') + 1);
             }
             case REST_XML -> r.operation = S3Api.operationOf(r);
