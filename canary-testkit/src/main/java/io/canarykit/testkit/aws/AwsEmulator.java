@@ -632,7 +632,7 @@ public final class AwsEmulator implements AutoCloseable {
         private IamQuotas quotas = IamQuotas.aws();
         private String sourceIpAddress;
         private int callLogLimit = 10_000;
-        private int maxTrailRecords = 200_000;
+        private int maxTrailRecords = 50_000;
         private int clientMaxAttempts = 1;
         private int containerThreads = 24;
         private Duration credentialReportGenerationTime = Duration.ZERO;
@@ -758,7 +758,7 @@ public final class AwsEmulator implements AutoCloseable {
             return this;
         }
 
-        /** How many CloudTrail records are kept for LookupEvents and inspection (oldest dropped). Default 200,000. */
+        /** How many CloudTrail records are kept for LookupEvents and inspection (oldest dropped). Default 50,000. */
         public Builder maxTrailRecords(int max) {
             if (max < 1) {
                 throw new CanaryConfigurationException("maxTrailRecords must be >= 1, not " + max);
