@@ -636,6 +636,8 @@ public final class AwsEmulator implements AutoCloseable {
         private int clientMaxAttempts = 1;
         private int containerThreads = 24;
         private Duration credentialReportGenerationTime = Duration.ZERO;
+        private Duration keyPropagationDelay = Duration.ZERO;
+        private Duration rolePropagationDelay = Duration.ZERO;
         private final Map<String, List<String>> scps = new LinkedHashMap<>();
 
         private Builder() {
@@ -791,6 +793,22 @@ public final class AwsEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Eventual consistency by default: a new access key is refused ({@code InvalidClientTokenId}) for this long
+         * after its creation. Tests can change it at any time with {@link Faults#keyPropagationDelay(Duration)};
+         * {@link Faults#clear()} comes back to this value. Default zero.
+         */
+        public Builder keyPropagationDelay(Duration delay) {
+            this.keyPropagationDelay = nonNegative(delay, "keyPropagationDelay");
+            return this;
+        }
+
+        /** Like {@link #keyPropagationDelay(Duration)} for {@code sts:AssumeRole} on new roles. Default zero. */
+        public Builder rolePropagationDelay(Duration delay) {
+            this.rolePropagationDelay = nonNegative(delay, "rolePropagationDelay");
+            return this;
+        }
+
         /** Adds a service control policy applying to an account's principals. */
         public Builder serviceControlPolicy(String accountId, String policyJson) {
             scps.computeIfAbsent(Objects.requireNonNull(accountId, "accountId"), k -> new ArrayList<>())
@@ -844,7 +862,8 @@ public final class AwsEmulator implements AutoCloseable {
             scps.forEach((k, v) -> scpCopy.put(k, List.copyOf(v)));
             Settings settings = new Settings(ids, org, adminUserName, trailName, bucket, organizationTrail,
                     trailDeliveryDelay, lookupEventsDelay, lookupEventsRateLimit, sink, sinkAllManagementEvents, quotas,
-                    sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime);
+                    sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime,
+                    keyPropagationDelay, rolePropagationDelay);
             Engine engine = new Engine(settings, clock, idGen, new SimulatorAuthorizer(clock));
             Options options = WireMockConfiguration.options()
                     .port(port)

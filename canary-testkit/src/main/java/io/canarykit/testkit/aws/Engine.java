@@ -43,7 +43,7 @@ final class Engine {
     final Clock clock;
     final Ids ids;
     final Authorizer authorizer;
-    final Faults faults = new Faults();
+    final Faults faults;
     final Map<String, AccountState> accounts = new LinkedHashMap<>();
     /** Every access key id the emulator issued, long-term and temporary. */
     final Map<String, Credential> credentials = new HashMap<>();
@@ -65,6 +65,7 @@ final class Engine {
         this.clock = clock;
         this.ids = ids;
         this.authorizer = authorizer;
+        this.faults = new Faults(settings.keyPropagationDelay(), settings.rolePropagationDelay());
         Instant now = clock.instant();
         this.trail = new Trail(settings.trailBucket(), now, settings.organizationId(), settings.organizationTrail(),
                 settings.trailDeliveryDelay(), settings.lookupEventsDelay(), settings.maxTrailRecords(),
