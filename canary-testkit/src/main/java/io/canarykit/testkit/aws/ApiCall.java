@@ -1,0 +1,29 @@
+package io.canarykit.testkit.aws;
+
+import java.time.Instant;
+
+/**
+ * One request the emulator served, as its call log keeps it (the most recent calls only; see
+ * {@link AwsEmulator.Builder#callLogLimit(int)}).
+ *
+ * @param requestId      the request id sent back to the caller ({@code null} for a dropped connection)
+ * @param time           when it was served (emulator clock)
+ * @param service        the SigV4 signing name ({@code iam}, {@code s3}, ...), or {@code null} when unsigned
+ * @param operation      the operation ({@code CreateAccessKey}), or {@code null} if it could not be read
+ * @param accountId      the caller's account, or {@code null} when the key was unknown
+ * @param accessKeyId    the access key id that signed it, or {@code null}
+ * @param principalArn   the caller, or {@code null} when authentication failed
+ * @param status         the HTTP status answered (0 for a connection fault)
+ * @param errorCode      the AWS error code, or {@code null}
+ * @param fault          the injected fault that shaped the answer, or {@code null}
+ * @param trailEventId   the CloudTrail record written for it, or {@code null} when none was written
+ */
+public record ApiCall(String requestId, Instant time, String service, String operation, String accountId,
+                      String accessKeyId, String principalArn, int status, String errorCode, String fault,
+                      String trailEventId) {
+
+    /** {@code service:Operation}. */
+    public String qualifiedOperation() {
+        return service + ":" + operation;
+    }
+}

@@ -1,0 +1,47 @@
+package io.canarykit.testkit.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.http.Fault;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The answer to one request, plus what the CloudTrail record of the call needs. */
+final class Reply {
+    int status = 200;
+    final Map<String, String> headers = new LinkedHashMap<>();
+    byte[] body = new byte[0];
+    Fault fault;
+    long delayMillis;
+
+    String errorCode;
+    String errorMessage;
+    JsonNode requestParameters;
+    JsonNode responseElements;
+    /** CloudTrail resources: {type, name} pairs. */
+    final List<String[]> resources = new ArrayList<>();
+    /** Whether the call may be written to CloudTrail (the service may still leave it out as a data event). */
+    boolean recordable = true;
+
+    Reply body(String text) {
+        this.body = text.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    Reply header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    Reply resource(String type, String name) {
+        resources.add(new String[] {type, name});
+        return this;
+    }
+
+    boolean isError() {
+        return errorCode != null;
+    }
+}

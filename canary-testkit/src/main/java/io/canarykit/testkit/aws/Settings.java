@@ -1,0 +1,18 @@
+package io.canarykit.testkit.aws;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The emulator's configuration, fixed at start. */
+record Settings(List<String> accountIds, String organizationId, String adminUserName, String trailName,
+                String trailBucket, boolean organizationTrail, Duration trailDeliveryDelay, Duration lookupEventsDelay,
+                boolean lookupEventsRateLimit, CloudTrailEventSink sink, boolean sinkAllManagementEvents,
+                IamQuotas quotas, String sourceIpAddress, int callLogLimit, int maxTrailRecords,
+                Map<String, List<String>> serviceControlPolicies, Duration credentialReportGenerationTime,
+                Duration keyPropagationDelay, Duration rolePropagationDelay) {
+
+    String managementAccount() {
+        return accountIds.get(0);
+    }
+}
