@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class AwsEmulatorExtensionTest {
+class AwsEmulatorExtensionIT {
 
     @Nested
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
