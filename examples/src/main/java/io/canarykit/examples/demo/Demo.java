@@ -10,7 +10,6 @@ import io.canarykit.IssueOutcome;
 import io.canarykit.LifecycleReport;
 import io.canarykit.PlacementSpec;
 import io.canarykit.alert.AlertSink;
-import io.canarykit.alert.LoggingAlertSink;
 import io.canarykit.aws.issue.AssumeRoleIssuer;
 import io.canarykit.aws.issue.CanaryRoleSetup;
 import io.canarykit.aws.issue.IamUserIssuer;
@@ -88,6 +87,11 @@ public final class Demo {
      * @return 0 when every step did what it should
      */
     public static int runEmulated(Path dir, PrintWriter out) {
+        return emulated(dir, out).ok() ? 0 : 1;
+    }
+
+    /** Runs the demo in the emulator and returns what happened (the integration test checks it). */
+    public static DemoResult emulated(Path dir, PrintWriter out) {
         try (DemoEnvironment env = DemoEnvironment.emulated()) {
             return new Demo(out, dir, env).run();
         }
@@ -99,11 +103,11 @@ public final class Demo {
      */
     public static int runAws(Path dir, PrintWriter out, Duration detectionWait) {
         try (DemoEnvironment env = DemoEnvironment.aws(detectionWait)) {
-            return new Demo(out, dir, env).run();
+            return new Demo(out, dir, env).run().ok() ? 0 : 1;
         }
     }
 
-    int run() {
+    DemoResult run() {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -115,7 +119,7 @@ public final class Demo {
         say("working directory: " + dir);
 
         CanaryStore store = JdbcCanaryStore.open("jdbc:h2:file:" + dir.resolve("store/canarykit").toAbsolutePath(), "sa", null);
-        Clock clock = Clock.systemUTC();
+        Clock clock = env.clock();
         PlacementEnvironment placementEnv = PlacementEnvironment.of(Map.of("HOME", laptopHome.toString()), Map.of());
         IamClient iam = env.iam();
         StsClient sts = env.sts();
@@ -150,7 +154,7 @@ public final class Demo {
                      .placement(EnvFilePlacement.builder().environment(placementEnv).clock(clock).build())
                      .placement(imds)
                      .detection(DetectionEngine.builder().store(store).detectors(detectors)
-                             .alertSinks(List.of(console, LoggingAlertSink.create())).clock(clock).build())
+                             .alertSinks(List.of(console)).followUpWindow(Duration.ofMinutes(15)).clock(clock).build())
                      .clock(clock)
                      .sessionDuration(Duration.ofHours(1))
                      .closeWithService(store)
@@ -171,7 +175,8 @@ public final class Demo {
             describe("container host docker-host-7", host, "instance role edge-node at " + imds.endpoint());
 
             // ---------------------------------------------------------------- 2. the attacker
-            step(2, "An attacker finds the laptop's ~/.aws/credentials and tries the billing-admin profile");
+            env.elapse(Duration.ofHours(3));
+            step(2, "Three hours later an attacker finds the laptop's ~/.aws/credentials and tries the billing-admin profile");
             AwsCredentialsProvider stolen = ProfileCredentialsProvider.builder()
                     .profileFile(ProfileFile.builder().content(laptopHome.resolve(".aws/credentials"))
                             .type(ProfileFile.Type.CREDENTIALS).build())
@@ -180,19 +185,21 @@ public final class Demo {
             attack(stolen);
 
             // ---------------------------------------------------------------- 3. detection
-            step(3, "Detection: LookupEvents, the S3 trail logs and the credential report");
+            step(3, "Detection: LookupEvents, the S3 trail logs and the credential report (the safety net)");
+            env.elapse(Duration.ofMinutes(25));
             env.beforeDetection(out);
-            LifecycleReport.Detect detected = service.detect();
-            say("read " + detected.detection().seen() + " sighting(s): " + detected.detection().stored() + " new, "
-                    + detected.detection().duplicates() + " already known, " + detected.detection().selfUses()
-                    + " the library's own post-issue check (never alerted)");
-            for (String f : detected.detection().failures()) {
-                say("detector problem: " + f);
+            LifecycleReport.Detect first = service.detect();
+            summarize(first);
+            CanaryRecord old = store.find(laptop.record().id()).orElseThrow();
+            say("sightings of the laptop canary, as stored:");
+            for (io.canarykit.Sighting s : store.sightings(old.id())) {
+                say("  " + s.time() + "  " + s.kind() + "  " + (s.call() == null ? "(a call CloudTrail never logged)"
+                        : s.service() + " " + s.call()) + (s.errorCode() == null ? "" : " -> " + s.errorCode())
+                        + "  [" + s.source() + "]");
             }
 
             // ---------------------------------------------------------------- 4. response
-            step(4, "Response: the triggered canary is revoked and replaced in the same profile");
-            CanaryRecord old = store.find(laptop.record().id()).orElseThrow();
+            step(4, "Response: the triggered canary was revoked and replaced in the same profile");
             CanaryRecord successor = old.replacedBy() == null ? null : store.find(old.replacedBy()).orElse(null);
             say("canary " + old.id() + " is now " + old.status() + (successor == null ? ""
                     : "; its successor " + successor.id() + " (key " + successor.accessKeyId() + ") sits in [billing-admin]"));
@@ -203,8 +210,14 @@ public final class Demo {
                 say("the SDK now reads key " + inFile + " from the laptop's profile");
             }
 
-            // ---------------------------------------------------------------- 5. reconcile
-            step(5, "Reconcile AWS, the placements and the store");
+            // ---------------------------------------------------------------- 5. follow-up
+            step(5, "Fifteen minutes later: later sightings arrive as one follow-up alert (never dropped, never muted)");
+            env.elapse(Duration.ofMinutes(15));
+            LifecycleReport.Detect second = service.detect();
+            summarize(second);
+
+            // ---------------------------------------------------------------- 6. reconcile
+            step(6, "Reconcile AWS, the placements and the store");
             LifecycleReport.Reconcile reconcile = service.reconcile(false);
             reconcile.orphans().forEach(p -> say("orphan: " + p.principal().arn()));
             reconcile.missingPrincipals().forEach(r -> say("principal gone: " + r.id()));
@@ -214,13 +227,25 @@ public final class Demo {
 
             env.afterDemo(service, out);
 
-            boolean ok = !alerts.isEmpty() && old.status() == CanaryStatus.REVOKED && successor != null
+            boolean ok = alerts.size() >= 2 && alerts.get(0).type() == io.canarykit.AlertType.INITIAL
+                    && alerts.get(alerts.size() - 1).type() == io.canarykit.AlertType.FOLLOW_UP
+                    && old.status() == CanaryStatus.REVOKED && successor != null
                     && successor.status() == CanaryStatus.ACTIVE && reconcile.clean();
             title(ok ? "demo finished: one canary tripped, alerted, revoked and replaced; state clean"
                     : "demo finished with unexpected results (see above)");
             out.flush();
-            return ok ? 0 : 1;
+            return new DemoResult(ok, List.copyOf(alerts), old, successor, store.sightings(old.id()), reconcile,
+                    List.of(laptop.record(), ci.record(), host.record()),
+                    List.of(laptop.fingerprint(), ci.fingerprint(), host.fingerprint()));
         }
+    }
+
+    private void summarize(LifecycleReport.Detect d) {
+        say("read " + d.detection().seen() + " sighting(s) from " + d.detection().detectors().size() + " detector(s): "
+                + d.detection().stored() + " new, " + d.detection().duplicates() + " seen before (the same event through "
+                + "another channel), " + d.detection().selfUses() + " the library's own post-issue check (never alerted)");
+        d.detection().failures().forEach(f -> say("detector problem: " + f));
+        d.failures().forEach(f -> say("response problem: " + f));
     }
 
     private void attack(AwsCredentialsProvider stolen) {
@@ -228,12 +253,15 @@ public final class Demo {
             GetCallerIdentityResponse who = sts.getCallerIdentity();
             say("sts GetCallerIdentity -> " + who.arn() + " (always allowed; logged by CloudTrail)");
         }
+        env.elapse(Duration.ofSeconds(20));
         try (S3Client s3 = env.attackerClient(S3Client.builder().forcePathStyle(true), stolen)) {
             s3.listBuckets();
             say("s3 ListBuckets -> allowed?! (this must not happen)");
         } catch (SdkException e) {
             say("s3 ListBuckets -> " + firstLine(e.getMessage()));
         }
+        env.elapse(Duration.ofMinutes(20));
+        say("20 minutes later the attacker comes back with a call that leaves no CloudTrail record:");
         try (SqsClient sqs = env.attackerClient(SqsClient.builder(), stolen)) {
             sqs.listQueues();
             say("sqs ListQueues -> allowed?! (this must not happen)");
@@ -265,13 +293,20 @@ public final class Demo {
         out.println("    placed:    " + (c.receipt() == null ? "-" : c.receipt().placement() + " at " + c.receipt().location()));
         out.println("    principal: " + c.principal().arn() + " (account " + c.accountId() + ")");
         for (io.canarykit.Sighting s : a.sightings()) {
+            if (s.kind() == io.canarykit.SightingKind.UNLOGGED_USE) {
+                out.println("    use:       key last used at " + s.time() + (s.service() == null ? "" : " with " + s.service())
+                        + (s.region() == null ? "" : " in " + s.region()) + ", a call CloudTrail never logged ["
+                        + s.source() + ", " + s.kind() + "]");
+                continue;
+            }
             out.println("    call:      " + s.service() + " " + s.call() + " in " + s.region() + " at " + s.time()
                     + " from " + s.sourceIp() + (s.errorCode() == null ? "" : " -> " + s.errorCode())
                     + " [" + s.source() + ", " + s.kind() + "]");
             out.println("               user agent: " + s.userAgent());
         }
+        Duration w = a.window().duration();
         out.println("    window:    breached between " + a.window().issuedAt() + " and " + a.window().firstUse()
-                + " (" + a.window().duration().toSeconds() + " s)");
+                + " (" + w.toHours() + " h " + w.toMinutesPart() + " min)");
         out.println("    before:    " + a.priorSightings() + " earlier sighting(s)");
         out.flush();
     }

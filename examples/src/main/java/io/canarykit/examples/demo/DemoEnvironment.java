@@ -35,6 +35,12 @@ interface DemoEnvironment extends AutoCloseable {
     /** How long the issuer waits for a new key to authenticate (its post-issue self check). */
     Duration keyWait();
 
+    /** The clock every component reads (the emulator's is shared, so the demo can let hours pass). */
+    java.time.Clock clock();
+
+    /** Lets {@code d} pass (in the emulator the shared clock moves; against real AWS nothing happens). */
+    void elapse(Duration d);
+
     /** The detectors to run. */
     List<Detector> detectors(CanaryStore store);
 
@@ -52,7 +58,9 @@ interface DemoEnvironment extends AutoCloseable {
 
     /** The in-process emulator. */
     static DemoEnvironment emulated() {
-        return new EmulatedEnvironment(AwsEmulator.builder().account("480917262534").sourceIpAddress("203.0.113.77").start());
+        io.canarykit.testkit.aws.MutableClock clock = io.canarykit.testkit.aws.MutableClock.startingNow();
+        return new EmulatedEnvironment(AwsEmulator.builder().account("480917262534").sourceIpAddress("203.0.113.77")
+                .clock(clock).start(), clock);
     }
 
     /** A real account through the default credential chain. */

@@ -4,6 +4,7 @@ import io.canarykit.CanaryService;
 import io.canarykit.detect.Detector;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.testkit.aws.AwsEmulator;
+import io.canarykit.testkit.aws.MutableClock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
@@ -19,9 +20,21 @@ import java.util.List;
 /** The demo on the in-process AWS emulator: nothing leaves the machine. */
 final class EmulatedEnvironment implements DemoEnvironment {
     private final AwsEmulator aws;
+    private final MutableClock clock;
 
-    EmulatedEnvironment(AwsEmulator aws) {
+    EmulatedEnvironment(AwsEmulator aws, MutableClock clock) {
         this.aws = aws;
+        this.clock = clock;
+    }
+
+    @Override
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void elapse(Duration d) {
+        clock.advance(d);
     }
 
     AwsEmulator emulator() {

@@ -43,6 +43,16 @@ final class RealAwsEnvironment implements DemoEnvironment {
     }
 
     @Override
+    public java.time.Clock clock() {
+        return java.time.Clock.systemUTC();
+    }
+
+    @Override
+    public void elapse(Duration d) {
+        // real time passes by itself
+    }
+
+    @Override
     public String description() {
         return "REAL AWS account " + me.account() + " as " + me.arn();
     }
