@@ -11,6 +11,16 @@ public interface AlertSink extends AutoCloseable {
     /** Delivers (or durably queues) one alert. */
     void send(Alert alert);
 
+    /**
+     * Retries the alerts this sink keeps because it could not deliver them yet (the detection engine calls it once per
+     * pass). The default keeps nothing.
+     *
+     * @return how many alerts are still waiting
+     */
+    default int flush() {
+        return 0;
+    }
+
     /** Releases resources; queued alerts are flushed or kept for the next start. */
     @Override
     default void close() {

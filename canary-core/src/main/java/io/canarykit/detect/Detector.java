@@ -19,4 +19,16 @@ public interface Detector {
      * before returning. Sightings need not be correlated ({@code canaryId} may be null).
      */
     void poll(DetectorContext context, Consumer<Sighting> sink);
+
+    /**
+     * Where this detector runs in a pass of the {@link DetectionEngine}: lower first, equal in the order given. The
+     * safety nets that compare last-used data with the CloudTrail sightings already stored run last
+     * ({@link #ORDER_SAFETY_NET}); every other detector keeps the default 0.
+     */
+    default int order() {
+        return 0;
+    }
+
+    /** The {@link #order()} of detectors that must see the sightings of every CloudTrail detector first. */
+    int ORDER_SAFETY_NET = 100;
 }

@@ -1,6 +1,8 @@
 package io.canarykit.detect;
 
+import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
+import io.canarykit.Sighting;
 
 import java.time.Clock;
 import java.util.List;
@@ -20,4 +22,12 @@ public interface DetectorContext {
 
     /** Saves a checkpoint; call it only after the sightings before it were accepted by the sink. */
     void saveCheckpoint(String key, String value);
+
+    /**
+     * The sightings already stored for a canary, in time order (what the safety nets compare last-used data with).
+     * The default knows none.
+     */
+    default List<Sighting> sightings(CanaryId canaryId) {
+        return List.of();
+    }
 }

@@ -11,9 +11,12 @@ interface Authorizer {
 
     enum Outcome { ALLOW, IMPLICIT_DENY, EXPLICIT_DENY }
 
-    /** The outcome, and for denials the kind of policy that denied ({@code null} for an allow). */
-    record Decision(Outcome outcome, PolicyKind by) {
-        static final Decision ALLOW = new Decision(Outcome.ALLOW, null);
+    /**
+     * The outcome, and for denials the kind of policy that denied ({@code null} for an allow) and its name (a
+     * managed policy ARN for a boundary, or {@code null}).
+     */
+    record Decision(Outcome outcome, PolicyKind by, String policyName) {
+        static final Decision ALLOW = new Decision(Outcome.ALLOW, null, null);
 
         boolean allowed() {
             return outcome == Outcome.ALLOW;
@@ -23,22 +26,24 @@ interface Authorizer {
     /**
      * One authorisation question.
      *
-     * @param principalArn       who asks
+     * @param principalArn       who asks (as GetCallerIdentity shows it)
      * @param principalAccount   the caller's account
      * @param action             {@code service:Action}
      * @param resource           the resource ARN, or {@code *}
      * @param identityPolicies   the principal's identity-based policy documents (inline and attached)
+     * @param boundaryArn        the permissions boundary's ARN, or {@code null} for none
      * @param boundaryPolicy     the permissions boundary document, or {@code null} for none
-     * @param sessionPolicies    the session policies, or {@code null} when the session has none (an empty list
-     *                           means a session whose policy allows nothing, as a federation token without policy)
+     * @param sessionPolicies    the session policies, or {@code null} when the session has none (an empty list for a
+     *                           federated user without session policy, which therefore may do nothing)
      * @param scps               the service control policies of the caller's account (empty for none)
-     * @param resourcePolicy     a resource-based policy (a role's trust policy), or {@code null}
+     * @param resourcePolicy     a resource-based policy that must grant the caller (a role's trust policy), or
+     *                           {@code null} when the resource has none
      * @param resourceAccount    the account owning the resource
      * @param context            condition keys (lower-case names) and their values
      */
     record Request(String principalArn, String principalAccount, String action, String resource,
-                   List<String> identityPolicies, String boundaryPolicy, List<String> sessionPolicies,
-                   List<String> scps, String resourcePolicy, String resourceAccount,
+                   List<String> identityPolicies, String boundaryArn, String boundaryPolicy,
+                   List<String> sessionPolicies, List<String> scps, String resourcePolicy, String resourceAccount,
                    Map<String, List<String>> context) {
     }
 

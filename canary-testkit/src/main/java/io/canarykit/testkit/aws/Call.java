@@ -127,7 +127,7 @@ final class Call {
             context.putAll(extraContext);
         }
         return engine.authorizer.decide(new Authorizer.Request(cred.principalArn(), cred.accountId, action, resource,
-                p.identity(), p.boundary(), p.session(), engine.scps(cred.accountId), resourcePolicy,
+                p.identity(), p.boundaryArn(), p.boundary(), p.session(), engine.scps(cred.accountId), resourcePolicy,
                 resourceAccount == null ? cred.accountId : resourceAccount, context));
     }
 

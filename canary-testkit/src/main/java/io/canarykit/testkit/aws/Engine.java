@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +43,7 @@ final class Engine {
     final Clock clock;
     final Ids ids;
     final Authorizer authorizer;
-    final Faults faults = new Faults();
+    final Faults faults;
     final Map<String, AccountState> accounts = new LinkedHashMap<>();
     /** Every access key id the emulator issued, long-term and temporary. */
     final Map<String, Credential> credentials = new HashMap<>();
@@ -66,6 +65,7 @@ final class Engine {
         this.clock = clock;
         this.ids = ids;
         this.authorizer = authorizer;
+        this.faults = new Faults(settings.keyPropagationDelay(), settings.rolePropagationDelay());
         Instant now = clock.instant();
         this.trail = new Trail(settings.trailBucket(), now, settings.organizationId(), settings.organizationTrail(),
                 settings.trailDeliveryDelay(), settings.lookupEventsDelay(), settings.maxTrailRecords(),
@@ -250,6 +250,9 @@ final class Engine {
             }
             case JSON -> {
                 String target = r.header("x-amz-target");
+                if (target == null || target.isEmpty()) {
+                    throw new ApiError("UnknownOperationException", 400, "Missing the X-Amz-Target header");
+                }
                 r.operation = target.substring(target.lastIndexOf('.') + 1);
             }
             case REST_XML -> r.operation = S3Api.operationOf(r);
@@ -341,7 +344,8 @@ final class Engine {
         return switch (p) {
             case REST_XML -> new ApiError("InvalidAccessKeyId", 403,
                     "The AWS Access Key Id you provided does not exist in our records.", null, true);
-            case EC2 -> new ApiError("AuthFailure", 401, "AWS was not able to validate the provided access credentials", null, true);
+            // 403, not 401: the JDK's HttpURLConnection cannot hand over the body of a 401 to a streamed POST
+            case EC2 -> new ApiError("AuthFailure", 403, "AWS was not able to validate the provided access credentials", null, true);
             case JSON -> "sqs".equals(svc.signingName())
                     ? new ApiError("InvalidClientTokenId", 403, invalid, null, true)
                     : new ApiError("UnrecognizedClientException", 400, invalid, null, true);
@@ -368,7 +372,7 @@ final class Engine {
     // ------------------------------------------------------------------------------------------- authorisation
 
     /** The policies that apply to a caller. */
-    record PrincipalPolicies(List<String> identity, String boundary, List<String> session) {
+    record PrincipalPolicies(List<String> identity, String boundaryArn, String boundary, List<String> session) {
     }
 
     PrincipalPolicies policiesOf(Credential c) {
@@ -377,20 +381,21 @@ final class Engine {
             case ROLE_SESSION -> {
                 AccountState.Role role = account.role(c.roleName);
                 if (role == null || !role.roleId.equals(c.roleId)) {
-                    return new PrincipalPolicies(List.of(), null, c.sessionPolicies);
+                    return new PrincipalPolicies(List.of(), null, null, c.sessionPolicies);
                 }
                 List<String> identity = new ArrayList<>(role.inlinePolicies.values());
                 for (String arn : role.attachedPolicies) {
                     addManaged(account, arn, identity);
                 }
-                return new PrincipalPolicies(identity, managedDocument(account, role.boundaryArn), c.sessionPolicies);
+                return new PrincipalPolicies(identity, role.boundaryArn, managedDocument(account, role.boundaryArn),
+                        c.sessionPolicies);
             }
             default -> {
                 AccountState.User user = account.user(c.userName);
                 List<String> session = c.kind == Credential.Kind.FEDERATED
                         ? (c.sessionPolicies == null ? List.of() : c.sessionPolicies) : null;
                 if (user == null || !user.userId.equals(c.userId)) {
-                    return new PrincipalPolicies(List.of(), null, session);
+                    return new PrincipalPolicies(List.of(), null, null, session);
                 }
                 List<String> identity = new ArrayList<>(user.inlinePolicies.values());
                 for (String arn : user.attachedPolicies) {
@@ -405,7 +410,7 @@ final class Engine {
                         }
                     }
                 }
-                return new PrincipalPolicies(identity, managedDocument(account, user.boundaryArn), session);
+                return new PrincipalPolicies(identity, user.boundaryArn, managedDocument(account, user.boundaryArn), session);
             }
         }
     }
@@ -512,6 +517,9 @@ final class Engine {
                 case SCP -> "a service control policy";
                 case RESOURCE -> "a resource-based policy";
             });
+            if (d.by() == Authorizer.PolicyKind.BOUNDARY && d.policyName() != null && d.policyName().startsWith("arn:")) {
+                m.append(": ").append(d.policyName());
+            }
         } else if (d.by() != Authorizer.PolicyKind.RESOURCE) {
             m.append(" because no ").append(switch (d.by()) {
                 case IDENTITY -> "identity-based policy";
@@ -702,9 +710,7 @@ final class Engine {
     private static JsonNode lowerCamel(JsonNode n) {
         if (n.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 out.set(Call.lowerFirst(e.getKey()), lowerCamel(e.getValue()));
             }
             return out;

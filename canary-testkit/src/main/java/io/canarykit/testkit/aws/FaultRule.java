@@ -92,7 +92,7 @@ public final class FaultRule {
 
     /** Counts a call and says whether the rule fires for it. */
     boolean evaluate(String qualifiedOperation, String account, String keyId, String region, Instant now) {
-        if (!PolicyEvaluator.Glob.matches(pattern, qualifiedOperation, true)) {
+        if (!Glob.matches(pattern, qualifiedOperation, true)) {
             return false;
         }
         if (accountId != null && !accountId.equals(account)) {

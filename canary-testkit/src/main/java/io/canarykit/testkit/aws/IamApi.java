@@ -307,7 +307,7 @@ final class IamApi {
                 throw ApiError.malformedPolicy("Policy statement must contain actions.");
             }
             for (String field : List.of("Action", "NotAction")) {
-                List<String> actions = PolicyEvaluator.strings(s.get(field));
+                List<String> actions = strings(s.get(field));
                 if (actions != null) {
                     for (String a : actions) {
                         if (!a.equals("*") && !a.contains(":")) {
@@ -335,6 +335,19 @@ final class IamApi {
             }
         }
         return root;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else {
+            out.add(node.asText());
+        }
+        return out;
     }
 
     static int size(String doc) {

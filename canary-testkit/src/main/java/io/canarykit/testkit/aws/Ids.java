@@ -1,5 +1,7 @@
 package io.canarykit.testkit.aws;
 
+import io.canarykit.fingerprint.KeyIds;
+
 import java.util.Random;
 import java.util.UUID;
 
@@ -26,16 +28,7 @@ final class Ids {
      * random bits, then random base32 characters up to {@code length}.
      */
     static String accountEncoded(String prefix, String accountId, int length, Random random) {
-        long account = Long.parseLong(accountId);
-        long v45 = (1L << 44) | (account << 4) | random.nextInt(16);
-        StringBuilder sb = new StringBuilder(length).append(prefix);
-        for (int shift = 40; shift >= 0; shift -= 5) {
-            sb.append(BASE32[(int) ((v45 >>> shift) & 31)]);
-        }
-        while (sb.length() < length) {
-            sb.append(BASE32[random.nextInt(32)]);
-        }
-        return sb.toString();
+        return KeyIds.generate(prefix, accountId, random, length);
     }
 
     /** A 20-character access key id ({@code AKIA} long-term, {@code ASIA} temporary). */

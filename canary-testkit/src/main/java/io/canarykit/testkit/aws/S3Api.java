@@ -111,7 +111,7 @@ final class S3Api {
         if (!c.accountId().equals(engine.settings.managementAccount())) {
             throw engine.denied(c, "s3:" + (c.op().startsWith("List") ? "ListBucket" : "GetObject"),
                     "arn:aws:s3:::" + bucket, new Authorizer.Decision(Authorizer.Outcome.IMPLICIT_DENY,
-                            Authorizer.PolicyKind.RESOURCE));
+                            Authorizer.PolicyKind.RESOURCE, null));
         }
         return t;
     }

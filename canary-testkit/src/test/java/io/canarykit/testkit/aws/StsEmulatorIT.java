@@ -125,6 +125,7 @@ class StsEmulatorIT {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // packedPolicySize is deprecated in the SDK but still sent by STS
     void sessionPolicyRestrictsTheRoleAndRoleChainingIsCappedAtOneHour() {
         String roleArn = aws.emulator().createRole(account(), "wide", Policies.trust("arn:aws:iam::" + account() + ":root"),
                 Map.of("all", Policies.ALLOW_ALL));
@@ -170,6 +171,16 @@ class StsEmulatorIT {
             assertThat(r.userIdentityType()).isEqualTo("FederatedUser");
             assertThat(r.json()).contains("\"sessionIssuer\":{\"type\":\"IAMUser\"").contains("user/fed-issuer");
         });
+    }
+
+    @Test
+    void getAccessKeyInfoNamesTheAccountOfAnyKey() {
+        EmulatedCredentials user = aws.emulator().createUserWithKey(account(), "info", Map.of("all", Policies.ALLOW_ALL));
+        assertThat(aws.sts(user).getAccessKeyInfo(b -> b.accessKeyId(aws.adminCredentials().accessKeyId())).account())
+                .isEqualTo(account());
+        // a key the emulator never issued still decodes offline
+        String foreign = io.canarykit.fingerprint.KeyIds.generate("AKIA", "534261010715", new java.util.Random(1));
+        assertThat(aws.sts(user).getAccessKeyInfo(b -> b.accessKeyId(foreign)).account()).isEqualTo("534261010715");
     }
 
     @Test

@@ -1,14 +1,308 @@
 package io.canarykit.examples.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.CanaryId;
+import io.canarykit.cloudtrail.CloudTrailRecord;
+import io.canarykit.cloudtrail.CloudTrailTimes;
+import io.canarykit.cloudtrail.ReadProblem;
+import io.canarykit.detect.CanaryIndex;
+import io.canarykit.detect.CanaryKey;
+import io.canarykit.detect.CloudTrailScan;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 
-/** {@code canary scan}: Scan CloudTrail files for uses of known canaries. */
-@Command(name = "scan", mixinStandardHelpOptions = true, description = "Scan CloudTrail files for uses of known canaries.")
+/**
+ * {@code canary scan --canaries FILE [--json] PATH...}: scans CloudTrail data in any supported shape (S3 log files
+ * gzipped or not, JSON arrays, JSON Lines, single records, LookupEvents output, EventBridge events) in files and
+ * directories (recursively) for uses of the canaries listed in FILE.
+ *
+ * <p>FILE holds one canary per line: {@code {"canaryId":…,"accessKeyId":…,"principalArn":… or null,"issuedAt":…,
+ * "expiresAt":… or null}}. A record is a use of a canary if it was signed with its access key id (or, failing that,
+ * made by its principal) between {@code issuedAt} and {@code expiresAt}.
+ *
+ * <p>With {@code --json}: one sighting per line on stdout
+ * {@code {"canaryId","eventId","eventTime","eventSource","eventName","awsRegion","sourceIPAddress","userAgent",
+ * "errorCode","accessKeyId","principalArn"}} and a summary {@code {"files","records","sightings","malformed",
+ * "problems":[…]}} on stderr. Without it, the same as text. A progress bar is drawn on stderr when it is a terminal.
+ */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = "Scan CloudTrail files for uses of known canaries.")
 final class ScanCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--canaries", required = true, paramLabel = "FILE",
+            description = "The canaries to look for: one JSON object per line with canaryId, accessKeyId, "
+                    + "principalArn (or null), issuedAt, expiresAt (or null).")
+    Path canaries;
+
+    @Option(names = "--json", description = "Print sightings as JSON Lines on stdout and a JSON summary on stderr.")
+    boolean json;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Files read in parallel (default: processors).")
+    Integer threads;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files and directories (read recursively).")
+    List<Path> paths;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("canary scan is not implemented in this build yet");
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Canaries known = readCanaries(canaries);
+        List<Path> files = CloudTrailScan.files(paths);
+        long totalBytes = 0;
+        for (Path f : files) {
+            try {
+                totalBytes += Files.size(f);
+            } catch (IOException e) {
+                // reported by the reader when it cannot open it
+            }
+        }
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < 1) {
+            throw new CliErrors.UsageException("--threads must be at least 1");
+        }
+        CloudTrailScan scan = CloudTrailScan.of(known.index, io.canarykit.cloudtrail.CloudTrailReader.create(), n);
+        Progress progress = System.console() != null ? new Progress(err, files.size(), totalBytes) : null;
+        CloudTrailScan.Summary summary = scan.scan(files, result -> {
+            for (CloudTrailScan.Match m : result.matches()) {
+                if (json) {
+                    out.println(sightingJson(known.label(m.canary()), m.record()));
+                } else {
+                    out.println(sightingText(known.label(m.canary()), m.record(), result.file()));
+                }
+            }
+            if (progress != null) {
+                progress.advance(result.size(), result.read().records(), result.matches().size());
+            }
+        });
+        out.flush();
+        if (progress != null) {
+            progress.clear();
+        }
+        if (json) {
+            err.println(summaryJson(summary));
+        } else {
+            for (ReadProblem p : summary.problems()) {
+                err.println("warning: " + p);
+            }
+            if (summary.malformed() > summary.problems().size()) {
+                err.println("warning: " + (summary.malformed() - summary.problems().size()) + " more problem(s) not shown");
+            }
+            err.printf(Locale.ROOT, "scanned %d file(s), %d record(s): %d sighting(s), %d malformed%n",
+                    summary.files(), summary.records(), summary.sightings(), summary.malformed());
+        }
+        err.flush();
+        return 0;
+    }
+
+    static String sightingJson(String canaryId, CloudTrailRecord r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("canaryId", canaryId);
+        o.put("eventId", r.eventId());
+        o.put("eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+        o.put("eventSource", r.eventSource());
+        o.put("eventName", r.eventName());
+        o.put("awsRegion", r.awsRegion());
+        o.put("sourceIPAddress", r.sourceIpAddress());
+        o.put("userAgent", r.userAgent());
+        o.put("errorCode", r.errorCode());
+        o.put("accessKeyId", r.accessKeyId());
+        o.put("principalArn", r.principalArn());
+        return write(o);
+    }
+
+    private static String sightingText(String canaryId, CloudTrailRecord r, Path file) {
+        return r.eventTime() + "  canary " + canaryId + "  " + r.eventSource() + " " + r.eventName() + " in "
+                + r.awsRegion() + " from " + r.sourceIpAddress() + " (" + r.userAgent() + ")"
+                + (r.errorCode() == null ? "" : " -> " + r.errorCode()) + "  key " + r.accessKeyId() + "  as "
+                + r.principalArn() + "  event " + r.eventId() + "  in " + file;
+    }
+
+    private static String summaryJson(CloudTrailScan.Summary s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("files", s.files());
+        o.put("records", s.records());
+        o.put("sightings", s.sightings());
+        o.put("malformed", s.malformed());
+        ArrayNode problems = o.putArray("problems");
+        for (ReadProblem p : s.problems()) {
+            ObjectNode j = problems.addObject();
+            j.put("file", p.source());
+            j.put("line", p.line());
+            j.put("column", p.column());
+            j.put("offset", p.byteOffset());
+            j.put("message", p.message());
+        }
+        return write(o);
+    }
+
+    private static String write(JsonNode n) {
+        try {
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The canaries of FILE, indexed, with the ids as the file spells them. */
+    static final class Canaries {
+        final CanaryIndex index;
+        private final Map<CanaryId, String> labels;
+
+        Canaries(CanaryIndex index, Map<CanaryId, String> labels) {
+            this.index = index;
+            this.labels = labels;
+        }
+
+        String label(CanaryKey k) {
+            return labels.getOrDefault(k.canaryId(), k.canaryId().value());
+        }
+    }
+
+    /** Reads FILE; a line that is not a canary stops with its line number and what is wrong. */
+    static Canaries readCanaries(Path file) {
+        List<CanaryKey> keys = new ArrayList<>();
+        Map<CanaryId, String> labels = new HashMap<>();
+        Random ids = new Random(0);
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int n = 0;
+            while ((line = in.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String where = "canaries file " + file + " line " + n + ": ";
+                JsonNode o;
+                try {
+                    o = JSON.readTree(line);
+                } catch (JsonProcessingException e) {
+                    throw new CanaryConfigurationException(where + "not JSON (" + e.getOriginalMessage() + ")");
+                }
+                if (!o.isObject()) {
+                    throw new CanaryConfigurationException(where + "expected an object {\"canaryId\":…,\"accessKeyId\":…,"
+                            + "\"principalArn\":…,\"issuedAt\":…,\"expiresAt\":…}");
+                }
+                String label = text(o, "canaryId", where, true);
+                String key = text(o, "accessKeyId", where, false);
+                String arn = text(o, "principalArn", where, false);
+                Instant issued = time(o, "issuedAt", where, true);
+                Instant expires = time(o, "expiresAt", where, false);
+                if (key == null && arn == null) {
+                    throw new CanaryConfigurationException(where + "give an accessKeyId or a principalArn");
+                }
+                if (expires != null && expires.isBefore(issued)) {
+                    throw new CanaryConfigurationException(where + "expiresAt " + expires + " is before issuedAt " + issued);
+                }
+                CanaryId id;
+                try {
+                    id = CanaryId.parse(label);
+                } catch (CanaryConfigurationException notUlid) {
+                    id = CanaryId.generate(issued, ids);
+                }
+                if (labels.putIfAbsent(id, label) != null) {
+                    throw new CanaryConfigurationException(where + "canaryId " + label + " appears twice");
+                }
+                keys.add(new CanaryKey(id, key, arn, issued, expires));
+            }
+        } catch (NoSuchFileException e) {
+            throw new CanaryConfigurationException("canaries file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
+        }
+        return new Canaries(CanaryIndex.of(keys), labels);
+    }
+
+    private static String text(JsonNode o, String field, String where, boolean required) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new CanaryConfigurationException(where + field + " is missing");
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new CanaryConfigurationException(where + field + " must be a non-empty string");
+        }
+        return v.asText();
+    }
+
+    private static Instant time(JsonNode o, String field, String where, boolean required) {
+        String v = text(o, field, where, required);
+        if (v == null) {
+            return null;
+        }
+        Instant t = CloudTrailTimes.parse(v);
+        if (t == null) {
+            throw new CanaryConfigurationException(where + field + " '" + v + "' is not a time such as 2025-03-14T09:26:53Z");
+        }
+        return t;
+    }
+
+    /** A one-line progress bar on a terminal. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final int files;
+        private final long bytes;
+        private int doneFiles;
+        private long doneBytes;
+        private long records;
+        private long sightings;
+        private long lastDraw;
+
+        Progress(PrintWriter err, int files, long bytes) {
+            this.err = err;
+            this.files = files;
+            this.bytes = Math.max(bytes, 1);
+        }
+
+        void advance(long fileBytes, long fileRecords, long fileSightings) {
+            doneFiles++;
+            doneBytes += fileBytes;
+            records += fileRecords;
+            sightings += fileSightings;
+            long now = System.nanoTime();
+            if (now - lastDraw > 200_000_000L || doneFiles == files) {
+                lastDraw = now;
+                int width = 30;
+                int filled = (int) Math.min(width, doneBytes * width / bytes);
+                err.printf(Locale.ROOT, "\r[%s%s] %3d%%  %d/%d files  %d records  %d sightings ",
+                        "#".repeat(filled), " ".repeat(width - filled), doneBytes * 100 / bytes, doneFiles, files,
+                        records, sightings);
+                err.flush();
+            }
+        }
+
+        void clear() {
+            err.print("\r" + " ".repeat(100) + "\r");
+            err.flush();
+        }
     }
 }

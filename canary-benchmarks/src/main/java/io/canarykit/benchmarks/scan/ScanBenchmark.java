@@ -1,0 +1,257 @@
+package io.canarykit.benchmarks.scan;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * Whole-process benchmark of {@code canary scan} on gzipped S3 CloudTrail log files, side by side in one run with
+ * {@code jq} doing the same match and with plain {@code gzip -dc} as the ceiling:
+ * <ol>
+ *   <li>{@code gzip -dc FILES > /dev/null} (decompression alone: the ceiling);</li>
+ *   <li>{@code gzip -dc FILES | jq -c '.Records[] | select(.userIdentity.accessKeyId == "KEY")'} (one key: jq's
+ *       best case);</li>
+ *   <li>{@code java -Xmx256m … ScanMain CANARIES THREADS DIR} with 100,000 canaries in the index, the work of
+ *       {@code canary scan --json}.</li>
+ * </ol>
+ * The input (default at least 300 MB of {@code .json.gz} on disk) is generated under {@code /tmp} by replicating the
+ * records of the sample corpus, once, and reused by later runs with the same parameters.
+ *
+ * <p>Usage (from the repository root, after {@code mvn -pl canary-benchmarks -am package -DskipTests}):
+ * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.scan.ScanBenchmark \
+ *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench] \
+ *     [--size-mb 300] [--canaries 100000] [--runs 3] [--jq-runs 1] [--threads N] [--heap 256m]</pre>
+ */
+public final class ScanBenchmark {
+    private ScanBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>();
+        opt.put("samples", "canary-core/src/test/resources/cloudtrail-samples");
+        opt.put("data", "/tmp/canarykit-scan-bench");
+        opt.put("size-mb", "300");
+        opt.put("canaries", "100000");
+        opt.put("runs", "3");
+        opt.put("jq-runs", "1");
+        opt.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        opt.put("heap", "256m");
+        opt.put("records-per-file", "10000");
+        for (int i = 0; i < args.length; i += 2) {
+            String k = args[i].replaceFirst("^--", "");
+            if (!opt.containsKey(k) || i + 1 >= args.length) {
+                System.err.println("unknown or incomplete option " + args[i] + "; options: " + opt.keySet());
+                System.exit(2);
+            }
+            opt.put(k, args[i + 1]);
+        }
+        Path data = Path.of(opt.get("data"));
+        Path logs = data.resolve("logs");
+        Path canaries = data.resolve("canaries.jsonl");
+        long target = Long.parseLong(opt.get("size-mb")) << 20;
+        int canaryCount = Integer.parseInt(opt.get("canaries"));
+        List<String> planted = ScanData.plantedKeys(20);
+        Properties meta = prepare(Path.of(opt.get("samples")), data, logs, canaries, target, canaryCount, planted,
+                Integer.parseInt(opt.get("records-per-file")));
+        long records = Long.parseLong(meta.getProperty("records"));
+        long plain = Long.parseLong(meta.getProperty("plainBytes"));
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(logs)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        long compressed = 0;
+        for (Path f : files) {
+            compressed += Files.size(f);
+        }
+        System.out.printf(Locale.ROOT, "input: %d files, %d records, %.1f MB gzipped on disk, %.1f MB of JSON; %d canaries%n",
+                files.size(), records, mb(compressed), mb(plain), canaryCount);
+        System.out.printf(Locale.ROOT, "machine: %d processors, load average %s%n", Runtime.getRuntime().availableProcessors(),
+                loadAverage());
+
+        String key = planted.get(0);
+        List<String> fileArgs = files.stream().map(Path::toString).toList();
+        int runs = Integer.parseInt(opt.get("runs"));
+        int jqRuns = Integer.parseInt(opt.get("jq-runs"));
+        List<Double> gzipTimes = new ArrayList<>();
+        List<Double> jqTimes = new ArrayList<>();
+        List<Double> scanTimes = new ArrayList<>();
+        long jqMatches = -1;
+        long scanMatchesOfKey = -1;
+        String scanStats = "";
+        String scanRss = "";
+        for (int run = 0; run < Math.max(runs, jqRuns); run++) {
+            if (run < runs) {
+                List<String> gz = new ArrayList<>(List.of("gzip", "-dc"));
+                gz.addAll(fileArgs);
+                long t = System.nanoTime();
+                Process p = new ProcessBuilder(gz).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                check(p.waitFor(), "gzip -dc");
+                gzipTimes.add(seconds(t));
+            }
+            if (run < jqRuns) {
+                List<String> gz = new ArrayList<>(List.of("gzip", "-dc"));
+                gz.addAll(fileArgs);
+                Path out = data.resolve("jq.out");
+                long t = System.nanoTime();
+                List<Process> pipe = ProcessBuilder.startPipeline(List.of(
+                        new ProcessBuilder(gz).redirectError(ProcessBuilder.Redirect.INHERIT),
+                        new ProcessBuilder("jq", "-c", ".Records[] | select(.userIdentity.accessKeyId == \"" + key + "\")")
+                                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)));
+                for (Process p : pipe) {
+                    check(p.waitFor(), "gzip -dc | jq");
+                }
+                jqTimes.add(seconds(t));
+                try (Stream<String> lines = Files.lines(out)) {
+                    jqMatches = lines.count();
+                }
+            }
+            if (run < runs) {
+                Path out = data.resolve("scan.out");
+                Path err = data.resolve("scan.err");
+                List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx" + opt.get("heap"), "-cp", System.getProperty("java.class.path"),
+                        ScanMain.class.getName(), canaries.toString(), opt.get("threads"), logs.toString()));
+                if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
+                    cmd = cmd.subList(3, cmd.size());
+                }
+                long t = System.nanoTime();
+                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                check(p.waitFor(), "ScanMain (see " + err + ")");
+                scanTimes.add(seconds(t));
+                try (Stream<String> lines = Files.lines(out)) {
+                    scanMatchesOfKey = lines.filter(l -> l.contains("\"accessKeyId\":\"" + key + "\"")).count();
+                }
+                List<String> errLines = Files.readAllLines(err, StandardCharsets.UTF_8);
+                scanStats = errLines.stream().filter(l -> l.startsWith("files=")).findFirst().orElse("");
+                scanRss = String.join(" ", errLines.stream().filter(l -> l.startsWith("maxRssKb") || l.startsWith("VmHWM")).toList());
+            }
+            System.out.printf(Locale.ROOT, "run %d: gzip %s s, jq %s s, scan %s s%n", run + 1,
+                    run < gzipTimes.size() ? fmt(gzipTimes.get(run)) : "-", run < jqTimes.size() ? fmt(jqTimes.get(run)) : "-",
+                    run < scanTimes.size() ? fmt(scanTimes.get(run)) : "-");
+        }
+        double gzip = median(gzipTimes);
+        double jq = median(jqTimes);
+        double scan = median(scanTimes);
+        System.out.println();
+        System.out.println("scanner: " + scanStats);
+        System.out.println("scanner memory: " + scanRss + " (heap limit -Xmx" + opt.get("heap") + ")");
+        System.out.printf(Locale.ROOT, "matches of %s: jq %d, scanner %d%s%n", key, jqMatches, scanMatchesOfKey,
+                jqMatches == scanMatchesOfKey ? " (agree)" : " (DISAGREE)");
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-30s %10s %14s %16s %14s%n", "median of runs", "seconds", "records/s",
+                "MB/s (gzipped)", "MB/s (JSON)");
+        row("gzip -dc (ceiling)", gzip, records, compressed, plain);
+        row("gzip -dc | jq (1 key)", jq, records, compressed, plain);
+        row("canary scan (" + canaryCount + " canaries)", scan, records, compressed, plain);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "scan vs jq: %.1fx faster (aim: >= 10x)%n", jq / scan);
+        System.out.printf(Locale.ROOT, "scan vs gzip -dc ceiling: %.2f of its throughput (aim: >= 0.5)%n", gzip / scan);
+    }
+
+    private static Properties prepare(Path samples, Path data, Path logs, Path canaries, long target, int canaryCount,
+                                      List<String> planted, int recordsPerFile) throws Exception {
+        Path metaFile = data.resolve("generated.properties");
+        String params = target + "/" + canaryCount + "/" + recordsPerFile + "/v1";
+        Properties meta = new Properties();
+        if (Files.exists(metaFile)) {
+            try (var r = Files.newBufferedReader(metaFile)) {
+                meta.load(r);
+            }
+            if (params.equals(meta.getProperty("params")) && Files.exists(canaries)) {
+                return meta;
+            }
+        }
+        if (!Files.isDirectory(samples)) {
+            throw new IllegalArgumentException("no sample corpus at " + samples.toAbsolutePath()
+                    + ": run from the repository root or pass --samples");
+        }
+        deleteRecursively(logs);
+        Files.createDirectories(data);
+        List<ObjectNode> sample = ScanData.sampleRecords(samples);
+        System.out.printf(Locale.ROOT, "generating >= %.0f MB of gzipped log files from %d sample records under %s ...%n",
+                mb(target), sample.size(), logs);
+        long t = System.nanoTime();
+        ScanData.Generated g = ScanData.generate(logs, sample, target, recordsPerFile, planted, 50_000,
+                Runtime.getRuntime().availableProcessors());
+        ScanData.writeCanaries(canaries, canaryCount, planted);
+        System.out.printf(Locale.ROOT, "generated %d files, %d records (%d with planted canary keys) in %.0f s%n",
+                g.files().size(), g.records(), g.plantedRecords(), seconds(t));
+        meta.setProperty("params", params);
+        meta.setProperty("records", Long.toString(g.records()));
+        meta.setProperty("plainBytes", Long.toString(g.plainBytes()));
+        meta.setProperty("compressedBytes", Long.toString(g.compressedBytes()));
+        try (var w = Files.newBufferedWriter(metaFile)) {
+            meta.store(w, "canarykit scan benchmark input");
+        }
+        return meta;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void row(String name, double seconds, long records, long compressed, long plain) {
+        System.out.printf(Locale.ROOT, "%-30s %10.2f %14.0f %16.1f %14.1f%n", name, seconds, records / seconds,
+                mb(compressed) / seconds, mb(plain) / seconds);
+    }
+
+    private static void check(int code, String what) {
+        if (code != 0) {
+            throw new IllegalStateException(what + " exited with " + code);
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private static double mb(long bytes) {
+        return bytes / 1e6;
+    }
+
+    private static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String classPath() {
+        return System.getProperty("java.class.path").replace(File.pathSeparatorChar, ':');
+    }
+}

@@ -1,0 +1,73 @@
+package io.canarykit.benchmarks.scan;
+
+import io.canarykit.cloudtrail.CloudTrailReader;
+import io.canarykit.detect.CanaryIndex;
+import io.canarykit.detect.CanaryKey;
+import io.canarykit.detect.CloudTrailScan;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The process under test: what {@code canary scan --canaries FILE --json DIR} does (the same core classes: the
+ * streaming reader, the canary index, the parallel scan), writing one JSON line per sighting to stdout and, on stderr,
+ * one line {@code records=… sightings=… bytes=… peakHeapBytes=…}. Run it with {@code -Xmx256m}.
+ *
+ * <p>Usage: {@code ScanMain CANARIES_FILE THREADS PATH...}
+ */
+public final class ScanMain {
+    private ScanMain() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: ScanMain CANARIES_FILE THREADS PATH...");
+            System.exit(2);
+        }
+        List<CanaryKey> keys = CanaryFile.read(Path.of(args[0]));
+        CanaryIndex index = CanaryIndex.of(keys);
+        int threads = Integer.parseInt(args[1]);
+        List<Path> roots = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            roots.add(Path.of(args[i]));
+        }
+        List<Path> files = CloudTrailScan.files(roots);
+        BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        CloudTrailScan.Summary s = CloudTrailScan.of(index, CloudTrailReader.create(), threads).scan(files, r -> {
+            try {
+                for (CloudTrailScan.Match m : r.matches()) {
+                    out.write(CanaryFile.sightingJson(m));
+                    out.write('\n');
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        out.flush();
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        System.err.println("files=" + s.files() + " records=" + s.records() + " sightings=" + s.sightings() + " malformed="
+                + s.malformed() + " bytes=" + s.bytes() + " fileBytes=" + s.fileBytes() + " peakHeapBytes=" + peak
+                + " maxHeapBytes=" + Runtime.getRuntime().maxMemory() + " canaries=" + index.size());
+        if (Files.exists(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM")) {
+                    System.err.println(line.replaceAll("\\s+", " "));
+                }
+            }
+        }
+    }
+}

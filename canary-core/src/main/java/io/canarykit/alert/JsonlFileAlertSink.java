@@ -1,0 +1,65 @@
+package io.canarykit.alert;
+
+import io.canarykit.Alert;
+import io.canarykit.CanaryException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * Appends each alert as one line of JSON ({@link AlertJson}) to a file (provider {@code jsonl-file}), creating the file
+ * and its directory when needed. Each line is written with one append and forced to disk before {@link #send} returns;
+ * a failure is thrown (the engine then sends the alert again next pass), never swallowed.
+ *
+ * <p>Thread-safe: lines from concurrent sends never interleave.
+ */
+public final class JsonlFileAlertSink implements AlertSink {
+    private final Path file;
+
+    private JsonlFileAlertSink(Path file) {
+        this.file = Objects.requireNonNull(file, "file");
+    }
+
+    /** A sink appending to {@code file}. */
+    public static JsonlFileAlertSink create(Path file) {
+        return new JsonlFileAlertSink(file);
+    }
+
+    /** The file it appends to. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized void send(Alert alert) {
+        byte[] line = (AlertJson.toJson(alert) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
+                ByteBuffer buf = ByteBuffer.wrap(line);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(false);
+            }
+        } catch (IOException e) {
+            throw new CanaryException("cannot append the alert on canary " + alert.canary().id() + " to " + file + ": "
+                    + e.getMessage() + "; check that the directory exists and is writable", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JsonlFileAlertSink[" + file + "]";
+    }
+}

@@ -1,0 +1,1078 @@
+package io.canarykit.cloudtrail;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads CloudTrail records in every shape AWS and common tools produce, streaming, in constant memory whatever the
+ * size of the input:
+ * <ul>
+ *   <li>S3 log files {@code {"Records":[…]}}, gzipped or not (gzip is recognised by its magic bytes, not by name);</li>
+ *   <li>JSON arrays of records;</li>
+ *   <li>JSON Lines (any number of top-level values, one after another);</li>
+ *   <li>a single bare record;</li>
+ *   <li>LookupEvents {@code Events[]} items (or whole responses) whose {@code CloudTrailEvent} is a JSON string;</li>
+ *   <li>EventBridge "AWS API Call via CloudTrail" envelopes whose {@code detail} is the record.</li>
+ * </ul>
+ * Shapes may be mixed, such as JSON Lines of envelopes. Records without {@code userIdentity}, without {@code type},
+ * with unknown extra fields or odd values are read as they are.
+ *
+ * <p>Malformed input never throws: invalid JSON, truncated or corrupt gzip data, a field of the wrong type (an object
+ * where a string belongs), or an object that is no CloudTrail record is counted in {@link ReadResult#malformed()} and
+ * reported with the source and position. Records before a problem have already been handed to the consumer when it is
+ * found. A record with a field of the wrong type is skipped and reading goes on with the next one; after invalid JSON,
+ * reading resumes at the next line that starts an object (so JSON Lines lose only the broken line, while a broken
+ * single-line S3 log file loses its rest); after corrupt gzip data, nothing more can be read from the source.
+ *
+ * <p>Instances are immutable and thread-safe; each call reads one source on the calling thread.
+ */
+public final class CloudTrailReader {
+    private static final Logger LOG = LoggerFactory.getLogger(CloudTrailReader.class);
+    private static final int BUFFER = 1 << 16;
+
+    private final JsonFactory factory;
+    private final int maxProblems;
+    private final int maxRecordBytes;
+
+    private CloudTrailReader(Builder b) {
+        this.maxProblems = b.maxProblems;
+        this.maxRecordBytes = Math.min(b.maxStringLength, 16 << 20);
+        this.factory = JsonFactory.builder()
+                .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(b.maxStringLength)
+                        .maxNestingDepth(b.maxNestingDepth)
+                        .build())
+                .build();
+    }
+
+    /** A reader with default limits (100 problems kept per source). */
+    public static CloudTrailReader create() {
+        return builder().build();
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads a file. A file that cannot be opened is reported as one problem, not thrown.
+     *
+     * @param consumer receives each record on the calling thread, in input order; what it throws propagates
+     */
+    public ReadResult read(Path file, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(file, "file");
+        String source = file.toString();
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (IOException e) {
+            Session s = new Session(source, consumer, null, 0);
+            s.problem(0, 0, -1, "cannot open: " + describe(e));
+            return s.result();
+        }
+        try {
+            return read(in, source, consumer);
+        } finally {
+            try {
+                in.close();
+            } catch (IOException e) {
+                LOG.warn("could not close {}: {}", source, describe(e));
+            }
+        }
+    }
+
+    /**
+     * Reads a file but hands over only the records {@code filter} wants; every record is still counted and checked,
+     * and problems are reported exactly as {@link #read(Path, Consumer)} reports them. S3 log files are scanned on a
+     * fast path that decodes only the records that might be wanted (see {@link RecordFilter}); any file it cannot
+     * handle is read again by the general reader, which then decides.
+     *
+     * @param consumer receives each wanted record on the calling thread, in input order; what it throws propagates
+     */
+    public ReadResult read(Path file, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(consumer, "consumer");
+        String source = file.toString();
+        Session s = new Session(source, consumer, filter, 0);
+        try (InputStream raw = Files.newInputStream(file)) {
+            InputStream in = s.open(raw);
+            if (in == null) {
+                return s.result();
+            }
+            FastS3Scanner fast = new FastS3Scanner(in, filter, s.fastSink(), maxRecordBytes);
+            FastS3Scanner.Outcome outcome;
+            try {
+                outcome = fast.run();
+            } catch (FastS3Scanner.Fallback | IOException e) {
+                LOG.debug("{}: reading it again with the general reader ({})", source, describe(e));
+                Session again = new Session(source, consumer, filter, s.delivered);
+                try (InputStream raw2 = Files.newInputStream(file)) {
+                    again.run(raw2);
+                }
+                return again.result();
+            }
+            if (outcome == FastS3Scanner.Outcome.DONE) {
+                s.bytes = fast.consumed();
+                s.shapes.add(RecordShape.S3_LOG_FILE);
+                return s.result();
+            }
+            s.runDecompressed(new java.io.SequenceInputStream(new ByteArrayInputStream(fast.readSoFar()), in));
+            return s.result();
+        } catch (IOException e) {
+            Session failed = new Session(source, consumer, filter, 0);
+            failed.problem(0, 0, -1, "cannot open: " + describe(e));
+            return failed.result();
+        }
+    }
+
+    /** Reads JSON text (never gzipped), for example an EventBridge event as a Lambda function receives it. */
+    public ReadResult read(String json, String source, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(json, "json");
+        return read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), source, consumer);
+    }
+
+    /**
+     * Reads a stream, gzipped or not; does not close it.
+     *
+     * @param source   the name problems are reported under (a file name, an S3 key)
+     * @param consumer receives each record on the calling thread, in input order; what it throws propagates
+     */
+    public ReadResult read(InputStream in, String source, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(consumer, "consumer");
+        Session s = new Session(source, consumer, null, 0);
+        s.run(in);
+        return s.result();
+    }
+
+    /**
+     * Reads a stream, gzipped or not, handing over only the records {@code filter} wants (every record is counted and
+     * checked); does not close it.
+     */
+    public ReadResult read(InputStream in, String source, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(consumer, "consumer");
+        Session s = new Session(source, consumer, filter, 0);
+        s.run(in);
+        return s.result();
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+    }
+
+    /** Builder for {@link CloudTrailReader}. */
+    public static final class Builder {
+        private int maxProblems = 100;
+        private int maxStringLength = 20_000_000;
+        private int maxNestingDepth = 1000;
+
+        private Builder() {
+        }
+
+        /** How many problems to keep per source (all are counted); default 100. */
+        public Builder maxProblems(int v) {
+            if (v < 0) {
+                throw new IllegalArgumentException("maxProblems must not be negative: " + v);
+            }
+            maxProblems = v;
+            return this;
+        }
+
+        /** The longest string value accepted, in characters (default 20,000,000; CloudTrail events are ≤ 256 KB). */
+        public Builder maxStringLength(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("maxStringLength must be positive: " + v);
+            }
+            maxStringLength = v;
+            return this;
+        }
+
+        /** The deepest nesting accepted (default 1000). */
+        public Builder maxNestingDepth(int v) {
+            if (v < 4) {
+                throw new IllegalArgumentException("maxNestingDepth must be at least 4: " + v);
+            }
+            maxNestingDepth = v;
+            return this;
+        }
+
+        public CloudTrailReader build() {
+            return new CloudTrailReader(this);
+        }
+    }
+
+    /** Thrown inside a record's parse when a field has the wrong type; caught per record. */
+    private static final class WrongType extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WrongType(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** What one JSON object turned out to be. */
+    private enum Kind { RECORD, CONTAINER, NOT_A_RECORD }
+
+    /** The state of reading one source. */
+    private final class Session {
+        private final String source;
+        private final Consumer<? super CloudTrailRecord> consumer;
+        private final RecordFilter filter;
+        private long skip; // deliveries to suppress: already made by a fast pass that fell back
+        private long delivered;
+        private final List<ReadProblem> problems = new ArrayList<>();
+        private final Set<RecordShape> shapes = EnumSet.noneOf(RecordShape.class);
+        private long records;
+        private long malformed;
+        private boolean gzipped;
+        private long bytes;
+        private int rootValues;
+
+        // position of the current parser's input in the whole decompressed input (it restarts after a resync)
+        private long baseOffset;
+        private long baseLine;
+        private long baseColumn;
+
+        Session(String source, Consumer<? super CloudTrailRecord> consumer, RecordFilter filter, long skip) {
+            this.source = source;
+            this.consumer = consumer;
+            this.filter = filter;
+            this.skip = skip;
+        }
+
+        /** Where the fast path hands its records. */
+        FastS3Scanner.Sink fastSink() {
+            return new FastS3Scanner.Sink() {
+                @Override
+                public void candidate(byte[] b, int off, int len, long offset, long line, long column)
+                        throws FastS3Scanner.Fallback {
+                    Parsed r;
+                    JsonLocation start;
+                    try (JsonParser p = factory.createParser(b, off, len)) {
+                        p.nextToken();
+                        start = p.currentTokenLocation();
+                        r = object(p);
+                        if (p.nextToken() != null) {
+                            throw new FastS3Scanner.Fallback("a record followed by more");
+                        }
+                    } catch (IOException e) {
+                        throw new FastS3Scanner.Fallback("a candidate record Jackson cannot read: " + describe(e));
+                    }
+                    if (r.kind == Kind.CONTAINER) {
+                        throw new FastS3Scanner.Fallback("a container inside Records");
+                    }
+                    baseOffset = offset;
+                    baseLine = line - 1;
+                    baseColumn = column - 1;
+                    deliver(r, start);
+                    baseColumn = 0;
+                }
+
+                @Override
+                public void plain() {
+                    records++;
+                }
+            };
+        }
+
+        ReadResult result() {
+            return new ReadResult(source, records, malformed, problems, shapes, gzipped, bytes);
+        }
+
+        void problem(long line, long column, long offset, String message) {
+            malformed++;
+            if (problems.size() < maxProblems) {
+                problems.add(new ReadProblem(source, line, column, offset, message));
+            }
+            LOG.debug("{}:{}:{}: {}", source, line, column, message);
+        }
+
+        void problem(JsonLocation at, String message) {
+            if (at == null) {
+                problem(0, 0, -1, message);
+                return;
+            }
+            long line = at.getLineNr() < 1 ? 0 : baseLine + at.getLineNr();
+            long column = Math.max(at.getColumnNr(), 0) + (at.getLineNr() == 1 ? baseColumn : 0);
+            long offset = at.getByteOffset() < 0 ? -1 : baseOffset + at.getByteOffset();
+            problem(line, column, offset, message);
+        }
+
+        void run(InputStream raw) {
+            InputStream in = open(raw);
+            if (in != null) {
+                runDecompressed(in);
+            }
+        }
+
+        /** The decompressed input (gzip recognised by its magic bytes), or null if it is empty or unreadable. */
+        InputStream open(InputStream raw) {
+            InputStream in;
+            try {
+                BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
+                buffered.mark(2);
+                int b0 = buffered.read();
+                int b1 = b0 < 0 ? -1 : buffered.read();
+                buffered.reset();
+                if (b0 < 0) {
+                    return null; // empty input: nothing to read, nothing wrong
+                }
+                if (b0 == 0x1f && b1 == 0x8b) {
+                    gzipped = true;
+                    in = new GZIPInputStream(buffered, BUFFER);
+                } else {
+                    in = buffered;
+                }
+            } catch (IOException e) {
+                problem(0, 0, 0, (gzipped ? "corrupt gzip header: " : "cannot read: ") + describe(e));
+                return null;
+            }
+            return in;
+        }
+
+        void runDecompressed(InputStream in) {
+            Resumable stream = new Resumable(in);
+            JsonParser p = null;
+            try {
+                p = factory.createParser(stream);
+                while (true) {
+                    try {
+                        if (!rootValue(p)) {
+                            break;
+                        }
+                    } catch (JsonProcessingException e) {
+                        JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+                        problem(at, "invalid JSON: " + e.getOriginalMessage());
+                        JsonParser next = resync(p, stream);
+                        p.close();
+                        if (next == null) {
+                            break;
+                        }
+                        p = next;
+                    }
+                }
+            } catch (IOException e) {
+                // the byte stream itself failed: truncated or corrupt gzip data, or an I/O error
+                JsonLocation at = p == null ? null : p.currentLocation();
+                problem(at, (gzipped ? "truncated or corrupt gzip data: " : "cannot read: ") + describe(e)
+                        + "; nothing after this point could be read");
+            } finally {
+                bytes = stream.count;
+                if (p != null) {
+                    try {
+                        p.close();
+                    } catch (IOException e) {
+                        LOG.debug("closing parser of {}: {}", source, describe(e));
+                    }
+                }
+            }
+        }
+
+        /** Reads one top-level value; false at the end of input. */
+        private boolean rootValue(JsonParser p) throws IOException {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return false;
+            }
+            rootValues++;
+            if (rootValues == 2) {
+                shapes.add(RecordShape.JSON_LINES);
+            }
+            if (t == JsonToken.START_OBJECT) {
+                JsonLocation start = p.currentTokenLocation();
+                Parsed r = object(p);
+                if (r.kind == Kind.RECORD) {
+                    if (r.shape != null) {
+                        shapes.add(r.shape);
+                    } else {
+                        shapes.add(RecordShape.SINGLE_RECORD);
+                    }
+                }
+                deliver(r, start);
+            } else if (t == JsonToken.START_ARRAY) {
+                shapes.add(RecordShape.JSON_ARRAY);
+                elements(p);
+            } else {
+                problem(p.currentTokenLocation(), "expected a JSON object or array at the top level, found "
+                        + describe(t));
+            }
+            return true;
+        }
+
+        /** The elements of an array of records (or envelopes, or LookupEvents items); the array's START is current. */
+        private void elements(JsonParser p) throws IOException {
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == null) {
+                    throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in an array");
+                }
+                JsonLocation start = p.currentTokenLocation();
+                if (t == JsonToken.START_OBJECT) {
+                    Parsed r = object(p);
+                    if (r.kind == Kind.RECORD && r.shape != null) {
+                        shapes.add(r.shape);
+                    }
+                    deliver(r, start);
+                } else {
+                    p.skipChildren();
+                    problem(start, "expected a record object in the array, found " + describe(t));
+                }
+            }
+        }
+
+        private void deliver(Parsed r, JsonLocation start) {
+            switch (r.kind) {
+                case RECORD:
+                    if (r.problem != null) {
+                        problem(start, r.problem);
+                    } else {
+                        records++;
+                        if (filter == null || filter.test(r.record)) {
+                            delivered++;
+                            if (skip > 0) {
+                                skip--;
+                            } else {
+                                consumer.accept(r.record);
+                            }
+                        }
+                    }
+                    break;
+                case NOT_A_RECORD:
+                    problem(start, r.problem != null ? r.problem
+                            : "an object that is no CloudTrail record (no eventName, eventSource, eventID, Records, "
+                            + "detail or CloudTrailEvent)");
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        /**
+         * Parses one object (its START_OBJECT is current) and streams the records of any {@code Records} or
+         * {@code Events} array in it. Returns what the object itself is.
+         */
+        private Parsed object(JsonParser p) throws IOException {
+            Fields f = new Fields();
+            String wrong = null;
+            boolean container = false;
+            Parsed detail = null;
+            String cloudTrailEvent = null;
+            String detailType = null;
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                if (t == null) {
+                    throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in an object");
+                }
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                try {
+                    switch (name) {
+                        case "Records":
+                        case "Events":
+                            if (v == JsonToken.START_ARRAY) {
+                                container = true;
+                                shapes.add(name.equals("Records") ? RecordShape.S3_LOG_FILE : RecordShape.LOOKUP_EVENTS);
+                                elements(p);
+                            } else if (v == JsonToken.VALUE_NULL) {
+                                container = true;
+                            } else {
+                                p.skipChildren();
+                                throw new WrongType(name + " is " + describe(v) + ", expected an array of records");
+                            }
+                            break;
+                        case "detail":
+                            if (v == JsonToken.START_OBJECT) {
+                                JsonLocation at = p.currentTokenLocation();
+                                detail = object(p);
+                                if (detail.kind == Kind.CONTAINER) {
+                                    detail = new Parsed(Kind.NOT_A_RECORD, null, null,
+                                            "the EventBridge detail holds no CloudTrail record");
+                                }
+                                if (detail.kind == Kind.NOT_A_RECORD && detail.problem == null) {
+                                    detail = new Parsed(Kind.NOT_A_RECORD, null, null, "the EventBridge detail at line "
+                                            + (baseLine + at.getLineNr()) + " is no CloudTrail record");
+                                }
+                            } else {
+                                p.skipChildren();
+                                if (v != JsonToken.VALUE_NULL) {
+                                    throw new WrongType("detail is " + describe(v) + ", expected the record object");
+                                }
+                            }
+                            break;
+                        case "detail-type":
+                            detailType = text(p, v, name);
+                            break;
+                        case "CloudTrailEvent":
+                            if (v == JsonToken.VALUE_STRING) {
+                                cloudTrailEvent = p.getText();
+                            } else if (v == JsonToken.START_OBJECT) {
+                                // some tools decode it already: accept the object as the record
+                                detail = object(p);
+                                f.lookupItem = true;
+                            } else {
+                                p.skipChildren();
+                                if (v != JsonToken.VALUE_NULL) {
+                                    throw new WrongType("CloudTrailEvent is " + describe(v) + ", expected a JSON string");
+                                }
+                            }
+                            break;
+                        default:
+                            f.field(p, name, v);
+                            break;
+                    }
+                } catch (WrongType e) {
+                    if (wrong == null) {
+                        wrong = e.getMessage();
+                    }
+                }
+            }
+            if (container) {
+                return Parsed.CONTAINER;
+            }
+            if (detail != null || detailType != null && f.envelope) {
+                // an EventBridge envelope (or a LookupEvents item whose CloudTrailEvent was already an object)
+                RecordShape shape = f.lookupItem ? RecordShape.LOOKUP_EVENTS : RecordShape.EVENTBRIDGE;
+                if (wrong != null) {
+                    return new Parsed(Kind.RECORD, null, shape, wrong);
+                }
+                if (detail == null) {
+                    return new Parsed(Kind.NOT_A_RECORD, null, null,
+                            "an EventBridge event (" + detailType + ") without a detail record");
+                }
+                if (detail.kind != Kind.RECORD || detail.problem != null) {
+                    return new Parsed(Kind.RECORD, null, shape, detail.problem != null ? detail.problem
+                            : "the event's detail is no CloudTrail record");
+                }
+                return new Parsed(Kind.RECORD, f.fallbacks(detail.record), shape, null);
+            }
+            if (cloudTrailEvent != null) {
+                if (wrong != null) {
+                    return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS, wrong);
+                }
+                return innerDocument(cloudTrailEvent, f);
+            }
+            if (f.looksLikeRecord()) {
+                return new Parsed(Kind.RECORD, wrong == null ? f.record() : null, null, wrong);
+            }
+            return new Parsed(Kind.NOT_A_RECORD, null, null, wrong);
+        }
+
+        /** Parses the JSON string of a LookupEvents item's {@code CloudTrailEvent}. */
+        Parsed innerDocument(String json, Fields item) {
+            try (JsonParser inner = factory.createParser(json)) {
+                JsonToken t = inner.nextToken();
+                if (t != JsonToken.START_OBJECT) {
+                    return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS,
+                            "CloudTrailEvent holds " + describe(t) + ", expected a JSON object");
+                }
+                Parsed r = object(inner);
+                if (inner.nextToken() != null) {
+                    return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS,
+                            "CloudTrailEvent holds more than one JSON value");
+                }
+                if (r.kind != Kind.RECORD) {
+                    return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS,
+                            r.problem != null ? r.problem : "CloudTrailEvent holds no CloudTrail record");
+                }
+                if (r.problem != null) {
+                    return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS, r.problem);
+                }
+                return new Parsed(Kind.RECORD, item.fallbacks(r.record), RecordShape.LOOKUP_EVENTS, null);
+            } catch (JsonProcessingException e) {
+                JsonLocation l = e.getLocation();
+                return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS, "CloudTrailEvent is not valid JSON"
+                        + (l == null ? "" : " (at character " + l.getCharOffset() + " of the string)") + ": "
+                        + e.getOriginalMessage());
+            } catch (IOException e) {
+                return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS, "cannot read CloudTrailEvent: " + describe(e));
+            }
+        }
+
+        /**
+         * After invalid JSON: a parser over the rest of the input from the next line that starts a JSON object, or
+         * {@code null} at the end of input.
+         */
+        private JsonParser resync(JsonParser p, Resumable stream) throws IOException {
+            JsonLocation at = p.currentLocation();
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            p.releaseBuffered(rest);
+            long offset = baseOffset + Math.max(at.getByteOffset(), 0);
+            long line = baseLine + Math.max(at.getLineNr(), 1);
+            stream.pushBack(rest.toByteArray());
+            // skip the rest of the broken line, then lines that do not start an object
+            boolean lineStart = false;
+            while (true) {
+                int b = stream.peek();
+                if (b < 0) {
+                    return null;
+                }
+                if (lineStart && b == '{') {
+                    break;
+                }
+                stream.read();
+                offset++;
+                if (b == '\n') {
+                    line++;
+                    lineStart = true;
+                } else if (lineStart && b != ' ' && b != '\t' && b != '\r') {
+                    lineStart = false;
+                }
+            }
+            baseOffset = offset;
+            baseLine = line - 1;
+            return factory.createParser(stream);
+        }
+    }
+
+    /** The result of parsing one object. */
+    private static final class Parsed {
+        static final Parsed CONTAINER = new Parsed(Kind.CONTAINER, null, null, null);
+        final Kind kind;
+        final CloudTrailRecord record;
+        final RecordShape shape;
+        final String problem;
+
+        Parsed(Kind kind, CloudTrailRecord record, RecordShape shape, String problem) {
+            this.kind = kind;
+            this.record = record;
+            this.shape = shape;
+            this.problem = problem;
+        }
+    }
+
+    /** The fields of one object, collected while streaming over it. */
+    private static final class Fields {
+        String eventId;
+        String eventTimeText;
+        java.time.Instant eventTime;
+        String eventSource;
+        String eventName;
+        String awsRegion;
+        String sourceIp;
+        String userAgent;
+        String errorCode;
+        String errorMessage;
+        String requestId;
+        String eventType;
+        Boolean readOnly;
+        String recipientAccountId;
+        UserIdentity userIdentity;
+        boolean recordish;
+        // LookupEvents item fields (fallbacks for a CloudTrailEvent without them)
+        boolean lookupItem;
+        String itemEventId;
+        java.time.Instant itemEventTime;
+        String itemEventName;
+        String itemEventSource;
+        String itemAccessKeyId;
+        String itemUsername;
+        // EventBridge envelope fields
+        boolean envelope;
+        java.time.Instant envelopeTime;
+        String envelopeRegion;
+        String envelopeAccount;
+
+        void field(JsonParser p, String name, JsonToken v) throws IOException, WrongType {
+            switch (name) {
+                case "eventID":
+                    eventId = text(p, v, name);
+                    recordish = true;
+                    break;
+                case "eventTime":
+                    recordish = true;
+                    if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                        eventTime = CloudTrailTimes.epochSeconds(p.getDoubleValue());
+                    } else {
+                        eventTimeText = text(p, v, name);
+                        eventTime = CloudTrailTimes.parse(eventTimeText);
+                    }
+                    break;
+                case "eventSource":
+                    eventSource = text(p, v, name);
+                    recordish = true;
+                    break;
+                case "eventName":
+                    eventName = text(p, v, name);
+                    recordish = true;
+                    break;
+                case "awsRegion":
+                    awsRegion = text(p, v, name);
+                    break;
+                case "sourceIPAddress":
+                    sourceIp = text(p, v, name);
+                    break;
+                case "userAgent":
+                    userAgent = text(p, v, name);
+                    break;
+                case "errorCode":
+                    errorCode = text(p, v, name);
+                    break;
+                case "errorMessage":
+                    errorMessage = text(p, v, name);
+                    break;
+                case "requestID":
+                    requestId = text(p, v, name);
+                    break;
+                case "eventType":
+                    eventType = text(p, v, name);
+                    break;
+                case "readOnly":
+                    readOnly = bool(p, v, name);
+                    break;
+                case "recipientAccountId":
+                    recipientAccountId = text(p, v, name);
+                    break;
+                case "userIdentity":
+                    recordish = true;
+                    if (v == JsonToken.START_OBJECT) {
+                        userIdentity = identity(p);
+                    } else if (v != JsonToken.VALUE_NULL) {
+                        p.skipChildren();
+                        throw new WrongType("userIdentity is " + describe(v) + ", expected an object");
+                    }
+                    break;
+                // LookupEvents item
+                case "EventId":
+                    itemEventId = text(p, v, name);
+                    lookupItem = true;
+                    break;
+                case "EventTime":
+                    lookupItem = true;
+                    if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                        itemEventTime = CloudTrailTimes.epochSeconds(p.getDoubleValue());
+                    } else {
+                        itemEventTime = CloudTrailTimes.parse(text(p, v, name));
+                    }
+                    break;
+                case "EventName":
+                    itemEventName = text(p, v, name);
+                    break;
+                case "EventSource":
+                    itemEventSource = text(p, v, name);
+                    break;
+                case "AccessKeyId":
+                    itemAccessKeyId = text(p, v, name);
+                    break;
+                case "Username":
+                    itemUsername = text(p, v, name);
+                    break;
+                // EventBridge envelope
+                case "time":
+                    envelope = true;
+                    envelopeTime = CloudTrailTimes.parse(text(p, v, name));
+                    break;
+                case "region":
+                    envelopeRegion = text(p, v, name);
+                    break;
+                case "account":
+                    envelopeAccount = text(p, v, name);
+                    break;
+                case "version":
+                case "id":
+                case "source":
+                    envelope = true;
+                    p.skipChildren();
+                    break;
+                default:
+                    p.skipChildren();
+                    break;
+            }
+        }
+
+        boolean looksLikeRecord() {
+            return recordish;
+        }
+
+        CloudTrailRecord record() {
+            return new CloudTrailRecord(eventId, eventTime, eventSource, eventName, awsRegion, sourceIp, userAgent,
+                    errorCode, errorMessage, requestId, eventType, readOnly, recipientAccountId, userIdentity);
+        }
+
+        /** The inner record with this item's or envelope's values where the record lacks them. */
+        CloudTrailRecord fallbacks(CloudTrailRecord r) {
+            String id = r.eventId() != null ? r.eventId() : itemEventId;
+            java.time.Instant time = r.eventTime() != null ? r.eventTime()
+                    : itemEventTime != null ? itemEventTime : envelopeTime;
+            String src = r.eventSource() != null ? r.eventSource() : itemEventSource;
+            String name = r.eventName() != null ? r.eventName() : itemEventName;
+            String region = r.awsRegion() != null ? r.awsRegion() : envelopeRegion;
+            String recipient = r.recipientAccountId() != null ? r.recipientAccountId() : envelopeAccount;
+            UserIdentity ui = r.userIdentity();
+            if ((ui == null || ui.accessKeyId() == null) && itemAccessKeyId != null && !itemAccessKeyId.isEmpty()) {
+                ui = ui == null
+                        ? new UserIdentity(null, null, null, null, itemAccessKeyId, itemUsername, null, null, null)
+                        : new UserIdentity(ui.type(), ui.principalId(), ui.arn(), ui.accountId(), itemAccessKeyId,
+                        ui.userName(), ui.invokedBy(), ui.sessionIssuer(), ui.sessionCreated());
+            }
+            if (id == r.eventId() && time == r.eventTime() && src == r.eventSource() && name == r.eventName()
+                    && region == r.awsRegion() && recipient == r.recipientAccountId() && ui == r.userIdentity()) {
+                return r;
+            }
+            return new CloudTrailRecord(id, time, src, name, region, r.sourceIpAddress(), r.userAgent(), r.errorCode(),
+                    r.errorMessage(), r.requestId(), r.eventType(), r.readOnly(), recipient, ui);
+        }
+    }
+
+    private static UserIdentity identity(JsonParser p) throws IOException, WrongType {
+        String type = null;
+        String principalId = null;
+        String arn = null;
+        String accountId = null;
+        String accessKeyId = null;
+        String userName = null;
+        String invokedBy = null;
+        SessionIssuer issuer = null;
+        java.time.Instant created = null;
+        WrongType wrong = null;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            if (t == null) {
+                throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in userIdentity");
+            }
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            try {
+                switch (name) {
+                    case "type": type = text(p, v, "userIdentity.type"); break;
+                    case "principalId": principalId = text(p, v, "userIdentity.principalId"); break;
+                    case "arn": arn = text(p, v, "userIdentity.arn"); break;
+                    case "accountId": accountId = text(p, v, "userIdentity.accountId"); break;
+                    case "accessKeyId":
+                        accessKeyId = text(p, v, "userIdentity.accessKeyId");
+                        if (accessKeyId != null && accessKeyId.isEmpty()) {
+                            accessKeyId = null;
+                        }
+                        break;
+                    case "userName": userName = text(p, v, "userIdentity.userName"); break;
+                    case "invokedBy": invokedBy = text(p, v, "userIdentity.invokedBy"); break;
+                    case "sessionContext":
+                        if (v == JsonToken.START_OBJECT) {
+                            Object[] sc = sessionContext(p);
+                            issuer = (SessionIssuer) sc[0];
+                            created = (java.time.Instant) sc[1];
+                        } else if (v != JsonToken.VALUE_NULL) {
+                            p.skipChildren();
+                            throw new WrongType("userIdentity.sessionContext is " + describe(v) + ", expected an object");
+                        }
+                        break;
+                    default:
+                        p.skipChildren();
+                        break;
+                }
+            } catch (WrongType e) {
+                if (wrong == null) {
+                    wrong = e;
+                }
+            }
+        }
+        if (wrong != null) {
+            throw wrong;
+        }
+        return new UserIdentity(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, issuer, created);
+    }
+
+    private static Object[] sessionContext(JsonParser p) throws IOException, WrongType {
+        SessionIssuer issuer = null;
+        java.time.Instant created = null;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            if (t == null) {
+                throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in sessionContext");
+            }
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (name.equals("sessionIssuer") && v == JsonToken.START_OBJECT) {
+                String type = null;
+                String principalId = null;
+                String arn = null;
+                String accountId = null;
+                String userName = null;
+                for (JsonToken u = p.nextToken(); u != JsonToken.END_OBJECT; u = p.nextToken()) {
+                    if (u == null) {
+                        throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in sessionIssuer");
+                    }
+                    String n = p.currentName();
+                    JsonToken w = p.nextToken();
+                    switch (n) {
+                        case "type": type = text(p, w, "sessionIssuer.type"); break;
+                        case "principalId": principalId = text(p, w, "sessionIssuer.principalId"); break;
+                        case "arn": arn = text(p, w, "sessionIssuer.arn"); break;
+                        case "accountId": accountId = text(p, w, "sessionIssuer.accountId"); break;
+                        case "userName": userName = text(p, w, "sessionIssuer.userName"); break;
+                        default: p.skipChildren(); break;
+                    }
+                }
+                SessionIssuer si = new SessionIssuer(type, principalId, arn, accountId, userName);
+                issuer = si.isEmpty() ? null : si;
+            } else if (name.equals("attributes") && v == JsonToken.START_OBJECT) {
+                for (JsonToken u = p.nextToken(); u != JsonToken.END_OBJECT; u = p.nextToken()) {
+                    if (u == null) {
+                        throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in attributes");
+                    }
+                    String n = p.currentName();
+                    JsonToken w = p.nextToken();
+                    if (n.equals("creationDate") && w == JsonToken.VALUE_STRING) {
+                        created = CloudTrailTimes.parse(p.getText());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new Object[] {issuer, created};
+    }
+
+    /** A scalar as text ({@code null} for JSON null); an object or array is the wrong type. */
+    private static String text(JsonParser p, JsonToken v, String name) throws IOException, WrongType {
+        switch (v) {
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NULL:
+                return null;
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return p.getText();
+            default:
+                p.skipChildren();
+                throw new WrongType(name + " is " + describe(v) + ", expected a string");
+        }
+    }
+
+    private static Boolean bool(JsonParser p, JsonToken v, String name) throws IOException, WrongType {
+        switch (v) {
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_STRING:
+                String s = p.getText();
+                return "true".equalsIgnoreCase(s) ? Boolean.TRUE : "false".equalsIgnoreCase(s) ? Boolean.FALSE : null;
+            case VALUE_NULL:
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return null;
+            default:
+                p.skipChildren();
+                throw new WrongType(name + " is " + describe(v) + ", expected a boolean");
+        }
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "the end of input";
+        }
+        switch (t) {
+            case START_OBJECT: return "an object";
+            case START_ARRAY: return "an array";
+            case VALUE_STRING: return "a string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT: return "a number";
+            case VALUE_TRUE:
+            case VALUE_FALSE: return "a boolean";
+            case VALUE_NULL: return "null";
+            default: return t.asString() == null ? t.name() : "'" + t.asString() + "'";
+        }
+    }
+
+    /**
+     * The decompressed byte stream, counting what the parser takes, with a push-back buffer so that reading can
+     * resume after invalid JSON from bytes the parser had buffered.
+     */
+    private static final class Resumable extends InputStream {
+        private final InputStream in;
+        private byte[] back = new byte[0];
+        private int backPos;
+        long count;
+
+        Resumable(InputStream in) {
+            this.in = in;
+        }
+
+        /** Puts bytes back in front of what is left (the parser's unconsumed buffer). */
+        void pushBack(byte[] bytes) {
+            int left = back.length - backPos;
+            byte[] merged = new byte[bytes.length + left];
+            System.arraycopy(bytes, 0, merged, 0, bytes.length);
+            System.arraycopy(back, backPos, merged, bytes.length, left);
+            back = merged;
+            backPos = 0;
+            count -= bytes.length;
+        }
+
+        int peek() throws IOException {
+            if (backPos < back.length) {
+                return back[backPos] & 0xff;
+            }
+            int b = in.read();
+            if (b < 0) {
+                return -1;
+            }
+            back = new byte[] {(byte) b};
+            backPos = 0;
+            return b;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b;
+            if (backPos < back.length) {
+                b = back[backPos++] & 0xff;
+            } else {
+                b = in.read();
+            }
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (backPos < back.length) {
+                int n = Math.min(len, back.length - backPos);
+                System.arraycopy(back, backPos, buf, off, n);
+                backPos += n;
+                count += n;
+                return n;
+            }
+            int n = in.read(buf, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.canarykit.detect;
+
+import io.canarykit.CanaryRecord;
+import io.canarykit.cloudtrail.CloudTrailRecord;
+import io.canarykit.cloudtrail.RecordFilter;
+import io.canarykit.cloudtrail.SessionIssuer;
+import io.canarykit.cloudtrail.UserIdentity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An in-memory index of canaries for matching CloudTrail records fast, without a store round trip per record: used to
+ * pre-filter large inputs (S3 log files, {@code canary scan}) before correlation. A record matches a canary when
+ * <ol>
+ *   <li>it was signed with the canary's access key id and made while that credential was valid, or else</li>
+ *   <li>its caller ARN is the canary's principal ARN, within the validity window, or else</li>
+ *   <li>its session was issued by the canary's IAM user (a {@code GetSessionToken} or {@code GetFederationToken}
+ *       credential derived from the canary), within the validity window.</li>
+ * </ol>
+ * When several canaries qualify (a reused short-term key id with overlapping windows), the one whose principal ARN
+ * also matches wins, then the most recently issued.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class CanaryIndex {
+    private static final CanaryKey[] NONE = new CanaryKey[0];
+
+    private final Map<String, CanaryKey[]> byKey;
+    private final Map<String, CanaryKey[]> byArn;
+    private final Duration skew;
+    private final int size;
+    private final RecordFilter filter;
+
+    private CanaryIndex(Collection<CanaryKey> keys, Duration skew) {
+        this.skew = Objects.requireNonNull(skew, "skew");
+        if (skew.isNegative()) {
+            throw new IllegalArgumentException("clock skew must not be negative: " + skew);
+        }
+        Map<String, CanaryKey[]> k = new HashMap<>(Math.max(16, keys.size() * 4 / 3 + 1));
+        Map<String, CanaryKey[]> a = new HashMap<>(Math.max(16, keys.size() * 4 / 3 + 1));
+        for (CanaryKey key : keys) {
+            if (key.accessKeyId() != null) {
+                add(k, key.accessKeyId(), key);
+            }
+            if (key.principalArn() != null) {
+                add(a, key.principalArn(), key);
+            }
+        }
+        this.byKey = k;
+        this.byArn = a;
+        this.size = keys.size();
+        this.filter = RecordFilter.of(k.keySet(), a.keySet());
+    }
+
+    private static void add(Map<String, CanaryKey[]> map, String name, CanaryKey key) {
+        CanaryKey[] old = map.get(name);
+        if (old == null) {
+            map.put(name, new CanaryKey[] {key});
+        } else {
+            CanaryKey[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = key;
+            map.put(name, grown);
+        }
+    }
+
+    /** An index of {@code keys}, matching validity windows exactly. */
+    public static CanaryIndex of(Collection<CanaryKey> keys) {
+        return new CanaryIndex(keys, Duration.ZERO);
+    }
+
+    /** An index of {@code keys}, allowing {@code clockSkew} either side of each validity window. */
+    public static CanaryIndex of(Collection<CanaryKey> keys, Duration clockSkew) {
+        return new CanaryIndex(keys, clockSkew);
+    }
+
+    /** An index of stored canaries (those without an access key id and principal are skipped). */
+    public static CanaryIndex ofRecords(Collection<CanaryRecord> records, Duration clockSkew) {
+        return new CanaryIndex(records.stream().filter(r -> r.accessKeyId() != null || r.principal() != null)
+                .map(CanaryKey::of).toList(), clockSkew);
+    }
+
+    /** How many canaries it holds. */
+    public int size() {
+        return size;
+    }
+
+    /** True if it holds no canary. */
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    /**
+     * A filter that passes at least every record this index can match (by access key id, caller ARN or session issuer
+     * ARN, ignoring time): read with it, then {@link #match} what it passes.
+     */
+    public RecordFilter filter() {
+        return filter;
+    }
+
+    /** Every access key id in the index. */
+    public Set<String> accessKeyIds() {
+        return Collections.unmodifiableSet(byKey.keySet());
+    }
+
+    /** Every principal ARN in the index. */
+    public Set<String> principalArns() {
+        return Collections.unmodifiableSet(byArn.keySet());
+    }
+
+    /** The canary {@code record} is a use of, or {@code null}. Records without an event time never match. */
+    public CanaryKey match(CloudTrailRecord record) {
+        UserIdentity ui = record.userIdentity();
+        Instant t = record.eventTime();
+        if (ui == null || t == null) {
+            return null;
+        }
+        String arn = ui.arn();
+        if (ui.accessKeyId() != null) {
+            CanaryKey k = pick(byKey.getOrDefault(ui.accessKeyId(), NONE), t, arn);
+            if (k != null) {
+                return k;
+            }
+        }
+        if (arn != null) {
+            CanaryKey k = pick(byArn.getOrDefault(arn, NONE), t, arn);
+            if (k != null) {
+                return k;
+            }
+        }
+        SessionIssuer issuer = ui.sessionIssuer();
+        if (issuer != null && issuer.arn() != null && "IAMUser".equals(issuer.type())) {
+            return pick(byArn.getOrDefault(issuer.arn(), NONE), t, issuer.arn());
+        }
+        return null;
+    }
+
+    /** The canary a use of {@code accessKeyId} (or, failing that, by {@code principalArn}) at {@code t} belongs to. */
+    public CanaryKey match(String accessKeyId, String principalArn, Instant t) {
+        if (t == null) {
+            return null;
+        }
+        if (accessKeyId != null) {
+            CanaryKey k = pick(byKey.getOrDefault(accessKeyId, NONE), t, principalArn);
+            if (k != null) {
+                return k;
+            }
+        }
+        return principalArn == null ? null : pick(byArn.getOrDefault(principalArn, NONE), t, principalArn);
+    }
+
+    private CanaryKey pick(CanaryKey[] candidates, Instant t, String arn) {
+        CanaryKey best = null;
+        for (CanaryKey c : candidates) {
+            if (!c.validAt(t, skew)) {
+                continue;
+            }
+            if (best == null || better(c, best, arn)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static boolean better(CanaryKey c, CanaryKey best, String arn) {
+        boolean cArn = arn != null && arn.equals(c.principalArn());
+        boolean bArn = arn != null && arn.equals(best.principalArn());
+        if (cArn != bArn) {
+            return cArn;
+        }
+        return c.validFrom().isAfter(best.validFrom());
+    }
+
+    @Override
+    public String toString() {
+        return "CanaryIndex[" + size + " canaries]";
+    }
+}

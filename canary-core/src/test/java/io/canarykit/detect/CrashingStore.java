@@ -1,0 +1,116 @@
+package io.canarykit.detect;
+
+import io.canarykit.CanaryId;
+import io.canarykit.CanaryRecord;
+import io.canarykit.Sighting;
+import io.canarykit.store.CanaryQuery;
+import io.canarykit.store.CanaryStore;
+import io.canarykit.store.InMemoryCanaryStore;
+import io.canarykit.store.Page;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A store that "crashes the process" (throws an {@link Error} nobody catches) just before its n-th write, to test
+ * restarts at every point. The writes before it stay in the underlying store, as they would on disk.
+ */
+class CrashingStore implements CanaryStore {
+    /** The simulated crash. */
+    static final class Crash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        Crash(String where) {
+            super("simulated crash before " + where);
+        }
+    }
+
+    /** Counts writes (store writes and alert deliveries) across a store and a sink. */
+    static final class Writes {
+        int count;
+        int crashAt = Integer.MAX_VALUE;
+        String previous;
+        private String last;
+
+        void write(String what) {
+            count++;
+            if (count == crashAt) {
+                previous = last;
+                throw new Crash(what);
+            }
+            last = what;
+        }
+    }
+
+    final InMemoryCanaryStore delegate;
+    final Writes writes;
+
+    CrashingStore(InMemoryCanaryStore delegate, Writes writes) {
+        this.delegate = delegate;
+        this.writes = writes;
+    }
+
+    @Override
+    public CanaryRecord create(CanaryRecord record) {
+        writes.write("create");
+        return delegate.create(record);
+    }
+
+    @Override
+    public CanaryRecord update(CanaryRecord record) {
+        writes.write("update " + record.id());
+        return delegate.update(record);
+    }
+
+    @Override
+    public Optional<CanaryRecord> find(CanaryId id) {
+        return delegate.find(id);
+    }
+
+    @Override
+    public List<CanaryRecord> findByAccessKeyId(String accessKeyId) {
+        return delegate.findByAccessKeyId(accessKeyId);
+    }
+
+    @Override
+    public List<CanaryRecord> findByPrincipalName(String principalName) {
+        return delegate.findByPrincipalName(principalName);
+    }
+
+    @Override
+    public List<CanaryRecord> findByAsset(String assetKind, String assetId) {
+        return delegate.findByAsset(assetKind, assetId);
+    }
+
+    @Override
+    public Page<CanaryRecord> list(CanaryQuery query) {
+        return delegate.list(query);
+    }
+
+    @Override
+    public long countLive(String accountId) {
+        return delegate.countLive(accountId);
+    }
+
+    @Override
+    public boolean addSighting(Sighting sighting) {
+        writes.write("addSighting " + sighting.sourceEventId());
+        return delegate.addSighting(sighting);
+    }
+
+    @Override
+    public List<Sighting> sightings(CanaryId id) {
+        return delegate.sightings(id);
+    }
+
+    @Override
+    public Optional<String> checkpoint(String key) {
+        return delegate.checkpoint(key);
+    }
+
+    @Override
+    public void saveCheckpoint(String key, String value) {
+        writes.write("saveCheckpoint " + key);
+        delegate.saveCheckpoint(key, value);
+    }
+}
