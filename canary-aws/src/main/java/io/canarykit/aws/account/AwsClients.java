@@ -40,6 +40,8 @@ import java.util.Objects;
  *   <li>{@code retry-mode}: {@code adaptive} (default: client-side rate limiting on throttling), {@code standard},
  *       {@code none}; {@code max-attempts} (default 8)</li>
  *   <li>{@code api-call-timeout}: a deadline for each call including retries, such as {@code 30s}</li>
+ *   <li>{@code max-requests-per-second}: pace the IAM client's calls evenly under this rate ({@link RequestPacer}),
+ *       such as {@code 19} for an account whose IAM limit is 20 per second</li>
  * </ul>
  *
  * <p>Closing closes the clients this object built.
@@ -84,8 +86,16 @@ public final class AwsClients implements AutoCloseable {
             issuing = StsAssumeRoleCredentialsProvider.builder().stsClient(baseSts)
                     .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(session)).build();
         }
+        ClientOverrideConfiguration iamOverride = override;
+        double rate = config.getDouble("max-requests-per-second", 0);
+        if (rate > 0) {
+            iamOverride = override.toBuilder().addExecutionInterceptor(RequestPacer.perSecond(rate).interceptor())
+                    .build();
+        } else if (rate < 0) {
+            throw new CanaryConfigurationException("max-requests-per-second must be positive, was " + rate);
+        }
         var ib = IamClient.builder().region(region).httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(issuing).overrideConfiguration(override);
+                .credentialsProvider(issuing).overrideConfiguration(iamOverride);
         if (iamEndpoint != null) {
             ib.endpointOverride(iamEndpoint);
         }

@@ -53,6 +53,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
     public static final String REVOKE_POLICY_NAME = "AWSRevokeOlderSessions";
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/(?:[\\u0021-\\u007E]*/)?([\\w+=,.@-]{1,64})");
     private static final Pattern SOURCE_IDENTITY = Pattern.compile("[\\w+=,.@-]{2,64}");
+    private static final Duration ROLE_WAIT_INTERVAL = Duration.ofMillis(250);
 
     private final StsClient sts;
     private final IamClient iam;
@@ -65,6 +66,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
     private final String sourceIdentity;
     private final Map<String, String> sessionTags;
     private final boolean revokeOlderSessions;
+    private final Duration roleWait;
     private final Clock clock;
 
     private AssumeRoleIssuer(Builder b, String issuerArn) {
@@ -83,6 +85,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         this.sourceIdentity = b.sourceIdentity;
         this.sessionTags = Map.copyOf(b.sessionTags);
         this.revokeOlderSessions = b.revokeOlderSessions;
+        this.roleWait = b.roleWait;
         this.clock = b.clock;
     }
 
@@ -171,13 +174,24 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         if (sourceIdentity != null) {
             b.sourceIdentity(sourceIdentity);
         }
+        AssumeRoleRequest assume = b.build();
         AssumeRoleResponse r;
-        try {
-            r = sts.assumeRole(b.build());
-        } catch (SdkException e) {
-            // a session that was created but never seen leaves nothing to delete
-            throw AwsErrors.issueFailure("AssumeRole " + roleArn + " as " + planned.name(), e, false,
-                    CanaryIssuerException.Residue.NONE);
+        long deadline = System.nanoTime() + roleWait.toNanos();
+        while (true) {
+            try {
+                r = sts.assumeRole(assume);
+                break;
+            } catch (SdkException e) {
+                // a new role is refused for a while (IAM is eventually consistent); a refusal never took effect
+                if (AwsErrors.is(e, "AccessDenied") && System.nanoTime() + ROLE_WAIT_INTERVAL.toNanos() < deadline) {
+                    LOG.debug("AssumeRole {} refused; the role may not have propagated yet, retrying", roleArn);
+                    pause();
+                    continue;
+                }
+                // a session that was created but never seen leaves nothing to delete
+                throw AwsErrors.issueFailure("AssumeRole " + roleArn + " as " + planned.name(), e, false,
+                        CanaryIssuerException.Residue.NONE);
+            }
         }
         Credentials c = r.credentials();
         Instant now = clock.instant();
@@ -194,6 +208,16 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         Instant issuedAt = c.expiration() != null && c.expiration().minusSeconds(seconds).isBefore(now)
                 ? c.expiration().minusSeconds(seconds) : now;
         return new IssuedCanary(credential, principal, issuedAt, c.expiration(), List.of(), attributes);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ROLE_WAIT_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CanaryIssuerException("interrupted while waiting for the canary role",
+                    CanaryIssuerException.Reason.UNAVAILABLE, CanaryIssuerException.Residue.NONE, null, e);
+        }
     }
 
     /**
@@ -257,6 +281,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         private String sourceIdentity;
         private final Map<String, String> sessionTags = new LinkedHashMap<>();
         private boolean revokeOlderSessions;
+        private Duration roleWait = Duration.ZERO;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -312,7 +337,10 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
             return this;
         }
 
-        /** A SourceIdentity to set on every session (2-64 of {@code [A-Za-z0-9+=,.@_-]}, not starting with aws:). */
+        /**
+         * A SourceIdentity to set on every session (2-64 of {@code [A-Za-z0-9+=,.@_-]}, not starting with aws:). AWS
+         * then also requires {@code sts:SetSourceIdentity} in the issuer's policy and in the role's trust policy.
+         */
         public Builder sourceIdentity(String sourceIdentity) {
             if (sourceIdentity == null || !SOURCE_IDENTITY.matcher(sourceIdentity).matches()
                     || sourceIdentity.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
@@ -333,6 +361,19 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         /** Whether revoking a live canary puts the "revoke older sessions" deny on the role (default off). */
         public Builder revokeOlderSessions(boolean on) {
             this.revokeOlderSessions = on;
+            return this;
+        }
+
+        /**
+         * How long to keep retrying while AWS refuses {@code AssumeRole} with {@code AccessDenied} (a role created
+         * moments ago is refused until it has propagated; a refusal never took effect). Default: no wait.
+         */
+        public Builder waitForRole(Duration wait) {
+            Objects.requireNonNull(wait, "wait");
+            if (wait.isNegative()) {
+                throw new CanaryConfigurationException("the role wait must not be negative, was " + wait);
+            }
+            this.roleWait = wait;
             return this;
         }
 

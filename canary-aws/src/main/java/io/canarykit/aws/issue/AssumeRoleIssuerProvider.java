@@ -15,6 +15,7 @@ import io.canarykit.issue.CanaryIssuerProvider;
  *   <li>{@code source-identity}: a SourceIdentity for every session</li>
  *   <li>{@code session-tags}: {@code k1=v1,k2=v2}</li>
  *   <li>{@code revoke-older-sessions}: {@code true} to deny the role's older sessions on revocation (default false)</li>
+ *   <li>{@code wait-for-role}: keep retrying a refused AssumeRole this long while a new role propagates</li>
  * </ul>
  */
 public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
@@ -42,6 +43,9 @@ public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
         }
         if (config.has("max-session-duration")) {
             b.maxSessionDuration(config.getDuration("max-session-duration"));
+        }
+        if (config.has("wait-for-role")) {
+            b.waitForRole(config.getDuration("wait-for-role"));
         }
         if (config.has("source-identity")) {
             b.sourceIdentity(config.getString("source-identity"));

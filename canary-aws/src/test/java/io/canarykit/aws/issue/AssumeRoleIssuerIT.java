@@ -205,6 +205,30 @@ class AssumeRoleIssuerIT {
     }
 
     @Test
+    void aRoleThatHasNotPropagatedYetIsWaitedFor() {
+        aws.faults().rolePropagationDelay(Duration.ofMillis(700));
+        String fresh = "arn:aws:iam::" + ACCOUNT + ":role/fresh-runner";
+        CanaryRoleSetup.builder().iam(iam).accountId(ACCOUNT).roleName("fresh-runner")
+                .policies(Emulated.HARDENER.harden(HardeningRequest.assumedRole(ACCOUNT, "setup", fresh, issuerArn)))
+                .build().ensure();
+        AssumeRoleIssuer impatient = AssumeRoleIssuer.builder().sts(sts).roleArn(fresh).issuerArn(issuerArn).build();
+        AssumeRoleIssuer patient = AssumeRoleIssuer.builder().sts(sts).roleArn(fresh).issuerArn(issuerArn)
+                .waitForRole(Duration.ofSeconds(5)).build();
+
+        IssuanceException refused = catchThrowableOfType(IssuanceException.class,
+                () -> AtomicIssuance.builder().store(store).issuers(impatient).build()
+                        .issue(Emulated.request(impatient, "deploy-early")));
+        IssuanceResult r = AtomicIssuance.builder().store(store).issuers(patient).build()
+                .issue(Emulated.request(patient, "deploy-later"));
+
+        assertThat(refused.reason()).isEqualTo(CanaryIssuerException.Reason.REFUSED);
+        assertThat(refused.cleanedUp()).isTrue();
+        assertThat(r.record().status()).isEqualTo(CanaryStatus.ACTIVE);
+        assertThat(aws.calls().stream().filter(c -> "AssumeRole".equals(c.operation())
+                && "AccessDenied".equals(c.errorCode()))).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void revokingRecordsItAndDeniesOlderSessionsOfTheRole() {
         IssuanceResult r = coordinator.issue(Emulated.request(issuer, "deploy-revoked"));
 

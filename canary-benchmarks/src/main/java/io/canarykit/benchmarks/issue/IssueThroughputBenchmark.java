@@ -3,6 +3,7 @@ package io.canarykit.benchmarks.issue;
 import io.canarykit.Asset;
 import io.canarykit.CanaryId;
 import io.canarykit.aws.account.AwsClients;
+import io.canarykit.aws.account.RequestPacer;
 import io.canarykit.aws.issue.IamUserIssuer;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.issue.BulkOutcome;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Issues long-term canaries against the AWS emulator with added IAM latency and an IAM request-rate limit, and reports
  * the achieved IAM throughput as a fraction of the limit and the CPU spent per canary. Two workloads run side by side
- * in one process, on the same emulator settings, clients (adaptive retry) and concurrency:
+ * in one process, on the same emulator settings, clients and concurrency:
  * <ol>
  *   <li>baseline: the three raw SDK calls per canary ({@code CreateUser}, {@code PutUserPolicy},
  *       {@code CreateAccessKey}), no store, no checks;</li>
@@ -43,7 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  *
  * <p>Run: {@code java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.issue.IssueThroughputBenchmark
- * [--canaries 1000] [--parallelism 8] [--latency-ms 50] [--limit 20] [--no-baseline]}.
+ * [--canaries 1000] [--parallelism 8] [--latency-ms 50] [--limit 20] [--pace 19] [--no-baseline]}: each workload
+ * runs with the SDK's adaptive retry strategy alone, then with a {@link RequestPacer} at {@code --pace} calls per second
+ * (default 95% of the limit; 0 skips it).
  *
  * <p>CPU is reported twice: the issuing threads' own CPU time ({@link ThreadMXBean}: the library and the SDK client,
  * which run on those threads with the URL-connection HTTP client) and the whole process's ({@code OperatingSystemMXBean},
@@ -62,14 +65,23 @@ public final class IssueThroughputBenchmark {
         int latencyMs = intOption(args, "--latency-ms", 50);
         int limit = intOption(args, "--limit", 20);
         boolean baseline = !List.of(args).contains("--no-baseline");
+        double pace = doubleOption(args, "--pace", limit * 0.95);
         System.out.printf(Locale.ROOT, "issuing %d long-term canaries, IAM latency %d ms, IAM limit %d req/s,"
                 + " parallelism %d, adaptive retry%n", canaries, latencyMs, limit, parallelism);
         try (AwsEmulator aws = AwsEmulator.builder().account(ACCOUNT).callLogLimit(canaries * 12 + 1000).start()) {
             List<Result> results = new ArrayList<>();
             if (baseline) {
-                results.add(run(aws, "baseline: raw SDK calls", canaries, parallelism, latencyMs, limit, true));
+                results.add(run(aws, "baseline: raw SDK, adaptive", canaries, parallelism, latencyMs, limit, true, 0));
             }
-            results.add(run(aws, "canarykit: AtomicIssuance iam-user", canaries, parallelism, latencyMs, limit, false));
+            results.add(run(aws, "canarykit, adaptive", canaries, parallelism, latencyMs, limit, false, 0));
+            if (pace > 0) {
+                if (baseline) {
+                    results.add(run(aws, "baseline: raw SDK, adaptive+pacer", canaries, parallelism, latencyMs, limit,
+                            true, pace));
+                }
+                results.add(run(aws, "canarykit, adaptive+pacer", canaries, parallelism, latencyMs, limit, false,
+                        pace));
+            }
             System.out.println();
             System.out.printf(Locale.ROOT, "%-36s %8s %8s %9s %10s %9s %8s %11s %11s%n", "workload", "canaries", "secs",
                     "canary/s", "IAM ok/s", "fraction", "throttled", "cpu/canary", "proc/canary");
@@ -86,13 +98,18 @@ public final class IssueThroughputBenchmark {
     }
 
     private static Result run(AwsEmulator aws, String name, int canaries, int parallelism, int latencyMs, int limit,
-                              boolean raw) throws Exception {
+                              boolean raw, double pace) throws Exception {
         aws.reset();
         aws.faults().latency("iam:*", Duration.ofMillis(latencyMs));
         aws.faults().throttle("iam:*", limit);
         CpuCountingThreads threads = new CpuCountingThreads(name);
         try (IamClient iam = aws.configure(IamClient.builder(), aws.adminCredentials(), Region.US_EAST_1)
-                .overrideConfiguration(o -> o.retryStrategy(AwsClients.retryStrategy("adaptive", 20))).build()) {
+                .overrideConfiguration(o -> {
+                    o.retryStrategy(AwsClients.retryStrategy("adaptive", 20));
+                    if (pace > 0) {
+                        o.addExecutionInterceptor(RequestPacer.perSecond(pace).interceptor());
+                    }
+                }).build()) {
             IamUserIssuer issuer = IamUserIssuer.builder().iam(iam).accountId(ACCOUNT).path("/automation/").build();
             DenyAllPolicyHardener hardener = DenyAllPolicyHardener.create();
             Random random = new Random(42);
@@ -211,6 +228,15 @@ public final class IssueThroughputBenchmark {
             return sun.getProcessCpuTime();
         }
         return 0;
+    }
+
+    private static double doubleOption(String[] args, String name, double defaultValue) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Double.parseDouble(args[i + 1]);
+            }
+        }
+        return defaultValue;
     }
 
     private static int intOption(String[] args, String name, int defaultValue) {
