@@ -7,38 +7,43 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Provider {@code webhook}: {@link WebhookAlertSink} from
+ * Provider {@code webhook}: {@link WebhookAlertSink} from these keys, read under {@code canary.alert.webhook.} when the
+ * configuration has any key there (the whole configuration), else as they are (a configuration scoped to the sink):
  * <ul>
- *   <li>{@code canary.alert.webhook.url} (required), {@code canary.alert.webhook.hmac-key} (required, secret);</li>
- *   <li>{@code canary.alert.webhook.timeout} (default 10s), {@code canary.alert.webhook.max-attempts} (default 4),
- *       {@code canary.alert.webhook.backoff} (default 500ms), {@code canary.alert.webhook.max-backoff} (default 30s);</li>
- *   <li>{@code canary.alert.webhook.spool-dir} (optional; recommended: without it an undelivered alert is retried by
- *       the engine's next pass instead of from disk).</li>
+ *   <li>{@code url} (required), {@code hmac-key} (required, secret);</li>
+ *   <li>{@code timeout} (default 10s), {@code max-attempts} (default 4), {@code backoff} (default 500ms),
+ *       {@code max-backoff} (default 30s);</li>
+ *   <li>{@code spool-dir} (optional; recommended: without it an undelivered alert is retried by the engine's next pass
+ *       instead of from disk).</li>
  * </ul>
  */
 public final class WebhookAlertSinkProvider implements AlertSinkProvider {
-    public static final String URL = "canary.alert.webhook.url";
-    public static final String HMAC_KEY = "canary.alert.webhook.hmac-key";
-    public static final String TIMEOUT = "canary.alert.webhook.timeout";
-    public static final String MAX_ATTEMPTS = "canary.alert.webhook.max-attempts";
-    public static final String BACKOFF = "canary.alert.webhook.backoff";
-    public static final String MAX_BACKOFF = "canary.alert.webhook.max-backoff";
-    public static final String SPOOL_DIR = "canary.alert.webhook.spool-dir";
+    public static final String URL = "url";
+    public static final String HMAC_KEY = "hmac-key";
+    public static final String TIMEOUT = "timeout";
+    public static final String MAX_ATTEMPTS = "max-attempts";
+    public static final String BACKOFF = "backoff";
+    public static final String MAX_BACKOFF = "max-backoff";
+    public static final String SPOOL_DIR = "spool-dir";
 
     @Override
     public String name() {
         return "webhook";
     }
 
+    /** Where the keys live when the whole configuration is given: {@code canary.alert.webhook.url}, ... */
+    public static final String PREFIX = "canary.alert.webhook.";
+
     @Override
-    public AlertSink create(CanaryConfig config) {
+    public AlertSink create(CanaryConfig whole) {
+        CanaryConfig config = scoped(whole, PREFIX);
         String url = config.getString(URL);
         if (url == null) {
-            throw new CanaryConfigurationException("the webhook alert sink needs " + URL
+            throw new CanaryConfigurationException("the webhook alert sink needs " + PREFIX + URL
                     + ": set it to the endpoint alerts are posted to, such as https://alerts.example.com/canary");
         }
         if (config.getSecret(HMAC_KEY) == null) {
-            throw new CanaryConfigurationException("the webhook alert sink needs " + HMAC_KEY
+            throw new CanaryConfigurationException("the webhook alert sink needs " + PREFIX + HMAC_KEY
                     + ": set it to the shared key the receiver checks the " + WebhookAlertSink.SIGNATURE_HEADER
                     + " header with");
         }
@@ -46,7 +51,7 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
         try {
             b.url(new URI(url));
         } catch (URISyntaxException e) {
-            throw new CanaryConfigurationException("invalid " + URL + " '" + url + "': " + e.getReason()
+            throw new CanaryConfigurationException("invalid " + PREFIX + URL + " '" + url + "': " + e.getReason()
                     + "; use an absolute http or https URL");
         }
         b.hmacKey(config.getSecret(HMAC_KEY))
@@ -58,5 +63,11 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
             b.spoolDirectory(config.getPath(SPOOL_DIR));
         }
         return b.build();
+    }
+
+    /** The keys under {@code prefix} (without it) if there are any, else the configuration itself. */
+    static CanaryConfig scoped(CanaryConfig config, String prefix) {
+        java.util.Map<String, String> under = config.withPrefix(prefix);
+        return under.isEmpty() ? config : CanaryConfig.of(under);
     }
 }

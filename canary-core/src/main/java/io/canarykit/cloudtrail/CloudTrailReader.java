@@ -226,6 +226,7 @@ public final class CloudTrailReader {
             return this;
         }
 
+        /** Builds the immutable {@link CloudTrailReader}. */
         public CloudTrailReader build() {
             return new CloudTrailReader(this);
         }

@@ -204,6 +204,7 @@ public final class EventBridgeDetector implements Detector {
             return this;
         }
 
+        /** Builds the detector (with an empty queue). */
         public EventBridgeDetector build() {
             return new EventBridgeDetector(this);
         }

@@ -139,6 +139,7 @@ public final class UnloggedUseRule {
             return v;
         }
 
+        /** Builds the immutable {@link UnloggedUseRule}. */
         public UnloggedUseRule build() {
             return new UnloggedUseRule(this);
         }

@@ -76,6 +76,9 @@ class JsonlFileAlertSinkTest {
         AlertSink sink = registry.create("jsonl-file",
                 CanaryConfig.of(Map.of(JsonlFileAlertSinkProvider.PATH, dir.resolve("x.jsonl").toString())));
         assertThat(sink).isInstanceOf(JsonlFileAlertSink.class);
+        AlertSink fromWhole = registry.create("jsonl-file", CanaryConfig.of(Map.of("canary.alert.sinks", "jsonl-file",
+                JsonlFileAlertSinkProvider.PREFIX + JsonlFileAlertSinkProvider.PATH, dir.resolve("y.jsonl").toString())));
+        assertThat(((JsonlFileAlertSink) fromWhole).file()).isEqualTo(dir.resolve("y.jsonl"));
         assertThatThrownBy(() -> registry.create("jsonl-file", CanaryConfig.empty()))
                 .isInstanceOf(io.canarykit.CanaryConfigurationException.class)
                 .hasMessageContaining(JsonlFileAlertSinkProvider.PATH);

@@ -246,6 +246,10 @@ class WebhookAlertSinkIT {
         sink.send(Alerts.initial("e1"));
 
         assertThat(received).hasSize(1);
+        AlertSink fromWhole = registry.create("webhook", CanaryConfig.of(Map.of("canary.alert.sinks", "webhook",
+                WebhookAlertSinkProvider.PREFIX + "url", url().toString(), WebhookAlertSinkProvider.PREFIX + "hmac-key", KEY)));
+        fromWhole.send(Alerts.initial("e2"));
+        assertThat(received).hasSize(2);
         assertThatThrownBy(() -> registry.create("webhook", CanaryConfig.of(Map.of(WebhookAlertSinkProvider.URL, "x"))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining(WebhookAlertSinkProvider.HMAC_KEY);
         assertThatThrownBy(() -> registry.create("webhook", CanaryConfig.of(Map.of(WebhookAlertSinkProvider.HMAC_KEY, KEY))))

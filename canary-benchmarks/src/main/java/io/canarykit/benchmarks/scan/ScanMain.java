@@ -2,7 +2,7 @@ package io.canarykit.benchmarks.scan;
 
 import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.detect.CanaryIndex;
-import io.canarykit.detect.CanaryKey;
+import io.canarykit.detect.CanaryKeyFile;
 import io.canarykit.detect.CloudTrailScan;
 
 import java.io.BufferedWriter;
@@ -33,8 +33,8 @@ public final class ScanMain {
             System.err.println("usage: ScanMain CANARIES_FILE THREADS PATH...");
             System.exit(2);
         }
-        List<CanaryKey> keys = CanaryFile.read(Path.of(args[0]));
-        CanaryIndex index = CanaryIndex.of(keys);
+        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]));
+        CanaryIndex index = CanaryIndex.of(canaries.keys());
         int threads = Integer.parseInt(args[1]);
         List<Path> roots = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
@@ -45,7 +45,7 @@ public final class ScanMain {
         CloudTrailScan.Summary s = CloudTrailScan.of(index, CloudTrailReader.create(), threads).scan(files, r -> {
             try {
                 for (CloudTrailScan.Match m : r.matches()) {
-                    out.write(CanaryFile.sightingJson(m));
+                    out.write(CanaryFile.sightingJson(canaries.label(m.canary()), m));
                     out.write('\n');
                 }
             } catch (IOException e) {

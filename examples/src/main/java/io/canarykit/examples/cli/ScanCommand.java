@@ -5,33 +5,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.canarykit.CanaryConfigurationException;
-import io.canarykit.CanaryId;
 import io.canarykit.cloudtrail.CloudTrailRecord;
-import io.canarykit.cloudtrail.CloudTrailTimes;
 import io.canarykit.cloudtrail.ReadProblem;
 import io.canarykit.detect.CanaryIndex;
-import io.canarykit.detect.CanaryKey;
+import io.canarykit.detect.CanaryKeyFile;
 import io.canarykit.detect.CloudTrailScan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
@@ -74,7 +63,8 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Canaries known = readCanaries(canaries);
+        CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries);
+        CanaryIndex index = CanaryIndex.of(known.keys());
         List<Path> files = CloudTrailScan.files(paths);
         long totalBytes = 0;
         for (Path f : files) {
@@ -88,7 +78,7 @@ final class ScanCommand implements Callable<Integer> {
         if (n < 1) {
             throw new CliErrors.UsageException("--threads must be at least 1");
         }
-        CloudTrailScan scan = CloudTrailScan.of(known.index, io.canarykit.cloudtrail.CloudTrailReader.create(), n);
+        CloudTrailScan scan = CloudTrailScan.of(index, io.canarykit.cloudtrail.CloudTrailReader.create(), n);
         Progress progress = System.console() != null ? new Progress(err, files.size(), totalBytes) : null;
         CloudTrailScan.Summary summary = scan.scan(files, result -> {
             for (CloudTrailScan.Match m : result.matches()) {
@@ -169,101 +159,6 @@ final class ScanCommand implements Callable<Integer> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The canaries of FILE, indexed, with the ids as the file spells them. */
-    static final class Canaries {
-        final CanaryIndex index;
-        private final Map<CanaryId, String> labels;
-
-        Canaries(CanaryIndex index, Map<CanaryId, String> labels) {
-            this.index = index;
-            this.labels = labels;
-        }
-
-        String label(CanaryKey k) {
-            return labels.getOrDefault(k.canaryId(), k.canaryId().value());
-        }
-    }
-
-    /** Reads FILE; a line that is not a canary stops with its line number and what is wrong. */
-    static Canaries readCanaries(Path file) {
-        List<CanaryKey> keys = new ArrayList<>();
-        Map<CanaryId, String> labels = new HashMap<>();
-        Random ids = new Random(0);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String where = "canaries file " + file + " line " + n + ": ";
-                JsonNode o;
-                try {
-                    o = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new CanaryConfigurationException(where + "not JSON (" + e.getOriginalMessage() + ")");
-                }
-                if (!o.isObject()) {
-                    throw new CanaryConfigurationException(where + "expected an object {\"canaryId\":…,\"accessKeyId\":…,"
-                            + "\"principalArn\":…,\"issuedAt\":…,\"expiresAt\":…}");
-                }
-                String label = text(o, "canaryId", where, true);
-                String key = text(o, "accessKeyId", where, false);
-                String arn = text(o, "principalArn", where, false);
-                Instant issued = time(o, "issuedAt", where, true);
-                Instant expires = time(o, "expiresAt", where, false);
-                if (key == null && arn == null) {
-                    throw new CanaryConfigurationException(where + "give an accessKeyId or a principalArn");
-                }
-                if (expires != null && expires.isBefore(issued)) {
-                    throw new CanaryConfigurationException(where + "expiresAt " + expires + " is before issuedAt " + issued);
-                }
-                CanaryId id;
-                try {
-                    id = CanaryId.parse(label);
-                } catch (CanaryConfigurationException notUlid) {
-                    id = CanaryId.generate(issued, ids);
-                }
-                if (labels.putIfAbsent(id, label) != null) {
-                    throw new CanaryConfigurationException(where + "canaryId " + label + " appears twice");
-                }
-                keys.add(new CanaryKey(id, key, arn, issued, expires));
-            }
-        } catch (NoSuchFileException e) {
-            throw new CanaryConfigurationException("canaries file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
-        }
-        return new Canaries(CanaryIndex.of(keys), labels);
-    }
-
-    private static String text(JsonNode o, String field, String where, boolean required) {
-        JsonNode v = o.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw new CanaryConfigurationException(where + field + " is missing");
-            }
-            return null;
-        }
-        if (!v.isTextual() || v.asText().isBlank()) {
-            throw new CanaryConfigurationException(where + field + " must be a non-empty string");
-        }
-        return v.asText();
-    }
-
-    private static Instant time(JsonNode o, String field, String where, boolean required) {
-        String v = text(o, field, where, required);
-        if (v == null) {
-            return null;
-        }
-        Instant t = CloudTrailTimes.parse(v);
-        if (t == null) {
-            throw new CanaryConfigurationException(where + field + " '" + v + "' is not a time such as 2025-03-14T09:26:53Z");
-        }
-        return t;
     }
 
     /** A one-line progress bar on a terminal. */

@@ -1,0 +1,30 @@
+package io.canarykit.aws.detect;
+
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.detect.Detector;
+import io.canarykit.detect.DetectorProvider;
+
+import java.time.Duration;
+
+/**
+ * Provider {@code access-key-last-used}: an {@link AccessKeyLastUsedDetector} with an IAM client from the client keys
+ * of {@link DetectorClients} and {@code pace} (the wait between calls, default 200ms).
+ */
+public final class AccessKeyLastUsedDetectorProvider implements DetectorProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public AccessKeyLastUsedDetectorProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "access-key-last-used";
+    }
+
+    @Override
+    public Detector create(CanaryConfig config) {
+        return AccessKeyLastUsedDetector.builder()
+                .client(DetectorClients.fromConfig(config).iam())
+                .pace(config.getDuration("pace", Duration.ofMillis(200)))
+                .build();
+    }
+}

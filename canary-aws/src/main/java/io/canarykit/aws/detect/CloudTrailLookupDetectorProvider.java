@@ -1,0 +1,36 @@
+package io.canarykit.aws.detect;
+
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.detect.Detector;
+import io.canarykit.detect.DetectorProvider;
+
+import java.time.Duration;
+
+/**
+ * Provider {@code cloudtrail-lookup}: a {@link CloudTrailLookupDetector} with CloudTrail clients from the client keys
+ * of {@link DetectorClients} ({@code region}, {@code endpoint}, {@code profile}, ...; one account: the credentials')
+ * and: {@code regions} (comma-separated, besides us-east-1; default every region enabled by default),
+ * {@code accounts}, {@code overlap} (30m), {@code by-user-name} (true).
+ */
+public final class CloudTrailLookupDetectorProvider implements DetectorProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public CloudTrailLookupDetectorProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "cloudtrail-lookup";
+    }
+
+    @Override
+    public Detector create(CanaryConfig config) {
+        DetectorClients clients = DetectorClients.fromConfig(config);
+        return CloudTrailLookupDetector.builder()
+                .client(clients::cloudTrail)
+                .regions(config.getList("regions", CloudTrailLookupDetector.DEFAULT_REGIONS))
+                .accounts(config.getList("accounts"))
+                .overlap(config.getDuration("overlap", Duration.ofMinutes(30)))
+                .byUserName(config.getBoolean("by-user-name", true))
+                .build();
+    }
+}

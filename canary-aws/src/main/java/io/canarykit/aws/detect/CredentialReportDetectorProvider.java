@@ -1,0 +1,30 @@
+package io.canarykit.aws.detect;
+
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.detect.Detector;
+import io.canarykit.detect.DetectorProvider;
+
+import java.time.Duration;
+
+/**
+ * Provider {@code credential-report}: a {@link CredentialReportDetector} with an IAM client from the client keys of
+ * {@link DetectorClients} and {@code reuse} (how long a report is used, default 4h).
+ */
+public final class CredentialReportDetectorProvider implements DetectorProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public CredentialReportDetectorProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "credential-report";
+    }
+
+    @Override
+    public Detector create(CanaryConfig config) {
+        return CredentialReportDetector.builder()
+                .client(DetectorClients.fromConfig(config).iam())
+                .reuse(config.getDuration("reuse", Duration.ofHours(4)))
+                .build();
+    }
+}
