@@ -200,6 +200,12 @@ public final class IamUserIssuer implements CanaryIssuer {
         try {
             existing = iam.getUser(b -> b.userName(name)).user();
         } catch (SdkException e) {
+            if (AwsErrors.is(e, "AccessDenied")) {
+                // the least-privilege issuer policy lets it read only users carrying the management tag, which every
+                // user it creates gets in the CreateUser call itself: a user it may not read is not one it created
+                throw AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true,
+                        CanaryIssuerException.Residue.NONE);
+            }
             CanaryIssuerException f = AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true,
                     CanaryIssuerException.Residue.UNKNOWN);
             f.addSuppressed(e);
@@ -273,7 +279,8 @@ public final class IamUserIssuer implements CanaryIssuer {
                     out.add(new IssuedPrincipal(new Principal(accountId, u.arn(), u.userName(), u.path()),
                             u.createDate(), keys, id));
                 } catch (SdkException e) {
-                    if (!AwsErrors.is(e, "NoSuchEntity")) {
+                    // gone meanwhile, or (least privilege) not carrying the management tag: not the issuer's
+                    if (!AwsErrors.is(e, "NoSuchEntity") && !AwsErrors.is(e, "AccessDenied")) {
                         throw e;
                     }
                 }

@@ -275,6 +275,25 @@ class IamUserIssuerIT {
     }
 
     @Test
+    void usersItMayNotReadAreNotItsOwn() {
+        // with the least-privilege policy the issuer may read only users carrying the management tag
+        iam.createUser(b -> b.userName("aaa-person").path("/automation/"));
+        iam.createUser(b -> b.userName("svc-taken-0").path("/automation/"));
+        IssuanceResult mine = coordinator.issue(Emulated.request(issuer, "svc-own"));
+        aws.faults().add(FaultRule.on("iam:ListUserTags").onCall(1).then(FaultAction.error(403, "AccessDenied",
+                "not allowed")));
+
+        assertThat(issuer.listIssued()).extracting(p -> p.principal().name()).containsExactly("svc-own");
+
+        aws.faults().add(FaultRule.on("iam:GetUser").onCall(1).then(FaultAction.error(403, "AccessDenied",
+                "not allowed")));
+        IssuanceResult next = coordinator.issue(io.canarykit.CredentialKind.IAM_USER, Emulated.named("svc-taken"));
+        assertThat(next.record().principal().name()).isEqualTo("svc-taken-1");
+        assertThat(aws.user(ACCOUNT, "svc-taken-0").orElseThrow().tags()).isEmpty();
+        assertThat(mine.record().status()).isEqualTo(CanaryStatus.ACTIVE);
+    }
+
+    @Test
     void secretsNeverReachTheLogs() {
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         ch.qos.logback.core.AppenderBase<ILoggingEvent> appender = new ch.qos.logback.core.AppenderBase<>() {
