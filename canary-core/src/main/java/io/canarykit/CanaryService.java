@@ -544,6 +544,20 @@ public final class CanaryService implements AutoCloseable {
                     }
                     continue;
                 }
+                if (r.status() == CanaryStatus.ACTIVE && r.receipt() == null && oldEnough
+                        && !PlacementSpec.RETURN.equals(r.attributes().get(ATTR_PLACEMENT))) {
+                    // issued but never planted: the process stopped between activation and placement
+                    missingPlacements.add(r);
+                    if (fix) {
+                        try {
+                            issuance.revoke(r.id());
+                            fixed.add("revoked canary " + r.id() + ": it was issued but never planted");
+                        } catch (RuntimeException e) {
+                            failures.add("revoking unplanted canary " + r.id() + " failed: " + e.getMessage());
+                        }
+                    }
+                    continue;
+                }
                 if ((r.status() == CanaryStatus.ACTIVE || r.status() == CanaryStatus.TRIGGERED) && r.receipt() != null) {
                     try {
                         PlacementVerification v = placements.apply(r.receipt().placement()).verify(r.receipt());

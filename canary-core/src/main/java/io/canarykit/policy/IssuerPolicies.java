@@ -104,7 +104,9 @@ public final class IssuerPolicies {
                 .actions("iam:RemoveUserFromGroup", "iam:DeleteVirtualMFADevice")
                 .resources("arn:" + partition + ":iam::" + accountId + ":group/*",
                         "arn:" + partition + ":iam::" + accountId + ":mfa/*").build());
-        s.add(Statement.builder().sid("ListUsers").allow().actions("iam:ListUsers").resources("*").build());
+        // ListUsers for reconciliation; GetAccountSummary for the account pool's quota headroom
+        s.add(Statement.builder().sid("ListUsersAndQuotas").allow().actions("iam:ListUsers", "iam:GetAccountSummary")
+                .resources("*").build());
         s.add(boundaryStatement());
         return PolicyDocument.of(s);
     }
@@ -115,8 +117,8 @@ public final class IssuerPolicies {
                     + "roleArn, such as arn:aws:iam::111122223333:role/ci-deploy");
         }
         List<Statement> s = new ArrayList<>();
-        s.add(Statement.builder().sid("AssumeTheRole").allow().actions("sts:AssumeRole", "sts:TagSession")
-                .resources(roleArn).build());
+        s.add(Statement.builder().sid("AssumeTheRole").allow()
+                .actions("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity").resources(roleArn).build());
         s.add(Statement.builder().sid("CreateTheRoleWithBoundary").allow()
                 .actions("iam:CreateRole", "iam:PutRolePermissionsBoundary").resources(roleArn)
                 .condition("StringEquals", "iam:PermissionsBoundary", boundaryArn).build());

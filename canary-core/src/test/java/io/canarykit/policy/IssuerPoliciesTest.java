@@ -83,9 +83,16 @@ class IssuerPoliciesTest {
     }
 
     @Test
+    void iamUserIssuerMayReadTheAccountSummaryForQuotaHeadroom() {
+        assertThat(call(CredentialKind.IAM_USER, "iam:GetAccountSummary", "*").allowed()).isTrue();
+    }
+
+    @Test
     void assumeRoleIssuerMayAssumeOnlyTheCanaryRole() {
         assertThat(call(CredentialKind.ASSUMED_ROLE, "sts:AssumeRole", ROLE).allowed()).isTrue();
         assertThat(call(CredentialKind.ASSUMED_ROLE, "sts:TagSession", ROLE).allowed()).isTrue();
+        assertThat(call(CredentialKind.ASSUMED_ROLE, "sts:SetSourceIdentity", ROLE).allowed())
+                .as("SourceIdentity on the session needs it").isTrue();
         assertThat(call(CredentialKind.ASSUMED_ROLE, "iam:PutRolePolicy", ROLE).allowed()).isTrue();
         assertThat(call(CredentialKind.ASSUMED_ROLE, "iam:CreateRole", ROLE, "iam:PermissionsBoundary", BOUNDARY)
                 .allowed()).isTrue();

@@ -240,6 +240,26 @@ class CanaryServiceIT {
     }
 
     @Test
+    void reconcileRevokesACanaryThatWasIssuedButNeverPlanted() {
+        // a process that died between activation and placement leaves an ACTIVE record without a receipt
+        AtomicIssuance direct = AtomicIssuance.builder().store(store).clock(clock)
+                .issuers(IamUserIssuer.builder().iam(iam).sts(sts).accountId(aws.accountId()).clock(clock).build()).build();
+        CanaryRecord orphaned = direct.issue(io.canarykit.CredentialKind.IAM_USER, (issuer, attempt) ->
+                new io.canarykit.issue.IssueRequest(io.canarykit.CanaryId.generate(clock), "ledger-sync-" + attempt,
+                        DenyAllPolicyHardener.create().harden(issuer.hardeningRequest("ledger-sync-" + attempt)),
+                        Asset.of("host", "db-1"), null, Map.of())).record();
+        assertThat(service.reconcile(false).missingPlacements()).as("too young to judge").isEmpty();
+
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(service.reconcile(false).missingPlacements()).extracting(CanaryRecord::id).containsExactly(orphaned.id());
+        LifecycleReport.Reconcile fixed = service.reconcile(true);
+        assertThat(fixed.fixed()).anySatisfy(l -> assertThat(l).contains("never planted"));
+        assertThat(store.find(orphaned.id()).orElseThrow().status()).isEqualTo(CanaryStatus.REVOKED);
+        assertThat(canaryUsers()).isEmpty();
+        assertThat(service.reconcile(false).clean()).isTrue();
+    }
+
+    @Test
     void onboardingIssuesForNewAssetsAndRevokesForRemovedOnes() throws Exception {
         Path inventory = home.resolve("inventory.csv");
         Path env1 = home.resolve("ci1.env");

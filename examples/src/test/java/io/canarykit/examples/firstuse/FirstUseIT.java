@@ -55,6 +55,17 @@ class FirstUseIT {
         assertThat(readme).contains(expected.toString());
     }
 
+    @Test
+    void theReadmeShowsTheIssuerPoliciesTheHardenerRenders() throws Exception {
+        String readme = Files.readString(Path.of("../README.md")).replaceAll("\\s", "");
+        io.canarykit.policy.IssuerPolicies policies = io.canarykit.policy.IssuerPolicies.builder().accountId("111122223333")
+                .roleArn("arn:aws:iam::111122223333:role/ci-deploy").build();
+        for (io.canarykit.CredentialKind kind : io.canarykit.CredentialKind.values()) {
+            String rendered = policies.forKind(kind).toJson().replaceAll("\\s", "");
+            assertThat(readme).as("README policy for " + kind.configName()).contains(rendered);
+        }
+    }
+
     private static int indexOf(List<String> lines, String marker) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).trim().equals(marker)) {
