@@ -93,16 +93,26 @@ public record CanaryRecord(
         return toBuilder().version(newVersion).build();
     }
 
-    /** True if the credential was valid at {@code instant}: issued (or intended) by then, not yet expired or closed. */
+    /**
+     * The end of the credential's validity, or {@code null} while it has none: a long-term key is dead once revoked
+     * ({@code closedAt}); a short-term session stays usable until it expires whether or not its record was closed (AWS
+     * cannot delete a session), so its end is {@code expiresAt}.
+     */
+    public Instant validUntil() {
+        Instant until = kind.isLongTerm() ? closedAt : expiresAt;
+        if (until == null && expiresAt != null) {
+            until = expiresAt;
+        }
+        return until == null || !until.isBefore(windowStart()) ? until : windowStart();
+    }
+
+    /** True if the credential was valid at {@code instant}: issued (or intended) by then and not past {@link #validUntil()}. */
     public boolean validAt(Instant instant) {
-        Instant start = issuedAt != null ? issuedAt : createdAt;
-        if (instant.isBefore(start)) {
+        if (instant.isBefore(windowStart())) {
             return false;
         }
-        if (expiresAt != null && instant.isAfter(expiresAt)) {
-            return false;
-        }
-        return closedAt == null || !instant.isAfter(closedAt);
+        Instant until = validUntil();
+        return until == null || !instant.isAfter(until);
     }
 
     /** The start of the detection window: when the credential was issued (or the intent recorded). */

@@ -58,6 +58,15 @@ class ValuesTest {
         assertThat(session.validAt(t0.minusSeconds(1))).isFalse();
         assertThat(session.validAt(t0.plusSeconds(10))).isTrue();
         assertThat(session.validAt(t0.plusSeconds(3601))).isFalse();
+
+        CanaryRecord revokedSession = session.toBuilder().status(CanaryStatus.REVOKED).closedAt(t0.plusSeconds(60)).build();
+        assertThat(revokedSession.validAt(t0.plusSeconds(600))).as("a session outlives its record's closing").isTrue();
+        assertThat(revokedSession.validUntil()).isEqualTo(t0.plusSeconds(3600));
+
+        CanaryRecord deletedKey = session.toBuilder().kind(CredentialKind.IAM_USER).expiresAt(null)
+                .status(CanaryStatus.REVOKED).closedAt(t0.plusSeconds(60)).build();
+        assertThat(deletedKey.validAt(t0.plusSeconds(30))).isTrue();
+        assertThat(deletedKey.validAt(t0.plusSeconds(600))).as("a deleted key is dead").isFalse();
     }
 
     @Test

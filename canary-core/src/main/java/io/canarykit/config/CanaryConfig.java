@@ -129,6 +129,14 @@ public final class CanaryConfig {
         return out;
     }
 
+    /**
+     * The properties under {@code prefix} as a configuration of their own, with the prefix removed: {@code
+     * scoped("canary.issuer.iam-user.")} turns {@code canary.issuer.iam-user.region} into {@code region}.
+     */
+    public CanaryConfig scoped(String prefix) {
+        return new CanaryConfig(new TreeMap<>(withPrefix(prefix)));
+    }
+
     /** True if the key has a (non-empty) value. */
     public boolean has(String key) {
         return values.containsKey(key);

@@ -32,16 +32,9 @@ public record CanaryKey(CanaryId canaryId, String accessKeyId, String principalA
         }
     }
 
-    /** The key of a stored canary: valid from issue (or creation) to the earlier of expiry and closing. */
+    /** The key of a stored canary: valid from issue (or creation) to {@link CanaryRecord#validUntil()}. */
     public static CanaryKey of(CanaryRecord r) {
-        Instant until = r.expiresAt();
-        if (r.closedAt() != null && (until == null || r.closedAt().isBefore(until))) {
-            until = r.closedAt();
-        }
-        if (until != null && until.isBefore(r.windowStart())) {
-            until = r.windowStart();
-        }
-        return new CanaryKey(r.id(), r.accessKeyId(), r.principal().arn(), r.windowStart(), until);
+        return new CanaryKey(r.id(), r.accessKeyId(), r.principal().arn(), r.windowStart(), r.validUntil());
     }
 
     /** True if the credential was valid at {@code t}, allowing {@code skew} either side for clocks that disagree. */

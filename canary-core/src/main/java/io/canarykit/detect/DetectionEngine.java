@@ -156,7 +156,7 @@ public final class DetectionEngine {
                 if (r.accessKeyId() == null) {
                     continue;
                 }
-                Instant end = r.closedAt() != null ? r.closedAt() : r.expiresAt();
+                Instant end = r.validUntil();
                 if (r.status().isLive() || end == null || end.isAfter(horizon)) {
                     out.add(r);
                 }

@@ -49,7 +49,7 @@ public final class FingerprintCheck {
     private volatile Cached cached;
 
     /** What the neighbours tell: their accounts, whether they are short-term (null: unknown or mixed), their names. */
-    private record Neighbourhood(Set<String> accounts, Boolean shortTerm, List<String> names) {
+    private record Neighbourhood(Set<String> accounts, Boolean shortTerm, List<String> names, boolean namesPlain) {
     }
 
     private record Cached(FingerprintContext context, Neighbourhood neighbourhood) {
@@ -240,8 +240,7 @@ public final class FingerprintCheck {
         String role = arn == null ? null : arn.roleName();
         List<Finding> found = TellTales.scan(name, path, role);
         List<String> neighbourNames = hood.names();
-        boolean neighboursPlain = !neighbourNames.isEmpty()
-                && neighbourNames.stream().noneMatch(TellTales::isRandomLooking);
+        boolean neighboursPlain = hood.namesPlain();
         for (Finding f : found) {
             if (f.code() == FindingCode.RANDOM_LOOKING_NAME && neighboursPlain) {
                 out.add(new Finding(FindingCode.RANDOM_LOOKING_NAME, Severity.MEDIUM, f.message().replace(
@@ -282,7 +281,8 @@ public final class FingerprintCheck {
         }
         Boolean shortTerm = ctx.neighboursShortTerm() != null ? ctx.neighboursShortTerm()
                 : anyShort == anyLong ? null : anyShort;
-        Neighbourhood n = new Neighbourhood(Collections.unmodifiableSet(accounts), shortTerm, List.copyOf(names));
+        boolean plain = !names.isEmpty() && names.stream().noneMatch(TellTales::isRandomLooking);
+        Neighbourhood n = new Neighbourhood(Collections.unmodifiableSet(accounts), shortTerm, List.copyOf(names), plain);
         cached = new Cached(ctx, n);
         return n;
     }

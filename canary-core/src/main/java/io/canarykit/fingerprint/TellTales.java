@@ -47,10 +47,10 @@ public final class TellTales {
             "honey", "click", "aws", "iam", "user", "key", "pen");
 
     private static final List<Word> STRONG = List.of(
-            new Word("canary", Pattern.compile("canar(?:y|ies)"), Severity.HIGH),
-            new Word("honey", Pattern.compile("honey"), Severity.HIGH),
-            new Word("decoy", Pattern.compile("decoy"), Severity.HIGH),
-            new Word("tripwire", Pattern.compile("trip[-_.]?wire"), Severity.HIGH));
+            new Word("canary", List.of("canary", "canaries"), Severity.HIGH),
+            new Word("honey", List.of("honey"), Severity.HIGH),
+            new Word("decoy", List.of("decoy"), Severity.HIGH),
+            new Word("tripwire", List.of("tripwire", "trip-wire", "trip_wire", "trip.wire"), Severity.HIGH));
     private static final List<WeakWord> WEAK = List.of(
             new WeakWord("trap", List.of("trap", "traps", "trapped", "trapping", "trapper"), Severity.MEDIUM),
             new WeakWord("bait", List.of("bait", "baits", "baited", "baiting"), Severity.MEDIUM),
@@ -77,7 +77,15 @@ public final class TellTales {
             new Tool("spacecrab", "SpaceCrab"),
             new Tool("ggcanary", "GitGuardian ggcanary"));
 
-    private record Word(String word, Pattern pattern, Severity severity) {
+    private record Word(String word, List<String> spellings, Severity severity) {
+        boolean in(String lower) {
+            for (String sp : spellings) {
+                if (lower.contains(sp)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private record WeakWord(String word, List<String> forms, Severity severity) {
@@ -177,17 +185,19 @@ public final class TellTales {
                 break;
             }
         }
-        if (THINKST_NAME.matcher(name).matches() && !lower.contains("canarytokens")) {
+        boolean doubleAt = name.contains("@@");
+        if (doubleAt && THINKST_NAME.matcher(name).matches() && !lower.contains("canarytokens")) {
             out.add(new Finding(FindingCode.CANARY_TOOL_PREFIX, Severity.HIGH, "The " + what + " '" + name
                     + "' has the layout of a canarytokens.org user (<domain>@@ and a 25-character token)."));
         }
-        if (name.contains("@@")) {
+        if (doubleAt) {
             out.add(new Finding(FindingCode.DOUBLE_AT, Severity.HIGH, "The " + what + " '" + name
                     + "' contains '@@', which is how canarytokens.org names its users (<domain>@@<token>); real"
                     + " IAM names almost never have it."));
         }
-        Matcher uuid = UUID.matcher(name);
-        if (uuid.find()) {
+        Matcher uuid = name.indexOf('-') >= 0 ? UUID.matcher(name) : null;
+        boolean hasUuid = uuid != null && uuid.find();
+        if (hasUuid) {
             out.add(new Finding(FindingCode.UUID_NAME, Severity.HIGH, "The " + what + " '" + name
                     + "' contains the UUID " + uuid.group() + "; SpaceSiren names its honey users with UUIDs and"
                     + " pacu's honeytoken check flags UUID user names."));
@@ -196,7 +206,7 @@ public final class TellTales {
             out.add(f);
         }
         String random = randomSegment(name);
-        if (random != null && !uuid.reset().find()) {
+        if (random != null && !hasUuid) {
             out.add(new Finding(FindingCode.RANDOM_LOOKING_NAME, Severity.INFO, "The " + what + " '" + name
                     + "' contains the random-looking part '" + random + "'; that stands out where other"
                     + " principals have ordinary names."));
@@ -221,7 +231,7 @@ public final class TellTales {
         List<Finding> out = new ArrayList<>();
         String lower = text.toLowerCase(Locale.ROOT);
         for (Word w : STRONG) {
-            if (w.pattern().matcher(lower).find()) {
+            if (w.in(lower)) {
                 out.add(new Finding(code, w.severity(), "The " + what + " '" + text + "' contains the word '"
                         + w.word() + "', which tells anyone who sees the ARN that this is a canary."));
             }

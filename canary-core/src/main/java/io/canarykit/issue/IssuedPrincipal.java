@@ -1,5 +1,6 @@
 package io.canarykit.issue;
 
+import io.canarykit.CanaryId;
 import io.canarykit.Principal;
 
 import java.time.Instant;
@@ -12,10 +13,16 @@ import java.util.Objects;
  * @param principal    the principal
  * @param createdAt    when AWS created it, or {@code null} if unknown
  * @param accessKeyIds its access key ids (long-term), may be empty
+ * @param canaryId     the canary it was created for (from its ownership tag), or {@code null} if unknown
  */
-public record IssuedPrincipal(Principal principal, Instant createdAt, List<String> accessKeyIds) {
+public record IssuedPrincipal(Principal principal, Instant createdAt, List<String> accessKeyIds, CanaryId canaryId) {
     public IssuedPrincipal {
         Objects.requireNonNull(principal, "principal");
         accessKeyIds = List.copyOf(accessKeyIds == null ? List.of() : accessKeyIds);
+    }
+
+    /** A principal whose canary is not known. */
+    public IssuedPrincipal(Principal principal, Instant createdAt, List<String> accessKeyIds) {
+        this(principal, createdAt, accessKeyIds, null);
     }
 }

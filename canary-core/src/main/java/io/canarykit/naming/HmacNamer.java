@@ -14,8 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The {@code hmac} namer: a prefix and a keyed HMAC-SHA256 of the asset (and the attempt), such as
- * {@code svc-7k2m9xqp4d8wbn3c}. Without the key the name leaks nothing about the asset; with the key and the store a
+ * The {@code hmac} namer: a prefix and a keyed HMAC-SHA256 of the asset (and the attempt) in groups of eight, such as
+ * {@code svc-7k2m9xqp-4d8wbn3c} (the groups keep the name from looking machine-random). Without the key the name leaks nothing about the asset; with the key and the store a
  * responder maps a name back to its asset ({@link #identify(String, CanaryStore)}) and proves the name is ours.
  *
  * <p>The name does not depend on the target's rules (so that it can be recomputed): the prefix and length must fit
@@ -27,13 +27,14 @@ public final class HmacNamer implements IdentityNamer {
     /** How many attempts {@link #identify} tries per asset by default. */
     public static final int DEFAULT_MAX_ATTEMPTS = 16;
     private static final int MAX_RETRIES = 64;
+    private static final int GROUP = 8;
 
-    private final Secret key;
+    private final Keyed.Hasher hasher;
     private final String prefix;
     private final int length;
 
     private HmacNamer(Builder b) {
-        this.key = Keyed.requireKey(b.key, "the hmac namer");
+        this.hasher = new Keyed.Hasher(Keyed.requireKey(b.key, "the hmac namer"));
         this.prefix = b.prefix;
         this.length = b.length;
     }
@@ -66,9 +67,9 @@ public final class HmacNamer implements IdentityNamer {
             throw new IllegalArgumentException("attempt must not be negative");
         }
         for (int retry = 0; retry < MAX_RETRIES; retry++) {
-            byte[] h = Keyed.hmac(key, "hmac|" + Keyed.canonical(asset) + "|" + attempt + (retry == 0 ? "" : "|" + retry));
-            String name = prefix + Keyed.encode(h, length);
-            if (TellTales.passes(name)) {
+            byte[] h = hasher.hmac("hmac|" + Keyed.canonical(asset) + "|" + attempt + (retry == 0 ? "" : "|" + retry));
+            String name = prefix + Keyed.group(Keyed.encode(h, length), GROUP);
+            if (NameTellTales.passes(name)) {
                 return name;
             }
         }
@@ -145,10 +146,10 @@ public final class HmacNamer implements IdentityNamer {
             return this;
         }
 
-        /** HMAC characters (5 bits each), 12-51; default 16. */
+        /** HMAC characters (5 bits each), 12-48, not counting the group separators; default 16 (80 bits). */
         public Builder length(int length) {
-            if (length < 12 || length > 51) {
-                throw new CanaryConfigurationException("invalid hmac name length " + length + ": use 12-51");
+            if (length < 12 || length > 48) {
+                throw new CanaryConfigurationException("invalid hmac name length " + length + ": use 12-48");
             }
             this.length = length;
             return this;

@@ -4,7 +4,7 @@ import io.canarykit.config.CanaryConfig;
 
 /**
  * Provider {@code hmac}. Configuration: {@code naming.key} (required, at least 16 characters, secret),
- * {@code naming.hmac.prefix} (default {@code svc-}), {@code naming.hmac.length} (12-51, default 16).
+ * {@code naming.hmac.prefix} (default {@code svc-}), {@code naming.hmac.length} (12-48, default 16).
  * {@link HmacNamer#builder()} builds the same by hand.
  */
 public final class HmacNamerProvider implements IdentityNamerProvider {

@@ -30,7 +30,7 @@ public final class IamPath {
         if (!PATH.matcher(path).matches()) {
             return "IAM path '" + path + "' is not / or /…/ of printable ASCII without spaces; write / or /team/app/";
         }
-        String tell = TellTales.problem(path);
+        String tell = NameTellTales.pathProblem(path);
         if (tell != null) {
             return "IAM path '" + path + "' would give the canary away (" + tell + "); use / or a path real "
                     + "principals use";

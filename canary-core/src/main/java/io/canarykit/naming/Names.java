@@ -19,7 +19,7 @@ final class Names {
             throw new CanaryConfigurationException(what + " '" + text + "' has characters AWS does not allow in "
                     + "principal names; use letters, digits and + = , . @ _ -");
         }
-        String tell = TellTales.problem(text);
+        String tell = NameTellTales.problem(text);
         if (tell != null) {
             throw new CanaryConfigurationException(what + " '" + text + "' would give canaries away (" + tell + ")");
         }

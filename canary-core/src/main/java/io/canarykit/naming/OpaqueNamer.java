@@ -8,14 +8,15 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * The {@code opaque} namer: an optional fixed prefix and random lower-case letters and digits (the first a letter),
- * such as {@code k7m2x9qp4d8w}. Nothing in the name relates to the asset; the store keeps the mapping. Every call
+ * The {@code opaque} namer: an optional fixed prefix and random lower-case letters and digits (the first a letter) in
+ * groups of six, such as {@code k7m2x9-qp4d8w}; the groups keep the name from looking machine-random. Nothing in the name relates to the asset; the store keeps the mapping. Every call
  * gives a new name, so a collision is fixed by asking again.
  *
  * <p>Instances are thread-safe.
  */
 public final class OpaqueNamer implements IdentityNamer {
     private static final int MAX_RETRIES = 64;
+    private static final int GROUP = 6;
 
     private final String prefix;
     private final int length;
@@ -41,21 +42,22 @@ public final class OpaqueNamer implements IdentityNamer {
     public String name(Asset asset, NameRules rules, int attempt) {
         Objects.requireNonNull(asset, "asset");
         Objects.requireNonNull(rules, "rules");
-        if (prefix.length() + length > rules.maxLength() || prefix.length() + length < rules.minLength()) {
-            throw new CanaryConfigurationException("opaque names have " + (prefix.length() + length) + " characters but "
+        int total = prefix.length() + Keyed.groupedLength(length, GROUP);
+        if (total > rules.maxLength() || total < rules.minLength()) {
+            throw new CanaryConfigurationException("opaque names have " + total + " characters but "
                     + "a " + rules.target() + " must have " + rules.minLength() + "-" + rules.maxLength()
                     + ": change the opaque namer's prefix or length");
         }
         for (int retry = 0; retry < MAX_RETRIES; retry++) {
-            StringBuilder sb = new StringBuilder(prefix);
+            StringBuilder sb = new StringBuilder();
             for (int i = 0; i < length; i++) {
                 String alphabet = i == 0 && prefix.isEmpty() ? Keyed.LETTERS : Keyed.ALPHABET;
                 synchronized (random) {
                     sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
                 }
             }
-            String name = sb.toString();
-            if (rules.problem(name) == null && TellTales.passes(name)) {
+            String name = prefix + Keyed.group(sb.toString(), GROUP);
+            if (rules.problem(name) == null && NameTellTales.passes(name)) {
                 return name;
             }
         }
@@ -78,10 +80,10 @@ public final class OpaqueNamer implements IdentityNamer {
             return this;
         }
 
-        /** How many random characters, 8-32 (default 12). */
+        /** How many random characters, 8-24 (default 12: 60 bits), not counting the group separators. */
         public Builder length(int length) {
-            if (length < 8 || length > 32) {
-                throw new CanaryConfigurationException("invalid opaque name length " + length + ": use 8-32");
+            if (length < 8 || length > 24) {
+                throw new CanaryConfigurationException("invalid opaque name length " + length + ": use 8-24");
             }
             this.length = length;
             return this;

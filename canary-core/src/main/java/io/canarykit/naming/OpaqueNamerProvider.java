@@ -4,7 +4,7 @@ import io.canarykit.config.CanaryConfig;
 
 /**
  * Provider {@code opaque}. Configuration (all optional): {@code naming.opaque.prefix}, {@code naming.opaque.length}
- * (8-32). {@link OpaqueNamer#builder()} builds the same by hand.
+ * (8-24). {@link OpaqueNamer#builder()} builds the same by hand.
  */
 public final class OpaqueNamerProvider implements IdentityNamerProvider {
     @Override

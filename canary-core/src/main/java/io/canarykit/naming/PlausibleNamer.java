@@ -3,8 +3,6 @@ package io.canarykit.naming;
 import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.regex.Pattern;
  * <p>Instances are immutable and thread-safe.
  */
 public final class PlausibleNamer implements IdentityNamer {
-    private static final Logger LOG = LoggerFactory.getLogger(PlausibleNamer.class);
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9]{0,19}");
     private static final int MAX_RETRIES = 64;
 
@@ -49,14 +46,15 @@ public final class PlausibleNamer implements IdentityNamer {
     private final List<String> teams;
     private final List<String> tools;
     private final List<String> roles;
-    private final Secret key;
+    private final Keyed.Hasher hasher;
     private final int suffixLength;
 
     private PlausibleNamer(Builder b) {
         this.teams = List.copyOf(b.teams);
         this.tools = List.copyOf(b.tools);
         this.roles = List.copyOf(b.roles);
-        this.key = b.key != null ? Keyed.requireKey(b.key, "the plausible namer") : Keyed.randomKey(new SecureRandom());
+        this.hasher = new Keyed.Hasher(b.key != null ? Keyed.requireKey(b.key, "the plausible namer")
+                : Keyed.randomKey(new SecureRandom()));
         this.suffixLength = b.suffixLength;
     }
 
@@ -79,7 +77,7 @@ public final class PlausibleNamer implements IdentityNamer {
         }
         String lastProblem = null;
         for (int retry = 0; retry < MAX_RETRIES; retry++) {
-            byte[] h = Keyed.hmac(key, "plausible|" + Keyed.canonical(asset) + "|" + attempt + "|" + retry);
+            byte[] h = hasher.hmac("plausible|" + Keyed.canonical(asset) + "|" + attempt + "|" + retry);
             String team = teams.get(Keyed.pick(h, 0, teams.size()));
             String tool = tools.get(Keyed.pick(h, 4, tools.size()));
             String role = roles.get(Keyed.pick(h, 8, roles.size()));
@@ -97,9 +95,8 @@ public final class PlausibleNamer implements IdentityNamer {
                 lastProblem = rules.problem(candidates.stream().min(Comparator.comparingInt(String::length)).get());
                 continue;
             }
-            String tell = TellTales.problem(chosen);
+            String tell = NameTellTales.problem(chosen);
             if (tell == null) {
-                LOG.debug("plausible name for {} (attempt {}) chosen", asset.kind(), attempt);
                 return chosen;
             }
             lastProblem = "'" + chosen + "' would give the canary away: " + tell;
@@ -168,7 +165,7 @@ public final class PlausibleNamer implements IdentityNamer {
                     throw new CanaryConfigurationException("invalid " + what + " word '" + w + "': use 1-20 lower-case "
                             + "letters and digits, starting with a letter");
                 }
-                String tell = TellTales.problem(t);
+                String tell = NameTellTales.problem(t);
                 if (tell != null) {
                     throw new CanaryConfigurationException("the " + what + " word '" + t + "' would give canaries away ("
                             + tell + ")");

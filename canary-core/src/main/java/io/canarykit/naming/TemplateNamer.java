@@ -43,7 +43,7 @@ public final class TemplateNamer implements IdentityNamer {
 
     private final String template;
     private final List<Part> parts;
-    private final Secret key;
+    private final Keyed.Hasher hasher;
     private final Random random;
     private final boolean varies;
     private final boolean retryable;
@@ -51,7 +51,7 @@ public final class TemplateNamer implements IdentityNamer {
     private TemplateNamer(String template, List<Part> parts, Secret key, Random random) {
         this.template = template;
         this.parts = List.copyOf(parts);
-        this.key = key;
+        this.hasher = key == null ? null : new Keyed.Hasher(key);
         this.random = random;
         boolean v = false;
         boolean r = false;
@@ -97,7 +97,7 @@ public final class TemplateNamer implements IdentityNamer {
         for (int retry = 0; retry < (retryable ? MAX_RETRIES : 1); retry++) {
             String name = render(asset, rules, attempt, retry);
             rules.validate(name);
-            String tell = TellTales.problem(name);
+            String tell = NameTellTales.problem(name);
             if (tell == null) {
                 return name;
             }
@@ -109,7 +109,7 @@ public final class TemplateNamer implements IdentityNamer {
     }
 
     private String render(Asset asset, NameRules rules, int attempt, int retry) {
-        byte[] h = key == null ? null : Keyed.hmac(key, "template|" + Keyed.canonical(asset) + "|" + attempt
+        byte[] h = hasher == null ? null : hasher.hmac("template|" + Keyed.canonical(asset) + "|" + attempt
                 + (retry == 0 ? "" : "|" + retry));
         StringBuilder sb = new StringBuilder();
         for (Part p : parts) {
@@ -253,7 +253,7 @@ public final class TemplateNamer implements IdentityNamer {
             }
             addText(parts, literal, template.substring(last), last);
             minLength += literal.length();
-            String tell = TellTales.problem(literal.toString());
+            String tell = NameTellTales.problem(literal.toString());
             if (tell != null) {
                 throw bad("its fixed text would give canaries away (" + tell + ")");
             }

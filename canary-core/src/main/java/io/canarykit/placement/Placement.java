@@ -5,8 +5,12 @@ import io.canarykit.PlacementReceipt;
 /**
  * Writes a canary credential into a target where an attacker's tooling looks for credentials, without breaking
  * anything already there; verifies and removes it later from its receipt.
+ *
+ * <p>Placements that hold resources (the {@code imds} and {@code container-credentials} endpoints run an HTTP
+ * server) release them in {@link #close()}; for file placements {@code close()} does nothing. Implementations are
+ * thread-safe.
  */
-public interface Placement {
+public interface Placement extends AutoCloseable {
 
     /** The provider name, stored in receipts. */
     String name();
@@ -20,9 +24,34 @@ public interface Placement {
      */
     PlacementReceipt place(PlacementRequest request);
 
+    /**
+     * Replaces what {@code previous} describes with {@code request}'s credential (rotation): where the target allows it,
+     * in place, so that the rest of the target keeps its order. The default removes, then places.
+     *
+     * @param previous the receipt of the placement being replaced, never {@code null}
+     * @param request  the new credential
+     * @return the receipt of the new placement
+     * @throws io.canarykit.CanaryConfigurationException as {@link #place}; nothing already there is changed
+     * @since 0.1.0
+     */
+    default PlacementReceipt replace(PlacementReceipt previous, PlacementRequest request) {
+        remove(previous);
+        return place(request);
+    }
+
     /** Checks that what the receipt describes is still in place. */
     PlacementVerification verify(PlacementReceipt receipt);
 
     /** Removes exactly what the receipt describes, and nothing else. Idempotent. */
     void remove(PlacementReceipt receipt);
+
+    /**
+     * Releases what the placement holds (an HTTP server, ...). What was placed in files stays. The default does
+     * nothing.
+     *
+     * @since 0.1.0
+     */
+    @Override
+    default void close() {
+    }
 }

@@ -7,10 +7,12 @@ package io.canarykit.placement;
  * @param detail  what was found, for a person
  */
 public record PlacementVerification(boolean present, String detail) {
+    /** The canary is in place; {@code detail} says what was found. */
     public static PlacementVerification present(String detail) {
         return new PlacementVerification(true, detail);
     }
 
+    /** The canary is not (or no longer) in place; {@code detail} says what was found instead. */
     public static PlacementVerification missing(String detail) {
         return new PlacementVerification(false, detail);
     }

@@ -149,7 +149,7 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
             }
             trust = PolicyDocument.of(Statement.builder().sid("IssuerOnly").allow()
                     .principal(PolicyPrincipal.aws(r.issuerArn()))
-                    .actions("sts:AssumeRole", "sts:TagSession").build()).toJson();
+                    .actions("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity").build()).toJson();
             limit("the role trust policy", trust, TRUST_POLICY_LIMIT, true);
         }
         limit("the inline policy", denyAll, kind == CredentialKind.ASSUMED_ROLE ? ROLE_INLINE_LIMIT : USER_INLINE_LIMIT,

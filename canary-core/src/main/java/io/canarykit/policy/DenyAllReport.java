@@ -42,14 +42,22 @@ public record DenyAllReport(String principalArn, int requestsChecked, StatementR
         }
         sb.append(allowed.size()).append(" of ").append(requestsChecked).append(" requests by ").append(principalArn)
                 .append(" would be allowed");
-        int shown = 0;
+        java.util.Map<String, List<Finding>> byAction = new java.util.LinkedHashMap<>();
         for (Finding f : allowed) {
+            byAction.computeIfAbsent(f.action(), k -> new java.util.ArrayList<>()).add(f);
+        }
+        int shown = 0;
+        for (List<Finding> fs : byAction.values()) {
             if (shown++ == 10) {
-                sb.append("\n  ... and ").append(allowed.size() - 10).append(" more");
+                sb.append("\n  ... and ").append(byAction.size() - 10).append(" more actions");
                 break;
             }
-            sb.append("\n  ").append(f.action()).append(" on ").append(f.resource()).append(": ")
-                    .append(f.decision().reason());
+            Finding f = fs.get(0);
+            sb.append("\n  ").append(f.action()).append(" on ").append(f.resource());
+            if (fs.size() > 1) {
+                sb.append(" (and ").append(fs.size() - 1).append(" more resources)");
+            }
+            sb.append(": ").append(f.decision().reason());
             if (f.decision().statement() != null) {
                 sb.append("\n    ").append(f.decision().statement().json());
             }

@@ -12,14 +12,15 @@ import java.util.Objects;
 
 /**
  * The least-privilege IAM policy the issuer itself needs, per credential kind, so that users can create the issuer's
- * role or user. Each is a managed policy (at most 6,144 non-whitespace characters).
+ * role or user: exactly the calls the {@code canary-aws} issuers make (detectors need their own read permissions). Each
+ * is a managed policy (at most 6,144 non-whitespace characters).
  *
  * <ul>
- *   <li>{@code iam-user}: create users only with the deny-all boundary and the management tag; manage (keys, inline
- *       policy, deletion) only users carrying the management tag, under the configured path; read the account summary
- *       and credential report; create the boundary policy once.</li>
+ *   <li>{@code iam-user}: create users (under the configured path) only with the deny-all boundary and the management
+ *       tag; manage and tear down (keys, inline policy, whatever an attacker could have attached, deletion) only users
+ *       carrying the management tag; list users; create the boundary policy once.</li>
  *   <li>{@code assume-role}: assume and tag sessions of the canary role only; set the role up once (create it with the
- *       boundary, its inline and trust policies) and revoke its sessions (inline policy).</li>
+ *       boundary, its inline and trust policies, its session duration) and revoke its sessions (inline policy).</li>
  *   <li>{@code federation-token}: {@code sts:GetFederationToken} (and session tags) only. A federated user gets the
  *       intersection of the issuing IAM user's policies and the session policy, so that user must hold nothing
  *       else.</li>
@@ -86,18 +87,26 @@ public final class IssuerPolicies {
             s.add(tag.build());
         }
         s.add(Statement.builder().sid("SetBoundaryAndInlinePolicy").allow()
-                .actions("iam:PutUserPermissionsBoundary", "iam:PutUserPolicy", "iam:DeleteUserPolicy")
+                .actions("iam:PutUserPermissionsBoundary", "iam:PutUserPolicy", "iam:DeleteUserPolicy",
+                        "iam:DetachUserPolicy")
                 .resources(users()).condition("StringEquals", "iam:PermissionsBoundary", boundaryArn).build());
         Statement.Builder manage = Statement.builder().sid("ManageTaggedUsers").allow()
-                .actions("iam:GetUser", "iam:DeleteUser", "iam:ListUserTags", "iam:GetUserPolicy",
-                        "iam:ListUserPolicies", "iam:ListAttachedUserPolicies", "iam:CreateAccessKey",
-                        "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed")
+                .actions("iam:GetUser", "iam:DeleteUser", "iam:ListUserTags", "iam:ListUserPolicies",
+                        "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:CreateAccessKey",
+                        "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:DeleteLoginProfile",
+                        "iam:ListMFADevices", "iam:DeactivateMFADevice", "iam:ListSigningCertificates",
+                        "iam:DeleteSigningCertificate", "iam:ListSSHPublicKeys", "iam:DeleteSSHPublicKey",
+                        "iam:ListServiceSpecificCredentials", "iam:DeleteServiceSpecificCredential")
                 .resources(users());
         managementTags.forEach((k, v) -> manage.condition("StringEquals", "aws:ResourceTag/" + k, v));
         s.add(manage.build());
-        s.add(Statement.builder().sid("AccountWideReads").allow()
-                .actions("iam:ListUsers", "iam:GetAccountSummary", "iam:GenerateCredentialReport",
-                        "iam:GetCredentialReport").resources("*").build());
+        s.add(Statement.builder().sid("RemoveWhatWasAddedToThem").allow()
+                .actions("iam:RemoveUserFromGroup", "iam:DeleteVirtualMFADevice")
+                .resources("arn:" + partition + ":iam::" + accountId + ":group/*",
+                        "arn:" + partition + ":iam::" + accountId + ":mfa/*").build());
+        // ListUsers for reconciliation; GetAccountSummary for the account pool's quota headroom
+        s.add(Statement.builder().sid("ListUsersAndQuotas").allow().actions("iam:ListUsers", "iam:GetAccountSummary")
+                .resources("*").build());
         s.add(boundaryStatement());
         return PolicyDocument.of(s);
     }
@@ -108,14 +117,14 @@ public final class IssuerPolicies {
                     + "roleArn, such as arn:aws:iam::111122223333:role/ci-deploy");
         }
         List<Statement> s = new ArrayList<>();
-        s.add(Statement.builder().sid("AssumeTheRole").allow().actions("sts:AssumeRole", "sts:TagSession")
-                .resources(roleArn).build());
+        s.add(Statement.builder().sid("AssumeTheRole").allow()
+                .actions("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity").resources(roleArn).build());
         s.add(Statement.builder().sid("CreateTheRoleWithBoundary").allow()
                 .actions("iam:CreateRole", "iam:PutRolePermissionsBoundary").resources(roleArn)
                 .condition("StringEquals", "iam:PermissionsBoundary", boundaryArn).build());
         s.add(Statement.builder().sid("MaintainTheRole").allow()
-                .actions("iam:GetRole", "iam:TagRole", "iam:ListRoleTags", "iam:UpdateAssumeRolePolicy",
-                        "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:DeleteRolePolicy")
+                .actions("iam:GetRole", "iam:TagRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy",
+                        "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies")
                 .resources(roleArn).build());
         s.add(boundaryStatement());
         return PolicyDocument.of(s);
@@ -129,7 +138,7 @@ public final class IssuerPolicies {
 
     private Statement boundaryStatement() {
         return Statement.builder().sid("CreateTheBoundaryPolicy").allow()
-                .actions("iam:CreatePolicy", "iam:GetPolicy", "iam:GetPolicyVersion").resources(boundaryArn).build();
+                .actions("iam:CreatePolicy", "iam:GetPolicy").resources(boundaryArn).build();
     }
 
     /** Builds {@link IssuerPolicies}. Not thread-safe. */

@@ -82,8 +82,10 @@ public final class PolicySimulator {
         Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(request, "request");
         Decision d = new Evaluation(policies, request, false).run();
-        LOG.debug("{} {} on {} by {}: {}", d.outcome(), request.action(), request.resource(), request.principalArn(),
-                d.reason());
+        if (LOG.isTraceEnabled()) { // one line per request on a hot path (the emulator authorises every call)
+            LOG.trace("{} {} on {} by {}: {}", d.outcome(), request.action(), request.resource(),
+                    request.principalArn(), d.reason());
+        }
         return d;
     }
 
@@ -211,7 +213,12 @@ public final class PolicySimulator {
                         null, null, null, ctx.notes);
             }
             // 1. explicit deny anywhere
+            boolean outsideTheOrganisation = who.kind == PrincipalInfo.Kind.SERVICE
+                    || who.kind == PrincipalInfo.Kind.ANONYMOUS;
             for (Policies.TypedPolicy tp : policies.all()) {
+                if (outsideTheOrganisation && tp.type() == PolicyType.SERVICE_CONTROL) {
+                    continue; // SCPs govern the member account's principals, not services or anonymous callers
+                }
                 StatementRef deny = firstMatch(tp.type(), tp.policy(), Effect.DENY);
                 if (deny != null) {
                     return new Decision(false, false, "explicitly denied by " + deny.describe(), tp.type(),

@@ -47,7 +47,7 @@ class DenyAllPolicyHardenerTest {
         assertThat(set.inlinePolicy()).isEqualTo(DENY_ALL);
         assertThat(set.trustPolicy()).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"IssuerOnly\","
                 + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/platform-iam-automation\"},"
-                + "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}");
+                + "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\",\"sts:SetSourceIdentity\"]}]}");
         // aws:PrincipalArn of a session is its role, path included
         assertThat(set.scpStatement()).contains("\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/team/ci-deploy\"");
     }

@@ -632,10 +632,12 @@ public final class AwsEmulator implements AutoCloseable {
         private IamQuotas quotas = IamQuotas.aws();
         private String sourceIpAddress;
         private int callLogLimit = 10_000;
-        private int maxTrailRecords = 200_000;
+        private int maxTrailRecords = 50_000;
         private int clientMaxAttempts = 1;
         private int containerThreads = 24;
         private Duration credentialReportGenerationTime = Duration.ZERO;
+        private Duration keyPropagationDelay = Duration.ZERO;
+        private Duration rolePropagationDelay = Duration.ZERO;
         private final Map<String, List<String>> scps = new LinkedHashMap<>();
 
         private Builder() {
@@ -758,7 +760,7 @@ public final class AwsEmulator implements AutoCloseable {
             return this;
         }
 
-        /** How many CloudTrail records are kept for LookupEvents and inspection (oldest dropped). Default 200,000. */
+        /** How many CloudTrail records are kept for LookupEvents and inspection (oldest dropped). Default 50,000. */
         public Builder maxTrailRecords(int max) {
             if (max < 1) {
                 throw new CanaryConfigurationException("maxTrailRecords must be >= 1, not " + max);
@@ -788,6 +790,22 @@ public final class AwsEmulator implements AutoCloseable {
         /** How long a new credential report takes to generate (ReportInProgress meanwhile). Default zero. */
         public Builder credentialReportGenerationTime(Duration time) {
             this.credentialReportGenerationTime = nonNegative(time, "credentialReportGenerationTime");
+            return this;
+        }
+
+        /**
+         * Eventual consistency by default: a new access key is refused ({@code InvalidClientTokenId}) for this long
+         * after its creation. Tests can change it at any time with {@link Faults#keyPropagationDelay(Duration)};
+         * {@link Faults#clear()} comes back to this value. Default zero.
+         */
+        public Builder keyPropagationDelay(Duration delay) {
+            this.keyPropagationDelay = nonNegative(delay, "keyPropagationDelay");
+            return this;
+        }
+
+        /** Like {@link #keyPropagationDelay(Duration)} for {@code sts:AssumeRole} on new roles. Default zero. */
+        public Builder rolePropagationDelay(Duration delay) {
+            this.rolePropagationDelay = nonNegative(delay, "rolePropagationDelay");
             return this;
         }
 
@@ -844,7 +862,8 @@ public final class AwsEmulator implements AutoCloseable {
             scps.forEach((k, v) -> scpCopy.put(k, List.copyOf(v)));
             Settings settings = new Settings(ids, org, adminUserName, trailName, bucket, organizationTrail,
                     trailDeliveryDelay, lookupEventsDelay, lookupEventsRateLimit, sink, sinkAllManagementEvents, quotas,
-                    sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime);
+                    sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime,
+                    keyPropagationDelay, rolePropagationDelay);
             Engine engine = new Engine(settings, clock, idGen, new SimulatorAuthorizer(clock));
             Options options = WireMockConfiguration.options()
                     .port(port)

@@ -38,7 +38,10 @@ final class EmulatorTransformer implements ResponseDefinitionTransformerV2 {
             reply = engine.handle(new AwsRequest(req.getMethod().getName(), req.getUrl(), headers, req.getBody(),
                     req.getClientIp()));
         } catch (RuntimeException e) {
-            LOG.warn("the AWS emulator failed to serve {} {}; answering 500", req.getMethod(), req.getUrl(), e);
+            String url = req.getUrl();
+            int q = url.indexOf('?'); // a presigned query carries the signature and maybe a session token: never log it
+            LOG.warn("the AWS emulator failed to serve {} {}; answering 500", req.getMethod(),
+                    q < 0 ? url : url.substring(0, q), e);
             reply = new Reply().body("{\"__type\":\"InternalFailure\",\"message\":\"emulator failure\"}");
             reply.status = 500;
         }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +43,7 @@ final class Engine {
     final Clock clock;
     final Ids ids;
     final Authorizer authorizer;
-    final Faults faults = new Faults();
+    final Faults faults;
     final Map<String, AccountState> accounts = new LinkedHashMap<>();
     /** Every access key id the emulator issued, long-term and temporary. */
     final Map<String, Credential> credentials = new HashMap<>();
@@ -66,6 +65,7 @@ final class Engine {
         this.clock = clock;
         this.ids = ids;
         this.authorizer = authorizer;
+        this.faults = new Faults(settings.keyPropagationDelay(), settings.rolePropagationDelay());
         Instant now = clock.instant();
         this.trail = new Trail(settings.trailBucket(), now, settings.organizationId(), settings.organizationTrail(),
                 settings.trailDeliveryDelay(), settings.lookupEventsDelay(), settings.maxTrailRecords(),
@@ -250,6 +250,9 @@ final class Engine {
             }
             case JSON -> {
                 String target = r.header("x-amz-target");
+                if (target == null || target.isEmpty()) {
+                    throw new ApiError("UnknownOperationException", 400, "Missing the X-Amz-Target header");
+                }
                 r.operation = target.substring(target.lastIndexOf('.') + 1);
             }
             case REST_XML -> r.operation = S3Api.operationOf(r);
@@ -707,9 +710,7 @@ final class Engine {
     private static JsonNode lowerCamel(JsonNode n) {
         if (n.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 out.set(Call.lowerFirst(e.getKey()), lowerCamel(e.getValue()));
             }
             return out;

@@ -12,10 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Faults {
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
-    private volatile Duration keyPropagationDelay = Duration.ZERO;
-    private volatile Duration rolePropagationDelay = Duration.ZERO;
+    private final Duration defaultKeyPropagationDelay;
+    private final Duration defaultRolePropagationDelay;
+    private volatile Duration keyPropagationDelay;
+    private volatile Duration rolePropagationDelay;
 
-    Faults() {
+    Faults(Duration defaultKeyPropagationDelay, Duration defaultRolePropagationDelay) {
+        this.defaultKeyPropagationDelay = defaultKeyPropagationDelay;
+        this.defaultRolePropagationDelay = defaultRolePropagationDelay;
+        this.keyPropagationDelay = defaultKeyPropagationDelay;
+        this.rolePropagationDelay = defaultRolePropagationDelay;
     }
 
     /** Adds a rule; returns it so the test can read its counters later. */
@@ -72,11 +78,14 @@ public final class Faults {
         return this;
     }
 
-    /** Removes every rule and both propagation delays. */
+    /**
+     * Removes every rule and puts both propagation delays back to the emulator's configured defaults
+     * ({@link AwsEmulator.Builder#keyPropagationDelay(Duration)}, zero unless set).
+     */
     public void clear() {
         rules.clear();
-        keyPropagationDelay = Duration.ZERO;
-        rolePropagationDelay = Duration.ZERO;
+        keyPropagationDelay = defaultKeyPropagationDelay;
+        rolePropagationDelay = defaultRolePropagationDelay;
     }
 
     Duration keyPropagationDelay() {

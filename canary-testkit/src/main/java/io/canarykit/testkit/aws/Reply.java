@@ -23,7 +23,7 @@ final class Reply {
     JsonNode responseElements;
     /** CloudTrail resources: {type, name} pairs. */
     final List<String[]> resources = new ArrayList<>();
-    /** Extra fields merged into the record's {@code userIdentity} (none by default). */
+    /** Whether the call may be written to CloudTrail (the service may still leave it out as a data event). */
     boolean recordable = true;
 
     Reply body(String text) {

@@ -9,7 +9,8 @@ record Settings(List<String> accountIds, String organizationId, String adminUser
                 String trailBucket, boolean organizationTrail, Duration trailDeliveryDelay, Duration lookupEventsDelay,
                 boolean lookupEventsRateLimit, CloudTrailEventSink sink, boolean sinkAllManagementEvents,
                 IamQuotas quotas, String sourceIpAddress, int callLogLimit, int maxTrailRecords,
-                Map<String, List<String>> serviceControlPolicies, Duration credentialReportGenerationTime) {
+                Map<String, List<String>> serviceControlPolicies, Duration credentialReportGenerationTime,
+                Duration keyPropagationDelay, Duration rolePropagationDelay) {
 
     String managementAccount() {
         return accountIds.get(0);

@@ -62,9 +62,11 @@ class AttackerServicesIT {
         assertThat(aws.client(Ec2Client.builder(), aws.adminCredentials()).describeInstances().reservations()).isEmpty();
         // LookupEvents is per region: the record is in eu-west-1, not us-east-1
         CloudTrailClient euTrail = aws.emulator().client(CloudTrailClient.builder(), aws.adminCredentials(), Region.EU_WEST_1);
-        assertThat(euTrail.lookupEvents(b -> b.lookupAttributes(a -> a.attributeKey("AccessKeyId").attributeValue(c.accessKeyId())))
+        assertThat(euTrail.lookupEvents(b -> b.lookupAttributes(software.amazon.awssdk.services.cloudtrail.model.LookupAttribute.builder()
+                        .attributeKey("AccessKeyId").attributeValue(c.accessKeyId()).build()))
                 .events()).hasSize(1);
-        assertThat(aws.cloudTrail().lookupEvents(b -> b.lookupAttributes(a -> a.attributeKey("AccessKeyId").attributeValue(c.accessKeyId())))
+        assertThat(aws.cloudTrail().lookupEvents(b -> b.lookupAttributes(software.amazon.awssdk.services.cloudtrail.model.LookupAttribute.builder()
+                        .attributeKey("AccessKeyId").attributeValue(c.accessKeyId()).build()))
                 .events()).isEmpty();
     }
 

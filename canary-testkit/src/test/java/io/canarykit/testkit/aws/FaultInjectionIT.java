@@ -156,6 +156,17 @@ class FaultInjectionIT {
     }
 
     @Test
+    void propagationDelayCanBeTheEmulatorsDefault() {
+        try (AwsEmulator slow = AwsEmulator.builder().clock(CLOCK).keyPropagationDelay(Duration.ofSeconds(3)).start()) {
+            slow.faults().clear(); // comes back to the configured default, not zero
+            EmulatedCredentials c = slow.createUserWithKey(slow.accountId(), "later", Map.of());
+            assertThatThrownBy(() -> slow.sts(c).getCallerIdentity()).isInstanceOf(StsException.class);
+            CLOCK.advance(Duration.ofSeconds(3));
+            assertThat(slow.sts(c).getCallerIdentity().arn()).endsWith(":user/later");
+        }
+    }
+
+    @Test
     void newRolesCannotBeAssumedWhileTheyPropagate() {
         aws.faults().rolePropagationDelay(Duration.ofSeconds(5));
         String roleArn = aws.iam().createRole(b -> b.roleName("fresh-role")

@@ -125,6 +125,7 @@ class StsEmulatorIT {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // packedPolicySize is deprecated in the SDK but still sent by STS
     void sessionPolicyRestrictsTheRoleAndRoleChainingIsCappedAtOneHour() {
         String roleArn = aws.emulator().createRole(account(), "wide", Policies.trust("arn:aws:iam::" + account() + ":root"),
                 Map.of("all", Policies.ALLOW_ALL));

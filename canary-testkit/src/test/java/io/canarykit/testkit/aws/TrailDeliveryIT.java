@@ -112,6 +112,30 @@ class TrailDeliveryIT {
     }
 
     @Test
+    void presignedGetObjectUrlsAreVerified() throws Exception {
+        try (AwsEmulator aws = AwsEmulator.builder().trailDeliveryDelay(Duration.ZERO).start();
+             software.amazon.awssdk.services.s3.presigner.S3Presigner presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner
+                     .builder().region(software.amazon.awssdk.regions.Region.US_EAST_1).endpointOverride(aws.endpoint())
+                     .credentialsProvider(aws.adminCredentials().provider())
+                     .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                     .build()) {
+            aws.sts().getCallerIdentity();
+            String key = aws.logFiles().get(0).key();
+            java.net.URL url = presigner.presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket(aws.trailBucket()).key(key))).url();
+            java.net.HttpURLConnection ok = (java.net.HttpURLConnection) url.openConnection();
+            assertThat(ok.getResponseCode()).isEqualTo(200);
+            assertThat(gunzip(ok.getInputStream().readAllBytes())).contains("GetCallerIdentity");
+            String u = url.toString();
+            int at = u.indexOf("X-Amz-Signature=") + "X-Amz-Signature=".length();
+            char flipped = u.charAt(at) == '0' ? '1' : '0';
+            java.net.HttpURLConnection tampered = (java.net.HttpURLConnection) new java.net.URL(
+                    u.substring(0, at) + flipped + u.substring(at + 1)).openConnection();
+            assertThat(tampered.getResponseCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
     void organisationTrailsPutTheOrganisationIdInTheKey() {
         try (AwsEmulator aws = AwsEmulator.builder().accounts("111111111111", "222222222222")
                 .organizationId("o-a1b2c3d4e5").organizationTrail(true).start()) {

@@ -1,0 +1,55 @@
+package io.canarykit.aws.issue;
+
+import io.canarykit.aws.account.AwsClients;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.issue.CanaryIssuer;
+import io.canarykit.issue.CanaryIssuerProvider;
+
+/**
+ * Provider {@code assume-role}: an {@link AssumeRoleIssuer} with clients from {@link AwsClients#fromConfig} and these
+ * keys:
+ * <ul>
+ *   <li>{@code role-arn}: the canary role (required)</li>
+ *   <li>{@code issuer-arn}: the issuer's ARN named by the role's trust policy (looked up when absent)</li>
+ *   <li>{@code duration}: default session lifetime (default {@code 1h}); {@code max-session-duration}: the role's</li>
+ *   <li>{@code source-identity}: a SourceIdentity for every session</li>
+ *   <li>{@code session-tags}: {@code k1=v1,k2=v2}</li>
+ *   <li>{@code revoke-older-sessions}: {@code true} to deny the role's older sessions on revocation (default false)</li>
+ *   <li>{@code wait-for-role}: keep retrying a refused AssumeRole this long while a new role propagates</li>
+ * </ul>
+ */
+public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public AssumeRoleIssuerProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "assume-role";
+    }
+
+    @Override
+    public CanaryIssuer create(CanaryConfig config) {
+        String roleArn = config.requireString("role-arn");
+        AwsClients clients = AwsClients.fromConfig(config);
+        AssumeRoleIssuer.Builder b = AssumeRoleIssuer.builder().sts(clients.sts()).iam(clients.iam()).roleArn(roleArn)
+                .sessionTags(config.getMap("session-tags"))
+                .revokeOlderSessions(config.getBoolean("revoke-older-sessions", false));
+        if (config.has("issuer-arn")) {
+            b.issuerArn(config.getString("issuer-arn"));
+        }
+        if (config.has("duration")) {
+            b.defaultDuration(config.getDuration("duration"));
+        }
+        if (config.has("max-session-duration")) {
+            b.maxSessionDuration(config.getDuration("max-session-duration"));
+        }
+        if (config.has("wait-for-role")) {
+            b.waitForRole(config.getDuration("wait-for-role"));
+        }
+        if (config.has("source-identity")) {
+            b.sourceIdentity(config.getString("source-identity"));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,40 @@
+package io.canarykit.aws.issue;
+
+import io.canarykit.aws.account.AwsClients;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.issue.CanaryIssuer;
+import io.canarykit.issue.CanaryIssuerProvider;
+
+/**
+ * Provider {@code federation-token}: a {@link FederationTokenIssuer} with clients from {@link AwsClients#fromConfig}
+ * (whose credentials must be an IAM user's long-term key: {@code profile} or {@code access-key-id} /
+ * {@code secret-access-key}) and these keys: {@code account-id}, {@code issuer-arn} (looked up when absent),
+ * {@code duration} (default {@code 12h}, at most {@code 36h}), {@code session-tags}.
+ */
+public final class FederationTokenIssuerProvider implements CanaryIssuerProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public FederationTokenIssuerProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "federation-token";
+    }
+
+    @Override
+    public CanaryIssuer create(CanaryConfig config) {
+        AwsClients clients = AwsClients.fromConfig(config);
+        FederationTokenIssuer.Builder b = FederationTokenIssuer.builder().sts(clients.sts())
+                .sessionTags(config.getMap("session-tags"));
+        if (config.has("account-id")) {
+            b.accountId(config.getString("account-id"));
+        }
+        if (config.has("issuer-arn")) {
+            b.issuerArn(config.getString("issuer-arn"));
+        }
+        if (config.has("duration")) {
+            b.defaultDuration(config.getDuration("duration"));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,446 @@
+package io.canarykit.aws.issue;
+
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.CanaryCredential;
+import io.canarykit.CanaryException;
+import io.canarykit.CanaryId;
+import io.canarykit.CanaryRecord;
+import io.canarykit.CredentialKind;
+import io.canarykit.Principal;
+import io.canarykit.Secret;
+import io.canarykit.SelfUse;
+import io.canarykit.issue.CanaryIssuer;
+import io.canarykit.issue.CanaryIssuerException;
+import io.canarykit.issue.IssueRequest;
+import io.canarykit.issue.IssuedCanary;
+import io.canarykit.issue.IssuedPrincipal;
+import io.canarykit.issue.Revocation;
+import io.canarykit.naming.NameRules;
+import io.canarykit.policy.CanaryPolicySet;
+import io.canarykit.policy.HardeningRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AccessKey;
+import software.amazon.awssdk.services.iam.model.AccessKeyMetadata;
+import software.amazon.awssdk.services.iam.model.Tag;
+import software.amazon.awssdk.services.iam.model.User;
+import software.amazon.awssdk.services.sts.StsClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Issues long-term canaries: one IAM user per canary, with an access key. Provider name {@code iam-user}.
+ *
+ * <p>Issue: {@code CreateUser} (the namer's name, the configured path, the policy set's permissions boundary, its
+ * principal tags and an ownership tag carrying the canary id, all in the one call that creates the user), then
+ * {@code PutUserPolicy} (the inline deny-all), then {@code CreateAccessKey}; optionally it waits until the key
+ * authenticates ({@code sts:GetCallerIdentity} with the new key, recorded as a {@link SelfUse}). A failure after the
+ * user exists removes the user at once.
+ *
+ * <p>Revoke: only a user whose ownership tag names the record's canary is touched. Its keys are deactivated, then
+ * deleted, together with everything an attacker might have added (login profile, MFA devices, SSH keys, signing
+ * certificates, service-specific credentials, group memberships, attached and inline policies), then the user.
+ *
+ * <p>Build with {@link #builder()}; use through {@link io.canarykit.issue.AtomicIssuance}. Thread-safe.
+ */
+public final class IamUserIssuer implements CanaryIssuer {
+    private static final Logger LOG = LoggerFactory.getLogger(IamUserIssuer.class);
+    /** The default ownership tag key. */
+    public static final String DEFAULT_OWNERSHIP_TAG = "ref";
+    static final Pattern PATH = Pattern.compile("/|/[\\u0021-\\u007E]+/");
+    private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+
+    private final IamClient iam;
+    private final String accountId;
+    private final String path;
+    private final String ownershipTagKey;
+    private final Map<String, String> tags;
+    private final Clock clock;
+    private final KeyProbe probe;
+    private final IamUserRemover remover;
+    private final BoundaryPolicies boundaries;
+
+    private IamUserIssuer(Builder b, String accountId) {
+        this.iam = b.iam;
+        this.accountId = accountId;
+        this.path = b.path;
+        this.ownershipTagKey = b.ownershipTagKey;
+        this.tags = Map.copyOf(b.tags);
+        this.clock = b.clock;
+        this.probe = b.keyWait == null ? null : new KeyProbe(b.sts, b.keyWait, b.keyWaitInterval, b.clock);
+        this.remover = new IamUserRemover(iam, ownershipTagKey);
+        this.boundaries = new BoundaryPolicies(iam, accountId);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public CredentialKind kind() {
+        return CredentialKind.IAM_USER;
+    }
+
+    @Override
+    public String accountId() {
+        return accountId;
+    }
+
+    @Override
+    public NameRules nameRules() {
+        return NameRules.IAM_USER;
+    }
+
+    /** The IAM path users are created under. */
+    public String path() {
+        return path;
+    }
+
+    /** The tag key whose value names the canary a user was created for. */
+    public String ownershipTagKey() {
+        return ownershipTagKey;
+    }
+
+    @Override
+    public HardeningRequest hardeningRequest(String principalName) {
+        return HardeningRequest.iamUser(accountId, principalName, path);
+    }
+
+    /** Validates the whole request offline (name, kind, tags, boundary account) and returns the user to be made. */
+    @Override
+    public Principal plannedPrincipal(IssueRequest request) {
+        Principal p = Principal.iamUser(accountId, path, nameRules().validate(request.principalName()));
+        if (request.policies().kind() != CredentialKind.IAM_USER) {
+            throw new CanaryConfigurationException("an iam-user issuer needs iam-user policies, not "
+                    + request.policies().kind().configName());
+        }
+        tags(request);
+        boundaries.validate(request.policies());
+        return p;
+    }
+
+    @Override
+    public IssuedCanary issue(IssueRequest request) {
+        Objects.requireNonNull(request, "request");
+        CanaryPolicySet policies = request.policies();
+        Principal planned = plannedPrincipal(request);
+        String name = planned.name();
+        List<Tag> iamTags = tags(request);
+        try {
+            boundaries.ensure(policies);
+        } catch (CanaryException e) {
+            throw new CanaryIssuerException(e.getMessage(), CanaryIssuerException.Reason.REFUSED,
+                    CanaryIssuerException.Residue.NONE, null, e);
+        }
+
+        User user;
+        try {
+            user = iam.createUser(b -> b.userName(name).path(path).permissionsBoundary(policies.boundaryArn())
+                    .tags(iamTags)).user();
+        } catch (SdkException e) {
+            if (AwsErrors.is(e, "EntityAlreadyExists")) {
+                // the name is taken, or the SDK retried a CreateUser that had taken effect: the ownership tag tells
+                user = ownUser(name, request.canaryId(), e);
+            } else if (AwsErrors.definitelyNotApplied(e)) {
+                throw AwsErrors.issueFailure("CreateUser " + name, e, true, CanaryIssuerException.Residue.NONE);
+            } else {
+                // a 5xx or a lost connection: the user may exist; remove it if it does
+                throw undo(AwsErrors.issueFailure("CreateUser " + name, e, true, CanaryIssuerException.Residue.UNKNOWN),
+                        name, request.canaryId());
+            }
+        }
+        LOG.debug("created user {} for canary {}", user.arn(), request.canaryId());
+
+        String operation = "PutUserPolicy " + policies.inlinePolicyName() + " on " + name;
+        try {
+            iam.putUserPolicy(b -> b.userName(name).policyName(policies.inlinePolicyName())
+                    .policyDocument(policies.inlinePolicy()));
+            operation = "CreateAccessKey for " + name;
+            AccessKey key = iam.createAccessKey(b -> b.userName(name)
+                    .overrideConfiguration(o -> o.addPlugin(ThrottlingOnlyRetries.INSTANCE))).accessKey();
+            CanaryCredential credential = CanaryCredential.longTerm(key.accessKeyId(), Secret.of(key.secretAccessKey()));
+            Principal principal = new Principal(accountId, user.arn(), name, user.path());
+            List<SelfUse> selfUses = List.of();
+            if (probe != null) {
+                operation = "waiting for key " + key.accessKeyId();
+                selfUses = List.of(probe.await(credential, principal));
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("iam.userId", user.userId());
+            attributes.put("iam.path", user.path());
+            if (policies.boundaryArn() != null) {
+                attributes.put("iam.permissionsBoundary", policies.boundaryArn());
+            }
+            return new IssuedCanary(credential, principal, key.createDate() != null ? key.createDate() : clock.instant(),
+                    null, selfUses, attributes);
+        } catch (SdkException e) {
+            throw undo(AwsErrors.issueFailure(operation, e, false, CanaryIssuerException.Residue.UNKNOWN), name,
+                    request.canaryId());
+        } catch (CanaryIssuerException e) {
+            throw undo(e, name, request.canaryId());
+        } catch (RuntimeException e) {
+            throw undo(new CanaryIssuerException(operation + " failed: " + e, CanaryIssuerException.Reason.UNAVAILABLE,
+                    CanaryIssuerException.Residue.UNKNOWN, null, e), name, request.canaryId());
+        }
+    }
+
+    /** The existing user {@code name} if it carries this canary's ownership tag; else the name is taken. */
+    private User ownUser(String name, CanaryId owner, SdkException alreadyExists) {
+        User existing;
+        try {
+            existing = iam.getUser(b -> b.userName(name)).user();
+        } catch (SdkException e) {
+            if (AwsErrors.is(e, "AccessDenied")) {
+                // the least-privilege issuer policy lets it read only users carrying the management tag, which every
+                // user it creates gets in the CreateUser call itself: a user it may not read is not one it created
+                throw AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true,
+                        CanaryIssuerException.Residue.NONE);
+            }
+            CanaryIssuerException f = AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true,
+                    CanaryIssuerException.Residue.UNKNOWN);
+            f.addSuppressed(e);
+            throw f;
+        }
+        for (Tag t : existing.tags()) {
+            if (t.key().equalsIgnoreCase(ownershipTagKey) && owner.value().equals(t.value())) {
+                LOG.debug("user {} exists already and is canary {}'s: a retried CreateUser had taken effect", name, owner);
+                return existing;
+            }
+        }
+        throw AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true, CanaryIssuerException.Residue.NONE);
+    }
+
+    /** Removes the user this call created; says whether anything may remain. */
+    private CanaryIssuerException undo(CanaryIssuerException failure, String name, CanaryId owner) {
+        try {
+            Revocation r = remover.remove(name, owner);
+            if (r.found()) {
+                LOG.debug("undid canary {}: removed {}", owner, r.removed());
+                return failure.withResidue(CanaryIssuerException.Residue.NONE);
+            }
+            return failure.withResidue(CanaryIssuerException.Residue.UNKNOWN);
+        } catch (RuntimeException undoFailure) {
+            CanaryIssuerException f = failure.withResidue(CanaryIssuerException.Residue.UNKNOWN);
+            f.addSuppressed(undoFailure);
+            return f;
+        }
+    }
+
+    @Override
+    public Revocation revoke(CanaryRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (record.kind() != CredentialKind.IAM_USER || !record.accountId().equals(accountId)) {
+            throw new CanaryConfigurationException("canary " + record.id() + " is a " + record.kind().configName()
+                    + " canary in " + record.accountId() + "; this iam-user issuer works in " + accountId);
+        }
+        return remover.remove(record.principal().name(), record.id());
+    }
+
+    /**
+     * Users under the issuer's path that carry the ownership tag, with their keys. Costs two calls per user besides
+     * the listing: run it for reconciliation, not on every issue.
+     */
+    @Override
+    public List<IssuedPrincipal> listIssued() {
+        List<IssuedPrincipal> out = new ArrayList<>();
+        try {
+            for (User u : iam.listUsersPaginator(b -> b.pathPrefix(path)).users()) {
+                String owner = null;
+                try {
+                    for (Tag t : iam.listUserTagsPaginator(b -> b.userName(u.userName())).tags()) {
+                        if (t.key().equalsIgnoreCase(ownershipTagKey)) {
+                            owner = t.value();
+                        }
+                    }
+                    if (owner == null) {
+                        continue;
+                    }
+                    List<String> keys = new ArrayList<>();
+                    for (AccessKeyMetadata k : iam.listAccessKeysPaginator(b -> b.userName(u.userName()))
+                            .accessKeyMetadata()) {
+                        keys.add(k.accessKeyId());
+                    }
+                    CanaryId id = null;
+                    try {
+                        id = CanaryId.parse(owner);
+                    } catch (CanaryConfigurationException notAnId) {
+                        LOG.debug("user {} has a {} tag that is not a canary id", u.userName(), ownershipTagKey);
+                    }
+                    out.add(new IssuedPrincipal(new Principal(accountId, u.arn(), u.userName(), u.path()),
+                            u.createDate(), keys, id));
+                } catch (SdkException e) {
+                    // gone meanwhile, or (least privilege) not carrying the management tag: not the issuer's
+                    if (!AwsErrors.is(e, "NoSuchEntity") && !AwsErrors.is(e, "AccessDenied")) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw new CanaryException("listing users under " + path + " in " + accountId + " failed: "
+                    + AwsErrors.describe(e), e);
+        }
+        return out;
+    }
+
+    private List<Tag> tags(IssueRequest request) {
+        Map<String, String> merged = new LinkedHashMap<>(request.policies().principalTags());
+        merged.putAll(tags);
+        merged.putAll(request.tags());
+        for (String k : merged.keySet()) {
+            if (k.equalsIgnoreCase(ownershipTagKey)) {
+                throw new CanaryConfigurationException("tag " + k + " is the ownership tag, which the issuer sets to the"
+                        + " canary id: remove it from the request or choose another ownership tag key");
+            }
+        }
+        merged.put(ownershipTagKey, request.canaryId().value());
+        return validateTags(merged).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    }
+
+    /** Checks IAM's tag rules; returns the tags. */
+    static Map<String, String> validateTags(Map<String, String> tags) {
+        if (tags.size() > 50) {
+            throw new CanaryConfigurationException(tags.size() + " tags for one principal; AWS allows 50");
+        }
+        java.util.Set<String> lower = new java.util.HashSet<>();
+        for (Map.Entry<String, String> e : tags.entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue() == null ? "" : e.getValue();
+            if (k.isEmpty() || k.length() > 128 || !TAG.matcher(k).matches()
+                    || k.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+                throw new CanaryConfigurationException("invalid tag key '" + k + "': use 1-128 letters, digits, spaces"
+                        + " or _ . : / = + - @, not starting with aws:");
+            }
+            if (v.length() > 256 || !TAG.matcher(v).matches()) {
+                throw new CanaryConfigurationException("invalid value for tag " + k + ": use 0-256 letters, digits,"
+                        + " spaces or _ . : / = + - @");
+            }
+            if (!lower.add(k.toLowerCase(java.util.Locale.ROOT))) {
+                throw new CanaryConfigurationException("tag key " + k + " appears twice (AWS compares tag keys"
+                        + " ignoring case)");
+            }
+        }
+        return tags;
+    }
+
+    @Override
+    public String toString() {
+        return "IamUserIssuer[account=" + accountId + ", path=" + path + "]";
+    }
+
+    /** Builder for {@link IamUserIssuer}. */
+    public static final class Builder {
+        private IamClient iam;
+        private StsClient sts;
+        private String accountId;
+        private String path = "/";
+        private String ownershipTagKey = DEFAULT_OWNERSHIP_TAG;
+        private final Map<String, String> tags = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private Duration keyWait;
+        private Duration keyWaitInterval = Duration.ofMillis(500);
+
+        private Builder() {
+        }
+
+        /** The IAM client of the issuing account (required); use the adaptive retry strategy. */
+        public Builder iam(IamClient iam) {
+            this.iam = Objects.requireNonNull(iam, "iam");
+            return this;
+        }
+
+        /** The STS client: needed for {@link #waitForKey} and to look up the account id when it is not set. */
+        public Builder sts(StsClient sts) {
+            this.sts = Objects.requireNonNull(sts, "sts");
+            return this;
+        }
+
+        /** The issuing account (12 digits); when not set, {@link #build()} asks STS {@code GetCallerIdentity}. */
+        public Builder accountId(String accountId) {
+            this.accountId = Principal.requireAccount(accountId);
+            return this;
+        }
+
+        /** The IAM path for canary users ({@code /} or {@code /a/b/}); default {@code /}. Avoid tell-tale words. */
+        public Builder path(String path) {
+            if (path == null || path.length() > 512 || !PATH.matcher(path).matches()) {
+                throw new CanaryConfigurationException("invalid IAM path '" + path + "': use / or /a/b/ (1-512"
+                        + " printable ASCII characters, starting and ending with /)");
+            }
+            this.path = path;
+            return this;
+        }
+
+        /**
+         * The tag key whose value is the canary id (default {@value #DEFAULT_OWNERSHIP_TAG}). Set in the same call that
+         * creates the user, it is how revocation and recovery prove a user is the canary's before deleting it.
+         */
+        public Builder ownershipTagKey(String key) {
+            validateTags(Map.of(Objects.requireNonNull(key, "key"), ""));
+            this.ownershipTagKey = key;
+            return this;
+        }
+
+        /** Tags every canary user gets besides the policy set's principal tags. */
+        public Builder tags(Map<String, String> tags) {
+            this.tags.clear();
+            this.tags.putAll(validateTags(new LinkedHashMap<>(tags)));
+            return this;
+        }
+
+        /** The clock (default UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Waits up to {@code timeout} after issuing until the new key authenticates ({@code GetCallerIdentity} with
+         * it, recorded with the canary as the library's own use). Off by default. Needs {@link #sts}.
+         */
+        public Builder waitForKey(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new CanaryConfigurationException("the key wait must be positive, was " + timeout);
+            }
+            this.keyWait = timeout;
+            return this;
+        }
+
+        /** The pause between attempts while waiting for a key (default 500 ms). */
+        public Builder waitInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new CanaryConfigurationException("the key wait interval must be positive, was " + interval);
+            }
+            this.keyWaitInterval = interval;
+            return this;
+        }
+
+        /**
+         * Builds the issuer.
+         *
+         * @throws CanaryConfigurationException if the IAM client is missing, or STS is needed and missing
+         * @throws CanaryException              if looking up the account id failed
+         */
+        public IamUserIssuer build() {
+            if (iam == null) {
+                throw new CanaryConfigurationException("an iam-user issuer needs an IAM client: call iam(IamClient)");
+            }
+            if (keyWait != null && sts == null) {
+                throw new CanaryConfigurationException("waiting for new keys needs an STS client: call sts(StsClient)");
+            }
+            return new IamUserIssuer(this, accountId != null ? accountId : Accounts.callerAccount(sts, "iam-user"));
+        }
+    }
+}

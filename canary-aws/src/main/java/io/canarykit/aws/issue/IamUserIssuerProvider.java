@@ -1,0 +1,48 @@
+package io.canarykit.aws.issue;
+
+import io.canarykit.aws.account.AwsClients;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.issue.CanaryIssuer;
+import io.canarykit.issue.CanaryIssuerProvider;
+
+import java.time.Duration;
+
+/**
+ * Provider {@code iam-user}: an {@link IamUserIssuer} with clients from {@link AwsClients#fromConfig} (keys
+ * {@code region}, {@code endpoint}, {@code profile}, ... documented there) and these keys:
+ * <ul>
+ *   <li>{@code account-id}: the issuing account (looked up with {@code GetCallerIdentity} when absent)</li>
+ *   <li>{@code path}: the IAM path for canary users (default {@code /})</li>
+ *   <li>{@code ownership-tag}: the tag key holding the canary id (default {@code ref})</li>
+ *   <li>{@code tags}: more tags, {@code k1=v1,k2=v2}</li>
+ *   <li>{@code wait-for-key}: wait this long for a new key to authenticate, such as {@code 30s} (default: no wait);
+ *       {@code wait-interval} between attempts (default {@code 500ms})</li>
+ * </ul>
+ */
+public final class IamUserIssuerProvider implements CanaryIssuerProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public IamUserIssuerProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "iam-user";
+    }
+
+    @Override
+    public CanaryIssuer create(CanaryConfig config) {
+        AwsClients clients = AwsClients.fromConfig(config);
+        IamUserIssuer.Builder b = IamUserIssuer.builder().iam(clients.iam()).sts(clients.sts())
+                .path(config.getString("path", "/"))
+                .ownershipTagKey(config.getString("ownership-tag", IamUserIssuer.DEFAULT_OWNERSHIP_TAG))
+                .tags(config.getMap("tags"));
+        if (config.has("account-id")) {
+            b.accountId(config.getString("account-id"));
+        }
+        Duration wait = config.getDuration("wait-for-key");
+        if (wait != null) {
+            b.waitForKey(wait).waitInterval(config.getDuration("wait-interval", Duration.ofMillis(500)));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,138 @@
+package io.canarykit;
+
+import io.canarykit.alert.AlertSink;
+import io.canarykit.alert.AlertSinkProvider;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ProviderRegistry;
+import io.canarykit.detect.DetectionEngine;
+import io.canarykit.detect.Detector;
+import io.canarykit.detect.DetectorProvider;
+import io.canarykit.fingerprint.FingerprintGate;
+import io.canarykit.issue.AtomicIssuance;
+import io.canarykit.issue.CanaryIssuer;
+import io.canarykit.issue.CanaryIssuerProvider;
+import io.canarykit.naming.IdentityNamer;
+import io.canarykit.naming.IdentityNamerProvider;
+import io.canarykit.placement.Placement;
+import io.canarykit.placement.PlacementProvider;
+import io.canarykit.policy.PolicyHardener;
+import io.canarykit.policy.PolicyHardenerProvider;
+import io.canarykit.store.CanaryStore;
+import io.canarykit.store.CanaryStoreProvider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds a {@link CanaryService} from properties, every component by its provider name. The keys (all optional; the
+ * defaults run on an in-memory store with the {@code iam-user} issuer):
+ *
+ * <table>
+ *   <caption>Configuration keys</caption>
+ *   <tr><td>{@code canary.store}</td><td>store provider: {@code in-memory} (default), {@code jdbc}, {@code dynamodb};
+ *       the store reads its own {@code canary.store.<name>.*} keys</td></tr>
+ *   <tr><td>{@code canary.issuers}</td><td>issuer providers, comma-separated (default {@code iam-user}); each gets the
+ *       keys under {@code canary.issuer.<name>.} (region, endpoint, profile, account-id, ...)</td></tr>
+ *   <tr><td>{@code canary.kind}</td><td>the kind {@code issue} makes by default (default: the first issuer's)</td></tr>
+ *   <tr><td>{@code canary.namer}</td><td>{@code plausible} (default), {@code opaque}, {@code hmac}, {@code template};
+ *       reads {@code canary.naming.*}</td></tr>
+ *   <tr><td>{@code canary.hardener}</td><td>{@code deny-all} (default); reads {@code canary.policy.*}</td></tr>
+ *   <tr><td>{@code canary.fingerprint.*}</td><td>the fingerprint gate: {@code mode} (off, warn, refuse),
+ *       {@code threshold}, {@code organisation-accounts}, ...</td></tr>
+ *   <tr><td>{@code canary.detectors}</td><td>detector providers, comma-separated (default none); each gets the keys
+ *       under {@code canary.detector.<name>.}</td></tr>
+ *   <tr><td>{@code canary.alert.sinks}</td><td>alert sinks, comma-separated (default {@code logging}); each reads its
+ *       {@code canary.alert.<name>.*} keys</td></tr>
+ *   <tr><td>{@code canary.detect.follow-up-window}</td><td>later sightings within it are aggregated (default 15m)</td></tr>
+ *   <tr><td>{@code canary.response}</td><td>{@code alert}, {@code revoke}, {@code revoke-and-reissue} (default)</td></tr>
+ *   <tr><td>{@code canary.session-duration}, {@code canary.rotate.max-age}, {@code canary.rotate.grace-period},
+ *       {@code canary.rotate.renew-before-expiry}, {@code canary.issuance.minimum-age}</td><td>durations</td></tr>
+ *   <tr><td>{@code canary.placement.<name>.*}</td><td>placement settings (each placement reads its own keys)</td></tr>
+ * </table>
+ */
+final class CanaryServiceConfig {
+    private CanaryServiceConfig() {
+    }
+
+    static CanaryService build(CanaryConfig config, ClassLoader loader) {
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            CanaryStore store = ProviderRegistry.load(CanaryStoreProvider.class, loader)
+                    .resolve(null, config, "canary.store", "in-memory");
+            owned.add(store);
+
+            ProviderRegistry<CanaryIssuer, CanaryIssuerProvider> issuerRegistry =
+                    ProviderRegistry.load(CanaryIssuerProvider.class, loader);
+            List<CanaryIssuer> issuers = new ArrayList<>();
+            for (String name : config.getList("canary.issuers", List.of("iam-user"))) {
+                issuers.add(issuerRegistry.create(name, config.scoped("canary.issuer." + name + ".")));
+            }
+            if (issuers.isEmpty()) {
+                throw new CanaryConfigurationException("canary.issuers is empty: name at least one issuer, such as iam-user");
+            }
+            CanaryConfig relative = config.scoped("canary.");
+            AtomicIssuance issuance = AtomicIssuance.builder()
+                    .store(store)
+                    .issuers(issuers.toArray(new CanaryIssuer[0]))
+                    .fingerprintGate(FingerprintGate.fromConfig(relative))
+                    .minimumAge(config.getDuration("canary.issuance.minimum-age", AtomicIssuance.DEFAULT_MINIMUM_AGE))
+                    .build();
+
+            IdentityNamer namer = ProviderRegistry.load(IdentityNamerProvider.class, loader)
+                    .resolve(null, relative, "namer", "plausible");
+            PolicyHardener hardener = ProviderRegistry.load(PolicyHardenerProvider.class, loader)
+                    .resolve(null, relative, "hardener", "deny-all");
+
+            ProviderRegistry<Placement, PlacementProvider> placementRegistry =
+                    ProviderRegistry.load(PlacementProvider.class, loader);
+            Map<String, Placement> placements = new ConcurrentHashMap<>();
+
+            CanaryService.Builder b = CanaryService.builder()
+                    .store(store)
+                    .issuance(issuance)
+                    .namer(namer)
+                    .hardener(hardener)
+                    .placements(name -> placements.computeIfAbsent(name, n -> placementRegistry.create(n, config)))
+                    .defaultKind(CredentialKind.fromConfigName(config.getString("canary.kind", issuers.get(0).kind().configName())))
+                    .responsePolicy(ResponsePolicy.fromConfigName(config.getString("canary.response", "revoke-and-reissue")))
+                    .sessionDuration(config.getDuration("canary.session-duration", Duration.ofHours(12)))
+                    .maxAge(config.getDuration("canary.rotate.max-age", Duration.ofDays(90)))
+                    .gracePeriod(config.getDuration("canary.rotate.grace-period", Duration.ofHours(1)))
+                    .renewBeforeExpiry(config.getDuration("canary.rotate.renew-before-expiry", Duration.ofMinutes(30)))
+                    .tags(config.getMap("canary.tags"));
+
+            List<String> detectorNames = config.getList("canary.detectors");
+            List<String> sinkNames = config.getList("canary.alert.sinks", List.of("logging"));
+            ProviderRegistry<Detector, DetectorProvider> detectorRegistry = ProviderRegistry.load(DetectorProvider.class, loader);
+            List<Detector> detectors = new ArrayList<>();
+            for (String name : detectorNames) {
+                detectors.add(detectorRegistry.create(name, config.scoped("canary.detector." + name + ".")));
+            }
+            ProviderRegistry<AlertSink, AlertSinkProvider> sinkRegistry = ProviderRegistry.load(AlertSinkProvider.class, loader);
+            List<AlertSink> sinks = new ArrayList<>();
+            for (String name : sinkNames) {
+                AlertSink sink = sinkRegistry.create(name, config);
+                sinks.add(sink);
+                owned.add(sink);
+            }
+            b.detection(DetectionEngine.builder().store(store).detectors(detectors).alertSinks(sinks)
+                    .followUpWindow(config.getDuration("canary.detect.follow-up-window", Duration.ofMinutes(15)))
+                    .build());
+            b.closeWithService(() -> placements.values().forEach(Placement::close));
+            owned.forEach(b::closeWithService);
+            return b.build();
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.canarykit.inventory;
+
+import io.canarykit.config.ComponentProvider;
+
+/** Finds an {@link AssetSource} by name ({@code csv}, or a user's CMDB adapter). */
+public interface AssetSourceProvider extends ComponentProvider<AssetSource> {
+}

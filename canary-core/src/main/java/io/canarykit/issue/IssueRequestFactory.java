@@ -1,0 +1,19 @@
+package io.canarykit.issue;
+
+/**
+ * Builds the request once the pool has picked the account: names the principal with the issuer's
+ * {@link CanaryIssuer#nameRules()} and hardens its policies for {@link CanaryIssuer#hardeningRequest(String)}.
+ */
+@FunctionalInterface
+public interface IssueRequestFactory {
+
+    /**
+     * The request for one attempt.
+     *
+     * @param issuer  the issuer the pool picked
+     * @param attempt 0 first; larger after a name collision, so the namer can return another name (pass it to
+     *                {@link io.canarykit.naming.IdentityNamer#name})
+     * @return the request; a retry must carry a new canary id (the coordinator replaces a repeated one)
+     */
+    IssueRequest create(CanaryIssuer issuer, int attempt);
+}

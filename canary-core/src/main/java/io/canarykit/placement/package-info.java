@@ -1,0 +1,44 @@
+/**
+ * Placements: plant canary credentials where attackers' tooling looks for them, without breaking anything already
+ * there, and verify and remove them later from their receipts.
+ *
+ * <table>
+ *   <caption>Built-in placements (each found by {@link io.canarykit.config.ProviderRegistry} under its name, and
+ *   buildable by hand)</caption>
+ *   <tr><th>name</th><th>class</th><th>where</th></tr>
+ *   <tr><td>{@code aws-credentials-file}</td><td>{@link io.canarykit.placement.AwsCredentialsFilePlacement}</td>
+ *       <td>a profile in the shared credentials file, and its section in the config file</td></tr>
+ *   <tr><td>{@code env}</td><td>{@link io.canarykit.placement.EnvFilePlacement}</td>
+ *       <td>a dotenv / export / {@code $GITHUB_ENV} file</td></tr>
+ *   <tr><td>{@code credential-process}</td><td>{@link io.canarykit.placement.CredentialProcessPlacement}</td>
+ *       <td>the JSON a {@code credential_process} command prints, and optionally the profile that runs it</td></tr>
+ *   <tr><td>{@code imds}</td><td>{@link io.canarykit.placement.ImdsPlacement}</td>
+ *       <td>an embedded EC2 instance metadata endpoint (IMDSv2)</td></tr>
+ *   <tr><td>{@code container-credentials}</td><td>{@link io.canarykit.placement.ContainerCredentialsPlacement}</td>
+ *       <td>an embedded ECS / EKS container credentials endpoint</td></tr>
+ *   <tr><td>{@code kubernetes-secret}</td><td>{@link io.canarykit.placement.KubernetesSecretPlacement}</td>
+ *       <td>a Secret manifest file (YAML or JSON)</td></tr>
+ * </table>
+ *
+ * <h2>Rules every placement keeps</h2>
+ * <ul>
+ *   <li>A receipt says what was written where and never holds a secret; it is stored with the canary and is the
+ *       only record of which content is the canary's. Nothing in the target marks the canary as one: a marker
+ *       would be the first thing an attacker's tool looks for.</li>
+ *   <li>A placement never takes over what it did not write unless told to, and removal takes out only what the
+ *       receipt describes (checked against the access key id it recorded).</li>
+ *   <li>Files are edited through {@link io.canarykit.placement.PlacementFiles}: locked, atomic, private, checked
+ *       before anything is written. Plugins should use it too.</li>
+ *   <li>Rotation goes through {@link io.canarykit.placement.Placement#replace}, which keeps the canary's place in
+ *       the target; {@code place} with a new key for a profile holding the old one is refused, since without the
+ *       old receipt the old content cannot be told from someone else's.</li>
+ *   <li>What the environment decides (file locations, {@code HOME}, {@code GITHUB_ENV}) is read through an
+ *       injectable {@link io.canarykit.placement.PlacementEnvironment}.</li>
+ * </ul>
+ *
+ * <p>To add a placement, implement {@link io.canarykit.placement.Placement} and
+ * {@link io.canarykit.placement.PlacementProvider}, and list the provider in
+ * {@code META-INF/services/io.canarykit.placement.PlacementProvider}; the {@code examples} module's
+ * {@code io.canarykit.examples.tfvars} package is a complete example.
+ */
+package io.canarykit.placement;

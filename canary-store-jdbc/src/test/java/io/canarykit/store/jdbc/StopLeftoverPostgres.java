@@ -1,0 +1,21 @@
+package io.canarykit.store.jdbc;
+
+import java.nio.file.Path;
+
+/**
+ * Stops and deletes the throwaway PostgreSQL clusters listed in {@code <module>/target/postgresql/clusters.txt}.
+ * Test JVMs stop their cluster in a shutdown hook; this catches the ones that were killed. Maven runs it in
+ * {@code post-integration-test}, so also after failed tests.
+ */
+public final class StopLeftoverPostgres {
+    private StopLeftoverPostgres() {
+    }
+
+    /** {@code StopLeftoverPostgres <module dir>}. */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: StopLeftoverPostgres <module dir>");
+        }
+        TestPostgres.stopLeftovers(Path.of(args[0], "target", "postgresql"));
+    }
+}

@@ -1,0 +1,2 @@
+-- a good first version
+CREATE TABLE probe_base (x INTEGER);
