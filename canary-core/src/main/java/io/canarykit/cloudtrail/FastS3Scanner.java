@@ -158,7 +158,7 @@ final class FastS3Scanner {
     private final Sink sink;
     private final int maxRecordBytes;
 
-    private byte[] buf = new byte[1 << 20];
+    private byte[] buf = new byte[256 << 10]; // under a G1 region's humongous threshold; grows for larger records
     private int pos;
     private int end;
     private long base; // absolute offset of buf[0]
