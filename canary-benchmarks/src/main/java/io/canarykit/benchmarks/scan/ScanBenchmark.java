@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * <p>Usage (from the repository root, after {@code mvn -pl canary-benchmarks -am package -DskipTests}):
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.scan.ScanBenchmark \
  *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench] \
- *     [--size-mb 300] [--canaries 100000] [--runs 3] [--jq-runs 1] [--threads N] [--heap 256m]</pre>
+ *     [--size-mb 300] [--canaries 100000] [--runs 3] [--jq-runs 1] [--threads N] [--heap 256m]
+ *     [--scanner-jvm-options "-XX:+UseSerialGC ..."]</pre>
  */
 public final class ScanBenchmark {
     private ScanBenchmark() {
@@ -49,6 +50,7 @@ public final class ScanBenchmark {
         opt.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
         opt.put("heap", "256m");
         opt.put("records-per-file", "10000");
+        opt.put("scanner-jvm-options", "");
         for (int i = 0; i < args.length; i += 2) {
             String k = args[i].replaceFirst("^--", "");
             if (!opt.containsKey(k) || i + 1 >= args.length) {
@@ -134,8 +136,14 @@ public final class ScanBenchmark {
                 Path err = data.resolve("scan.err");
                 List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M cpu=%U+%S",
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx" + opt.get("heap"), "-cp", System.getProperty("java.class.path"),
-                        ScanMain.class.getName(), canaries.toString(), opt.get("threads"), logs.toString()));
+                        "-Xmx" + opt.get("heap")));
+                for (String o : opt.get("scanner-jvm-options").split("\\s+")) {
+                    if (!o.isBlank()) {
+                        cmd.add(o);
+                    }
+                }
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanMain.class.getName(),
+                        canaries.toString(), opt.get("threads"), logs.toString()));
                 if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
                     cmd = cmd.subList(3, cmd.size());
                 }
@@ -160,7 +168,10 @@ public final class ScanBenchmark {
         double scan = median(scanTimes);
         System.out.println();
         System.out.println("scanner: " + scanStats);
-        System.out.println("scanner memory: " + scanRss + " (heap limit -Xmx" + opt.get("heap") + ")");
+        System.out.println("scanner memory: " + scanRss + " (heap limit -Xmx" + opt.get("heap") + ")"
+                + (opt.get("scanner-jvm-options").isBlank() ? "" : "; scanner JVM options: " + opt.get("scanner-jvm-options")));
+        System.out.printf(Locale.ROOT, "best of runs: gzip %.2f s, jq %.2f s, scan %.2f s%n", min(gzipTimes), min(jqTimes),
+                min(scanTimes));
         System.out.printf(Locale.ROOT, "matches of %s: jq %d, scanner %d%s%n", key, jqMatches, scanMatchesOfKey,
                 jqMatches == scanMatchesOfKey ? " (agree)" : " (DISAGREE)");
         System.out.println();
@@ -263,6 +274,10 @@ public final class ScanBenchmark {
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private static double min(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }
 
     private static double mb(long bytes) {
