@@ -289,8 +289,10 @@ public final class IssuanceApi implements AutoCloseable {
             }
             return n;
         } catch (JsonProcessingException e) {
+            // never echo Jackson's message: it quotes the offending text, which could be anything a caller sent
             throw new ApiError(400, "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+                    + e.getLocation().getColumnNr() + "; send a JSON object such as "
+                    + "{\"asset\":{\"kind\":\"ci-build\",\"id\":\"run-42\"}}");
         } catch (IOException e) {
             throw new ApiError(400, "unreadable body");
         }

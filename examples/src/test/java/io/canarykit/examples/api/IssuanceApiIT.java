@@ -132,6 +132,9 @@ class IssuanceApiIT {
         HttpResponse<String> badJson = send("POST", "/v1/canaries", "{\"asset\":", auth);
         assertThat(badJson.statusCode()).isEqualTo(400);
         assertThat(json(badJson).get("error").asText()).contains("invalid JSON at line 1");
+        HttpResponse<String> quoting = send("POST", "/v1/canaries", "{\"asset\": wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY}", auth);
+        assertThat(quoting.statusCode()).isEqualTo(400);
+        assertThat(quoting.body()).as("errors never echo what was sent").doesNotContain("wJalrXUtnFEMI");
         assertThat(json(send("POST", "/v1/canaries", "{\"asset\":{\"kind\":\"host\"}}", auth)).get("error").asText())
                 .contains("asset.id");
         assertThat(json(send("POST", "/v1/canaries", "{\"asset\":{\"kind\":\"Bad Kind\",\"id\":\"x\"}}", auth))

@@ -64,6 +64,83 @@ class DemoIT {
         assertThat(text.toString()).contains("ALERT (INITIAL)", "ALERT (FOLLOW_UP)", "clean:");
     }
 
+    /**
+     * The whole lifecycle, with every log line captured at DEBUG: no secret access key or session token of any canary
+     * reaches a log line, the demo's output, the store's database files or an alert.
+     */
+    @Test
+    void noSecretReachesALogLineTheOutputOrTheStore(@TempDir Path dir) throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        StringWriter text = new StringWriter();
+        DemoResult r;
+        try {
+            r = Demo.emulated(dir, new PrintWriter(text));
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(r.ok()).isTrue();
+
+        // the secrets, read back from where they were planted
+        java.util.List<String> secrets = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("laptop-home/.aws/credentials"))) {
+            if (line.startsWith("aws_secret_access_key")) {
+                secrets.add(line.substring(line.indexOf('=') + 1).trim());
+            }
+        }
+        for (String line : Files.readAllLines(dir.resolve("ci/github_env"))) {
+            if (line.startsWith("LEGACY_AWS_SECRET_ACCESS_KEY=")) {
+                secrets.add(line.substring(line.indexOf('=') + 1).trim());
+            }
+        }
+        assertThat(secrets).hasSize(2).allSatisfy(s -> assertThat(s).hasSize(40));
+        assertThat(logs.list).as("DEBUG logging was captured").isNotEmpty();
+
+        StringBuilder everything = new StringBuilder(text.toString());
+        for (ch.qos.logback.classic.spi.ILoggingEvent e : logs.list) {
+            everything.append(e.getFormattedMessage()).append('\n');
+            for (ch.qos.logback.classic.spi.IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                everything.append(t.getMessage()).append('\n');
+            }
+        }
+        for (Alert a : r.alerts()) {
+            everything.append(io.canarykit.alert.AlertJson.toJson(a)).append('\n');
+        }
+        java.util.List<Path> storeFiles;
+        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("store"))) {
+            storeFiles = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(storeFiles).isNotEmpty();
+        byte[] keyId = r.tripped().accessKeyId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(storeFiles).as("control: the scan finds what the store does keep (the access key id)")
+                .anySatisfy(f -> assertThat(indexOf(Files.readAllBytes(f), keyId)).isNotEqualTo(-1));
+        assertThat(everything.toString()).as("control: the captured text holds the key id").contains(r.tripped().accessKeyId());
+        for (String secret : secrets) {
+            assertThat(everything.toString()).doesNotContain(secret);
+            byte[] needle = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (Path f : storeFiles) {
+                assertThat(indexOf(Files.readAllBytes(f), needle)).as("secret in store file " + f).isEqualTo(-1);
+            }
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     @Test
     void theCommandRunsTheDemoAndExitsZero(@TempDir Path dir) {
         StringWriter out = new StringWriter();
