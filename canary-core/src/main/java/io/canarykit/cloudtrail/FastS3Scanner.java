@@ -42,6 +42,13 @@ final class FastS3Scanner {
     enum Outcome { DONE, NOT_S3 }
 
     private static final int NEED_MORE = -1;
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
     private static final int MAX_DEPTH = 512;
     /** 1: ends a run of plain string bytes ({@code "}, {@code \}, a control character or a non-ASCII byte). */
     private static final byte[] SPECIAL = new byte[256];
@@ -66,28 +73,92 @@ final class FastS3Scanner {
     private static final int K_OBJECT_OR_NULL = 5;
 
     private static final byte[] RECORDS = bytes("Records");
-    private static final byte[] ACCESS_KEY_ID = bytes("accessKeyId");
-    private static final byte[] ARN = bytes("arn");
-    private static final byte[] USER_IDENTITY = bytes("userIdentity");
-    private static final byte[] SESSION_CONTEXT = bytes("sessionContext");
-    private static final byte[][] RECORDISH = {bytes("eventID"), bytes("eventTime"), bytes("eventSource"), bytes("eventName")};
-    private static final byte[][] RECORD_SCALARS = {bytes("awsRegion"), bytes("sourceIPAddress"), bytes("userAgent"),
-            bytes("errorCode"), bytes("errorMessage"), bytes("requestID"), bytes("eventType"), bytes("readOnly"),
-            bytes("recipientAccountId")};
-    /** Keys that make the general reader read an object as another shape (envelope, LookupEvents item, container). */
-    private static final byte[][] OTHER_SHAPES = {bytes("Records"), bytes("Events"), bytes("detail"),
-            bytes("detail-type"), bytes("CloudTrailEvent"), bytes("EventId"), bytes("EventTime"), bytes("EventName"),
-            bytes("EventSource"), bytes("AccessKeyId"), bytes("Username"), bytes("time"), bytes("region"),
-            bytes("account"), bytes("version"), bytes("id"), bytes("source")};
-    private static final byte[][] IDENTITY_SCALARS = {bytes("type"), bytes("principalId"), bytes("accountId"),
-            bytes("userName"), bytes("invokedBy")};
+
+    // what a field name is to the general reader
+    private static final int C_NONE = 0;
+    private static final int C_WATCH_KEY = 1;
+    private static final int C_WATCH_ARN = 2;
+    private static final int C_USER_IDENTITY = 3;
+    private static final int C_RECORDISH = 4;
+    private static final int C_RECORD_SCALAR = 5;
+    private static final int C_OTHER_SHAPE = 6;
+    private static final int C_IDENTITY_SCALAR = 7;
+    private static final int C_SESSION_CONTEXT = 8;
+    private static final byte[][] NAMES;
+    private static final int[] CODES;
+    /** Candidate names by {@link #bucket}: one or two byte comparisons per field name. */
+    private static final int[][] BUCKETS = new int[256][];
+
+    static {
+        Object[][] names = {
+                {"accessKeyId", C_WATCH_KEY}, {"arn", C_WATCH_ARN}, {"userIdentity", C_USER_IDENTITY},
+                // read from a record (the ones that make an object a record first)
+                {"eventID", C_RECORDISH}, {"eventTime", C_RECORDISH}, {"eventSource", C_RECORDISH},
+                {"eventName", C_RECORDISH},
+                {"awsRegion", C_RECORD_SCALAR}, {"sourceIPAddress", C_RECORD_SCALAR}, {"userAgent", C_RECORD_SCALAR},
+                {"errorCode", C_RECORD_SCALAR}, {"errorMessage", C_RECORD_SCALAR}, {"requestID", C_RECORD_SCALAR},
+                {"eventType", C_RECORD_SCALAR}, {"readOnly", C_RECORD_SCALAR}, {"recipientAccountId", C_RECORD_SCALAR},
+                // keys that make the general reader read an object as another shape
+                {"Records", C_OTHER_SHAPE}, {"Events", C_OTHER_SHAPE}, {"detail", C_OTHER_SHAPE},
+                {"detail-type", C_OTHER_SHAPE}, {"CloudTrailEvent", C_OTHER_SHAPE}, {"EventId", C_OTHER_SHAPE},
+                {"EventTime", C_OTHER_SHAPE}, {"EventName", C_OTHER_SHAPE}, {"EventSource", C_OTHER_SHAPE},
+                {"AccessKeyId", C_OTHER_SHAPE}, {"Username", C_OTHER_SHAPE}, {"time", C_OTHER_SHAPE},
+                {"region", C_OTHER_SHAPE}, {"account", C_OTHER_SHAPE}, {"version", C_OTHER_SHAPE}, {"id", C_OTHER_SHAPE},
+                {"source", C_OTHER_SHAPE},
+                // read from a userIdentity (and its session issuer)
+                {"type", C_IDENTITY_SCALAR}, {"principalId", C_IDENTITY_SCALAR}, {"accountId", C_IDENTITY_SCALAR},
+                {"userName", C_IDENTITY_SCALAR}, {"invokedBy", C_IDENTITY_SCALAR}, {"sessionContext", C_SESSION_CONTEXT},
+        };
+        NAMES = new byte[names.length][];
+        CODES = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            NAMES[i] = bytes((String) names[i][0]);
+            CODES[i] = (Integer) names[i][1];
+            int k = bucket(NAMES[i], 0, NAMES[i].length);
+            int[] old = BUCKETS[k];
+            int[] grown = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
+            grown[grown.length - 1] = i;
+            BUCKETS[k] = grown;
+        }
+    }
+
+    private static boolean same(byte[] b, int from, byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (b[from + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int bucket(byte[] b, int from, int len) {
+        return (len * 7 + b[from] * 3 + b[from + len - 1]) & 0xff;
+    }
+
+    /** What the field name {@code b[from, from+len)} is ({@code C_…}). */
+    private static int classify(byte[] b, int from, int len) {
+        if (len < 2 || len > 18) {
+            return C_NONE;
+        }
+        int[] candidates = BUCKETS[bucket(b, from, len)];
+        if (candidates == null) {
+            return C_NONE;
+        }
+        for (int k : candidates) {
+            byte[] n = NAMES[k];
+            if (n.length == len && same(b, from, n)) {
+                return CODES[k];
+            }
+        }
+        return C_NONE;
+    }
 
     private final InputStream in;
     private final RecordFilter filter;
     private final Sink sink;
     private final int maxRecordBytes;
 
-    private byte[] buf = new byte[1 << 20];
+    private byte[] buf = new byte[256 << 10]; // under a G1 region's humongous threshold; grows for larger records
     private int pos;
     private int end;
     private long base; // absolute offset of buf[0]
@@ -312,9 +383,7 @@ final class FastS3Scanner {
                     int j = ks;
                     boolean plainKey = true;
                     while (true) {
-                        while (j < limit && SPECIAL[b[j] & 0xff] == 0) {
-                            j++;
-                        }
+                        j = plainRun(b, j, limit);
                         if (j >= limit) {
                             return NEED_MORE;
                         }
@@ -335,27 +404,39 @@ final class FastS3Scanner {
                         cand = true;
                     } else {
                         int len = ke - ks;
-                        if (eq(b, ks, len, ACCESS_KEY_ID)) {
+                        int code;
+                        if (depth == 1 || identityDepth > 0 && depth >= identityDepth) {
+                            code = classify(b, ks, len);
+                        } else if (len == 3) {
+                            code = b[ks] == 'a' && b[ks + 1] == 'r' && b[ks + 2] == 'n' ? C_WATCH_ARN : C_NONE;
+                        } else if (len == 11) {
+                            code = classify(b, ks, len) == C_WATCH_KEY ? C_WATCH_KEY : C_NONE;
+                        } else {
+                            code = C_NONE; // deeper than the record: only watched values matter there
+                        }
+                        if (code == C_WATCH_KEY) {
                             kind = K_WATCH_KEY;
-                        } else if (eq(b, ks, len, ARN)) {
+                        } else if (code == C_WATCH_ARN) {
                             kind = K_WATCH_ARN;
-                        } else if (depth == 1) {
-                            if (eq(b, ks, len, USER_IDENTITY)) {
-                                kind = K_USER_IDENTITY;
-                                recordish = true;
-                            } else if (any(b, ks, len, RECORDISH)) {
-                                kind = K_SCALAR;
-                                recordish = true;
-                            } else if (any(b, ks, len, RECORD_SCALARS)) {
-                                kind = K_SCALAR;
-                            } else if (any(b, ks, len, OTHER_SHAPES)) {
-                                cand = true;
-                            }
-                        } else if (identityDepth > 0 && depth >= identityDepth) {
-                            if (any(b, ks, len, IDENTITY_SCALARS)) {
-                                kind = K_SCALAR;
-                            } else if (depth == identityDepth && eq(b, ks, len, SESSION_CONTEXT)) {
-                                kind = K_OBJECT_OR_NULL;
+                        } else if (code != C_NONE) {
+                            if (depth == 1) {
+                                if (code == C_USER_IDENTITY) {
+                                    kind = K_USER_IDENTITY;
+                                    recordish = true;
+                                } else if (code == C_RECORDISH) {
+                                    kind = K_SCALAR;
+                                    recordish = true;
+                                } else if (code == C_RECORD_SCALAR) {
+                                    kind = K_SCALAR;
+                                } else if (code == C_OTHER_SHAPE) {
+                                    cand = true;
+                                }
+                            } else if (identityDepth > 0 && depth >= identityDepth) {
+                                if (code == C_IDENTITY_SCALAR) {
+                                    kind = K_SCALAR;
+                                } else if (code == C_SESSION_CONTEXT && depth == identityDepth) {
+                                    kind = K_OBJECT_OR_NULL;
+                                }
                             }
                         }
                     }
@@ -384,9 +465,7 @@ final class FastS3Scanner {
                         int j = vs;
                         boolean plainValue = true;
                         while (true) {
-                            while (j < limit && SPECIAL[b[j] & 0xff] == 0) {
-                                j++;
-                            }
+                            j = plainRun(b, j, limit);
                             if (j >= limit) {
                                 return NEED_MORE;
                             }
@@ -500,6 +579,28 @@ final class FastS3Scanner {
      * At {@code b[j]}, a backslash, a control character or a non-ASCII byte inside a string: returns the index after
      * it (after the whole escape), or -1 if the buffer ends first. Invalid escapes and control characters fall back.
      */
+    /**
+     * The index of the first byte at or after {@code j} that ends a run of plain string bytes ({@code "}, {@code \},
+     * a control character or a non-ASCII byte), or {@code limit}: eight bytes at a time.
+     */
+    private static int plainRun(byte[] b, int j, int limit) {
+        while (j + 8 <= limit) {
+            long w = (long) LONGS.get(b, j);
+            long q = w ^ QUOTES;
+            long s = w ^ BACKSLASHES;
+            long special = ((q - ONES) & ~q) | ((s - ONES) & ~s) | ((w - SPACES) & ~w) | w;
+            special &= HIGHS;
+            if (special != 0) {
+                return j + (Long.numberOfTrailingZeros(special) >>> 3);
+            }
+            j += 8;
+        }
+        while (j < limit && SPECIAL[b[j] & 0xff] == 0) {
+            j++;
+        }
+        return j;
+    }
+
     private static int escapeOrByte(byte[] b, int j, int limit) throws Fallback {
         byte x = b[j];
         if (x < 0) {
@@ -585,16 +686,4 @@ final class FastS3Scanner {
         return j;
     }
 
-    private static boolean eq(byte[] b, int from, int len, byte[] name) {
-        return len == name.length && Arrays.equals(b, from, from + len, name, 0, len);
-    }
-
-    private static boolean any(byte[] b, int from, int len, byte[][] names) {
-        for (byte[] n : names) {
-            if (n.length == len && Arrays.equals(b, from, from + len, n, 0, len)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

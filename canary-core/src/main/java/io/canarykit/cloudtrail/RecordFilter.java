@@ -3,7 +3,6 @@ package io.canarykit.cloudtrail;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Which records a caller wants: those signed with one of a set of access key ids, or made by (or in a session issued
@@ -16,14 +15,10 @@ import java.util.Set;
 public final class RecordFilter {
     private final ByteSet keys;
     private final ByteSet arns;
-    private final Set<String> keySet;
-    private final Set<String> arnSet;
 
     private RecordFilter(Collection<String> accessKeyIds, Collection<String> arns) {
-        this.keySet = Set.copyOf(accessKeyIds);
-        this.arnSet = Set.copyOf(arns);
-        this.keys = new ByteSet(keySet);
-        this.arns = new ByteSet(arnSet);
+        this.keys = new ByteSet(accessKeyIds);
+        this.arns = new ByteSet(arns);
     }
 
     /** Records signed with one of {@code accessKeyIds}, or whose caller or session issuer is one of {@code arns}. */
@@ -39,14 +34,14 @@ public final class RecordFilter {
         if (ui == null) {
             return false;
         }
-        if (ui.accessKeyId() != null && keySet.contains(ui.accessKeyId())) {
+        if (ui.accessKeyId() != null && keys.contains(ui.accessKeyId())) {
             return true;
         }
-        if (ui.arn() != null && arnSet.contains(ui.arn())) {
+        if (ui.arn() != null && arns.contains(ui.arn())) {
             return true;
         }
         SessionIssuer si = ui.sessionIssuer();
-        return si != null && si.arn() != null && arnSet.contains(si.arn());
+        return si != null && si.arn() != null && arns.contains(si.arn());
     }
 
     /** True if the ASCII bytes {@code b[from, to)} are one of the access key ids. */
@@ -61,43 +56,67 @@ public final class RecordFilter {
 
     @Override
     public String toString() {
-        return "RecordFilter[" + keySet.size() + " access key ids, " + arnSet.size() + " ARNs]";
+        return "RecordFilter[" + keys.size + " access key ids, " + arns.size + " ARNs]";
     }
 
-    /** An open-addressing hash set of byte strings, looked up without allocating. */
+    /**
+     * An open-addressing hash set of byte strings, looked up without allocating. Nearly every lookup is a miss (a key
+     * that is no canary's): a bit per slot of a table small enough for the CPU cache answers most of them, and the
+     * hashes of the stored strings the rest, so the strings themselves are touched only on a real match.
+     */
     private static final class ByteSet {
-        private final byte[][] table;
+        private final int[] hashes;
+        private final byte[][] values;
+        private final long[] bloom;
         private final int mask;
+        private final int bloomMask;
+        private int size;
 
-        ByteSet(Set<String> values) {
-            int cap = Integer.highestOneBit(Math.max(4, values.size() * 3)) << 1;
-            table = new byte[cap][];
+        ByteSet(Collection<String> in) {
+            int cap = Integer.highestOneBit(Math.max(4, in.size() * 2)) << 1;
+            hashes = new int[cap];
+            values = new byte[cap][];
             mask = cap - 1;
-            for (String v : values) {
+            int bloomBits = Integer.highestOneBit(Math.max(64, in.size() * 16)) << 1;
+            bloom = new long[bloomBits >>> 6];
+            bloomMask = bloomBits - 1;
+            for (String v : in) {
                 byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-                int i = hash(bytes, 0, bytes.length) & mask;
-                while (table[i] != null) {
-                    if (java.util.Arrays.equals(table[i], bytes)) {
-                        break;
-                    }
+                int h = hash(bytes, 0, bytes.length);
+                int i = h & mask;
+                while (values[i] != null && !(hashes[i] == h && java.util.Arrays.equals(values[i], bytes))) {
                     i = (i + 1) & mask;
                 }
-                table[i] = bytes;
+                if (values[i] == null) {
+                    values[i] = bytes;
+                    hashes[i] = h;
+                    size++;
+                    int bit = (h >>> 7) & bloomMask;
+                    bloom[bit >>> 6] |= 1L << bit;
+                }
             }
         }
 
+        boolean contains(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            return contains(b, 0, b.length);
+        }
+
         boolean contains(byte[] b, int from, int to) {
-            int i = hash(b, from, to) & mask;
+            int h = hash(b, from, to);
+            int bit = (h >>> 7) & bloomMask;
+            if ((bloom[bit >>> 6] & (1L << bit)) == 0) {
+                return false;
+            }
             int len = to - from;
-            while (true) {
-                byte[] e = table[i];
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                byte[] e = values[i];
                 if (e == null) {
                     return false;
                 }
-                if (e.length == len && java.util.Arrays.equals(e, 0, len, b, from, to)) {
+                if (hashes[i] == h && e.length == len && java.util.Arrays.equals(e, 0, len, b, from, to)) {
                     return true;
                 }
-                i = (i + 1) & mask;
             }
         }
 
@@ -106,7 +125,7 @@ public final class RecordFilter {
             for (int i = from; i < to; i++) {
                 h = (h ^ b[i]) * 0x01000193;
             }
-            return h ^ (h >>> 16);
+            return h ^ (h >>> 15);
         }
     }
 }

@@ -8,10 +8,12 @@ import io.canarykit.cloudtrail.UserIdentity;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -28,13 +30,13 @@ import java.util.Set;
  * When several canaries qualify (a reused short-term key id with overlapping windows), the one whose principal ARN
  * also matches wins, then the most recently issued.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable (its lookup maps are built once, on first use) and thread-safe.
  */
 public final class CanaryIndex {
     private static final CanaryKey[] NONE = new CanaryKey[0];
 
-    private final Map<String, CanaryKey[]> byKey;
-    private final Map<String, CanaryKey[]> byArn;
+    private final List<CanaryKey> keys;
+    private volatile Maps maps;
     private final Duration skew;
     private final int size;
     private final RecordFilter filter;
@@ -44,20 +46,50 @@ public final class CanaryIndex {
         if (skew.isNegative()) {
             throw new IllegalArgumentException("clock skew must not be negative: " + skew);
         }
-        Map<String, CanaryKey[]> k = new HashMap<>(Math.max(16, keys.size() * 4 / 3 + 1));
-        Map<String, CanaryKey[]> a = new HashMap<>(Math.max(16, keys.size() * 4 / 3 + 1));
-        for (CanaryKey key : keys) {
+        this.keys = List.copyOf(keys);
+        this.size = this.keys.size();
+        List<String> accessKeyIds = new ArrayList<>(size);
+        List<String> arns = new ArrayList<>();
+        for (CanaryKey key : this.keys) {
             if (key.accessKeyId() != null) {
-                add(k, key.accessKeyId(), key);
+                accessKeyIds.add(key.accessKeyId());
             }
             if (key.principalArn() != null) {
-                add(a, key.principalArn(), key);
+                arns.add(key.principalArn());
             }
         }
-        this.byKey = k;
-        this.byArn = a;
-        this.size = keys.size();
-        this.filter = RecordFilter.of(k.keySet(), a.keySet());
+        this.filter = RecordFilter.of(accessKeyIds, arns);
+    }
+
+    /**
+     * The lookup maps, built on first use: a scan of many files needs only the {@link #filter()} until its first
+     * wanted record, so building them is taken off the path to the first byte read.
+     */
+    private Maps maps() {
+        Maps m = maps;
+        if (m == null) {
+            synchronized (this) {
+                m = maps;
+                if (m == null) {
+                    Map<String, CanaryKey[]> k = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
+                    Map<String, CanaryKey[]> a = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
+                    for (CanaryKey key : keys) {
+                        if (key.accessKeyId() != null) {
+                            add(k, key.accessKeyId(), key);
+                        }
+                        if (key.principalArn() != null) {
+                            add(a, key.principalArn(), key);
+                        }
+                    }
+                    m = new Maps(k, a);
+                    maps = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    private record Maps(Map<String, CanaryKey[]> byKey, Map<String, CanaryKey[]> byArn) {
     }
 
     private static void add(Map<String, CanaryKey[]> map, String name, CanaryKey key) {
@@ -107,12 +139,12 @@ public final class CanaryIndex {
 
     /** Every access key id in the index. */
     public Set<String> accessKeyIds() {
-        return Collections.unmodifiableSet(byKey.keySet());
+        return Collections.unmodifiableSet(maps().byKey().keySet());
     }
 
     /** Every principal ARN in the index. */
     public Set<String> principalArns() {
-        return Collections.unmodifiableSet(byArn.keySet());
+        return Collections.unmodifiableSet(maps().byArn().keySet());
     }
 
     /** The canary {@code record} is a use of, or {@code null}. Records without an event time never match. */
@@ -122,6 +154,8 @@ public final class CanaryIndex {
         if (ui == null || t == null) {
             return null;
         }
+        Map<String, CanaryKey[]> byKey = maps().byKey();
+        Map<String, CanaryKey[]> byArn = maps().byArn();
         String arn = ui.arn();
         if (ui.accessKeyId() != null) {
             CanaryKey k = pick(byKey.getOrDefault(ui.accessKeyId(), NONE), t, arn);
@@ -147,6 +181,8 @@ public final class CanaryIndex {
         if (t == null) {
             return null;
         }
+        Map<String, CanaryKey[]> byKey = maps().byKey();
+        Map<String, CanaryKey[]> byArn = maps().byArn();
         if (accessKeyId != null) {
             CanaryKey k = pick(byKey.getOrDefault(accessKeyId, NONE), t, principalArn);
             if (k != null) {

@@ -146,7 +146,7 @@ public final class CloudTrailScan {
             Deque<Future<FileResult>> inFlight = new ArrayDeque<>();
             int next = 0;
             while (next < files.size() || !inFlight.isEmpty()) {
-                while (next < files.size() && inFlight.size() < threads * 2) {
+                while (next < files.size() && inFlight.size() < Math.max(16, threads * 8)) {
                     Path f = files.get(next++);
                     inFlight.add(pool.submit(() -> scanFile(f)));
                 }

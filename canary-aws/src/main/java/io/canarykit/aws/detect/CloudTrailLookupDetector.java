@@ -145,7 +145,7 @@ public final class CloudTrailLookupDetector implements Detector {
                 start = oldest;
             }
             Instant end = now;
-            Instant closed = c.closedAt() != null ? c.closedAt() : c.expiresAt();
+            Instant closed = c.validUntil();
             if (closed != null && closed.plus(clockSkew).isBefore(end)) {
                 end = closed.plus(clockSkew);
             }

@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * <p>Usage (from the repository root, after {@code mvn -pl canary-benchmarks -am package -DskipTests}):
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.scan.ScanBenchmark \
  *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench] \
- *     [--size-mb 300] [--canaries 100000] [--runs 3] [--jq-runs 1] [--threads N] [--heap 256m]</pre>
+ *     [--size-mb 300] [--canaries 100000] [--runs 3] [--jq-runs 1] [--threads N] [--heap 256m]
+ *     [--scanner-jvm-options "-XX:+UseSerialGC ..."]</pre>
  */
 public final class ScanBenchmark {
     private ScanBenchmark() {
@@ -49,6 +50,7 @@ public final class ScanBenchmark {
         opt.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
         opt.put("heap", "256m");
         opt.put("records-per-file", "10000");
+        opt.put("scanner-jvm-options", "");
         for (int i = 0; i < args.length; i += 2) {
             String k = args[i].replaceFirst("^--", "");
             if (!opt.containsKey(k) || i + 1 >= args.length) {
@@ -87,33 +89,44 @@ public final class ScanBenchmark {
         List<Double> gzipTimes = new ArrayList<>();
         List<Double> jqTimes = new ArrayList<>();
         List<Double> scanTimes = new ArrayList<>();
+        List<Double> gzipCpu = new ArrayList<>();
+        List<Double> jqCpu = new ArrayList<>();
+        List<Double> scanCpu = new ArrayList<>();
         long jqMatches = -1;
         long scanMatchesOfKey = -1;
         String scanStats = "";
         String scanRss = "";
         for (int run = 0; run < Math.max(runs, jqRuns); run++) {
             if (run < runs) {
-                List<String> gz = new ArrayList<>(List.of("gzip", "-dc"));
+                List<String> gz = new ArrayList<>(timed());
+                gz.addAll(List.of("gzip", "-dc"));
                 gz.addAll(fileArgs);
+                Path err = data.resolve("gzip.err");
                 long t = System.nanoTime();
                 Process p = new ProcessBuilder(gz).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                        .redirectError(err.toFile()).start();
                 check(p.waitFor(), "gzip -dc");
                 gzipTimes.add(seconds(t));
+                gzipCpu.add(cpu(err));
             }
             if (run < jqRuns) {
-                List<String> gz = new ArrayList<>(List.of("gzip", "-dc"));
+                List<String> gz = new ArrayList<>(timed());
+                gz.addAll(List.of("gzip", "-dc"));
                 gz.addAll(fileArgs);
+                List<String> jqCmd = new ArrayList<>(timed());
+                jqCmd.addAll(List.of("jq", "-c", ".Records[] | select(.userIdentity.accessKeyId == \"" + key + "\")"));
                 Path out = data.resolve("jq.out");
+                Path gzErr = data.resolve("jq-gzip.err");
+                Path jqErr = data.resolve("jq.err");
                 long t = System.nanoTime();
                 List<Process> pipe = ProcessBuilder.startPipeline(List.of(
-                        new ProcessBuilder(gz).redirectError(ProcessBuilder.Redirect.INHERIT),
-                        new ProcessBuilder("jq", "-c", ".Records[] | select(.userIdentity.accessKeyId == \"" + key + "\")")
-                                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)));
+                        new ProcessBuilder(gz).redirectError(gzErr.toFile()),
+                        new ProcessBuilder(jqCmd).redirectOutput(out.toFile()).redirectError(jqErr.toFile())));
                 for (Process p : pipe) {
                     check(p.waitFor(), "gzip -dc | jq");
                 }
                 jqTimes.add(seconds(t));
+                jqCpu.add(cpu(jqErr));
                 try (Stream<String> lines = Files.lines(out)) {
                     jqMatches = lines.count();
                 }
@@ -121,10 +134,16 @@ public final class ScanBenchmark {
             if (run < runs) {
                 Path out = data.resolve("scan.out");
                 Path err = data.resolve("scan.err");
-                List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M",
+                List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M cpu=%U+%S",
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx" + opt.get("heap"), "-cp", System.getProperty("java.class.path"),
-                        ScanMain.class.getName(), canaries.toString(), opt.get("threads"), logs.toString()));
+                        "-Xmx" + opt.get("heap")));
+                for (String o : opt.get("scanner-jvm-options").split("\\s+")) {
+                    if (!o.isBlank()) {
+                        cmd.add(o);
+                    }
+                }
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanMain.class.getName(),
+                        canaries.toString(), opt.get("threads"), logs.toString()));
                 if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
                     cmd = cmd.subList(3, cmd.size());
                 }
@@ -138,6 +157,7 @@ public final class ScanBenchmark {
                 List<String> errLines = Files.readAllLines(err, StandardCharsets.UTF_8);
                 scanStats = errLines.stream().filter(l -> l.startsWith("files=")).findFirst().orElse("");
                 scanRss = String.join(" ", errLines.stream().filter(l -> l.startsWith("maxRssKb") || l.startsWith("VmHWM")).toList());
+                scanCpu.add(cpu(err));
             }
             System.out.printf(Locale.ROOT, "run %d: gzip %s s, jq %s s, scan %s s%n", run + 1,
                     run < gzipTimes.size() ? fmt(gzipTimes.get(run)) : "-", run < jqTimes.size() ? fmt(jqTimes.get(run)) : "-",
@@ -148,15 +168,19 @@ public final class ScanBenchmark {
         double scan = median(scanTimes);
         System.out.println();
         System.out.println("scanner: " + scanStats);
-        System.out.println("scanner memory: " + scanRss + " (heap limit -Xmx" + opt.get("heap") + ")");
+        System.out.println("scanner memory: " + scanRss + " (heap limit -Xmx" + opt.get("heap") + ")"
+                + (opt.get("scanner-jvm-options").isBlank() ? "" : "; scanner JVM options: " + opt.get("scanner-jvm-options")));
+        System.out.printf(Locale.ROOT, "best of runs: gzip %.2f s, jq %.2f s, scan %.2f s%n", min(gzipTimes), min(jqTimes),
+                min(scanTimes));
         System.out.printf(Locale.ROOT, "matches of %s: jq %d, scanner %d%s%n", key, jqMatches, scanMatchesOfKey,
                 jqMatches == scanMatchesOfKey ? " (agree)" : " (DISAGREE)");
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-30s %10s %14s %16s %14s%n", "median of runs", "seconds", "records/s",
-                "MB/s (gzipped)", "MB/s (JSON)");
-        row("gzip -dc (ceiling)", gzip, records, compressed, plain);
-        row("gzip -dc | jq (1 key)", jq, records, compressed, plain);
-        row("canary scan (" + canaryCount + " canaries)", scan, records, compressed, plain);
+        System.out.printf(Locale.ROOT, "%-30s %10s %10s %14s %16s %14s%n", "median of runs", "wall s", "cpu s",
+                "records/s", "MB/s (gzipped)", "MB/s (JSON)");
+        row("gzip -dc (ceiling)", gzip, median(gzipCpu), records, compressed, plain);
+        row("gzip -dc | jq (1 key)", jq, median(jqCpu), records, compressed, plain);
+        row("canary scan (" + canaryCount + " canaries)", scan, median(scanCpu), records, compressed, plain);
+        System.out.println("(cpu s: user+sys of the process; for the jq pipeline, of jq alone)");
         System.out.println();
         System.out.printf(Locale.ROOT, "scan vs jq: %.1fx faster (aim: >= 10x)%n", jq / scan);
         System.out.printf(Locale.ROOT, "scan vs gzip -dc ceiling: %.2f of its throughput (aim: >= 0.5)%n", gzip / scan);
@@ -211,9 +235,26 @@ public final class ScanBenchmark {
         }
     }
 
-    private static void row(String name, double seconds, long records, long compressed, long plain) {
-        System.out.printf(Locale.ROOT, "%-30s %10.2f %14.0f %16.1f %14.1f%n", name, seconds, records / seconds,
+    private static void row(String name, double seconds, double cpu, long records, long compressed, long plain) {
+        System.out.printf(Locale.ROOT, "%-30s %10.2f %10.2f %14.0f %16.1f %14.1f%n", name, seconds, cpu, records / seconds,
                 mb(compressed) / seconds, mb(plain) / seconds);
+    }
+
+    /** {@code /usr/bin/time -f cpu=%U+%S} in front of a command, when there is one. */
+    private static List<String> timed() {
+        return Files.isExecutable(Path.of("/usr/bin/time")) ? List.of("/usr/bin/time", "-f", "cpu=%U+%S") : List.of();
+    }
+
+    /** The user+sys seconds {@code /usr/bin/time} wrote to {@code err}, or NaN. */
+    private static double cpu(Path err) throws IOException {
+        for (String line : Files.readAllLines(err)) {
+            int at = line.indexOf("cpu=");
+            if (at >= 0) {
+                String[] parts = line.substring(at + 4).trim().split("\\+");
+                return Double.parseDouble(parts[0]) + Double.parseDouble(parts[1].split("\\s")[0]);
+            }
+        }
+        return Double.NaN;
     }
 
     private static void check(int code, String what) {
@@ -233,6 +274,10 @@ public final class ScanBenchmark {
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    private static double min(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }
 
     private static double mb(long bytes) {

@@ -33,8 +33,11 @@ public final class ScanMain {
             System.err.println("usage: ScanMain CANARIES_FILE THREADS PATH...");
             System.exit(2);
         }
-        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]));
+        long t0 = System.nanoTime();
+        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]), Integer.parseInt(args[1]));
+        long t1 = System.nanoTime();
         CanaryIndex index = CanaryIndex.of(canaries.keys());
+        long t2 = System.nanoTime();
         int threads = Integer.parseInt(args[1]);
         List<Path> roots = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
@@ -53,6 +56,7 @@ public final class ScanMain {
             }
         });
         out.flush();
+        long t3 = System.nanoTime();
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -61,7 +65,9 @@ public final class ScanMain {
         }
         System.err.println("files=" + s.files() + " records=" + s.records() + " sightings=" + s.sightings() + " malformed="
                 + s.malformed() + " bytes=" + s.bytes() + " fileBytes=" + s.fileBytes() + " peakHeapBytes=" + peak
-                + " maxHeapBytes=" + Runtime.getRuntime().maxMemory() + " canaries=" + index.size());
+                + " maxHeapBytes=" + Runtime.getRuntime().maxMemory() + " canaries=" + index.size()
+                + " loadMillis=" + (t1 - t0) / 1_000_000 + " indexMillis=" + (t2 - t1) / 1_000_000
+                + " scanMillis=" + (t3 - t2) / 1_000_000);
         if (Files.exists(Path.of("/proc/self/status"))) {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM")) {

@@ -63,7 +63,7 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries);
+        CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries, Math.max(1, threads != null ? threads : Runtime.getRuntime().availableProcessors()));
         CanaryIndex index = CanaryIndex.of(known.keys());
         List<Path> files = CloudTrailScan.files(paths);
         long totalBytes = 0;

@@ -1,0 +1,93 @@
+package io.canarykit.detect;
+
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.CanaryId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CanaryKeyFileTest {
+    private static String line(String id, String key, String arn, String issued, String expires) {
+        return "{\"canaryId\":\"" + id + "\",\"accessKeyId\":" + (key == null ? "null" : "\"" + key + "\"")
+                + ",\"principalArn\":" + (arn == null ? "null" : "\"" + arn + "\"") + ",\"issuedAt\":\"" + issued
+                + "\",\"expiresAt\":" + (expires == null ? "null" : "\"" + expires + "\"") + "}";
+    }
+
+    private static List<String> many(int n) {
+        Random r = new Random(1);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lines.add(line(CanaryId.generate(Instant.parse("2025-01-01T00:00:00Z").plusSeconds(i), r).value(),
+                    "AKIA" + String.format("%016d", i), i % 2 == 0 ? "arn:aws:iam::111122223333:user/u" + i : null,
+                    "2025-01-01T00:00:00Z", null));
+        }
+        return lines;
+    }
+
+    @Test
+    void readsEveryEntryInOrderWhateverTheParallelism(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("canaries.jsonl");
+        List<String> lines = many(20_000);
+        lines.add(3, "");
+        Files.write(f, lines);
+
+        CanaryKeyFile.Canaries one = CanaryKeyFile.read(f);
+        CanaryKeyFile.Canaries four = CanaryKeyFile.read(f, 4);
+
+        assertThat(Files.size(f)).isGreaterThan(1 << 20);
+        assertThat(one.entries()).hasSize(20_000);
+        assertThat(four.entries()).isEqualTo(one.entries());
+        assertThat(four.keys().get(19_999).accessKeyId()).isEqualTo("AKIA0000000000019999");
+    }
+
+    @Test
+    void reportsTheLineOfTheFirstProblemFromAnyPiece(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("canaries.jsonl");
+        List<String> lines = many(20_000);
+        lines.set(15_000, "{\"canaryId\":\"x\",\"accessKeyId\":\"AKIA1\",\"issuedAt\":\"soon\"}");
+        lines.set(17_000, "not json");
+        Files.write(f, lines);
+
+        assertThatThrownBy(() -> CanaryKeyFile.read(f, 3)).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining("line 15001").hasMessageContaining("issuedAt 'soon'");
+        lines.set(15_000, lines.get(2));
+        Files.write(f, lines);
+        assertThatThrownBy(() -> CanaryKeyFile.read(f, 3)).hasMessageContaining("line 15001")
+                .hasMessageContaining("appears twice (also on line 3)");
+    }
+
+    @Test
+    void keepsLabelsThatAreNoCanaryIds(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.jsonl");
+        Files.write(f, List.of(line("my-canary", "AKIA1", null, "2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z"),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8P", null, "arn:aws:iam::111122223333:user/u", "2025-01-01T00:00:00Z", null)));
+
+        CanaryKeyFile.Canaries c = CanaryKeyFile.read(f);
+
+        assertThat(c.label(c.keys().get(0))).isEqualTo("my-canary");
+        assertThat(c.label(c.keys().get(1))).isEqualTo("01JN4XMN00Q1N19Y8PN2WEBC8P");
+        assertThat(c.keys().get(0).validUntil()).isEqualTo(Instant.parse("2025-01-02T00:00:00Z"));
+        assertThatThrownBy(() -> CanaryKeyFile.read(dir.resolve("none"))).hasMessageContaining("does not exist");
+        // lines off the plain form (escapes, non-ASCII, extra fields, odd spacing) go through the general JSON reader
+        Files.write(f, List.of(
+                " { \"canaryId\" : \"caf\\u00e9\" , \"accessKeyId\":\"AKIA2\", \"team\":{\"a\":1},"
+                        + " \"issuedAt\":\"2025-01-01T00:00:00Z\"}",
+                "{\"canaryId\":\"na\u00efve\",\"accessKeyId\":\"AKIA3\",\"issuedAt\":\"2025-01-01T00:00:00Z\",\"expiresAt\":null}"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        CanaryKeyFile.Canaries odd = CanaryKeyFile.read(f);
+        assertThat(odd.entries()).extracting(CanaryKeyFile.Entry::label).containsExactly("caf\u00e9", "na\u00efve");
+        assertThat(odd.keys()).extracting(CanaryKey::accessKeyId).containsExactly("AKIA2", "AKIA3");
+        Files.write(f, List.of("{\"canaryId\":\"a\",\"accessKeyId\":\"AKIA1\",\"issuedAt\":\"2025-01-01T00:00:00Z\"} {\"canaryId\":\"b\"}"));
+        assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("more than one JSON value");
+    }
+}
