@@ -1,5 +1,6 @@
 package io.canarykit.detect;
 
+import io.canarykit.MutableClock;
 import io.canarykit.Alert;
 import io.canarykit.AlertType;
 import io.canarykit.CanaryId;

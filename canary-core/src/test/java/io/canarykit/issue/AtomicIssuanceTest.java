@@ -1,5 +1,6 @@
 package io.canarykit.issue;
 
+import io.canarykit.MutableClock;
 import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;

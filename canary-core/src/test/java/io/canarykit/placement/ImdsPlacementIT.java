@@ -1,5 +1,6 @@
 package io.canarykit.placement;
 
+import io.canarykit.MutableClock;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
 import io.canarykit.PlacementReceipt;

@@ -1,5 +1,6 @@
 package io.canarykit.placement;
 
+import io.canarykit.MutableClock;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -150,7 +150,14 @@ public final class AwsClients implements AutoCloseable {
         return b.build();
     }
 
-    private static AwsCredentialsProvider credentials(CanaryConfig config) {
+    /**
+     * The credentials the keys name: {@code profile}, or {@code access-key-id} with {@code secret-access-key} (and
+     * {@code session-token}), else the SDK's default chain. Shared by every component built by name (issuers,
+     * detectors).
+     *
+     * @throws CanaryConfigurationException for half-given or conflicting credentials (never naming a secret)
+     */
+    public static AwsCredentialsProvider credentials(CanaryConfig config) {
         boolean hasKey = config.has("access-key-id");
         boolean hasSecret = config.has("secret-access-key");
         if (hasKey != hasSecret) {
@@ -172,7 +179,12 @@ public final class AwsClients implements AutoCloseable {
         return DefaultCredentialsProvider.builder().build();
     }
 
-    private static URI uri(CanaryConfig config, String key) {
+    /**
+     * The endpoint URL of {@code key}, or {@code null} when it is not set.
+     *
+     * @throws CanaryConfigurationException if it is not an absolute URL
+     */
+    public static URI uri(CanaryConfig config, String key) {
         String v = config.getString(key);
         if (v == null) {
             return null;

@@ -1,15 +1,8 @@
 package io.canarykit.aws.detect;
 
-import io.canarykit.CanaryConfigurationException;
-import io.canarykit.Secret;
+import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
@@ -17,7 +10,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,12 +30,10 @@ final class DetectorClients {
 
     private DetectorClients(CanaryConfig config) {
         this.region = Region.of(config.getString("region", "us-east-1").toLowerCase(Locale.ROOT));
-        this.endpoint = endpoint(config);
-        this.credentials = credentials(config);
+        this.endpoint = AwsClients.uri(config, "endpoint");
+        this.credentials = AwsClients.credentials(config);
         this.maxAttempts = config.getInt("max-attempts", 8);
-        if (maxAttempts < 1 || maxAttempts > 20) {
-            throw new CanaryConfigurationException("max-attempts must be 1-20, was " + maxAttempts);
-        }
+        AwsClients.retryStrategy("adaptive", maxAttempts); // validates the range
     }
 
     static DetectorClients fromConfig(CanaryConfig config) {
@@ -84,41 +74,6 @@ final class DetectorClients {
     }
 
     private software.amazon.awssdk.retries.api.RetryStrategy retry() {
-        return AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(maxAttempts).build();
-    }
-
-    private static URI endpoint(CanaryConfig config) {
-        String v = config.getString("endpoint");
-        if (v == null) {
-            return null;
-        }
-        try {
-            URI u = new URI(v);
-            if (u.getScheme() == null || u.getHost() == null) {
-                throw new URISyntaxException(v, "not an absolute URL");
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw new CanaryConfigurationException("invalid endpoint '" + v + "': use an absolute URL such as "
-                    + "http://127.0.0.1:4566");
-        }
-    }
-
-    private static AwsCredentialsProvider credentials(CanaryConfig config) {
-        String keyId = config.getString("access-key-id");
-        Secret secret = config.getSecret("secret-access-key");
-        if (keyId != null || secret != null) {
-            if (keyId == null || secret == null) {
-                throw new CanaryConfigurationException("give both access-key-id and secret-access-key, or neither");
-            }
-            Secret token = config.getSecret("session-token");
-            return StaticCredentialsProvider.create(token == null
-                    ? AwsBasicCredentials.create(keyId, secret.reveal())
-                    : AwsSessionCredentials.create(keyId, secret.reveal(), token.reveal()));
-        }
-        if (config.has("profile")) {
-            return ProfileCredentialsProvider.create(config.getString("profile"));
-        }
-        return DefaultCredentialsProvider.builder().build();
+        return AwsClients.retryStrategy("adaptive", maxAttempts);
     }
 }

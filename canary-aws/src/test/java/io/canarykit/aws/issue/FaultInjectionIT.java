@@ -15,6 +15,7 @@ import io.canarykit.policy.HardeningRequest;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.testkit.aws.AccessKeyView;
 import io.canarykit.testkit.aws.AwsEmulator;
+import io.canarykit.testkit.aws.MutableClock;
 import io.canarykit.testkit.aws.EmulatedCredentials;
 import io.canarykit.testkit.aws.FaultAction;
 import io.canarykit.testkit.aws.FaultRule;
@@ -28,11 +29,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -330,29 +327,6 @@ class FaultInjectionIT {
         return ops;
     }
 
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void noFailureAnywhereLeavesAnOrphan() throws Exception {
         List<Lane> lanes = new ArrayList<>();
@@ -404,7 +378,7 @@ class FaultInjectionIT {
     static final class Lane implements AutoCloseable {
         final String account;
         final FlakyStore store = new FlakyStore();
-        final TestClock clock = new TestClock();
+        final MutableClock clock = MutableClock.startingNow();
         final Map<String, Integer> stats = new TreeMap<>();
         final List<FaultRule> rules = new ArrayList<>();
         final IamClient iamNoRetry;
