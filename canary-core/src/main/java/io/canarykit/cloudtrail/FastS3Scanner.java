@@ -42,6 +42,10 @@ final class FastS3Scanner {
     enum Outcome { DONE, NOT_S3 }
 
     private static final int NEED_MORE = -1;
+    /** {@link #quickRecord} leaves the record to {@link #scanRecord}. */
+    static final int BAIL = -2;
+    /** The deepest nesting {@link #quickRecord} follows (a bit per level in a long). */
+    private static final int QUICK_DEPTH = 62;
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -157,6 +161,8 @@ final class FastS3Scanner {
     private final RecordFilter filter;
     private final Sink sink;
     private final int maxRecordBytes;
+    private final boolean quick;
+    private long quickRecords;
 
     private byte[] buf = new byte[256 << 10]; // under a G1 region's humongous threshold; grows for larger records
     private int pos;
@@ -173,10 +179,21 @@ final class FastS3Scanner {
     private final boolean[] isObject = new boolean[MAX_DEPTH + 1];
 
     FastS3Scanner(InputStream in, RecordFilter filter, Sink sink, int maxRecordBytes) {
+        this(in, filter, sink, maxRecordBytes, true);
+    }
+
+    /** With {@code quick} false, every record goes through {@link #scanRecord} (for tests of {@link #quickRecord}). */
+    FastS3Scanner(InputStream in, RecordFilter filter, Sink sink, int maxRecordBytes, boolean quick) {
         this.in = in;
         this.filter = filter;
         this.sink = sink;
         this.maxRecordBytes = maxRecordBytes;
+        this.quick = quick;
+    }
+
+    /** How many records {@link #quickRecord} took. */
+    long quickRecords() {
+        return quickRecords;
     }
 
     private static byte[] bytes(String s) {
@@ -215,18 +232,25 @@ final class FastS3Scanner {
             if (c != '{') {
                 throw new Fallback("an array element that is not an object");
             }
-            int r = scanRecordAt(pos);
-            while (r == NEED_MORE) {
-                if (eof) {
-                    throw new Fallback("input ends inside a record");
-                }
-                int kept = compact(pos);
-                pos = kept;
-                if (end - pos >= maxRecordBytes) {
-                    throw new Fallback("a record larger than " + maxRecordBytes + " bytes");
-                }
-                fill();
+            int r = quick ? quickRecord(pos) : BAIL;
+            if (r == BAIL) {
                 r = scanRecordAt(pos);
+                while (r == NEED_MORE) {
+                    if (eof) {
+                        throw new Fallback("input ends inside a record");
+                    }
+                    int kept = compact(pos);
+                    pos = kept;
+                    if (end - pos >= maxRecordBytes) {
+                        throw new Fallback("a record larger than " + maxRecordBytes + " bytes");
+                    }
+                    fill();
+                    r = scanRecordAt(pos);
+                }
+            } else {
+                candidate = false;
+                newlines = 0;
+                quickRecords++;
             }
             if (candidate) {
                 long offset = base + pos;
@@ -491,7 +515,7 @@ final class FastS3Scanner {
                         i = j + 1;
                         state = 5;
                     } else if (c == '{' || c == '[') {
-                        if (k == K_SCALAR || k == K_WATCH_KEY || k == K_WATCH_ARN) {
+                        if (k == K_SCALAR || k == K_WATCH_KEY || k == K_WATCH_ARN || k == K_OBJECT_OR_NULL && c == '[') {
                             cand = true;
                         }
                         if (depth == MAX_DEPTH) {
@@ -554,6 +578,226 @@ final class FastS3Scanner {
                 }
             }
         }
+    }
+
+    /**
+     * The common case of {@link #scanRecord}, checked with fewer tests per byte: a record without whitespace, escapes,
+     * control or non-ASCII bytes, nested at most {@link #QUICK_DEPTH} deep, entirely in the buffer, that is no
+     * candidate. Returns the index after its closing brace, or {@link #BAIL} for anything else (including anything
+     * malformed), which {@link #scanRecord} then reads from the start: this method decides nothing that one would decide
+     * differently, it only gives up earlier.
+     */
+    int quickRecord(int start) {
+        final byte[] b = buf;
+        final int limit = end;
+        int i = start + 1;
+        int depth = 1;
+        long objects = 2L; // bit d: the container at depth d is an object
+        int identityDepth = Integer.MAX_VALUE; // depth of the userIdentity object's members, while inside it
+        boolean recordish = false;
+        member:
+        while (true) {
+            // a field name
+            if (i >= limit || b[i] != '"') {
+                return BAIL; // also an empty record: no record field, so a candidate
+            }
+            int ks = i + 1;
+            int j = plainRun(b, ks, limit);
+            if (j >= limit || b[j] != '"') {
+                return BAIL;
+            }
+            int len = j - ks;
+            int kind = K_NONE;
+            if (depth == 1 || depth >= identityDepth) {
+                int code = classify(b, ks, len);
+                if (code == C_WATCH_KEY) {
+                    kind = K_WATCH_KEY;
+                } else if (code == C_WATCH_ARN) {
+                    kind = K_WATCH_ARN;
+                } else if (code != C_NONE) {
+                    if (depth == 1) {
+                        if (code == C_USER_IDENTITY) {
+                            kind = K_USER_IDENTITY;
+                            recordish = true;
+                        } else if (code == C_RECORDISH) {
+                            kind = K_SCALAR;
+                            recordish = true;
+                        } else if (code == C_RECORD_SCALAR) {
+                            kind = K_SCALAR;
+                        } else if (code == C_OTHER_SHAPE) {
+                            return BAIL;
+                        }
+                    } else if (code == C_IDENTITY_SCALAR) {
+                        kind = K_SCALAR;
+                    } else if (code == C_SESSION_CONTEXT && depth == identityDepth) {
+                        kind = K_OBJECT_OR_NULL;
+                    }
+                }
+            } else if (len == 3) {
+                if (b[ks] == 'a' && b[ks + 1] == 'r' && b[ks + 2] == 'n') {
+                    kind = K_WATCH_ARN;
+                }
+            } else if (len == 11 && classify(b, ks, len) == C_WATCH_KEY) {
+                kind = K_WATCH_KEY;
+            }
+            i = j + 1;
+            if (i >= limit || b[i] != ':') {
+                return BAIL;
+            }
+            i++;
+            value:
+            while (true) {
+                if (i >= limit) {
+                    return BAIL;
+                }
+                byte c = b[i];
+                if (c == '"') {
+                    int vs = i + 1;
+                    j = plainRun(b, vs, limit);
+                    if (j >= limit || b[j] != '"') {
+                        return BAIL;
+                    }
+                    if (kind >= K_WATCH_KEY) {
+                        if (kind >= K_USER_IDENTITY
+                                || (kind == K_WATCH_KEY ? filter.isKey(b, vs, j) : filter.isArn(b, vs, j))) {
+                            return BAIL;
+                        }
+                    }
+                    i = j + 1;
+                } else if (c == '{') {
+                    if (kind == K_SCALAR || kind == K_WATCH_KEY || kind == K_WATCH_ARN || depth == QUICK_DEPTH) {
+                        return BAIL;
+                    }
+                    i++;
+                    if (i < limit && b[i] == '}') {
+                        i++; // {}: a value with nothing inside
+                    } else {
+                        depth++;
+                        objects |= 1L << depth;
+                        if (kind == K_USER_IDENTITY) {
+                            identityDepth = depth;
+                        }
+                        continue member;
+                    }
+                } else if (c == '[') {
+                    if (kind != K_NONE || depth == QUICK_DEPTH) {
+                        return BAIL;
+                    }
+                    i++;
+                    if (i < limit && b[i] == ']') {
+                        i++; // []
+                    } else {
+                        depth++;
+                        objects &= ~(1L << depth);
+                        kind = K_NONE;
+                        continue value;
+                    }
+                } else if (c == 'n') {
+                    if (i + 4 > limit || b[i + 1] != 'u' || b[i + 2] != 'l' || b[i + 3] != 'l') {
+                        return BAIL;
+                    }
+                    i += 4;
+                } else if (c == 't') {
+                    if (kind >= K_USER_IDENTITY || i + 4 > limit || b[i + 1] != 'r' || b[i + 2] != 'u' || b[i + 3] != 'e') {
+                        return BAIL;
+                    }
+                    i += 4;
+                } else if (c == 'f') {
+                    if (kind >= K_USER_IDENTITY || i + 5 > limit || b[i + 1] != 'a' || b[i + 2] != 'l' || b[i + 3] != 's'
+                            || b[i + 4] != 'e') {
+                        return BAIL;
+                    }
+                    i += 5;
+                } else {
+                    if (kind >= K_USER_IDENTITY) {
+                        return BAIL;
+                    }
+                    i = quickNumber(b, i, limit);
+                    if (i < 0) {
+                        return BAIL;
+                    }
+                }
+                // after a value: a comma, or the end of one or more containers
+                while (true) {
+                    if (i >= limit) {
+                        return BAIL;
+                    }
+                    byte d = b[i];
+                    boolean inObject = (objects & (1L << depth)) != 0;
+                    if (d == ',') {
+                        i++;
+                        if (inObject) {
+                            continue member;
+                        }
+                        kind = K_NONE;
+                        continue value;
+                    }
+                    if (d != (inObject ? '}' : ']')) {
+                        return BAIL;
+                    }
+                    i++;
+                    depth--;
+                    if (depth < identityDepth) {
+                        identityDepth = Integer.MAX_VALUE;
+                    }
+                    if (depth == 0) {
+                        return recordish ? i : BAIL;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A JSON number at {@code b[i]} followed by a comma or a closing bracket: the index after it, or -1 for anything
+     * else (a malformed number, one that may go on past {@code limit}, whitespace after it).
+     */
+    private static int quickNumber(byte[] b, int i, int limit) {
+        int j = i;
+        if (j < limit && b[j] == '-') {
+            j++;
+        }
+        if (j >= limit) {
+            return -1;
+        }
+        byte c = b[j];
+        if (c == '0') {
+            j++;
+        } else if (c >= '1' && c <= '9') {
+            do {
+                j++;
+            } while (j < limit && b[j] >= '0' && b[j] <= '9');
+        } else {
+            return -1;
+        }
+        if (j < limit && b[j] == '.') {
+            j++;
+            int digits = j;
+            while (j < limit && b[j] >= '0' && b[j] <= '9') {
+                j++;
+            }
+            if (j == digits) {
+                return -1;
+            }
+        }
+        if (j < limit && (b[j] == 'e' || b[j] == 'E')) {
+            j++;
+            if (j < limit && (b[j] == '+' || b[j] == '-')) {
+                j++;
+            }
+            int digits = j;
+            while (j < limit && b[j] >= '0' && b[j] <= '9') {
+                j++;
+            }
+            if (j == digits) {
+                return -1;
+            }
+        }
+        if (j >= limit || j - i > 1000) {
+            return -1;
+        }
+        byte next = b[j];
+        return next == ',' || next == '}' || next == ']' ? j : -1;
     }
 
     private int scanRecordAt(int from) throws Fallback {

@@ -137,17 +137,20 @@ public final class CanaryKeyFile {
                 }
             }
         }
-        List<Entry> out = new ArrayList<>();
-        Map<CanaryId, Long> seen = new HashMap<>();
+        int total = 0;
+        for (Piece part : parts) {
+            total += part.entries.size();
+        }
+        List<Entry> out = new ArrayList<>(total);
+        IdSet seen = new IdSet(total);
         for (Piece part : parts) {
             // the entries a piece read before its problem come first in the file, so they are checked first
             for (int i = 0; i < part.entries.size(); i++) {
                 Entry e = part.entries.get(i);
-                long line = part.lines.get(i);
-                Long before = seen.putIfAbsent(e.key().canaryId(), line);
-                if (before != null) {
-                    throw new CanaryConfigurationException("canaries file " + file + " line " + line + ": canaryId "
-                            + e.label() + " appears twice (also on line " + before + ")");
+                int before = seen.add(e.key().canaryId().value(), out.size());
+                if (before >= 0) {
+                    throw new CanaryConfigurationException("canaries file " + file + " line " + part.line(i)
+                            + ": canaryId " + e.label() + " appears twice (also on line " + lineOf(parts, before) + ")");
                 }
                 out.add(e);
             }
@@ -158,6 +161,65 @@ public final class CanaryKeyFile {
         return new Canaries(out);
     }
 
+    /** The line of the {@code n}th entry of the file (counting from 0 over all pieces). */
+    private static long lineOf(List<Piece> parts, int n) {
+        for (Piece part : parts) {
+            if (n < part.entries.size()) {
+                return part.line(n);
+            }
+            n -= part.entries.size();
+        }
+        throw new IllegalStateException("no entry " + n);
+    }
+
+    /**
+     * The canary ids seen so far (open addressing over their strings, each slot holding an entry's number): checking
+     * 100,000 ids for duplicates without boxing or hashing records.
+     */
+    private static final class IdSet {
+        private final String[] ids;
+        private final int[] numbers;
+        private final int mask;
+
+        IdSet(int expected) {
+            int cap = Integer.highestOneBit(Math.max(4, expected * 2)) << 1;
+            ids = new String[cap];
+            numbers = new int[cap];
+            mask = cap - 1;
+        }
+
+        /** Adds {@code id} as entry {@code number}; returns the number of the entry that already had it, or -1. */
+        int add(String id, int number) {
+            int h = id.hashCode();
+            for (int i = (h ^ (h >>> 16)) & mask; ; i = (i + 1) & mask) {
+                String there = ids[i];
+                if (there == null) {
+                    ids[i] = id;
+                    numbers[i] = number;
+                    return -1;
+                }
+                if (there.equals(id)) {
+                    return numbers[i];
+                }
+            }
+        }
+    }
+
+    /** Where an entry is, for error messages: built only when one is needed. */
+    private static final class Where {
+        private final Piece piece;
+        int line; // within the piece, from 1
+
+        Where(Piece piece) {
+            this.piece = piece;
+        }
+
+        @Override
+        public String toString() {
+            return "canaries file " + piece.file + " line " + (piece.firstLine() + line) + ": ";
+        }
+    }
+
     /** One piece of the file, parsed on its own. */
     private static final class Piece implements Runnable {
         private final Path file;
@@ -166,7 +228,8 @@ public final class CanaryKeyFile {
         private final int to;
         private final int index;
         final List<Entry> entries = new ArrayList<>();
-        final List<Long> lines = new ArrayList<>();
+        private int[] lines = new int[1024];
+        private long firstLine = -1;
         CanaryConfigurationException failure;
 
         Piece(Path file, byte[] bytes, int from, int to, int index) {
@@ -177,16 +240,32 @@ public final class CanaryKeyFile {
             this.index = index;
         }
 
+        /** How many lines of the file come before this piece (counted only when an error message needs it). */
+        long firstLine() {
+            if (firstLine < 0) {
+                long n = 0;
+                for (int i = 0; i < from; i++) {
+                    if (bytes[i] == '\n') {
+                        n++;
+                    }
+                }
+                firstLine = n;
+            }
+            return firstLine;
+        }
+
+        /** The line in the file of this piece's {@code i}th entry. */
+        long line(int i) {
+            return firstLine() + lines[i];
+        }
+
         @Override
         public void run() {
-            long line = 0;
-            for (int i = 0; i < from; i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                }
-            }
+            int line = 0;
             Random ids = new Random(index);
             String[] values = new String[5];
+            Where where = new Where(this);
+            Times times = new Times();
             try {
                 int at = from;
                 while (at < to) {
@@ -196,12 +275,15 @@ public final class CanaryKeyFile {
                     }
                     line++;
                     if (!blank(bytes, at, end)) {
-                        String where = "canaries file " + file + " line " + line + ": ";
-                        Entry e = simple(bytes, at, end, values)
-                                ? build(values[0], values[1], values[2], values[3], values[4], where, ids)
+                        where.line = line;
+                        Entry e = simple(bytes, at, end, values, times)
+                                ? build(values[0], values[1], values[2], values[3], values[4], where, ids, times)
                                 : general(bytes, at, end, where, ids);
+                        if (entries.size() == lines.length) {
+                            lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+                        }
+                        lines[entries.size()] = line;
                         entries.add(e);
-                        lines.add(line);
                     }
                     at = end + 1;
                 }
@@ -211,7 +293,7 @@ public final class CanaryKeyFile {
         }
 
         /** One line through Jackson: anything the fast reading of {@link #simple} does not take. */
-        private Entry general(byte[] b, int from, int to, String where, Random ids) {
+        private Entry general(byte[] b, int from, int to, Object where, Random ids) {
             try (JsonParser p = JSON.createParser(b, from, to - from)) {
                 JsonToken t = p.nextToken();
                 Entry e = parse(p, t, where, ids);
@@ -243,7 +325,7 @@ public final class CanaryKeyFile {
      * Reads a line of the plain form every tool writes (a flat object of the five fields, string or null values
      * without escapes, ASCII) into {@code values}; false for anything else, which Jackson then reads (and reports).
      */
-    private static boolean simple(byte[] b, int from, int to, String[] values) {
+    private static boolean simple(byte[] b, int from, int to, String[] values, Times times) {
         java.util.Arrays.fill(values, null);
         int i = ws(b, from, to);
         if (i >= to || b[i] != '{') {
@@ -253,34 +335,21 @@ public final class CanaryKeyFile {
         if (i < to && b[i] == '}') {
             return ws(b, i + 1, to) == to;
         }
-        boolean[] seen = new boolean[FIELDS.length];
+        int seen = 0;
         while (true) {
             if (i >= to || b[i] != '"') {
                 return false;
             }
             int ks = i + 1;
-            int ke = ks;
-            while (ke < to && b[ke] != '"') {
-                byte c = b[ke];
-                if (c == '\\' || c < 0x20) {
-                    return false;
-                }
-                ke++;
-            }
-            if (ke >= to) {
+            int ke = plain(b, ks, to);
+            if (ke >= to || b[ke] != '"') {
                 return false;
             }
-            int field = -1;
-            for (int f = 0; f < FIELDS.length; f++) {
-                if (matches(b, ks, ke, FIELDS[f])) {
-                    field = f;
-                    break;
-                }
-            }
-            if (field < 0 || seen[field]) {
+            int field = field(b, ks, ke);
+            if (field < 0 || (seen & (1 << field)) != 0) {
                 return false; // other or repeated fields: the general reader's rules apply
             }
-            seen[field] = true;
+            seen |= 1 << field;
             i = ws(b, ke + 1, to);
             if (i >= to || b[i] != ':') {
                 return false;
@@ -290,20 +359,13 @@ public final class CanaryKeyFile {
                 i += 4;
             } else if (i < to && b[i] == '"') {
                 int vs = i + 1;
-                int ve = vs;
-                while (ve < to && b[ve] != '"') {
-                    byte c = b[ve];
-                    if (c == '\\' || c < 0x20) {
-                        return false; // escapes, control or non-ASCII bytes
-                    }
-                    ve++;
+                int ve = plain(b, vs, to);
+                if (ve >= to || b[ve] != '"' || ve == vs) {
+                    return false; // escapes, control or non-ASCII bytes, or empty
                 }
-                if (ve >= to || ve == vs) {
-                    return false;
-                }
-                String v = new String(b, vs, ve - vs, java.nio.charset.StandardCharsets.US_ASCII);
-                if (v.isBlank()) {
-                    return false;
+                String v = field >= 3 ? times.text(field - 3, b, vs, ve) : ascii(b, vs, ve);
+                if (v == null) {
+                    return false; // blank
                 }
                 values[field] = v;
                 i = ve + 1;
@@ -316,6 +378,78 @@ public final class CanaryKeyFile {
                 continue;
             }
             return i < to && b[i] == '}' && ws(b, i + 1, to) == to;
+        }
+    }
+
+    /** The index of the first byte at or after {@code i} that is a quote, a backslash, a control or non-ASCII byte. */
+    private static int plain(byte[] b, int i, int to) {
+        while (i < to) {
+            byte c = b[i];
+            if (c == '"' || c == '\\' || c < 0x20) {
+                return i;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** The plain ASCII bytes {@code b[from, to)} as a string, or null if they are all spaces. */
+    static String ascii(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != ' ') {
+                return new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        }
+        return null;
+    }
+
+    /** Which of {@link #FIELDS} the name {@code b[from, to)} is, or -1. */
+    private static int field(byte[] b, int from, int to) {
+        int f;
+        switch (to - from) {
+            case 8: f = b[from] == 'c' ? 0 : 3; break; // canaryId, issuedAt
+            case 9: f = 4; break; // expiresAt
+            case 11: f = 1; break; // accessKeyId
+            case 12: f = 2; break; // principalArn
+            default: return -1;
+        }
+        return matches(b, from, to, FIELDS[f]) ? f : -1;
+    }
+
+    /**
+     * The last time text read for issuedAt and for expiresAt, and its instant: the lines of a file mostly share a few
+     * values, which are then kept once instead of once per line.
+     */
+    private static final class Times {
+        private final String[] text = new String[2];
+        private final byte[][] bytes = new byte[2][];
+        private final Instant[] instants = new Instant[2];
+
+        /** {@code b[from, to)} (plain ASCII) as a string, the same instance as last time if it is the same. */
+        String text(int slot, byte[] b, int from, int to) {
+            byte[] last = bytes[slot];
+            if (last != null && java.util.Arrays.equals(last, 0, last.length, b, from, to)) {
+                return text[slot];
+            }
+            String v = ascii(b, from, to);
+            if (v != null) {
+                text[slot] = v;
+                bytes[slot] = java.util.Arrays.copyOfRange(b, from, to);
+                instants[slot] = null;
+            }
+            return v;
+        }
+
+        /** The instant of {@code v}, parsed once per distinct text in a row. */
+        Instant instant(int slot, String v) {
+            if (v == text[slot] && instants[slot] != null) {
+                return instants[slot];
+            }
+            Instant t = CloudTrailTimes.parse(v);
+            if (v == text[slot]) {
+                instants[slot] = t;
+            }
+            return t;
         }
     }
 
@@ -343,7 +477,7 @@ public final class CanaryKeyFile {
     }
 
     /** One object; its START_OBJECT is {@code t}, the current token. Leaves the parser on its END_OBJECT. */
-    private static Entry parse(JsonParser p, JsonToken t, String where, Random ids) throws IOException {
+    private static Entry parse(JsonParser p, JsonToken t, Object where, Random ids) throws IOException {
         String label = null;
         String key = null;
         String arn = null;
@@ -381,17 +515,17 @@ public final class CanaryKeyFile {
                 default: expires = text; break;
             }
         }
-        return build(label, key, arn, issued, expires, where, ids);
+        return build(label, key, arn, issued, expires, where, ids, null);
     }
 
-    /** The entry of one line's values (already read from JSON). */
-    private static Entry build(String label, String key, String arn, String issued, String expires, String where,
-                               Random ids) {
+    /** The entry of one line's values (already read from JSON); {@code times} (or null) caches time texts. */
+    private static Entry build(String label, String key, String arn, String issued, String expires, Object where,
+                               Random ids, Times times) {
         if (label == null) {
             throw new CanaryConfigurationException(where + "canaryId is missing");
         }
-        Instant issuedAt = time(issued, "issuedAt", where, true);
-        Instant expiresAt = time(expires, "expiresAt", where, false);
+        Instant issuedAt = time(issued, "issuedAt", where, true, times, 0);
+        Instant expiresAt = time(expires, "expiresAt", where, false, times, 1);
         if (key == null && arn == null) {
             throw new CanaryConfigurationException(where + "give an accessKeyId or a principalArn");
         }
@@ -399,22 +533,40 @@ public final class CanaryKeyFile {
             throw new CanaryConfigurationException(where + "expiresAt " + expiresAt + " is before issuedAt " + issuedAt);
         }
         CanaryId id;
-        try {
-            id = CanaryId.parse(label);
-        } catch (CanaryConfigurationException notOurs) {
-            id = CanaryId.generate(issuedAt, ids);
+        if (isPlainId(label)) {
+            id = new CanaryId(label); // what parse gives: nothing to trim or upper-case
+        } else {
+            try {
+                id = CanaryId.parse(label);
+            } catch (CanaryConfigurationException notOurs) {
+                id = CanaryId.generate(issuedAt, ids);
+            }
         }
         return new Entry(label, new CanaryKey(id, key, arn, issuedAt, expiresAt));
     }
 
-    private static Instant time(String v, String field, String where, boolean required) {
+    /** True if {@code s} is a canary id as {@link CanaryId#parse} would leave it: 26 upper-case Crockford characters. */
+    private static boolean isPlainId(String s) {
+        if (s.length() != CanaryId.LENGTH || s.charAt(0) > '7') {
+            return false;
+        }
+        for (int i = 0; i < CanaryId.LENGTH; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Instant time(String v, String field, Object where, boolean required, Times times, int slot) {
         if (v == null) {
             if (required) {
                 throw new CanaryConfigurationException(where + field + " is missing");
             }
             return null;
         }
-        Instant t = CloudTrailTimes.parse(v);
+        Instant t = times == null ? CloudTrailTimes.parse(v) : times.instant(slot, v);
         if (t == null) {
             throw new CanaryConfigurationException(where + field + " '" + v + "' is not a time such as 2025-03-14T09:26:53Z");
         }

@@ -90,4 +90,38 @@ class CanaryKeyFileTest {
         Files.write(f, List.of("{\"canaryId\":\"a\",\"accessKeyId\":\"AKIA1\",\"issuedAt\":\"2025-01-01T00:00:00Z\"} {\"canaryId\":\"b\"}"));
         assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("more than one JSON value");
     }
+
+    @Test
+    void readsIdsInAnyCaseTimesInAnyOrderAndRejectsBlankValues(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.jsonl");
+        Files.write(f, List.of(
+                line("01jn4xmn00q1n19y8pn2webc8p", "AKIA1", null, "2025-01-01T00:00:00Z", "2025-01-03T00:00:00Z"),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8Q", "AKIA2", null, "2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z"),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8R", "AKIA3", null, "2025-01-01T00:00:00Z", null),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8S", "AKIA4", null, "2025-01-01T00:00:00+01:00", "2025-01-03T00:00:00Z")));
+
+        CanaryKeyFile.Canaries c = CanaryKeyFile.read(f);
+
+        assertThat(c.keys()).extracting(k -> k.canaryId().value()).containsExactly("01JN4XMN00Q1N19Y8PN2WEBC8P",
+                "01JN4XMN00Q1N19Y8PN2WEBC8Q", "01JN4XMN00Q1N19Y8PN2WEBC8R", "01JN4XMN00Q1N19Y8PN2WEBC8S");
+        assertThat(c.label(c.keys().get(0))).isEqualTo("01jn4xmn00q1n19y8pn2webc8p");
+        assertThat(c.keys()).extracting(CanaryKey::validFrom).containsExactly(Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2025-01-02T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2024-12-31T23:00:00Z"));
+        assertThat(c.keys()).extracting(CanaryKey::validUntil).containsExactly(Instant.parse("2025-01-03T00:00:00Z"),
+                Instant.parse("2025-01-03T00:00:00Z"), null, Instant.parse("2025-01-03T00:00:00Z"));
+
+        Files.write(f, List.of(line("01jn4xmn00q1n19y8pn2webc8p", "AKIA1", null, "2025-01-01T00:00:00Z", null),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8P", "AKIA2", null, "2025-01-01T00:00:00Z", null)));
+        assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("line 2")
+                .hasMessageContaining("appears twice (also on line 1)");
+        Files.write(f, List.of(line("a", "AKIA1", null, "2025-01-01T00:00:00Z", null),
+                line("b", "   ", null, "2025-01-01T00:00:00Z", null)));
+        assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("line 2")
+                .hasMessageContaining("accessKeyId must not be empty");
+        Files.write(f, List.of(line("a", "AKIA1", null, "2025-01-01T00:00:00Z", null),
+                line("b", "AKIA2", null, "2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z")));
+        assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("line 2")
+                .hasMessageContaining("expiresAt 2024-01-01T00:00:00Z is before issuedAt 2025-01-01T00:00:00Z");
+    }
 }
