@@ -46,6 +46,8 @@ final class FastS3Scanner {
     static final int BAIL = -2;
     /** The deepest nesting {@link #quickRecord} follows (a bit per level in a long). */
     private static final int QUICK_DEPTH = 62;
+    /** The bytes kept in the buffer ahead of a record before the quick check reads it. */
+    private static final int QUICK_WINDOW = 32 << 10;
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -231,6 +233,13 @@ final class FastS3Scanner {
             }
             if (c != '{') {
                 throw new Fallback("an array element that is not an object");
+            }
+            if (quick && end - pos < QUICK_WINDOW && !eof) {
+                // keep a window ahead, so that the quick check meets the end of the buffer only in huge records
+                pos = compact(pos);
+                while (end < QUICK_WINDOW && !eof) {
+                    fill();
+                }
             }
             int r = quick ? quickRecord(pos) : BAIL;
             if (r == BAIL) {
