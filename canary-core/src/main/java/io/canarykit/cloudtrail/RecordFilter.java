@@ -81,19 +81,23 @@ public final class RecordFilter {
             bloom = new long[bloomBits >>> 6];
             bloomMask = bloomBits - 1;
             for (String v : in) {
-                byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-                int h = hash(bytes, 0, bytes.length);
-                int i = h & mask;
-                while (values[i] != null && !(hashes[i] == h && java.util.Arrays.equals(values[i], bytes))) {
-                    i = (i + 1) & mask;
-                }
-                if (values[i] == null) {
-                    values[i] = bytes;
-                    hashes[i] = h;
-                    size++;
-                    int bit = (h >>> 7) & bloomMask;
-                    bloom[bit >>> 6] |= 1L << bit;
-                }
+                add(v); // one call per value: compiled code from the start, however many there are
+            }
+        }
+
+        private void add(String v) {
+            byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+            int h = hash(bytes, 0, bytes.length);
+            int i = h & mask;
+            while (values[i] != null && !(hashes[i] == h && java.util.Arrays.equals(values[i], bytes))) {
+                i = (i + 1) & mask;
+            }
+            if (values[i] == null) {
+                values[i] = bytes;
+                hashes[i] = h;
+                size++;
+                int bit = (h >>> 7) & bloomMask;
+                bloom[bit >>> 6] |= 1L << bit;
             }
         }
 

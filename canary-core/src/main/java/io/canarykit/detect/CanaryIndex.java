@@ -51,14 +51,18 @@ public final class CanaryIndex {
         List<String> accessKeyIds = new ArrayList<>(size);
         List<String> arns = new ArrayList<>();
         for (CanaryKey key : this.keys) {
-            if (key.accessKeyId() != null) {
-                accessKeyIds.add(key.accessKeyId());
-            }
-            if (key.principalArn() != null) {
-                arns.add(key.principalArn());
-            }
+            collect(key, accessKeyIds, arns); // one call per key: compiled code from the start
         }
         this.filter = RecordFilter.of(accessKeyIds, arns);
+    }
+
+    private static void collect(CanaryKey key, List<String> accessKeyIds, List<String> arns) {
+        if (key.accessKeyId() != null) {
+            accessKeyIds.add(key.accessKeyId());
+        }
+        if (key.principalArn() != null) {
+            arns.add(key.principalArn());
+        }
     }
 
     /**
@@ -74,12 +78,7 @@ public final class CanaryIndex {
                     Map<String, CanaryKey[]> k = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
                     Map<String, CanaryKey[]> a = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
                     for (CanaryKey key : keys) {
-                        if (key.accessKeyId() != null) {
-                            add(k, key.accessKeyId(), key);
-                        }
-                        if (key.principalArn() != null) {
-                            add(a, key.principalArn(), key);
-                        }
+                        add(k, a, key); // one call per key: compiled code from the start
                     }
                     m = new Maps(k, a);
                     maps = m;
@@ -90,6 +89,15 @@ public final class CanaryIndex {
     }
 
     private record Maps(Map<String, CanaryKey[]> byKey, Map<String, CanaryKey[]> byArn) {
+    }
+
+    private static void add(Map<String, CanaryKey[]> byKey, Map<String, CanaryKey[]> byArn, CanaryKey key) {
+        if (key.accessKeyId() != null) {
+            add(byKey, key.accessKeyId(), key);
+        }
+        if (key.principalArn() != null) {
+            add(byArn, key.principalArn(), key);
+        }
     }
 
     private static void add(Map<String, CanaryKey[]> map, String name, CanaryKey key) {

@@ -39,16 +39,13 @@ public final class CanaryKeyFile {
     /** The canaries of a file, with a lookup from key back to label. */
     public static final class Canaries {
         private final List<Entry> entries;
+        private final List<CanaryKey> keys;
         private final Map<CanaryId, String> labels;
 
-        private Canaries(List<Entry> entries) {
+        private Canaries(List<Entry> entries, List<CanaryKey> keys, Map<CanaryId, String> labels) {
             this.entries = List.copyOf(entries);
-            this.labels = new HashMap<>();
-            for (Entry e : entries) {
-                if (!e.label().equals(e.key().canaryId().value())) {
-                    labels.put(e.key().canaryId(), e.label());
-                }
-            }
+            this.keys = List.copyOf(keys);
+            this.labels = labels;
         }
 
         /** Every entry, in file order. */
@@ -58,12 +55,12 @@ public final class CanaryKeyFile {
 
         /** The keys, in file order. */
         public List<CanaryKey> keys() {
-            return entries.stream().map(Entry::key).toList();
+            return keys;
         }
 
         /** The id as the file spells it. */
         public String label(CanaryKey key) {
-            return labels.getOrDefault(key.canaryId(), key.canaryId().value());
+            return labels.isEmpty() ? key.canaryId().value() : labels.getOrDefault(key.canaryId(), key.canaryId().value());
         }
     }
 
@@ -137,28 +134,58 @@ public final class CanaryKeyFile {
                 }
             }
         }
-        int total = 0;
-        for (Piece part : parts) {
-            total += part.entries.size();
-        }
-        List<Entry> out = new ArrayList<>(total);
-        IdSet seen = new IdSet(total);
+        Merge merge = new Merge(file, parts);
         for (Piece part : parts) {
             // the entries a piece read before its problem come first in the file, so they are checked first
             for (int i = 0; i < part.entries.size(); i++) {
-                Entry e = part.entries.get(i);
-                int before = seen.add(e.key().canaryId().value(), out.size());
-                if (before >= 0) {
-                    throw new CanaryConfigurationException("canaries file " + file + " line " + part.line(i)
-                            + ": canaryId " + e.label() + " appears twice (also on line " + lineOf(parts, before) + ")");
-                }
-                out.add(e);
+                merge.add(part, i);
             }
             if (part.failure != null) {
                 throw part.failure;
             }
         }
-        return new Canaries(out);
+        return new Canaries(merge.entries, merge.keys, merge.labels);
+    }
+
+    /**
+     * The pieces' entries put together in file order, checked for ids that appear twice. (One call per entry: the
+     * loops over 100,000 entries run compiled code from the start instead of waiting for the JIT to replace them.)
+     */
+    private static final class Merge {
+        private final Path file;
+        private final List<Piece> parts;
+        final List<Entry> entries;
+        final List<CanaryKey> keys;
+        final Map<CanaryId, String> labels = new HashMap<>();
+        private final IdSet seen;
+
+        Merge(Path file, List<Piece> parts) {
+            this.file = file;
+            this.parts = parts;
+            int total = 0;
+            for (Piece part : parts) {
+                total += part.entries.size();
+            }
+            entries = new ArrayList<>(total);
+            keys = new ArrayList<>(total);
+            seen = new IdSet(total);
+        }
+
+        void add(Piece part, int i) {
+            Entry e = part.entries.get(i);
+            CanaryKey key = e.key();
+            String id = key.canaryId().value();
+            int before = seen.add(id, entries.size());
+            if (before >= 0) {
+                throw new CanaryConfigurationException("canaries file " + file + " line " + part.line(i)
+                        + ": canaryId " + e.label() + " appears twice (also on line " + lineOf(parts, before) + ")");
+            }
+            entries.add(e);
+            keys.add(key);
+            if (e.label() != id && !e.label().equals(id)) {
+                labels.put(key.canaryId(), e.label());
+            }
+        }
     }
 
     /** The line of the {@code n}th entry of the file (counting from 0 over all pieces). */
@@ -230,6 +257,10 @@ public final class CanaryKeyFile {
         final List<Entry> entries = new ArrayList<>();
         private int[] lines = new int[1024];
         private long firstLine = -1;
+        private final Random ids;
+        private final String[] values = new String[5];
+        private final Where where = new Where(this);
+        private final Times times = new Times();
         CanaryConfigurationException failure;
 
         Piece(Path file, byte[] bytes, int from, int to, int index) {
@@ -238,6 +269,7 @@ public final class CanaryKeyFile {
             this.from = from;
             this.to = to;
             this.index = index;
+            this.ids = new Random(index);
         }
 
         /** How many lines of the file come before this piece (counted only when an error message needs it). */
@@ -261,35 +293,34 @@ public final class CanaryKeyFile {
 
         @Override
         public void run() {
-            int line = 0;
-            Random ids = new Random(index);
-            String[] values = new String[5];
-            Where where = new Where(this);
-            Times times = new Times();
             try {
                 int at = from;
                 while (at < to) {
-                    int end = at;
-                    while (end < to && bytes[end] != '\n') {
-                        end++;
-                    }
-                    line++;
-                    if (!blank(bytes, at, end)) {
-                        where.line = line;
-                        Entry e = simple(bytes, at, end, values, times)
-                                ? build(values[0], values[1], values[2], values[3], values[4], where, ids, times)
-                                : general(bytes, at, end, where, ids);
-                        if (entries.size() == lines.length) {
-                            lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-                        }
-                        lines[entries.size()] = line;
-                        entries.add(e);
-                    }
-                    at = end + 1;
+                    at = readLine(at);
                 }
             } catch (CanaryConfigurationException e) {
                 failure = e;
             }
+        }
+
+        /** Reads the line that starts at {@code at}; returns where the next one starts. */
+        private int readLine(int at) {
+            int end = at;
+            while (end < to && bytes[end] != '\n') {
+                end++;
+            }
+            where.line++;
+            if (!blank(bytes, at, end)) {
+                Entry e = simple(bytes, at, end, values, times)
+                        ? build(values[0], values[1], values[2], values[3], values[4], where, ids, times)
+                        : general(bytes, at, end, where, ids);
+                if (entries.size() == lines.length) {
+                    lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+                }
+                lines[entries.size()] = where.line;
+                entries.add(e);
+            }
+            return end + 1;
         }
 
         /** One line through Jackson: anything the fast reading of {@link #simple} does not take. */
