@@ -48,6 +48,8 @@ final class FastS3Scanner {
     private static final int QUICK_DEPTH = 62;
     /** The bytes kept in the buffer ahead of a record before the quick check reads it. */
     private static final int QUICK_WINDOW = 32 << 10;
+    /** Bytes kept free after the end of the input in the buffer: a sentinel and the rest of a word read with it. */
+    private static final int SLACK = 8;
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -56,20 +58,6 @@ final class FastS3Scanner {
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
     private static final long SPACES = 0x2020202020202020L;
     private static final int MAX_DEPTH = 512;
-    /** 1: ends a run of plain string bytes ({@code "}, {@code \}, a control character or a non-ASCII byte). */
-    private static final byte[] SPECIAL = new byte[256];
-
-    static {
-        for (int i = 0; i < 0x20; i++) {
-            SPECIAL[i] = 1;
-        }
-        for (int i = 0x80; i < 0x100; i++) {
-            SPECIAL[i] = 1;
-        }
-        SPECIAL['"'] = 1;
-        SPECIAL['\\'] = 1;
-    }
-
     // what the value after a key is checked for
     private static final int K_NONE = 0;
     private static final int K_SCALAR = 1;
@@ -166,7 +154,12 @@ final class FastS3Scanner {
     private final boolean quick;
     private long quickRecords;
 
-    private byte[] buf = new byte[256 << 10]; // under a G1 region's humongous threshold; grows for larger records
+    /**
+     * The input read so far: {@code buf[end]} is always a zero byte (a sentinel that ends every scan of string bytes)
+     * and {@link #SLACK} bytes from {@code end} on are inside the array. 256 KB: under a G1 region's humongous
+     * threshold; it grows for larger records.
+     */
+    private byte[] buf = new byte[256 << 10];
     private int pos;
     private int end;
     private long base; // absolute offset of buf[0]
@@ -346,20 +339,22 @@ final class FastS3Scanner {
             System.arraycopy(buf, from, buf, 0, end - from);
             base += from;
             end -= from;
+            buf[end] = 0;
         }
         return 0;
     }
 
-    /** Reads more input, growing the buffer when it is full. */
+    /** Reads more input, growing the buffer when it is full; keeps the sentinel after the end. */
     private void fill() throws IOException {
-        if (end == buf.length) {
+        if (end >= buf.length - SLACK) {
             buf = Arrays.copyOf(buf, buf.length * 2);
         }
-        int n = in.read(buf, end, buf.length - end);
+        int n = in.read(buf, end, buf.length - SLACK - end);
         if (n < 0) {
             eof = true;
         } else {
             end += n;
+            buf[end] = 0;
         }
     }
 
@@ -597,6 +592,8 @@ final class FastS3Scanner {
      * differently, it only gives up earlier.
      */
     int quickRecord(int start) {
+        // Every test below that a byte is what it should be also stops at the sentinel buf[end], so no position is
+        // compared with the end of the input: the first byte that is not what the grammar expects ends the check.
         final byte[] b = buf;
         final int limit = end;
         int i = start + 1;
@@ -607,13 +604,13 @@ final class FastS3Scanner {
         member:
         while (true) {
             // a field name
-            if (i >= limit || b[i] != '"') {
+            if (b[i] != '"') {
                 return BAIL; // also an empty record: no record field, so a candidate
             }
             int ks = i + 1;
             int j = plainRun(b, ks, limit);
-            if (j >= limit || b[j] != '"') {
-                return BAIL;
+            if (b[j] != '"') {
+                return BAIL; // an escape, a control or non-ASCII byte, or the end of the buffer
             }
             int len = j - ks;
             int kind = K_NONE;
@@ -650,24 +647,30 @@ final class FastS3Scanner {
                 kind = K_WATCH_KEY;
             }
             i = j + 1;
-            if (i >= limit || b[i] != ':') {
+            if (b[i] != ':') {
                 return BAIL;
             }
             i++;
             value:
             while (true) {
-                if (i >= limit) {
-                    return BAIL;
-                }
                 byte c = b[i];
                 if (c == '"') {
                     int vs = i + 1;
                     j = plainRun(b, vs, limit);
-                    if (j >= limit || b[j] != '"') {
-                        return BAIL;
+                    boolean plain = true;
+                    while (b[j] != '"') {
+                        if (b[j] != '\\') {
+                            return BAIL; // a control or non-ASCII byte (for Jackson to check), or the end of the buffer
+                        }
+                        j = quickEscape(b, j);
+                        if (j < 0) {
+                            return BAIL;
+                        }
+                        plain = false;
+                        j = plainRun(b, j, limit);
                     }
                     if (kind >= K_WATCH_KEY) {
-                        if (kind >= K_USER_IDENTITY
+                        if (kind >= K_USER_IDENTITY || !plain
                                 || (kind == K_WATCH_KEY ? filter.isKey(b, vs, j) : filter.isArn(b, vs, j))) {
                             return BAIL;
                         }
@@ -678,7 +681,7 @@ final class FastS3Scanner {
                         return BAIL;
                     }
                     i++;
-                    if (i < limit && b[i] == '}') {
+                    if (b[i] == '}') {
                         i++; // {}: a value with nothing inside
                     } else {
                         depth++;
@@ -693,7 +696,7 @@ final class FastS3Scanner {
                         return BAIL;
                     }
                     i++;
-                    if (i < limit && b[i] == ']') {
+                    if (b[i] == ']') {
                         i++; // []
                     } else {
                         depth++;
@@ -702,17 +705,17 @@ final class FastS3Scanner {
                         continue value;
                     }
                 } else if (c == 'n') {
-                    if (i + 4 > limit || b[i + 1] != 'u' || b[i + 2] != 'l' || b[i + 3] != 'l') {
+                    if (b[i + 1] != 'u' || b[i + 2] != 'l' || b[i + 3] != 'l') {
                         return BAIL;
                     }
                     i += 4;
                 } else if (c == 't') {
-                    if (kind >= K_USER_IDENTITY || i + 4 > limit || b[i + 1] != 'r' || b[i + 2] != 'u' || b[i + 3] != 'e') {
+                    if (kind >= K_USER_IDENTITY || b[i + 1] != 'r' || b[i + 2] != 'u' || b[i + 3] != 'e') {
                         return BAIL;
                     }
                     i += 4;
                 } else if (c == 'f') {
-                    if (kind >= K_USER_IDENTITY || i + 5 > limit || b[i + 1] != 'a' || b[i + 2] != 'l' || b[i + 3] != 's'
+                    if (kind >= K_USER_IDENTITY || b[i + 1] != 'a' || b[i + 2] != 'l' || b[i + 3] != 's'
                             || b[i + 4] != 'e') {
                         return BAIL;
                     }
@@ -721,16 +724,13 @@ final class FastS3Scanner {
                     if (kind >= K_USER_IDENTITY) {
                         return BAIL;
                     }
-                    i = quickNumber(b, i, limit);
+                    i = quickNumber(b, i);
                     if (i < 0) {
                         return BAIL;
                     }
                 }
                 // after a value: a comma, or the end of one or more containers
                 while (true) {
-                    if (i >= limit) {
-                        return BAIL;
-                    }
                     byte d = b[i];
                     boolean inObject = (objects & (1L << depth)) != 0;
                     if (d == ',') {
@@ -759,15 +759,12 @@ final class FastS3Scanner {
 
     /**
      * A JSON number at {@code b[i]} followed by a comma or a closing bracket: the index after it, or -1 for anything
-     * else (a malformed number, one that may go on past {@code limit}, whitespace after it).
+     * else (a malformed number, whitespace after it, the end of the buffer: the sentinel is no digit).
      */
-    private static int quickNumber(byte[] b, int i, int limit) {
+    private static int quickNumber(byte[] b, int i) {
         int j = i;
-        if (j < limit && b[j] == '-') {
+        if (b[j] == '-') {
             j++;
-        }
-        if (j >= limit) {
-            return -1;
         }
         byte c = b[j];
         if (c == '0') {
@@ -775,38 +772,62 @@ final class FastS3Scanner {
         } else if (c >= '1' && c <= '9') {
             do {
                 j++;
-            } while (j < limit && b[j] >= '0' && b[j] <= '9');
+            } while (b[j] >= '0' && b[j] <= '9');
         } else {
             return -1;
         }
-        if (j < limit && b[j] == '.') {
+        if (b[j] == '.') {
             j++;
             int digits = j;
-            while (j < limit && b[j] >= '0' && b[j] <= '9') {
+            while (b[j] >= '0' && b[j] <= '9') {
                 j++;
             }
             if (j == digits) {
                 return -1;
             }
         }
-        if (j < limit && (b[j] == 'e' || b[j] == 'E')) {
+        if (b[j] == 'e' || b[j] == 'E') {
             j++;
-            if (j < limit && (b[j] == '+' || b[j] == '-')) {
+            if (b[j] == '+' || b[j] == '-') {
                 j++;
             }
             int digits = j;
-            while (j < limit && b[j] >= '0' && b[j] <= '9') {
+            while (b[j] >= '0' && b[j] <= '9') {
                 j++;
             }
             if (j == digits) {
                 return -1;
             }
         }
-        if (j >= limit || j - i > 1000) {
+        if (j - i > 1000) {
             return -1;
         }
         byte next = b[j];
         return next == ',' || next == '}' || next == ']' ? j : -1;
+    }
+
+    /** What follows a backslash in a string: 2 for a one-letter escape, 6 for a u escape, 0 if invalid. */
+    private static final byte[] ESCAPES = new byte[256];
+
+    static {
+        for (char c : new char[] {'"', '\\', '/', 'b', 'f', 'n', 'r', 't'}) {
+            ESCAPES[c] = 2;
+        }
+        ESCAPES['u'] = 6;
+    }
+
+    /** At {@code b[j] == '\\'}: the index after the escape, or -1 if it is invalid (or cut by the buffer's end). */
+    private static int quickEscape(byte[] b, int j) {
+        int n = ESCAPES[b[j + 1] & 0xff];
+        if (n == 6) {
+            for (int h = j + 2; h < j + 6; h++) {
+                byte d = b[h];
+                if (!(d >= '0' && d <= '9' || d >= 'a' && d <= 'f' || d >= 'A' && d <= 'F')) {
+                    return -1;
+                }
+            }
+        }
+        return n == 0 ? -1 : j + n;
     }
 
     private int scanRecordAt(int from) throws Fallback {
@@ -829,15 +850,12 @@ final class FastS3Scanner {
     private static final byte[] NULL = bytes("null");
 
     /**
-     * At {@code b[j]}, a backslash, a control character or a non-ASCII byte inside a string: returns the index after
-     * it (after the whole escape), or -1 if the buffer ends first. Invalid escapes and control characters fall back.
-     */
-    /**
      * The index of the first byte at or after {@code j} that ends a run of plain string bytes ({@code "}, {@code \},
-     * a control character or a non-ASCII byte), or {@code limit}: eight bytes at a time.
+     * a control character or a non-ASCII byte), eight bytes at a time: at most {@code limit}, where the buffer's
+     * sentinel (a zero byte, followed by slack for a whole word) stops it without a bounds test.
      */
     private static int plainRun(byte[] b, int j, int limit) {
-        while (j + 8 <= limit) {
+        while (true) {
             long w = (long) LONGS.get(b, j);
             long q = w ^ QUOTES;
             long s = w ^ BACKSLASHES;
@@ -848,12 +866,12 @@ final class FastS3Scanner {
             }
             j += 8;
         }
-        while (j < limit && SPECIAL[b[j] & 0xff] == 0) {
-            j++;
-        }
-        return j;
     }
 
+    /**
+     * At {@code b[j]}, a backslash, a control character or a non-ASCII byte inside a string: returns the index after
+     * it (after the whole escape), or -1 if the buffer ends first. Invalid escapes and control characters fall back.
+     */
     private static int escapeOrByte(byte[] b, int j, int limit) throws Fallback {
         byte x = b[j];
         if (x < 0) {

@@ -42,8 +42,11 @@ class QuickRecordTest {
     };
     private static final String[] RARE_STRINGS = {
             "caf\u00e9", "esc\\\"aped", "back\\\\slash", "tab\\tx", "\\u0041KIA", "AKIAWATCHED000000001",
-            "arn:aws:iam::123456789012:user/u7",
+            "arn:aws:iam::123456789012:user/u7", "AKIA\\u0057ATCHED000000001", "slash \\/ and \\b\\f\\n\\r",
+            "\\uD83D\\uDE00",
     };
+    /** Strings that are not JSON. */
+    private static final String[] BROKEN_STRINGS = {"bad \\q escape", "bad \\u00zz hex", "cut \\u00\"", "tab\tin"};
     private static final String[] NUMBERS = {"0", "-1", "12", "3.25", "-2.5e3", "1E+2", "0.0e-1", "123456789012"};
     private static final String[] LITERALS = {"true", "false", "null"};
     private static final String BREAKERS = "{}[]\":,\\ \n\t0-ena.";
@@ -127,7 +130,12 @@ class QuickRecordTest {
             sb.append(record(r));
         }
         sb.append("]}");
-        if (r.nextDouble() < breakRate) {
+        if (r.nextDouble() < breakRate && r.nextInt(4) == 0) {
+            int at = sb.indexOf("\":\"", 12 + r.nextInt(sb.length() - 12));
+            if (at > 0) {
+                sb.insert(at + 3, BROKEN_STRINGS[r.nextInt(BROKEN_STRINGS.length)]);
+            }
+        } else if (r.nextDouble() < breakRate) {
             int edits = 1 + r.nextInt(3);
             for (int e = 0; e < edits; e++) {
                 int at = 12 + r.nextInt(Math.max(1, sb.length() - 14));
@@ -209,5 +217,44 @@ class QuickRecordTest {
                 assertThat(with.quick()).isGreaterThan(300);
             }
         }
+    }
+
+    @Test
+    void craftedOdditiesAreTheSame() throws IOException {
+        String good = "{\"eventID\":\"e1\",\"eventName\":\"A\",\"userIdentity\":{\"accessKeyId\":\"AKIAOTHER00000000003\"}}";
+        String[] values = {
+                "\"plain\"", "\"q\\\"uote\"", "\"b\\\\s\"", "\"\\/\\b\\f\\n\\r\\t\"", "\"\\u0041\\uD83D\\uDE00\"",
+                "\"\\q\"", "\"\\u00zz\"", "\"\\u00\"", "\"\\u004\"", "\"\\\"", "\"raw\ttab\"", "\"caf\u00e9\"", "\"x\u0000y\"",
+                "0", "-0", "01", "-", "1.", ".5", "1e", "1e+", "1E5", "1.5e-3", "-1.0", "2.", "-01", "1" + "2".repeat(1000),
+                "1" + "2".repeat(998), "tru", "nul", "fals", "true", "false", "null", "truex", "nulll", "True",
+                "{}", "[]", "{ }", "[ ]", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" :1}", "{\"a\": 1}", "[1 ,2]", "[[[]]]",
+                "{\"a\":{\"b\":[{}]}}", "\"AKIAWATCHED000000001\"", "\"AKIA\\u0057ATCHED000000001\"",
+                "\"arn:aws:iam::123456789012:user/u7\"", "[\"AKIAWATCHED000000001\"]", "{\"accessKeyId\":\"AKIAWATCHED000000001\"}",
+                "{\"arn\":\"arn:aws:iam::123456789012:user/u7\"}", "[".repeat(61) + "]".repeat(61),
+                "[".repeat(62) + "]".repeat(62), "[".repeat(63) + "]".repeat(63), "{\"k\":".repeat(62) + "1" + "}".repeat(62),
+        };
+        String[] fields = {"eventName", "x", "userIdentity", "accessKeyId", "arn", "readOnly", "requestParameters",
+                "detail", "Records", "sessionContext", "type"};
+        int quick = 0;
+        int cases = 0;
+        for (String field : fields) {
+            for (String value : values) {
+                for (String record : new String[] {
+                        "{\"eventName\":\"X\",\"" + field + "\":" + value + "}",
+                        "{\"userIdentity\":{\"type\":\"IAMUser\",\"" + field + "\":" + value + "},\"eventID\":\"e\"}",
+                        "{\"userIdentity\":{\"sessionContext\":{\"sessionIssuer\":{\"" + field + "\":" + value
+                                + "}}},\"eventID\":\"e\"}",
+                        "{\"" + field + "\":" + value + "}",
+                }) {
+                    byte[] bytes = ("{\"Records\":[" + good + "," + record + "," + good + "]}").getBytes(StandardCharsets.UTF_8);
+                    Run with = scan(bytes, true);
+                    Run without = scan(bytes, false);
+                    assertThat(with).as(record).usingRecursiveComparison().ignoringFields("quick").isEqualTo(without);
+                    quick += (int) with.quick();
+                    cases++;
+                }
+            }
+        }
+        assertThat(quick).as("records the quick check took").isGreaterThan(cases);
     }
 }
