@@ -41,6 +41,14 @@ public final class CanaryIndex {
     private final int size;
     private final RecordFilter filter;
 
+    /** An index of {@code keys} (a list no one changes) with the filter already built from them. */
+    private CanaryIndex(List<CanaryKey> keys, RecordFilter filter) {
+        this.skew = Duration.ZERO;
+        this.keys = keys;
+        this.size = keys.size();
+        this.filter = filter;
+    }
+
     private CanaryIndex(Collection<CanaryKey> keys, Duration skew) {
         this.skew = Objects.requireNonNull(skew, "skew");
         if (skew.isNegative()) {
@@ -114,6 +122,15 @@ public final class CanaryIndex {
     /** An index of {@code keys}, matching validity windows exactly. */
     public static CanaryIndex of(Collection<CanaryKey> keys) {
         return new CanaryIndex(keys, Duration.ZERO);
+    }
+
+    /**
+     * An index of {@code keys} (immutable), matching validity windows exactly, whose {@code filter} is
+     * {@code RecordFilter.of} their access key ids and principal ARNs: for {@link CanaryKeyFile}, which builds the
+     * filter while reading.
+     */
+    static CanaryIndex prefiltered(List<CanaryKey> keys, RecordFilter filter) {
+        return new CanaryIndex(List.copyOf(keys), Objects.requireNonNull(filter, "filter"));
     }
 
     /** An index of {@code keys}, allowing {@code clockSkew} either side of each validity window. */

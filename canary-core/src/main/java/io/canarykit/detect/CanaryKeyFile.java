@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryId;
 import io.canarykit.cloudtrail.CloudTrailTimes;
+import io.canarykit.cloudtrail.RecordFilter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,10 @@ import java.util.Random;
  * are skipped. A canary id that is not a canarykit id is kept as the label it is reported under.
  */
 public final class CanaryKeyFile {
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Jackson, for lines off the plain form: loaded on first use. */
+    private static final class Json {
+        static final JsonFactory FACTORY = new JsonFactory();
+    }
 
     /** One canary of the file: its key, and the id as the file spells it. */
     public record Entry(String label, CanaryKey key) {
@@ -41,11 +45,13 @@ public final class CanaryKeyFile {
         private final List<Entry> entries;
         private final List<CanaryKey> keys;
         private final Map<CanaryId, String> labels;
+        private final RecordFilter filter; // built while reading, or null
 
-        private Canaries(List<Entry> entries, List<CanaryKey> keys, Map<CanaryId, String> labels) {
+        private Canaries(List<Entry> entries, List<CanaryKey> keys, Map<CanaryId, String> labels, RecordFilter filter) {
             this.entries = List.copyOf(entries);
             this.keys = List.copyOf(keys);
             this.labels = labels;
+            this.filter = filter;
         }
 
         /** Every entry, in file order. */
@@ -56,6 +62,15 @@ public final class CanaryKeyFile {
         /** The keys, in file order. */
         public List<CanaryKey> keys() {
             return keys;
+        }
+
+        /**
+         * An index of these canaries matching validity windows exactly: the same as {@code CanaryIndex.of(keys())},
+         * built with what reading the file already gathered (for a large file, its record filter was built while the
+         * entries were put together).
+         */
+        public CanaryIndex index() {
+            return filter == null ? CanaryIndex.of(keys) : CanaryIndex.prefiltered(keys, filter);
         }
 
         /** The id as the file spells it. */
@@ -134,6 +149,16 @@ public final class CanaryKeyFile {
                 }
             }
         }
+        // the record filter (what a scan needs first) is built beside the merge, on another thread
+        FilterTask filter = null;
+        boolean allRead = true;
+        for (Piece part : parts) {
+            allRead &= part.failure == null;
+        }
+        if (pieces > 1 && allRead) {
+            filter = new FilterTask(parts);
+            filter.start();
+        }
         Merge merge = new Merge(file, parts);
         for (Piece part : parts) {
             // the entries a piece read before its problem come first in the file, so they are checked first
@@ -144,7 +169,48 @@ public final class CanaryKeyFile {
                 throw part.failure;
             }
         }
-        return new Canaries(merge.entries, merge.keys, merge.labels);
+        return new Canaries(merge.entries, merge.keys, merge.labels, filter == null ? null : filter.result(file));
+    }
+
+    /** Builds the record filter of the pieces' access key ids and ARNs (in file order) on a thread of its own. */
+    private static final class FilterTask extends Thread {
+        private final List<Piece> parts;
+        private volatile RecordFilter filter;
+        private volatile RuntimeException failure;
+
+        FilterTask(List<Piece> parts) {
+            super("canary-key-filter");
+            setDaemon(true);
+            this.parts = parts;
+        }
+
+        @Override
+        public void run() {
+            try {
+                List<String> keys = new ArrayList<>();
+                List<String> arns = new ArrayList<>();
+                for (Piece part : parts) {
+                    keys.addAll(part.accessKeyIds);
+                    arns.addAll(part.arns);
+                }
+                filter = RecordFilter.of(keys, arns);
+            } catch (RuntimeException | Error e) {
+                failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            }
+        }
+
+        RecordFilter result(Path file) {
+            try {
+                join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + file, e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return filter;
+        }
     }
 
     /**
@@ -255,6 +321,8 @@ public final class CanaryKeyFile {
         private final int to;
         private final int index;
         final List<Entry> entries = new ArrayList<>();
+        final List<String> accessKeyIds = new ArrayList<>();
+        final List<String> arns = new ArrayList<>();
         private int[] lines = new int[1024];
         private long firstLine = -1;
         private final Random ids;
@@ -319,13 +387,19 @@ public final class CanaryKeyFile {
                 }
                 lines[entries.size()] = where.line;
                 entries.add(e);
+                if (e.key().accessKeyId() != null) {
+                    accessKeyIds.add(e.key().accessKeyId());
+                }
+                if (e.key().principalArn() != null) {
+                    arns.add(e.key().principalArn());
+                }
             }
             return end + 1;
         }
 
         /** One line through Jackson: anything the fast reading of {@link #simple} does not take. */
         private Entry general(byte[] b, int from, int to, Object where, Random ids) {
-            try (JsonParser p = JSON.createParser(b, from, to - from)) {
+            try (JsonParser p = Json.FACTORY.createParser(b, from, to - from)) {
                 JsonToken t = p.nextToken();
                 Entry e = parse(p, t, where, ids);
                 if (p.nextToken() != null) {

@@ -124,4 +124,39 @@ class CanaryKeyFileTest {
         assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("line 2")
                 .hasMessageContaining("expiresAt 2024-01-01T00:00:00Z is before issuedAt 2025-01-01T00:00:00Z");
     }
+
+    @Test
+    void theIndexOfALargeFileIsTheIndexOfItsKeys(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("canaries.jsonl");
+        Files.write(f, many(20_000));
+
+        for (int parallelism : new int[] {1, 3}) {
+            CanaryKeyFile.Canaries c = CanaryKeyFile.read(f, parallelism);
+            CanaryIndex fromFile = c.index();
+            CanaryIndex plain = CanaryIndex.of(c.keys());
+
+            assertThat(fromFile.size()).isEqualTo(20_000);
+            assertThat(fromFile.accessKeyIds()).isEqualTo(plain.accessKeyIds());
+            assertThat(fromFile.principalArns()).isEqualTo(plain.principalArns()).hasSize(10_000);
+            Instant t = Instant.parse("2025-06-01T00:00:00Z");
+            for (int i = 0; i < 20_000; i += 7) {
+                CanaryKey k = c.keys().get(i);
+                io.canarykit.cloudtrail.CloudTrailRecord byKey = record(k.accessKeyId(), null, t);
+                io.canarykit.cloudtrail.CloudTrailRecord byArn = record("AKIANOCANARY00000000", k.principalArn(), t);
+                assertThat(fromFile.filter().test(byKey)).isTrue();
+                assertThat(fromFile.match(byKey)).isEqualTo(plain.match(byKey)).isEqualTo(k);
+                assertThat(fromFile.filter().test(byArn)).isEqualTo(k.principalArn() != null);
+                assertThat(fromFile.match(byArn)).isEqualTo(plain.match(byArn));
+            }
+            io.canarykit.cloudtrail.CloudTrailRecord other = record("AKIANOCANARY00000000", "arn:aws:iam::111122223333:user/x", t);
+            assertThat(fromFile.filter().test(other)).isFalse();
+            assertThat(fromFile.match(other)).isNull();
+        }
+    }
+
+    private static io.canarykit.cloudtrail.CloudTrailRecord record(String key, String arn, Instant t) {
+        return new io.canarykit.cloudtrail.CloudTrailRecord("e", t, "iam.amazonaws.com", "ListUsers", "us-east-1", null,
+                null, null, null, null, null, null, null,
+                new io.canarykit.cloudtrail.UserIdentity("IAMUser", null, arn, null, key, null, null, null, null));
+    }
 }

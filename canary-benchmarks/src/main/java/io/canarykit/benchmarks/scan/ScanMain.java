@@ -34,18 +34,21 @@ public final class ScanMain {
             System.exit(2);
         }
         long t0 = System.nanoTime();
-        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]), Integer.parseInt(args[1]));
-        long t1 = System.nanoTime();
-        CanaryIndex index = CanaryIndex.of(canaries.keys());
-        long t2 = System.nanoTime();
         int threads = Integer.parseInt(args[1]);
         List<Path> roots = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             roots.add(Path.of(args[i]));
         }
-        List<Path> files = CloudTrailScan.files(roots);
+        // as canary scan does: the files are listed and the reader created while the canaries file is read
+        Listing listing = new Listing(roots);
+        listing.start();
+        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]), threads);
+        long t1 = System.nanoTime();
+        CanaryIndex index = canaries.index();
+        long t2 = System.nanoTime();
+        List<Path> files = listing.files();
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        CloudTrailScan.Summary s = CloudTrailScan.of(index, CloudTrailReader.create(), threads).scan(files, r -> {
+        CloudTrailScan.Summary s = CloudTrailScan.of(index, listing.reader, threads).scan(files, r -> {
             try {
                 for (CloudTrailScan.Match m : r.matches()) {
                     out.write(CanaryFile.sightingJson(canaries.label(m.canary()), m));
@@ -74,6 +77,51 @@ public final class ScanMain {
                     System.err.println(line.replaceAll("\\s+", " "));
                 }
             }
+        }
+    }
+
+    /** What {@code canary scan}'s listing thread does: list the files, create the reader. */
+    private static final class Listing extends Thread {
+        private final List<Path> roots;
+        private List<Path> files;
+        private RuntimeException failure;
+        CloudTrailReader reader;
+
+        Listing(List<Path> roots) {
+            super("canary-scan-listing");
+            setDaemon(true);
+            this.roots = roots;
+        }
+
+        @Override
+        public void run() {
+            try {
+                List<Path> found = CloudTrailScan.files(roots);
+                long bytes = 0;
+                for (Path f : found) {
+                    try {
+                        bytes += Files.size(f);
+                    } catch (IOException e) {
+                        // as canary scan does
+                    }
+                }
+                reader = CloudTrailReader.create();
+                files = found;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        List<Path> files() {
+            try {
+                join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return files;
         }
     }
 }

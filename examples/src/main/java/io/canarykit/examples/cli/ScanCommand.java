@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.cloudtrail.CloudTrailRecord;
 import io.canarykit.cloudtrail.ReadProblem;
 import io.canarykit.detect.CanaryIndex;
@@ -63,22 +64,18 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // the files are listed (and the reader's classes loaded) while the canaries file is read
+        Listing listing = new Listing(paths);
+        listing.start();
         CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries, Math.max(1, threads != null ? threads : Runtime.getRuntime().availableProcessors()));
-        CanaryIndex index = CanaryIndex.of(known.keys());
-        List<Path> files = CloudTrailScan.files(paths);
-        long totalBytes = 0;
-        for (Path f : files) {
-            try {
-                totalBytes += Files.size(f);
-            } catch (IOException e) {
-                // reported by the reader when it cannot open it
-            }
-        }
+        CanaryIndex index = known.index();
+        List<Path> files = listing.files();
+        long totalBytes = listing.totalBytes;
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (n < 1) {
             throw new CliErrors.UsageException("--threads must be at least 1");
         }
-        CloudTrailScan scan = CloudTrailScan.of(index, io.canarykit.cloudtrail.CloudTrailReader.create(), n);
+        CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
         Progress progress = System.console() != null ? new Progress(err, files.size(), totalBytes) : null;
         CloudTrailScan.Summary summary = scan.scan(files, result -> {
             for (CloudTrailScan.Match m : result.matches()) {
@@ -158,6 +155,58 @@ final class ScanCommand implements Callable<Integer> {
             return JSON.writeValueAsString(n);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Lists the files to scan, and their total size, on a thread of its own, and creates the reader there (loading its
+     * classes): work that does not need the canaries, done while they are read.
+     */
+    static final class Listing extends Thread {
+        private final List<Path> roots;
+        private List<Path> files;
+        private RuntimeException failure;
+        long totalBytes;
+        CloudTrailReader reader;
+
+        Listing(List<Path> roots) {
+            super("canary-scan-listing");
+            setDaemon(true);
+            this.roots = roots;
+        }
+
+        @Override
+        public void run() {
+            try {
+                List<Path> found = CloudTrailScan.files(roots);
+                long bytes = 0;
+                for (Path f : found) {
+                    try {
+                        bytes += Files.size(f);
+                    } catch (IOException e) {
+                        // reported by the reader when it cannot open it
+                    }
+                }
+                reader = CloudTrailReader.create();
+                totalBytes = bytes;
+                files = found;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        /** The files (as {@link CloudTrailScan#files} lists them), once listed; what listing them threw, rethrown. */
+        List<Path> files() {
+            try {
+                join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while listing the files to scan", e);
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return files;
         }
     }
 
