@@ -125,12 +125,12 @@ public final class CanaryIndex {
     }
 
     /**
-     * An index of {@code keys} (immutable), matching validity windows exactly, whose {@code filter} is
-     * {@code RecordFilter.of} their access key ids and principal ARNs: for {@link CanaryKeyFile}, which builds the
-     * filter while reading.
+     * An index of {@code keys} (an unmodifiable list without nulls, which it keeps as it is), matching validity
+     * windows exactly, whose {@code filter} is {@code RecordFilter.of} their access key ids and principal ARNs: for
+     * {@link CanaryKeyFile}, which builds the filter while reading.
      */
     static CanaryIndex prefiltered(List<CanaryKey> keys, RecordFilter filter) {
-        return new CanaryIndex(List.copyOf(keys), Objects.requireNonNull(filter, "filter"));
+        return new CanaryIndex(keys, Objects.requireNonNull(filter, "filter"));
     }
 
     /** An index of {@code keys}, allowing {@code clockSkew} either side of each validity window. */

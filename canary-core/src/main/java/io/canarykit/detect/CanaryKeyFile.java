@@ -48,8 +48,9 @@ public final class CanaryKeyFile {
         private final RecordFilter filter; // built while reading, or null
 
         private Canaries(List<Entry> entries, List<CanaryKey> keys, Map<CanaryId, String> labels, RecordFilter filter) {
-            this.entries = List.copyOf(entries);
-            this.keys = List.copyOf(keys);
+            // lists no one else holds: wrapped, not copied (copying checks 100,000 elements for null, cold)
+            this.entries = java.util.Collections.unmodifiableList(entries);
+            this.keys = java.util.Collections.unmodifiableList(keys);
             this.labels = labels;
             this.filter = filter;
         }
@@ -373,15 +374,19 @@ public final class CanaryKeyFile {
 
         /** Reads the line that starts at {@code at}; returns where the next one starts. */
         private int readLine(int at) {
-            int end = at;
-            while (end < to && bytes[end] != '\n') {
-                end++;
-            }
             where.line++;
-            if (!blank(bytes, at, end)) {
-                Entry e = simple(bytes, at, end, values, times)
-                        ? build(values[0], values[1], values[2], values[3], values[4], where, ids, times)
-                        : general(bytes, at, end, where, ids);
+            int end = simple(bytes, at, to, values, times);
+            Entry e;
+            if (end >= 0) {
+                e = build(values[0], values[1], values[2], values[3], values[4], where, ids, times);
+            } else {
+                end = at;
+                while (end < to && bytes[end] != '\n') {
+                    end++;
+                }
+                e = blank(bytes, at, end) ? null : general(bytes, at, end, where, ids);
+            }
+            if (e != null) {
                 if (entries.size() == lines.length) {
                     lines = java.util.Arrays.copyOf(lines, lines.length * 2);
                 }
@@ -428,36 +433,38 @@ public final class CanaryKeyFile {
 
     /**
      * Reads a line of the plain form every tool writes (a flat object of the five fields, string or null values
-     * without escapes, ASCII) into {@code values}; false for anything else, which Jackson then reads (and reports).
+     * without escapes, ASCII) that starts at {@code from} into {@code values}, and returns where the line ends (its
+     * newline, or {@code to}); -1 for anything else, which Jackson then reads (and reports). A newline is never part of
+     * the plain form, so the line's end needs no search of its own.
      */
-    private static boolean simple(byte[] b, int from, int to, String[] values, Times times) {
+    private static int simple(byte[] b, int from, int to, String[] values, Times times) {
         java.util.Arrays.fill(values, null);
         int i = ws(b, from, to);
         if (i >= to || b[i] != '{') {
-            return false;
+            return -1;
         }
         i = ws(b, i + 1, to);
         if (i < to && b[i] == '}') {
-            return ws(b, i + 1, to) == to;
+            return lineEnd(b, i + 1, to);
         }
         int seen = 0;
         while (true) {
             if (i >= to || b[i] != '"') {
-                return false;
+                return -1;
             }
             int ks = i + 1;
             int ke = plain(b, ks, to);
             if (ke >= to || b[ke] != '"') {
-                return false;
+                return -1;
             }
             int field = field(b, ks, ke);
             if (field < 0 || (seen & (1 << field)) != 0) {
-                return false; // other or repeated fields: the general reader's rules apply
+                return -1; // other or repeated fields: the general reader's rules apply
             }
             seen |= 1 << field;
             i = ws(b, ke + 1, to);
             if (i >= to || b[i] != ':') {
-                return false;
+                return -1;
             }
             i = ws(b, i + 1, to);
             if (i + 4 <= to && b[i] == 'n' && b[i + 1] == 'u' && b[i + 2] == 'l' && b[i + 3] == 'l') {
@@ -466,24 +473,30 @@ public final class CanaryKeyFile {
                 int vs = i + 1;
                 int ve = plain(b, vs, to);
                 if (ve >= to || b[ve] != '"' || ve == vs) {
-                    return false; // escapes, control or non-ASCII bytes, or empty
+                    return -1; // escapes, control or non-ASCII bytes, or empty
                 }
                 String v = field >= 3 ? times.text(field - 3, b, vs, ve) : ascii(b, vs, ve);
                 if (v == null) {
-                    return false; // blank
+                    return -1; // blank
                 }
                 values[field] = v;
                 i = ve + 1;
             } else {
-                return false;
+                return -1;
             }
             i = ws(b, i, to);
             if (i < to && b[i] == ',') {
                 i = ws(b, i + 1, to);
                 continue;
             }
-            return i < to && b[i] == '}' && ws(b, i + 1, to) == to;
+            return i < to && b[i] == '}' ? lineEnd(b, i + 1, to) : -1;
         }
+    }
+
+    /** The end of the line (its newline, or {@code to}) if only spaces come before it from {@code i}, else -1. */
+    private static int lineEnd(byte[] b, int i, int to) {
+        int e = ws(b, i, to);
+        return e == to || b[e] == '\n' ? e : -1;
     }
 
     /** The index of the first byte at or after {@code i} that is a quote, a backslash, a control or non-ASCII byte. */
