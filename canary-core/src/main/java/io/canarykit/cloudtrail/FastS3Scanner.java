@@ -2,7 +2,9 @@ package io.canarykit.cloudtrail;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The reader's fast path for S3 log files {@code {"Records":[…]}} read with a {@link RecordFilter}: it checks every
@@ -57,6 +59,11 @@ final class FastS3Scanner {
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
     private static final long SPACES = 0x2020202020202020L;
+    /** The low {@code n} bytes of a word, for {@code n} from 0 to 8. */
+    private static final long[] MASKS = {0, 0xFFL, 0xFFFFL, 0xFFFFFFL, 0xFFFFFFFFL, 0xFFFFFFFFFFL, 0xFFFFFFFFFFFFL,
+            0xFFFFFFFFFFFFFFL, -1L};
+    private static final int MIN_NAME = 2;
+    private static final int MAX_NAME = 24;
     private static final int MAX_DEPTH = 512;
     // what the value after a key is checked for
     private static final int K_NONE = 0;
@@ -80,8 +87,16 @@ final class FastS3Scanner {
     private static final int C_SESSION_CONTEXT = 8;
     private static final byte[][] NAMES;
     private static final int[] CODES;
-    /** Candidate names by {@link #bucket}: one or two byte comparisons per field name. */
-    private static final int[][] BUCKETS = new int[256][];
+    /**
+     * The names by slot: a name's slot is {@link #slot} of its first eight bytes and its length, and the multiplier
+     * {@link #SLOT_MULTIPLIER} is chosen (when the class loads) so that no two names share one. A field name is then
+     * told apart with one table look-up and at most three eight-byte comparisons.
+     */
+    private static final byte[] SLOTS = new byte[256];
+    private static final long SLOT_MULTIPLIER;
+    private static final long[] FIRST_WORDS;
+    private static final long[] SECOND_WORDS;
+    private static final long[] LAST_WORDS;
 
     static {
         Object[][] names = {
@@ -105,46 +120,79 @@ final class FastS3Scanner {
         };
         NAMES = new byte[names.length][];
         CODES = new int[names.length];
+        FIRST_WORDS = new long[names.length];
+        SECOND_WORDS = new long[names.length];
+        LAST_WORDS = new long[names.length];
         for (int i = 0; i < names.length; i++) {
-            NAMES[i] = bytes((String) names[i][0]);
+            byte[] n = bytes((String) names[i][0]);
+            if (n.length < MIN_NAME || n.length > MAX_NAME) {
+                throw new ExceptionInInitializerError("name length out of range: " + names[i][0]);
+            }
+            NAMES[i] = n;
             CODES[i] = (Integer) names[i][1];
-            int k = bucket(NAMES[i], 0, NAMES[i].length);
-            int[] old = BUCKETS[k];
-            int[] grown = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
-            grown[grown.length - 1] = i;
-            BUCKETS[k] = grown;
+            byte[] padded = Arrays.copyOf(n, 24);
+            FIRST_WORDS[i] = (long) LONGS.get(padded, 0) & MASKS[Math.min(n.length, 8)];
+            SECOND_WORDS[i] = (long) LONGS.get(padded, 8);
+            LAST_WORDS[i] = n.length > 8 ? (long) LONGS.get(n, n.length - 8) : 0;
         }
-    }
-
-    private static boolean same(byte[] b, int from, byte[] name) {
-        for (int i = 0; i < name.length; i++) {
-            if (b[from + i] != name[i]) {
-                return false;
+        long multiplier = 0x9E3779B97F4A7C15L;
+        search:
+        while (true) {
+            Arrays.fill(SLOTS, (byte) -1);
+            for (int i = 0; i < NAMES.length; i++) {
+                int s = slot(FIRST_WORDS[i], NAMES[i].length, multiplier);
+                if (SLOTS[s] >= 0) {
+                    multiplier += 0x2545F4914F6CDD1DL; // another odd multiplier
+                    continue search;
+                }
+                SLOTS[s] = (byte) i;
             }
+            break;
         }
-        return true;
+        SLOT_MULTIPLIER = multiplier;
     }
 
-    private static int bucket(byte[] b, int from, int len) {
-        return (len * 7 + b[from] * 3 + b[from + len - 1]) & 0xff;
+    /** The names the scanner tells apart, and for a field name {@link #classify}'s code (0: none of them). */
+    static List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (byte[] n : NAMES) {
+            out.add(new String(n, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return out;
     }
 
-    /** What the field name {@code b[from, from+len)} is ({@code C_…}). */
+    /** {@link #classify} of {@code name} (ASCII), as it would be read from the middle of a buffer. */
+    static int classify(String name) {
+        byte[] b = new byte[name.length() + 64];
+        Arrays.fill(b, (byte) 'x');
+        b[15] = '"';
+        System.arraycopy(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 16, name.length());
+        b[16 + name.length()] = '"';
+        return classify(b, 16, name.length());
+    }
+
+    private static int slot(long firstWord, int len, long multiplier) {
+        return (int) (((firstWord ^ len) * multiplier) >>> 56);
+    }
+
+    /**
+     * What the field name {@code b[from, from+len)} is ({@code C_…}). Reads whole words from {@code from}, which the
+     * buffer's slack allows for any name that ends inside it.
+     */
     private static int classify(byte[] b, int from, int len) {
-        if (len < 2 || len > 18) {
+        if (len < MIN_NAME || len > MAX_NAME) {
             return C_NONE;
         }
-        int[] candidates = BUCKETS[bucket(b, from, len)];
-        if (candidates == null) {
+        long first = (long) LONGS.get(b, from) & MASKS[Math.min(len, 8)];
+        int k = SLOTS[slot(first, len, SLOT_MULTIPLIER)];
+        if (k < 0 || NAMES[k].length != len || FIRST_WORDS[k] != first) {
             return C_NONE;
         }
-        for (int k : candidates) {
-            byte[] n = NAMES[k];
-            if (n.length == len && same(b, from, n)) {
-                return CODES[k];
-            }
+        if (len > 8 && ((long) LONGS.get(b, from + len - 8) != LAST_WORDS[k]
+                || len > 16 && (long) LONGS.get(b, from + 8) != SECOND_WORDS[k])) {
+            return C_NONE;
         }
-        return C_NONE;
+        return CODES[k];
     }
 
     private final InputStream in;

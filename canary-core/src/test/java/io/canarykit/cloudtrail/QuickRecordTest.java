@@ -257,4 +257,34 @@ class QuickRecordTest {
         }
         assertThat(quick).as("records the quick check took").isGreaterThan(cases);
     }
+
+    @Test
+    void fieldNamesAreToldApartExactly() {
+        List<String> names = FastS3Scanner.names();
+        assertThat(names).hasSizeGreaterThan(30).contains("accessKeyId", "arn", "userIdentity", "recipientAccountId");
+        Set<Integer> codes = new java.util.HashSet<>();
+        for (String n : names) {
+            int code = FastS3Scanner.classify(n);
+            assertThat(code).as(n).isNotZero();
+            codes.add(code);
+            // the same name changed anywhere, cut, lengthened or in another case is no name
+            for (int i = 0; i < n.length(); i++) {
+                String changed = n.substring(0, i) + (char) (n.charAt(i) ^ 1) + n.substring(i + 1);
+                if (!names.contains(changed)) {
+                    assertThat(FastS3Scanner.classify(changed)).as(changed).isZero();
+                }
+            }
+            for (String other : new String[] {n.substring(1), n.substring(0, n.length() - 1), n + "s", "x" + n,
+                    n.toUpperCase(java.util.Locale.ROOT), n.toLowerCase(java.util.Locale.ROOT)}) {
+                if (!names.contains(other) && !other.isEmpty()) {
+                    assertThat(FastS3Scanner.classify(other)).as(other).isZero();
+                }
+            }
+        }
+        assertThat(codes).hasSizeGreaterThan(5);
+        for (String other : new String[] {"", "a", "eventVersion", "requestParameters", "responseElements",
+                "sharedEventID", "x".repeat(30), "recipientAccountIdentifier"}) {
+            assertThat(FastS3Scanner.classify(other)).as(other).isZero();
+        }
+    }
 }
