@@ -1,10 +1,7 @@
 package io.canarykit.examples.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.cloudtrail.CloudTrailRecord;
 import io.canarykit.cloudtrail.ReadProblem;
@@ -18,6 +15,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +40,8 @@ import java.util.concurrent.Callable;
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Scan CloudTrail files for uses of known canaries.")
 final class ScanCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson's streaming core only: the sightings and summary are written field by field. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     @Option(names = "--canaries", required = true, paramLabel = "FILE",
             description = "The canaries to look for: one JSON object per line with canaryId, accessKeyId, "
@@ -110,19 +110,21 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     static String sightingJson(String canaryId, CloudTrailRecord r) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("canaryId", canaryId);
-        o.put("eventId", r.eventId());
-        o.put("eventTime", r.eventTime() == null ? null : r.eventTime().toString());
-        o.put("eventSource", r.eventSource());
-        o.put("eventName", r.eventName());
-        o.put("awsRegion", r.awsRegion());
-        o.put("sourceIPAddress", r.sourceIpAddress());
-        o.put("userAgent", r.userAgent());
-        o.put("errorCode", r.errorCode());
-        o.put("accessKeyId", r.accessKeyId());
-        o.put("principalArn", r.principalArn());
-        return write(o);
+        return json(g -> {
+            g.writeStartObject();
+            field(g, "canaryId", canaryId);
+            field(g, "eventId", r.eventId());
+            field(g, "eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+            field(g, "eventSource", r.eventSource());
+            field(g, "eventName", r.eventName());
+            field(g, "awsRegion", r.awsRegion());
+            field(g, "sourceIPAddress", r.sourceIpAddress());
+            field(g, "userAgent", r.userAgent());
+            field(g, "errorCode", r.errorCode());
+            field(g, "accessKeyId", r.accessKeyId());
+            field(g, "principalArn", r.principalArn());
+            g.writeEndObject();
+        });
     }
 
     private static String sightingText(String canaryId, CloudTrailRecord r, Path file) {
@@ -132,29 +134,48 @@ final class ScanCommand implements Callable<Integer> {
                 + r.principalArn() + "  event " + r.eventId() + "  in " + file;
     }
 
-    private static String summaryJson(CloudTrailScan.Summary s) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("files", s.files());
-        o.put("records", s.records());
-        o.put("sightings", s.sightings());
-        o.put("malformed", s.malformed());
-        ArrayNode problems = o.putArray("problems");
-        for (ReadProblem p : s.problems()) {
-            ObjectNode j = problems.addObject();
-            j.put("file", p.source());
-            j.put("line", p.line());
-            j.put("column", p.column());
-            j.put("offset", p.byteOffset());
-            j.put("message", p.message());
-        }
-        return write(o);
+    static String summaryJson(CloudTrailScan.Summary s) {
+        return json(g -> {
+            g.writeStartObject();
+            g.writeNumberField("files", s.files());
+            g.writeNumberField("records", s.records());
+            g.writeNumberField("sightings", s.sightings());
+            g.writeNumberField("malformed", s.malformed());
+            g.writeArrayFieldStart("problems");
+            for (ReadProblem p : s.problems()) {
+                g.writeStartObject();
+                field(g, "file", p.source());
+                g.writeNumberField("line", p.line());
+                g.writeNumberField("column", p.column());
+                g.writeNumberField("offset", p.byteOffset());
+                field(g, "message", p.message());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
-    private static String write(JsonNode n) {
-        try {
-            return JSON.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /** Writes one JSON value with Jackson's streaming generator (what the tree model would write, without it). */
+    private interface JsonWriting {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static String json(JsonWriting writing) {
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            writing.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void field(JsonGenerator g, String name, String value) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, value);
         }
     }
 
