@@ -327,7 +327,7 @@ public final class CanaryKeyFile {
         private int[] lines = new int[1024];
         private long firstLine = -1;
         private final Random ids;
-        private final String[] values = new String[5];
+        private final int[] ranges = new int[2 * FIELDS.length];
         private final Where where = new Where(this);
         private final Times times = new Times();
         CanaryConfigurationException failure;
@@ -375,10 +375,10 @@ public final class CanaryKeyFile {
         /** Reads the line that starts at {@code at}; returns where the next one starts. */
         private int readLine(int at) {
             where.line++;
-            int end = simple(bytes, at, to, values, times);
+            int end = simple(bytes, at, to, ranges);
             Entry e;
             if (end >= 0) {
-                e = build(values[0], values[1], values[2], values[3], values[4], where, ids, times);
+                e = build(text(0), text(1), text(2), time(0), time(1), where, ids, times);
             } else {
                 end = at;
                 while (end < to && bytes[end] != '\n') {
@@ -400,6 +400,17 @@ public final class CanaryKeyFile {
                 }
             }
             return end + 1;
+        }
+
+        /** The value of field {@code f} that {@link #simple} found, or null. */
+        private String text(int f) {
+            return ranges[2 * f] < 0 ? null : ascii(bytes, ranges[2 * f], ranges[2 * f + 1]);
+        }
+
+        /** The value of the time field in {@code slot} (issuedAt, expiresAt) that {@link #simple} found, or null. */
+        private String time(int slot) {
+            int f = 3 + slot;
+            return ranges[2 * f] < 0 ? null : times.text(slot, bytes, ranges[2 * f], ranges[2 * f + 1]);
         }
 
         /** One line through Jackson: anything the fast reading of {@link #simple} does not take. */
@@ -431,14 +442,25 @@ public final class CanaryKeyFile {
 
     private static final String[] FIELDS = {"canaryId", "accessKeyId", "principalArn", "issuedAt", "expiresAt"};
 
+    /** {@link #FIELDS} as bytes, for the plain-form reader. */
+    private static final byte[][] FIELD_BYTES = new byte[FIELDS.length][];
+
+    static {
+        for (int f = 0; f < FIELDS.length; f++) {
+            FIELD_BYTES[f] = FIELDS[f].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
     /**
      * Reads a line of the plain form every tool writes (a flat object of the five fields, string or null values
-     * without escapes, ASCII) that starts at {@code from} into {@code values}, and returns where the line ends (its
-     * newline, or {@code to}); -1 for anything else, which Jackson then reads (and reports). A newline is never part of
-     * the plain form, so the line's end needs no search of its own.
+     * without escapes, ASCII, not blank) that starts at {@code from}: puts where each field's value starts and ends
+     * into {@code ranges} (at {@code 2 * field}; -1 for null or absent) and returns where the line ends (its newline,
+     * or {@code to}); -1 for anything else, which Jackson then reads (and reports). A newline is never part of the
+     * plain form, so the line's end needs no search of its own. (It only finds positions: it is small, and the JIT
+     * compiles it quickly.)
      */
-    private static int simple(byte[] b, int from, int to, String[] values, Times times) {
-        java.util.Arrays.fill(values, null);
+    private static int simple(byte[] b, int from, int to, int[] ranges) {
+        java.util.Arrays.fill(ranges, -1);
         int i = ws(b, from, to);
         if (i >= to || b[i] != '{') {
             return -1;
@@ -472,14 +494,11 @@ public final class CanaryKeyFile {
             } else if (i < to && b[i] == '"') {
                 int vs = i + 1;
                 int ve = plain(b, vs, to);
-                if (ve >= to || b[ve] != '"' || ve == vs) {
-                    return -1; // escapes, control or non-ASCII bytes, or empty
+                if (ve >= to || b[ve] != '"' || blank(b, vs, ve)) {
+                    return -1; // escapes, control or non-ASCII bytes, or empty or blank
                 }
-                String v = field >= 3 ? times.text(field - 3, b, vs, ve) : ascii(b, vs, ve);
-                if (v == null) {
-                    return -1; // blank
-                }
-                values[field] = v;
+                ranges[2 * field] = vs;
+                ranges[2 * field + 1] = ve;
                 i = ve + 1;
             } else {
                 return -1;
@@ -511,14 +530,9 @@ public final class CanaryKeyFile {
         return i;
     }
 
-    /** The plain ASCII bytes {@code b[from, to)} as a string, or null if they are all spaces. */
-    static String ascii(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] != ' ') {
-                return new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
-            }
-        }
-        return null;
+    /** The plain ASCII bytes {@code b[from, to)} as a string. */
+    private static String ascii(byte[] b, int from, int to) {
+        return new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Which of {@link #FIELDS} the name {@code b[from, to)} is, or -1. */
@@ -531,7 +545,7 @@ public final class CanaryKeyFile {
             case 12: f = 2; break; // principalArn
             default: return -1;
         }
-        return matches(b, from, to, FIELDS[f]) ? f : -1;
+        return matches(b, from, to, FIELD_BYTES[f]) ? f : -1;
     }
 
     /**
@@ -550,11 +564,9 @@ public final class CanaryKeyFile {
                 return text[slot];
             }
             String v = ascii(b, from, to);
-            if (v != null) {
-                text[slot] = v;
-                bytes[slot] = java.util.Arrays.copyOfRange(b, from, to);
-                instants[slot] = null;
-            }
+            text[slot] = v;
+            bytes[slot] = java.util.Arrays.copyOfRange(b, from, to);
+            instants[slot] = null;
             return v;
         }
 
@@ -578,12 +590,12 @@ public final class CanaryKeyFile {
         return i;
     }
 
-    private static boolean matches(byte[] b, int from, int to, String name) {
-        if (to - from != name.length()) {
+    private static boolean matches(byte[] b, int from, int to, byte[] name) {
+        if (to - from != name.length) {
             return false;
         }
-        for (int i = 0; i < name.length(); i++) {
-            if (b[from + i] != name.charAt(i)) {
+        for (int i = 0; i < name.length; i++) {
+            if (b[from + i] != name[i]) {
                 return false;
             }
         }
