@@ -91,7 +91,7 @@ public final class RecordFilter {
 
         private void add(String v) {
             byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-            int h = hash(bytes, 0, bytes.length);
+            int h = coldHash(bytes);
             int i = h & mask;
             while (values[i] != null && !(hashes[i] == h && java.util.Arrays.equals(values[i], bytes))) {
                 i = (i + 1) & mask;
@@ -143,6 +143,26 @@ public final class RecordFilter {
             }
             long tail = 0;
             for (int shift = 0; i < to; i++, shift += 8) {
+                tail |= (b[i] & 0xFFL) << shift;
+            }
+            h = mix(h, tail);
+            return (int) (h ^ (h >>> 32));
+        }
+
+        /**
+         * {@link #hash} of a whole array, with the words put together byte by byte: the same value, without the
+         * {@code VarHandle} that is fast only once compiled (the set is built once, mostly by the interpreter).
+         */
+        private static int coldHash(byte[] b) {
+            long h = SEED ^ b.length;
+            int i = 0;
+            for (; i + 8 <= b.length; i += 8) {
+                h = mix(h, (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
+                        | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48
+                        | (b[i + 7] & 0xFFL) << 56);
+            }
+            long tail = 0;
+            for (int shift = 0; i < b.length; i++, shift += 8) {
                 tail |= (b[i] & 0xFFL) << shift;
             }
             h = mix(h, tail);
