@@ -1,21 +1,15 @@
 package io.canarykit.detect;
 
-import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
 import io.canarykit.Sighting;
-import io.canarykit.store.CanaryQuery;
-import io.canarykit.store.CanaryStore;
+import io.canarykit.store.ForwardingCanaryStore;
 import io.canarykit.store.InMemoryCanaryStore;
-import io.canarykit.store.Page;
-
-import java.util.List;
-import java.util.Optional;
 
 /**
  * A store that "crashes the process" (throws an {@link Error} nobody catches) just before its n-th write, to test
  * restarts at every point. The writes before it stay in the underlying store, as they would on disk.
  */
-class CrashingStore implements CanaryStore {
+class CrashingStore extends ForwardingCanaryStore {
     /** The simulated crash. */
     static final class Crash extends Error {
         private static final long serialVersionUID = 1L;
@@ -46,6 +40,7 @@ class CrashingStore implements CanaryStore {
     final Writes writes;
 
     CrashingStore(InMemoryCanaryStore delegate, Writes writes) {
+        super(delegate);
         this.delegate = delegate;
         this.writes = writes;
     }
@@ -63,49 +58,9 @@ class CrashingStore implements CanaryStore {
     }
 
     @Override
-    public Optional<CanaryRecord> find(CanaryId id) {
-        return delegate.find(id);
-    }
-
-    @Override
-    public List<CanaryRecord> findByAccessKeyId(String accessKeyId) {
-        return delegate.findByAccessKeyId(accessKeyId);
-    }
-
-    @Override
-    public List<CanaryRecord> findByPrincipalName(String principalName) {
-        return delegate.findByPrincipalName(principalName);
-    }
-
-    @Override
-    public List<CanaryRecord> findByAsset(String assetKind, String assetId) {
-        return delegate.findByAsset(assetKind, assetId);
-    }
-
-    @Override
-    public Page<CanaryRecord> list(CanaryQuery query) {
-        return delegate.list(query);
-    }
-
-    @Override
-    public long countLive(String accountId) {
-        return delegate.countLive(accountId);
-    }
-
-    @Override
     public boolean addSighting(Sighting sighting) {
         writes.write("addSighting " + sighting.sourceEventId());
         return delegate.addSighting(sighting);
-    }
-
-    @Override
-    public List<Sighting> sightings(CanaryId id) {
-        return delegate.sightings(id);
-    }
-
-    @Override
-    public Optional<String> checkpoint(String key) {
-        return delegate.checkpoint(key);
     }
 
     @Override

@@ -2,24 +2,29 @@ package io.canarykit.aws.issue;
 
 import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
-import io.canarykit.Sighting;
-import io.canarykit.store.CanaryQuery;
-import io.canarykit.store.CanaryStore;
 import io.canarykit.store.CanaryStoreException;
+import io.canarykit.store.ForwardingCanaryStore;
 import io.canarykit.store.InMemoryCanaryStore;
-import io.canarykit.store.Page;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * An in-memory store whose Nth create, update or find fails (before or after taking effect) or "crashes" there.
  */
-final class FlakyStore implements CanaryStore {
+final class FlakyStore extends ForwardingCanaryStore {
     enum Fault { FAIL_BEFORE, FAIL_AFTER, CRASH_BEFORE, CRASH_AFTER }
 
-    final InMemoryCanaryStore delegate = InMemoryCanaryStore.create();
+    final InMemoryCanaryStore delegate;
+
+    FlakyStore() {
+        this(InMemoryCanaryStore.create());
+    }
+
+    private FlakyStore(InMemoryCanaryStore delegate) {
+        super(delegate);
+        this.delegate = delegate;
+    }
     private String faultOp;
     private int faultAt;
     private Fault fault;
@@ -89,48 +94,4 @@ final class FlakyStore implements CanaryStore {
         return run("find", () -> delegate.find(id));
     }
 
-    @Override
-    public List<CanaryRecord> findByAccessKeyId(String accessKeyId) {
-        return delegate.findByAccessKeyId(accessKeyId);
-    }
-
-    @Override
-    public List<CanaryRecord> findByPrincipalName(String principalName) {
-        return delegate.findByPrincipalName(principalName);
-    }
-
-    @Override
-    public List<CanaryRecord> findByAsset(String assetKind, String assetId) {
-        return delegate.findByAsset(assetKind, assetId);
-    }
-
-    @Override
-    public Page<CanaryRecord> list(CanaryQuery query) {
-        return delegate.list(query);
-    }
-
-    @Override
-    public long countLive(String accountId) {
-        return delegate.countLive(accountId);
-    }
-
-    @Override
-    public boolean addSighting(Sighting sighting) {
-        return delegate.addSighting(sighting);
-    }
-
-    @Override
-    public List<Sighting> sightings(CanaryId id) {
-        return delegate.sightings(id);
-    }
-
-    @Override
-    public Optional<String> checkpoint(String key) {
-        return delegate.checkpoint(key);
-    }
-
-    @Override
-    public void saveCheckpoint(String key, String value) {
-        delegate.saveCheckpoint(key, value);
-    }
 }
