@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The process under test: what {@code canary scan --canaries FILE --json DIR} does (the same core classes: the
- * streaming reader, the canary index, the parallel scan), writing one JSON line per sighting to stdout and, on stderr,
- * one line {@code records=… sightings=… bytes=… peakHeapBytes=…}. Run it with {@code -Xmx256m}.
+ * The process under test: what {@code canary scan --canaries FILE --json DIR} does (the same core classes in the same
+ * order: the files listed and the reader created on a thread while the canaries file is read, the index of the file,
+ * the parallel scan, the sightings written with Jackson's streaming generator), writing one JSON line per sighting to
+ * stdout and, on stderr, one line {@code records=… sightings=… bytes=… peakHeapBytes=…} ({@code loadMillis} is the
+ * canaries file, {@code scanMillis} the rest up to the last sighting). Run it with {@code -Xmx256m}.
  *
  * <p>Usage: {@code ScanMain CANARIES_FILE THREADS PATH...}
  */
@@ -84,7 +86,7 @@ public final class ScanMain {
     private static final class Listing extends Thread {
         private final List<Path> roots;
         private List<Path> files;
-        private RuntimeException failure;
+        private Throwable failure;
         CloudTrailReader reader;
 
         Listing(List<Path> roots) {
@@ -107,7 +109,7 @@ public final class ScanMain {
                 }
                 reader = CloudTrailReader.create();
                 files = found;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failure = e;
             }
         }
@@ -118,8 +120,11 @@ public final class ScanMain {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            if (failure != null) {
-                throw failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
             }
             return files;
         }

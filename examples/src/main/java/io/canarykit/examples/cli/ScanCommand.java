@@ -186,7 +186,7 @@ final class ScanCommand implements Callable<Integer> {
     static final class Listing extends Thread {
         private final List<Path> roots;
         private List<Path> files;
-        private RuntimeException failure;
+        private Throwable failure;
         long totalBytes;
         CloudTrailReader reader;
 
@@ -211,7 +211,7 @@ final class ScanCommand implements Callable<Integer> {
                 reader = CloudTrailReader.create();
                 totalBytes = bytes;
                 files = found;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failure = e;
             }
         }
@@ -224,8 +224,11 @@ final class ScanCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while listing the files to scan", e);
             }
-            if (failure != null) {
-                throw failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
             }
             return files;
         }
