@@ -13,7 +13,15 @@ import java.util.Random;
  */
 public record CanaryId(String value) implements Comparable<CanaryId> {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static final Random RANDOM = new SecureRandom();
+    /** The value of each character, -1 for those not in the alphabet. */
+    private static final byte[] VALUES = new byte[128];
+
+    static {
+        java.util.Arrays.fill(VALUES, (byte) -1);
+        for (int i = 0; i < ALPHABET.length; i++) {
+            VALUES[ALPHABET[i]] = (byte) i;
+        }
+    }
     /** Length of every id. */
     public static final int LENGTH = 26;
 
@@ -28,7 +36,7 @@ public record CanaryId(String value) implements Comparable<CanaryId> {
 
     /** A new id for the current instant of {@code clock}. */
     public static CanaryId generate(Clock clock) {
-        return generate(clock.instant(), RANDOM);
+        return generate(clock.instant(), Entropy.RANDOM);
     }
 
     /** A new id for {@code instant}, drawing its random part from {@code random} (for reproducible tests). */
@@ -88,12 +96,12 @@ public record CanaryId(String value) implements Comparable<CanaryId> {
         return null;
     }
 
+    /** The random source of new ids, created on first use (reading canary ids needs none). */
+    private static final class Entropy {
+        static final Random RANDOM = new SecureRandom();
+    }
+
     private static int indexOf(char c) {
-        for (int i = 0; i < ALPHABET.length; i++) {
-            if (ALPHABET[i] == c) {
-                return i;
-            }
-        }
-        return -1;
+        return c < VALUES.length ? VALUES[c] : -1;
     }
 }

@@ -2,7 +2,9 @@ package io.canarykit.cloudtrail;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The reader's fast path for S3 log files {@code {"Records":[…]}} read with a {@link RecordFilter}: it checks every
@@ -42,6 +44,14 @@ final class FastS3Scanner {
     enum Outcome { DONE, NOT_S3 }
 
     private static final int NEED_MORE = -1;
+    /** {@link #quickRecord} leaves the record to {@link #scanRecord}. */
+    static final int BAIL = -2;
+    /** The deepest nesting {@link #quickRecord} follows (a bit per level in a long). */
+    private static final int QUICK_DEPTH = 62;
+    /** The bytes kept in the buffer ahead of a record before the quick check reads it. */
+    private static final int QUICK_WINDOW = 32 << 10;
+    /** Bytes kept free after the end of the input in the buffer: a sentinel and the rest of a word read with it. */
+    private static final int SLACK = 8;
     private static final java.lang.invoke.VarHandle LONGS =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -49,21 +59,12 @@ final class FastS3Scanner {
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
     private static final long SPACES = 0x2020202020202020L;
+    /** The low {@code n} bytes of a word, for {@code n} from 0 to 8. */
+    private static final long[] MASKS = {0, 0xFFL, 0xFFFFL, 0xFFFFFFL, 0xFFFFFFFFL, 0xFFFFFFFFFFL, 0xFFFFFFFFFFFFL,
+            0xFFFFFFFFFFFFFFL, -1L};
+    private static final int MIN_NAME = 2;
+    private static final int MAX_NAME = 24;
     private static final int MAX_DEPTH = 512;
-    /** 1: ends a run of plain string bytes ({@code "}, {@code \}, a control character or a non-ASCII byte). */
-    private static final byte[] SPECIAL = new byte[256];
-
-    static {
-        for (int i = 0; i < 0x20; i++) {
-            SPECIAL[i] = 1;
-        }
-        for (int i = 0x80; i < 0x100; i++) {
-            SPECIAL[i] = 1;
-        }
-        SPECIAL['"'] = 1;
-        SPECIAL['\\'] = 1;
-    }
-
     // what the value after a key is checked for
     private static final int K_NONE = 0;
     private static final int K_SCALAR = 1;
@@ -86,8 +87,16 @@ final class FastS3Scanner {
     private static final int C_SESSION_CONTEXT = 8;
     private static final byte[][] NAMES;
     private static final int[] CODES;
-    /** Candidate names by {@link #bucket}: one or two byte comparisons per field name. */
-    private static final int[][] BUCKETS = new int[256][];
+    /**
+     * The names by slot: a name's slot is {@link #slot} of its first eight bytes and its length, and the multiplier
+     * {@link #SLOT_MULTIPLIER} is chosen (when the class loads) so that no two names share one. A field name is then
+     * told apart with one table look-up and at most three eight-byte comparisons.
+     */
+    private static final byte[] SLOTS = new byte[256];
+    private static final long SLOT_MULTIPLIER;
+    private static final long[] FIRST_WORDS;
+    private static final long[] SECOND_WORDS;
+    private static final long[] LAST_WORDS;
 
     static {
         Object[][] names = {
@@ -111,54 +120,94 @@ final class FastS3Scanner {
         };
         NAMES = new byte[names.length][];
         CODES = new int[names.length];
+        FIRST_WORDS = new long[names.length];
+        SECOND_WORDS = new long[names.length];
+        LAST_WORDS = new long[names.length];
         for (int i = 0; i < names.length; i++) {
-            NAMES[i] = bytes((String) names[i][0]);
+            byte[] n = bytes((String) names[i][0]);
+            if (n.length < MIN_NAME || n.length > MAX_NAME) {
+                throw new ExceptionInInitializerError("name length out of range: " + names[i][0]);
+            }
+            NAMES[i] = n;
             CODES[i] = (Integer) names[i][1];
-            int k = bucket(NAMES[i], 0, NAMES[i].length);
-            int[] old = BUCKETS[k];
-            int[] grown = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
-            grown[grown.length - 1] = i;
-            BUCKETS[k] = grown;
+            byte[] padded = Arrays.copyOf(n, 24);
+            FIRST_WORDS[i] = (long) LONGS.get(padded, 0) & MASKS[Math.min(n.length, 8)];
+            SECOND_WORDS[i] = (long) LONGS.get(padded, 8);
+            LAST_WORDS[i] = n.length > 8 ? (long) LONGS.get(n, n.length - 8) : 0;
         }
-    }
-
-    private static boolean same(byte[] b, int from, byte[] name) {
-        for (int i = 0; i < name.length; i++) {
-            if (b[from + i] != name[i]) {
-                return false;
+        long multiplier = 0x9E3779B97F4A7C15L;
+        search:
+        while (true) {
+            Arrays.fill(SLOTS, (byte) -1);
+            for (int i = 0; i < NAMES.length; i++) {
+                int s = slot(FIRST_WORDS[i], NAMES[i].length, multiplier);
+                if (SLOTS[s] >= 0) {
+                    multiplier += 0x2545F4914F6CDD1DL; // another odd multiplier
+                    continue search;
+                }
+                SLOTS[s] = (byte) i;
             }
+            break;
         }
-        return true;
+        SLOT_MULTIPLIER = multiplier;
     }
 
-    private static int bucket(byte[] b, int from, int len) {
-        return (len * 7 + b[from] * 3 + b[from + len - 1]) & 0xff;
+    /** The names the scanner tells apart, and for a field name {@link #classify}'s code (0: none of them). */
+    static List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (byte[] n : NAMES) {
+            out.add(new String(n, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return out;
     }
 
-    /** What the field name {@code b[from, from+len)} is ({@code C_…}). */
+    /** {@link #classify} of {@code name} (ASCII), as it would be read from the middle of a buffer. */
+    static int classify(String name) {
+        byte[] b = new byte[name.length() + 64];
+        Arrays.fill(b, (byte) 'x');
+        b[15] = '"';
+        System.arraycopy(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 16, name.length());
+        b[16 + name.length()] = '"';
+        return classify(b, 16, name.length());
+    }
+
+    private static int slot(long firstWord, int len, long multiplier) {
+        return (int) (((firstWord ^ len) * multiplier) >>> 56);
+    }
+
+    /**
+     * What the field name {@code b[from, from+len)} is ({@code C_…}). Reads whole words from {@code from}, which the
+     * buffer's slack allows for any name that ends inside it.
+     */
     private static int classify(byte[] b, int from, int len) {
-        if (len < 2 || len > 18) {
+        if (len < MIN_NAME || len > MAX_NAME) {
             return C_NONE;
         }
-        int[] candidates = BUCKETS[bucket(b, from, len)];
-        if (candidates == null) {
+        long first = (long) LONGS.get(b, from) & MASKS[Math.min(len, 8)];
+        int k = SLOTS[slot(first, len, SLOT_MULTIPLIER)];
+        if (k < 0 || NAMES[k].length != len || FIRST_WORDS[k] != first) {
             return C_NONE;
         }
-        for (int k : candidates) {
-            byte[] n = NAMES[k];
-            if (n.length == len && same(b, from, n)) {
-                return CODES[k];
-            }
+        if (len > 8 && ((long) LONGS.get(b, from + len - 8) != LAST_WORDS[k]
+                || len > 16 && (long) LONGS.get(b, from + 8) != SECOND_WORDS[k])) {
+            return C_NONE;
         }
-        return C_NONE;
+        return CODES[k];
     }
 
     private final InputStream in;
     private final RecordFilter filter;
     private final Sink sink;
     private final int maxRecordBytes;
+    private final boolean quick;
+    private long quickRecords;
 
-    private byte[] buf = new byte[256 << 10]; // under a G1 region's humongous threshold; grows for larger records
+    /**
+     * The input read so far: {@code buf[end]} is always a zero byte (a sentinel that ends every scan of string bytes)
+     * and {@link #SLACK} bytes from {@code end} on are inside the array. 256 KB: under a G1 region's humongous
+     * threshold; it grows for larger records.
+     */
+    private byte[] buf = new byte[256 << 10];
     private int pos;
     private int end;
     private long base; // absolute offset of buf[0]
@@ -173,10 +222,21 @@ final class FastS3Scanner {
     private final boolean[] isObject = new boolean[MAX_DEPTH + 1];
 
     FastS3Scanner(InputStream in, RecordFilter filter, Sink sink, int maxRecordBytes) {
+        this(in, filter, sink, maxRecordBytes, true);
+    }
+
+    /** With {@code quick} false, every record goes through {@link #scanRecord} (for tests of {@link #quickRecord}). */
+    FastS3Scanner(InputStream in, RecordFilter filter, Sink sink, int maxRecordBytes, boolean quick) {
         this.in = in;
         this.filter = filter;
         this.sink = sink;
         this.maxRecordBytes = maxRecordBytes;
+        this.quick = quick;
+    }
+
+    /** How many records {@link #quickRecord} took. */
+    long quickRecords() {
+        return quickRecords;
     }
 
     private static byte[] bytes(String s) {
@@ -215,18 +275,32 @@ final class FastS3Scanner {
             if (c != '{') {
                 throw new Fallback("an array element that is not an object");
             }
-            int r = scanRecordAt(pos);
-            while (r == NEED_MORE) {
-                if (eof) {
-                    throw new Fallback("input ends inside a record");
+            if (quick && end - pos < QUICK_WINDOW && !eof) {
+                // keep a window ahead, so that the quick check meets the end of the buffer only in huge records
+                pos = compact(pos);
+                while (end < QUICK_WINDOW && !eof) {
+                    fill();
                 }
-                int kept = compact(pos);
-                pos = kept;
-                if (end - pos >= maxRecordBytes) {
-                    throw new Fallback("a record larger than " + maxRecordBytes + " bytes");
-                }
-                fill();
+            }
+            int r = quick ? quickRecord(pos) : BAIL;
+            if (r == BAIL) {
                 r = scanRecordAt(pos);
+                while (r == NEED_MORE) {
+                    if (eof) {
+                        throw new Fallback("input ends inside a record");
+                    }
+                    int kept = compact(pos);
+                    pos = kept;
+                    if (end - pos >= maxRecordBytes) {
+                        throw new Fallback("a record larger than " + maxRecordBytes + " bytes");
+                    }
+                    fill();
+                    r = scanRecordAt(pos);
+                }
+            } else {
+                candidate = false;
+                newlines = 0;
+                quickRecords++;
             }
             if (candidate) {
                 long offset = base + pos;
@@ -313,20 +387,22 @@ final class FastS3Scanner {
             System.arraycopy(buf, from, buf, 0, end - from);
             base += from;
             end -= from;
+            buf[end] = 0;
         }
         return 0;
     }
 
-    /** Reads more input, growing the buffer when it is full. */
+    /** Reads more input, growing the buffer when it is full; keeps the sentinel after the end. */
     private void fill() throws IOException {
-        if (end == buf.length) {
+        if (end >= buf.length - SLACK) {
             buf = Arrays.copyOf(buf, buf.length * 2);
         }
-        int n = in.read(buf, end, buf.length - end);
+        int n = in.read(buf, end, buf.length - SLACK - end);
         if (n < 0) {
             eof = true;
         } else {
             end += n;
+            buf[end] = 0;
         }
     }
 
@@ -491,7 +567,7 @@ final class FastS3Scanner {
                         i = j + 1;
                         state = 5;
                     } else if (c == '{' || c == '[') {
-                        if (k == K_SCALAR || k == K_WATCH_KEY || k == K_WATCH_ARN) {
+                        if (k == K_SCALAR || k == K_WATCH_KEY || k == K_WATCH_ARN || k == K_OBJECT_OR_NULL && c == '[') {
                             cand = true;
                         }
                         if (depth == MAX_DEPTH) {
@@ -556,6 +632,252 @@ final class FastS3Scanner {
         }
     }
 
+    /**
+     * The common case of {@link #scanRecord}, checked with fewer tests per byte: a record without whitespace, escapes,
+     * control or non-ASCII bytes, nested at most {@link #QUICK_DEPTH} deep, entirely in the buffer, that is no
+     * candidate. Returns the index after its closing brace, or {@link #BAIL} for anything else (including anything
+     * malformed), which {@link #scanRecord} then reads from the start: this method decides nothing that one would decide
+     * differently, it only gives up earlier.
+     */
+    int quickRecord(int start) {
+        // Every test below that a byte is what it should be also stops at the sentinel buf[end], so no position is
+        // compared with the end of the input: the first byte that is not what the grammar expects ends the check.
+        final byte[] b = buf;
+        final int limit = end;
+        int i = start + 1;
+        int depth = 1;
+        long objects = 2L; // bit d: the container at depth d is an object
+        int identityDepth = Integer.MAX_VALUE; // depth of the userIdentity object's members, while inside it
+        boolean recordish = false;
+        member:
+        while (true) {
+            // a field name
+            if (b[i] != '"') {
+                return BAIL; // also an empty record: no record field, so a candidate
+            }
+            int ks = i + 1;
+            int j = plainRun(b, ks, limit);
+            if (b[j] != '"') {
+                return BAIL; // an escape, a control or non-ASCII byte, or the end of the buffer
+            }
+            int len = j - ks;
+            int kind = K_NONE;
+            if (depth == 1 || depth >= identityDepth) {
+                int code = classify(b, ks, len);
+                if (code == C_WATCH_KEY) {
+                    kind = K_WATCH_KEY;
+                } else if (code == C_WATCH_ARN) {
+                    kind = K_WATCH_ARN;
+                } else if (code != C_NONE) {
+                    if (depth == 1) {
+                        if (code == C_USER_IDENTITY) {
+                            kind = K_USER_IDENTITY;
+                            recordish = true;
+                        } else if (code == C_RECORDISH) {
+                            kind = K_SCALAR;
+                            recordish = true;
+                        } else if (code == C_RECORD_SCALAR) {
+                            kind = K_SCALAR;
+                        } else if (code == C_OTHER_SHAPE) {
+                            return BAIL;
+                        }
+                    } else if (code == C_IDENTITY_SCALAR) {
+                        kind = K_SCALAR;
+                    } else if (code == C_SESSION_CONTEXT && depth == identityDepth) {
+                        kind = K_OBJECT_OR_NULL;
+                    }
+                }
+            } else if (len == 3) {
+                if (b[ks] == 'a' && b[ks + 1] == 'r' && b[ks + 2] == 'n') {
+                    kind = K_WATCH_ARN;
+                }
+            } else if (len == 11 && classify(b, ks, len) == C_WATCH_KEY) {
+                kind = K_WATCH_KEY;
+            }
+            i = j + 1;
+            if (b[i] != ':') {
+                return BAIL;
+            }
+            i++;
+            value:
+            while (true) {
+                byte c = b[i];
+                if (c == '"') {
+                    int vs = i + 1;
+                    j = plainRun(b, vs, limit);
+                    boolean plain = true;
+                    while (b[j] != '"') {
+                        if (b[j] != '\\') {
+                            return BAIL; // a control or non-ASCII byte (for Jackson to check), or the end of the buffer
+                        }
+                        j = quickEscape(b, j);
+                        if (j < 0) {
+                            return BAIL;
+                        }
+                        plain = false;
+                        j = plainRun(b, j, limit);
+                    }
+                    if (kind >= K_WATCH_KEY) {
+                        if (kind >= K_USER_IDENTITY || !plain
+                                || (kind == K_WATCH_KEY ? filter.isKey(b, vs, j) : filter.isArn(b, vs, j))) {
+                            return BAIL;
+                        }
+                    }
+                    i = j + 1;
+                } else if (c == '{') {
+                    if (kind == K_SCALAR || kind == K_WATCH_KEY || kind == K_WATCH_ARN || depth == QUICK_DEPTH) {
+                        return BAIL;
+                    }
+                    i++;
+                    if (b[i] == '}') {
+                        i++; // {}: a value with nothing inside
+                    } else {
+                        depth++;
+                        objects |= 1L << depth;
+                        if (kind == K_USER_IDENTITY) {
+                            identityDepth = depth;
+                        }
+                        continue member;
+                    }
+                } else if (c == '[') {
+                    if (kind != K_NONE || depth == QUICK_DEPTH) {
+                        return BAIL;
+                    }
+                    i++;
+                    if (b[i] == ']') {
+                        i++; // []
+                    } else {
+                        depth++;
+                        objects &= ~(1L << depth);
+                        kind = K_NONE;
+                        continue value;
+                    }
+                } else if (c == 'n') {
+                    if (b[i + 1] != 'u' || b[i + 2] != 'l' || b[i + 3] != 'l') {
+                        return BAIL;
+                    }
+                    i += 4;
+                } else if (c == 't') {
+                    if (kind >= K_USER_IDENTITY || b[i + 1] != 'r' || b[i + 2] != 'u' || b[i + 3] != 'e') {
+                        return BAIL;
+                    }
+                    i += 4;
+                } else if (c == 'f') {
+                    if (kind >= K_USER_IDENTITY || b[i + 1] != 'a' || b[i + 2] != 'l' || b[i + 3] != 's'
+                            || b[i + 4] != 'e') {
+                        return BAIL;
+                    }
+                    i += 5;
+                } else {
+                    if (kind >= K_USER_IDENTITY) {
+                        return BAIL;
+                    }
+                    i = quickNumber(b, i);
+                    if (i < 0) {
+                        return BAIL;
+                    }
+                }
+                // after a value: a comma, or the end of one or more containers
+                while (true) {
+                    byte d = b[i];
+                    boolean inObject = (objects & (1L << depth)) != 0;
+                    if (d == ',') {
+                        i++;
+                        if (inObject) {
+                            continue member;
+                        }
+                        kind = K_NONE;
+                        continue value;
+                    }
+                    if (d != (inObject ? '}' : ']')) {
+                        return BAIL;
+                    }
+                    i++;
+                    depth--;
+                    if (depth < identityDepth) {
+                        identityDepth = Integer.MAX_VALUE;
+                    }
+                    if (depth == 0) {
+                        return recordish ? i : BAIL;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A JSON number at {@code b[i]} followed by a comma or a closing bracket: the index after it, or -1 for anything
+     * else (a malformed number, whitespace after it, the end of the buffer: the sentinel is no digit).
+     */
+    private static int quickNumber(byte[] b, int i) {
+        int j = i;
+        if (b[j] == '-') {
+            j++;
+        }
+        byte c = b[j];
+        if (c == '0') {
+            j++;
+        } else if (c >= '1' && c <= '9') {
+            do {
+                j++;
+            } while (b[j] >= '0' && b[j] <= '9');
+        } else {
+            return -1;
+        }
+        if (b[j] == '.') {
+            j++;
+            int digits = j;
+            while (b[j] >= '0' && b[j] <= '9') {
+                j++;
+            }
+            if (j == digits) {
+                return -1;
+            }
+        }
+        if (b[j] == 'e' || b[j] == 'E') {
+            j++;
+            if (b[j] == '+' || b[j] == '-') {
+                j++;
+            }
+            int digits = j;
+            while (b[j] >= '0' && b[j] <= '9') {
+                j++;
+            }
+            if (j == digits) {
+                return -1;
+            }
+        }
+        if (j - i > 1000) {
+            return -1;
+        }
+        byte next = b[j];
+        return next == ',' || next == '}' || next == ']' ? j : -1;
+    }
+
+    /** What follows a backslash in a string: 2 for a one-letter escape, 6 for a u escape, 0 if invalid. */
+    private static final byte[] ESCAPES = new byte[256];
+
+    static {
+        for (char c : new char[] {'"', '\\', '/', 'b', 'f', 'n', 'r', 't'}) {
+            ESCAPES[c] = 2;
+        }
+        ESCAPES['u'] = 6;
+    }
+
+    /** At {@code b[j] == '\\'}: the index after the escape, or -1 if it is invalid (or cut by the buffer's end). */
+    private static int quickEscape(byte[] b, int j) {
+        int n = ESCAPES[b[j + 1] & 0xff];
+        if (n == 6) {
+            for (int h = j + 2; h < j + 6; h++) {
+                byte d = b[h];
+                if (!(d >= '0' && d <= '9' || d >= 'a' && d <= 'f' || d >= 'A' && d <= 'F')) {
+                    return -1;
+                }
+            }
+        }
+        return n == 0 ? -1 : j + n;
+    }
+
     private int scanRecordAt(int from) throws Fallback {
         try {
             return scanRecord(from);
@@ -576,15 +898,12 @@ final class FastS3Scanner {
     private static final byte[] NULL = bytes("null");
 
     /**
-     * At {@code b[j]}, a backslash, a control character or a non-ASCII byte inside a string: returns the index after
-     * it (after the whole escape), or -1 if the buffer ends first. Invalid escapes and control characters fall back.
-     */
-    /**
      * The index of the first byte at or after {@code j} that ends a run of plain string bytes ({@code "}, {@code \},
-     * a control character or a non-ASCII byte), or {@code limit}: eight bytes at a time.
+     * a control character or a non-ASCII byte), eight bytes at a time: at most {@code limit}, where the buffer's
+     * sentinel (a zero byte, followed by slack for a whole word) stops it without a bounds test.
      */
     private static int plainRun(byte[] b, int j, int limit) {
-        while (j + 8 <= limit) {
+        while (true) {
             long w = (long) LONGS.get(b, j);
             long q = w ^ QUOTES;
             long s = w ^ BACKSLASHES;
@@ -595,12 +914,12 @@ final class FastS3Scanner {
             }
             j += 8;
         }
-        while (j < limit && SPECIAL[b[j] & 0xff] == 0) {
-            j++;
-        }
-        return j;
     }
 
+    /**
+     * At {@code b[j]}, a backslash, a control character or a non-ASCII byte inside a string: returns the index after
+     * it (after the whole escape), or -1 if the buffer ends first. Invalid escapes and control characters fall back.
+     */
     private static int escapeOrByte(byte[] b, int j, int limit) throws Fallback {
         byte x = b[j];
         if (x < 0) {

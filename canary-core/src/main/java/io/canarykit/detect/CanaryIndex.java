@@ -41,6 +41,14 @@ public final class CanaryIndex {
     private final int size;
     private final RecordFilter filter;
 
+    /** An index of {@code keys} (a list no one changes) with the filter already built from them. */
+    private CanaryIndex(List<CanaryKey> keys, RecordFilter filter) {
+        this.skew = Duration.ZERO;
+        this.keys = keys;
+        this.size = keys.size();
+        this.filter = filter;
+    }
+
     private CanaryIndex(Collection<CanaryKey> keys, Duration skew) {
         this.skew = Objects.requireNonNull(skew, "skew");
         if (skew.isNegative()) {
@@ -51,14 +59,18 @@ public final class CanaryIndex {
         List<String> accessKeyIds = new ArrayList<>(size);
         List<String> arns = new ArrayList<>();
         for (CanaryKey key : this.keys) {
-            if (key.accessKeyId() != null) {
-                accessKeyIds.add(key.accessKeyId());
-            }
-            if (key.principalArn() != null) {
-                arns.add(key.principalArn());
-            }
+            collect(key, accessKeyIds, arns); // one call per key: compiled code from the start
         }
         this.filter = RecordFilter.of(accessKeyIds, arns);
+    }
+
+    private static void collect(CanaryKey key, List<String> accessKeyIds, List<String> arns) {
+        if (key.accessKeyId() != null) {
+            accessKeyIds.add(key.accessKeyId());
+        }
+        if (key.principalArn() != null) {
+            arns.add(key.principalArn());
+        }
     }
 
     /**
@@ -74,12 +86,7 @@ public final class CanaryIndex {
                     Map<String, CanaryKey[]> k = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
                     Map<String, CanaryKey[]> a = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
                     for (CanaryKey key : keys) {
-                        if (key.accessKeyId() != null) {
-                            add(k, key.accessKeyId(), key);
-                        }
-                        if (key.principalArn() != null) {
-                            add(a, key.principalArn(), key);
-                        }
+                        add(k, a, key); // one call per key: compiled code from the start
                     }
                     m = new Maps(k, a);
                     maps = m;
@@ -90,6 +97,15 @@ public final class CanaryIndex {
     }
 
     private record Maps(Map<String, CanaryKey[]> byKey, Map<String, CanaryKey[]> byArn) {
+    }
+
+    private static void add(Map<String, CanaryKey[]> byKey, Map<String, CanaryKey[]> byArn, CanaryKey key) {
+        if (key.accessKeyId() != null) {
+            add(byKey, key.accessKeyId(), key);
+        }
+        if (key.principalArn() != null) {
+            add(byArn, key.principalArn(), key);
+        }
     }
 
     private static void add(Map<String, CanaryKey[]> map, String name, CanaryKey key) {
@@ -106,6 +122,15 @@ public final class CanaryIndex {
     /** An index of {@code keys}, matching validity windows exactly. */
     public static CanaryIndex of(Collection<CanaryKey> keys) {
         return new CanaryIndex(keys, Duration.ZERO);
+    }
+
+    /**
+     * An index of {@code keys} (an unmodifiable list without nulls, which it keeps as it is), matching validity
+     * windows exactly, whose {@code filter} is {@code RecordFilter.of} their access key ids and principal ARNs: for
+     * {@link CanaryKeyFile}, which builds the filter while reading.
+     */
+    static CanaryIndex prefiltered(List<CanaryKey> keys, RecordFilter filter) {
+        return new CanaryIndex(keys, Objects.requireNonNull(filter, "filter"));
     }
 
     /** An index of {@code keys}, allowing {@code clockSkew} either side of each validity window. */

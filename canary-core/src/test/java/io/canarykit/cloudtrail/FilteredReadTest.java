@@ -102,6 +102,7 @@ class FilteredReadTest {
             "\"accessKeyId\":\"=>\"accessKeyId\":[\"x\"],\"k\":\"",
             "\"type\":\"IAMUser\",\"principalId\"=>\"type\":{\"IAMUser\":1},\"principalId\"",
             "\"sessionContext\":{=>\"sessionContext\":7,\"sc\":{",
+            "\"sessionContext\":{=>\"sessionContext\":[],\"sc\":{",
             "\"readOnly\":true=>\"readOnly\":{}",
             "\"eventID\"=>\"\\u0065ventID\"",
             "\"accessKeyId\":\"AKIA=>\"accessKeyId\":\"\\u0041KIA",

@@ -90,4 +90,73 @@ class CanaryKeyFileTest {
         Files.write(f, List.of("{\"canaryId\":\"a\",\"accessKeyId\":\"AKIA1\",\"issuedAt\":\"2025-01-01T00:00:00Z\"} {\"canaryId\":\"b\"}"));
         assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("more than one JSON value");
     }
+
+    @Test
+    void readsIdsInAnyCaseTimesInAnyOrderAndRejectsBlankValues(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.jsonl");
+        Files.write(f, List.of(
+                line("01jn4xmn00q1n19y8pn2webc8p", "AKIA1", null, "2025-01-01T00:00:00Z", "2025-01-03T00:00:00Z"),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8Q", "AKIA2", null, "2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z"),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8R", "AKIA3", null, "2025-01-01T00:00:00Z", null),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8S", "AKIA4", null, "2025-01-01T00:00:00+01:00", "2025-01-03T00:00:00Z")));
+
+        CanaryKeyFile.Canaries c = CanaryKeyFile.read(f);
+
+        assertThat(c.keys()).extracting(k -> k.canaryId().value()).containsExactly("01JN4XMN00Q1N19Y8PN2WEBC8P",
+                "01JN4XMN00Q1N19Y8PN2WEBC8Q", "01JN4XMN00Q1N19Y8PN2WEBC8R", "01JN4XMN00Q1N19Y8PN2WEBC8S");
+        assertThat(c.label(c.keys().get(0))).isEqualTo("01jn4xmn00q1n19y8pn2webc8p");
+        assertThat(c.keys()).extracting(CanaryKey::validFrom).containsExactly(Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2025-01-02T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2024-12-31T23:00:00Z"));
+        assertThat(c.keys()).extracting(CanaryKey::validUntil).containsExactly(Instant.parse("2025-01-03T00:00:00Z"),
+                Instant.parse("2025-01-03T00:00:00Z"), null, Instant.parse("2025-01-03T00:00:00Z"));
+
+        Files.write(f, List.of(line("01jn4xmn00q1n19y8pn2webc8p", "AKIA1", null, "2025-01-01T00:00:00Z", null),
+                line("01JN4XMN00Q1N19Y8PN2WEBC8P", "AKIA2", null, "2025-01-01T00:00:00Z", null)));
+        assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("line 2")
+                .hasMessageContaining("appears twice (also on line 1)");
+        Files.write(f, List.of(line("a", "AKIA1", null, "2025-01-01T00:00:00Z", null),
+                line("b", "   ", null, "2025-01-01T00:00:00Z", null)));
+        assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("line 2")
+                .hasMessageContaining("accessKeyId must not be empty");
+        Files.write(f, List.of(line("a", "AKIA1", null, "2025-01-01T00:00:00Z", null),
+                line("b", "AKIA2", null, "2025-01-01T00:00:00Z", "2024-01-01T00:00:00Z")));
+        assertThatThrownBy(() -> CanaryKeyFile.read(f)).hasMessageContaining("line 2")
+                .hasMessageContaining("expiresAt 2024-01-01T00:00:00Z is before issuedAt 2025-01-01T00:00:00Z");
+    }
+
+    @Test
+    void theIndexOfALargeFileIsTheIndexOfItsKeys(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("canaries.jsonl");
+        Files.write(f, many(20_000));
+
+        for (int parallelism : new int[] {1, 3}) {
+            CanaryKeyFile.Canaries c = CanaryKeyFile.read(f, parallelism);
+            CanaryIndex fromFile = c.index();
+            CanaryIndex plain = CanaryIndex.of(c.keys());
+
+            assertThat(fromFile.size()).isEqualTo(20_000);
+            assertThat(fromFile.accessKeyIds()).isEqualTo(plain.accessKeyIds());
+            assertThat(fromFile.principalArns()).isEqualTo(plain.principalArns()).hasSize(10_000);
+            Instant t = Instant.parse("2025-06-01T00:00:00Z");
+            for (int i = 0; i < 20_000; i += 7) {
+                CanaryKey k = c.keys().get(i);
+                io.canarykit.cloudtrail.CloudTrailRecord byKey = record(k.accessKeyId(), null, t);
+                io.canarykit.cloudtrail.CloudTrailRecord byArn = record("AKIANOCANARY00000000", k.principalArn(), t);
+                assertThat(fromFile.filter().test(byKey)).isTrue();
+                assertThat(fromFile.match(byKey)).isEqualTo(plain.match(byKey)).isEqualTo(k);
+                assertThat(fromFile.filter().test(byArn)).isEqualTo(k.principalArn() != null);
+                assertThat(fromFile.match(byArn)).isEqualTo(plain.match(byArn));
+            }
+            io.canarykit.cloudtrail.CloudTrailRecord other = record("AKIANOCANARY00000000", "arn:aws:iam::111122223333:user/x", t);
+            assertThat(fromFile.filter().test(other)).isFalse();
+            assertThat(fromFile.match(other)).isNull();
+        }
+    }
+
+    private static io.canarykit.cloudtrail.CloudTrailRecord record(String key, String arn, Instant t) {
+        return new io.canarykit.cloudtrail.CloudTrailRecord("e", t, "iam.amazonaws.com", "ListUsers", "us-east-1", null,
+                null, null, null, null, null, null, null,
+                new io.canarykit.cloudtrail.UserIdentity("IAMUser", null, arn, null, key, null, null, null, null));
+    }
 }

@@ -1,33 +1,46 @@
 package io.canarykit.benchmarks.scan;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.canarykit.cloudtrail.CloudTrailRecord;
 import io.canarykit.detect.CloudTrailScan;
 
 import java.io.IOException;
+import java.io.StringWriter;
 
-/** The {@code canary scan --json} sighting line, as the command line writes it. */
+/** The {@code canary scan --json} sighting line, as the command line writes it (Jackson's streaming generator). */
 final class CanaryFile {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private CanaryFile() {
     }
 
     static String sightingJson(String canaryId, CloudTrailScan.Match m) throws IOException {
         CloudTrailRecord r = m.record();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("canaryId", canaryId);
-        o.put("eventId", r.eventId());
-        o.put("eventTime", r.eventTime() == null ? null : r.eventTime().toString());
-        o.put("eventSource", r.eventSource());
-        o.put("eventName", r.eventName());
-        o.put("awsRegion", r.awsRegion());
-        o.put("sourceIPAddress", r.sourceIpAddress());
-        o.put("userAgent", r.userAgent());
-        o.put("errorCode", r.errorCode());
-        o.put("accessKeyId", r.accessKeyId());
-        o.put("principalArn", r.principalArn());
-        return JSON.writeValueAsString(o);
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            g.writeStartObject();
+            field(g, "canaryId", canaryId);
+            field(g, "eventId", r.eventId());
+            field(g, "eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+            field(g, "eventSource", r.eventSource());
+            field(g, "eventName", r.eventName());
+            field(g, "awsRegion", r.awsRegion());
+            field(g, "sourceIPAddress", r.sourceIpAddress());
+            field(g, "userAgent", r.userAgent());
+            field(g, "errorCode", r.errorCode());
+            field(g, "accessKeyId", r.accessKeyId());
+            field(g, "principalArn", r.principalArn());
+            g.writeEndObject();
+        }
+        return w.toString();
+    }
+
+    private static void field(JsonGenerator g, String name, String value) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, value);
+        }
     }
 }

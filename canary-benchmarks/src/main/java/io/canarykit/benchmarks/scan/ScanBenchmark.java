@@ -33,7 +33,10 @@ import java.util.stream.Stream;
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.scan.ScanBenchmark \
  *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench] \
  *     [--size-mb 300] [--canaries 100000] [--runs 3] [--jq-runs 1] [--threads N] [--heap 256m]
- *     [--scanner-jvm-options "-XX:+UseSerialGC ..."]</pre>
+ *     [--scanner-jvm-options "-XX:+UseSerialGC ..."] [--cli-jar examples/target/canary.jar]</pre>
+ * With {@code --cli-jar}, each run also times the command line itself ({@code java -Xmx256m -jar canary.jar scan
+ * --canaries CANARIES --json --threads THREADS DIR}, the same JVM options) beside {@code ScanMain}, and checks that it
+ * prints the same sightings.
  */
 public final class ScanBenchmark {
     private ScanBenchmark() {
@@ -51,6 +54,7 @@ public final class ScanBenchmark {
         opt.put("heap", "256m");
         opt.put("records-per-file", "10000");
         opt.put("scanner-jvm-options", "");
+        opt.put("cli-jar", "");
         for (int i = 0; i < args.length; i += 2) {
             String k = args[i].replaceFirst("^--", "");
             if (!opt.containsKey(k) || i + 1 >= args.length) {
@@ -92,6 +96,9 @@ public final class ScanBenchmark {
         List<Double> gzipCpu = new ArrayList<>();
         List<Double> jqCpu = new ArrayList<>();
         List<Double> scanCpu = new ArrayList<>();
+        List<Double> cliTimes = new ArrayList<>();
+        List<Double> cliCpu = new ArrayList<>();
+        String cliSame = "";
         long jqMatches = -1;
         long scanMatchesOfKey = -1;
         String scanStats = "";
@@ -159,9 +166,33 @@ public final class ScanBenchmark {
                 scanRss = String.join(" ", errLines.stream().filter(l -> l.startsWith("maxRssKb") || l.startsWith("VmHWM")).toList());
                 scanCpu.add(cpu(err));
             }
-            System.out.printf(Locale.ROOT, "run %d: gzip %s s, jq %s s, scan %s s%n", run + 1,
+            if (run < runs && !opt.get("cli-jar").isBlank()) {
+                Path out = data.resolve("cli.out");
+                Path err = data.resolve("cli.err");
+                List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M cpu=%U+%S",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + opt.get("heap")));
+                for (String o : opt.get("scanner-jvm-options").split("\\s+")) {
+                    if (!o.isBlank()) {
+                        cmd.add(o);
+                    }
+                }
+                cmd.addAll(List.of("-jar", opt.get("cli-jar"), "scan", "--canaries", canaries.toString(), "--json",
+                        "--threads", opt.get("threads"), logs.toString()));
+                if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
+                    cmd = cmd.subList(3, cmd.size());
+                }
+                long t = System.nanoTime();
+                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                check(p.waitFor(), "canary scan (see " + err + ")");
+                cliTimes.add(seconds(t));
+                cliCpu.add(cpu(err));
+                cliSame = Files.readAllLines(out).equals(Files.readAllLines(data.resolve("scan.out")))
+                        ? " (the same sightings as ScanMain)" : " (OTHER SIGHTINGS THAN ScanMain)";
+            }
+            System.out.printf(Locale.ROOT, "run %d: gzip %s s, jq %s s, scan %s s%s%n", run + 1,
                     run < gzipTimes.size() ? fmt(gzipTimes.get(run)) : "-", run < jqTimes.size() ? fmt(jqTimes.get(run)) : "-",
-                    run < scanTimes.size() ? fmt(scanTimes.get(run)) : "-");
+                    run < scanTimes.size() ? fmt(scanTimes.get(run)) : "-",
+                    run < cliTimes.size() ? ", canary.jar scan " + fmt(cliTimes.get(run)) + " s" : "");
         }
         double gzip = median(gzipTimes);
         double jq = median(jqTimes);
@@ -180,10 +211,18 @@ public final class ScanBenchmark {
         row("gzip -dc (ceiling)", gzip, median(gzipCpu), records, compressed, plain);
         row("gzip -dc | jq (1 key)", jq, median(jqCpu), records, compressed, plain);
         row("canary scan (" + canaryCount + " canaries)", scan, median(scanCpu), records, compressed, plain);
+        if (!cliTimes.isEmpty()) {
+            row("canary.jar scan (the CLI)", median(cliTimes), median(cliCpu), records, compressed, plain);
+        }
         System.out.println("(cpu s: user+sys of the process; for the jq pipeline, of jq alone)");
         System.out.println();
         System.out.printf(Locale.ROOT, "scan vs jq: %.1fx faster (aim: >= 10x)%n", jq / scan);
         System.out.printf(Locale.ROOT, "scan vs gzip -dc ceiling: %.2f of its throughput (aim: >= 0.5)%n", gzip / scan);
+        if (!cliTimes.isEmpty()) {
+            double cli = median(cliTimes);
+            System.out.printf(Locale.ROOT, "canary.jar scan vs jq: %.1fx faster, vs gzip -dc: %.2f%s%n", jq / cli, gzip / cli,
+                    cliSame);
+        }
     }
 
     private static Properties prepare(Path samples, Path data, Path logs, Path canaries, long target, int canaryCount,

@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The process under test: what {@code canary scan --canaries FILE --json DIR} does (the same core classes: the
- * streaming reader, the canary index, the parallel scan), writing one JSON line per sighting to stdout and, on stderr,
- * one line {@code records=… sightings=… bytes=… peakHeapBytes=…}. Run it with {@code -Xmx256m}.
+ * The process under test: what {@code canary scan --canaries FILE --json DIR} does (the same core classes in the same
+ * order: the files listed and the reader created on a thread while the canaries file is read, the index of the file,
+ * the parallel scan, the sightings written with Jackson's streaming generator), writing one JSON line per sighting to
+ * stdout and, on stderr, one line {@code records=… sightings=… bytes=… peakHeapBytes=…} ({@code loadMillis} is the
+ * canaries file, {@code scanMillis} the rest up to the last sighting). Run it with {@code -Xmx256m}.
  *
  * <p>Usage: {@code ScanMain CANARIES_FILE THREADS PATH...}
  */
@@ -34,18 +36,21 @@ public final class ScanMain {
             System.exit(2);
         }
         long t0 = System.nanoTime();
-        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]), Integer.parseInt(args[1]));
-        long t1 = System.nanoTime();
-        CanaryIndex index = CanaryIndex.of(canaries.keys());
-        long t2 = System.nanoTime();
         int threads = Integer.parseInt(args[1]);
         List<Path> roots = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             roots.add(Path.of(args[i]));
         }
-        List<Path> files = CloudTrailScan.files(roots);
+        // as canary scan does: the files are listed and the reader created while the canaries file is read
+        Listing listing = new Listing(roots);
+        listing.start();
+        CanaryKeyFile.Canaries canaries = CanaryKeyFile.read(Path.of(args[0]), threads);
+        long t1 = System.nanoTime();
+        CanaryIndex index = canaries.index();
+        long t2 = System.nanoTime();
+        List<Path> files = listing.files();
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        CloudTrailScan.Summary s = CloudTrailScan.of(index, CloudTrailReader.create(), threads).scan(files, r -> {
+        CloudTrailScan.Summary s = CloudTrailScan.of(index, listing.reader, threads).scan(files, r -> {
             try {
                 for (CloudTrailScan.Match m : r.matches()) {
                     out.write(CanaryFile.sightingJson(canaries.label(m.canary()), m));
@@ -74,6 +79,54 @@ public final class ScanMain {
                     System.err.println(line.replaceAll("\\s+", " "));
                 }
             }
+        }
+    }
+
+    /** What {@code canary scan}'s listing thread does: list the files, create the reader. */
+    private static final class Listing extends Thread {
+        private final List<Path> roots;
+        private List<Path> files;
+        private Throwable failure;
+        CloudTrailReader reader;
+
+        Listing(List<Path> roots) {
+            super("canary-scan-listing");
+            setDaemon(true);
+            this.roots = roots;
+        }
+
+        @Override
+        public void run() {
+            try {
+                List<Path> found = CloudTrailScan.files(roots);
+                long bytes = 0;
+                for (Path f : found) {
+                    try {
+                        bytes += Files.size(f);
+                    } catch (IOException e) {
+                        // as canary scan does
+                    }
+                }
+                reader = CloudTrailReader.create();
+                files = found;
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+        }
+
+        List<Path> files() {
+            try {
+                join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return files;
         }
     }
 }

@@ -1,10 +1,8 @@
 package io.canarykit.examples.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.cloudtrail.CloudTrailRecord;
 import io.canarykit.cloudtrail.ReadProblem;
 import io.canarykit.detect.CanaryIndex;
@@ -17,6 +15,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Scan CloudTrail files for uses of known canaries.")
 final class ScanCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson's streaming core only: the sightings and summary are written field by field. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     @Option(names = "--canaries", required = true, paramLabel = "FILE",
             description = "The canaries to look for: one JSON object per line with canaryId, accessKeyId, "
@@ -63,22 +64,18 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // the files are listed (and the reader's classes loaded) while the canaries file is read
+        Listing listing = new Listing(paths);
+        listing.start();
         CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries, Math.max(1, threads != null ? threads : Runtime.getRuntime().availableProcessors()));
-        CanaryIndex index = CanaryIndex.of(known.keys());
-        List<Path> files = CloudTrailScan.files(paths);
-        long totalBytes = 0;
-        for (Path f : files) {
-            try {
-                totalBytes += Files.size(f);
-            } catch (IOException e) {
-                // reported by the reader when it cannot open it
-            }
-        }
+        CanaryIndex index = known.index();
+        List<Path> files = listing.files();
+        long totalBytes = listing.totalBytes;
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (n < 1) {
             throw new CliErrors.UsageException("--threads must be at least 1");
         }
-        CloudTrailScan scan = CloudTrailScan.of(index, io.canarykit.cloudtrail.CloudTrailReader.create(), n);
+        CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
         Progress progress = System.console() != null ? new Progress(err, files.size(), totalBytes) : null;
         CloudTrailScan.Summary summary = scan.scan(files, result -> {
             for (CloudTrailScan.Match m : result.matches()) {
@@ -113,19 +110,21 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     static String sightingJson(String canaryId, CloudTrailRecord r) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("canaryId", canaryId);
-        o.put("eventId", r.eventId());
-        o.put("eventTime", r.eventTime() == null ? null : r.eventTime().toString());
-        o.put("eventSource", r.eventSource());
-        o.put("eventName", r.eventName());
-        o.put("awsRegion", r.awsRegion());
-        o.put("sourceIPAddress", r.sourceIpAddress());
-        o.put("userAgent", r.userAgent());
-        o.put("errorCode", r.errorCode());
-        o.put("accessKeyId", r.accessKeyId());
-        o.put("principalArn", r.principalArn());
-        return write(o);
+        return json(g -> {
+            g.writeStartObject();
+            field(g, "canaryId", canaryId);
+            field(g, "eventId", r.eventId());
+            field(g, "eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+            field(g, "eventSource", r.eventSource());
+            field(g, "eventName", r.eventName());
+            field(g, "awsRegion", r.awsRegion());
+            field(g, "sourceIPAddress", r.sourceIpAddress());
+            field(g, "userAgent", r.userAgent());
+            field(g, "errorCode", r.errorCode());
+            field(g, "accessKeyId", r.accessKeyId());
+            field(g, "principalArn", r.principalArn());
+            g.writeEndObject();
+        });
     }
 
     private static String sightingText(String canaryId, CloudTrailRecord r, Path file) {
@@ -135,29 +134,103 @@ final class ScanCommand implements Callable<Integer> {
                 + r.principalArn() + "  event " + r.eventId() + "  in " + file;
     }
 
-    private static String summaryJson(CloudTrailScan.Summary s) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("files", s.files());
-        o.put("records", s.records());
-        o.put("sightings", s.sightings());
-        o.put("malformed", s.malformed());
-        ArrayNode problems = o.putArray("problems");
-        for (ReadProblem p : s.problems()) {
-            ObjectNode j = problems.addObject();
-            j.put("file", p.source());
-            j.put("line", p.line());
-            j.put("column", p.column());
-            j.put("offset", p.byteOffset());
-            j.put("message", p.message());
-        }
-        return write(o);
+    static String summaryJson(CloudTrailScan.Summary s) {
+        return json(g -> {
+            g.writeStartObject();
+            g.writeNumberField("files", s.files());
+            g.writeNumberField("records", s.records());
+            g.writeNumberField("sightings", s.sightings());
+            g.writeNumberField("malformed", s.malformed());
+            g.writeArrayFieldStart("problems");
+            for (ReadProblem p : s.problems()) {
+                g.writeStartObject();
+                field(g, "file", p.source());
+                g.writeNumberField("line", p.line());
+                g.writeNumberField("column", p.column());
+                g.writeNumberField("offset", p.byteOffset());
+                field(g, "message", p.message());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
-    private static String write(JsonNode n) {
-        try {
-            return JSON.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /** Writes one JSON value with Jackson's streaming generator (what the tree model would write, without it). */
+    private interface JsonWriting {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static String json(JsonWriting writing) {
+        StringWriter w = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            writing.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    private static void field(JsonGenerator g, String name, String value) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, value);
+        }
+    }
+
+    /**
+     * Lists the files to scan, and their total size, on a thread of its own, and creates the reader there (loading its
+     * classes): work that does not need the canaries, done while they are read.
+     */
+    static final class Listing extends Thread {
+        private final List<Path> roots;
+        private List<Path> files;
+        private Throwable failure;
+        long totalBytes;
+        CloudTrailReader reader;
+
+        Listing(List<Path> roots) {
+            super("canary-scan-listing");
+            setDaemon(true);
+            this.roots = roots;
+        }
+
+        @Override
+        public void run() {
+            try {
+                List<Path> found = CloudTrailScan.files(roots);
+                long bytes = 0;
+                for (Path f : found) {
+                    try {
+                        bytes += Files.size(f);
+                    } catch (IOException e) {
+                        // reported by the reader when it cannot open it
+                    }
+                }
+                reader = CloudTrailReader.create();
+                totalBytes = bytes;
+                files = found;
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+        }
+
+        /** The files (as {@link CloudTrailScan#files} lists them), once listed; what listing them threw, rethrown. */
+        List<Path> files() {
+            try {
+                join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while listing the files to scan", e);
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return files;
         }
     }
 

@@ -40,4 +40,38 @@ class CanaryCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("canary:").doesNotContain("\tat ");
     }
+
+    /** Runs {@code args} on the command line with every subcommand, as {@link CanaryMain#run} does for the others. */
+    private static Result runWhole(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter o = new PrintWriter(out);
+        PrintWriter e = new PrintWriter(err);
+        int code = CanaryMain.commandLine(o, e).execute(args);
+        o.flush();
+        e.flush();
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void scanBuiltOnItsOwnBehavesAsInTheWholeCommandLine() {
+        String[][] cases = {
+                {"scan", "--help"}, {"scan", "-V"}, {"scan"}, {"scan", "--bogus"}, {"scan", "--canaries"},
+                {"scan", "--canaries", "no-such-canaries.jsonl", "."},
+                {"scan", "--threads", "x", "--canaries", "c.jsonl", "."},
+        };
+        for (String[] args : cases) {
+            Result alone = run(args);
+            Result whole = runWhole(args);
+            assertThat(alone).as(String.join(" ", args)).isEqualTo(whole);
+        }
+        assertThat(run("scan", "--help").out()).contains("Usage: canary scan", "--debug", "--canaries=FILE");
+        assertThat(run("scan", "--bogus").err()).contains("Try 'canary scan --help' for usage.");
+
+        Result debug = run("scan", "--debug", "--canaries", "no-such-canaries.jsonl", ".");
+        assertThat(debug.code()).isEqualTo(1);
+        assertThat(debug.err()).contains("canary scan: canaries file no-such-canaries.jsonl does not exist").contains("\tat ");
+        Result quiet = run("scan", "--canaries", "no-such-canaries.jsonl", ".");
+        assertThat(quiet.err()).contains("(run with --debug for details)").doesNotContain("\tat ");
+    }
 }

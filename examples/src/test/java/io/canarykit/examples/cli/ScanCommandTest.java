@@ -198,4 +198,54 @@ class ScanCommandTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void sightingsAndSummariesAreWrittenAsTheTreeModelWritesThem() throws IOException {
+        String[] texts = {null, "", "plain", "quote \" and backslash \\", "control \u0001\t\n\r", "caf\u00e9 \u20ac \uD83D\uDE00",
+                "slash / and </script>", "\u2028\u2029", "x".repeat(3000)};
+        for (int i = 0; i < texts.length; i++) {
+            String t = texts[i];
+            String u = texts[(i + 3) % texts.length];
+            io.canarykit.cloudtrail.CloudTrailRecord r = new io.canarykit.cloudtrail.CloudTrailRecord(t, i % 2 == 0
+                    ? java.time.Instant.parse("2025-03-14T09:26:53Z") : null, u, t, u, t, u, t, "msg", "req", "AwsApiCall",
+                    Boolean.TRUE, "123456789012",
+                    new io.canarykit.cloudtrail.UserIdentity("IAMUser", null, u, null, t, null, null, null, null));
+            com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+            o.put("canaryId", "c" + u);
+            o.put("eventId", r.eventId());
+            o.put("eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+            o.put("eventSource", r.eventSource());
+            o.put("eventName", r.eventName());
+            o.put("awsRegion", r.awsRegion());
+            o.put("sourceIPAddress", r.sourceIpAddress());
+            o.put("userAgent", r.userAgent());
+            o.put("errorCode", r.errorCode());
+            o.put("accessKeyId", r.accessKeyId());
+            o.put("principalArn", r.principalArn());
+            assertThat(ScanCommand.sightingJson("c" + u, r)).isEqualTo(JSON.writeValueAsString(o));
+        }
+        List<io.canarykit.cloudtrail.ReadProblem> problems = List.of(
+                new io.canarykit.cloudtrail.ReadProblem("/tmp/a \"b\".json", 3, 14, 1234567890123L, "eventName is an object"),
+                new io.canarykit.cloudtrail.ReadProblem("x", 0, 0, -1, "cannot open: \u00e9\n"));
+        io.canarykit.detect.CloudTrailScan.Summary s = new io.canarykit.detect.CloudTrailScan.Summary(3, 12345678901L, 7, 2,
+                99, 33, problems);
+        com.fasterxml.jackson.databind.node.ObjectNode o = JSON.createObjectNode();
+        o.put("files", s.files());
+        o.put("records", s.records());
+        o.put("sightings", s.sightings());
+        o.put("malformed", s.malformed());
+        com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray("problems");
+        for (io.canarykit.cloudtrail.ReadProblem p : problems) {
+            com.fasterxml.jackson.databind.node.ObjectNode j = a.addObject();
+            j.put("file", p.source());
+            j.put("line", p.line());
+            j.put("column", p.column());
+            j.put("offset", p.byteOffset());
+            j.put("message", p.message());
+        }
+        assertThat(ScanCommand.summaryJson(s)).isEqualTo(JSON.writeValueAsString(o));
+        io.canarykit.detect.CloudTrailScan.Summary empty = new io.canarykit.detect.CloudTrailScan.Summary(0, 0, 0, 0, 0, 0,
+                List.of());
+        assertThat(ScanCommand.summaryJson(empty)).isEqualTo("{\"files\":0,\"records\":0,\"sightings\":0,\"malformed\":0,\"problems\":[]}");
+    }
 }
