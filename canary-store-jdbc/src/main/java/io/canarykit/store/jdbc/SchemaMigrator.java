@@ -85,7 +85,9 @@ final class SchemaMigrator {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(true);
             try {
-                refuseForeignSchema(c);
+                if (dialect == JdbcDialect.POSTGRESQL) {
+                    refuseForeignSchema(c); // PostgreSQL's DDL is transactional: no half-done migration is visible
+                }
                 return switch (dialect) {
                     case POSTGRESQL -> migratePostgres(c, target);
                     case SQLITE -> migrateSqlite(c, target);
@@ -135,6 +137,7 @@ final class SchemaMigrator {
                     throw e;
                 }
                 try {
+                    refuseForeignSchema(c); // under the write lock, as for H2
                     MigrationResult result = apply(c, target);
                     s.execute("COMMIT");
                     return result;
@@ -160,6 +163,8 @@ final class SchemaMigrator {
         String owner = "pid " + ProcessHandle.current().pid() + " token " + UUID.randomUUID();
         acquireH2Lock(c, owner);
         try {
+            // H2 commits DDL at once, so a concurrent migration can be seen half-way: look only under the lock
+            refuseForeignSchema(c);
             return apply(c, target);
         } finally {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM canary_schema_lock WHERE id = 1 AND locked_by = ?")) {
