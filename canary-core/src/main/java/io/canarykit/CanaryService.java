@@ -1,6 +1,7 @@
 package io.canarykit;
 
 import io.canarykit.LifecycleReport.Replacement;
+import io.canarykit.internal.Durations;
 import io.canarykit.detect.DetectionEngine;
 import io.canarykit.detect.DetectionSummary;
 import io.canarykit.inventory.AssetSource;
@@ -200,10 +201,10 @@ public final class CanaryService implements AutoCloseable {
     private IssueRequest request(CanaryIssuer issuer, Asset asset, int attempt) {
         String name = namer.name(asset, issuer.nameRules(), attempt);
         CanaryPolicySet policies = hardener.harden(issuer.hardeningRequest(name));
-        prove(policies, issuer.plannedPrincipal(new IssueRequest(CanaryId.generate(clock), name, policies, asset,
-                null, Map.of())));
         Duration duration = issuer.kind().isLongTerm() ? null : sessionDuration;
-        return new IssueRequest(CanaryId.generate(clock), name, policies, asset, duration, tags);
+        IssueRequest request = new IssueRequest(CanaryId.generate(clock), name, policies, asset, duration, tags);
+        prove(policies, issuer.plannedPrincipal(request));
+        return request;
     }
 
     /** Refuses policies that would allow anything but {@code sts:GetCallerIdentity}, even with a {@code *} grant. */
@@ -826,17 +827,11 @@ public final class CanaryService implements AutoCloseable {
         public Builder closeWithService(AutoCloseable v) { owned.add(Objects.requireNonNull(v)); return this; }
 
         private static Duration positive(Duration d, String name) {
-            if (d == null || d.isZero() || d.isNegative()) {
-                throw new CanaryConfigurationException(name + " must be positive, was " + d);
-            }
-            return d;
+            return Durations.positive(d, name);
         }
 
         private static Duration nonNegative(Duration d, String name) {
-            if (d == null || d.isNegative()) {
-                throw new CanaryConfigurationException(name + " must not be negative, was " + d);
-            }
-            return d;
+            return Durations.nonNegative(d, name);
         }
 
         private Function<String, Placement> placementLookup() {

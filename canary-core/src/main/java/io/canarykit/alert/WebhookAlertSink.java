@@ -1,6 +1,7 @@
 package io.canarykit.alert;
 
 import io.canarykit.Alert;
+import io.canarykit.internal.Durations;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
 import io.canarykit.Secret;
@@ -374,11 +375,7 @@ public final class WebhookAlertSink implements AlertSink {
         }
 
         private static Duration positive(Duration v, String name) {
-            Objects.requireNonNull(v, name);
-            if (v.isNegative() || v.isZero()) {
-                throw new CanaryConfigurationException("webhook " + name + " must be positive, was " + v);
-            }
-            return v;
+            return Durations.positive(v, "webhook " + name);
         }
 
         /**

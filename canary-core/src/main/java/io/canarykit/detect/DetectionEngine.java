@@ -1,6 +1,7 @@
 package io.canarykit.detect;
 
 import io.canarykit.Alert;
+import io.canarykit.internal.Durations;
 import io.canarykit.AlertType;
 import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
@@ -604,11 +605,7 @@ public final class DetectionEngine {
         }
 
         private static Duration nonNegative(Duration v, String name) {
-            Objects.requireNonNull(v, name);
-            if (v.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative: " + v);
-            }
-            return v;
+            return Durations.nonNegative(v, name);
         }
 
         /**

@@ -1,6 +1,7 @@
 package io.canarykit.detect;
 
 import io.canarykit.CanaryRecord;
+import io.canarykit.internal.Durations;
 import io.canarykit.SelfUse;
 import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
@@ -132,11 +133,7 @@ public final class UnloggedUseRule {
         }
 
         private static Duration nonNegative(Duration v, String name) {
-            Objects.requireNonNull(v, name);
-            if (v.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative: " + v);
-            }
-            return v;
+            return Durations.nonNegative(v, name);
         }
 
         /** Builds the immutable {@link UnloggedUseRule}. */

@@ -288,12 +288,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
     }
 
     private static void checkReceipt(PlacementReceipt receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        if (!NAME.equals(receipt.placement()) || receipt.detail("profile") == null || receipt.detail("accessKeyId") == null
-                || receipt.detail("credentialsFile") == null) {
-            throw new CanaryConfigurationException("this receipt was not written by placement " + NAME + " (placement '"
-                    + receipt.placement() + "'); use the placement named in it");
-        }
+        Options.checkReceipt(NAME, receipt, "profile", "accessKeyId", "credentialsFile");
     }
 
     private Target target(PlacementRequest request) {

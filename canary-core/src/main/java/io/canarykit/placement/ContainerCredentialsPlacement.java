@@ -275,12 +275,7 @@ public final class ContainerCredentialsPlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        if (!NAME.equals(receipt.placement()) || receipt.detail("relativeUri") == null || receipt.detail("endpoint") == null
-                || receipt.detail("canaryId") == null) {
-            throw new CanaryConfigurationException("this receipt was not written by placement " + NAME + " (placement '"
-                    + receipt.placement() + "'); use the placement named in it");
-        }
+        Options.checkReceipt(NAME, receipt, "relativeUri", "endpoint", "canaryId");
     }
 
     @Override

@@ -219,11 +219,7 @@ public final class CredentialProcessPlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        if (!NAME.equals(receipt.placement()) || receipt.detail("path") == null || receipt.detail("accessKeyId") == null) {
-            throw new CanaryConfigurationException("this receipt was not written by placement " + NAME + " (placement '"
-                    + receipt.placement() + "'); use the placement named in it");
-        }
+        Options.checkReceipt(NAME, receipt, "path", "accessKeyId");
     }
 
     @Override

@@ -409,12 +409,7 @@ public final class ImdsPlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        if (!NAME.equals(receipt.placement()) || receipt.detail("role") == null || receipt.detail("endpoint") == null
-                || receipt.detail("canaryId") == null) {
-            throw new CanaryConfigurationException("this receipt was not written by placement " + NAME + " (placement '"
-                    + receipt.placement() + "'); use the placement named in it");
-        }
+        Options.checkReceipt(NAME, receipt, "role", "endpoint", "canaryId");
     }
 
     private String hex(int n) {

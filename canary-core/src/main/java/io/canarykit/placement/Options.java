@@ -2,6 +2,7 @@ package io.canarykit.placement;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
+import io.canarykit.PlacementReceipt;
 
 import java.util.Locale;
 import java.util.Map;
@@ -85,6 +86,21 @@ final class Options {
      * Checks that the credential can be written as plain {@code key = value} text: an access key id of 16-128 letters
      * and digits, secrets of visible ASCII. The message never shows a secret.
      */
+    /**
+     * Refuses a receipt another placement wrote, or one missing a detail this placement needs to find what it wrote.
+     */
+    static void checkReceipt(String placement, PlacementReceipt receipt, String... requiredDetails) {
+        java.util.Objects.requireNonNull(receipt, "receipt");
+        boolean complete = placement.equals(receipt.placement());
+        for (String d : requiredDetails) {
+            complete &= receipt.detail(d) != null;
+        }
+        if (!complete) {
+            throw new io.canarykit.CanaryConfigurationException("this receipt was not written by placement " + placement
+                    + " (placement '" + receipt.placement() + "'); use the placement named in it");
+        }
+    }
+
     static void checkWritable(String placement, CanaryCredential c) {
         if (!ACCESS_KEY_ID.matcher(c.accessKeyId()).matches()) {
             throw new CanaryConfigurationException("placement " + placement + ": the access key id '" + c.accessKeyId()

@@ -1,6 +1,7 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.CanaryConfigurationException;
+import io.canarykit.internal.Durations;
 import io.canarykit.CanaryRecord;
 import io.canarykit.Sighting;
 import io.canarykit.cloudtrail.CloudTrailReader;
@@ -475,11 +476,7 @@ public final class CloudTrailS3Detector implements Detector {
         }
 
         private static Duration positive(Duration v, String name) {
-            Objects.requireNonNull(v, name);
-            if (v.isNegative() || v.isZero()) {
-                throw new CanaryConfigurationException("cloudtrail-s3 " + name + " must be positive, was " + v);
-            }
-            return v;
+            return Durations.positive(v, "cloudtrail-s3 " + name);
         }
 
         /**

@@ -1,6 +1,7 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.CanaryConfigurationException;
+import io.canarykit.internal.Durations;
 import io.canarykit.CanaryRecord;
 import io.canarykit.CredentialKind;
 import io.canarykit.Sighting;
@@ -226,11 +227,7 @@ public final class CredentialReportDetector implements Detector {
         }
 
         private static Duration positive(Duration v, String name) {
-            Objects.requireNonNull(v, name);
-            if (v.isNegative() || v.isZero()) {
-                throw new CanaryConfigurationException("credential-report " + name + " must be positive, was " + v);
-            }
-            return v;
+            return Durations.positive(v, "credential-report " + name);
         }
 
         /**

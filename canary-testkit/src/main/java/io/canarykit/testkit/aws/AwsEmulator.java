@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.canarykit.CanaryConfigurationException;
+import io.canarykit.internal.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -884,11 +885,7 @@ public final class AwsEmulator implements AutoCloseable {
         }
 
         private static Duration nonNegative(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) {
-                throw new CanaryConfigurationException(name + " must not be negative: " + d);
-            }
-            return d;
+            return Durations.nonNegative(d, name);
         }
     }
 }

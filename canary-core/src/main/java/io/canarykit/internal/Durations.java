@@ -1,0 +1,41 @@
+package io.canarykit.internal;
+
+import io.canarykit.CanaryConfigurationException;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Checks for the durations builders accept. Internal: public only so that canarykit's other modules can use it; not
+ * API, and it may change without notice.
+ */
+public final class Durations {
+    private Durations() {
+    }
+
+    /**
+     * Returns {@code d} if it is longer than zero.
+     *
+     * @param what names the setting in the message, such as {@code "cloudtrail-s3 settle"}
+     * @throws CanaryConfigurationException if it is {@code null}, zero or negative
+     */
+    public static Duration positive(Duration d, String what) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new CanaryConfigurationException(what + " must be positive, was " + d);
+        }
+        return d;
+    }
+
+    /**
+     * Returns {@code d} if it is zero or longer.
+     *
+     * @throws CanaryConfigurationException if it is {@code null} or negative
+     */
+    public static Duration nonNegative(Duration d, String what) {
+        Objects.requireNonNull(what, "what");
+        if (d == null || d.isNegative()) {
+            throw new CanaryConfigurationException(what + " must not be negative, was " + d);
+        }
+        return d;
+    }
+}
