@@ -5,7 +5,7 @@ import io.canarykit.AlertType;
 import io.canarykit.CanaryStatus;
 import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
-import io.canarykit.examples.cli.CanaryMain;
+import io.canarykit.cli.CanaryMain;
 import io.canarykit.fingerprint.FingerprintReport;
 import io.canarykit.fingerprint.Verdict;
 import org.junit.jupiter.api.Test;

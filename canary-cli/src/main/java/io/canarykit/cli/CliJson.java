@@ -1,0 +1,148 @@
+package io.canarykit.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.CanaryCredential;
+import io.canarykit.PlacementReceipt;
+import io.canarykit.Secret;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads credentials and receipts, and writes receipts, as JSON for {@code canary place} and {@code canary unplace}.
+ * Error messages name the field, line and column, never content: Jackson's own messages quote the offending text,
+ * which may be a secret.
+ */
+final class CliJson {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Set<String> CREDENTIAL_FIELDS = Set.of("accessKeyId", "secretAccessKey", "sessionToken", "expiration");
+
+    private CliJson() {
+    }
+
+    /** The bytes of {@code FILE}, or of standard input for {@code -}. */
+    static byte[] readSource(String source, InputStream stdin, String option) {
+        if (source.startsWith("{") || source.contains("\"")) {
+            throw new CliErrors.UsageException(option + " takes a file name or -, not the JSON itself: a secret on the "
+                    + "command line shows in process lists and shell history. Put it in a file (chmod 600) or pipe it in");
+        }
+        try {
+            return source.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(source));
+        } catch (NoSuchFileException e) {
+            throw new CanaryConfigurationException(option + ": the file " + source + " does not exist");
+        } catch (IOException e) {
+            throw new CanaryConfigurationException(option + ": cannot read " + (source.equals("-") ? "standard input" : source)
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** {@code {"accessKeyId":…,"secretAccessKey":…,"sessionToken":…,"expiration":…}}. */
+    static CanaryCredential credential(byte[] json) {
+        JsonNode n = tree(json, "the credential JSON");
+        if (!n.isObject()) {
+            throw new CanaryConfigurationException("the credential JSON must be an object with accessKeyId and secretAccessKey");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!CREDENTIAL_FIELDS.contains(f)) {
+                throw new CanaryConfigurationException("the credential JSON has an unknown field '" + f
+                        + "'; expected accessKeyId, secretAccessKey, sessionToken, expiration");
+            }
+        }
+        String keyId = text(n, "accessKeyId", true);
+        String secret = text(n, "secretAccessKey", true);
+        String token = text(n, "sessionToken", false);
+        String expiration = text(n, "expiration", false);
+        Instant exp;
+        try {
+            exp = expiration == null ? null : Instant.parse(expiration);
+        } catch (DateTimeParseException e) {
+            throw new CanaryConfigurationException("the credential JSON field expiration: '" + expiration
+                    + "' is not an ISO-8601 instant such as 2026-11-28T22:00:00Z");
+        }
+        return new CanaryCredential(keyId, Secret.of(secret), Secret.ofNullable(token), exp);
+    }
+
+    static ObjectNode receipt(PlacementReceipt r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("placement", r.placement());
+        n.put("location", r.location());
+        ObjectNode d = n.putObject("details");
+        new java.util.TreeMap<>(r.details()).forEach(d::put);
+        n.put("placedAt", r.placedAt().toString());
+        return n;
+    }
+
+    static PlacementReceipt receipt(byte[] json) {
+        JsonNode n = tree(json, "the receipt");
+        String placement = text(n, "placement", true);
+        String location = text(n, "location", true);
+        String placedAt = text(n, "placedAt", true);
+        Map<String, String> details = new LinkedHashMap<>();
+        JsonNode d = n.path("details");
+        if (!d.isObject()) {
+            throw new CanaryConfigurationException("the receipt has no details object; give the JSON canary place printed");
+        }
+        for (Map.Entry<String, JsonNode> e : d.properties()) {
+            details.put(e.getKey(), e.getValue().asText());
+        }
+        try {
+            return new PlacementReceipt(placement, location, details, Instant.parse(placedAt));
+        } catch (DateTimeParseException e) {
+            throw new CanaryConfigurationException("the receipt's placedAt is not an ISO-8601 instant");
+        }
+    }
+
+    static String write(JsonNode n) {
+        try {
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    private static JsonNode tree(byte[] json, String what) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            if (n == null || n.isMissingNode()) {
+                throw new CanaryConfigurationException(what + " is empty");
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
+            throw new CanaryConfigurationException(what + " is not valid JSON"
+                    + (l == null ? "" : " at line " + l.getLineNr() + ", column " + l.getColumnNr()));
+        } catch (IOException e) {
+            throw new CanaryConfigurationException("cannot read " + what);
+        }
+    }
+
+    private static String text(JsonNode n, String field, boolean required) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new CanaryConfigurationException("the JSON needs the field " + field);
+            }
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isEmpty()) {
+            throw new CanaryConfigurationException("the JSON field " + field + " must be a non-empty string");
+        }
+        return v.asText();
+    }
+}

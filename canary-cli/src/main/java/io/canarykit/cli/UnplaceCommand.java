@@ -1,0 +1,51 @@
+package io.canarykit.cli;
+
+import io.canarykit.PlacementReceipt;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ProviderRegistry;
+import io.canarykit.placement.ContainerCredentialsPlacement;
+import io.canarykit.placement.ImdsPlacement;
+import io.canarykit.placement.Placement;
+import io.canarykit.placement.PlacementProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code canary unplace}: removes exactly what a placement receipt describes, and nothing else. */
+@Command(name = "unplace", mixinStandardHelpOptions = true,
+        description = "Remove what a placement receipt (as printed by canary place) describes, and nothing else.")
+final class UnplaceCommand implements Callable<Integer> {
+
+    @Option(names = "--receipt", required = true, paramLabel = "FILE|-", description = "The receipt JSON, from FILE or stdin (-).")
+    String receipt;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "A placement setting, such as followSymlinks=true (repeatable).")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PlacementReceipt r = CliJson.receipt(CliJson.readSource(receipt, PlaceCommand.stdin, "--receipt"));
+        ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
+        PrintWriter out = spec.commandLine().getOut();
+        try (Placement p = registry.create(r.placement(), CanaryConfig.of(options))) {
+            if (p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement) {
+                out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
+                        + "placed it; stop that process to remove it");
+                return 0;
+            }
+            p.remove(r);
+            boolean still = p.verify(r).present();
+            out.println((still ? "still present: " : "removed: ") + r.placement() + " at " + r.location());
+            return still ? CliErrors.FAILED : 0;
+        }
+    }
+}
