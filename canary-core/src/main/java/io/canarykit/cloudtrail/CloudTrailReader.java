@@ -65,7 +65,8 @@ public final class CloudTrailReader {
         this.maxProblems = b.maxProblems;
         this.maxDecompressedBytes = b.maxDecompressedBytes;
         this.maxCompressionRatio = b.maxCompressionRatio;
-        this.maxRecordBytes = Math.min(b.maxStringLength, 16 << 20);
+        // the fast path holds one record at a time; a larger one is read by the general reader, streaming
+        this.maxRecordBytes = Math.max(1 << 20, Math.min(b.maxStringLength + (64 << 10), 4 << 20));
         this.factory = JsonFactory.builder()
                 .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .streamReadConstraints(StreamReadConstraints.builder()
@@ -91,21 +92,39 @@ public final class CloudTrailReader {
      * @param consumer receives each record on the calling thread, in input order; what it throws propagates
      */
     public ReadResult read(Path file, Consumer<? super CloudTrailRecord> consumer) {
+        return readFile(file, null, consumer);
+    }
+
+    /**
+     * Reads a file but hands over only the records {@code filter} wants; every record is still counted and checked,
+     * and problems are reported exactly as {@link #read(Path, Consumer)} reports them. S3 log files are scanned on a
+     * fast path that decodes only the records that might be wanted (see {@link RecordFilter}); where it meets
+     * anything it does not handle, the general reader goes on from there (nothing is read twice).
+     *
+     * @param consumer receives each wanted record on the calling thread, in input order; what it throws propagates
+     */
+    public ReadResult read(Path file, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(filter, "filter");
+        return readFile(file, filter, consumer);
+    }
+
+    private ReadResult readFile(Path file, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(consumer, "consumer");
         String source = file.toString();
-        InputStream in;
+        InputStream raw;
         try {
-            in = Files.newInputStream(file);
+            raw = open(file);
         } catch (IOException e) {
-            Session s = new Session(source, consumer, null, 0);
+            Session s = new Session(source, consumer, filter);
             s.problem(0, 0, -1, "cannot open: " + describe(e));
             return s.result();
         }
         try {
-            return read(in, source, consumer);
+            return readStream(raw, source, filter, consumer);
         } finally {
             try {
-                in.close();
+                raw.close();
             } catch (IOException e) {
                 LOG.warn("could not close {}: {}", source, describe(e));
             }
@@ -113,57 +132,12 @@ public final class CloudTrailReader {
     }
 
     /**
-     * Reads a file but hands over only the records {@code filter} wants; every record is still counted and checked,
-     * and problems are reported exactly as {@link #read(Path, Consumer)} reports them. S3 log files are scanned on a
-     * fast path that decodes only the records that might be wanted (see {@link RecordFilter}); any file it cannot
-     * handle is read again by the general reader, which then decides.
-     *
-     * @param consumer receives each wanted record on the calling thread, in input order; what it throws propagates
+     * The file's bytes: a {@link FileInputStream} where the file is on the default file system (it reads straight into
+     * the caller's array, and the JIT compiles the reading over it much sooner than over a channel's stream);
+     * otherwise, or when it cannot be opened that way, the file system's own stream, whose exception then says what is
+     * wrong.
      */
-    public ReadResult read(Path file, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(filter, "filter");
-        Objects.requireNonNull(consumer, "consumer");
-        String source = file.toString();
-        Session s = new Session(source, consumer, filter, 0);
-        try (InputStream raw = openFast(file)) {
-            InputStream in = s.open(raw);
-            if (in == null) {
-                return s.result();
-            }
-            FastS3Scanner fast = new FastS3Scanner(in, filter, s.fastSink(), maxRecordBytes);
-            FastS3Scanner.Outcome outcome;
-            try {
-                outcome = fast.run();
-            } catch (FastS3Scanner.Fallback | IOException e) {
-                LOG.debug("{}: reading it again with the general reader ({})", source, describe(e));
-                Session again = new Session(source, consumer, filter, s.delivered);
-                try (InputStream raw2 = Files.newInputStream(file)) {
-                    again.run(raw2);
-                }
-                return again.result();
-            }
-            if (outcome == FastS3Scanner.Outcome.DONE) {
-                s.bytes = fast.consumed();
-                s.shapes.add(RecordShape.S3_LOG_FILE);
-                return s.result();
-            }
-            s.runDecompressed(new java.io.SequenceInputStream(new ByteArrayInputStream(fast.readSoFar()), in));
-            return s.result();
-        } catch (IOException e) {
-            Session failed = new Session(source, consumer, filter, 0);
-            failed.problem(0, 0, -1, "cannot open: " + describe(e));
-            return failed.result();
-        }
-    }
-
-    /**
-     * The file's bytes for the fast path: a {@link FileInputStream} where the file is on the default file system (it
-     * reads straight into the caller's array, and the JIT compiles the gzip stream over it much sooner than over a
-     * channel's stream); otherwise, or when it cannot be opened that way, the file system's own stream, whose
-     * exception then says what is wrong exactly as the general reader reports it.
-     */
-    private static InputStream openFast(Path file) throws IOException {
+    private static InputStream open(Path file) throws IOException {
         if (file.getFileSystem() == FileSystems.getDefault()) {
             try {
                 return new FileInputStream(file.toFile());
@@ -187,26 +161,47 @@ public final class CloudTrailReader {
      * @param consumer receives each record on the calling thread, in input order; what it throws propagates
      */
     public ReadResult read(InputStream in, String source, Consumer<? super CloudTrailRecord> consumer) {
-        Objects.requireNonNull(in, "in");
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(consumer, "consumer");
-        Session s = new Session(source, consumer, null, 0);
-        s.run(in);
-        return s.result();
+        return readStream(Objects.requireNonNull(in, "in"), source, null, consumer);
     }
 
     /**
      * Reads a stream, gzipped or not, handing over only the records {@code filter} wants (every record is counted and
-     * checked); does not close it.
+     * checked) on the same fast path as {@link #read(Path, RecordFilter, Consumer)}; does not close it. Nothing is
+     * buffered beyond the record being read: an S3 object's body is read as it arrives.
      */
     public ReadResult read(InputStream in, String source, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
         Objects.requireNonNull(in, "in");
-        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(filter, "filter");
+        return readStream(in, source, filter, consumer);
+    }
+
+    private ReadResult readStream(InputStream raw, String source, RecordFilter filter,
+                                  Consumer<? super CloudTrailRecord> consumer) {
+        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(consumer, "consumer");
-        Session s = new Session(source, consumer, filter, 0);
-        s.run(in);
-        return s.result();
+        Session s = new Session(source, consumer, filter);
+        Workspace ws = Workspace.acquire();
+        try {
+            Source in = s.open(raw, ws);
+            if (in == null) {
+                return s.result();
+            }
+            if (filter == null) {
+                s.parse(in, new Framer(), Start.TOP);
+                return s.result();
+            }
+            FastS3Scanner fast = new FastS3Scanner(in, ws, filter, s.fastSink(), maxRecordBytes);
+            FastS3Scanner.Outcome outcome = fast.run();
+            if (outcome == FastS3Scanner.Outcome.DONE) {
+                s.bytes = fast.consumed();
+                s.shapes.add(RecordShape.S3_LOG_FILE);
+                return s.result();
+            }
+            s.goOn(fast, outcome == FastS3Scanner.Outcome.NOT_S3, in);
+            return s.result();
+        } finally {
+            ws.release();
+        }
     }
 
     private static String describe(Throwable e) {
@@ -222,7 +217,7 @@ public final class CloudTrailReader {
         public static final int DEFAULT_MAX_COMPRESSION_RATIO = 100;
 
         private int maxProblems = 100;
-        private int maxStringLength = 20_000_000;
+        private int maxStringLength = 4_000_000;
         private int maxNestingDepth = 1000;
         private long maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
         private int maxCompressionRatio = DEFAULT_MAX_COMPRESSION_RATIO;
@@ -264,7 +259,12 @@ public final class CloudTrailReader {
             return this;
         }
 
-        /** The longest string value accepted, in characters (default 20,000,000; CloudTrail events are ≤ 256 KB). */
+        /**
+         * The longest string value read, in characters (default 4,000,000; CloudTrail events are at most 256 KB): a
+         * record with a longer one is a problem, reported, and reading goes on with the next record. It bounds the
+         * memory one record can take (about three bytes per character while it is read), so that a small heap reads
+         * any input.
+         */
         public Builder maxStringLength(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("maxStringLength must be positive: " + v);
@@ -305,8 +305,6 @@ public final class CloudTrailReader {
         private final String source;
         private final Consumer<? super CloudTrailRecord> consumer;
         private final RecordFilter filter;
-        private long skip; // deliveries to suppress: already made by a fast pass that fell back
-        private long delivered;
         private final List<ReadProblem> problems = new ArrayList<>();
         private final Set<RecordShape> shapes = EnumSet.noneOf(RecordShape.class);
         private long records;
@@ -314,17 +312,19 @@ public final class CloudTrailReader {
         private boolean gzipped;
         private long bytes;
         private int rootValues;
+        private boolean sameRoot; // the next top-level value the parser sees continues one already counted
+        private int skipElements; // elements of the next array of records to pass over unread (a resumption's stand-in)
+        private long lastResume = -1;
 
         // position of the current parser's input in the whole decompressed input (it restarts after a resync)
         private long baseOffset;
         private long baseLine;
         private long baseColumn;
 
-        Session(String source, Consumer<? super CloudTrailRecord> consumer, RecordFilter filter, long skip) {
+        Session(String source, Consumer<? super CloudTrailRecord> consumer, RecordFilter filter) {
             this.source = source;
             this.consumer = consumer;
             this.filter = filter;
-            this.skip = skip;
         }
 
         /** Where the fast path hands its records. */
@@ -352,6 +352,8 @@ public final class CloudTrailReader {
                     baseLine = line - 1;
                     baseColumn = column - 1;
                     deliver(r, start);
+                    baseOffset = 0;
+                    baseLine = 0;
                     baseColumn = 0;
                 }
 
@@ -385,33 +387,21 @@ public final class CloudTrailReader {
             problem(line, column, offset, message);
         }
 
-        void run(InputStream raw) {
-            InputStream in = open(raw);
-            if (in != null) {
-                runDecompressed(in);
-            }
-        }
-
         /** The decompressed input (gzip recognised by its magic bytes), or null if it is empty or unreadable. */
-        InputStream open(InputStream raw) {
-            InputStream in;
+        Source open(InputStream raw, Workspace ws) {
+            Source in;
             try {
-                BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
-                buffered.mark(2);
-                int b0 = buffered.read();
-                int b1 = b0 < 0 ? -1 : buffered.read();
-                buffered.reset();
-                if (b0 < 0) {
-                    return null; // empty input: nothing to read, nothing wrong
-                }
-                if (b0 == 0x1f && b1 == 0x8b) {
-                    gzipped = true;
-                    Inflation.Counted compressed = new Inflation.Counted(buffered);
-                    in = new Inflation(new GZIPInputStream(compressed, BUFFER), compressed, maxDecompressedBytes,
-                            maxCompressionRatio);
-                } else {
-                    in = buffered;
-                }
+                in = Source.open(raw, ws, maxDecompressedBytes, maxCompressionRatio);
+            } catch (IOException e) {
+                problem(0, 0, 0, "cannot read: " + describe(e));
+                return null;
+            }
+            if (in.empty()) {
+                return null; // empty input: nothing to read, nothing wrong
+            }
+            gzipped = in.gzipped();
+            try {
+                in.start();
             } catch (IOException e) {
                 problem(0, 0, 0, (gzipped ? "corrupt gzip header: " : "cannot read: ") + describe(e));
                 return null;
@@ -419,11 +409,61 @@ public final class CloudTrailReader {
             return in;
         }
 
-        void runDecompressed(InputStream in) {
-            Resumable stream = new Resumable(in);
+        /**
+         * Goes on where the fast path stopped, from the bytes it still holds followed by the rest of the source (or by
+         * what reading it threw), at the place in the S3 log file's structure where it stopped.
+         */
+        void goOn(FastS3Scanner fast, boolean fromStart, Source rest) {
+            LOG.debug("{}: the general reader goes on from byte {} ({})", source, fast.consumed(), fast.stopReason());
+            byte[] held = fast.buffer();
+            int from = fast.pending();
+            InputStream tail = fast.failure() == null ? rest : new Failing(fast.failure());
+            InputStream in = new java.io.SequenceInputStream(new ByteArrayInputStream(held, from, fast.end() - from), tail);
+            long offset = fast.consumed();
+            if (fromStart) { // not an S3 log file: from the start
+                parse(in, new Framer(), Start.TOP);
+                return;
+            }
+            long line = fast.line();
+            long column = offset - fast.lineStart() + 1;
+            shapes.add(RecordShape.S3_LOG_FILE);
+            rootValues = 1;
+            Start start;
+            Framer framer;
+            switch (fast.stoppedAt()) {
+                case FIRST:
+                    start = new Start("{\"Records\":[", false, true, offset, line, column);
+                    framer = Framer.inS3File(2, true, offset, line, fast.lineStart());
+                    break;
+                case NEXT:
+                    start = new Start("{\"Records\":[0,", true, true, offset, line, column);
+                    framer = Framer.inS3File(2, true, offset, line, fast.lineStart());
+                    break;
+                case AFTER:
+                    start = new Start("{\"Records\":[0", true, true, offset, line, column);
+                    framer = Framer.inS3File(2, false, offset, line, fast.lineStart());
+                    break;
+                case AFTER_ARRAY:
+                    start = new Start("{\"Records\":null", false, true, offset, line, column);
+                    framer = Framer.inS3File(1, false, offset, line, fast.lineStart());
+                    break;
+                default:
+                    start = new Start("", false, false, offset, line, column);
+                    framer = Framer.inS3File(0, false, offset, line, fast.lineStart());
+                    break;
+            }
+            parse(in, framer, start);
+        }
+
+        /**
+         * Parses {@code in} (whose first byte is at {@code start}'s position) to its end, resuming after invalid JSON
+         * where {@code framer} (which sees every byte) says the next element, or the next top-level object, starts.
+         */
+        void parse(InputStream in, Framer framer, Start start) {
+            Resumable stream = new Resumable(in, framer, start.offset());
             JsonParser p = null;
             try {
-                p = factory.createParser(stream);
+                p = parserAt(stream, start);
                 while (true) {
                     try {
                         if (!rootValue(p)) {
@@ -431,24 +471,25 @@ public final class CloudTrailReader {
                         }
                     } catch (JsonProcessingException e) {
                         JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
-                        problem(at, "invalid JSON: " + e.getOriginalMessage());
-                        JsonParser next = resync(p, stream);
+                        problem(at, "invalid JSON: " + clean(e.getOriginalMessage()));
+                        long errorAt = at == null || at.getByteOffset() < 0 ? -1 : baseOffset + at.getByteOffset();
+                        Start next = resync(p, stream, framer, errorAt);
                         p.close();
+                        p = null;
                         if (next == null) {
                             break;
                         }
-                        p = next;
+                        p = parserAt(stream, next);
                     }
                 }
-            } catch (Inflation.LimitExceeded e) {
-                problem(p == null ? null : p.currentLocation(), e.getMessage());
+            } catch (Source.LimitExceeded e) {
+                problem(framer.line(), framer.column(), framer.offset(), e.getMessage());
             } catch (IOException e) {
-                // the byte stream itself failed: truncated or corrupt gzip data, or an I/O error
-                JsonLocation at = p == null ? null : p.currentLocation();
-                problem(at, (gzipped ? "truncated or corrupt gzip data: " : "cannot read: ") + describe(e)
-                        + "; nothing after this point could be read");
+                // the byte stream itself failed: truncated or corrupt gzip data, or an I/O error; where the bytes end
+                problem(framer.line(), framer.column(), framer.offset(), (gzipped ? "truncated or corrupt gzip data: "
+                        : "cannot read: ") + describe(e) + "; nothing after this point could be read");
             } finally {
-                bytes = stream.count;
+                bytes = stream.position();
                 if (p != null) {
                     try {
                         p.close();
@@ -459,13 +500,80 @@ public final class CloudTrailReader {
             }
         }
 
+        /** A parser over the stream from {@code start} on, with its stand-in prefix; positions map to the source's. */
+        private JsonParser parserAt(Resumable stream, Start start) throws IOException {
+            byte[] prefix = start.prefix().getBytes(StandardCharsets.US_ASCII);
+            baseOffset = start.offset() - prefix.length;
+            baseLine = start.line() - 1;
+            baseColumn = start.column() - 1 - prefix.length;
+            skipElements = start.skipFirstElement() ? 1 : 0;
+            sameRoot = start.sameRoot();
+            InputStream in = prefix.length == 0 ? stream
+                    : new java.io.SequenceInputStream(new ByteArrayInputStream(prefix), stream);
+            return factory.createParser(in);
+        }
+
+        /**
+         * After invalid JSON at {@code errorAt}: where to go on. The first place the framer knows at or after both the
+         * error and what the parser has read, past the last resumption (so that reading always moves on): the next
+         * element of the same array of records, the end of that array, or a line that starts a top-level object. It
+         * reads on (in blocks, discarding) until the framer has seen one; {@code null} at the end of the input.
+         */
+        private Start resync(JsonParser p, Resumable stream, Framer framer, long errorAt) throws IOException {
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            p.releaseBuffered(rest);
+            byte[] unread = rest.toByteArray();
+            stream.pushBack(unread, 0, unread.length);
+            long from = Math.max(Math.max(errorAt, stream.position()), lastResume + 1);
+            byte[] block = new byte[8192];
+            long event = framer.find(from);
+            while (event < 0) {
+                long before = stream.position();
+                int n = stream.read(block, 0, block.length);
+                if (n < 0) {
+                    return null;
+                }
+                event = framer.find(from);
+                if (event >= 0 && framer.offset(event) < stream.position()) {
+                    int keep = (int) (stream.position() - framer.offset(event));
+                    stream.pushBack(block, n - keep, keep);
+                }
+                if (before + n != stream.position() && event < 0) {
+                    throw new IllegalStateException("resynchronisation lost its place");
+                }
+            }
+            long at = framer.offset(event);
+            stream.skipTo(at);
+            lastResume = at;
+            int kind = framer.kind(event);
+            long line = framer.line(event);
+            long column = framer.column(event);
+            String key = kind == Framer.EVENTS ? "Events" : "Records";
+            switch (framer.type(event)) {
+                case Framer.ELEMENT:
+                    return new Start(kind == Framer.ROOT_ARRAY ? "[" : "{\"" + key + "\":[", false, true, at, line, column);
+                case Framer.ARRAY_END:
+                    if (stream.read() < 0) { // the ']' itself
+                        return null;
+                    }
+                    return kind == Framer.ROOT_ARRAY ? new Start("", false, false, at + 1, line, column + 1)
+                            : new Start("{\"" + key + "\":null", false, true, at + 1, line, column + 1);
+                default:
+                    return new Start("", false, false, at, line, column);
+            }
+        }
+
         /** Reads one top-level value; false at the end of input. */
         private boolean rootValue(JsonParser p) throws IOException {
             JsonToken t = p.nextToken();
             if (t == null) {
                 return false;
             }
-            rootValues++;
+            if (sameRoot) {
+                sameRoot = false; // a resumption's stand-in for a value already counted
+            } else {
+                rootValues++;
+            }
             if (rootValues == 2) {
                 shapes.add(RecordShape.JSON_LINES);
             }
@@ -496,6 +604,11 @@ public final class CloudTrailReader {
                 if (t == null) {
                     throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in an array");
                 }
+                if (skipElements > 0) {
+                    skipElements--; // a resumption's stand-in for an element already read
+                    p.skipChildren();
+                    continue;
+                }
                 JsonLocation start = p.currentTokenLocation();
                 if (t == JsonToken.START_OBJECT) {
                     Parsed r = object(p);
@@ -518,12 +631,7 @@ public final class CloudTrailReader {
                     } else {
                         records++;
                         if (filter == null || filter.test(r.record)) {
-                            delivered++;
-                            if (skip > 0) {
-                                skip--;
-                            } else {
-                                consumer.accept(r.record);
-                            }
+                            consumer.accept(r.record);
                         }
                     }
                     break;
@@ -677,40 +785,6 @@ public final class CloudTrailReader {
             }
         }
 
-        /**
-         * After invalid JSON: a parser over the rest of the input from the next line that starts a JSON object, or
-         * {@code null} at the end of input.
-         */
-        private JsonParser resync(JsonParser p, Resumable stream) throws IOException {
-            JsonLocation at = p.currentLocation();
-            ByteArrayOutputStream rest = new ByteArrayOutputStream();
-            p.releaseBuffered(rest);
-            long offset = baseOffset + Math.max(at.getByteOffset(), 0);
-            long line = baseLine + Math.max(at.getLineNr(), 1);
-            stream.pushBack(rest.toByteArray());
-            // skip the rest of the broken line, then lines that do not start an object
-            boolean lineStart = false;
-            while (true) {
-                int b = stream.peek();
-                if (b < 0) {
-                    return null;
-                }
-                if (lineStart && b == '{') {
-                    break;
-                }
-                stream.read();
-                offset++;
-                if (b == '\n') {
-                    line++;
-                    lineStart = true;
-                } else if (lineStart && b != ' ' && b != '\t' && b != '\r') {
-                    lineStart = false;
-                }
-            }
-            baseOffset = offset;
-            baseLine = line - 1;
-            return factory.createParser(stream);
-        }
     }
 
     /** The result of parsing one object. */
@@ -1066,55 +1140,94 @@ public final class CloudTrailReader {
     }
 
     /**
-     * The decompressed byte stream, counting what the parser takes, with a push-back buffer so that reading can
-     * resume after invalid JSON from bytes the parser had buffered.
+     * Where parsing starts: the real bytes from {@code offset} (at {@code line} and {@code column}) on, after a stand-in
+     * {@code prefix} that puts the parser where those bytes are in the source's structure (inside the {@code Records}
+     * array of a top-level object, say). {@code skipFirstElement}: the prefix ends with a stand-in element;
+     * {@code sameRoot}: the prefix opens a top-level value already counted.
      */
-    private static final class Resumable extends InputStream {
-        private final InputStream in;
-        private byte[] back = new byte[0];
-        private int backPos;
-        long count;
+    private record Start(String prefix, boolean skipFirstElement, boolean sameRoot, long offset, long line, long column) {
+        static final Start TOP = new Start("", false, false, 0, 1, 1);
+    }
 
-        Resumable(InputStream in) {
-            this.in = in;
+    /** Jackson's message without the positions it gives relative to its own input (ours are in the problem). */
+    static String clean(String message) {
+        if (message == null) {
+            return null;
         }
+        return message.replaceAll(" \\((?:for [A-Za-z]+ starting|start marker) at \\[Source: [^\\]]*\\]\\)", "");
+    }
 
-        /** Puts bytes back in front of what is left (the parser's unconsumed buffer). */
-        void pushBack(byte[] bytes) {
-            int left = back.length - backPos;
-            byte[] merged = new byte[bytes.length + left];
-            System.arraycopy(bytes, 0, merged, 0, bytes.length);
-            System.arraycopy(back, backPos, merged, bytes.length, left);
-            back = merged;
-            backPos = 0;
-            count -= bytes.length;
-        }
+    /** A stream that fails as the source did when the fast path read it. */
+    private static final class Failing extends InputStream {
+        private final IOException failure;
 
-        int peek() throws IOException {
-            if (backPos < back.length) {
-                return back[backPos] & 0xff;
-            }
-            int b = in.read();
-            if (b < 0) {
-                return -1;
-            }
-            back = new byte[] {(byte) b};
-            backPos = 0;
-            return b;
+        Failing(IOException failure) {
+            this.failure = failure;
         }
 
         @Override
         public int read() throws IOException {
-            int b;
-            if (backPos < back.length) {
-                b = back[backPos++] & 0xff;
-            } else {
-                b = in.read();
+            throw failure;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            throw failure;
+        }
+    }
+
+    /**
+     * The decompressed byte stream the parser reads: it shows every byte to the {@link Framer} once, knows the offset
+     * of the next byte it returns, and takes back bytes the parser had buffered (so that reading can resume after
+     * invalid JSON from there).
+     */
+    private static final class Resumable extends InputStream {
+        private static final byte[] NONE = new byte[0];
+        private final InputStream in;
+        private final Framer framer;
+        private byte[] back = NONE;
+        private int backPos;
+        private long position;
+
+        Resumable(InputStream in, Framer framer, long position) {
+            this.in = in;
+            this.framer = framer;
+            this.position = position;
+        }
+
+        /** The offset in the source of the next byte this stream returns. */
+        long position() {
+            return position;
+        }
+
+        /** Puts {@code b[off, off+len)}, bytes read from this stream just before, back in front of what is left. */
+        void pushBack(byte[] b, int off, int len) {
+            if (len == 0) {
+                return;
             }
-            if (b >= 0) {
-                count++;
+            int left = back.length - backPos;
+            byte[] merged = new byte[len + left];
+            System.arraycopy(b, off, merged, 0, len);
+            System.arraycopy(back, backPos, merged, len, left);
+            back = merged;
+            backPos = 0;
+            position -= len;
+        }
+
+        /** Reads and discards up to offset {@code to}, in blocks. */
+        void skipTo(long to) throws IOException {
+            byte[] block = new byte[(int) Math.min(8192, Math.max(1, to - position))];
+            while (position < to) {
+                if (read(block, 0, (int) Math.min(block.length, to - position)) < 0) {
+                    return;
+                }
             }
-            return b;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -1126,12 +1239,17 @@ public final class CloudTrailReader {
                 int n = Math.min(len, back.length - backPos);
                 System.arraycopy(back, backPos, buf, off, n);
                 backPos += n;
-                count += n;
+                position += n;
+                if (backPos == back.length) {
+                    back = NONE;
+                    backPos = 0;
+                }
                 return n;
             }
             int n = in.read(buf, off, len);
             if (n > 0) {
-                count += n;
+                framer.feed(buf, off, n);
+                position += n;
             }
             return n;
         }

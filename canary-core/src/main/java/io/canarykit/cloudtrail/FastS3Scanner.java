@@ -15,9 +15,10 @@ import java.util.List;
  * unwanted record, so it is only counted.
  *
  * <p>Anything unusual in the file's structure (another top-level shape, invalid JSON, a truncated stream, content after
- * the {@code Records} object, a record too large) stops it with {@link Fallback}: the caller then reads the file again
- * with the general reader, which reports the problem exactly as it always does. The fast path is therefore only ever
- * an optimisation of the general reader, never a second definition of what is valid.
+ * the {@code Records} object, a record too large) stops it where it is, at a record boundary it knows ({@link At}):
+ * the general reader then goes on from there, with the bytes the fast path still holds and the rest of the stream
+ * (nothing is read twice), and reports the problem exactly as it would have reading from the start. The fast path is
+ * therefore only ever an optimisation of the general reader, never a second definition of what is valid.
  *
  * <p>Not thread-safe; one instance reads one stream.
  */
@@ -41,7 +42,28 @@ final class FastS3Scanner {
     }
 
     /** How the run ended. */
-    enum Outcome { DONE, NOT_S3 }
+    enum Outcome {
+        /** The whole source was read. */
+        DONE,
+        /** The source does not start as an S3 log file: the general reader reads it from the start. */
+        NOT_S3,
+        /** Stopped at {@link #stoppedAt()}: the general reader goes on from there. */
+        STOPPED
+    }
+
+    /** Where in the S3 log file's structure the scanner stopped. */
+    enum At {
+        /** Right after the {@code [} of the Records array: an element or {@code ]} follows. */
+        FIRST,
+        /** After a comma between records: an element follows. */
+        NEXT,
+        /** Right after a record: a comma or {@code ]} follows. */
+        AFTER,
+        /** After the {@code ]} of the Records array: the rest of the top-level object follows. */
+        AFTER_ARRAY,
+        /** After the top-level object. */
+        AFTER_ROOT
+    }
 
     private static final int NEED_MORE = -1;
     /** {@link #quickRecord} leaves the record to {@link #scanRecord}. */
@@ -196,6 +218,7 @@ final class FastS3Scanner {
     }
 
     private final InputStream in;
+    private final Workspace ws;
     private final RecordFilter filter;
     private final Sink sink;
     private final int maxRecordBytes;
@@ -204,16 +227,19 @@ final class FastS3Scanner {
 
     /**
      * The input read so far: {@code buf[end]} is always a zero byte (a sentinel that ends every scan of string bytes)
-     * and {@link #SLACK} bytes from {@code end} on are inside the array. 256 KB: under a G1 region's humongous
-     * threshold; it grows for larger records.
+     * and {@link #SLACK} bytes from {@code end} on are inside the array. The workspace's buffer (256 KB, under a G1
+     * region's humongous threshold); it grows for larger records.
      */
-    private byte[] buf = new byte[256 << 10];
+    private byte[] buf;
     private int pos;
     private int end;
     private long base; // absolute offset of buf[0]
     private boolean eof;
     private long line = 1;
     private long lineStart; // absolute offset of the current line's first byte
+    private At at = At.FIRST;
+    private String stopReason;
+    private IOException failure;
 
     // per-record results of scanRecord
     private boolean candidate;
@@ -221,17 +247,21 @@ final class FastS3Scanner {
     private int lastNewline;
     private final boolean[] isObject = new boolean[MAX_DEPTH + 1];
 
-    FastS3Scanner(InputStream in, RecordFilter filter, Sink sink, int maxRecordBytes) {
-        this(in, filter, sink, maxRecordBytes, true);
+    /** Reads {@code in} (decompressed bytes) with the buffer of {@code ws}, which it may grow. */
+    FastS3Scanner(InputStream in, Workspace ws, RecordFilter filter, Sink sink, int maxRecordBytes) {
+        this(in, ws, filter, sink, maxRecordBytes, true);
     }
 
     /** With {@code quick} false, every record goes through {@link #scanRecord} (for tests of {@link #quickRecord}). */
-    FastS3Scanner(InputStream in, RecordFilter filter, Sink sink, int maxRecordBytes, boolean quick) {
+    FastS3Scanner(InputStream in, Workspace ws, RecordFilter filter, Sink sink, int maxRecordBytes, boolean quick) {
         this.in = in;
+        this.ws = ws;
+        this.buf = ws.scan;
         this.filter = filter;
         this.sink = sink;
         this.maxRecordBytes = maxRecordBytes;
         this.quick = quick;
+        buf[0] = 0;
     }
 
     /** How many records {@link #quickRecord} took. */
@@ -248,21 +278,83 @@ final class FastS3Scanner {
         return base + pos;
     }
 
-    /** After {@link Outcome#NOT_S3}: everything read so far, to put back in front of the rest of the stream. */
-    byte[] readSoFar() {
-        return Arrays.copyOfRange(buf, 0, end);
+    /** Where it stopped ({@link Outcome#STOPPED}). */
+    At stoppedAt() {
+        return at;
     }
 
-    Outcome run() throws IOException, Fallback {
+    /** Why it stopped ({@link Outcome#STOPPED}). */
+    String stopReason() {
+        return stopReason;
+    }
+
+    /** What reading the input threw when it stopped, or null: the general reader meets it after the held bytes. */
+    IOException failure() {
+        return failure;
+    }
+
+    /** The buffer; after a stop, {@code buffer()[pending(), end())} are the bytes read but not yet consumed. */
+    byte[] buffer() {
+        return buf;
+    }
+
+    /** Where the unconsumed bytes start in {@link #buffer()} (after {@link Outcome#NOT_S3}: all bytes still held). */
+    int pending() {
+        return pos;
+    }
+
+    /** Where the bytes read end in {@link #buffer()}. */
+    int end() {
+        return end;
+    }
+
+    /** The line of the first unconsumed byte. */
+    long line() {
+        return line;
+    }
+
+    /** The absolute offset of the first byte of the line of the first unconsumed byte. */
+    long lineStart() {
+        return lineStart;
+    }
+
+    /**
+     * Reads the source as an S3 log file. Never throws for what the source holds: a problem stops it (see
+     * {@link Outcome}); reading the input may still fail with an {@link IOException}, which is recorded the same way.
+     */
+    Outcome run() {
+        try {
+            return scan();
+        } catch (Fallback f) {
+            stopReason = f.getMessage();
+            return Outcome.STOPPED;
+        } catch (IOException e) {
+            failure = e;
+            stopReason = "cannot read on: " + e;
+            if (notS3) {
+                pos = 0;
+                return Outcome.NOT_S3;
+            }
+            return Outcome.STOPPED;
+        }
+    }
+
+    private boolean notS3 = true; // until the prefix is read
+
+    private Outcome scan() throws IOException, Fallback {
         // {"Records":[
         if (!expectPrefix()) {
+            pos = 0;
             return Outcome.NOT_S3;
         }
+        notS3 = false;
+        at = At.FIRST;
         boolean first = true;
         while (true) {
             int c = nextNonWs();
             if (c == ']') {
                 pos++;
+                at = At.AFTER_ARRAY;
                 break;
             }
             if (!first) {
@@ -270,6 +362,7 @@ final class FastS3Scanner {
                     throw new Fallback("expected ',' or ']' between records");
                 }
                 pos++;
+                at = At.NEXT;
                 c = nextNonWs();
             }
             if (c != '{') {
@@ -313,12 +406,14 @@ final class FastS3Scanner {
                 lineStart = base + lastNewline + 1;
             }
             pos = r;
+            at = At.AFTER;
             first = false;
         }
         if (nextNonWs() != '}') {
             throw new Fallback("more than Records in the top-level object");
         }
         pos++;
+        at = At.AFTER_ROOT;
         if (nextNonWs() != -1) {
             throw new Fallback("content after the Records object");
         }
@@ -358,7 +453,11 @@ final class FastS3Scanner {
                 if (eof) {
                     return -1;
                 }
-                pos = compact(pos);
+                if (!notS3) {
+                    pos = compact(pos);
+                } else if (end >= QUICK_WINDOW) {
+                    return -2; // before the prefix is known, everything read is kept for the general reader: no more
+                }
                 fill();
                 continue;
             }
@@ -395,7 +494,8 @@ final class FastS3Scanner {
     /** Reads more input, growing the buffer when it is full; keeps the sentinel after the end. */
     private void fill() throws IOException {
         if (end >= buf.length - SLACK) {
-            buf = Arrays.copyOf(buf, buf.length * 2);
+            buf = Arrays.copyOf(buf, (buf.length - SLACK) * 2 + SLACK);
+            ws.scan = buf; // put back to its usual size when the workspace is released
         }
         int n = in.read(buf, end, buf.length - SLACK - end);
         if (n < 0) {

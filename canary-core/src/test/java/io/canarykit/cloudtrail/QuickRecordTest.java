@@ -167,14 +167,16 @@ class QuickRecordTest {
                 events.add("plain");
             }
         };
-        FastS3Scanner s = new FastS3Scanner(new ByteArrayInputStream(bytes), FILTER, sink, 16 << 20, quick);
-        String end;
+        Workspace ws = Workspace.acquire();
         try {
-            end = s.run() + " at " + s.consumed();
-        } catch (FastS3Scanner.Fallback f) {
-            end = "fallback: " + f.getMessage();
+            FastS3Scanner s = new FastS3Scanner(new ByteArrayInputStream(bytes), ws, FILTER, sink, 16 << 20, quick);
+            FastS3Scanner.Outcome outcome = s.run();
+            String end = outcome == FastS3Scanner.Outcome.STOPPED ? "fallback: " + s.stopReason() + " at " + s.stoppedAt()
+                    : outcome + " at " + s.consumed();
+            return new Run(events, end, s.quickRecords());
+        } finally {
+            ws.release();
         }
-        return new Run(events, end, s.quickRecords());
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.canarykit.benchmarks.scan;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,47 +13,59 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Whole-process benchmark of {@code canary scan} on gzipped S3 CloudTrail log files, side by side in one run with
- * {@code jq} doing the same match and with plain {@code gzip -dc} as the ceiling:
- * <ol>
- *   <li>{@code gzip -dc FILES > /dev/null} (decompression alone: the ceiling);</li>
- *   <li>{@code gzip -dc FILES | jq -c '.Records[] | select(.userIdentity.accessKeyId == "KEY")'} (one key: jq's
- *       best case);</li>
- *   <li>{@code java -Xmx256m … ScanMain CANARIES THREADS DIR} with 100,000 canaries in the index, the work of
- *       {@code canary scan --json}.</li>
- * </ol>
- * The input (default at least 300 MB of {@code .json.gz} on disk) is generated under {@code /tmp} by replicating the
- * records of the sample corpus, once, and reused by later runs with the same parameters.
+ * Whole-process benchmark of {@code canary scan --json} on gzipped S3 CloudTrail log files with 100,000 canaries, three
+ * workloads, each side by side in one run with its baselines:
+ * <ul>
+ *   <li>{@code watch}: about 1.2 M records in 150 files, a few dozen sightings;</li>
+ *   <li>{@code incident}: the same records with one canary key behind 8% of them (about 96,000 sightings);</li>
+ *   <li>{@code small}: 20,000 files of 40 records (an organisation trail: one file per account, region and five
+ *       minutes).</li>
+ * </ul>
+ * Each run times, one after the other: {@code gzip -dc FILES > /dev/null} (decompression alone: the ceiling),
+ * {@code gzip -dc FILES | jq -c '.Records[] | select(.userIdentity.accessKeyId == "KEY")'} (one key: jq's best case),
+ * the previous engine ({@code --baseline-jar}, a {@code canary.jar} built from an earlier commit) and the command line
+ * under test ({@code --cli-jar}, by default {@code canary-cli/target/canary.jar}, else the canary command on this
+ * benchmark's own class path), both as {@code java -Xmx64m -jar … scan --canaries C --json DIR}. Wall and CPU time
+ * and peak RSS come from {@code /usr/bin/time}, the peak heap from the JVM's GC log (the most in use before a
+ * collection). The command line's sightings are checked against the previous engine's, byte for byte.
+ *
+ * <p>The input is generated under {@code --data} (see {@link ScanData}) once and reused by later runs.
  *
  * <p>Usage (from the repository root, after {@code mvn -pl canary-benchmarks -am package -DskipTests}):
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.scan.ScanBenchmark \
- *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench] \
- *     [--size-mb 300] [--canaries 100000] [--runs 3] [--jq-runs 1] [--threads N] [--heap 256m]
- *     [--scanner-jvm-options "-XX:+UseSerialGC ..."] [--cli-jar examples/target/canary.jar]</pre>
- * With {@code --cli-jar}, each run also times the command line itself ({@code java -Xmx256m -jar canary.jar scan
- * --canaries CANARIES --json --threads THREADS DIR}, the same JVM options) beside {@code ScanMain}, and checks that it
- * prints the same sightings.
+ *     [--workloads watch,incident,small] [--baseline-jar /path/to/previous/canary.jar] [--runs 3] [--jq-runs 1] \
+ *     [--heap 64m] [--threads N] [--cli-jar canary-cli/target/canary.jar] [--jvm-options "..."] \
+ *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench]</pre>
  */
 public final class ScanBenchmark {
+    private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
     private ScanBenchmark() {
+    }
+
+    /** One timed process. */
+    record Timing(double seconds, double cpu, long maxRssKb, long peakHeapMb, int exit) {
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>();
+        opt.put("workloads", "watch,incident,small");
         opt.put("samples", "canary-core/src/test/resources/cloudtrail-samples");
         opt.put("data", "/tmp/canarykit-scan-bench");
-        opt.put("size-mb", "300");
         opt.put("canaries", "100000");
         opt.put("runs", "3");
         opt.put("jq-runs", "1");
-        opt.put("threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        opt.put("heap", "256m");
-        opt.put("records-per-file", "10000");
-        opt.put("scanner-jvm-options", "");
-        opt.put("cli-jar", "");
+        opt.put("threads", "");
+        opt.put("heap", "64m");
+        opt.put("jvm-options", "");
+        opt.put("cli-jar", "canary-cli/target/canary.jar");
+        opt.put("baseline-jar", "");
+        opt.put("generate-only", "false");
         for (int i = 0; i < args.length; i += 2) {
             String k = args[i].replaceFirst("^--", "");
             if (!opt.containsKey(k) || i + 1 >= args.length) {
@@ -64,15 +75,74 @@ public final class ScanBenchmark {
             opt.put(k, args[i + 1]);
         }
         Path data = Path.of(opt.get("data"));
-        Path logs = data.resolve("logs");
-        Path canaries = data.resolve("canaries.jsonl");
-        long target = Long.parseLong(opt.get("size-mb")) << 20;
         int canaryCount = Integer.parseInt(opt.get("canaries"));
         List<String> planted = ScanData.plantedKeys(20);
-        Properties meta = prepare(Path.of(opt.get("samples")), data, logs, canaries, target, canaryCount, planted,
-                Integer.parseInt(opt.get("records-per-file")));
-        long records = Long.parseLong(meta.getProperty("records"));
-        long plain = Long.parseLong(meta.getProperty("plainBytes"));
+        String incidentKey = ScanData.incidentKey();
+        Files.createDirectories(data);
+        Path canaries = data.resolve("canaries-" + canaryCount + ".jsonl");
+        if (!Files.exists(canaries)) {
+            ScanData.writeCanaries(canaries, canaryCount, planted, incidentKey);
+        }
+        Map<String, ScanData.Shape> shapes = new LinkedHashMap<>();
+        shapes.put("watch", new ScanData.Shape(150, 8000, 10, 40, 0));
+        shapes.put("incident", new ScanData.Shape(150, 8000, 10, 40, 0.08));
+        shapes.put("small", new ScanData.Shape(20_000, 40, 50, 40, 0));
+        List<ObjectNode> samples = null;
+        Map<String, Properties> metas = new LinkedHashMap<>();
+        for (String w : opt.get("workloads").split(",")) {
+            ScanData.Shape shape = shapes.get(w);
+            if (shape == null) {
+                throw new IllegalArgumentException("unknown workload " + w + "; known: " + shapes.keySet());
+            }
+            Path dir = data.resolve(w);
+            Path metaFile = dir.resolve("workload.properties");
+            Properties meta = new Properties();
+            String id = shape + " seed 1, generator " + ScanData.VERSION;
+            if (Files.exists(metaFile)) {
+                try (var r = Files.newBufferedReader(metaFile)) {
+                    meta.load(r);
+                }
+            }
+            if (!id.equals(meta.getProperty("shape"))) {
+                if (samples == null) {
+                    samples = ScanData.sampleRecords(Path.of(opt.get("samples")));
+                }
+                deleteRecursively(dir);
+                long t = System.nanoTime();
+                ScanData.Generated g = ScanData.generate(dir.resolve("logs"), samples, shape, 1, planted, incidentKey,
+                        Runtime.getRuntime().availableProcessors());
+                meta = new Properties();
+                meta.setProperty("shape", id);
+                meta.setProperty("records", Long.toString(g.records()));
+                meta.setProperty("plainBytes", Long.toString(g.plainBytes()));
+                meta.setProperty("compressedBytes", Long.toString(g.compressedBytes()));
+                meta.setProperty("planted", Long.toString(g.planted()));
+                meta.setProperty("incident", Long.toString(g.incident()));
+                try (var wr = Files.newBufferedWriter(metaFile)) {
+                    meta.store(wr, "canarykit scan benchmark input");
+                }
+                System.out.printf(Locale.ROOT, "generated %s in %.0f s%n", w, seconds(t));
+            }
+            metas.put(w, meta);
+        }
+        if (Boolean.parseBoolean(opt.get("generate-only"))) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "machine: %d processors; load average before: %s%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+        Map<String, Map<String, List<Timing>>> all = new LinkedHashMap<>();
+        for (var e : metas.entrySet()) {
+            all.put(e.getKey(), runWorkload(e.getKey(), data.resolve(e.getKey()), e.getValue(), canaries, incidentKey,
+                    planted.get(0), opt));
+        }
+        System.out.printf(Locale.ROOT, "%nload average after: %s%n", loadAverage());
+        summarise(all, metas);
+    }
+
+    private static Map<String, List<Timing>> runWorkload(String name, Path dir, Properties meta, Path canaries,
+                                                         String incidentKey, String watchKey, Map<String, String> opt)
+            throws Exception {
+        Path logs = dir.resolve("logs");
         List<Path> files;
         try (Stream<Path> s = Files.walk(logs)) {
             files = s.filter(Files::isRegularFile).sorted().toList();
@@ -81,186 +151,198 @@ public final class ScanBenchmark {
         for (Path f : files) {
             compressed += Files.size(f);
         }
-        System.out.printf(Locale.ROOT, "input: %d files, %d records, %.1f MB gzipped on disk, %.1f MB of JSON; %d canaries%n",
-                files.size(), records, mb(compressed), mb(plain), canaryCount);
-        System.out.printf(Locale.ROOT, "machine: %d processors, load average %s%n", Runtime.getRuntime().availableProcessors(),
-                loadAverage());
-
-        String key = planted.get(0);
-        List<String> fileArgs = files.stream().map(Path::toString).toList();
+        Path list = dir.resolve("files.list");
+        StringBuilder sb = new StringBuilder();
+        for (Path f : files) {
+            sb.append(f).append('\0');
+        }
+        Files.writeString(list, sb);
+        long records = Long.parseLong(meta.getProperty("records"));
+        long plain = Long.parseLong(meta.getProperty("plainBytes"));
+        System.out.printf(Locale.ROOT, "%n== %s: %d files, %d records, %.1f MB gzipped (%.1fx), %.1f MB of JSON; "
+                        + "planted %s, incident %s%n", name, files.size(), records, compressed / 1e6,
+                (double) plain / compressed, plain / 1e6, meta.getProperty("planted"), meta.getProperty("incident"));
+        String jqKey = name.equals("incident") ? incidentKey : watchKey;
+        Map<String, List<Timing>> t = new LinkedHashMap<>();
+        for (String k : List.of("gzip", "jq", "previous", "canary")) {
+            t.put(k, new ArrayList<>());
+        }
         int runs = Integer.parseInt(opt.get("runs"));
         int jqRuns = Integer.parseInt(opt.get("jq-runs"));
-        List<Double> gzipTimes = new ArrayList<>();
-        List<Double> jqTimes = new ArrayList<>();
-        List<Double> scanTimes = new ArrayList<>();
-        List<Double> gzipCpu = new ArrayList<>();
-        List<Double> jqCpu = new ArrayList<>();
-        List<Double> scanCpu = new ArrayList<>();
-        List<Double> cliTimes = new ArrayList<>();
-        List<Double> cliCpu = new ArrayList<>();
-        String cliSame = "";
-        long jqMatches = -1;
-        long scanMatchesOfKey = -1;
-        String scanStats = "";
-        String scanRss = "";
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> scanArgs = new ArrayList<>(List.of("scan", "--canaries", canaries.toString(), "--json"));
+        if (!opt.get("threads").isBlank()) {
+            scanArgs.addAll(List.of("--threads", opt.get("threads")));
+        }
+        scanArgs.add(logs.toString());
         for (int run = 0; run < Math.max(runs, jqRuns); run++) {
+            StringBuilder line = new StringBuilder("run " + (run + 1) + ":");
             if (run < runs) {
-                List<String> gz = new ArrayList<>(timed());
-                gz.addAll(List.of("gzip", "-dc"));
-                gz.addAll(fileArgs);
-                Path err = data.resolve("gzip.err");
-                long t = System.nanoTime();
-                Process p = new ProcessBuilder(gz).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(err.toFile()).start();
-                check(p.waitFor(), "gzip -dc");
-                gzipTimes.add(seconds(t));
-                gzipCpu.add(cpu(err));
+                Timing g = time(List.of("sh", "-c", "xargs -0 -a " + list + " gzip -dc > /dev/null"), dir, "gzip", null);
+                t.get("gzip").add(g);
+                line.append(String.format(Locale.ROOT, " gzip -dc %.2f s", g.seconds()));
             }
             if (run < jqRuns) {
-                List<String> gz = new ArrayList<>(timed());
-                gz.addAll(List.of("gzip", "-dc"));
-                gz.addAll(fileArgs);
-                List<String> jqCmd = new ArrayList<>(timed());
-                jqCmd.addAll(List.of("jq", "-c", ".Records[] | select(.userIdentity.accessKeyId == \"" + key + "\")"));
-                Path out = data.resolve("jq.out");
-                Path gzErr = data.resolve("jq-gzip.err");
-                Path jqErr = data.resolve("jq.err");
-                long t = System.nanoTime();
-                List<Process> pipe = ProcessBuilder.startPipeline(List.of(
-                        new ProcessBuilder(gz).redirectError(gzErr.toFile()),
-                        new ProcessBuilder(jqCmd).redirectOutput(out.toFile()).redirectError(jqErr.toFile())));
-                for (Process p : pipe) {
-                    check(p.waitFor(), "gzip -dc | jq");
-                }
-                jqTimes.add(seconds(t));
-                jqCpu.add(cpu(jqErr));
-                try (Stream<String> lines = Files.lines(out)) {
-                    jqMatches = lines.count();
-                }
+                Timing j = time(List.of("sh", "-c", "xargs -0 -a " + list + " gzip -dc | jq -c '.Records[] | "
+                        + "select(.userIdentity.accessKeyId == \"" + jqKey + "\")' > " + dir.resolve("jq.out")), dir, "jq",
+                        null);
+                t.get("jq").add(j);
+                line.append(String.format(Locale.ROOT, ", jq %.2f s", j.seconds()));
+            }
+            if (run < runs && !opt.get("baseline-jar").isBlank()) {
+                Timing b = time(javaCommand(java, opt, dir.resolve("previous.gc"), "-jar", opt.get("baseline-jar"), scanArgs),
+                        dir, "previous", dir.resolve("previous.gc"));
+                t.get("previous").add(b);
+                line.append(String.format(Locale.ROOT, ", previous %s", b.exit() == 0 ? fmt(b.seconds()) + " s"
+                        : "FAILED (exit " + b.exit() + ": " + firstError(dir.resolve("previous.err")) + ")"));
             }
             if (run < runs) {
-                Path out = data.resolve("scan.out");
-                Path err = data.resolve("scan.err");
-                List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M cpu=%U+%S",
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx" + opt.get("heap")));
-                for (String o : opt.get("scanner-jvm-options").split("\\s+")) {
-                    if (!o.isBlank()) {
-                        cmd.add(o);
-                    }
+                List<String> cli = Files.exists(Path.of(opt.get("cli-jar")))
+                        ? javaCommand(java, opt, dir.resolve("canary.gc"), "-jar", opt.get("cli-jar"), scanArgs)
+                        : javaCommand(java, opt, dir.resolve("canary.gc"), "-cp", System.getProperty("java.class.path"),
+                        prepend("io.canarykit.cli.CanaryMain", scanArgs));
+                Timing c = time(cli, dir, "canary", dir.resolve("canary.gc"));
+                if (c.exit() != 0) {
+                    throw new IllegalStateException("canary scan failed: " + Files.readString(dir.resolve("canary.err")));
                 }
-                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScanMain.class.getName(),
-                        canaries.toString(), opt.get("threads"), logs.toString()));
-                if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
-                    cmd = cmd.subList(3, cmd.size());
+                t.get("canary").add(c);
+                line.append(String.format(Locale.ROOT, ", canary scan %.2f s (%s)", c.seconds(), summaryOf(dir)));
+                if (!t.get("previous").isEmpty() && t.get("previous").get(t.get("previous").size() - 1).exit() == 0) {
+                    boolean same = Arrays.equals(Files.readAllBytes(dir.resolve("previous.out")),
+                            Files.readAllBytes(dir.resolve("canary.out")));
+                    line.append(same ? ", same sightings as the previous engine" : ", OTHER SIGHTINGS THAN THE PREVIOUS ENGINE");
                 }
-                long t = System.nanoTime();
-                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                check(p.waitFor(), "ScanMain (see " + err + ")");
-                scanTimes.add(seconds(t));
-                try (Stream<String> lines = Files.lines(out)) {
-                    scanMatchesOfKey = lines.filter(l -> l.contains("\"accessKeyId\":\"" + key + "\"")).count();
-                }
-                List<String> errLines = Files.readAllLines(err, StandardCharsets.UTF_8);
-                scanStats = errLines.stream().filter(l -> l.startsWith("files=")).findFirst().orElse("");
-                scanRss = String.join(" ", errLines.stream().filter(l -> l.startsWith("maxRssKb") || l.startsWith("VmHWM")).toList());
-                scanCpu.add(cpu(err));
             }
-            if (run < runs && !opt.get("cli-jar").isBlank()) {
-                Path out = data.resolve("cli.out");
-                Path err = data.resolve("cli.err");
-                List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M cpu=%U+%S",
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + opt.get("heap")));
-                for (String o : opt.get("scanner-jvm-options").split("\\s+")) {
-                    if (!o.isBlank()) {
-                        cmd.add(o);
-                    }
-                }
-                cmd.addAll(List.of("-jar", opt.get("cli-jar"), "scan", "--canaries", canaries.toString(), "--json",
-                        "--threads", opt.get("threads"), logs.toString()));
-                if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
-                    cmd = cmd.subList(3, cmd.size());
-                }
-                long t = System.nanoTime();
-                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                check(p.waitFor(), "canary scan (see " + err + ")");
-                cliTimes.add(seconds(t));
-                cliCpu.add(cpu(err));
-                cliSame = Files.readAllLines(out).equals(Files.readAllLines(data.resolve("scan.out")))
-                        ? " (the same sightings as ScanMain)" : " (OTHER SIGHTINGS THAN ScanMain)";
-            }
-            System.out.printf(Locale.ROOT, "run %d: gzip %s s, jq %s s, scan %s s%s%n", run + 1,
-                    run < gzipTimes.size() ? fmt(gzipTimes.get(run)) : "-", run < jqTimes.size() ? fmt(jqTimes.get(run)) : "-",
-                    run < scanTimes.size() ? fmt(scanTimes.get(run)) : "-",
-                    run < cliTimes.size() ? ", canary.jar scan " + fmt(cliTimes.get(run)) + " s" : "");
+            System.out.println(line);
         }
-        double gzip = median(gzipTimes);
-        double jq = median(jqTimes);
-        double scan = median(scanTimes);
-        System.out.println();
-        System.out.println("scanner: " + scanStats);
-        System.out.println("scanner memory: " + scanRss + " (heap limit -Xmx" + opt.get("heap") + ")"
-                + (opt.get("scanner-jvm-options").isBlank() ? "" : "; scanner JVM options: " + opt.get("scanner-jvm-options")));
-        System.out.printf(Locale.ROOT, "best of runs: gzip %.2f s, jq %.2f s, scan %.2f s%n", min(gzipTimes), min(jqTimes),
-                min(scanTimes));
-        System.out.printf(Locale.ROOT, "matches of %s: jq %d, scanner %d%s%n", key, jqMatches, scanMatchesOfKey,
-                jqMatches == scanMatchesOfKey ? " (agree)" : " (DISAGREE)");
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%-30s %10s %10s %14s %16s %14s%n", "median of runs", "wall s", "cpu s",
-                "records/s", "MB/s (gzipped)", "MB/s (JSON)");
-        row("gzip -dc (ceiling)", gzip, median(gzipCpu), records, compressed, plain);
-        row("gzip -dc | jq (1 key)", jq, median(jqCpu), records, compressed, plain);
-        row("canary scan (" + canaryCount + " canaries)", scan, median(scanCpu), records, compressed, plain);
-        if (!cliTimes.isEmpty()) {
-            row("canary.jar scan (the CLI)", median(cliTimes), median(cliCpu), records, compressed, plain);
-        }
-        System.out.println("(cpu s: user+sys of the process; for the jq pipeline, of jq alone)");
-        System.out.println();
-        System.out.printf(Locale.ROOT, "scan vs jq: %.1fx faster (aim: >= 10x)%n", jq / scan);
-        System.out.printf(Locale.ROOT, "scan vs gzip -dc ceiling: %.2f of its throughput (aim: >= 0.5)%n", gzip / scan);
-        if (!cliTimes.isEmpty()) {
-            double cli = median(cliTimes);
-            System.out.printf(Locale.ROOT, "canary.jar scan vs jq: %.1fx faster, vs gzip -dc: %.2f%s%n", jq / cli, gzip / cli,
-                    cliSame);
-        }
+        return t;
     }
 
-    private static Properties prepare(Path samples, Path data, Path logs, Path canaries, long target, int canaryCount,
-                                      List<String> planted, int recordsPerFile) throws Exception {
-        Path metaFile = data.resolve("generated.properties");
-        String params = target + "/" + canaryCount + "/" + recordsPerFile + "/v1";
-        Properties meta = new Properties();
-        if (Files.exists(metaFile)) {
-            try (var r = Files.newBufferedReader(metaFile)) {
-                meta.load(r);
-            }
-            if (params.equals(meta.getProperty("params")) && Files.exists(canaries)) {
-                return meta;
+    private static List<String> prepend(String first, List<String> rest) {
+        List<String> out = new ArrayList<>();
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+
+    private static List<String> javaCommand(String java, Map<String, String> opt, Path gcLog, String how, String what,
+                                            List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + opt.get("heap"), "-Xlog:gc:file=" + gcLog));
+        for (String o : opt.get("jvm-options").split("\\s+")) {
+            if (!o.isBlank()) {
+                cmd.add(o);
             }
         }
-        if (!Files.isDirectory(samples)) {
-            throw new IllegalArgumentException("no sample corpus at " + samples.toAbsolutePath()
-                    + ": run from the repository root or pass --samples");
+        cmd.add(how);
+        cmd.add(what);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** Runs {@code cmd} under {@code /usr/bin/time}, output to {@code dir/name.out}, errors to {@code name.err}. */
+    private static Timing time(List<String> cmd, Path dir, String name, Path gcLog) throws Exception {
+        List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxRssKb=%M cpu=%U+%S"));
+        full.addAll(cmd);
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        if (gcLog != null) {
+            Files.deleteIfExists(gcLog);
         }
-        deleteRecursively(logs);
-        Files.createDirectories(data);
-        List<ObjectNode> sample = ScanData.sampleRecords(samples);
-        System.out.printf(Locale.ROOT, "generating >= %.0f MB of gzipped log files from %d sample records under %s ...%n",
-                mb(target), sample.size(), logs);
         long t = System.nanoTime();
-        ScanData.Generated g = ScanData.generate(logs, sample, target, recordsPerFile, planted, 50_000,
-                Runtime.getRuntime().availableProcessors());
-        ScanData.writeCanaries(canaries, canaryCount, planted);
-        System.out.printf(Locale.ROOT, "generated %d files, %d records (%d with planted canary keys) in %.0f s%n",
-                g.files().size(), g.records(), g.plantedRecords(), seconds(t));
-        meta.setProperty("params", params);
-        meta.setProperty("records", Long.toString(g.records()));
-        meta.setProperty("plainBytes", Long.toString(g.plainBytes()));
-        meta.setProperty("compressedBytes", Long.toString(g.compressedBytes()));
-        try (var w = Files.newBufferedWriter(metaFile)) {
-            meta.store(w, "canarykit scan benchmark input");
+        Process p = new ProcessBuilder(full).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        int exit = p.waitFor();
+        double s = seconds(t);
+        long rss = -1;
+        double cpu = Double.NaN;
+        for (String l : Files.readAllLines(err, StandardCharsets.UTF_8)) {
+            Matcher m = Pattern.compile("maxRssKb=(\\d+) cpu=([0-9.]+)\\+([0-9.]+)").matcher(l);
+            if (m.find()) {
+                rss = Long.parseLong(m.group(1));
+                cpu = Double.parseDouble(m.group(2)) + Double.parseDouble(m.group(3));
+            }
         }
-        return meta;
+        long heap = -1;
+        if (gcLog != null && Files.exists(gcLog)) {
+            for (String l : Files.readAllLines(gcLog)) {
+                Matcher m = GC_LINE.matcher(l);
+                if (m.find()) {
+                    heap = Math.max(heap, Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return new Timing(s, cpu, rss, heap, exit);
+    }
+
+    private static String summaryOf(Path dir) throws IOException {
+        for (String l : Files.readAllLines(dir.resolve("canary.err"))) {
+            if (l.startsWith("{\"files\"")) {
+                return l.replaceAll(",\"problems\".*", "}");
+            }
+        }
+        return "?";
+    }
+
+    private static String firstError(Path err) throws IOException {
+        for (String l : Files.readAllLines(err)) {
+            if (l.contains("Error") || l.contains("Exception")) {
+                return l.length() > 100 ? l.substring(0, 100) : l;
+            }
+        }
+        return "?";
+    }
+
+    private static void summarise(Map<String, Map<String, List<Timing>>> all, Map<String, Properties> metas) {
+        System.out.println();
+        System.out.println("workload  what                    wall s   cpu s   peak RSS MB  peak heap MB");
+        Map<String, Double> canaryTimes = new LinkedHashMap<>();
+        for (var w : all.entrySet()) {
+            for (var e : w.getValue().entrySet()) {
+                List<Timing> ok = e.getValue().stream().filter(x -> x.exit() == 0).toList();
+                if (e.getValue().isEmpty()) {
+                    continue;
+                }
+                if (ok.isEmpty()) {
+                    System.out.printf(Locale.ROOT, "%-9s %-22s  failed in every run (exit %d)%n", w.getKey(), e.getKey(),
+                            e.getValue().get(0).exit());
+                    continue;
+                }
+                double wall = median(ok.stream().map(Timing::seconds).toList());
+                System.out.printf(Locale.ROOT, "%-9s %-22s %7.2f %7.2f %12.0f %13s%n", w.getKey(), e.getKey(), wall,
+                        median(ok.stream().map(Timing::cpu).toList()),
+                        ok.stream().mapToLong(Timing::maxRssKb).max().orElse(-1) / 1024.0,
+                        e.getKey().equals("gzip") || e.getKey().equals("jq") ? "-"
+                                : Long.toString(ok.stream().mapToLong(Timing::peakHeapMb).max().orElse(-1)));
+                if (e.getKey().equals("canary")) {
+                    canaryTimes.put(w.getKey(), wall);
+                }
+            }
+        }
+        System.out.println();
+        for (var w : all.entrySet()) {
+            Double scan = canaryTimes.get(w.getKey());
+            if (scan == null) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder(w.getKey() + ": canary scan " + fmt(scan) + " s;");
+            for (String base : List.of("jq", "gzip", "previous")) {
+                List<Timing> ok = w.getValue().get(base).stream().filter(x -> x.exit() == 0).toList();
+                if (!ok.isEmpty()) {
+                    double b = median(ok.stream().map(Timing::seconds).toList());
+                    sb.append(String.format(Locale.ROOT, " %s %.2f s = %.2fx;", base, b, b / scan));
+                }
+            }
+            long records = Long.parseLong(metas.get(w.getKey()).getProperty("records"));
+            sb.append(String.format(Locale.ROOT, " %.0f records/s", records / scan));
+            if (w.getKey().equals("incident")) {
+                long sightings = Long.parseLong(metas.get(w.getKey()).getProperty("incident"))
+                        + Long.parseLong(metas.get(w.getKey()).getProperty("planted"));
+                sb.append(String.format(Locale.ROOT, "; %.0f sightings/s", sightings / scan));
+                if (canaryTimes.containsKey("watch")) {
+                    sb.append(String.format(Locale.ROOT, "; %.2fx the watch time", scan / canaryTimes.get("watch")));
+                }
+            }
+            System.out.println(sb);
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
@@ -274,53 +356,14 @@ public final class ScanBenchmark {
         }
     }
 
-    private static void row(String name, double seconds, double cpu, long records, long compressed, long plain) {
-        System.out.printf(Locale.ROOT, "%-30s %10.2f %10.2f %14.0f %16.1f %14.1f%n", name, seconds, cpu, records / seconds,
-                mb(compressed) / seconds, mb(plain) / seconds);
-    }
-
-    /** {@code /usr/bin/time -f cpu=%U+%S} in front of a command, when there is one. */
-    private static List<String> timed() {
-        return Files.isExecutable(Path.of("/usr/bin/time")) ? List.of("/usr/bin/time", "-f", "cpu=%U+%S") : List.of();
-    }
-
-    /** The user+sys seconds {@code /usr/bin/time} wrote to {@code err}, or NaN. */
-    private static double cpu(Path err) throws IOException {
-        for (String line : Files.readAllLines(err)) {
-            int at = line.indexOf("cpu=");
-            if (at >= 0) {
-                String[] parts = line.substring(at + 4).trim().split("\\+");
-                return Double.parseDouble(parts[0]) + Double.parseDouble(parts[1].split("\\s")[0]);
-            }
-        }
-        return Double.NaN;
-    }
-
-    private static void check(int code, String what) {
-        if (code != 0) {
-            throw new IllegalStateException(what + " exited with " + code);
-        }
-    }
-
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
     private static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
-    }
-
-    private static double min(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
-
-    private static double mb(long bytes) {
-        return bytes / 1e6;
     }
 
     private static String fmt(double d) {
@@ -333,9 +376,5 @@ public final class ScanBenchmark {
         } catch (IOException e) {
             return "unknown";
         }
-    }
-
-    static String classPath() {
-        return System.getProperty("java.class.path").replace(File.pathSeparatorChar, ':');
     }
 }

@@ -30,23 +30,49 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Builds the benchmark's input: gzipped S3 CloudTrail log files ({@code AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/
- * <account>_CloudTrail_<region>_<time>_<16 chars>.json.gz}) made by replicating the records of the public sample
- * corpus, each copy with a fresh {@code eventID}/{@code requestID}, a shifted {@code eventTime} and another source
- * address (so that the files compress like real ones, not like a repeated string); a few copies are re-signed with
- * planted canary keys so that the scan finds something. Also writes the canaries file {@code canary scan} reads.
+ * Builds the scan benchmark's input: gzipped S3 CloudTrail log files as a trail delivers them
+ * ({@code AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_<time>_<16 chars>.json.gz}),
+ * each record drawn at random (from a working set of the public sample corpus's records per file, some drawn far
+ * more often than others, as a few principals make most of a file's calls) with a fresh {@code eventID} and {@code requestID}, an
+ * {@code eventTime} inside the file's five minutes, another source address and a fresh access key id (of the same
+ * kind, {@code AKIA}/{@code ASIA}, from a pool per file, as sessions repeat within a file), so that the files compress
+ * like real ones (about 10 to 15 times) rather than like repeated copies. Files are generated from seeds, so a
+ * workload is the same every time it is generated.
+ *
+ * <p>Planting: a few dozen records spread over the set are re-signed with the first canaries' keys (every workload);
+ * with {@code incidentShare} above 0, that share of the records is re-signed with one more canary key (an enumeration
+ * tool at work).
  */
 final class ScanData {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
-    static final String ACCOUNT = "123456789012";
     static final Instant START = Instant.parse("2025-03-01T00:00:00Z");
+    private static final String[] REGIONS = {"us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2"};
+    /** Changes whenever what is generated changes: the benchmark then generates its input anew. */
+    static final int VERSION = 2;
+    /** How many sample records one file draws from. */
+    private static final int WORKING_SET = 16;
+    private static final String KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    /**
+     * One workload's shape.
+     *
+     * @param files          how many files
+     * @param recordsPerFile records in each
+     * @param accounts       accounts the files are spread over (an organisation trail)
+     * @param planted        records re-signed with the first canaries' keys, spread over the set
+     * @param incidentShare  the share of records re-signed with the incident key (0 for none)
+     */
+    record Shape(int files, int recordsPerFile, int accounts, int planted, double incidentShare) {
+        long records() {
+            return (long) files * recordsPerFile;
+        }
+    }
 
     /** What was generated. */
-    record Generated(List<Path> files, long records, long compressedBytes, long plainBytes, List<String> plantedKeys,
-                     long plantedRecords) {
+    record Generated(long records, long compressedBytes, long plainBytes, long planted, long incident) {
     }
 
     private ScanData() {
@@ -69,9 +95,8 @@ final class ScanData {
                     bytes = in.readAllBytes();
                 }
             }
-            String text = new String(bytes, StandardCharsets.UTF_8);
             List<JsonNode> roots = new ArrayList<>();
-            try (var it = JSON.readerFor(JsonNode.class).readValues(text)) {
+            try (var it = JSON.readerFor(JsonNode.class).readValues(bytes)) {
                 while (it.hasNext()) {
                     roots.add((JsonNode) it.next());
                 }
@@ -100,33 +125,41 @@ final class ScanData {
     }
 
     /**
-     * Writes at least {@code targetCompressedBytes} of gzipped log files under {@code dir}, with {@code threads}
-     * writers. Record {@code i} of the whole data set is re-signed with planted key {@code i / plantEvery % keys}
-     * when {@code i % plantEvery == 0}.
+     * Writes the workload's files under {@code dir} with {@code threads} writers. Records re-signed with
+     * {@code plantedKeys} are spread evenly; {@code incidentKey} signs {@code shape.incidentShare()} of the rest.
      */
-    static Generated generate(Path dir, List<ObjectNode> samples, long targetCompressedBytes, int recordsPerFile,
-                              List<String> plantedKeys, int plantEvery, int threads) throws Exception {
+    static Generated generate(Path dir, List<ObjectNode> samples, Shape shape, long seed, List<String> plantedKeys,
+                              String incidentKey, int threads) throws Exception {
         Files.createDirectories(dir);
         AtomicLong compressed = new AtomicLong();
         AtomicLong plain = new AtomicLong();
-        AtomicLong records = new AtomicLong();
         AtomicLong planted = new AtomicLong();
-        AtomicLong fileNo = new AtomicLong();
-        List<Path> files = java.util.Collections.synchronizedList(new ArrayList<>());
-        String[] regions = {"us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2"};
+        AtomicLong incident = new AtomicLong();
+        AtomicLong next = new AtomicLong();
+        long plantEvery = shape.planted() == 0 ? Long.MAX_VALUE : Math.max(1, shape.records() / shape.planted());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             futures.add(pool.submit(() -> {
                 JsonFactory factory = JSON.getFactory();
-                while (compressed.get() < targetCompressedBytes) {
-                    long n = fileNo.getAndIncrement();
-                    Random random = new Random(n * 7919 + 17);
-                    String region = regions[(int) (n % regions.length)];
-                    Instant fileTime = START.plusSeconds(n * 300);
-                    String unique = randomName(random);
-                    Path file = dir.resolve("AWSLogs/" + ACCOUNT + "/CloudTrail/" + region + "/" + DAY.format(fileTime) + "/"
-                            + ACCOUNT + "_CloudTrail_" + region + "_" + NAME.format(fileTime) + "_" + unique + ".json.gz");
+                for (long n = next.getAndIncrement(); n < shape.files(); n = next.getAndIncrement()) {
+                    Random random = new Random(seed * 1_000_003L + n * 7919 + 17);
+                    String account = account((int) (n % shape.accounts()));
+                    String region = REGIONS[(int) (n / shape.accounts() % REGIONS.length)];
+                    long slot = n / ((long) shape.accounts() * REGIONS.length);
+                    Instant fileTime = START.plusSeconds(slot * 300);
+                    Path file = dir.resolve("AWSLogs/" + account + "/CloudTrail/" + region + "/" + DAY.format(fileTime)
+                            + "/" + account + "_CloudTrail_" + region + "_" + NAME.format(fileTime) + "_"
+                            + randomName(random) + ".json.gz");
+                    // a file's traffic: a few principals doing a few things (what makes real logs compress 10-15x)
+                    int[] workingSet = new int[WORKING_SET];
+                    for (int k = 0; k < workingSet.length; k++) {
+                        workingSet[k] = random.nextInt(samples.size());
+                    }
+                    String[] keyPool = new String[24];
+                    for (int k = 0; k < keyPool.length; k++) {
+                        keyPool[k] = accessKeyId(random, k % 3 == 0 ? "AKIA" : "ASIA");
+                    }
                     try {
                         Files.createDirectories(file.getParent());
                         CountingStream counter;
@@ -138,23 +171,19 @@ final class ScanData {
                             counter = c;
                             g.writeStartObject();
                             g.writeArrayFieldStart("Records");
-                            for (int i = 0; i < recordsPerFile; i++) {
-                                long global = n * recordsPerFile + i;
-                                ObjectNode r = samples.get(random.nextInt(samples.size())).deepCopy();
-                                r.put("eventID", new UUID(random.nextLong(), random.nextLong()).toString());
-                                r.put("requestID", new UUID(random.nextLong(), random.nextLong()).toString());
-                                r.put("eventTime", ISO.format(fileTime.plusSeconds(random.nextInt(300))));
-                                r.put("awsRegion", region);
-                                r.put("recipientAccountId", ACCOUNT);
-                                if (r.has("sourceIPAddress") && !r.get("sourceIPAddress").asText().contains(".amazonaws.com")) {
-                                    r.put("sourceIPAddress", "198.51." + random.nextInt(256) + "." + random.nextInt(256));
-                                }
-                                if (global % plantEvery == 0 && !plantedKeys.isEmpty()) {
-                                    JsonNode ui = r.get("userIdentity");
-                                    ObjectNode identity = ui != null && ui.isObject() ? (ObjectNode) ui : r.putObject("userIdentity");
-                                    identity.put("type", "IAMUser");
-                                    identity.put("accessKeyId", plantedKeys.get((int) (global / plantEvery % plantedKeys.size())));
+                            for (int i = 0; i < shape.recordsPerFile(); i++) {
+                                long global = n * shape.recordsPerFile() + i;
+                                int pick = random.nextInt(WORKING_SET);
+                                pick = random.nextInt(pick + 1); // skewed: some calls far more often than others
+                                ObjectNode r = samples.get(workingSet[pick]).deepCopy();
+                                vary(r, random, fileTime, region, account, keyPool);
+                                double roll = random.nextDouble(); // drawn in every workload: the same records
+                                if (global % plantEvery == plantEvery / 2 && !plantedKeys.isEmpty()) {
+                                    sign(r, plantedKeys.get((int) (global / plantEvery % plantedKeys.size())));
                                     planted.incrementAndGet();
+                                } else if (roll < shape.incidentShare()) {
+                                    sign(r, incidentKey);
+                                    incident.incrementAndGet();
                                 }
                                 JSON.writeTree(g, r);
                             }
@@ -164,8 +193,6 @@ final class ScanData {
                             plain.addAndGet(p.count);
                         }
                         compressed.addAndGet(counter.count);
-                        records.addAndGet(recordsPerFile);
-                        files.add(file);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -177,23 +204,57 @@ final class ScanData {
             f.get();
         }
         pool.shutdown();
-        List<Path> sorted = new ArrayList<>(files);
-        sorted.sort(null);
-        return new Generated(sorted, records.get(), compressed.get(), plain.get(), plantedKeys, planted.get());
+        return new Generated(shape.records(), compressed.get(), plain.get(), planted.get(), incident.get());
+    }
+
+    /** Fresh ids, a time in the file's five minutes, the file's region and account, another address and key. */
+    private static void vary(ObjectNode r, Random random, Instant fileTime, String region, String account,
+                             String[] keyPool) {
+        r.put("eventID", new UUID(random.nextLong(), random.nextLong()).toString());
+        if (r.has("requestID")) {
+            r.put("requestID", new UUID(random.nextLong(), random.nextLong()).toString());
+        }
+        r.put("eventTime", ISO.format(fileTime.plusSeconds(random.nextInt(300))));
+        r.put("awsRegion", region);
+        r.put("recipientAccountId", account);
+        JsonNode ip = r.get("sourceIPAddress");
+        if (ip != null && ip.isTextual() && !ip.asText().endsWith(".amazonaws.com") && !ip.asText().startsWith("AWS")) {
+            r.put("sourceIPAddress", random.nextInt(4) == 0
+                    ? "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256)
+                    : (random.nextInt(223) + 1) + "." + random.nextInt(256) + "." + random.nextInt(256) + "."
+                    + random.nextInt(256));
+        }
+        JsonNode ui = r.get("userIdentity");
+        JsonNode k = ui instanceof ObjectNode ? ui.get("accessKeyId") : null;
+        if (k != null && k.isTextual() && k.asText().length() == 20) {
+            ObjectNode identity = (ObjectNode) ui;
+            String old = k.asText();
+            String fresh = keyPool[random.nextInt(keyPool.length)];
+            identity.put("accessKeyId", old.substring(0, 4) + fresh.substring(4));
+        }
+    }
+
+    /** Re-signs a record with {@code key}, as an IAM user's call. */
+    private static void sign(ObjectNode r, String key) {
+        JsonNode ui = r.get("userIdentity");
+        ObjectNode identity = ui != null && ui.isObject() ? (ObjectNode) ui : r.putObject("userIdentity");
+        identity.put("type", "IAMUser");
+        identity.put("accessKeyId", key);
     }
 
     /**
-     * Writes {@code count} canaries (the planted keys first, then made-up keys) in the {@code canary scan} format,
-     * valid over the whole data set.
+     * Writes {@code count} canaries in the {@code canary scan} format, valid over the whole data set: the planted keys
+     * first, then the incident key, then made-up keys; a third of them with a principal ARN.
      */
-    static void writeCanaries(Path file, int count, List<String> plantedKeys) throws IOException {
+    static void writeCanaries(Path file, int count, List<String> plantedKeys, String incidentKey) throws IOException {
         Random random = new Random(42);
         try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int i = 0; i < count; i++) {
-                String key = i < plantedKeys.size() ? plantedKeys.get(i) : accessKeyId(random);
+                String key = i < plantedKeys.size() ? plantedKeys.get(i)
+                        : i == plantedKeys.size() ? incidentKey : accessKeyId(random, "AKIA");
                 CanaryId id = CanaryId.generate(START.minusSeconds(86_400 + i), random);
                 w.write("{\"canaryId\":\"" + id + "\",\"accessKeyId\":\"" + key + "\",\"principalArn\":"
-                        + (i % 3 == 0 ? "\"arn:aws:iam::" + ACCOUNT + ":user/canary/svc-" + i + "\"" : "null")
+                        + (i % 3 == 0 ? "\"arn:aws:iam::" + account(i % 50) + ":user/canary/svc-" + i + "\"" : "null")
                         + ",\"issuedAt\":\"" + START.minusSeconds(86_400) + "\",\"expiresAt\":null}\n");
             }
         }
@@ -203,18 +264,25 @@ final class ScanData {
         Random random = new Random(99);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            keys.add(accessKeyId(random));
+            keys.add(accessKeyId(random, "AKIA"));
         }
         return keys;
     }
 
-    static String accessKeyId(Random random) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        StringBuilder sb = new StringBuilder("AKIA");
+    static String incidentKey() {
+        return accessKeyId(new Random(4711), "AKIA");
+    }
+
+    static String accessKeyId(Random random, String prefix) {
+        StringBuilder sb = new StringBuilder(prefix);
         while (sb.length() < 20) {
-            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            sb.append(KEY_ALPHABET.charAt(random.nextInt(KEY_ALPHABET.length())));
         }
         return sb.toString();
+    }
+
+    private static String account(int i) {
+        return String.format("%012d", 123456789012L + i * 1_000_003L);
     }
 
     private static String randomName(Random random) {
