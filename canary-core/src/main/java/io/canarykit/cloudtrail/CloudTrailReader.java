@@ -52,7 +52,13 @@ import java.util.zip.GZIPInputStream;
  * <p>Instances are immutable and thread-safe; each call reads one source on the calling thread.
  */
 public final class CloudTrailReader {
-    private static final Logger LOG = LoggerFactory.getLogger(CloudTrailReader.class);
+    /**
+     * The logger, made on first use: reading clean input logs nothing, and a command line that only scans should not
+     * pay for setting up logging (a second of CPU time with an XML configuration).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(CloudTrailReader.class);
+    }
     private static final int BUFFER = 1 << 16;
 
     private final JsonFactory factory;
@@ -126,7 +132,7 @@ public final class CloudTrailReader {
             try {
                 raw.close();
             } catch (IOException e) {
-                LOG.warn("could not close {}: {}", source, describe(e));
+                Log.LOG.warn("could not close {}: {}", source, describe(e));
             }
         }
     }
@@ -373,7 +379,6 @@ public final class CloudTrailReader {
             if (problems.size() < maxProblems) {
                 problems.add(new ReadProblem(source, line, column, offset, message));
             }
-            LOG.debug("{}:{}:{}: {}", source, line, column, message);
         }
 
         void problem(JsonLocation at, String message) {
@@ -414,7 +419,7 @@ public final class CloudTrailReader {
          * what reading it threw), at the place in the S3 log file's structure where it stopped.
          */
         void goOn(FastS3Scanner fast, boolean fromStart, Source rest) {
-            LOG.debug("{}: the general reader goes on from byte {} ({})", source, fast.consumed(), fast.stopReason());
+            Log.LOG.debug("{}: the general reader goes on from byte {} ({})", source, fast.consumed(), fast.stopReason());
             byte[] held = fast.buffer();
             int from = fast.pending();
             InputStream tail = fast.failure() == null ? rest : new Failing(fast.failure());
@@ -494,7 +499,7 @@ public final class CloudTrailReader {
                     try {
                         p.close();
                     } catch (IOException e) {
-                        LOG.debug("closing parser of {}: {}", source, describe(e));
+                        Log.LOG.debug("closing parser of {}: {}", source, describe(e));
                     }
                 }
             }

@@ -16,16 +16,84 @@ public final class RecordFilter {
     private final ByteSet keys;
     private final ByteSet arns;
 
-    private RecordFilter(Collection<String> accessKeyIds, Collection<String> arns) {
-        this.keys = new ByteSet(accessKeyIds);
-        this.arns = new ByteSet(arns);
+    private RecordFilter(ByteSet keys, ByteSet arns) {
+        this.keys = keys;
+        this.arns = arns;
     }
 
     /** Records signed with one of {@code accessKeyIds}, or whose caller or session issuer is one of {@code arns}. */
     public static RecordFilter of(Collection<String> accessKeyIds, Collection<String> arns) {
         Objects.requireNonNull(accessKeyIds, "accessKeyIds");
         Objects.requireNonNull(arns, "arns");
-        return new RecordFilter(accessKeyIds, arns);
+        Builder b = builder(accessKeyIds.size(), arns.size());
+        for (String k : accessKeyIds) {
+            b.accessKeyId(k);
+        }
+        for (String a : arns) {
+            b.arn(a);
+        }
+        return b.build();
+    }
+
+    /**
+     * A builder for a filter of about {@code accessKeyIds} keys and {@code arns} ARNs (it grows beyond): what reads
+     * canaries in bulk uses it to add each one's bytes without making strings of them.
+     */
+    public static Builder builder(int accessKeyIds, int arns) {
+        return new Builder(accessKeyIds, arns);
+    }
+
+    /** Builds a {@link RecordFilter}; not thread-safe. */
+    public static final class Builder {
+        private final ByteSet keys;
+        private final ByteSet arns;
+        private boolean built;
+
+        private Builder(int accessKeyIds, int arns) {
+            this.keys = new ByteSet(accessKeyIds);
+            this.arns = new ByteSet(arns);
+        }
+
+        /** Adds an access key id. */
+        public Builder accessKeyId(String v) {
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            return accessKeyId(b, 0, b.length);
+        }
+
+        /** Adds the access key id whose UTF-8 bytes are {@code b[off, off+len)} (copied). */
+        public Builder accessKeyId(byte[] b, int off, int len) {
+            check();
+            keys.add(b, off, len);
+            return this;
+        }
+
+        /** Adds a principal ARN. */
+        public Builder arn(String v) {
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            return arn(b, 0, b.length);
+        }
+
+        /** Adds the principal ARN whose UTF-8 bytes are {@code b[off, off+len)} (copied). */
+        public Builder arn(byte[] b, int off, int len) {
+            check();
+            arns.add(b, off, len);
+            return this;
+        }
+
+        private void check() {
+            if (built) {
+                throw new IllegalStateException("this builder has built its filter already");
+            }
+        }
+
+        /** The filter; the builder cannot be used afterwards. */
+        public RecordFilter build() {
+            check();
+            built = true;
+            keys.seal();
+            arns.seal();
+            return new RecordFilter(keys, arns);
+        }
     }
 
     /** True if the record is one the filter wants. */
@@ -60,54 +128,159 @@ public final class RecordFilter {
     }
 
     /**
-     * An open-addressing hash set of byte strings, looked up without allocating. Nearly every lookup is a miss (a key
-     * that is no canary's): a bit per slot of a table small enough for the CPU cache answers most of them, and the
-     * hashes of the stored strings the rest, so the strings themselves are touched only on a real match.
+     * An open-addressing hash set of byte strings kept in one array (no object per string; about one and a half slots
+     * per string), looked up without allocating. Nearly every lookup is a miss (a key that is no canary's): a bit per
+     * slot of a table small enough for the CPU cache answers most of them, and the hashes of the stored strings the
+     * rest, so the strings themselves are touched only on a real match.
      */
     private static final class ByteSet {
         private static final java.lang.invoke.VarHandle LONGS =
                 java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
         private static final long SEED = 0x6A09E667F3BCC908L;
 
-        private final int[] hashes;
-        private final byte[][] values;
-        private final long[] bloom;
-        private final int mask;
-        private final int bloomMask;
+        private int[] hashes;
+        private int[] starts; // where each slot's string starts in the arena (after its two length bytes); 0: empty
+        private byte[] arena;
+        private int used = 2; // bytes of the arena in use (offset 2 would be the first string: 0 is free for "empty")
+        private long[] bloom;
+        private int bloomMask;
         private int size;
 
-        ByteSet(Collection<String> in) {
-            int cap = Integer.highestOneBit(Math.max(4, in.size() * 2)) << 1;
+        ByteSet(int expected) {
+            allocate(expected);
+            arena = new byte[Math.max(64, expected * 24)];
+        }
+
+        private void allocate(int expected) {
+            int cap = Math.max(4, expected + expected / 2 + 1);
             hashes = new int[cap];
-            values = new byte[cap][];
-            mask = cap - 1;
-            int bloomBits = Integer.highestOneBit(Math.max(64, in.size() * 16)) << 1;
+            starts = new int[cap];
+            int bloomBits = Integer.highestOneBit(Math.max(64, expected * 16)) << 1;
             bloom = new long[bloomBits >>> 6];
             bloomMask = bloomBits - 1;
-            for (String v : in) {
-                add(v); // one call per value: compiled code from the start, however many there are
+        }
+
+        private int slot(int hash) {
+            return (int) (((hash & 0xFFFFFFFFL) * hashes.length) >>> 32);
+        }
+
+        private int after(int i) {
+            return i + 1 == hashes.length ? 0 : i + 1;
+        }
+
+        private int lengthAt(int start) {
+            return (arena[start - 2] & 0xff) << 8 | arena[start - 1] & 0xff;
+        }
+
+        void add(byte[] b, int off, int len) {
+            if (len > 0xFFFF) {
+                throw new IllegalArgumentException("a value of " + len + " bytes: longer than any access key id or ARN");
+            }
+            if ((size + 1) * 3 > hashes.length * 2) {
+                grow();
+            }
+            int h = coldHash(b, off, len);
+            int i = slot(h);
+            while (starts[i] != 0) {
+                if (hashes[i] == h && lengthAt(starts[i]) == len && java.util.Arrays.equals(arena, starts[i],
+                        starts[i] + len, b, off, off + len)) {
+                    return; // already there
+                }
+                i = after(i);
+            }
+            if (used + len + 2 + 8 > arena.length) {
+                arena = java.util.Arrays.copyOf(arena, Math.max(arena.length * 2, used + len + 10));
+            }
+            arena[used] = (byte) (len >>> 8);
+            arena[used + 1] = (byte) len;
+            System.arraycopy(b, off, arena, used + 2, len);
+            hashes[i] = h;
+            starts[i] = used + 2;
+            used += len + 2;
+            size++;
+            int bit = (h >>> 7) & bloomMask;
+            bloom[bit >>> 6] |= 1L << bit;
+        }
+
+        /** More slots (and bloom bits), every string put in again. */
+        private void grow() {
+            int[] oldHashes = hashes;
+            int[] oldStarts = starts;
+            allocate(Math.max(size * 2, 8));
+            for (int j = 0; j < oldHashes.length; j++) {
+                if (oldStarts[j] != 0) {
+                    int i = slot(oldHashes[j]);
+                    while (starts[i] != 0) {
+                        i = after(i);
+                    }
+                    hashes[i] = oldHashes[j];
+                    starts[i] = oldStarts[j];
+                    int bit = (oldHashes[j] >>> 7) & bloomMask;
+                    bloom[bit >>> 6] |= 1L << bit;
+                }
             }
         }
 
-        private void add(String v) {
-            byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-            int h = coldHash(bytes);
-            int i = h & mask;
-            while (values[i] != null && !(hashes[i] == h && java.util.Arrays.equals(values[i], bytes))) {
-                i = (i + 1) & mask;
-            }
-            if (values[i] == null) {
-                values[i] = bytes;
-                hashes[i] = h;
-                size++;
-                int bit = (h >>> 7) & bloomMask;
-                bloom[bit >>> 6] |= 1L << bit;
+        /** Done adding: the arena shrinks to what it holds (plus a word's slack for reading whole words). */
+        void seal() {
+            if (arena.length > used + 8) {
+                arena = java.util.Arrays.copyOf(arena, used + 8);
             }
         }
 
+        /** True if {@code s} is in the set; an ASCII string is looked up without making its bytes. */
         boolean contains(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            return contains(b, 0, b.length);
+            if (size == 0) {
+                return false;
+            }
+            int len = s.length();
+            long h = SEED ^ len;
+            int i = 0;
+            for (; i + 8 <= len; i += 8) {
+                long w = 0;
+                for (int k = 7; k >= 0; k--) {
+                    char c = s.charAt(i + k);
+                    if (c >= 0x80) {
+                        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                        return contains(b, 0, b.length);
+                    }
+                    w = (w << 8) | c;
+                }
+                h = mix(h, w);
+            }
+            long tail = 0;
+            for (int shift = 0; i < len; i++, shift += 8) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    return contains(b, 0, b.length);
+                }
+                tail |= (long) c << shift;
+            }
+            h = mix(h, tail);
+            int hash = (int) (h ^ (h >>> 32));
+            int bit = (hash >>> 7) & bloomMask;
+            if ((bloom[bit >>> 6] & (1L << bit)) == 0) {
+                return false;
+            }
+            for (int j = slot(hash); ; j = after(j)) {
+                int start = starts[j];
+                if (start == 0) {
+                    return false;
+                }
+                if (hashes[j] == hash && lengthAt(start) == len && sameAscii(start, s)) {
+                    return true;
+                }
+            }
+        }
+
+        private boolean sameAscii(int start, String s) {
+            for (int k = 0; k < s.length(); k++) {
+                if (arena[start + k] != (byte) s.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean contains(byte[] b, int from, int to) {
@@ -120,12 +293,13 @@ public final class RecordFilter {
                 return false;
             }
             int len = to - from;
-            for (int i = h & mask; ; i = (i + 1) & mask) {
-                byte[] e = values[i];
-                if (e == null) {
+            for (int i = slot(h); ; i = after(i)) {
+                int start = starts[i];
+                if (start == 0) {
                     return false;
                 }
-                if (hashes[i] == h && e.length == len && java.util.Arrays.equals(e, 0, len, b, from, to)) {
+                if (hashes[i] == h && lengthAt(start) == len
+                        && java.util.Arrays.equals(arena, start, start + len, b, from, to)) {
                     return true;
                 }
             }
@@ -150,19 +324,20 @@ public final class RecordFilter {
         }
 
         /**
-         * {@link #hash} of a whole array, with the words put together byte by byte: the same value, without the
-         * {@code VarHandle} that is fast only once compiled (the set is built once, mostly by the interpreter).
+         * {@link #hash} with the words put together byte by byte: the same value, without the {@code VarHandle} that
+         * is fast only once compiled (the set is built once, mostly by the interpreter).
          */
-        private static int coldHash(byte[] b) {
-            long h = SEED ^ b.length;
-            int i = 0;
-            for (; i + 8 <= b.length; i += 8) {
+        private static int coldHash(byte[] b, int off, int len) {
+            long h = SEED ^ len;
+            int i = off;
+            int to = off + len;
+            for (; i + 8 <= to; i += 8) {
                 h = mix(h, (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
                         | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48
                         | (b[i + 7] & 0xFFL) << 56);
             }
             long tail = 0;
-            for (int shift = 0; i < b.length; i++, shift += 8) {
+            for (int shift = 0; i < to; i++, shift += 8) {
                 tail |= (b[i] & 0xFFL) << shift;
             }
             h = mix(h, tail);

@@ -8,13 +8,9 @@ import io.canarykit.cloudtrail.UserIdentity;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -30,128 +26,63 @@ import java.util.Set;
  * When several canaries qualify (a reused short-term key id with overlapping windows), the one whose principal ARN
  * also matches wins, then the most recently issued.
  *
- * <p>Immutable (its lookup maps are built once, on first use) and thread-safe.
+ * <p>The canaries are held compactly (a few arrays, not an object graph: 100,000 take about 10 MB), so that a large
+ * index leaves a small heap for scanning. Immutable and thread-safe.
  */
 public final class CanaryIndex {
-    private static final CanaryKey[] NONE = new CanaryKey[0];
-
-    private final List<CanaryKey> keys;
-    private volatile Maps maps;
+    private final KeyTable table;
     private final Duration skew;
-    private final int size;
     private final RecordFilter filter;
+    private volatile Set<String> accessKeyIds;
+    private volatile Set<String> principalArns;
 
-    /** An index of {@code keys} (a list no one changes) with the filter already built from them. */
-    private CanaryIndex(List<CanaryKey> keys, RecordFilter filter) {
-        this.skew = Duration.ZERO;
-        this.keys = keys;
-        this.size = keys.size();
+    private CanaryIndex(KeyTable table, RecordFilter filter, Duration skew) {
+        this.table = table;
         this.filter = filter;
-    }
-
-    private CanaryIndex(Collection<CanaryKey> keys, Duration skew) {
         this.skew = Objects.requireNonNull(skew, "skew");
         if (skew.isNegative()) {
             throw new IllegalArgumentException("clock skew must not be negative: " + skew);
         }
-        this.keys = List.copyOf(keys);
-        this.size = this.keys.size();
-        List<String> accessKeyIds = new ArrayList<>(size);
-        List<String> arns = new ArrayList<>();
-        for (CanaryKey key : this.keys) {
-            collect(key, accessKeyIds, arns); // one call per key: compiled code from the start
-        }
-        this.filter = RecordFilter.of(accessKeyIds, arns);
     }
 
-    private static void collect(CanaryKey key, List<String> accessKeyIds, List<String> arns) {
-        if (key.accessKeyId() != null) {
-            accessKeyIds.add(key.accessKeyId());
+    private static CanaryIndex ofKeys(Collection<CanaryKey> keys, Duration skew) {
+        KeyTable.Builder b = new KeyTable.Builder(keys.size());
+        for (CanaryKey k : keys) {
+            b.add(Objects.requireNonNull(k, "key")); // one call per key: compiled code from the start
         }
-        if (key.principalArn() != null) {
-            arns.add(key.principalArn());
-        }
-    }
-
-    /**
-     * The lookup maps, built on first use: a scan of many files needs only the {@link #filter()} until its first
-     * wanted record, so building them is taken off the path to the first byte read.
-     */
-    private Maps maps() {
-        Maps m = maps;
-        if (m == null) {
-            synchronized (this) {
-                m = maps;
-                if (m == null) {
-                    Map<String, CanaryKey[]> k = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
-                    Map<String, CanaryKey[]> a = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
-                    for (CanaryKey key : keys) {
-                        add(k, a, key); // one call per key: compiled code from the start
-                    }
-                    m = new Maps(k, a);
-                    maps = m;
-                }
-            }
-        }
-        return m;
-    }
-
-    private record Maps(Map<String, CanaryKey[]> byKey, Map<String, CanaryKey[]> byArn) {
-    }
-
-    private static void add(Map<String, CanaryKey[]> byKey, Map<String, CanaryKey[]> byArn, CanaryKey key) {
-        if (key.accessKeyId() != null) {
-            add(byKey, key.accessKeyId(), key);
-        }
-        if (key.principalArn() != null) {
-            add(byArn, key.principalArn(), key);
-        }
-    }
-
-    private static void add(Map<String, CanaryKey[]> map, String name, CanaryKey key) {
-        CanaryKey[] old = map.get(name);
-        if (old == null) {
-            map.put(name, new CanaryKey[] {key});
-        } else {
-            CanaryKey[] grown = Arrays.copyOf(old, old.length + 1);
-            grown[old.length] = key;
-            map.put(name, grown);
-        }
+        KeyTable t = b.build();
+        return new CanaryIndex(t, t.filter(), skew);
     }
 
     /** An index of {@code keys}, matching validity windows exactly. */
     public static CanaryIndex of(Collection<CanaryKey> keys) {
-        return new CanaryIndex(keys, Duration.ZERO);
+        return ofKeys(keys, Duration.ZERO);
     }
 
-    /**
-     * An index of {@code keys} (an unmodifiable list without nulls, which it keeps as it is), matching validity
-     * windows exactly, whose {@code filter} is {@code RecordFilter.of} their access key ids and principal ARNs: for
-     * {@link CanaryKeyFile}, which builds the filter while reading.
-     */
-    static CanaryIndex prefiltered(List<CanaryKey> keys, RecordFilter filter) {
-        return new CanaryIndex(keys, Objects.requireNonNull(filter, "filter"));
+    /** An index of the rows of {@code table} (with its {@code filter}), matching validity windows exactly. */
+    static CanaryIndex of(KeyTable table, RecordFilter filter) {
+        return new CanaryIndex(table, Objects.requireNonNull(filter, "filter"), Duration.ZERO);
     }
 
     /** An index of {@code keys}, allowing {@code clockSkew} either side of each validity window. */
     public static CanaryIndex of(Collection<CanaryKey> keys, Duration clockSkew) {
-        return new CanaryIndex(keys, clockSkew);
+        return ofKeys(keys, clockSkew);
     }
 
     /** An index of stored canaries (those without an access key id and principal are skipped). */
     public static CanaryIndex ofRecords(Collection<CanaryRecord> records, Duration clockSkew) {
-        return new CanaryIndex(records.stream().filter(r -> r.accessKeyId() != null || r.principal() != null)
+        return ofKeys(records.stream().filter(r -> r.accessKeyId() != null || r.principal() != null)
                 .map(CanaryKey::of).toList(), clockSkew);
     }
 
     /** How many canaries it holds. */
     public int size() {
-        return size;
+        return table.size();
     }
 
     /** True if it holds no canary. */
     public boolean isEmpty() {
-        return size == 0;
+        return table.size() == 0;
     }
 
     /**
@@ -164,12 +95,36 @@ public final class CanaryIndex {
 
     /** Every access key id in the index. */
     public Set<String> accessKeyIds() {
-        return Collections.unmodifiableSet(maps().byKey().keySet());
+        Set<String> s = accessKeyIds;
+        if (s == null) {
+            Set<String> all = new LinkedHashSet<>();
+            for (int r = 0; r < table.size(); r++) {
+                String k = table.key(r).accessKeyId();
+                if (k != null) {
+                    all.add(k);
+                }
+            }
+            s = Collections.unmodifiableSet(all);
+            accessKeyIds = s;
+        }
+        return s;
     }
 
     /** Every principal ARN in the index. */
     public Set<String> principalArns() {
-        return Collections.unmodifiableSet(maps().byArn().keySet());
+        Set<String> s = principalArns;
+        if (s == null) {
+            Set<String> all = new LinkedHashSet<>();
+            for (int r = 0; r < table.size(); r++) {
+                String a = table.key(r).principalArn();
+                if (a != null) {
+                    all.add(a);
+                }
+            }
+            s = Collections.unmodifiableSet(all);
+            principalArns = s;
+        }
+        return s;
     }
 
     /** The canary {@code record} is a use of, or {@code null}. Records without an event time never match. */
@@ -179,24 +134,22 @@ public final class CanaryIndex {
         if (ui == null || t == null) {
             return null;
         }
-        Map<String, CanaryKey[]> byKey = maps().byKey();
-        Map<String, CanaryKey[]> byArn = maps().byArn();
         String arn = ui.arn();
         if (ui.accessKeyId() != null) {
-            CanaryKey k = pick(byKey.getOrDefault(ui.accessKeyId(), NONE), t, arn);
+            CanaryKey k = pickByKey(ui.accessKeyId(), t, arn);
             if (k != null) {
                 return k;
             }
         }
         if (arn != null) {
-            CanaryKey k = pick(byArn.getOrDefault(arn, NONE), t, arn);
+            CanaryKey k = pickByArn(arn, t, arn);
             if (k != null) {
                 return k;
             }
         }
         SessionIssuer issuer = ui.sessionIssuer();
         if (issuer != null && issuer.arn() != null && "IAMUser".equals(issuer.type())) {
-            return pick(byArn.getOrDefault(issuer.arn(), NONE), t, issuer.arn());
+            return pickByArn(issuer.arn(), t, issuer.arn());
         }
         return null;
     }
@@ -206,41 +159,54 @@ public final class CanaryIndex {
         if (t == null) {
             return null;
         }
-        Map<String, CanaryKey[]> byKey = maps().byKey();
-        Map<String, CanaryKey[]> byArn = maps().byArn();
         if (accessKeyId != null) {
-            CanaryKey k = pick(byKey.getOrDefault(accessKeyId, NONE), t, principalArn);
+            CanaryKey k = pickByKey(accessKeyId, t, principalArn);
             if (k != null) {
                 return k;
             }
         }
-        return principalArn == null ? null : pick(byArn.getOrDefault(principalArn, NONE), t, principalArn);
+        return principalArn == null ? null : pickByArn(principalArn, t, principalArn);
     }
 
-    private CanaryKey pick(CanaryKey[] candidates, Instant t, String arn) {
+    private CanaryKey pickByKey(String accessKeyId, Instant t, String arn) {
         CanaryKey best = null;
-        for (CanaryKey c : candidates) {
-            if (!c.validAt(t, skew)) {
-                continue;
-            }
-            if (best == null || better(c, best, arn)) {
-                best = c;
-            }
+        for (int r = table.firstByKey(accessKeyId); r >= 0; r = table.nextByKey(r)) {
+            best = better(table.key(r), best, t, arn);
         }
         return best;
     }
 
-    private static boolean better(CanaryKey c, CanaryKey best, String arn) {
+    private CanaryKey pickByArn(String principalArn, Instant t, String arn) {
+        CanaryKey best = null;
+        for (int r = table.firstByArn(principalArn); r >= 0; r = table.nextByArn(r)) {
+            best = better(table.key(r), best, t, arn);
+        }
+        return best;
+    }
+
+    /** {@code c} if it was valid at {@code t} and beats {@code best} (or there is none yet), else {@code best}. */
+    private CanaryKey better(CanaryKey c, CanaryKey best, Instant t, String arn) {
+        if (!c.validAt(t, skew)) {
+            return best;
+        }
+        if (best == null) {
+            return c;
+        }
         boolean cArn = arn != null && arn.equals(c.principalArn());
         boolean bArn = arn != null && arn.equals(best.principalArn());
         if (cArn != bArn) {
-            return cArn;
+            return cArn ? c : best;
         }
-        return c.validFrom().isAfter(best.validFrom());
+        return c.validFrom().isAfter(best.validFrom()) ? c : best;
+    }
+
+    /** The label of a key of this index: the id as its source spelt it (see {@link CanaryKeyFile}). */
+    String label(CanaryKey key) {
+        return table.label(key);
     }
 
     @Override
     public String toString() {
-        return "CanaryIndex[" + size + " canaries]";
+        return "CanaryIndex[" + table.size() + " canaries]";
     }
 }

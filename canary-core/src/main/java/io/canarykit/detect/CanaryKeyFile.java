@@ -40,43 +40,62 @@ public final class CanaryKeyFile {
         }
     }
 
-    /** The canaries of a file, with a lookup from key back to label. */
+    /**
+     * The canaries of a file, with a lookup from key back to label. Held compactly (see {@link CanaryIndex}): the
+     * lists of entries and keys make their elements when asked.
+     */
     public static final class Canaries {
-        private final List<Entry> entries;
-        private final List<CanaryKey> keys;
-        private final Map<CanaryId, String> labels;
-        private final RecordFilter filter; // built while reading, or null
+        private final KeyTable table;
+        private final CanaryIndex index;
 
-        private Canaries(List<Entry> entries, List<CanaryKey> keys, Map<CanaryId, String> labels, RecordFilter filter) {
-            // lists no one else holds: wrapped, not copied (copying checks 100,000 elements for null, cold)
-            this.entries = java.util.Collections.unmodifiableList(entries);
-            this.keys = java.util.Collections.unmodifiableList(keys);
-            this.labels = labels;
-            this.filter = filter;
+        private Canaries(KeyTable table, RecordFilter filter) {
+            this.table = table;
+            this.index = CanaryIndex.of(table, filter);
         }
 
         /** Every entry, in file order. */
         public List<Entry> entries() {
-            return entries;
+            return new java.util.AbstractList<>() {
+                @Override
+                public Entry get(int i) {
+                    java.util.Objects.checkIndex(i, table.size());
+                    return new Entry(table.label(i), table.key(i));
+                }
+
+                @Override
+                public int size() {
+                    return table.size();
+                }
+            };
         }
 
         /** The keys, in file order. */
         public List<CanaryKey> keys() {
-            return keys;
+            return new java.util.AbstractList<>() {
+                @Override
+                public CanaryKey get(int i) {
+                    java.util.Objects.checkIndex(i, table.size());
+                    return table.key(i);
+                }
+
+                @Override
+                public int size() {
+                    return table.size();
+                }
+            };
         }
 
         /**
          * An index of these canaries matching validity windows exactly: the same as {@code CanaryIndex.of(keys())},
-         * built with what reading the file already gathered (for a large file, its record filter was built while the
-         * entries were put together).
+         * built with what reading the file already gathered.
          */
         public CanaryIndex index() {
-            return filter == null ? CanaryIndex.of(keys) : CanaryIndex.prefiltered(keys, filter);
+            return index;
         }
 
         /** The id as the file spells it. */
         public String label(CanaryKey key) {
-            return labels.isEmpty() ? key.canaryId().value() : labels.getOrDefault(key.canaryId(), key.canaryId().value());
+            return table.label(key);
         }
     }
 
@@ -128,7 +147,7 @@ public final class CanaryKeyFile {
         }
         List<Piece> parts = new ArrayList<>();
         for (int i = 0; i < pieces; i++) {
-            parts.add(new Piece(file, bytes, starts[i], starts[i + 1], i));
+            parts.add(new Piece(file, bytes, starts[i], starts[i + 1]));
         }
         if (pieces == 1) {
             parts.get(0).run();
@@ -150,51 +169,62 @@ public final class CanaryKeyFile {
                 }
             }
         }
-        // the record filter (what a scan needs first) is built beside the merge, on another thread
-        FilterTask filter = null;
-        boolean allRead = true;
+        // the pieces put together; then, at once, the record filter (what a scan needs first) built on another thread
+        // and the ids checked for duplicates on this one
+        List<KeyTable.Builder> builders = new ArrayList<>();
         for (Piece part : parts) {
-            allRead &= part.failure == null;
+            builders.add(part.rows);
         }
-        if (pieces > 1 && allRead) {
-            filter = new FilterTask(parts);
-            filter.start();
-        }
-        Merge merge = new Merge(file, parts);
+        KeyTable table = KeyTable.Builder.concat(builders).build();
+        FilterTask filter = new FilterTask(table);
+        filter.start();
+        IdSet seen = new IdSet(table.size());
+        int row = 0;
         for (Piece part : parts) {
             // the entries a piece read before its problem come first in the file, so they are checked first
-            for (int i = 0; i < part.entries.size(); i++) {
-                merge.add(part, i);
+            for (int i = 0; i < part.rows.size(); i++, row++) {
+                checkId(file, parts, part, i, seen, row);
             }
             if (part.failure != null) {
                 throw part.failure;
             }
         }
-        return new Canaries(merge.entries, merge.keys, merge.labels, filter == null ? null : filter.result(file));
+        return new Canaries(table, filter.result(file));
     }
 
-    /** Builds the record filter of the pieces' access key ids and ARNs (in file order) on a thread of its own. */
+    /** Checks that entry {@code i} of {@code part} (row {@code row} of the file) has an id no earlier entry has. */
+    private static void checkId(Path file, List<Piece> parts, Piece part, int i, IdSet seen, int row) {
+        KeyTable.Builder r = part.rows;
+        int before;
+        if (r.plainId(i)) {
+            before = seen.add(r.arena(), r.labelAt(i), r.labelLength(i), row);
+        } else {
+            String canonical = r.canonicalId(i);
+            byte[] b = canonical == null ? null : canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            before = b == null ? -1 : seen.add(b, 0, b.length, row);
+        }
+        if (before >= 0) {
+            throw new CanaryConfigurationException("canaries file " + file + " line " + part.line(i)
+                    + ": canaryId " + r.label(i) + " appears twice (also on line " + lineOf(parts, before) + ")");
+        }
+    }
+
+    /** Builds the record filter of a table on a thread of its own. */
     private static final class FilterTask extends Thread {
-        private final List<Piece> parts;
+        private final KeyTable table;
         private volatile RecordFilter filter;
         private volatile RuntimeException failure;
 
-        FilterTask(List<Piece> parts) {
+        FilterTask(KeyTable table) {
             super("canary-key-filter");
             setDaemon(true);
-            this.parts = parts;
+            this.table = table;
         }
 
         @Override
         public void run() {
             try {
-                List<String> keys = new ArrayList<>();
-                List<String> arns = new ArrayList<>();
-                for (Piece part : parts) {
-                    keys.addAll(part.accessKeyIds);
-                    arns.addAll(part.arns);
-                }
-                filter = RecordFilter.of(keys, arns);
+                filter = table.filter();
             } catch (RuntimeException | Error e) {
                 failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
             }
@@ -214,54 +244,13 @@ public final class CanaryKeyFile {
         }
     }
 
-    /**
-     * The pieces' entries put together in file order, checked for ids that appear twice. (One call per entry: the
-     * loops over 100,000 entries run compiled code from the start instead of waiting for the JIT to replace them.)
-     */
-    private static final class Merge {
-        private final Path file;
-        private final List<Piece> parts;
-        final List<Entry> entries;
-        final List<CanaryKey> keys;
-        final Map<CanaryId, String> labels = new HashMap<>();
-        private final IdSet seen;
-
-        Merge(Path file, List<Piece> parts) {
-            this.file = file;
-            this.parts = parts;
-            int total = 0;
-            for (Piece part : parts) {
-                total += part.entries.size();
-            }
-            entries = new ArrayList<>(total);
-            keys = new ArrayList<>(total);
-            seen = new IdSet(total);
-        }
-
-        void add(Piece part, int i) {
-            Entry e = part.entries.get(i);
-            CanaryKey key = e.key();
-            String id = key.canaryId().value();
-            int before = seen.add(id, entries.size());
-            if (before >= 0) {
-                throw new CanaryConfigurationException("canaries file " + file + " line " + part.line(i)
-                        + ": canaryId " + e.label() + " appears twice (also on line " + lineOf(parts, before) + ")");
-            }
-            entries.add(e);
-            keys.add(key);
-            if (e.label() != id && !e.label().equals(id)) {
-                labels.put(key.canaryId(), e.label());
-            }
-        }
-    }
-
     /** The line of the {@code n}th entry of the file (counting from 0 over all pieces). */
     private static long lineOf(List<Piece> parts, int n) {
         for (Piece part : parts) {
-            if (n < part.entries.size()) {
+            if (n < part.rows.size()) {
                 return part.line(n);
             }
-            n -= part.entries.size();
+            n -= part.rows.size();
         }
         throw new IllegalStateException("no entry " + n);
     }
@@ -271,29 +260,50 @@ public final class CanaryKeyFile {
      * 100,000 ids for duplicates without boxing or hashing records.
      */
     private static final class IdSet {
-        private final String[] ids;
-        private final int[] numbers;
+        private final int[] numbers; // entry number + 1, 0 for an empty slot
+        private final int[] hashes;
+        private final int[] starts;
+        private final int[] lengths;
+        private byte[] arena;
+        private int used;
         private final int mask;
 
         IdSet(int expected) {
             int cap = Integer.highestOneBit(Math.max(4, expected * 2)) << 1;
-            ids = new String[cap];
             numbers = new int[cap];
+            hashes = new int[cap];
+            starts = new int[cap];
+            lengths = new int[cap];
+            arena = new byte[Math.max(64, expected * 26)];
             mask = cap - 1;
         }
 
-        /** Adds {@code id} as entry {@code number}; returns the number of the entry that already had it, or -1. */
-        int add(String id, int number) {
-            int h = id.hashCode();
-            for (int i = (h ^ (h >>> 16)) & mask; ; i = (i + 1) & mask) {
-                String there = ids[i];
-                if (there == null) {
-                    ids[i] = id;
-                    numbers[i] = number;
+        /**
+         * Adds the id whose bytes are {@code b[off, off+len)} as entry {@code number}; returns the number of the entry
+         * that already had it, or -1.
+         */
+        int add(byte[] b, int off, int len, int number) {
+            int h = 0x811C9DC5;
+            for (int k = off; k < off + len; k++) {
+                h = (h ^ (b[k] & 0xff)) * 0x01000193;
+            }
+            h ^= h >>> 15;
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                if (numbers[i] == 0) {
+                    if (used + len > arena.length) {
+                        arena = java.util.Arrays.copyOf(arena, Math.max(arena.length * 2, used + len));
+                    }
+                    System.arraycopy(b, off, arena, used, len);
+                    numbers[i] = number + 1;
+                    hashes[i] = h;
+                    starts[i] = used;
+                    lengths[i] = len;
+                    used += len;
                     return -1;
                 }
-                if (there.equals(id)) {
-                    return numbers[i];
+                if (hashes[i] == h && lengths[i] == len
+                        && java.util.Arrays.equals(arena, starts[i], starts[i] + len, b, off, off + len)) {
+                    return numbers[i] - 1;
                 }
             }
         }
@@ -320,25 +330,20 @@ public final class CanaryKeyFile {
         private final byte[] bytes;
         private final int from;
         private final int to;
-        private final int index;
-        final List<Entry> entries = new ArrayList<>();
-        final List<String> accessKeyIds = new ArrayList<>();
-        final List<String> arns = new ArrayList<>();
+        final KeyTable.Builder rows;
         private int[] lines = new int[1024];
         private long firstLine = -1;
-        private final Random ids;
         private final int[] ranges = new int[2 * FIELDS.length];
         private final Where where = new Where(this);
         private final Times times = new Times();
         CanaryConfigurationException failure;
 
-        Piece(Path file, byte[] bytes, int from, int to, int index) {
+        Piece(Path file, byte[] bytes, int from, int to) {
             this.file = file;
             this.bytes = bytes;
             this.from = from;
             this.to = to;
-            this.index = index;
-            this.ids = new Random(index);
+            this.rows = new KeyTable.Builder((to - from) / 120 + 16);
         }
 
         /** How many lines of the file come before this piece (counted only when an error message needs it). */
@@ -376,57 +381,114 @@ public final class CanaryKeyFile {
         private int readLine(int at) {
             where.line++;
             int end = simple(bytes, at, to, ranges);
-            Entry e;
             if (end >= 0) {
-                e = build(text(0), text(1), text(2), time(0), time(1), where, ids, times);
+                plainRow();
             } else {
                 end = at;
                 while (end < to && bytes[end] != '\n') {
                     end++;
                 }
-                e = blank(bytes, at, end) ? null : general(bytes, at, end, where, ids);
+                if (blank(bytes, at, end)) {
+                    return end + 1;
+                }
+                String[] v = general(bytes, at, end, where);
+                textRow(v[0], v[1], v[2], v[3], v[4]);
             }
-            if (e != null) {
-                if (entries.size() == lines.length) {
-                    lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-                }
-                lines[entries.size()] = where.line;
-                entries.add(e);
-                if (e.key().accessKeyId() != null) {
-                    accessKeyIds.add(e.key().accessKeyId());
-                }
-                if (e.key().principalArn() != null) {
-                    arns.add(e.key().principalArn());
-                }
+            if (rows.size() > lines.length) {
+                lines = java.util.Arrays.copyOf(lines, lines.length * 2);
             }
+            lines[rows.size() - 1] = where.line;
             return end + 1;
         }
 
-        /** The value of field {@code f} that {@link #simple} found, or null. */
-        private String text(int f) {
-            return ranges[2 * f] < 0 ? null : ascii(bytes, ranges[2 * f], ranges[2 * f + 1]);
+        /** A line of the plain form: its values straight from the file's bytes. */
+        private void plainRow() {
+            if (ranges[0] < 0) {
+                throw new CanaryConfigurationException(where + "canaryId is missing");
+            }
+            Instant issued = time(instant(0), "issuedAt", true, 0);
+            Instant expires = time(instant(1), "expiresAt", false, 1);
+            check(ranges[2] >= 0, ranges[4] >= 0, issued, expires);
+            int labelAt = ranges[0];
+            int labelLength = ranges[1] - labelAt;
+            byte kind = isPlainId(bytes, labelAt, labelLength) ? KeyTable.ID_PLAIN
+                    : kindOf(ascii(bytes, labelAt, ranges[1]));
+            rows.add(bytes, labelAt, labelLength, ranges[2], ranges[2] < 0 ? -1 : ranges[3] - ranges[2], ranges[4],
+                    ranges[4] < 0 ? -1 : ranges[5] - ranges[4], issued, expires, kind);
         }
 
-        /** The value of the time field in {@code slot} (issuedAt, expiresAt) that {@link #simple} found, or null. */
-        private String time(int slot) {
+        /** The text of the time field in {@code slot} (issuedAt, expiresAt) that {@link #simple} found, or null. */
+        private String instant(int slot) {
             int f = 3 + slot;
             return ranges[2 * f] < 0 ? null : times.text(slot, bytes, ranges[2 * f], ranges[2 * f + 1]);
         }
 
+        /** A line read by Jackson: its values as strings. */
+        private void textRow(String label, String key, String arn, String issuedText, String expiresText) {
+            if (label == null) {
+                throw new CanaryConfigurationException(where + "canaryId is missing");
+            }
+            Instant issued = time(issuedText, "issuedAt", true, -1);
+            Instant expires = time(expiresText, "expiresAt", false, -1);
+            check(key != null, arn != null, issued, expires);
+            byte[] l = label.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] k = key == null ? new byte[0] : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] a = arn == null ? new byte[0] : arn.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] all = new byte[l.length + k.length + a.length];
+            System.arraycopy(l, 0, all, 0, l.length);
+            System.arraycopy(k, 0, all, l.length, k.length);
+            System.arraycopy(a, 0, all, l.length + k.length, a.length);
+            rows.add(all, 0, l.length, l.length, key == null ? -1 : k.length, l.length + k.length,
+                    arn == null ? -1 : a.length, issued, expires, isPlainId(l, 0, l.length) ? KeyTable.ID_PLAIN : kindOf(label));
+        }
+
+        private void check(boolean hasKey, boolean hasArn, Instant issued, Instant expires) {
+            if (!hasKey && !hasArn) {
+                throw new CanaryConfigurationException(where + "give an accessKeyId or a principalArn");
+            }
+            if (expires != null && expires.isBefore(issued)) {
+                throw new CanaryConfigurationException(where + "expiresAt " + expires + " is before issuedAt " + issued);
+            }
+        }
+
+        private Instant time(String v, String field, boolean required, int slot) {
+            if (v == null) {
+                if (required) {
+                    throw new CanaryConfigurationException(where + field + " is missing");
+                }
+                return null;
+            }
+            Instant t = slot < 0 ? CloudTrailTimes.parse(v) : times.instant(slot, v);
+            if (t == null) {
+                throw new CanaryConfigurationException(where + field + " '" + v + "' is not a time such as 2025-03-14T09:26:53Z");
+            }
+            return t;
+        }
+
         /** One line through Jackson: anything the fast reading of {@link #simple} does not take. */
-        private Entry general(byte[] b, int from, int to, Object where, Random ids) {
+        private static String[] general(byte[] b, int from, int to, Object where) {
             try (JsonParser p = Json.FACTORY.createParser(b, from, to - from)) {
                 JsonToken t = p.nextToken();
-                Entry e = parse(p, t, where, ids);
+                String[] v = parse(p, t, where);
                 if (p.nextToken() != null) {
                     throw new CanaryConfigurationException(where + "more than one JSON value on the line");
                 }
-                return e;
+                return v;
             } catch (JsonProcessingException e) {
                 throw new CanaryConfigurationException(where + "not JSON (" + e.getOriginalMessage() + ")");
             } catch (IOException e) {
                 throw new CanaryConfigurationException(where + e.getMessage(), e);
             }
+        }
+    }
+
+    /** What a label that is not a plain canary id is: one in another spelling, or none at all. */
+    private static byte kindOf(String label) {
+        try {
+            CanaryId.parse(label);
+            return KeyTable.ID_PARSED;
+        } catch (CanaryConfigurationException notOurs) {
+            return KeyTable.ID_LABEL;
         }
     }
 
@@ -606,13 +668,12 @@ public final class CanaryKeyFile {
         return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
     }
 
-    /** One object; its START_OBJECT is {@code t}, the current token. Leaves the parser on its END_OBJECT. */
-    private static Entry parse(JsonParser p, JsonToken t, Object where, Random ids) throws IOException {
-        String label = null;
-        String key = null;
-        String arn = null;
-        String issued = null;
-        String expires = null;
+    /**
+     * One object; its START_OBJECT is {@code t}, the current token. Leaves the parser on its END_OBJECT. Returns the
+     * values of {@link #FIELDS}, null where absent or null.
+     */
+    private static String[] parse(JsonParser p, JsonToken t, Object where) throws IOException {
+        String[] values = new String[FIELDS.length];
         if (t != JsonToken.START_OBJECT) {
             throw new CanaryConfigurationException(where + "expected an object {\"canaryId\":…,\"accessKeyId\":…,"
                     + "\"principalArn\":…,\"issuedAt\":…,\"expiresAt\":…}");
@@ -637,51 +698,18 @@ public final class CanaryKeyFile {
                 p.skipChildren();
                 throw new CanaryConfigurationException(where + name + " must be a string or null");
             }
-            switch (field) {
-                case 0: label = text; break;
-                case 1: key = text; break;
-                case 2: arn = text; break;
-                case 3: issued = text; break;
-                default: expires = text; break;
-            }
+            values[field] = text;
         }
-        return build(label, key, arn, issued, expires, where, ids, null);
+        return values;
     }
 
-    /** The entry of one line's values (already read from JSON); {@code times} (or null) caches time texts. */
-    private static Entry build(String label, String key, String arn, String issued, String expires, Object where,
-                               Random ids, Times times) {
-        if (label == null) {
-            throw new CanaryConfigurationException(where + "canaryId is missing");
-        }
-        Instant issuedAt = time(issued, "issuedAt", where, true, times, 0);
-        Instant expiresAt = time(expires, "expiresAt", where, false, times, 1);
-        if (key == null && arn == null) {
-            throw new CanaryConfigurationException(where + "give an accessKeyId or a principalArn");
-        }
-        if (expiresAt != null && expiresAt.isBefore(issuedAt)) {
-            throw new CanaryConfigurationException(where + "expiresAt " + expiresAt + " is before issuedAt " + issuedAt);
-        }
-        CanaryId id;
-        if (isPlainId(label)) {
-            id = new CanaryId(label); // what parse gives: nothing to trim or upper-case
-        } else {
-            try {
-                id = CanaryId.parse(label);
-            } catch (CanaryConfigurationException notOurs) {
-                id = CanaryId.generate(issuedAt, ids);
-            }
-        }
-        return new Entry(label, new CanaryKey(id, key, arn, issuedAt, expiresAt));
-    }
-
-    /** True if {@code s} is a canary id as {@link CanaryId#parse} would leave it: 26 upper-case Crockford characters. */
-    private static boolean isPlainId(String s) {
-        if (s.length() != CanaryId.LENGTH || s.charAt(0) > '7') {
+    /** True if {@code b[at, at+len)} is a canary id as {@link CanaryId#parse} would leave it. */
+    private static boolean isPlainId(byte[] b, int at, int len) {
+        if (len != CanaryId.LENGTH || b[at] > '7') {
             return false;
         }
-        for (int i = 0; i < CanaryId.LENGTH; i++) {
-            char c = s.charAt(i);
+        for (int i = at; i < at + len; i++) {
+            byte c = b[i];
             if (!(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U')) {
                 return false;
             }
@@ -689,17 +717,4 @@ public final class CanaryKeyFile {
         return true;
     }
 
-    private static Instant time(String v, String field, Object where, boolean required, Times times, int slot) {
-        if (v == null) {
-            if (required) {
-                throw new CanaryConfigurationException(where + field + " is missing");
-            }
-            return null;
-        }
-        Instant t = times == null ? CloudTrailTimes.parse(v) : times.instant(slot, v);
-        if (t == null) {
-            throw new CanaryConfigurationException(where + field + " '" + v + "' is not a time such as 2025-03-14T09:26:53Z");
-        }
-        return t;
-    }
 }
