@@ -1,7 +1,5 @@
 package io.canarykit.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.cloudtrail.CloudTrailRecord;
 import io.canarykit.cloudtrail.ReadProblem;
@@ -15,8 +13,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,14 +31,13 @@ import java.util.concurrent.Callable;
  * <p>With {@code --json}: one sighting per line on stdout
  * {@code {"canaryId","eventId","eventTime","eventSource","eventName","awsRegion","sourceIPAddress","userAgent",
  * "errorCode","accessKeyId","principalArn"}} and a summary {@code {"files","records","sightings","malformed",
- * "problems":[…]}} on stderr. Without it, the same as text. A progress bar is drawn on stderr when it is a terminal.
+ * "problems":[…]}} on stderr. Without it, the same as text. Sightings stream out file by file, in path order, as the
+ * files are read (memory does not grow with their number). On a terminal, a long scan draws a progress line on stderr
+ * (files, records per second, sightings so far); none when stderr is piped or redirected.
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Scan CloudTrail files for uses of known canaries.")
 final class ScanCommand implements Callable<Integer> {
-    /** Jackson's streaming core only: the sightings and summary are written field by field. */
-    private static final JsonFactory JSON = new JsonFactory();
-
     @Option(names = "--canaries", required = true, paramLabel = "FILE",
             description = "The canaries to look for: one JSON object per line with canaryId, accessKeyId, "
                     + "principalArn (or null), issuedAt, expiresAt (or null).")
@@ -60,35 +55,55 @@ final class ScanCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--max-compression-ratio", paramLabel = "N",
+            description = "Stop reading a gzip file that inflates more than N times (a decompression bomb; default "
+                    + CloudTrailReader.Builder.DEFAULT_MAX_COMPRESSION_RATIO + ").")
+    Integer maxCompressionRatio;
+
+    @Option(names = "--max-decompressed-bytes", paramLabel = "BYTES",
+            description = "Stop reading a gzip file beyond this many decompressed bytes (default 4 GiB).")
+    Long maxDecompressedBytes;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        // the files are listed (and the reader's classes loaded) while the canaries file is read
-        Listing listing = new Listing(paths);
-        listing.start();
-        CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries, Math.max(1, threads != null ? threads : Runtime.getRuntime().availableProcessors()));
-        CanaryIndex index = known.index();
-        List<Path> files = listing.files();
-        long totalBytes = listing.totalBytes;
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (n < 1) {
             throw new CliErrors.UsageException("--threads must be at least 1");
         }
+        // the files are listed (and the reader's classes loaded) while the canaries file is read
+        Listing listing = new Listing(paths, readerBuilder());
+        listing.start();
+        CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries, n);
+        CanaryIndex index = known.index();
+        List<Path> files = listing.files();
         CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
-        Progress progress = System.console() != null ? new Progress(err, files.size(), totalBytes) : null;
+        Progress progress = Progress.onTerminal() ? new Progress(err, files.size(), listing.totalBytes, System::nanoTime)
+                : null;
+        StringBuilder line = new StringBuilder(512);
         CloudTrailScan.Summary summary = scan.scan(files, new CloudTrailScan.Listener() {
+            private boolean written;
+
             @Override
             public void match(Path file, CloudTrailScan.Match m) {
+                line.setLength(0);
                 if (json) {
-                    out.println(sightingJson(known.label(m.canary()), m.record()));
+                    sightingJson(line, known.label(m.canary()), m.record());
                 } else {
-                    out.println(sightingText(known.label(m.canary()), m.record(), file));
+                    line.append(sightingText(known.label(m.canary()), m.record(), file));
                 }
+                line.append(System.lineSeparator());
+                out.append(line); // no flush per line: the file's sightings go out together when it is done
+                written = true;
             }
 
             @Override
             public void file(CloudTrailScan.FileResult result) {
+                if (written) {
+                    out.flush();
+                    written = false;
+                }
                 if (progress != null) {
                     progress.advance(result.size(), result.read().records(), result.matches());
                 }
@@ -114,22 +129,89 @@ final class ScanCommand implements Callable<Integer> {
         return 0;
     }
 
+    private CloudTrailReader.Builder readerBuilder() {
+        CloudTrailReader.Builder b = CloudTrailReader.builder();
+        if (maxCompressionRatio != null) {
+            if (maxCompressionRatio < 2) {
+                throw new CliErrors.UsageException("--max-compression-ratio must be at least 2");
+            }
+            b.maxCompressionRatio(maxCompressionRatio);
+        }
+        if (maxDecompressedBytes != null) {
+            if (maxDecompressedBytes < 1) {
+                throw new CliErrors.UsageException("--max-decompressed-bytes must be positive");
+            }
+            b.maxDecompressedBytes(maxDecompressedBytes);
+        }
+        return b;
+    }
+
+    /** The {@code --json} line of a sighting (what {@link #sightingJson(StringBuilder, String, CloudTrailRecord)} appends). */
     static String sightingJson(String canaryId, CloudTrailRecord r) {
-        return json(g -> {
-            g.writeStartObject();
-            field(g, "canaryId", canaryId);
-            field(g, "eventId", r.eventId());
-            field(g, "eventTime", r.eventTime() == null ? null : r.eventTime().toString());
-            field(g, "eventSource", r.eventSource());
-            field(g, "eventName", r.eventName());
-            field(g, "awsRegion", r.awsRegion());
-            field(g, "sourceIPAddress", r.sourceIpAddress());
-            field(g, "userAgent", r.userAgent());
-            field(g, "errorCode", r.errorCode());
-            field(g, "accessKeyId", r.accessKeyId());
-            field(g, "principalArn", r.principalArn());
-            g.writeEndObject();
-        });
+        StringBuilder sb = new StringBuilder(512);
+        sightingJson(sb, canaryId, r);
+        return sb.toString();
+    }
+
+    /**
+     * Appends the {@code --json} line of a sighting: what Jackson's generator writes (the same escapes: {@code \"},
+     * {@code \\}, {@code \b \t \n \f \r}, a six-character escape (backslash, u, 00 and two upper-case hex digits) for other control characters, nothing else escaped),
+     * written directly, as this runs once per sighting.
+     */
+    static void sightingJson(StringBuilder sb, String canaryId, CloudTrailRecord r) {
+        sb.append('{');
+        field(sb, "canaryId", canaryId);
+        sb.append(',');
+        field(sb, "eventId", r.eventId());
+        sb.append(',');
+        field(sb, "eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+        sb.append(',');
+        field(sb, "eventSource", r.eventSource());
+        sb.append(',');
+        field(sb, "eventName", r.eventName());
+        sb.append(',');
+        field(sb, "awsRegion", r.awsRegion());
+        sb.append(',');
+        field(sb, "sourceIPAddress", r.sourceIpAddress());
+        sb.append(',');
+        field(sb, "userAgent", r.userAgent());
+        sb.append(',');
+        field(sb, "errorCode", r.errorCode());
+        sb.append(',');
+        field(sb, "accessKeyId", r.accessKeyId());
+        sb.append(',');
+        field(sb, "principalArn", r.principalArn());
+        sb.append('}');
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private static void field(StringBuilder sb, String name, String value) {
+        sb.append('"').append(name).append("\":");
+        if (value == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append('"');
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                sb.append(c);
+                continue;
+            }
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\b': sb.append("\\b"); break;
+                case '\t': sb.append("\\t"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\f': sb.append("\\f"); break;
+                case '\r': sb.append("\\r"); break;
+                default: sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]); break;
+            }
+        }
+        sb.append('"');
     }
 
     private static String sightingText(String canaryId, CloudTrailRecord r, Path file) {
@@ -139,49 +221,26 @@ final class ScanCommand implements Callable<Integer> {
                 + r.principalArn() + "  event " + r.eventId() + "  in " + file;
     }
 
+    /** The {@code --json} summary line, written as Jackson's generator would write it. */
     static String summaryJson(CloudTrailScan.Summary s) {
-        return json(g -> {
-            g.writeStartObject();
-            g.writeNumberField("files", s.files());
-            g.writeNumberField("records", s.records());
-            g.writeNumberField("sightings", s.sightings());
-            g.writeNumberField("malformed", s.malformed());
-            g.writeArrayFieldStart("problems");
-            for (ReadProblem p : s.problems()) {
-                g.writeStartObject();
-                field(g, "file", p.source());
-                g.writeNumberField("line", p.line());
-                g.writeNumberField("column", p.column());
-                g.writeNumberField("offset", p.byteOffset());
-                field(g, "message", p.message());
-                g.writeEndObject();
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("{\"files\":").append(s.files()).append(",\"records\":").append(s.records())
+                .append(",\"sightings\":").append(s.sightings()).append(",\"malformed\":").append(s.malformed())
+                .append(",\"problems\":[");
+        boolean first = true;
+        for (ReadProblem p : s.problems()) {
+            if (!first) {
+                sb.append(',');
             }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
-    }
-
-    /** Writes one JSON value with Jackson's streaming generator (what the tree model would write, without it). */
-    private interface JsonWriting {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String json(JsonWriting writing) {
-        StringWriter w = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            writing.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            first = false;
+            sb.append('{');
+            field(sb, "file", p.source());
+            sb.append(",\"line\":").append(p.line()).append(",\"column\":").append(p.column())
+                    .append(",\"offset\":").append(p.byteOffset()).append(',');
+            field(sb, "message", p.message());
+            sb.append('}');
         }
-        return w.toString();
-    }
-
-    private static void field(JsonGenerator g, String name, String value) throws IOException {
-        if (value == null) {
-            g.writeNullField(name);
-        } else {
-            g.writeStringField(name, value);
-        }
+        return sb.append("]}").toString();
     }
 
     /**
@@ -190,15 +249,17 @@ final class ScanCommand implements Callable<Integer> {
      */
     static final class Listing extends Thread {
         private final List<Path> roots;
+        private final CloudTrailReader.Builder readerBuilder;
         private List<Path> files;
         private Throwable failure;
         long totalBytes;
         CloudTrailReader reader;
 
-        Listing(List<Path> roots) {
+        Listing(List<Path> roots, CloudTrailReader.Builder readerBuilder) {
             super("canary-scan-listing");
             setDaemon(true);
             this.roots = roots;
+            this.readerBuilder = readerBuilder;
         }
 
         @Override
@@ -213,7 +274,7 @@ final class ScanCommand implements Callable<Integer> {
                         // reported by the reader when it cannot open it
                     }
                 }
-                reader = CloudTrailReader.create();
+                reader = readerBuilder.build();
                 totalBytes = bytes;
                 files = found;
             } catch (RuntimeException | Error e) {
@@ -239,21 +300,46 @@ final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    /** A one-line progress bar on a terminal. */
-    private static final class Progress {
+    /**
+     * The progress line of a long scan on a terminal: files, records per second and sightings so far, on stderr,
+     * redrawn in place at most five times a second once the scan has run for a second; nothing when stderr is not a
+     * terminal (piped or redirected), so that logs stay clean.
+     */
+    static final class Progress {
+        private static final long FIRST_DRAW = 1_000_000_000L;
+        private static final long REDRAW = 200_000_000L;
         private final PrintWriter err;
         private final int files;
         private final long bytes;
+        private final java.util.function.LongSupplier clock;
+        private final long start;
         private int doneFiles;
         private long doneBytes;
         private long records;
         private long sightings;
         private long lastDraw;
+        private boolean drawn;
 
-        Progress(PrintWriter err, int files, long bytes) {
+        Progress(PrintWriter err, int files, long bytes, java.util.function.LongSupplier nanoClock) {
             this.err = err;
             this.files = files;
             this.bytes = Math.max(bytes, 1);
+            this.clock = nanoClock;
+            this.start = nanoClock.getAsLong();
+        }
+
+        /**
+         * True if stderr is a terminal: on Linux, file descriptor 2 is a terminal device; elsewhere, the JVM has a
+         * console (stdin and stdout are terminals).
+         */
+        static boolean onTerminal() {
+            Path fd = Path.of("/proc/self/fd/2");
+            try {
+                String target = Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return System.console() != null;
+            }
         }
 
         void advance(long fileBytes, long fileRecords, long fileSightings) {
@@ -261,21 +347,26 @@ final class ScanCommand implements Callable<Integer> {
             doneBytes += fileBytes;
             records += fileRecords;
             sightings += fileSightings;
-            long now = System.nanoTime();
-            if (now - lastDraw > 200_000_000L || doneFiles == files) {
+            long now = clock.getAsLong();
+            if (now - start >= FIRST_DRAW && (now - lastDraw >= REDRAW || doneFiles == files)) {
                 lastDraw = now;
-                int width = 30;
+                drawn = true;
+                int width = 24;
                 int filled = (int) Math.min(width, doneBytes * width / bytes);
-                err.printf(Locale.ROOT, "\r[%s%s] %3d%%  %d/%d files  %d records  %d sightings ",
-                        "#".repeat(filled), " ".repeat(width - filled), doneBytes * 100 / bytes, doneFiles, files,
-                        records, sightings);
+                double seconds = Math.max((now - start) / 1e9, 1e-3);
+                err.printf(Locale.ROOT, "\r[%s%s] %3d%%  %d/%d files  %,d records/s  %,d sightings ",
+                        "#".repeat(filled), " ".repeat(width - filled), Math.min(100, doneBytes * 100 / bytes), doneFiles,
+                        files, (long) (records / seconds), sightings);
                 err.flush();
             }
         }
 
+        /** Removes the line, if it was drawn. */
         void clear() {
-            err.print("\r" + " ".repeat(100) + "\r");
-            err.flush();
+            if (drawn) {
+                err.print("\r" + " ".repeat(100) + "\r");
+                err.flush();
+            }
         }
     }
 }

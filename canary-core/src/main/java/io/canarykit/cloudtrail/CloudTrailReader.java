@@ -531,14 +531,15 @@ public final class CloudTrailReader {
             stream.pushBack(unread, 0, unread.length);
             long from = Math.max(Math.max(errorAt, stream.position()), lastResume + 1);
             byte[] block = new byte[8192];
-            long event = framer.find(from);
+            long error = errorAt < 0 ? stream.position() : errorAt;
+            long event = framer.find(from, error);
             while (event < 0) {
                 long before = stream.position();
                 int n = stream.read(block, 0, block.length);
                 if (n < 0) {
                     return null;
                 }
-                event = framer.find(from);
+                event = framer.find(from, error);
                 if (event >= 0 && framer.offset(event) < stream.position()) {
                     int keep = (int) (stream.position() - framer.offset(event));
                     stream.pushBack(block, n - keep, keep);

@@ -51,6 +51,7 @@ final class Framer {
     private int expect = E_ROOT;
     private long recordsDepth = -1; // depth inside the array of records, or -1
     private int recordsKind;
+    private long recordsStart = -1; // offset of its '[' (-1: before the bytes seen, where the fast path handed over)
     private boolean inString;
     private boolean escape;
     private boolean keyString; // the string is a key of the top-level object
@@ -73,6 +74,7 @@ final class Framer {
     private final long[] evOffset = new long[LOG];
     private final long[] evLine = new long[LOG];
     private final long[] evColumn = new long[LOG];
+    private final long[] evArrayStart = new long[LOG];
     private long events;
 
     /** At the start of a source. */
@@ -160,7 +162,7 @@ final class Framer {
             return;
         } else if (c == '\n') {
             newline();
-            lose(); // no JSON string holds a raw newline: the structure is not what it seemed
+            lose((byte) ' '); // no JSON string holds a raw newline: the structure is not what it seemed
             return;
         }
         if (keyString) {
@@ -199,8 +201,8 @@ final class Framer {
             case '{':
             case '[': {
                 if (!(expect == E_VALUE || expect == E_VALUE_OR_CLOSE || expect == E_ROOT || expect == E_AFTER && !inObject()
-                        && depth > 0)) {
-                    lose();
+                        && depth > 0) || depth == 0 && !atLineStart) {
+                    lose(c); // at the top level, a value that does not start its line is text, not JSON Lines
                     break;
                 }
                 valueStart(c);
@@ -209,12 +211,15 @@ final class Framer {
                     if (depth == 1) {
                         recordsDepth = 1;
                         recordsKind = ROOT_ARRAY;
+                        recordsStart = offset;
                     } else if (depth == 2 && isObjectAt(1) && lastKeyLength == 7 && lastKeyWord == KEY_RECORDS_WORD) {
                         recordsDepth = 2;
                         recordsKind = RECORDS;
+                        recordsStart = offset;
                     } else if (depth == 2 && isObjectAt(1) && lastKeyLength == 6 && lastKeyWord == KEY_EVENTS_WORD) {
                         recordsDepth = 2;
                         recordsKind = EVENTS;
+                        recordsStart = offset;
                     }
                 }
                 expect = c == '{' ? E_KEY_OR_CLOSE : E_VALUE_OR_CLOSE;
@@ -223,7 +228,7 @@ final class Framer {
             case '}':
             case ']': {
                 if (depth == 0 || inObject() != (c == '}')) {
-                    lose();
+                    lose(c);
                     break;
                 }
                 if (depth == recordsDepth) {
@@ -245,6 +250,9 @@ final class Framer {
                 }
                 break;
             default:
+                if (offset < 3 && (c == (byte) 0xEF || c == (byte) 0xBB || c == (byte) 0xBF)) {
+                    return; // a byte order mark: the first line still starts with what follows it
+                }
                 if (scalarByte(c)) {
                     if (expect == E_KEY || expect == E_KEY_OR_CLOSE) {
                         break; // not JSON; nothing to follow
@@ -278,9 +286,10 @@ final class Framer {
         atLineStart = true;
     }
 
-    private void lose() {
+    /** The structure cannot be right at byte {@code c}: wait for a line that starts with an object (maybe this one). */
+    private void lose(byte c) {
         lost = true;
-        atLineStart = false;
+        lostByte(c);
     }
 
     /** While lost: waits for a line that starts with an object, and starts afresh there, at the top level. */
@@ -294,6 +303,7 @@ final class Framer {
             depth = 0;
             java.util.Arrays.fill(objects, 0L);
             recordsDepth = -1;
+            recordsStart = -1;
             inString = false;
             escape = false;
             keyString = false;
@@ -339,6 +349,7 @@ final class Framer {
         evOffset[i] = offset;
         evLine[i] = line;
         evColumn[i] = offset - lineStart + 1;
+        evArrayStart[i] = type == ROOT ? -1 : recordsStart;
         events++;
     }
 
@@ -358,13 +369,17 @@ final class Framer {
     }
 
     /**
-     * The first event at or after offset {@code from}, or -1 if none is known yet (the bytes up to it have not been
-     * seen). Read its fields with {@link #type}, {@link #kind}, {@link #offset}, {@link #line}, {@link #column}.
+     * The first event at or after offset {@code from} where reading can go on after an error at {@code errorAt}: a
+     * line that starts a top-level object, or an element or the end of an array of records that was open at the error
+     * (not one opened after it, which could be text that merely looks like an array); -1 if none is known yet (the
+     * bytes up to it have not been seen). Read its fields with {@link #type}, {@link #kind}, {@link #offset},
+     * {@link #line}, {@link #column}.
      */
-    long find(long from) {
+    long find(long from, long errorAt) {
         long first = Math.max(0, events - LOG);
         for (long e = first; e < events; e++) {
-            if (evOffset[(int) (e % LOG)] >= from) {
+            int i = (int) (e % LOG);
+            if (evOffset[i] >= from && (evType[i] == ROOT || evArrayStart[i] < errorAt)) {
                 return e;
             }
         }

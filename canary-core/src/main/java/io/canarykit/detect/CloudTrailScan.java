@@ -219,65 +219,9 @@ public final class CloudTrailScan {
      * {@code listener} in path order. Unreadable and malformed files are reported in their results, never thrown.
      */
     public Summary scan(List<Path> files, Listener listener) {
+        Objects.requireNonNull(files, "files");
         Objects.requireNonNull(listener, "listener");
-        long totalFiles = 0;
-        long records = 0;
-        long sightings = 0;
-        long malformed = 0;
-        long bytes = 0;
-        long fileBytes = 0;
-        List<ReadProblem> problems = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "canary-scan");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Deque<Future<Buffered>> inFlight = new ArrayDeque<>();
-            int next = 0;
-            while (next < files.size() || !inFlight.isEmpty()) {
-                while (next < files.size() && inFlight.size() < Math.max(16, threads * 8)) {
-                    Path f = files.get(next++);
-                    inFlight.add(pool.submit(() -> scanFile(f)));
-                }
-                Buffered b = await(inFlight.poll());
-                for (Match m : b.matches) {
-                    listener.match(b.result.file(), m);
-                }
-                FileResult r = b.result;
-                totalFiles++;
-                records += r.read().records();
-                sightings += r.matches();
-                malformed += r.read().malformed();
-                bytes += r.read().bytes();
-                fileBytes += r.size();
-                for (ReadProblem p : r.read().problems()) {
-                    if (problems.size() < 100) {
-                        problems.add(p);
-                    }
-                }
-                listener.file(r);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return new Summary(totalFiles, records, sightings, malformed, bytes, fileBytes, problems);
-    }
-
-    /** A file's result with its matches. */
-    private record Buffered(FileResult result, List<Match> matches) {
-    }
-
-    private Buffered scanFile(Path f) {
-        List<Match> matches = new ArrayList<>();
-        ReadResult read = scan(f, matches::add);
-        long size;
-        try {
-            size = Files.size(f);
-        } catch (IOException e) {
-            size = 0;
-        }
-        return new Buffered(new FileResult(f, size, read, matches.size()), matches);
+        return new OrderedScan(this, List.copyOf(files), listener, threads).run();
     }
 
     /** Remembers what reading the underlying stream threw, to tell a failing source from bad data in it. */
@@ -306,24 +250,6 @@ public final class CloudTrailScan {
                 failure = e;
                 throw e;
             }
-        }
-    }
-
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while scanning", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
         }
     }
 

@@ -1,0 +1,367 @@
+package io.canarykit.detect;
+
+import io.canarykit.cloudtrail.ReadProblem;
+import io.canarykit.cloudtrail.ReadResult;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One {@link CloudTrailScan#scan(List, CloudTrailScan.Listener)}: files read on several threads, their matches handed
+ * to the listener in path order on the calling thread, with bounded buffering.
+ *
+ * <ul>
+ *   <li>The calling thread reads files too, and is the only one that calls the listener: when its own file is the
+ *       first one not yet handed over (the head), its matches go straight to the listener; otherwise it hands over
+ *       what the other threads have read (whenever it finds a match, finishes a file, or has to wait).</li>
+ *   <li>The other threads keep their matches until the caller takes them, and wait once {@link #MAX_BUFFERED}
+ *       matches of files after the head, or {@link #MAX_AT_HEAD} of the head, are waiting; files are claimed at most
+ *       {@code window} ahead of the head. Memory therefore does not grow with the number of matches or files, and no file holds back the others'
+ *       matches longer than it takes to read it.</li>
+ * </ul>
+ */
+final class OrderedScan {
+    /** Matches of files after the head kept waiting for the listener before a thread reading one of them waits. */
+    static final int MAX_BUFFERED = 4096;
+    /** Matches of the head file kept waiting for the listener before the thread reading it waits. */
+    static final int MAX_AT_HEAD = 1024;
+
+    /** Thrown into a reading thread when the scan has been stopped (the listener or another thread failed). */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("scan stopped", null, false, false);
+        }
+    }
+
+    /** One claimed file: its matches not yet handed over, and its result once read. */
+    private static final class Slot {
+        final int index;
+        final Path file;
+        final ArrayDeque<CloudTrailScan.Match> pending = new ArrayDeque<>();
+        long matches; // by the thread reading it; read by the caller once the result is set
+        CloudTrailScan.FileResult result;
+
+        Slot(int index, Path file) {
+            this.index = index;
+            this.file = file;
+        }
+    }
+
+    private final CloudTrailScan engine;
+    private final List<Path> files;
+    private final CloudTrailScan.Listener listener;
+    private final int threads;
+    private final int window;
+    private final Slot[] ring;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    // guarded by lock
+    private int next;
+    private int head;
+    private int buffered;
+    private int peakBuffered;
+    private boolean stopped;
+    private Throwable failure;
+    // the caller's own
+    private long records;
+    private long sightings;
+    private long malformed;
+    private long bytes;
+    private long fileBytes;
+    private final List<ReadProblem> problems = new ArrayList<>();
+
+    OrderedScan(CloudTrailScan engine, List<Path> files, CloudTrailScan.Listener listener, int threads) {
+        this.engine = engine;
+        this.files = files;
+        this.listener = listener;
+        this.threads = Math.max(1, Math.min(threads, files.size()));
+        this.window = Math.max(2, this.threads * 4);
+        this.ring = new Slot[window];
+    }
+
+    CloudTrailScan.Summary run() {
+        List<Thread> others = new ArrayList<>();
+        for (int t = 1; t < threads; t++) {
+            Thread th = new Thread(this::work, "canary-scan-" + t);
+            th.setDaemon(true);
+            th.start();
+            others.add(th);
+        }
+        try {
+            callerWork();
+        } catch (RuntimeException | Error e) {
+            stop(e);
+            throw e;
+        } finally {
+            for (Thread th : others) {
+                try {
+                    th.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop(e);
+                }
+            }
+        }
+        Throwable f = failure;
+        if (f instanceof RuntimeException re) {
+            throw re;
+        }
+        if (f instanceof Error err) {
+            throw err;
+        }
+        if (f != null) {
+            throw new IllegalStateException("interrupted while scanning", f);
+        }
+        return new CloudTrailScan.Summary(head, records, sightings, malformed, bytes, fileBytes, problems);
+    }
+
+    /** The most matches that were kept waiting at once (for tests of the bound). */
+    int peakBuffered() {
+        lock.lock();
+        try {
+            return peakBuffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A thread other than the caller: reads files until there are none left. */
+    private void work() {
+        try {
+            for (Slot s = claim(false); s != null; s = claim(false)) {
+                read(s, false);
+            }
+        } catch (Stopped e) {
+            // the caller knows why
+        } catch (RuntimeException | Error e) {
+            stop(e);
+        } catch (InterruptedException e) {
+            stop(e);
+        }
+    }
+
+    /** The caller: reads files while there are any, handing over what is ready in between; then the rest. */
+    private void callerWork() {
+        try {
+            for (Slot s = claim(true); s != null; s = claim(true)) {
+                read(s, true);
+                deliverReady();
+            }
+            while (true) {
+                deliverReady();
+                lock.lock();
+                try {
+                    if (head >= files.size() || stopped) {
+                        return;
+                    }
+                    if (!ready()) {
+                        changed.await();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(e);
+        }
+    }
+
+    /** The next file to read, or null when there are none left or the scan stopped. */
+    private Slot claim(boolean caller) throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                if (stopped || next >= files.size()) {
+                    return null;
+                }
+                if (next < head + window) {
+                    Slot s = new Slot(next, files.get(next));
+                    ring[next % window] = s;
+                    next++;
+                    return s;
+                }
+                if (caller) {
+                    lock.unlock();
+                    try {
+                        deliverReady();
+                    } finally {
+                        lock.lock();
+                    }
+                    if (next < head + window || ready()) {
+                        continue;
+                    }
+                }
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void read(Slot s, boolean caller) {
+        ReadResult r = engine.scan(s.file, m -> add(s, m, caller));
+        long size;
+        try {
+            size = Files.size(s.file);
+        } catch (IOException e) {
+            size = 0;
+        }
+        lock.lock();
+        try {
+            s.result = new CloudTrailScan.FileResult(s.file, size, r, 0);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A match in {@code s}: straight to the listener if the caller is reading the head, else kept (bounded). */
+    private void add(Slot s, CloudTrailScan.Match m, boolean caller) {
+        s.matches++;
+        if (caller && s.index == head && s.pending.isEmpty()) {
+            sightings++;
+            listener.match(s.file, m); // head is only ever moved by the caller: reading it here is safe
+            return;
+        }
+        lock.lock();
+        try {
+            if (stopped) {
+                throw new Stopped();
+            }
+            s.pending.add(m);
+            buffered++;
+            peakBuffered = Math.max(peakBuffered, buffered);
+            if (s.index == head) {
+                changed.signalAll();
+            }
+            while (mustWait(s, caller)) {
+                if (caller) {
+                    lock.unlock();
+                    try {
+                        deliverReady();
+                    } finally {
+                        lock.lock();
+                    }
+                    if (!mustWait(s, caller) || ready()) {
+                        continue;
+                    }
+                }
+                try {
+                    changed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Stopped();
+                }
+                if (stopped) {
+                    throw new Stopped();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (caller && s.index == head) {
+            deliverReady(); // its own file became the head: hand over what it kept
+        }
+    }
+
+    /**
+     * Whether the thread reading {@code s} must wait before reading on (call with the lock held): the head's reader
+     * once {@link #MAX_AT_HEAD} of its matches wait for the caller; any other once {@link #MAX_BUFFERED} matches of
+     * files after the head wait. The caller never waits for its own head file: it hands its matches over itself.
+     */
+    private boolean mustWait(Slot s, boolean caller) {
+        if (stopped) {
+            return false;
+        }
+        if (s.index == head) {
+            return !caller && s.pending.size() >= MAX_AT_HEAD;
+        }
+        int atHead = head < next ? ring[head % window].pending.size() : 0;
+        return buffered - atHead >= MAX_BUFFERED;
+    }
+
+    /** True if the head has matches waiting or has been read to its end (call with the lock held). */
+    private boolean ready() {
+        if (head >= next) {
+            return false;
+        }
+        Slot h = ring[head % window];
+        return !h.pending.isEmpty() || h.result != null;
+    }
+
+    /** On the caller: hands over everything that is ready, in order, without waiting. */
+    private void deliverReady() {
+        List<CloudTrailScan.Match> batch = new ArrayList<>();
+        while (true) {
+            Slot h;
+            boolean finished;
+            lock.lock();
+            try {
+                if (head >= next) {
+                    return;
+                }
+                h = ring[head % window];
+                batch.addAll(h.pending);
+                buffered -= h.pending.size();
+                h.pending.clear();
+                finished = h.result != null;
+                if (finished) {
+                    ring[head % window] = null;
+                    head++;
+                }
+                if (!batch.isEmpty() || finished) {
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (CloudTrailScan.Match m : batch) {
+                sightings++;
+                listener.match(h.file, m);
+            }
+            batch.clear();
+            if (!finished) {
+                return;
+            }
+            fileDone(h);
+        }
+    }
+
+    private void fileDone(Slot s) {
+        CloudTrailScan.FileResult r = s.result;
+        CloudTrailScan.FileResult done = new CloudTrailScan.FileResult(r.file(), r.size(), r.read(), s.matches);
+        records += r.read().records();
+        malformed += r.read().malformed();
+        bytes += r.read().bytes();
+        fileBytes += r.size();
+        for (ReadProblem p : r.read().problems()) {
+            if (problems.size() < 100) {
+                problems.add(p);
+            }
+        }
+        listener.file(done);
+    }
+
+    /** Stops the scan: threads waiting wake up and end; the first failure is the one rethrown. */
+    private void stop(Throwable why) {
+        lock.lock();
+        try {
+            if (failure == null && !(why instanceof Stopped)) {
+                failure = why;
+            }
+            stopped = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
