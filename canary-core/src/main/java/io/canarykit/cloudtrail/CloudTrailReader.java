@@ -364,6 +364,15 @@ public final class CloudTrailReader {
                 }
 
                 @Override
+                public void decoded(CloudTrailRecord wanted, byte[] b, int off, int len, long offset, long line,
+                                    long column) {
+                    records++;
+                    if (wanted != null) {
+                        consumer.accept(wanted);
+                    }
+                }
+
+                @Override
                 public void plain() {
                     records++;
                 }

@@ -37,6 +37,15 @@ final class FastS3Scanner {
         /** A record that needs the general parser: {@code b[off, off+len)}, starting at that absolute position. */
         void candidate(byte[] b, int off, int len, long offset, long line, long column) throws Fallback;
 
+        /**
+         * A candidate record already decoded ({@link RecordDecoder}): {@code wanted} is the record if the filter wants
+         * it, else null (a valid record nobody wants). By default, handled as any other candidate.
+         */
+        default void decoded(CloudTrailRecord wanted, byte[] b, int off, int len, long offset, long line, long column)
+                throws Fallback {
+            candidate(b, off, len, offset, line, column);
+        }
+
         /** A valid record nobody wants. */
         void plain();
     }
@@ -201,7 +210,7 @@ final class FastS3Scanner {
      * What the field name {@code b[from, from+len)} is ({@code C_…}). Reads whole words from {@code from}, which the
      * buffer's slack allows for any name that ends inside it.
      */
-    private static int classify(byte[] b, int from, int len) {
+    static int classify(byte[] b, int from, int len) {
         if (len < MIN_NAME || len > MAX_NAME) {
             return C_NONE;
         }
@@ -223,6 +232,7 @@ final class FastS3Scanner {
     private final Sink sink;
     private final int maxRecordBytes;
     private final boolean quick;
+    private final RecordDecoder decoder;
     private long quickRecords;
 
     /**
@@ -261,6 +271,7 @@ final class FastS3Scanner {
         this.sink = sink;
         this.maxRecordBytes = maxRecordBytes;
         this.quick = quick;
+        this.decoder = new RecordDecoder(filter);
         buf[0] = 0;
     }
 
@@ -376,6 +387,11 @@ final class FastS3Scanner {
                 }
             }
             int r = quick ? quickRecord(pos) : BAIL;
+            boolean decoded = false;
+            if (r == BAIL && quick) {
+                r = decoder.decode(buf, pos, end); // a record with a watched value, most likely: decoded at once
+                decoded = r != BAIL;
+            }
             if (r == BAIL) {
                 r = scanRecordAt(pos);
                 while (r == NEED_MORE) {
@@ -393,9 +409,14 @@ final class FastS3Scanner {
             } else {
                 candidate = false;
                 newlines = 0;
-                quickRecords++;
+                if (!decoded) {
+                    quickRecords++;
+                }
             }
-            if (candidate) {
+            if (decoded) {
+                long offset = base + pos;
+                sink.decoded(decoder.record(), buf, pos, r - pos, offset, line, offset - lineStart + 1);
+            } else if (candidate) {
                 long offset = base + pos;
                 sink.candidate(buf, pos, r - pos, offset, line, offset - lineStart + 1);
             } else {
@@ -909,7 +930,7 @@ final class FastS3Scanner {
      * A JSON number at {@code b[i]} followed by a comma or a closing bracket: the index after it, or -1 for anything
      * else (a malformed number, whitespace after it, the end of the buffer: the sentinel is no digit).
      */
-    private static int quickNumber(byte[] b, int i) {
+    static int quickNumber(byte[] b, int i) {
         int j = i;
         if (b[j] == '-') {
             j++;
@@ -965,7 +986,7 @@ final class FastS3Scanner {
     }
 
     /** At {@code b[j] == '\\'}: the index after the escape, or -1 if it is invalid (or cut by the buffer's end). */
-    private static int quickEscape(byte[] b, int j) {
+    static int quickEscape(byte[] b, int j) {
         int n = ESCAPES[b[j + 1] & 0xff];
         if (n == 6) {
             for (int h = j + 2; h < j + 6; h++) {
@@ -1002,7 +1023,7 @@ final class FastS3Scanner {
      * a control character or a non-ASCII byte), eight bytes at a time: at most {@code limit}, where the buffer's
      * sentinel (a zero byte, followed by slack for a whole word) stops it without a bounds test.
      */
-    private static int plainRun(byte[] b, int j, int limit) {
+    static int plainRun(byte[] b, int j, int limit) {
         while (true) {
             long w = (long) LONGS.get(b, j);
             long q = w ^ QUOTES;

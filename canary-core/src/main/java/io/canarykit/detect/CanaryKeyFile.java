@@ -123,31 +123,28 @@ public final class CanaryKeyFile {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
-        byte[] bytes;
+        long size;
         try {
-            long size = Files.size(file);
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new CanaryConfigurationException("canaries file " + file + " is too large (" + size + " bytes)");
-            }
-            bytes = Files.readAllBytes(file);
+            size = Files.size(file);
         } catch (NoSuchFileException e) {
             throw new CanaryConfigurationException("canaries file " + file + " does not exist");
         } catch (IOException e) {
             throw new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
         }
-        int pieces = bytes.length < (1 << 20) ? 1 : parallelism;
-        int[] starts = new int[pieces + 1];
-        starts[pieces] = bytes.length;
-        for (int i = 1; i < pieces; i++) {
-            int at = Math.max(starts[i - 1], (int) ((long) bytes.length * i / pieces));
-            while (at < bytes.length && bytes[at - 1] != '\n') {
-                at++;
+        // the file is read piece by piece, a block at a time: it is never in memory whole
+        int pieces = size < (1 << 20) ? 1 : parallelism;
+        long[] starts = new long[pieces + 1];
+        starts[pieces] = size;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            for (int i = 1; i < pieces; i++) {
+                starts[i] = lineStartFrom(ch, Math.max(starts[i - 1], size * i / pieces), size);
             }
-            starts[i] = at;
+        } catch (IOException e) {
+            throw new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
         }
         List<Piece> parts = new ArrayList<>();
         for (int i = 0; i < pieces; i++) {
-            parts.add(new Piece(file, bytes, starts[i], starts[i + 1]));
+            parts.add(new Piece(file, starts[i], starts[i + 1]));
         }
         if (pieces == 1) {
             parts.get(0).run();
@@ -190,6 +187,29 @@ public final class CanaryKeyFile {
             }
         }
         return new Canaries(table, filter.result(file));
+    }
+
+    /** The offset of the first line that starts at or after {@code at} (or {@code size}). */
+    private static long lineStartFrom(java.nio.channels.FileChannel ch, long at, long size) throws IOException {
+        if (at == 0) {
+            return 0;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8192);
+        long pos = at - 1;
+        while (pos < size) {
+            b.clear();
+            int n = ch.read(b, pos);
+            if (n <= 0) {
+                return size;
+            }
+            for (int i = 0; i < n; i++) {
+                if (b.get(i) == '\n') {
+                    return pos + i + 1;
+                }
+            }
+            pos += n;
+        }
+        return size;
     }
 
     /** Checks that entry {@code i} of {@code part} (row {@code row} of the file) has an id no earlier entry has. */
@@ -324,13 +344,14 @@ public final class CanaryKeyFile {
         }
     }
 
-    /** One piece of the file, parsed on its own. */
+    /** One piece of the file, read a block at a time and parsed on its own. */
     private static final class Piece implements Runnable {
+        private static final int BLOCK = 1 << 20;
         private final Path file;
-        private final byte[] bytes;
-        private final int from;
-        private final int to;
+        private final long from;
+        private final long to;
         final KeyTable.Builder rows;
+        private byte[] bytes; // the block being parsed
         private int[] lines = new int[1024];
         private long firstLine = -1;
         private final int[] ranges = new int[2 * FIELDS.length];
@@ -338,22 +359,34 @@ public final class CanaryKeyFile {
         private final Times times = new Times();
         CanaryConfigurationException failure;
 
-        Piece(Path file, byte[] bytes, int from, int to) {
+        Piece(Path file, long from, long to) {
             this.file = file;
-            this.bytes = bytes;
             this.from = from;
             this.to = to;
-            this.rows = new KeyTable.Builder((to - from) / 120 + 16);
+            this.rows = new KeyTable.Builder((int) Math.min(Integer.MAX_VALUE / 64, (to - from) / 120 + 16));
         }
 
         /** How many lines of the file come before this piece (counted only when an error message needs it). */
         long firstLine() {
             if (firstLine < 0) {
                 long n = 0;
-                for (int i = 0; i < from; i++) {
-                    if (bytes[i] == '\n') {
-                        n++;
+                try (java.io.InputStream in = Files.newInputStream(file)) {
+                    byte[] b = new byte[8192];
+                    long left = from;
+                    while (left > 0) {
+                        int r = in.read(b, 0, (int) Math.min(b.length, left));
+                        if (r < 0) {
+                            break;
+                        }
+                        for (int i = 0; i < r; i++) {
+                            if (b[i] == '\n') {
+                                n++;
+                            }
+                        }
+                        left -= r;
                     }
+                } catch (IOException e) {
+                    n = 0;
                 }
                 firstLine = n;
             }
@@ -367,27 +400,57 @@ public final class CanaryKeyFile {
 
         @Override
         public void run() {
-            try {
-                int at = from;
-                while (at < to) {
-                    at = readLine(at);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                bytes = new byte[(int) Math.min(BLOCK, Math.max(to - from, 1))];
+                long pos = from;
+                int len = 0;
+                while (pos < to || len > 0) {
+                    if (pos < to && len < bytes.length) {
+                        int n = ch.read(java.nio.ByteBuffer.wrap(bytes, len, (int) Math.min(bytes.length - len, to - pos)), pos);
+                        if (n < 0) {
+                            throw new CanaryConfigurationException("canaries file " + file + " changed while it was read");
+                        }
+                        pos += n;
+                        len += n;
+                    }
+                    int done = lines(len, pos >= to);
+                    System.arraycopy(bytes, done, bytes, 0, len - done);
+                    len -= done;
+                    if (len == bytes.length) {
+                        bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2); // a line longer than a block
+                    }
                 }
             } catch (CanaryConfigurationException e) {
                 failure = e;
+            } catch (IOException e) {
+                failure = new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
+            } finally {
+                bytes = null;
             }
         }
 
-        /** Reads the line that starts at {@code at}; returns where the next one starts. */
-        private int readLine(int at) {
+        /** Reads the whole lines of {@code bytes[0, len)} (and the last one if {@code last}); returns where they end. */
+        private int lines(int len, boolean last) {
+            int at = 0;
+            while (at < len) {
+                int nl = at;
+                while (nl < len && bytes[nl] != '\n') {
+                    nl++;
+                }
+                if (nl == len && !last) {
+                    return at;
+                }
+                at = readLine(at, nl);
+            }
+            return at;
+        }
+
+        /** Reads the line {@code bytes[at, end)}; returns where the next one starts. */
+        private int readLine(int at, int end) {
             where.line++;
-            int end = simple(bytes, at, to, ranges);
-            if (end >= 0) {
+            if (simple(bytes, at, end, ranges) >= 0) {
                 plainRow();
             } else {
-                end = at;
-                while (end < to && bytes[end] != '\n') {
-                    end++;
-                }
                 if (blank(bytes, at, end)) {
                     return end + 1;
                 }
