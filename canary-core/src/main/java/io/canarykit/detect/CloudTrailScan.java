@@ -219,9 +219,85 @@ public final class CloudTrailScan {
      * {@code listener} in path order. Unreadable and malformed files are reported in their results, never thrown.
      */
     public Summary scan(List<Path> files, Listener listener) {
-        Objects.requireNonNull(files, "files");
         Objects.requireNonNull(listener, "listener");
-        return new OrderedScan(this, List.copyOf(files), listener, threads).run();
+        List<Path> all = List.copyOf(files);
+        long[] sizes = new long[all.size()];
+        long[] total = {0};
+        Summary s = new OrderedScan<>(all, (i, f, matches) -> {
+            ReadResult r = scan(f, matches);
+            try {
+                sizes[i] = Files.size(f);
+            } catch (IOException e) {
+                sizes[i] = 0;
+            }
+            return r;
+        }, new OrderedScan.Delivery<Path>() {
+            @Override
+            public void match(Path f, Match m) {
+                listener.match(f, m);
+            }
+
+            @Override
+            public void done(int i, Path f, ReadResult r, long matches) {
+                total[0] += sizes[i];
+                listener.file(new FileResult(f, sizes[i], r, matches));
+            }
+        }, threads).run();
+        return new Summary(s.files(), s.records(), s.sightings(), s.malformed(), s.bytes(), total[0], s.problems());
+    }
+
+    /**
+     * One of many sources of {@link #scanSources}: an S3 object, say, opened when its turn comes.
+     */
+    public interface Source {
+        /** The name problems are reported under, such as {@code s3://bucket/key}. */
+        String name();
+
+        /** Opens the bytes (gzipped or not); the scan closes the stream when it has read it. */
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Receives what {@link #scanSources} finds, in the sources' order (matches in input order within a source), always
+     * on the thread that called it. What it throws ends the scan and propagates.
+     */
+    public interface SourceListener<S extends Source> {
+        /** One match in {@code source}. */
+        void match(S source, Match match);
+
+        /** {@code source} has been read to its end, after all its matches. Does nothing by default. */
+        default void done(S source, ReadResult result, long matches) {
+        }
+    }
+
+    /**
+     * Scans {@code sources} as {@link #scan(List, Listener)} scans files: in parallel (as many at once as this scan's
+     * threads), matches handed to {@code listener} in the sources' order on the calling thread, with bounded buffering.
+     * Each source is opened when its turn comes and closed once read; bad data is reported in its result.
+     *
+     * @throws UncheckedIOException if a source cannot be opened or its stream fails while being read (retry it): the
+     *                              listener has had everything of the sources before it, and the sources after it are
+     *                              not handed over
+     */
+    public <S extends Source> Summary scanSources(List<S> sources, SourceListener<S> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return new OrderedScan<S>(List.copyOf(sources), (i, src, matches) -> {
+            try (InputStream in = src.open()) {
+                return scan(in, src.name(), matches);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + src.name() + ": " + e.getMessage(), e);
+            }
+        }, new OrderedScan.Delivery<S>() {
+            @Override
+            public void match(S src, Match m) {
+                listener.match(src, m);
+            }
+
+            @Override
+            public void done(int i, S src, ReadResult r, long matches) {
+                listener.done(src, r, matches);
+            }
+        }, threads).run();
     }
 
     /** Remembers what reading the underlying stream threw, to tell a failing source from bad data in it. */

@@ -3,9 +3,6 @@ package io.canarykit.detect;
 import io.canarykit.cloudtrail.ReadProblem;
 import io.canarykit.cloudtrail.ReadResult;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +10,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One {@link CloudTrailScan#scan(List, CloudTrailScan.Listener)}: files read on several threads, their matches handed
- * to the listener in path order on the calling thread, with bounded buffering.
+ * One scan of many sources ({@link CloudTrailScan#scan(List, CloudTrailScan.Listener)} of files,
+ * {@link CloudTrailScan#scanSources} of streams): sources read on several threads, their matches handed over in the
+ * sources' order on the calling thread, with bounded buffering.
  *
  * <ul>
  *   <li>The calling thread reads files too, and is the only one that calls the listener: when its own file is the
@@ -26,7 +24,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *       matches longer than it takes to read it.</li>
  * </ul>
  */
-final class OrderedScan {
+final class OrderedScan<T> {
+    /** Reads source {@code index}, handing each match to {@code matches} as it is read. */
+    interface Reading<T> {
+        ReadResult read(int index, T source, java.util.function.Consumer<CloudTrailScan.Match> matches);
+    }
+
+    /** Receives, on the calling thread and in order, each source's matches and then its result. */
+    interface Delivery<T> {
+        void match(T source, CloudTrailScan.Match match);
+
+        void done(int index, T source, ReadResult result, long matches);
+    }
+
     /** Matches of files after the head kept waiting for the listener before a thread reading one of them waits. */
     static final int MAX_BUFFERED = 4096;
     /** Matches of the head file kept waiting for the listener before the thread reading it waits. */
@@ -42,25 +52,25 @@ final class OrderedScan {
     }
 
     /** One claimed file: its matches not yet handed over, and its result once read. */
-    private static final class Slot {
+    private static final class Slot<T> {
         final int index;
-        final Path file;
+        final T file;
         final ArrayDeque<CloudTrailScan.Match> pending = new ArrayDeque<>();
         long matches; // by the thread reading it; read by the caller once the result is set
-        CloudTrailScan.FileResult result;
+        ReadResult result;
 
-        Slot(int index, Path file) {
+        Slot(int index, T file) {
             this.index = index;
             this.file = file;
         }
     }
 
-    private final CloudTrailScan engine;
-    private final List<Path> files;
-    private final CloudTrailScan.Listener listener;
+    private final List<T> files;
+    private final Reading<T> reading;
+    private final Delivery<T> listener;
     private final int threads;
     private final int window;
-    private final Slot[] ring;
+    private final Slot<T>[] ring;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // guarded by lock
@@ -70,21 +80,22 @@ final class OrderedScan {
     private int peakBuffered;
     private boolean stopped;
     private Throwable failure;
+    private int failedAt = Integer.MAX_VALUE; // the first source whose reading failed: those before it are still handed over
     // the caller's own
     private long records;
     private long sightings;
     private long malformed;
     private long bytes;
-    private long fileBytes;
     private final List<ReadProblem> problems = new ArrayList<>();
 
-    OrderedScan(CloudTrailScan engine, List<Path> files, CloudTrailScan.Listener listener, int threads) {
-        this.engine = engine;
-        this.files = files;
-        this.listener = listener;
-        this.threads = Math.max(1, Math.min(threads, files.size()));
+    @SuppressWarnings("unchecked")
+    OrderedScan(List<T> sources, Reading<T> reading, Delivery<T> delivery, int threads) {
+        this.files = sources;
+        this.reading = reading;
+        this.listener = delivery;
+        this.threads = Math.max(1, Math.min(threads, sources.size()));
         this.window = Math.max(2, this.threads * 4);
-        this.ring = new Slot[window];
+        this.ring = (Slot<T>[]) new Slot[window];
     }
 
     CloudTrailScan.Summary run() {
@@ -120,7 +131,7 @@ final class OrderedScan {
         if (f != null) {
             throw new IllegalStateException("interrupted while scanning", f);
         }
-        return new CloudTrailScan.Summary(head, records, sightings, malformed, bytes, fileBytes, problems);
+        return new CloudTrailScan.Summary(head, records, sightings, malformed, bytes, 0, problems);
     }
 
     /** The most matches that were kept waiting at once (for tests of the bound). */
@@ -136,11 +147,16 @@ final class OrderedScan {
     /** A thread other than the caller: reads files until there are none left. */
     private void work() {
         try {
-            for (Slot s = claim(false); s != null; s = claim(false)) {
-                read(s, false);
+            for (Slot<T> s = claim(false); s != null; s = claim(false)) {
+                try {
+                    read(s, false);
+                } catch (Stopped e) {
+                    return; // the caller knows why
+                } catch (RuntimeException e) {
+                    fail(s.index, e);
+                    return;
+                }
             }
-        } catch (Stopped e) {
-            // the caller knows why
         } catch (RuntimeException | Error e) {
             stop(e);
         } catch (InterruptedException e) {
@@ -151,15 +167,22 @@ final class OrderedScan {
     /** The caller: reads files while there are any, handing over what is ready in between; then the rest. */
     private void callerWork() {
         try {
-            for (Slot s = claim(true); s != null; s = claim(true)) {
-                read(s, true);
+            for (Slot<T> s = claim(true); s != null; s = claim(true)) {
+                try {
+                    read(s, true);
+                } catch (Stopped e) {
+                    break;
+                } catch (RuntimeException e) {
+                    fail(s.index, e);
+                    break;
+                }
                 deliverReady();
             }
             while (true) {
                 deliverReady();
                 lock.lock();
                 try {
-                    if (head >= files.size() || stopped) {
+                    if (head >= files.size() || stopped || head >= failedAt) {
                         return;
                     }
                     if (!ready()) {
@@ -176,15 +199,15 @@ final class OrderedScan {
     }
 
     /** The next file to read, or null when there are none left or the scan stopped. */
-    private Slot claim(boolean caller) throws InterruptedException {
+    private Slot<T> claim(boolean caller) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
-                if (stopped || next >= files.size()) {
+                if (stopped || next >= files.size() || next > failedAt) {
                     return null;
                 }
                 if (next < head + window) {
-                    Slot s = new Slot(next, files.get(next));
+                    Slot<T> s = new Slot<>(next, files.get(next));
                     ring[next % window] = s;
                     next++;
                     return s;
@@ -207,17 +230,11 @@ final class OrderedScan {
         }
     }
 
-    private void read(Slot s, boolean caller) {
-        ReadResult r = engine.scan(s.file, m -> add(s, m, caller));
-        long size;
-        try {
-            size = Files.size(s.file);
-        } catch (IOException e) {
-            size = 0;
-        }
+    private void read(Slot<T> s, boolean caller) {
+        ReadResult r = reading.read(s.index, s.file, m -> add(s, m, caller));
         lock.lock();
         try {
-            s.result = new CloudTrailScan.FileResult(s.file, size, r, 0);
+            s.result = r;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -225,7 +242,7 @@ final class OrderedScan {
     }
 
     /** A match in {@code s}: straight to the listener if the caller is reading the head, else kept (bounded). */
-    private void add(Slot s, CloudTrailScan.Match m, boolean caller) {
+    private void add(Slot<T> s, CloudTrailScan.Match m, boolean caller) {
         s.matches++;
         if (caller && s.index == head && s.pending.isEmpty()) {
             sightings++;
@@ -234,7 +251,7 @@ final class OrderedScan {
         }
         lock.lock();
         try {
-            if (stopped) {
+            if (stopped || s.index > failedAt) {
                 throw new Stopped();
             }
             s.pending.add(m);
@@ -261,7 +278,7 @@ final class OrderedScan {
                     Thread.currentThread().interrupt();
                     throw new Stopped();
                 }
-                if (stopped) {
+                if (stopped || s.index > failedAt) {
                     throw new Stopped();
                 }
             }
@@ -278,8 +295,8 @@ final class OrderedScan {
      * once {@link #MAX_AT_HEAD} of its matches wait for the caller; any other once {@link #MAX_BUFFERED} matches of
      * files after the head wait. The caller never waits for its own head file: it hands its matches over itself.
      */
-    private boolean mustWait(Slot s, boolean caller) {
-        if (stopped) {
+    private boolean mustWait(Slot<T> s, boolean caller) {
+        if (stopped || s.index > failedAt) {
             return false;
         }
         if (s.index == head) {
@@ -294,7 +311,7 @@ final class OrderedScan {
         if (head >= next) {
             return false;
         }
-        Slot h = ring[head % window];
+        Slot<T> h = ring[head % window];
         return !h.pending.isEmpty() || h.result != null;
     }
 
@@ -302,7 +319,7 @@ final class OrderedScan {
     private void deliverReady() {
         List<CloudTrailScan.Match> batch = new ArrayList<>();
         while (true) {
-            Slot h;
+            Slot<T> h;
             boolean finished;
             lock.lock();
             try {
@@ -336,19 +353,36 @@ final class OrderedScan {
         }
     }
 
-    private void fileDone(Slot s) {
-        CloudTrailScan.FileResult r = s.result;
-        CloudTrailScan.FileResult done = new CloudTrailScan.FileResult(r.file(), r.size(), r.read(), s.matches);
-        records += r.read().records();
-        malformed += r.read().malformed();
-        bytes += r.read().bytes();
-        fileBytes += r.size();
-        for (ReadProblem p : r.read().problems()) {
+    private void fileDone(Slot<T> s) {
+        ReadResult r = s.result;
+        records += r.records();
+        malformed += r.malformed();
+        bytes += r.bytes();
+        for (ReadProblem p : r.problems()) {
             if (problems.size() < 100) {
                 problems.add(p);
             }
         }
-        listener.file(done);
+        listener.done(s.index, s.file, r, s.matches);
+    }
+
+    /**
+     * Reading source {@code index} failed: the sources before it are still read and handed over, then the scan ends
+     * with {@code why}; those after it are dropped.
+     */
+    private void fail(int index, RuntimeException why) {
+        lock.lock();
+        try {
+            if (index < failedAt) {
+                failedAt = index;
+                if (!(failure instanceof Error) && (failure == null || failure instanceof RuntimeException)) {
+                    failure = why; // the earliest source's failure is the one rethrown
+                }
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Stops the scan: threads waiting wake up and end; the first failure is the one rethrown. */

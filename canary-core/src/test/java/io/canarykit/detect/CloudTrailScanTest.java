@@ -74,8 +74,19 @@ class CloudTrailScanTest {
         }
         for (int threads : new int[] {1, 2, 3, 4}) {
             Seen seen = new Seen();
-            OrderedScan scan = new OrderedScan(CloudTrailScan.of(index, io.canarykit.cloudtrail.CloudTrailReader.create(),
-                    threads), files, seen, threads);
+            CloudTrailScan engine = CloudTrailScan.of(index, io.canarykit.cloudtrail.CloudTrailReader.create(), threads);
+            OrderedScan<Path> scan = new OrderedScan<>(files, (i, f, matches) -> engine.scan(f, matches),
+                    new OrderedScan.Delivery<Path>() {
+                        @Override
+                        public void match(Path f, CloudTrailScan.Match m) {
+                            seen.match(f, m);
+                        }
+
+                        @Override
+                        public void done(int i, Path f, ReadResult r, long matches) {
+                            seen.file(new CloudTrailScan.FileResult(f, 0, r, matches));
+                        }
+                    }, threads);
 
             CloudTrailScan.Summary s = scan.run();
 
@@ -153,5 +164,66 @@ class CloudTrailScanTest {
         assertThat(b.problems()).anySatisfy(p -> assertThat(p.message())
                 .contains("inflates more than 100 times").contains("decompression bomb").contains("maxCompressionRatio"));
         assertThat(s.files()).isEqualTo(3);
+    }
+
+    /** An S3 object, say: named, opened when its turn comes; this one fails after {@code failAfter} bytes if set. */
+    record Object(String name, byte[] body, int failAfter) implements CloudTrailScan.Source {
+        @Override
+        public java.io.InputStream open() {
+            java.io.InputStream in = new java.io.ByteArrayInputStream(body);
+            if (failAfter < 0) {
+                return in;
+            }
+            return new java.io.FilterInputStream(in) {
+                private int read;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (read >= failAfter) {
+                        throw new IOException("Connection reset");
+                    }
+                    int n = super.read(b, off, Math.min(len, failAfter - read));
+                    read += Math.max(n, 0);
+                    return n;
+                }
+            };
+        }
+    }
+
+    @Test
+    void streamsAreScannedInOrderAndAFailingOneEndsTheScanAfterTheOnesBeforeIt() throws IOException {
+        List<Object> objects = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] body = logFile("o" + i, 2000, 3);
+            objects.add(new Object("s3://trail/o" + i, body, i == 5 ? body.length / 2 : -1));
+        }
+        for (int threads : new int[] {1, 3}) {
+            List<String> seen = new ArrayList<>();
+            CloudTrailScan engine = CloudTrailScan.of(index, io.canarykit.cloudtrail.CloudTrailReader.create(), threads);
+
+            assertThatThrownBy(() -> engine.scanSources(objects, new CloudTrailScan.SourceListener<Object>() {
+                @Override
+                public void match(Object o, CloudTrailScan.Match m) {
+                    seen.add(m.record().eventId());
+                }
+
+                @Override
+                public void done(Object o, ReadResult r, long matches) {
+                    seen.add("done " + o.name() + " " + matches);
+                }
+            })).isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("s3://trail/o5")
+                    .hasMessageContaining("Connection reset");
+
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                for (int r = 0; r < 2000; r += 3) {
+                    expected.add("o" + i + "-" + r);
+                }
+                expected.add("done s3://trail/o" + i + " " + 667);
+            }
+            // what was read of o5 before its stream failed may have been handed over too: nothing after it
+            assertThat(seen.subList(0, expected.size())).as("%d threads", threads).isEqualTo(expected);
+            assertThat(seen.subList(expected.size(), seen.size())).allSatisfy(e -> assertThat(e).startsWith("o5-"));
+        }
     }
 }

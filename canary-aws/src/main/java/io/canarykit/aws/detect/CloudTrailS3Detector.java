@@ -7,21 +7,19 @@ import io.canarykit.Sighting;
 import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.cloudtrail.ReadResult;
 import io.canarykit.detect.CanaryIndex;
-import io.canarykit.detect.CloudTrailSightings;
+import io.canarykit.detect.CloudTrailScan;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +32,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,8 +45,11 @@ import java.util.regex.Pattern;
  *       region the bucket has logs for (listed with a delimiter).</li>
  *   <li>Days: from the first day not finished yet (first run: the earliest issue time of a watched canary, at most
  *       {@link Builder#lookback} ago) to today.</li>
- *   <li>Files: listed per day prefix, read in parallel (gzip recognised by its bytes, not the name), and handed over in
- *       key order: a file's sightings reach the sink before the prefix's checkpoint records the file as done.</li>
+ *   <li>Files: listed per day prefix and read through the scanning engine ({@link CloudTrailScan}, the one behind
+ *       {@code canary scan}: the fast path, streamed from S3 with no temporary file, bounded memory whatever the number
+ *       of sightings, decompression limits, reading on after a bad record), several at once (gzip recognised by its
+ *       bytes, not the name), and handed over in key order: a file's sightings reach the sink before the prefix's
+ *       checkpoint records the file as done.</li>
  *   <li>Checkpoint per day prefix ({@code <bucket>/<prefix>}): a key all files up to which are done, plus the files
  *       done after it. The key only moves past files whose name time is older than {@link Builder#settle} (CloudTrail
  *       names a file when it creates it and delivers it minutes later), so a file delivered late is never skipped; a
@@ -60,7 +57,8 @@ import java.util.regex.Pattern;
  *       and all its files are done.</li>
  * </ul>
  * Digest and Insight files ({@code CloudTrail-Digest/}, {@code CloudTrail-Insight/}) are never read. A file that is
- * malformed yields the records before the problem; the problem is logged, the file counted as done.
+ * malformed yields every record that can be read; the problem is logged, the file counted as done. A file whose
+ * download fails (a reset connection) fails the poll after the files before it are done: it is read again next time.
  *
  * <p>Thread-safe for one poll at a time (the engine serialises them).
  */
@@ -117,27 +115,19 @@ public final class CloudTrailS3Detector implements Detector {
             return;
         }
         CanaryIndex index = CanaryIndex.ofRecords(watched, clockSkew);
+        CloudTrailScan engine = CloudTrailScan.of(index, reader, parallelism);
         Clock clock = context.clock();
         Instant now = clock.instant();
         Instant earliest = watched.stream().map(CanaryRecord::windowStart).min(Instant::compareTo).orElse(now);
         Instant floor = now.minus(lookback);
         LocalDate firstDay = LocalDate.ofInstant(earliest.isBefore(floor) ? floor : earliest, ZoneOffset.UTC);
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "cloudtrail-s3-reader");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            for (String account : accounts(watched)) {
-                String accountRoot = prefix + "AWSLogs/" + (organizationId == null ? "" : organizationId + "/") + account
-                        + "/CloudTrail/";
-                for (String region : regions(accountRoot)) {
-                    pollRegion(context, sink, index, pool, accountRoot + region + "/", firstDay, today, now);
-                }
+        for (String account : accounts(watched)) {
+            String accountRoot = prefix + "AWSLogs/" + (organizationId == null ? "" : organizationId + "/") + account
+                    + "/CloudTrail/";
+            for (String region : regions(accountRoot)) {
+                pollRegion(context, sink, engine, accountRoot + region + "/", firstDay, today, now);
             }
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -179,14 +169,14 @@ public final class CloudTrailS3Detector implements Detector {
         return out;
     }
 
-    private void pollRegion(DetectorContext context, Consumer<Sighting> sink, CanaryIndex index, ExecutorService pool,
-                            String regionRoot, LocalDate firstDay, LocalDate today, Instant now) {
+    private void pollRegion(DetectorContext context, Consumer<Sighting> sink, CloudTrailScan engine, String regionRoot,
+                            LocalDate firstDay, LocalDate today, Instant now) {
         String dayKey = bucket + "/" + regionRoot;
         LocalDate from = context.checkpoint(dayKey).map(LocalDate::parse).orElse(firstDay);
         LocalDate firstOpen = null;
         for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
             String dayPrefix = regionRoot + DAY.format(day) + "/";
-            boolean finished = pollDay(context, sink, index, pool, dayPrefix, day, now);
+            boolean finished = pollDay(context, sink, engine, dayPrefix, day, now);
             if (!finished && firstOpen == null) {
                 firstOpen = day;
             }
@@ -198,8 +188,8 @@ public final class CloudTrailS3Detector implements Detector {
     }
 
     /** Reads the new files of one day prefix; true if the day is finished (no file of it can still arrive). */
-    private boolean pollDay(DetectorContext context, Consumer<Sighting> sink, CanaryIndex index, ExecutorService pool,
-                            String dayPrefix, LocalDate day, Instant now) {
+    private boolean pollDay(DetectorContext context, Consumer<Sighting> sink, CloudTrailScan engine, String dayPrefix,
+                            LocalDate day, Instant now) {
         String key = bucket + "/" + dayPrefix;
         PrefixCheckpoint cp = PrefixCheckpoint.decode(context.checkpoint(key).orElse(null));
         List<String> listed = new ArrayList<>();
@@ -232,23 +222,35 @@ public final class CloudTrailS3Detector implements Detector {
         Instant cutoff = now.minus(settle);
         if (!fresh.isEmpty()) {
             LOG.debug("{}: {} new file(s) under s3://{}/{}", source, fresh.size(), bucket, dayPrefix);
-            List<Future<List<Sighting>>> reads = new ArrayList<>();
+            List<LogFile> files = new ArrayList<>();
             for (String name : fresh) {
-                reads.add(pool.submit(() -> read(dayPrefix + name, index)));
+                files.add(new LogFile(name, dayPrefix + name));
             }
             TreeSet<String> done = new TreeSet<>(cp.done());
-            String after = cp.after();
-            for (int i = 0; i < fresh.size(); i++) {
-                for (Sighting s : await(reads.get(i))) {
-                    sink.accept(s); // stored before it returns
+            String[] after = {cp.after()};
+            // read through the scanning engine, several at once; each file's sightings reach the sink (which stores
+            // them) before the checkpoint records the file as done, in key order
+            engine.scanSources(files, new CloudTrailScan.SourceListener<LogFile>() {
+                @Override
+                public void match(LogFile f, CloudTrailScan.Match m) {
+                    sink.accept(m.sighting(source)); // stored before it returns
                 }
-                done.add(fresh.get(i));
-                PrefixCheckpoint next = PrefixCheckpoint.compact(after, done, listed, cutoff);
-                after = next.after();
-                done = new TreeSet<>(next.done());
-                context.saveCheckpoint(key, next.encode());
-            }
-            cp = new PrefixCheckpoint(after, done);
+
+                @Override
+                public void done(LogFile f, ReadResult r, long matches) {
+                    if (r.malformed() > 0) {
+                        LOG.warn("{}: {} has {} malformed part(s), first: {}; the rest was read", source, f.name(),
+                                r.malformed(), r.problems().isEmpty() ? "?" : r.problems().get(0));
+                    }
+                    done.add(f.file());
+                    PrefixCheckpoint next = PrefixCheckpoint.compact(after[0], done, listed, cutoff);
+                    after[0] = next.after();
+                    done.clear();
+                    done.addAll(next.done());
+                    context.saveCheckpoint(key, next.encode());
+                }
+            });
+            cp = new PrefixCheckpoint(after[0], done);
         } else {
             PrefixCheckpoint next = PrefixCheckpoint.compact(cp.after(), new TreeSet<>(cp.done()), listed, cutoff);
             if (!next.equals(cp)) {
@@ -260,34 +262,28 @@ public final class CloudTrailS3Detector implements Detector {
         return dayEnd.isBefore(cutoff);
     }
 
-    private List<Sighting> read(String key, CanaryIndex index) {
-        List<Sighting> out = new ArrayList<>();
-        ReadResult r;
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build())) {
-            r = reader.read(in, "s3://" + bucket + "/" + key, index.filter(),
-                    rec -> CloudTrailSightings.match(rec, source, index).ifPresent(out::add));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        }
-        if (r.malformed() > 0) {
-            LOG.warn("{}: s3://{}/{} has {} malformed part(s), first: {}; the records before it were read",
-                    source, bucket, key, r.malformed(), r.problems().isEmpty() ? "?" : r.problems().get(0));
-        }
-        return out;
-    }
+    /** One log file of a day prefix, as the engine reads it: opened (a GET) when its turn comes. */
+    private final class LogFile implements CloudTrailScan.Source {
+        private final String file;
+        private final String key;
 
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading log files", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(c);
+        LogFile(String file, String key) {
+            this.file = file;
+            this.key = key;
+        }
+
+        String file() {
+            return file;
+        }
+
+        @Override
+        public String name() {
+            return "s3://" + bucket + "/" + key;
+        }
+
+        @Override
+        public InputStream open() {
+            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.CanaryConfigurationException;
+import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
@@ -11,7 +12,9 @@ import java.time.Duration;
  * Provider {@code cloudtrail-s3}: a {@link CloudTrailS3Detector} with an S3 client from the client keys of
  * {@link DetectorClients} ({@code region}, {@code endpoint}, {@code profile}, ...) and: {@code bucket} (required),
  * {@code prefix}, {@code organization-id}, {@code accounts}, {@code regions} (comma-separated; default: the canaries'
- * accounts, every region with logs), {@code lookback} (7d), {@code settle} (1h), {@code parallelism} (4).
+ * accounts, every region with logs), {@code lookback} (7d), {@code settle} (1h), {@code parallelism} (4, files read at
+ * once), {@code max-compression-ratio} (100) and {@code max-decompressed-bytes} (4294967296): a gzip log file that
+ * inflates beyond either is cut off as a decompression bomb, with a warning.
  */
 public final class CloudTrailS3DetectorProvider implements DetectorProvider {
     /** For {@link java.util.ServiceLoader}. */
@@ -36,10 +39,24 @@ public final class CloudTrailS3DetectorProvider implements DetectorProvider {
                 .regions(config.getList("regions"))
                 .lookback(config.getDuration("lookback", Duration.ofDays(7)))
                 .settle(config.getDuration("settle", Duration.ofHours(1)))
-                .parallelism(config.getInt("parallelism", 4));
+                .parallelism(config.getInt("parallelism", 4))
+                .reader(reader(config));
         if (config.has("organization-id")) {
             b.organizationId(config.getString("organization-id"));
         }
         return b.build();
+    }
+
+    /** The reader with the decompression limits configured. */
+    static CloudTrailReader reader(CanaryConfig config) {
+        int ratio = config.getInt("max-compression-ratio", CloudTrailReader.Builder.DEFAULT_MAX_COMPRESSION_RATIO);
+        long bytes = config.getLong("max-decompressed-bytes", CloudTrailReader.Builder.DEFAULT_MAX_DECOMPRESSED_BYTES);
+        if (ratio < 2) {
+            throw new CanaryConfigurationException("cloudtrail-s3 max-compression-ratio must be at least 2, was " + ratio);
+        }
+        if (bytes < 1) {
+            throw new CanaryConfigurationException("cloudtrail-s3 max-decompressed-bytes must be positive, was " + bytes);
+        }
+        return CloudTrailReader.builder().maxCompressionRatio(ratio).maxDecompressedBytes(bytes).build();
     }
 }
