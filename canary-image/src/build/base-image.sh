@@ -6,7 +6,8 @@
 #                  files and control data in /var/lib/dpkg/status.d (where image scanners and SBOM tools look);
 #                  /etc/passwd and /etc/group with the canary user; /tmp, /etc/canary and /var/lib/canary (owned by the
 #                  canary user). No shell, no package manager, no other program.
-#   layer 2 "jre": a jlinked Java runtime at /opt/java/openjdk (the modules the canary command needs, bin/java only).
+#   layer 2 "jre": a jlinked Java runtime at /opt/java/openjdk (the modules the canary command needs; of its programs
+#                  only bin/java and lib/jspawnhelper).
 # The result is cached under ${XDG_CACHE_HOME:-~/.cache}/canarykit/image-base, keyed by this script, the Debian package
 # versions, the JDK and the settings below, so only the first build on a machine pays for jlink.
 #
@@ -143,6 +144,7 @@ mkdir -p "$JRE/opt/java"
 # without inflating; the runtime takes 58 MB on disk instead of 40 MB
 "$JDK/bin/jlink" --add-modules "$JRE_MODULES" --strip-debug --no-man-pages --no-header-files --output "$JRE/$JAVA_DIR"
 find "$JRE/$JAVA_DIR/bin" -mindepth 1 ! -name java -delete
+rm -f "$JRE/$JAVA_DIR/lib/jexec" # the launcher for executable jars run as programs; jspawnhelper stays (ProcessBuilder)
 echo "openjdk $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JDK/release")" >> "$WORK/packages.txt"
 
 # --- the docker-save tarball: gzipped layers (deterministic), config and manifest
