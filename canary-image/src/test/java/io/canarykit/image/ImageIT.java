@@ -65,6 +65,12 @@ class ImageIT {
                 throw new IllegalStateException("ImageIT needs '" + tool + "' (util-linux, tar, bash, coreutils)", e);
             }
         }
+        try {
+            Commands.run(List.of("unshare", "--mount", "--pid", "--fork", "--", "mount", "-t", "tmpfs", "tmpfs", "/mnt"));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("ImageIT needs new mount and PID namespaces and mounts in them (unshare"
+                    + " --mount --pid; a container running this build must be privileged): " + e.getMessage(), e);
+        }
         Path tar = Path.of(System.getProperty("canary.image.tar", "target/canary-image.tar"));
         ImageContainer.killLeftovers(WORK.resolve("unpacked").resolve("rootfs"));
         image = ImageTarball.unpack(tar, WORK.resolve("unpacked"));
