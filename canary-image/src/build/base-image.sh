@@ -145,7 +145,9 @@ mkdir -p "$JRE/opt/java"
 "$JDK/bin/jlink" --add-modules "$JRE_MODULES" --strip-debug --no-man-pages --no-header-files --output "$JRE/$JAVA_DIR"
 find "$JRE/$JAVA_DIR/bin" -mindepth 1 ! -name java -delete
 rm -f "$JRE/$JAVA_DIR/lib/jexec" # the launcher for executable jars run as programs; jspawnhelper stays (ProcessBuilder)
-echo "openjdk $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JDK/release")" >> "$WORK/packages.txt"
+DEB_LIST=$(tr '\n' ',' < "$WORK/packages.txt" | sed 's/,$//; s/,/, /g')
+JAVA_RUNTIME=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JDK/release")
+echo "openjdk $JAVA_RUNTIME" >> "$WORK/packages.txt"
 
 # --- the docker-save tarball: gzipped layers (deterministic), config and manifest
 layer() { # NAME DIR: writes NAME.tar.gz, prints the sha256 of the uncompressed tar (the diff id)
@@ -161,13 +163,12 @@ layer() { # NAME DIR: writes NAME.tar.gz, prints the sha256 of the uncompressed 
 }
 OS_ID=$(layer os "$ROOT")
 JRE_ID=$(layer jre "$JRE")
-PKGS=$(tr '\n' ',' < "$WORK/packages.txt" | sed 's/,$//; s/,/, /g')
 cat > "$WORK/config.json" <<JSON
 {"architecture":"$ARCH","os":"linux","created":"1970-01-01T00:00:00Z",
  "config":{"Env":["PATH=/$JAVA_DIR/bin","JAVA_HOME=/$JAVA_DIR","LANG=C.UTF-8"],"User":"$IMAGE_UID:$IMAGE_GID","WorkingDir":"/"},
  "rootfs":{"type":"layers","diff_ids":["sha256:$OS_ID","sha256:$JRE_ID"]},
- "history":[{"created":"1970-01-01T00:00:00Z","created_by":"canary-image base-image.sh: Debian packages $PKGS"},
-            {"created":"1970-01-01T00:00:00Z","created_by":"canary-image base-image.sh: jlink $JRE_MODULES"}]}
+ "history":[{"created":"1970-01-01T00:00:00Z","created_by":"canary-image base-image.sh: Debian packages $DEB_LIST"},
+            {"created":"1970-01-01T00:00:00Z","created_by":"canary-image base-image.sh: jlink of OpenJDK $JAVA_RUNTIME: $JRE_MODULES"}]}
 JSON
 echo '[{"Config":"config.json","RepoTags":["canarykit/canary-base:local"],"Layers":["os.tar.gz","jre.tar.gz"]}]' \
   > "$WORK/manifest.json"
@@ -183,4 +184,4 @@ cp "$WORK/packages.txt" "$CACHE/$KEY/packages.txt"
 cp "$WORK/base.tar" "$CACHE/$KEY/base.tar.$$"
 mv -f "$CACHE/$KEY/base.tar.$$" "$CACHE/$KEY/base.tar"
 cp "$WORK/base.tar" "$WORK/packages.txt" "$OUT/"
-echo "canary-image: built base image $KEY ($(du -h "$OUT/base.tar" | cut -f1)): $PKGS"
+echo "canary-image: built base image $KEY ($(du -h "$OUT/base.tar" | cut -f1)): $DEB_LIST, OpenJDK $JAVA_RUNTIME"
