@@ -73,14 +73,14 @@ final class ScanCommand implements Callable<Integer> {
             throw new CliErrors.UsageException("--threads must be at least 1");
         }
         // the files are listed (and the reader's classes loaded) while the canaries file is read
-        Listing listing = new Listing(paths, readerBuilder());
+        boolean terminal = Progress.onTerminal();
+        Listing listing = new Listing(paths, readerBuilder(), terminal);
         listing.start();
         CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries, n);
         CanaryIndex index = known.index();
         List<Path> files = listing.files();
         CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
-        Progress progress = Progress.onTerminal() ? new Progress(err, files.size(), listing.totalBytes, System::nanoTime)
-                : null;
+        Progress progress = terminal ? new Progress(err, files.size(), listing.totalBytes, System::nanoTime) : null;
         StringBuilder line = new StringBuilder(512);
         CloudTrailScan.Summary summary = scan.scan(files, new CloudTrailScan.Listener() {
             private boolean written;
@@ -244,22 +244,24 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     /**
-     * Lists the files to scan, and their total size, on a thread of its own, and creates the reader there (loading its
-     * classes): work that does not need the canaries, done while they are read.
+     * Lists the files to scan (and, for a progress line, their total size) on a thread of its own, and creates the
+     * reader there (loading its classes): work that does not need the canaries, done while they are read.
      */
     static final class Listing extends Thread {
         private final List<Path> roots;
         private final CloudTrailReader.Builder readerBuilder;
+        private final boolean sizes;
         private List<Path> files;
         private Throwable failure;
         long totalBytes;
         CloudTrailReader reader;
 
-        Listing(List<Path> roots, CloudTrailReader.Builder readerBuilder) {
+        Listing(List<Path> roots, CloudTrailReader.Builder readerBuilder, boolean sizes) {
             super("canary-scan-listing");
             setDaemon(true);
             this.roots = roots;
             this.readerBuilder = readerBuilder;
+            this.sizes = sizes;
         }
 
         @Override
@@ -267,7 +269,7 @@ final class ScanCommand implements Callable<Integer> {
             try {
                 List<Path> found = CloudTrailScan.files(roots);
                 long bytes = 0;
-                for (Path f : found) {
+                for (Path f : sizes ? found : List.<Path>of()) { // the total only for a progress line
                     try {
                         bytes += Files.size(f);
                     } catch (IOException e) {

@@ -271,7 +271,7 @@ final class FastS3Scanner {
         this.sink = sink;
         this.maxRecordBytes = maxRecordBytes;
         this.quick = quick;
-        this.decoder = new RecordDecoder(filter);
+        this.decoder = ws.decoder(filter);
         buf[0] = 0;
     }
 

@@ -106,6 +106,11 @@ final class RecordDecoder {
         return out;
     }
 
+    /** The filter it decodes for. */
+    RecordFilter filter() {
+        return filter;
+    }
+
     /** After {@link #decode} succeeded: the record if the filter wants it, else null (a valid record nobody wants). */
     CloudTrailRecord record() {
         return record;

@@ -24,6 +24,8 @@ final class Workspace {
     final CRC32 crc = new CRC32();
     /** The fast path's buffer; it may grow for a large record, and is put back to its usual size on release. */
     byte[] scan = new byte[SCAN_BUFFER + SLACK];
+    /** The fast path's decoder of the last filter read with (it keeps values that repeat across files). */
+    RecordDecoder decoder;
     private boolean busy;
 
     private Workspace() {
@@ -41,6 +43,14 @@ final class Workspace {
         }
         ws.busy = true;
         return ws;
+    }
+
+    /** A decoder for {@code filter}: the last one if it was for the same filter. */
+    RecordDecoder decoder(RecordFilter filter) {
+        if (decoder == null || decoder.filter() != filter) {
+            decoder = new RecordDecoder(filter);
+        }
+        return decoder;
     }
 
     /** Done with it: the next source on this thread may use it. */

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The CloudTrail scanning engine: finds the uses of the canaries in an index in CloudTrail data (any shape
@@ -143,24 +142,40 @@ public final class CloudTrailScan {
      */
     public static List<Path> files(List<Path> roots) {
         List<Path> out = new ArrayList<>();
-        java.util.Set<Path> seen = new java.util.HashSet<>();
+        java.util.Set<Path> seen = roots.size() > 1 ? new java.util.HashSet<>() : null; // one root lists no file twice
         for (Path root : roots) {
             if (!Files.exists(root)) {
                 throw new CanaryConfigurationException("no such file or directory: " + root);
             }
             if (Files.isDirectory(root)) {
-                try (Stream<Path> walk = Files.walk(root)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(p -> {
-                        if (seen.add(p.toAbsolutePath().normalize())) {
-                            out.add(p);
+                List<Path> found = new ArrayList<>();
+                try {
+                    // the attributes the walk reads anyway tell files from the rest: no second look at each file
+                    Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(Path file,
+                                                                       java.nio.file.attribute.BasicFileAttributes attrs) {
+                            if (attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(file)) {
+                                found.add(file);
+                            }
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                            throw e;
                         }
                     });
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
-                } catch (UncheckedIOException e) {
-                    throw new UncheckedIOException("cannot list " + root + ": " + e.getCause().getMessage(), e.getCause());
                 }
-            } else if (seen.add(root.toAbsolutePath().normalize())) {
+                found.sort(null);
+                for (Path p : found) {
+                    if (seen == null || seen.add(p.toAbsolutePath().normalize())) {
+                        out.add(p);
+                    }
+                }
+            } else if (seen == null || seen.add(root.toAbsolutePath().normalize())) {
                 out.add(root);
             }
         }
