@@ -40,7 +40,10 @@ import java.util.stream.Stream;
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.scan.ScanBenchmark \
  *     [--workloads watch,incident,small] [--baseline-jar /path/to/previous/canary.jar] [--runs 3] [--jq-runs 1] \
  *     [--heap 64m] [--threads N] [--cli-jar canary-cli/target/canary.jar] [--jvm-options "..."] \
- *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench]</pre>
+ *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench] \
+ *     [--verify-general true]</pre>
+ * With {@code --verify-general true}, each workload's output is also checked, byte for byte, against what the general
+ * reader (every record read by Jackson) gives.
  */
 public final class ScanBenchmark {
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
@@ -66,6 +69,7 @@ public final class ScanBenchmark {
         opt.put("cli-jar", "canary-cli/target/canary.jar");
         opt.put("baseline-jar", "");
         opt.put("generate-only", "false");
+        opt.put("verify-general", "false");
         for (int i = 0; i < args.length; i += 2) {
             String k = args[i].replaceFirst("^--", "");
             if (!opt.containsKey(k) || i + 1 >= args.length) {
@@ -215,7 +219,55 @@ public final class ScanBenchmark {
             }
             System.out.println(line);
         }
+        if (Boolean.parseBoolean(opt.get("verify-general"))) {
+            long t0 = System.nanoTime();
+            boolean same = Arrays.equals(Files.readAllBytes(dir.resolve("canary.out")), general(files, canaries));
+            System.out.printf(Locale.ROOT, "%s: canary scan's sightings %s the general reader's (checked in %.0f s)%n",
+                    name, same ? "are byte for byte" : "DIFFER FROM", seconds(t0));
+            if (!same) {
+                throw new IllegalStateException(name + ": canary scan printed other sightings than the general reader gives");
+            }
+        }
         return t;
+    }
+
+    /**
+     * What the general reader gives for {@code files}: every record read by Jackson, matched with the canaries,
+     * written as {@code canary scan --json} lines with Jackson's tree model.
+     */
+    static byte[] general(List<Path> files, Path canaries) {
+        io.canarykit.detect.CanaryKeyFile.Canaries known = io.canarykit.detect.CanaryKeyFile.read(canaries, 2);
+        io.canarykit.detect.CanaryIndex index = known.index();
+        io.canarykit.cloudtrail.CloudTrailReader reader = io.canarykit.cloudtrail.CloudTrailReader.create();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Path f : files) {
+            reader.read(f, r -> {
+                io.canarykit.detect.CanaryKey k = index.match(r);
+                if (k == null) {
+                    return;
+                }
+                ObjectNode o = json.createObjectNode();
+                o.put("canaryId", known.label(k));
+                o.put("eventId", r.eventId());
+                o.put("eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+                o.put("eventSource", r.eventSource());
+                o.put("eventName", r.eventName());
+                o.put("awsRegion", r.awsRegion());
+                o.put("sourceIPAddress", r.sourceIpAddress());
+                o.put("userAgent", r.userAgent());
+                o.put("errorCode", r.errorCode());
+                o.put("accessKeyId", r.accessKeyId());
+                o.put("principalArn", r.principalArn());
+                try {
+                    out.write(json.writeValueAsBytes(o));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                out.write('\n');
+            });
+        }
+        return out.toByteArray();
     }
 
     private static List<String> prepend(String first, List<String> rest) {
