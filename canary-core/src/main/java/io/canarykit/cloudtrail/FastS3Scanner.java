@@ -125,6 +125,7 @@ final class FastS3Scanner {
      */
     private static final byte[] SLOTS = new byte[256];
     private static final long SLOT_MULTIPLIER;
+    private static final int[] LENGTHS;
     private static final long[] FIRST_WORDS;
     private static final long[] SECOND_WORDS;
     private static final long[] LAST_WORDS;
@@ -150,10 +151,14 @@ final class FastS3Scanner {
                 {"userName", C_IDENTITY_SCALAR}, {"invokedBy", C_IDENTITY_SCALAR}, {"sessionContext", C_SESSION_CONTEXT},
         };
         NAMES = new byte[names.length][];
-        CODES = new int[names.length];
-        FIRST_WORDS = new long[names.length];
-        SECOND_WORDS = new long[names.length];
-        LAST_WORDS = new long[names.length];
+        CODES = new int[names.length + 1];
+        LENGTHS = new int[names.length + 1];
+        FIRST_WORDS = new long[names.length + 1];
+        SECOND_WORDS = new long[names.length + 1];
+        LAST_WORDS = new long[names.length + 1];
+        // the last entry fills empty slots: no name's first word is all ones (names are ASCII)
+        LENGTHS[names.length] = -1;
+        FIRST_WORDS[names.length] = -1L;
         for (int i = 0; i < names.length; i++) {
             byte[] n = bytes((String) names[i][0]);
             if (n.length < MIN_NAME || n.length > MAX_NAME) {
@@ -162,17 +167,18 @@ final class FastS3Scanner {
             NAMES[i] = n;
             CODES[i] = (Integer) names[i][1];
             byte[] padded = Arrays.copyOf(n, 24);
+            LENGTHS[i] = n.length;
             FIRST_WORDS[i] = (long) LONGS.get(padded, 0) & MASKS[Math.min(n.length, 8)];
-            SECOND_WORDS[i] = (long) LONGS.get(padded, 8);
+            SECOND_WORDS[i] = n.length > 16 ? (long) LONGS.get(padded, 8) : 0;
             LAST_WORDS[i] = n.length > 8 ? (long) LONGS.get(n, n.length - 8) : 0;
         }
         long multiplier = 0x9E3779B97F4A7C15L;
         search:
         while (true) {
-            Arrays.fill(SLOTS, (byte) -1);
+            Arrays.fill(SLOTS, (byte) NAMES.length);
             for (int i = 0; i < NAMES.length; i++) {
                 int s = slot(FIRST_WORDS[i], NAMES[i].length, multiplier);
-                if (SLOTS[s] >= 0) {
+                if (SLOTS[s] != NAMES.length) {
                     multiplier += 0x2545F4914F6CDD1DL; // another odd multiplier
                     continue search;
                 }
@@ -211,19 +217,14 @@ final class FastS3Scanner {
      * buffer's slack allows for any name that ends inside it.
      */
     static int classify(byte[] b, int from, int len) {
-        if (len < MIN_NAME || len > MAX_NAME) {
-            return C_NONE;
-        }
+        // without a branch that depends on the name (none that a rare name could take for the first time and so make
+        // the JIT compile the scan again): an empty slot holds a name nothing matches
         long first = (long) LONGS.get(b, from) & MASKS[Math.min(len, 8)];
         int k = SLOTS[slot(first, len, SLOT_MULTIPLIER)];
-        if (k < 0 || NAMES[k].length != len || FIRST_WORDS[k] != first) {
-            return C_NONE;
-        }
-        if (len > 8 && ((long) LONGS.get(b, from + len - 8) != LAST_WORDS[k]
-                || len > 16 && (long) LONGS.get(b, from + 8) != SECOND_WORDS[k])) {
-            return C_NONE;
-        }
-        return CODES[k];
+        long last = len > 8 ? (long) LONGS.get(b, from + len - 8) : 0L;
+        long second = len > 16 ? (long) LONGS.get(b, from + 8) : 0L;
+        boolean same = LENGTHS[k] == len & FIRST_WORDS[k] == first & LAST_WORDS[k] == last & SECOND_WORDS[k] == second;
+        return same ? CODES[k] : C_NONE;
     }
 
     private final InputStream in;
