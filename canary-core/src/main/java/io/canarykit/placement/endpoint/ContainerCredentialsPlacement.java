@@ -30,6 +30,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Placement {@code container-credentials}: an embeddable HTTP server that answers like the ECS task credentials
@@ -56,8 +58,9 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
     /** The provider name. */
     public static final String NAME = "container-credentials";
     private static final Logger LOG = LoggerFactory.getLogger(ContainerCredentialsPlacement.class);
-    private static final Set<String> OPTIONS = Set.of("role-arn", "account-id", "relative-uri", "authorization", "token-file",
-            "allow-long-term", "host", "port", "refresh-before", "follow-symlinks");
+    private static final Set<String> OPTIONS = Stream.concat(ContainerCredentialsPlacementProvider.SETTINGS.stream(),
+            Stream.of("role-arn", "account-id", "relative-uri", "authorization", "token-file", "allow-long-term"))
+            .collect(Collectors.toUnmodifiableSet());
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/-]{1,255}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
 
@@ -114,12 +117,16 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
                         + "; choose another relative-uri");
             }
             token = !authorization ? null : existing != null && existing.token != null ? existing.token : newToken();
+            Path madeDirectory = null;
             if (tokenFile != null) {
-                byte[] bytes = token.reveal().getBytes(StandardCharsets.US_ASCII);
-                files.update(tokenFile, current -> PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(bytes)));
+                madeDirectory = writeTokenFile(tokenFile, token, existing != null && existing.tokenDirectory() != null
+                        && tokenFile.startsWith(existing.tokenDirectory()) ? existing.tokenDirectory() : null);
             }
             paths.put(path, new Served(new ServedCredential(request.canaryId(), NAME, path, c, clock.instant()), token,
-                    roleArn, accountId, tokenFile));
+                    roleArn, accountId, tokenFile, madeDirectory));
+            if (existing != null && existing.tokenFile() != null && !existing.tokenFile().equals(tokenFile)) {
+                deleteTokenFile(existing);
+            }
         }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("canaryId", request.canaryId().value());
@@ -129,6 +136,10 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
         details.put("authorization", String.valueOf(authorization));
         if (tokenFile != null) {
             details.put("tokenFile", tokenFile.toString());
+            Served served = paths.get(path);
+            if (served != null && served.tokenDirectory() != null) {
+                details.put("createdTokenDirectory", served.tokenDirectory().toString());
+            }
         }
         if (roleArn != null) {
             details.put("roleArn", roleArn);
@@ -177,8 +188,8 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
                 removed = paths.remove(receipt.detail("relativeUri"));
             }
         }
-        if (receipt.detail("tokenFile") != null && removed != null) {
-            deleteTokenFile(Path.of(receipt.detail("tokenFile")), removed.token());
+        if (removed != null && removed.tokenFile() != null) {
+            deleteTokenFile(removed);
         }
         LOG.debug("stopped serving canary {} at {}", receipt.detail("canaryId"), receipt.location());
     }
@@ -197,7 +208,7 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
         for (Served s : paths.values()) {
             if (s.tokenFile() != null) {
                 try {
-                    deleteTokenFile(s.tokenFile(), s.token());
+                    deleteTokenFile(s);
                 } catch (RuntimeException e) {
                     LOG.warn("could not delete the token file {}: {}", s.tokenFile(), e.getClass().getSimpleName());
                 }
@@ -206,11 +217,30 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
         paths.clear();
     }
 
-    private void deleteTokenFile(Path tokenFile, Secret token) {
-        files.update(tokenFile, current -> PlacementFiles.Outcome.of(null,
-                current.get(0) != null && token != null && MessageDigest.isEqual(current.get(0),
-                        token.reveal().getBytes(StandardCharsets.US_ASCII))
-                        ? PlacementFiles.FileChange.delete() : PlacementFiles.FileChange.unchanged()));
+    /**
+     * Writes the token file, refusing a file that holds something else.
+     *
+     * @param madeBefore a directory the placement being replaced created, above this file, or {@code null}
+     * @return the topmost directory created for it (now or before), or {@code null}
+     */
+    private Path writeTokenFile(Path tokenFile, Secret token, Path madeBefore) {
+        byte[] bytes = token.reveal().getBytes(StandardCharsets.US_ASCII);
+        return files.update(tokenFile, current -> {
+            if (current.get(0) != null && !MessageDigest.isEqual(current.get(0), bytes)) {
+                throw new CanaryConfigurationException(tokenFile + " already exists and does not hold this endpoint's "
+                        + "token; nothing was changed. Choose another token-file");
+            }
+            Path made = madeBefore != null ? madeBefore : current.get(0) == null ? files.missingDirectory(tokenFile) : null;
+            return PlacementFiles.Outcome.of(made, PlacementFiles.FileChange.write(bytes));
+        });
+    }
+
+    /** Deletes a token file (and the directories made for it) while it still holds the token written. */
+    private void deleteTokenFile(Served s) {
+        byte[] token = s.token() == null ? null : s.token().reveal().getBytes(StandardCharsets.US_ASCII);
+        files.update(s.tokenFile(), current -> PlacementFiles.Outcome.of(null,
+                current.get(0) != null && token != null && MessageDigest.isEqual(current.get(0), token)
+                        ? PlacementFiles.FileChange.delete(s.tokenDirectory()) : PlacementFiles.FileChange.unchanged()));
     }
 
     @Override
@@ -256,7 +286,8 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
         return "ContainerCredentialsPlacement[" + where() + ", " + paths.size() + " served]";
     }
 
-    private record Served(ServedCredential entry, Secret token, String roleArn, String accountId, Path tokenFile) {
+    private record Served(ServedCredential entry, Secret token, String roleArn, String accountId, Path tokenFile,
+                          Path tokenDirectory) {
     }
 
     /** Builds {@link ContainerCredentialsPlacement}; the endpoint settings are those of {@link EndpointPlacement.Builder}. */
@@ -272,7 +303,10 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
             return this;
         }
 
-        /** How the token file is written (default {@link PlacementFiles#defaults()}). */
+        /**
+         * How the token file is written (default: {@link PlacementFiles#defaults()}, with the lock directory found
+         * through this builder's environment).
+         */
         public Builder files(PlacementFiles files) {
             this.files = Objects.requireNonNull(files, "files");
             return this;
@@ -287,7 +321,7 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
         /** The placement; its server starts on first use. */
         public ContainerCredentialsPlacement build() {
             if (files == null) {
-                files = PlacementFiles.defaults();
+                files = PlacementFiles.builder().environment(environment).build();
             }
             return new ContainerCredentialsPlacement(this);
         }

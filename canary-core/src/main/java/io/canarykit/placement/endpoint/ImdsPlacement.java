@@ -71,6 +71,7 @@ public final class ImdsPlacement extends EndpointPlacement {
     private static final String TTL_HEADER = "X-aws-ec2-metadata-token-ttl-seconds";
     private static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
     private static final int MAX_TOKENS = 10_000;
+    private static final int MAX_ANSWER = 64 * 1024;
 
     private final boolean allowImdsV1;
     private final boolean extendedApi;
@@ -178,7 +179,7 @@ public final class ImdsPlacement extends EndpointPlacement {
             put.setReadTimeout(2000);
             String token;
             try (InputStream in = put.getInputStream()) {
-                token = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                token = new String(in.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8);
             }
             HttpURLConnection get = (HttpURLConnection) URI.create(receipt.location()).toURL().openConnection();
             get.setRequestProperty(TOKEN_HEADER, token);
@@ -189,7 +190,7 @@ public final class ImdsPlacement extends EndpointPlacement {
             }
             String key;
             try (InputStream in = get.getInputStream()) {
-                key = CredentialJson.accessKeyId(in.readAllBytes());
+                key = CredentialJson.accessKeyId(in.readNBytes(MAX_ANSWER));
             }
             return receipt.detail("accessKeyId").equals(key)
                     ? PlacementVerification.present(receipt.location() + " serves " + key)

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -74,8 +75,8 @@ public final class AwsCredentialsFilePlacement implements Placement {
     public static final String NAME = "aws-credentials-file";
     private static final Logger LOG = LoggerFactory.getLogger(AwsCredentialsFilePlacement.class);
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-    private static final Set<String> OPTIONS = Set.of("profile", "region", "output", "config", "allow-default", "overwrite",
-            "credentials-file", "config-file", "follow-symlinks");
+    private static final Set<String> OPTIONS = AwsCredentialsFilePlacementProvider.union(PlacementFiles.SETTINGS,
+            "profile", "region", "output", "config", "allow-default", "overwrite", "credentials-file", "config-file");
     private static final String CONFIG_PREFIX = "config.";
 
     private final PlacementEnvironment environment;
@@ -89,7 +90,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
     private AwsCredentialsFilePlacement(Builder b) {
         this.environment = b.environment;
         this.clock = b.clock;
-        this.files = b.files;
+        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
         this.credentialsFile = b.credentialsFile;
         this.configFile = b.configFile;
         this.defaultRegion = b.defaultRegion;
@@ -148,6 +149,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
 
         List<Path> paths = t.config == null ? List.of(t.credentials) : List.of(t.credentials, t.config);
         boolean[] created = new boolean[2];
+        Path[] madeDirectory = new Path[2];
         files.update(paths, current -> {
             ProfileDocument credsDoc = ProfileDocument.parse(current.get(0), ProfileDocument.Kind.CREDENTIALS, t.credentials);
             ProfileDocument configDoc = t.config == null ? null
@@ -169,11 +171,13 @@ public final class AwsCredentialsFilePlacement implements Placement {
             byte[] newCreds = ProfileSections.put(credsDoc, t.credentials, t.profile, creds,
                     ProfileSections.having("aws_access_key_id", ourKeys), t.overwrite);
             created[0] = current.get(0) == null;
+            madeDirectory[0] = created[0] ? files.missingDirectory(t.credentials) : null;
             if (configDoc == null) {
                 return PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(newCreds));
             }
             byte[] newConfig = ProfileSections.put(configDoc, t.config, t.profile, t.configProperties, s -> true, true);
             created[1] = current.get(1) == null;
+            madeDirectory[1] = created[1] ? files.missingDirectory(t.config) : null;
             return PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(newCreds),
                     PlacementFiles.FileChange.write(newConfig));
         });
@@ -182,12 +186,11 @@ public final class AwsCredentialsFilePlacement implements Placement {
         details.put("accessKeyId", c.accessKeyId());
         details.put("profile", t.profile);
         details.put("credentialsFile", t.credentials.toString());
-        details.put("createdCredentialsFile", String.valueOf(created[0]
-                || (previous != null && "true".equals(previous.detail("createdCredentialsFile")))));
+        Created.record(details, "Credentials", created[0], madeDirectory[0], previous);
         if (t.config != null) {
             details.put("configFile", t.config.toString());
-            details.put("createdConfigFile", String.valueOf(created[1]
-                    || (previous != null && "true".equals(previous.detail("createdConfigFile")))));
+            Created.record(details, "Config", created[1], madeDirectory[1],
+                    previous != null && t.config.toString().equals(previous.detail("configFile")) ? previous : null);
             t.configProperties.forEach((k, v) -> details.put(CONFIG_PREFIX + k, v));
         }
         LOG.debug("placed canary {} ({}) as profile {} in {}", request.canaryId(), c.accessKeyId(), t.profile, t.credentials);
@@ -241,8 +244,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
         List<Path> paths = configPath == null ? List.of(credsPath) : List.of(credsPath, configPath);
         files.update(paths, current -> {
             PlacementFiles.FileChange credsChange = removeFrom(current.get(0), ProfileDocument.Kind.CREDENTIALS, credsPath,
-                    profile, ProfileSections.having("aws_access_key_id", Set.of(key)),
-                    "true".equals(receipt.detail("createdCredentialsFile")));
+                    profile, ProfileSections.having("aws_access_key_id", Set.of(key)), receipt, "Credentials");
             if (configPath == null) {
                 return PlacementFiles.Outcome.of(null, credsChange);
             }
@@ -251,15 +253,15 @@ public final class AwsCredentialsFilePlacement implements Placement {
                 return PlacementFiles.Outcome.of(null, credsChange, PlacementFiles.FileChange.unchanged());
             }
             PlacementFiles.FileChange configChange = removeFrom(current.get(1), ProfileDocument.Kind.CONFIG, configPath,
-                    profile, ProfileSections.exactly(cfg), "true".equals(receipt.detail("createdConfigFile")));
+                    profile, ProfileSections.exactly(cfg), receipt, "Config");
             return PlacementFiles.Outcome.of(null, credsChange, configChange);
         });
         LOG.debug("removed canary {} (profile {}) from {}", key, profile, credsPath);
     }
 
     private static PlacementFiles.FileChange removeFrom(byte[] current, ProfileDocument.Kind kind, Path file, String profile,
-                                                        java.util.function.Predicate<ProfileDocument.Section> ours,
-                                                        boolean created) {
+                                                        Predicate<ProfileDocument.Section> ours,
+                                                        PlacementReceipt receipt, String created) {
         if (current == null) {
             return PlacementFiles.FileChange.unchanged();
         }
@@ -271,10 +273,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
             }
             return PlacementFiles.FileChange.unchanged();
         }
-        if (created && out.length == 0) {
-            return PlacementFiles.FileChange.delete();
-        }
-        return PlacementFiles.FileChange.write(out);
+        return Created.leaving(out, receipt, created);
     }
 
     private static boolean profileRemains(byte[] before, PlacementFiles.FileChange change, Path file, String profile) {
@@ -357,7 +356,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
     public static final class Builder {
         private PlacementEnvironment environment = PlacementEnvironment.system();
         private Clock clock = Clock.systemUTC();
-        private PlacementFiles files = PlacementFiles.defaults();
+        private PlacementFiles files;
         private Path credentialsFile;
         private Path configFile;
         private String defaultRegion = "us-east-1";
@@ -378,7 +377,10 @@ public final class AwsCredentialsFilePlacement implements Placement {
             return this;
         }
 
-        /** How files are written (symbolic links, modes, lock timeout). */
+        /**
+         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
+         * this builder's environment).
+         */
         public Builder files(PlacementFiles files) {
             this.files = Objects.requireNonNull(files, "files");
             return this;

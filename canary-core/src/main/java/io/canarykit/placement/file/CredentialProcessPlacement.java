@@ -41,8 +41,8 @@ public final class CredentialProcessPlacement implements Placement {
     /** The provider name. */
     public static final String NAME = "credential-process";
     private static final Logger LOG = LoggerFactory.getLogger(CredentialProcessPlacement.class);
-    private static final Set<String> OPTIONS = Set.of("path", "profile", "command", "region", "account-id", "config-file",
-            "overwrite", "allow-default", "follow-symlinks");
+    private static final Set<String> OPTIONS = AwsCredentialsFilePlacementProvider.union(PlacementFiles.SETTINGS,
+            "path", "profile", "command", "region", "account-id", "config-file", "overwrite", "allow-default");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final String CONFIG_PREFIX = "config.";
 
@@ -54,7 +54,7 @@ public final class CredentialProcessPlacement implements Placement {
     private CredentialProcessPlacement(Builder b) {
         this.environment = b.environment;
         this.clock = b.clock;
-        this.files = b.files;
+        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
         this.configFile = b.configFile;
     }
 
@@ -116,8 +116,12 @@ public final class CredentialProcessPlacement implements Placement {
         Path cfg = config;
         String prof = profile;
         List<Path> paths = cfg == null ? List.of(json) : List.of(json, cfg);
+        boolean[] created = new boolean[2];
+        Path[] madeDirectory = new Path[2];
         files.update(paths, current -> {
             byte[] existing = current.get(0);
+            created[0] = existing == null;
+            madeDirectory[0] = created[0] ? files.missingDirectory(json) : null;
             if (existing != null && !contains(ourKeys, CredentialJson.accessKeyId(existing)) && !overwrite) {
                 throw new CanaryConfigurationException(json + " already exists and does not hold this canary; nothing was "
                         + "changed. Choose another path, or set overwrite=true to replace it");
@@ -125,6 +129,8 @@ public final class CredentialProcessPlacement implements Placement {
             if (cfg == null) {
                 return PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(document));
             }
+            created[1] = current.get(1) == null;
+            madeDirectory[1] = created[1] ? files.missingDirectory(cfg) : null;
             ProfileDocument doc = ProfileDocument.parse(current.get(1), ProfileDocument.Kind.CONFIG, cfg);
             byte[] newConfig = ProfileSections.put(doc, cfg, prof, props,
                     s -> s.properties().equals(props) || (previousProps != null && s.properties().equals(previousProps)),
@@ -139,9 +145,13 @@ public final class CredentialProcessPlacement implements Placement {
         details.put("canaryId", request.canaryId().value());
         details.put("accessKeyId", c.accessKeyId());
         details.put("path", json.toString());
+        Created.record(details, "", created[0], madeDirectory[0],
+                previous != null && json.toString().equals(previous.detail("path")) ? previous : null);
         if (cfg != null) {
             details.put("profile", prof);
             details.put("configFile", cfg.toString());
+            Created.record(details, "Config", created[1], madeDirectory[1],
+                    previous != null && cfg.toString().equals(previous.detail("configFile")) ? previous : null);
             props.forEach((k, v) -> details.put(CONFIG_PREFIX + k, v));
         }
         LOG.debug("placed canary {} ({}) as credential_process output {}", request.canaryId(), c.accessKeyId(), json);
@@ -187,7 +197,7 @@ public final class CredentialProcessPlacement implements Placement {
             if (!ours && current.get(0) != null) {
                 LOG.warn("{} no longer holds canary {}; it was left as it is", json, key);
             }
-            PlacementFiles.FileChange jsonChange = ours ? PlacementFiles.FileChange.delete()
+            PlacementFiles.FileChange jsonChange = ours ? PlacementFiles.FileChange.delete(Created.directory(receipt, ""))
                     : PlacementFiles.FileChange.unchanged();
             if (cfg == null) {
                 return PlacementFiles.Outcome.of(null, jsonChange);
@@ -198,7 +208,7 @@ public final class CredentialProcessPlacement implements Placement {
                 byte[] out = ProfileSections.remove(ProfileDocument.parse(current.get(1), ProfileDocument.Kind.CONFIG, cfg),
                         cfg, receipt.detail("profile"), ProfileSections.exactly(props));
                 if (out != null) {
-                    cfgChange = PlacementFiles.FileChange.write(out);
+                    cfgChange = Created.leaving(out, receipt, "Config");
                 }
             }
             return PlacementFiles.Outcome.of(null, jsonChange, cfgChange);
@@ -238,7 +248,7 @@ public final class CredentialProcessPlacement implements Placement {
     public static final class Builder {
         private PlacementEnvironment environment = PlacementEnvironment.system();
         private Clock clock = Clock.systemUTC();
-        private PlacementFiles files = PlacementFiles.defaults();
+        private PlacementFiles files;
         private Path configFile;
 
         private Builder() {
@@ -256,7 +266,10 @@ public final class CredentialProcessPlacement implements Placement {
             return this;
         }
 
-        /** How files are written. */
+        /**
+         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
+         * this builder's environment).
+         */
         public Builder files(PlacementFiles files) {
             this.files = Objects.requireNonNull(files, "files");
             return this;

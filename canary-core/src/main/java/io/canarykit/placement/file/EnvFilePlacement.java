@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  *
  * <p>The canary's lines form one block, appended at the end; every other byte stays. A name the file already assigns
  * outside that block is refused (which assignment wins depends on the reader). The block is found again by the
- * receipt: its first line assigns the canary's access key id, the following lines the other names, in order.
+ * receipt: its first line assigns the canary's access key id, the following lines the other names, in order. A file
+ * the placement created is deleted (with the directories made for it) when removal leaves it empty.
  *
  * <p>Request options: {@code path} (required, except for {@code github-env} when {@code GITHUB_ENV} is set),
  * {@code format} ({@code dotenv}), {@code prefix}, {@code region}, {@code allow-standard-names}. Files are written as in
@@ -47,8 +48,8 @@ public final class EnvFilePlacement implements Placement {
     /** The provider name. */
     public static final String NAME = "env";
     private static final Logger LOG = LoggerFactory.getLogger(EnvFilePlacement.class);
-    private static final Set<String> OPTIONS = Set.of("path", "format", "prefix", "region", "allow-standard-names",
-            "follow-symlinks");
+    private static final Set<String> OPTIONS = AwsCredentialsFilePlacementProvider.union(PlacementFiles.SETTINGS,
+            "path", "format", "prefix", "region", "allow-standard-names");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9+/=._:@-]+");
     private static final Pattern ASSIGNMENT = Pattern.compile("\\s*(export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*(=|<<)(.*)");
@@ -60,7 +61,7 @@ public final class EnvFilePlacement implements Placement {
     private EnvFilePlacement(Builder b) {
         this.environment = b.environment;
         this.clock = b.clock;
-        this.files = b.files;
+        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
     }
 
     /** A builder with the real environment, the UTC clock and {@link PlacementFiles#defaults()}. */
@@ -125,8 +126,18 @@ public final class EnvFilePlacement implements Placement {
             }
         }
         String exportWord = format.equals("export") ? "export " : "";
+        if (previous != null && !path.toString().equals(previous.detail("path"))) {
+            // rotation into another file: the new block there, then the old one out of its file
+            PlacementReceipt placed = write(null, request);
+            remove(previous);
+            return placed;
+        }
         Set<String> ourKeys = previous == null ? Set.of(c.accessKeyId()) : Set.of(c.accessKeyId(), previous.detail("accessKeyId"));
+        boolean[] created = new boolean[1];
+        Path[] madeDirectory = new Path[1];
         files.update(path, current -> {
+            created[0] = current.get(0) == null;
+            madeDirectory[0] = created[0] ? files.missingDirectory(path) : null;
             TextLines lines = TextLines.of(current.get(0));
             String br = lines.lineBreak(ProfileSections.FALLBACK_BREAK);
             List<String> rendered = new ArrayList<>();
@@ -158,6 +169,7 @@ public final class EnvFilePlacement implements Placement {
         details.put("path", path.toString());
         details.put("format", format);
         details.put("variables", String.join(",", vars.keySet()));
+        Created.record(details, "", created[0], madeDirectory[0], previous);
         LOG.debug("placed canary {} ({}) as {} in {}", request.canaryId(), c.accessKeyId(), vars.keySet(), path);
         return new PlacementReceipt(NAME, path.toString(), details, clock.instant());
     }
@@ -186,7 +198,7 @@ public final class EnvFilePlacement implements Placement {
             TextLines lines = TextLines.of(current.get(0));
             int[] block = findBlock(lines, Set.of(receipt.detail("accessKeyId")), names(receipt));
             return PlacementFiles.Outcome.of(null, block == null ? PlacementFiles.FileChange.unchanged()
-                    : PlacementFiles.FileChange.write(lines.removeBlock(block[0], block[1], false)));
+                    : Created.leaving(lines.removeBlock(block[0], block[1], false), receipt, ""));
         });
         LOG.debug("removed canary {} from {}", receipt.detail("accessKeyId"), path);
     }
@@ -228,7 +240,7 @@ public final class EnvFilePlacement implements Placement {
     public static final class Builder {
         private PlacementEnvironment environment = PlacementEnvironment.system();
         private Clock clock = Clock.systemUTC();
-        private PlacementFiles files = PlacementFiles.defaults();
+        private PlacementFiles files;
 
         private Builder() {
         }
@@ -245,7 +257,10 @@ public final class EnvFilePlacement implements Placement {
             return this;
         }
 
-        /** How files are written. */
+        /**
+         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
+         * this builder's environment).
+         */
         public Builder files(PlacementFiles files) {
             this.files = Objects.requireNonNull(files, "files");
             return this;

@@ -54,8 +54,8 @@ public final class KubernetesSecretPlacement implements Placement {
     public static final String NAME = "kubernetes-secret";
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSecretPlacement.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Set<String> OPTIONS = Set.of("path", "name", "namespace", "format", "layout", "profile", "labels",
-            "overwrite", "follow-symlinks");
+    private static final Set<String> OPTIONS = AwsCredentialsFilePlacementProvider.union(PlacementFiles.SETTINGS,
+            "path", "name", "namespace", "format", "layout", "profile", "labels", "overwrite");
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
     private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
@@ -69,7 +69,7 @@ public final class KubernetesSecretPlacement implements Placement {
     private KubernetesSecretPlacement(Builder b) {
         this.environment = b.environment;
         this.clock = b.clock;
-        this.files = b.files;
+        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
     }
 
     /** A builder with the real environment, the UTC clock and {@link PlacementFiles#defaults()}. */
@@ -135,8 +135,12 @@ public final class KubernetesSecretPlacement implements Placement {
         byte[] manifest = format.equals("json") ? json(name, namespace, labels, data) : yaml(name, namespace, labels, data);
         boolean overwrite = o.flag("overwrite", false);
         Set<String> ourKeys = previous == null ? Set.of(c.accessKeyId()) : Set.of(c.accessKeyId(), previous.detail("accessKeyId"));
+        boolean[] created = new boolean[1];
+        Path[] madeDirectory = new Path[1];
         files.update(path, current -> {
             byte[] existing = current.get(0);
+            created[0] = existing == null;
+            madeDirectory[0] = created[0] ? files.missingDirectory(path) : null;
             if (existing != null && !contains(ourKeys, accessKeyId(existing)) && !overwrite) {
                 throw new CanaryConfigurationException(path + " already exists and does not hold this canary; nothing was "
                         + "changed. Choose another path, or set overwrite=true to replace it");
@@ -153,6 +157,8 @@ public final class KubernetesSecretPlacement implements Placement {
         }
         details.put("format", format);
         details.put("layout", layout);
+        Created.record(details, "", created[0], madeDirectory[0],
+                previous != null && path.toString().equals(previous.detail("path")) ? previous : null);
         LOG.debug("placed canary {} ({}) as Secret {} in {}", request.canaryId(), c.accessKeyId(), name, path);
         return new PlacementReceipt(NAME, path.toString(), details, clock.instant());
     }
@@ -178,7 +184,7 @@ public final class KubernetesSecretPlacement implements Placement {
             if (!ours && current.get(0) != null) {
                 LOG.warn("{} no longer holds canary {}; it was left as it is", path, receipt.detail("accessKeyId"));
             }
-            return PlacementFiles.Outcome.of(null, ours ? PlacementFiles.FileChange.delete()
+            return PlacementFiles.Outcome.of(null, ours ? PlacementFiles.FileChange.delete(Created.directory(receipt, ""))
                     : PlacementFiles.FileChange.unchanged());
         });
         LOG.debug("removed canary {} from {}", receipt.detail("accessKeyId"), path);
@@ -322,7 +328,7 @@ public final class KubernetesSecretPlacement implements Placement {
     public static final class Builder {
         private PlacementEnvironment environment = PlacementEnvironment.system();
         private Clock clock = Clock.systemUTC();
-        private PlacementFiles files = PlacementFiles.defaults();
+        private PlacementFiles files;
 
         private Builder() {
         }
@@ -339,7 +345,10 @@ public final class KubernetesSecretPlacement implements Placement {
             return this;
         }
 
-        /** How files are written. */
+        /**
+         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
+         * this builder's environment).
+         */
         public Builder files(PlacementFiles files) {
             this.files = Objects.requireNonNull(files, "files");
             return this;

@@ -162,4 +162,25 @@ class ContainerCredentialsPlacementIT {
         assertThatThrownBy(() -> p.place(request(session1(), "relative-uri", "no-slash")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("relative-uri");
     }
+
+    @Test
+    void aTokenFileHoldingSomethingElseIsRefusedAndRotationToAnotherTokenFileTakesTheOldOneOut() throws Exception {
+        ContainerCredentialsPlacement p = endpoint(ContainerCredentialsPlacement.builder());
+        Path foreign = home.resolve("etc/hostname");
+        write(foreign, "build-7\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> p.place(request(session1(), "token-file", foreign.toString())))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("already exists");
+        assertThat(Files.readString(foreign)).isEqualTo("build-7\n");
+
+        Path first = home.resolve("run/a/token");
+        Path second = home.resolve("run/b/token");
+        PlacementReceipt r = p.place(request(session1(), "token-file", first.toString()));
+        assertThat(r.detail("createdTokenDirectory")).isEqualTo(home.resolve("run").toString());
+        PlacementReceipt r2 = p.replace(r, request(session2(), "token-file", second.toString()));
+        assertThat(first).doesNotExist();
+        assertThat(home.resolve("run/a")).doesNotExist();
+        assertThat(Files.readString(second)).isEqualTo(p.authorizationToken(r2).reveal());
+        p.remove(r2);
+        assertThat(home.resolve("run")).as("the directories made for the token files go with them").doesNotExist();
+    }
 }

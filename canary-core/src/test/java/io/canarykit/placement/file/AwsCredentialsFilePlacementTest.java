@@ -62,10 +62,12 @@ class AwsCredentialsFilePlacementTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".aws")))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(creds()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config()))).isEqualTo("rw-------");
-        // the lock files stay, empty and private
-        assertThat(home.resolve(".aws/.credentials.lock")).isEmptyFile();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".aws/.credentials.lock"))))
-                .isEqualTo("rw-------");
+        // nothing beside the files; the lock is in the user's cache, private
+        assertThat(listing(home.resolve(".aws"))).containsExactly("config", "credentials");
+        Path lock = home.resolve(".cache/locks/" + PlacementFiles.LOCK_FILE);
+        assertThat(lock).isEmptyFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock.getParent()))).isEqualTo("rwx------");
         assertThat(new String(read(creds()), StandardCharsets.UTF_8)).isEqualTo("[billing-ro]\naws_access_key_id = "
                 + "ASIAY34FZKBOKMUTVV7A\naws_secret_access_key = " + SECRET_1 + "\naws_session_token = " + TOKEN_1 + "\n");
         assertThat(new String(read(config()), StandardCharsets.UTF_8))
@@ -77,6 +79,7 @@ class AwsCredentialsFilePlacementTest {
         p.remove(r);
         assertThat(creds()).doesNotExist();
         assertThat(config()).doesNotExist();
+        assertThat(home.resolve(".aws")).as("the placement created the directory, so it goes too").doesNotExist();
         assertThat(p.verify(r).present()).isFalse();
     }
 
@@ -100,7 +103,10 @@ class AwsCredentialsFilePlacementTest {
         assertThat(Files.getOwner(home.resolve(".aws"))).isEqualTo(nobody);
         assertThat(Files.getOwner(creds())).isEqualTo(nobody);
         assertThat(Files.getOwner(config())).isEqualTo(nobody);
-        assertThat(Files.getOwner(home.resolve(".aws/.credentials.lock"))).isEqualTo(nobody);
+        // root running with that user's HOME: the lock directory it creates there belongs to the user too
+        assertThat(Files.getOwner(home.resolve(".cache/locks"))).isEqualTo(nobody);
+        assertThat(Files.getOwner(home.resolve(".cache/locks/" + PlacementFiles.LOCK_FILE))).isEqualTo(nobody);
+        assertThat(listing(home.resolve(".aws"))).containsExactly("config", "credentials");
         placement().replace(r, request(session2(), "profile", "ops"));
         assertThat(Files.getOwner(creds())).isEqualTo(nobody);
     }
@@ -345,10 +351,7 @@ class AwsCredentialsFilePlacementTest {
             }
             assertThat(read(creds())).isEqualTo(REAL);
             assertThat(read(config())).isEqualTo(REAL_CONFIG);
-            try (Stream<Path> s = Files.list(home.resolve(".aws"))) {
-                assertThat(s.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".lock")))
-                        .containsExactlyInAnyOrder("credentials", "config");
-            }
+            assertThat(listing(home.resolve(".aws"))).containsExactly("config", "credentials");
         } finally {
             pool.shutdownNow();
         }
@@ -380,6 +383,14 @@ class AwsCredentialsFilePlacementTest {
         assertThat(r.location()).isEqualTo(c.toString());
         assertThat(r.detail("config.region")).isEqualTo("ap-south-1");
         assertThat(p.verify(r).present()).isTrue();
+    }
+
+    static List<String> listing(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(f -> f.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void restore(String key, String value) {

@@ -43,5 +43,8 @@ class CrossProcessPlacementIT {
             assertResolvesTo(resolve(sdk, "proc-" + i), numbered(100 + i));
         }
         assertThat(profiles(sdk)).hasSize(25);
+        // both JVMs locked through the one lock file in the user's cache, none beside the files
+        assertThat(AwsCredentialsFilePlacementTest.listing(home.resolve(".aws"))).containsExactly("config", "credentials");
+        assertThat(AwsCredentialsFilePlacementTest.listing(home.resolve(".cache/locks"))).containsExactly("files.lock");
     }
 }

@@ -61,7 +61,11 @@ class EnvFilePlacementTest {
         assertThat(sh.waitFor()).isZero();
         assertThat(out).isEqualTo("ASIAY34FZKBOKMUTVV7A|" + SECRET_1 + "|eu-west-1");
         p.remove(r);
-        assertThat(read(f)).isEmpty();
+        assertThat(f).as("the placement created the file: it must not stay behind empty").doesNotExist();
+        assertThat(dir.resolve(".cache")).as("the lock lives in the cache, outside the target's directory").isDirectory();
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(x -> x.getFileName().toString())).containsExactly(".cache");
+        }
     }
 
     @Test
