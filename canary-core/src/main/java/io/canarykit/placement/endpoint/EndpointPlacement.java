@@ -107,7 +107,8 @@ public abstract sealed class EndpointPlacement implements Placement permits Imds
      */
     final void checkServable(PlacementOptions options, CanaryCredential c) {
         PlacementOptions.checkWritable(name(), c);
-        if ((c.sessionToken() == null || c.expiration() == null) && !options.flag("allow-long-term", false)) {
+        boolean allowLongTerm = options.flag("allow-long-term", false); // read first: a bad value is refused always
+        if ((c.sessionToken() == null || c.expiration() == null) && !allowLongTerm) {
             throw new CanaryConfigurationException("placement " + name() + " serves short-term credentials (session "
                     + "token and expiration): the real service never serves long-term AKIA keys, so an attacker would "
                     + "notice. Issue a short-term canary, or set allow-long-term=true");
