@@ -115,6 +115,13 @@ class PlaceCommandTest {
         assertThat(unknown.err()).contains("no Placement named 'nope'", "aws-credentials-file")
                 .doesNotContain("terraform-tfvars"); // the sample plugin is registered in the examples' jar only
 
+        // a device as input is not read for ever (issue 15, finding 10)
+        CanaryCommandTest.Result device = run("place", "--placement", "env", "--credential-json", "/dev/zero",
+                "--option", "path=" + dir.resolve(".env"));
+        assertThat(device.code()).isEqualTo(1);
+        assertThat(device.err()).contains("more than 65536 bytes");
+        assertThat(dir.resolve(".env")).doesNotExist();
+
         CanaryCommandTest.Result missing = run("place", "--placement", "env");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("--credential-json");

@@ -168,7 +168,12 @@ public final class PlacementFiles {
                 && !localAppData.isBlank()) {
             cache = Path.of(localAppData.trim());
         } else {
-            cache = environment.home().resolve(".cache");
+            try {
+                cache = environment.home().resolve(".cache");
+            } catch (CanaryConfigurationException e) {
+                throw new CanaryConfigurationException("cannot find the user's cache directory for the placement lock: "
+                        + "set HOME or XDG_CACHE_HOME, or the placement setting lock-directory", e);
+            }
         }
         return cache.resolve("locks").toAbsolutePath().normalize();
     }

@@ -88,9 +88,9 @@ public final class AwsCredentialsFilePlacement implements Placement {
     private final String defaultOutput;
 
     private AwsCredentialsFilePlacement(Builder b) {
-        this.environment = b.environment;
-        this.clock = b.clock;
-        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
+        this.environment = b.environment();
+        this.clock = b.clock();
+        this.files = b.files();
         this.credentialsFile = b.credentialsFile;
         this.configFile = b.configFile;
         this.defaultRegion = b.defaultRegion;
@@ -353,10 +353,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
     }
 
     /** Builds {@link AwsCredentialsFilePlacement}. */
-    public static final class Builder {
-        private PlacementEnvironment environment = PlacementEnvironment.system();
-        private Clock clock = Clock.systemUTC();
-        private PlacementFiles files;
+    public static final class Builder extends FilePlacementBuilder<Builder> {
         private Path credentialsFile;
         private Path configFile;
         private String defaultRegion = "us-east-1";
@@ -365,24 +362,8 @@ public final class AwsCredentialsFilePlacement implements Placement {
         private Builder() {
         }
 
-        /** Where {@code AWS_SHARED_CREDENTIALS_FILE}, {@code HOME}, ... are read (default: the real process). */
-        public Builder environment(PlacementEnvironment environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
-            return this;
-        }
-
-        /** The clock for receipts (default UTC). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
-         * this builder's environment).
-         */
-        public Builder files(PlacementFiles files) {
-            this.files = Objects.requireNonNull(files, "files");
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -52,9 +51,9 @@ public final class CredentialProcessPlacement implements Placement {
     private final Path configFile;
 
     private CredentialProcessPlacement(Builder b) {
-        this.environment = b.environment;
-        this.clock = b.clock;
-        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
+        this.environment = b.environment();
+        this.clock = b.clock();
+        this.files = b.files();
         this.configFile = b.configFile;
     }
 
@@ -245,33 +244,14 @@ public final class CredentialProcessPlacement implements Placement {
     }
 
     /** Builds {@link CredentialProcessPlacement}. */
-    public static final class Builder {
-        private PlacementEnvironment environment = PlacementEnvironment.system();
-        private Clock clock = Clock.systemUTC();
-        private PlacementFiles files;
+    public static final class Builder extends FilePlacementBuilder<Builder> {
         private Path configFile;
 
         private Builder() {
         }
 
-        /** Where {@code AWS_CONFIG_FILE} and {@code HOME} are read (default: the real process). */
-        public Builder environment(PlacementEnvironment environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
-            return this;
-        }
-
-        /** The clock for receipts (default UTC). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
-         * this builder's environment).
-         */
-        public Builder files(PlacementFiles files) {
-            this.files = Objects.requireNonNull(files, "files");
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,9 +58,9 @@ public final class EnvFilePlacement implements Placement {
     private final PlacementFiles files;
 
     private EnvFilePlacement(Builder b) {
-        this.environment = b.environment;
-        this.clock = b.clock;
-        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
+        this.environment = b.environment();
+        this.clock = b.clock();
+        this.files = b.files();
     }
 
     /** A builder with the real environment, the UTC clock and {@link PlacementFiles#defaults()}. */
@@ -237,32 +236,12 @@ public final class EnvFilePlacement implements Placement {
     }
 
     /** Builds {@link EnvFilePlacement}. */
-    public static final class Builder {
-        private PlacementEnvironment environment = PlacementEnvironment.system();
-        private Clock clock = Clock.systemUTC();
-        private PlacementFiles files;
-
+    public static final class Builder extends FilePlacementBuilder<Builder> {
         private Builder() {
         }
 
-        /** Where {@code GITHUB_ENV} and {@code HOME} are read (default: the real process). */
-        public Builder environment(PlacementEnvironment environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
-            return this;
-        }
-
-        /** The clock for receipts (default UTC). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
-         * this builder's environment).
-         */
-        public Builder files(PlacementFiles files) {
-            this.files = Objects.requireNonNull(files, "files");
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -26,7 +26,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,9 +66,9 @@ public final class KubernetesSecretPlacement implements Placement {
     private final PlacementFiles files;
 
     private KubernetesSecretPlacement(Builder b) {
-        this.environment = b.environment;
-        this.clock = b.clock;
-        this.files = b.files != null ? b.files : PlacementFiles.builder().environment(b.environment).build();
+        this.environment = b.environment();
+        this.clock = b.clock();
+        this.files = b.files();
     }
 
     /** A builder with the real environment, the UTC clock and {@link PlacementFiles#defaults()}. */
@@ -325,32 +324,12 @@ public final class KubernetesSecretPlacement implements Placement {
     }
 
     /** Builds {@link KubernetesSecretPlacement}. */
-    public static final class Builder {
-        private PlacementEnvironment environment = PlacementEnvironment.system();
-        private Clock clock = Clock.systemUTC();
-        private PlacementFiles files;
-
+    public static final class Builder extends FilePlacementBuilder<Builder> {
         private Builder() {
         }
 
-        /** Where {@code HOME} is read for {@code ~} (default: the real process). */
-        public Builder environment(PlacementEnvironment environment) {
-            this.environment = Objects.requireNonNull(environment, "environment");
-            return this;
-        }
-
-        /** The clock for receipts (default UTC). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * How files are written (default: {@link PlacementFiles#defaults()}, with the lock directory found through
-         * this builder's environment).
-         */
-        public Builder files(PlacementFiles files) {
-            this.files = Objects.requireNonNull(files, "files");
+        @Override
+        Builder self() {
             return this;
         }
 

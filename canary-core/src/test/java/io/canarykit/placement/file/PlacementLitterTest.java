@@ -195,4 +195,28 @@ class PlacementLitterTest {
         larger.remove(r);
         assertThat(Files.size(big)).isEqualTo(size);
     }
+
+    @Test
+    void aFileThatExistedBeforeStaysEvenWhenRemovalLeavesItEmpty() {
+        Path f = home.resolve("app/.env");
+        write(f, new byte[0]);
+        EnvFilePlacement p = EnvFilePlacement.builder().environment(environment(home)).build();
+        PlacementReceipt r = p.place(request(session1(), "path", f.toString()));
+        assertThat(r.detail("createdFile")).isEqualTo("false");
+        p.remove(r);
+        assertThat(read(f)).as("the user's own (empty) file stays").isEmpty();
+    }
+
+    @Test
+    void aSocketAsTargetIsRefused() throws Exception {
+        Path socket = home.resolve("run/agent.sock");
+        Files.createDirectories(socket.getParent());
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            assertThatThrownBy(() -> EnvFilePlacement.builder().environment(environment(home)).build()
+                    .place(request(session1(), "path", socket.toString())))
+                    .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("is a socket");
+        }
+    }
 }
