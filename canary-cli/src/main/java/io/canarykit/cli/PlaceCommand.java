@@ -7,14 +7,14 @@ import io.canarykit.CanaryId;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
-import io.canarykit.placement.ContainerCredentialsPlacement;
-import io.canarykit.placement.ImdsPlacement;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
 import io.canarykit.placement.PlacementRequest;
-import picocli.CommandLine;
+import io.canarykit.placement.endpoint.ContainerCredentialsPlacement;
+import io.canarykit.placement.endpoint.EndpointPlacement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -71,7 +71,7 @@ final class PlaceCommand implements Callable<Integer> {
         Duration serve = serveFor == null ? null : CanaryConfig.of(Map.of("serve-for", serveFor)).getDuration("serve-for");
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         Placement p = registry.create(placement, CanaryConfig.of(options));
-        boolean endpoint = p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement;
+        boolean endpoint = p instanceof EndpointPlacement;
         try {
             PlacementReceipt receipt = p.place(new PlacementRequest(id, asset(), credential, options));
             PrintWriter out = spec.commandLine().getOut();

@@ -3,13 +3,12 @@ package io.canarykit.cli;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
-import io.canarykit.placement.ContainerCredentialsPlacement;
-import io.canarykit.placement.ImdsPlacement;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
-import picocli.CommandLine;
+import io.canarykit.placement.endpoint.EndpointPlacement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -37,7 +36,7 @@ final class UnplaceCommand implements Callable<Integer> {
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         PrintWriter out = spec.commandLine().getOut();
         try (Placement p = registry.create(r.placement(), CanaryConfig.of(options))) {
-            if (p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement) {
+            if (p instanceof EndpointPlacement) {
                 out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
                         + "placed it; stop that process to remove it");
                 return 0;

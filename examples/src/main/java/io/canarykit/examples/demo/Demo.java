@@ -19,15 +19,15 @@ import io.canarykit.fingerprint.Finding;
 import io.canarykit.fingerprint.FingerprintReport;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.naming.PlausibleNamer;
-import io.canarykit.placement.AwsCredentialsFilePlacement;
-import io.canarykit.placement.EnvFilePlacement;
-import io.canarykit.placement.ImdsPlacement;
 import io.canarykit.placement.PlacementEnvironment;
+import io.canarykit.placement.PlacementFiles;
+import io.canarykit.placement.endpoint.ImdsPlacement;
+import io.canarykit.placement.file.AwsCredentialsFilePlacement;
+import io.canarykit.placement.file.EnvFilePlacement;
 import io.canarykit.policy.DenyAllPolicyHardener;
 import io.canarykit.policy.HardeningRequest;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.jdbc.JdbcCanaryStore;
-import io.canarykit.testkit.aws.AwsEmulator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -166,6 +166,8 @@ public final class Demo {
                     Asset.of("laptop", "LT-0042").withLabel("owner", "zoe@example.com").withLabel("hostname", "mbp-zoe"),
                     PlacementSpec.of("aws-credentials-file", Map.of("profile", "billing-admin", "region", "eu-west-1")));
             describe("laptop LT-0042", laptop, "profile [billing-admin] in " + laptopHome.resolve(".aws/credentials"));
+            say("  beside it in ~/.aws: " + listing(laptopHome.resolve(".aws")) + " (no lock file, marker or backup: the "
+                    + "lock is in " + PlacementFiles.builder().environment(placementEnv).build().lockDirectory() + ")");
             IssueOutcome ci = service.issue(
                     Asset.of("ci-build", "payments-deploy").withLabel("repo", "acme/payments").withLabel("team", "platform"),
                     PlacementSpec.of("env", Map.of("path", ciEnv.toString(), "format", "github-env", "prefix", "LEGACY_")));
@@ -237,6 +239,14 @@ public final class Demo {
             return new DemoResult(ok, List.copyOf(alerts), old, successor, store.sightings(old.id()), reconcile,
                     List.of(laptop.record(), ci.record(), host.record()),
                     List.of(laptop.fingerprint(), ci.fingerprint(), host.fingerprint()));
+        }
+    }
+
+    private static List<String> listing(Path directory) {
+        try (java.util.stream.Stream<Path> s = Files.list(directory)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -62,6 +62,11 @@ class DemoIT {
                 .contains(r.successor().accessKeyId()).doesNotContain(r.tripped().accessKeyId());
         assertThat(r.reconcile().clean()).isTrue();
         assertThat(text.toString()).contains("ALERT (INITIAL)", "ALERT (FOLLOW_UP)", "clean:");
+        // nothing an attacker could key on beside the planted profile (issue 15, finding 9: ~/.aws/.credentials.lock)
+        try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("laptop-home/.aws"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("credentials", "config");
+        }
+        assertThat(text.toString()).contains("beside it in ~/.aws: [config, credentials]");
     }
 
     /**
