@@ -42,9 +42,12 @@ import java.util.regex.Pattern;
  *
  * <p>Issue: {@code CreateUser} (the namer's name, the configured path, the policy set's permissions boundary, its
  * principal tags and an ownership tag carrying the canary id, all in the one call that creates the user), then
- * {@code PutUserPolicy} (the inline deny-all), then {@code CreateAccessKey}; optionally it waits until the key
- * authenticates ({@code sts:GetCallerIdentity} with the new key, recorded as a {@link SelfUse}). A failure after the
- * user exists removes the user at once.
+ * {@code PutUserPolicy} (the inline deny-all); then it reads back what AWS holds ({@code GetUser}: the boundary;
+ * {@code ListUserTags}: every tag; {@code GetUserPolicy}: the inline deny), sets once more whatever AWS dropped
+ * ({@code PutUserPermissionsBoundary}, {@code TagUser}, {@code PutUserPolicy}) and refuses the canary
+ * ({@link CanaryIssuerException.Reason#NOT_APPLIED}, naming what AWS does not show) unless AWS shows everything; then
+ * {@code CreateAccessKey}; optionally it waits until the key authenticates ({@code sts:GetCallerIdentity} with the new
+ * key, recorded as a {@link SelfUse}). A failure after the user exists removes the user at once.
  *
  * <p>Revoke: only a user whose ownership tag names the record's canary is touched. Its keys are deactivated, then
  * deleted, together with everything an attacker might have added (login profile, MFA devices, SSH keys, signing
@@ -144,9 +147,11 @@ public final class IamUserIssuer implements CanaryIssuer {
         }
 
         User user;
+        boolean created = false;
         try {
             user = iam.createUser(b -> b.userName(name).path(path).permissionsBoundary(policies.boundaryArn())
                     .tags(iamTags)).user();
+            created = true;
         } catch (SdkException e) {
             if (AwsErrors.is(e, "EntityAlreadyExists")) {
                 // the name is taken, or the SDK retried a CreateUser that had taken effect: the ownership tag tells
@@ -156,18 +161,22 @@ public final class IamUserIssuer implements CanaryIssuer {
             } else {
                 // a 5xx or a lost connection: the user may exist; remove it if it does
                 throw undo(AwsErrors.issueFailure("CreateUser " + name, e, true, CanaryIssuerException.Residue.UNKNOWN),
-                        name, request.canaryId());
+                        name, request.canaryId(), false, null);
             }
         }
         LOG.debug("created user {} for canary {}", user.arn(), request.canaryId());
 
         String operation = "PutUserPolicy " + policies.inlinePolicyName() + " on " + name;
+        String keyId = null;
         try {
             iam.putUserPolicy(b -> b.userName(name).policyName(policies.inlinePolicyName())
                     .policyDocument(policies.inlinePolicy()));
+            operation = "reading back user " + name;
+            verify(name, policies, iamTags);
             operation = "CreateAccessKey for " + name;
             AccessKey key = iam.createAccessKey(b -> b.userName(name)
                     .overrideConfiguration(o -> o.addPlugin(ThrottlingOnlyRetries.INSTANCE))).accessKey();
+            keyId = key.accessKeyId();
             CanaryCredential credential = CanaryCredential.longTerm(key.accessKeyId(), Secret.of(key.secretAccessKey()));
             Principal principal = new Principal(accountId, user.arn(), name, user.path());
             List<SelfUse> selfUses = List.of();
@@ -185,12 +194,91 @@ public final class IamUserIssuer implements CanaryIssuer {
                     null, selfUses, attributes);
         } catch (SdkException e) {
             throw undo(AwsErrors.issueFailure(operation, e, false, CanaryIssuerException.Residue.UNKNOWN), name,
-                    request.canaryId());
+                    request.canaryId(), created, keyId);
         } catch (CanaryIssuerException e) {
-            throw undo(e, name, request.canaryId());
+            throw undo(e, name, request.canaryId(), created, keyId);
         } catch (RuntimeException e) {
             throw undo(new CanaryIssuerException(operation + " failed: " + e, CanaryIssuerException.Reason.UNAVAILABLE,
-                    CanaryIssuerException.Residue.UNKNOWN, null, e), name, request.canaryId());
+                    CanaryIssuerException.Residue.UNKNOWN, null, e), name, request.canaryId(), created, keyId);
+        }
+    }
+
+    /**
+     * Reads back what AWS holds for the new user (GetUser: the permissions boundary; ListUserTags: every tag, the
+     * ownership tag included; GetUserPolicy: the inline deny) and compares it with what was asked. A missing boundary
+     * or tag is set once more ({@code PutUserPermissionsBoundary}, {@code TagUser}, {@code PutUserPolicy}: some AWS
+     * implementations ignore them on {@code CreateUser}) and read back again.
+     *
+     * @throws CanaryIssuerException ({@code NOT_APPLIED}) naming what AWS still does not show
+     */
+    private void verify(String name, CanaryPolicySet policies, List<Tag> asked) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        asked.forEach(t -> wanted.put(t.key(), t.value()));
+        List<String> problems = differences(name, policies, wanted);
+        if (problems.isEmpty()) {
+            return;
+        }
+        LOG.debug("user {}: AWS does not show what was asked ({}); setting it again", name, problems);
+        String boundary = policies.boundaryArn();
+        if (boundary != null && !boundary.equals(boundaryOf(name))) {
+            iam.putUserPermissionsBoundary(b -> b.userName(name).permissionsBoundary(boundary));
+        }
+        List<String> missing = ReadBack.missingTags(wanted, tagsOf(name));
+        if (!missing.isEmpty()) {
+            iam.tagUser(b -> b.userName(name).tags(asked));
+        }
+        if (!ReadBack.samePolicy(policies.inlinePolicy(), inlinePolicyOf(name, policies.inlinePolicyName()))) {
+            iam.putUserPolicy(b -> b.userName(name).policyName(policies.inlinePolicyName())
+                    .policyDocument(policies.inlinePolicy()));
+        }
+        problems = differences(name, policies, wanted);
+        if (!problems.isEmpty()) {
+            throw ReadBack.notApplied("user " + name, problems);
+        }
+    }
+
+    private List<String> differences(String name, CanaryPolicySet policies, Map<String, String> wanted) {
+        List<String> problems = new ArrayList<>();
+        String boundary = policies.boundaryArn();
+        if (boundary != null) {
+            String shown = boundaryOf(name);
+            if (!boundary.equals(shown)) {
+                problems.add("GetUser shows " + (shown == null ? "no permissions boundary" : "permissions boundary "
+                        + shown) + ", not " + boundary);
+            }
+        }
+        List<String> missing = ReadBack.missingTags(wanted, tagsOf(name));
+        if (!missing.isEmpty()) {
+            problems.add("ListUserTags lacks " + missing);
+        }
+        if (!ReadBack.samePolicy(policies.inlinePolicy(), inlinePolicyOf(name, policies.inlinePolicyName()))) {
+            problems.add("GetUserPolicy does not show the inline policy " + policies.inlinePolicyName()
+                    + " as it was put");
+        }
+        return problems;
+    }
+
+    private String boundaryOf(String name) {
+        User u = ReadBack.read(() -> iam.getUser(b -> b.userName(name)).user());
+        return u.permissionsBoundary() == null ? null : u.permissionsBoundary().permissionsBoundaryArn();
+    }
+
+    private Map<String, String> tagsOf(String name) {
+        Map<String, String> out = new LinkedHashMap<>();
+        ReadBack.read(() -> iam.listUserTagsPaginator(b -> b.userName(name)).tags().stream().toList())
+                .forEach(t -> out.put(t.key(), t.value()));
+        return out;
+    }
+
+    private String inlinePolicyOf(String name, String policyName) {
+        try {
+            return ReadBack.read(() -> iam.getUserPolicy(b -> b.userName(name).policyName(policyName))
+                    .policyDocument());
+        } catch (SdkException e) {
+            if (AwsErrors.is(e, "NoSuchEntity")) {
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -220,10 +308,14 @@ public final class IamUserIssuer implements CanaryIssuer {
         throw AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true, CanaryIssuerException.Residue.NONE);
     }
 
-    /** Removes the user this call created; says whether anything may remain. */
-    private CanaryIssuerException undo(CanaryIssuerException failure, String name, CanaryId owner) {
+    /**
+     * Removes the user this call created; says whether anything may remain. {@code created}: {@code CreateUser}
+     * answered with success in this call, so the user is ours even if AWS dropped its ownership tag.
+     */
+    private CanaryIssuerException undo(CanaryIssuerException failure, String name, CanaryId owner, boolean created,
+                                       String keyId) {
         try {
-            Revocation r = remover.remove(name, owner);
+            Revocation r = created ? remover.removeCreated(name, owner, keyId) : remover.remove(name, owner, keyId);
             if (r.found()) {
                 LOG.debug("undid canary {}: removed {}", owner, r.removed());
                 return failure.withResidue(CanaryIssuerException.Residue.NONE);
@@ -243,7 +335,7 @@ public final class IamUserIssuer implements CanaryIssuer {
             throw new CanaryConfigurationException("canary " + record.id() + " is a " + record.kind().configName()
                     + " canary in " + record.accountId() + "; this iam-user issuer works in " + accountId);
         }
-        return remover.remove(record.principal().name(), record.id());
+        return remover.remove(record.principal().name(), record.id(), record.accessKeyId());
     }
 
     /**

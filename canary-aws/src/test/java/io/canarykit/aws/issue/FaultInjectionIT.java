@@ -209,7 +209,9 @@ class FaultInjectionIT {
 
     /** The SDK calls of a fault-free iam-user issuance, in order. */
     static final List<String> ISSUE_STEPS = List.of("iam:GetPolicy", "iam:CreateUser", "iam:PutUserPolicy",
-            "iam:CreateAccessKey", "sts:GetCallerIdentity");
+            "iam:GetUser", "iam:ListUserTags", "iam:GetUserPolicy", "iam:CreateAccessKey", "sts:GetCallerIdentity");
+    /** The SDK calls of a fault-free assume-role issuance, in order. */
+    static final List<String> ROLE_ISSUE_STEPS = List.of("iam:GetRole", "iam:GetRolePolicy", "sts:AssumeRole");
     /** The SDK calls of a fault-free iam-user revocation, in order. */
     static final List<String> REVOKE_STEPS = List.of("iam:GetUser", "iam:ListAccessKeys", "iam:UpdateAccessKey",
             "iam:DeleteAccessKey", "iam:DeleteLoginProfile", "iam:ListMFADevices", "iam:ListSSHPublicKeys",
@@ -278,13 +280,18 @@ class FaultInjectionIT {
         }
         // short-term issuers: the STS call fails or the process dies around it; revocation with the role deny
         for (CredentialKind kind : List.of(CredentialKind.ASSUMED_ROLE, CredentialKind.FEDERATION_TOKEN)) {
-            String op = kind == CredentialKind.ASSUMED_ROLE ? "sts:AssumeRole" : "sts:GetFederationToken";
-            for (String action : AwsFault.ACTIONS) {
-                plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false,
-                        List.of(new AwsFault(op, 1, action, AwsFault.canFollowTheWrite(action)))));
+            List<String> steps = kind == CredentialKind.ASSUMED_ROLE ? ROLE_ISSUE_STEPS
+                    : List.of("sts:GetFederationToken");
+            for (String op : steps) {
+                for (String action : AwsFault.ACTIONS) {
+                    plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false,
+                            List.of(new AwsFault(op, 1, action, AwsFault.canFollowTheWrite(action)))));
+                }
             }
             for (boolean after : List.of(false, true)) {
-                plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false, List.of(new Crash(1, after))));
+                for (int n = 1; n <= calls(kind, Phase.ISSUE, false); n++) {
+                    plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false, List.of(new Crash(n, after))));
+                }
                 plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false,
                         List.of(new StoreFault("update", 1, after ? FlakyStore.Fault.CRASH_AFTER
                                 : FlakyStore.Fault.CRASH_BEFORE))));
@@ -302,20 +309,22 @@ class FaultInjectionIT {
     /** How many SDK calls a fault-free run of this phase makes through the issuer's clients. */
     static int calls(CredentialKind kind, Phase phase, boolean waitForKey) {
         return switch (kind) {
-            case IAM_USER -> phase == Phase.ISSUE ? (waitForKey ? 5 : 4) : 14;
-            case ASSUMED_ROLE, FEDERATION_TOKEN -> 1;
+            case IAM_USER -> phase == Phase.ISSUE ? (waitForKey ? 8 : 7) : 14;
+            case ASSUMED_ROLE -> phase == Phase.ISSUE ? 3 : 1;
+            case FEDERATION_TOKEN -> 1;
         };
     }
 
     static List<String> operations(Phase phase, CredentialKind kind, boolean waitForKey) {
         if (kind == CredentialKind.ASSUMED_ROLE) {
-            return phase == Phase.ISSUE ? List.of("sts:AssumeRole", "sts:*") : List.of("iam:PutRolePolicy", "iam:*");
+            return phase == Phase.ISSUE ? List.of("iam:GetRole", "iam:GetRolePolicy", "sts:AssumeRole", "sts:*")
+                    : List.of("iam:PutRolePolicy", "iam:*");
         }
         if (kind == CredentialKind.FEDERATION_TOKEN) {
             return List.of("sts:GetFederationToken", "sts:*");
         }
         if (phase == Phase.ISSUE) {
-            List<String> ops = new ArrayList<>(ISSUE_STEPS.subList(0, 4));
+            List<String> ops = new ArrayList<>(ISSUE_STEPS.subList(0, ISSUE_STEPS.size() - 1));
             ops.add("iam:*");
             if (waitForKey) {
                 ops.add("sts:GetCallerIdentity");
