@@ -32,7 +32,8 @@ final class AwsErrors {
 
     static boolean isThrottling(Throwable e) {
         if (e instanceof AwsServiceException ase) {
-            return ase.isThrottlingException() || THROTTLING.contains(code(e));
+            String code = code(e);
+            return ase.isThrottlingException() || (code != null && THROTTLING.contains(code));
         }
         return false;
     }
