@@ -740,8 +740,13 @@ public final class CanaryService implements AutoCloseable {
             }
             IssueOutcome fresh = issueSuccessor(r, spec);
             casUpdate(r.id(), c -> c.toBuilder().replacedBy(fresh.record().id()).build());
-            issuance.revoke(r.id());
             fixed.add("replaced canary " + r.id() + " (its placement lost it) with " + fresh.record().id());
+            try {
+                issuance.revoke(r.id());
+            } catch (RuntimeException e) {
+                failures.add("revoking canary " + r.id() + " after replacing it with " + fresh.record().id()
+                        + " failed (the next pass finishes it and issues nothing more): " + e.getMessage());
+            }
         } catch (RuntimeException e) {
             failures.add("replacing canary " + r.id() + " failed: " + e.getMessage());
         }
