@@ -80,7 +80,7 @@ public final class IamUserIssuer implements CanaryIssuer {
         this.tags = Map.copyOf(b.tags);
         this.clock = b.clock;
         this.probe = b.keyWait == null ? null : new KeyProbe(b.sts, b.keyWait, b.keyWaitInterval, b.clock);
-        this.remover = new IamUserRemover(iam, ownershipTagKey);
+        this.remover = new IamUserRemover(iam, ownershipTagKey, b.retryPause);
         this.boundaries = new BoundaryPolicies(iam, accountId);
     }
 
@@ -214,48 +214,52 @@ public final class IamUserIssuer implements CanaryIssuer {
     private void verify(String name, CanaryPolicySet policies, List<Tag> asked) {
         Map<String, String> wanted = new LinkedHashMap<>();
         asked.forEach(t -> wanted.put(t.key(), t.value()));
-        List<String> problems = differences(name, policies, wanted);
+        Shown shown = shown(name, policies);
+        List<String> problems = shown.differences(policies, wanted);
         if (problems.isEmpty()) {
             return;
         }
         LOG.debug("user {}: AWS does not show what was asked ({}); setting it again", name, problems);
         String boundary = policies.boundaryArn();
-        if (boundary != null && !boundary.equals(boundaryOf(name))) {
+        if (boundary != null && !boundary.equals(shown.boundary())) {
             iam.putUserPermissionsBoundary(b -> b.userName(name).permissionsBoundary(boundary));
         }
-        List<String> missing = ReadBack.missingTags(wanted, tagsOf(name));
-        if (!missing.isEmpty()) {
+        if (!ReadBack.missingTags(wanted, shown.tags()).isEmpty()) {
             iam.tagUser(b -> b.userName(name).tags(asked));
         }
-        if (!ReadBack.samePolicy(policies.inlinePolicy(), inlinePolicyOf(name, policies.inlinePolicyName()))) {
+        if (!ReadBack.samePolicy(policies.inlinePolicy(), shown.inlinePolicy())) {
             iam.putUserPolicy(b -> b.userName(name).policyName(policies.inlinePolicyName())
                     .policyDocument(policies.inlinePolicy()));
         }
-        problems = differences(name, policies, wanted);
+        problems = shown(name, policies).differences(policies, wanted);
         if (!problems.isEmpty()) {
             throw ReadBack.notApplied("user " + name, problems);
         }
     }
 
-    private List<String> differences(String name, CanaryPolicySet policies, Map<String, String> wanted) {
-        List<String> problems = new ArrayList<>();
-        String boundary = policies.boundaryArn();
-        if (boundary != null) {
-            String shown = boundaryOf(name);
-            if (!boundary.equals(shown)) {
-                problems.add("GetUser shows " + (shown == null ? "no permissions boundary" : "permissions boundary "
-                        + shown) + ", not " + boundary);
+    /** What AWS shows of a user: its boundary, its tags and the inline policy's document (each may be missing). */
+    private record Shown(String boundary, Map<String, String> tags, String inlinePolicy) {
+        List<String> differences(CanaryPolicySet policies, Map<String, String> wanted) {
+            List<String> problems = new ArrayList<>();
+            String asked = policies.boundaryArn();
+            if (asked != null && !asked.equals(boundary)) {
+                problems.add("GetUser shows " + (boundary == null ? "no permissions boundary" : "permissions boundary "
+                        + boundary) + ", not " + asked);
             }
+            List<String> missing = ReadBack.missingTags(wanted, tags);
+            if (!missing.isEmpty()) {
+                problems.add("ListUserTags lacks " + missing);
+            }
+            if (!ReadBack.samePolicy(policies.inlinePolicy(), inlinePolicy)) {
+                problems.add("GetUserPolicy does not show the inline policy " + policies.inlinePolicyName()
+                        + " as it was put");
+            }
+            return problems;
         }
-        List<String> missing = ReadBack.missingTags(wanted, tagsOf(name));
-        if (!missing.isEmpty()) {
-            problems.add("ListUserTags lacks " + missing);
-        }
-        if (!ReadBack.samePolicy(policies.inlinePolicy(), inlinePolicyOf(name, policies.inlinePolicyName()))) {
-            problems.add("GetUserPolicy does not show the inline policy " + policies.inlinePolicyName()
-                    + " as it was put");
-        }
-        return problems;
+    }
+
+    private Shown shown(String name, CanaryPolicySet policies) {
+        return new Shown(boundaryOf(name), tagsOf(name), inlinePolicyOf(name, policies.inlinePolicyName()));
     }
 
     private String boundaryOf(String name) {
@@ -441,8 +445,23 @@ public final class IamUserIssuer implements CanaryIssuer {
         private Clock clock = Clock.systemUTC();
         private Duration keyWait;
         private Duration keyWaitInterval = Duration.ofMillis(500);
+        private Duration retryPause = Duration.ofMillis(25);
 
         private Builder() {
+        }
+
+        /**
+         * The pause before trying a failed revocation step again (a listing or delete answered with a 5xx, an answer
+         * without an AWS error, {@code NotImplemented}, throttling or a broken connection); it grows with each attempt
+         * (three in all). Default 25 ms, on top of the SDK's own retries.
+         */
+        public Builder retryPause(Duration pause) {
+            Objects.requireNonNull(pause, "pause");
+            if (pause.isNegative()) {
+                throw new CanaryConfigurationException("the retry pause must not be negative, was " + pause);
+            }
+            this.retryPause = pause;
+            return this;
         }
 
         /** The IAM client of the issuing account (required); use the adaptive retry strategy. */

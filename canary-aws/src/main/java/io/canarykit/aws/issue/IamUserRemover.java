@@ -23,7 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.time.Duration;
 
 /**
  * Deletes an IAM user the way an incident responder would: only if it carries this canary's ownership tag; keys
@@ -41,14 +44,17 @@ final class IamUserRemover {
     private static final Logger LOG = LoggerFactory.getLogger(IamUserRemover.class);
     private static final int ROUNDS = 5;
     private static final int ATTEMPTS = 3;
-    private static final long BACKOFF_MILLIS = 25;
 
     private final IamClient iam;
     private final String ownershipTagKey;
+    private final long pauseMillis;
+    /** Steps AWS answered as unimplemented after every attempt: tried once from then on, without retries. */
+    private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
 
-    IamUserRemover(IamClient iam, String ownershipTagKey) {
+    IamUserRemover(IamClient iam, String ownershipTagKey, Duration pause) {
         this.iam = iam;
         this.ownershipTagKey = ownershipTagKey;
+        this.pauseMillis = pause.toMillis();
     }
 
     /** Steps that failed and were skipped in one round, for the final message. */
@@ -93,7 +99,7 @@ final class IamUserRemover {
     private Revocation remove(String name, CanaryId owner, String knownKeyId, boolean createdByCaller) {
         User user;
         try {
-            user = retried(() -> iam.getUser(b -> b.userName(name)).user());
+            user = retried("GetUser", () -> iam.getUser(b -> b.userName(name)).user());
         } catch (SdkException e) {
             if (AwsErrors.is(e, "NoSuchEntity")) {
                 LOG.debug("user {} of canary {} does not exist (now)", name, owner);
@@ -120,7 +126,7 @@ final class IamUserRemover {
             Skipped skipped = new Skipped();
             removeSubResources(name, knownKeyId, removed, skipped);
             try {
-                retried(() -> iam.deleteUser(b -> b.userName(name)));
+                retried("DeleteUser", () -> iam.deleteUser(b -> b.userName(name)));
                 removed.add("user " + name);
                 if (!skipped.isEmpty()) {
                     LOG.debug("user {}: DeleteUser succeeded, so nothing was left behind the steps that failed ({})",
@@ -272,9 +278,9 @@ final class IamUserRemover {
     }
 
     /** A listing; a user that vanished meanwhile has nothing; {@code null} when it failed (recorded as skipped). */
-    private static <T> List<T> list(String operation, String what, Skipped skipped, Supplier<List<T>> listing) {
+    private <T> List<T> list(String operation, String what, Skipped skipped, Supplier<List<T>> listing) {
         try {
-            return retried(listing);
+            return retried(operation, listing);
         } catch (SdkException e) {
             if (AwsErrors.is(e, "NoSuchEntity")) {
                 return List.of();
@@ -287,9 +293,9 @@ final class IamUserRemover {
     }
 
     /** A delete-like call; false when the thing was already gone or the call failed (recorded as skipped). */
-    private static boolean call(String operation, String what, Skipped skipped, Runnable action) {
+    private boolean call(String operation, String what, Skipped skipped, Runnable action) {
         try {
-            retried(() -> {
+            retried(operation, () -> {
                 action.run();
                 return null;
             });
@@ -305,17 +311,26 @@ final class IamUserRemover {
         }
     }
 
-    /** Runs {@code call}, trying again (up to {@value #ATTEMPTS} times in all) while the failure may pass. */
-    private static <T> T retried(Supplier<T> call) {
+    /**
+     * Runs {@code call}, trying again (up to {@value #ATTEMPTS} times in all) while the failure may pass; an operation
+     * that stayed unimplemented through every attempt once is tried only once from then on.
+     */
+    private <T> T retried(String operation, Supplier<T> call) {
+        int attempts = unsupported.contains(operation) ? 1 : ATTEMPTS;
         for (int attempt = 1; ; attempt++) {
             try {
-                return call.get();
+                T result = call.get();
+                unsupported.remove(operation);
+                return result;
             } catch (SdkException e) {
-                if (attempt >= ATTEMPTS || !AwsErrors.isTransient(e)) {
+                if (attempt >= attempts || !AwsErrors.isTransient(e)) {
+                    if (AwsErrors.isUnsupported(e)) {
+                        unsupported.add(operation);
+                    }
                     throw e;
                 }
                 try {
-                    Thread.sleep(BACKOFF_MILLIS * attempt);
+                    Thread.sleep(pauseMillis * attempt);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
