@@ -2,6 +2,9 @@ package io.canarykit.cli;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryService;
+import io.canarykit.config.ProviderRegistry;
+import io.canarykit.store.CanaryStore;
+import io.canarykit.store.CanaryStoreProvider;
 import io.canarykit.config.CanaryConfig;
 import picocli.CommandLine.Option;
 
@@ -23,6 +26,22 @@ final class ServiceOptions {
                     + " see the README for the keys");
         }
         return CanaryConfig.load(file);
+    }
+
+    /**
+     * Only the store the configuration names, for commands that read nothing else: no issuer, no AWS client, no STS
+     * call, so that they work without AWS credentials or network.
+     */
+    CanaryStore store() {
+        CanaryConfig configuration = configuration();
+        try {
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            return ProviderRegistry.load(CanaryStoreProvider.class, cl != null ? cl : ServiceOptions.class.getClassLoader())
+                    .resolve(null, configuration, "canary.store", "in-memory");
+        } catch (CanaryConfigurationException e) {
+            throw new CanaryConfigurationException("configuration " + (config == null ? "canary.properties" : config)
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** A service built from the configuration. */
