@@ -173,6 +173,11 @@ public final class AwsEmulator implements AutoCloseable {
         return engine.partial;
     }
 
+    /** Puts the partial-AWS behaviours back to the builder's configuration (the extension does between tests). */
+    void restorePartialAws() {
+        engine.restorePartialAws();
+    }
+
     /** The clock every emulated timestamp comes from. */
     public Clock clock() {
         return engine.clock;

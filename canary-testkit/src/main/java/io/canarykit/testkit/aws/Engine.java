@@ -101,6 +101,10 @@ final class Engine {
         }
     }
 
+    void restorePartialAws() {
+        partial.restore(partialDefaults);
+    }
+
     /** Wipes every account back to its administrator user, and the trail, call log and faults. */
     void reset() {
         lock.lock();
