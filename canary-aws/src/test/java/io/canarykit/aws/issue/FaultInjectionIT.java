@@ -1,6 +1,12 @@
 package io.canarykit.aws.issue;
 
+import io.canarykit.Asset;
 import io.canarykit.CanaryException;
+import io.canarykit.CanaryService;
+import io.canarykit.PlacementSpec;
+import io.canarykit.naming.PlausibleNamer;
+import io.canarykit.placement.AwsCredentialsFilePlacement;
+import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
 import io.canarykit.CanaryStatus;
@@ -30,6 +36,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -101,7 +111,11 @@ class FaultInjectionIT {
         partial.close();
     }
 
-    enum Phase { ISSUE, REVOKE }
+    /**
+     * ISSUE and REVOKE go through the coordinator; RECONCILE is {@code reconcile --fix} twice (the second in a new,
+     * healthy process) on a canary whose placement lost it, through the lifecycle service: at most one successor.
+     */
+    enum Phase { ISSUE, REVOKE, RECONCILE }
 
     enum Category { AWS_FAULT, STORE_FAULT, CRASH }
 
@@ -317,6 +331,26 @@ class FaultInjectionIT {
                                 : FlakyStore.Fault.CRASH_BEFORE))));
             }
         }
+        // reconcile --fix on a lost placement: the process dies at each SDK call, AWS refuses or fails the revocation
+        // of the old canary or the successor's issuance, the store fails or dies at its first updates
+        for (int n = 1; n <= calls(CredentialKind.IAM_USER, Phase.RECONCILE, false); n++) {
+            for (boolean after : List.of(false, true)) {
+                plans.add(new Plan(CredentialKind.IAM_USER, Phase.RECONCILE, false, false, false, false,
+                        List.of(new Crash(n, after))));
+            }
+        }
+        for (String op : List.of("iam:DeleteUser", "iam:DeleteAccessKey", "iam:CreateUser", "iam:GetUser")) {
+            for (String action : List.of("denied", "500")) {
+                plans.add(new Plan(CredentialKind.IAM_USER, Phase.RECONCILE, false, false, false, false,
+                        List.of(new AwsFault(op, 1, action, action.equals("500")))));
+            }
+        }
+        for (int nth = 1; nth <= 3; nth++) {
+            for (FlakyStore.Fault f : List.of(FlakyStore.Fault.CRASH_BEFORE, FlakyStore.Fault.CRASH_AFTER)) {
+                plans.add(new Plan(CredentialKind.IAM_USER, Phase.RECONCILE, false, false, false, false,
+                        List.of(new StoreFault("update", nth, f))));
+            }
+        }
         for (boolean after : List.of(false, true)) {
             plans.add(new Plan(CredentialKind.ASSUMED_ROLE, Phase.REVOKE, false, false, true, false,
                     List.of(new Crash(1, after))));
@@ -329,7 +363,11 @@ class FaultInjectionIT {
     /** How many SDK calls a fault-free run of this phase makes through the issuer's clients. */
     static int calls(CredentialKind kind, Phase phase, boolean waitForKey) {
         return switch (kind) {
-            case IAM_USER -> phase == Phase.ISSUE ? (waitForKey ? 8 : 7) : 14;
+            case IAM_USER -> switch (phase) {
+                case ISSUE -> waitForKey ? 8 : 7;
+                case REVOKE -> 14;
+                case RECONCILE -> 7 + 14; // the successor's issuance, then the old canary's revocation
+            };
             case ASSUMED_ROLE -> phase == Phase.ISSUE ? 3 : 1;
             case FEDERATION_TOKEN -> 1;
         };
@@ -412,6 +450,7 @@ class FaultInjectionIT {
         assertThat(stats.getOrDefault("category.AWS_FAULT", 0)).isGreaterThan(RUNS / 4);
         assertThat(stats.getOrDefault("category.STORE_FAULT", 0)).isGreaterThan(RUNS / 8);
         assertThat(stats.getOrDefault("phase.REVOKE", 0)).isGreaterThan(RUNS / 5);
+        assertThat(stats.getOrDefault("phase.RECONCILE", 0)).isGreaterThan(RUNS / 10);
         assertThat(stats.getOrDefault("outcome.crashed", 0)).isGreaterThan(RUNS / 8);
         assertThat(stats.getOrDefault("outcome.failed", 0)).isGreaterThan(RUNS / 10);
         assertThat(stats.getOrDefault("recovered.pending", 0)).isPositive();
@@ -434,6 +473,7 @@ class FaultInjectionIT {
         final String roleArn;
         final String issuerArn;
         final String federatorArn;
+        final Path home;
 
         Lane(AwsEmulator aws, String account) {
             this.aws = aws;
@@ -454,6 +494,12 @@ class FaultInjectionIT {
             fedStsNoRetry = Emulated.sts(aws, fed, Emulated.noRetries());
             fedStsRetry = Emulated.sts(aws, fed, Emulated.fastRetries(3));
             federatorArn = "arn:aws:iam::" + account + ":user/" + FEDERATOR;
+            try {
+                home = Files.createTempDirectory("canarykit-fault-lane");
+                Files.createDirectories(home.resolve(".aws"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         void run(int run) {
@@ -468,6 +514,7 @@ class FaultInjectionIT {
                     + scenario;
             assertThat(report.problems()).as(context + ": recovery problems").isEmpty();
             assertConsistent(context);
+            assertNoSecondSuccessor(context);
             if (run % 150 >= 150 - LANES) {
                 assertThat(cleanCoordinator().sweep().residueRemoved()).as(context + ": residue").isZero();
             }
@@ -508,6 +555,9 @@ class FaultInjectionIT {
             count("phase." + plan.phase());
             count(run < SYSTEMATIC.size() ? "plan.systematic" : "plan.random");
 
+            if (plan.phase() == Phase.RECONCILE) {
+                return reconcileOnce(run, plan, crasher, iam, sts, fedSts);
+            }
             CanaryId revokeTarget = null;
             if (plan.phase() == Phase.REVOKE) {
                 try {
@@ -544,6 +594,65 @@ class FaultInjectionIT {
                 count("recovered.pending");
             }
             return plan.toString();
+        }
+
+        /** A canary whose placement lost it; {@code reconcile --fix} by the faulty process, then by a healthy one. */
+        private String reconcileOnce(int run, Plan plan, Crasher crasher, IamClient iam, StsClient sts,
+                                     StsClient fedSts) {
+            // earlier runs' canaries were never planted: revoke them first, so reconcile concerns this one only
+            AtomicIssuance clean = cleanCoordinator();
+            for (CanaryRecord rec : store.delegate.list(CanaryQuery.live().limit(1000)).items()) {
+                clean.revoke(rec.id());
+            }
+            CanaryService healthy = service(issuers(iamRetry, stsRetry, fedStsRetry, false, true));
+            CanaryRecord old;
+            try {
+                old = healthy.issue(Asset.of("laptop", "run-" + run),
+                        PlacementSpec.of("aws-credentials-file", Map.of("profile", "p" + run))).record();
+            } catch (CanaryException e) {
+                return "issuance before the reconciliation failed without faults: " + e;
+            }
+            placement().remove(old.receipt()); // someone deleted the profile
+            for (Injection injection : plan.injections()) {
+                count("category." + injection.category());
+                injection.arm(this, crasher);
+            }
+            try {
+                service(issuers(iam, sts, fedSts, false, plan.revokeOlder())).reconcile(true);
+                count("outcome.reconciled");
+            } catch (SimulatedCrash crash) {
+                count("outcome.crashed");
+            } catch (CanaryException e) {
+                count("outcome.failed");
+            }
+            store.clear();
+            rules.forEach(rule -> aws.faults().remove(rule));
+            rules.clear();
+            healthy.reconcile(true); // the repeated reconcile --fix, by another process
+            return plan.toString();
+        }
+
+        private AwsCredentialsFilePlacement placement() {
+            return AwsCredentialsFilePlacement.builder()
+                    .environment(PlacementEnvironment.of(Map.of("HOME", home.toString()), Map.of())).clock(clock)
+                    .build();
+        }
+
+        private CanaryService service(List<CanaryIssuer> issuers) {
+            return CanaryService.builder().store(store).issuance(coordinator(issuers)).namer(PlausibleNamer.create())
+                    .hardener(Emulated.HARDENER).placement(placement()).clock(clock).build();
+        }
+
+        /** At most one live successor per canary, ever. */
+        private void assertNoSecondSuccessor(String context) {
+            Map<CanaryId, List<CanaryId>> successors = new java.util.HashMap<>();
+            for (CanaryRecord rec : store.delegate.list(CanaryQuery.live().limit(1000)).items()) {
+                if (rec.replaces() != null) {
+                    successors.computeIfAbsent(rec.replaces(), k -> new ArrayList<>()).add(rec.id());
+                }
+            }
+            successors.forEach((replaced, live) -> assertThat(live)
+                    .as(context + ": live successors of " + replaced).hasSizeLessThanOrEqualTo(1));
         }
 
         void addRule(FaultRule.Builder rule, FaultAction action) {
