@@ -2,10 +2,10 @@ package io.canarykit.cli;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryService;
+import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.CanaryStoreProvider;
-import io.canarykit.config.CanaryConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -70,8 +70,7 @@ final class ServiceOptions {
             return ProviderRegistry.load(CanaryStoreProvider.class, cl != null ? cl : ServiceOptions.class.getClassLoader())
                     .resolve(null, configuration, "canary.store", "in-memory");
         } catch (CanaryConfigurationException e) {
-            throw new CanaryConfigurationException("configuration " + (config == null ? "canary.properties" : config)
-                    + ": " + e.getMessage(), e);
+            throw new CanaryConfigurationException("configuration " + file() + ": " + e.getMessage(), e);
         }
     }
 
