@@ -305,6 +305,10 @@ final class PolicyCommand implements Runnable {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
                 throw new CanaryConfigurationException("policy file " + file + " does not exist");
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new CanaryConfigurationException("policy file " + file + " is not UTF-8 text (it looks binary):"
+                        + " an IAM policy is a JSON document such as {\"Version\":\"2012-10-17\",\"Statement\":[...]}",
+                        e);
             } catch (IOException e) {
                 throw new CanaryConfigurationException("cannot read policy file " + file + ": " + e.getMessage(), e);
             }

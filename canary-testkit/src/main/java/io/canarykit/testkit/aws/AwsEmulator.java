@@ -66,6 +66,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
  * {@code DescribeEndpoints}. Calls that fail authentication (unknown or inactive key, wrong secret, expired session)
  * leave no record and no last-used trace.
  *
+ * <h2>Partial AWS</h2>
+ * {@link Builder#partialAws(PartialAws)} (or {@link #partialAws()} at run time) makes the emulator behave like an
+ * incomplete implementation of IAM and STS, such as moto: operations answered as unimplemented (HTTP 500 without a
+ * body, or a {@code NotImplemented} error), request parameters silently ignored (a permissions boundary or tags on
+ * {@code CreateUser}, ...), and deleted users still visible to reads for a while. See {@link PartialAws}.
+ *
  * <h2>Time</h2>
  * Every timestamp comes from the {@link Builder#clock(Clock) clock} (use {@link MutableClock} to expire sessions, age
  * credential reports or pass the trail delivery delay). SigV4 request dates are not checked against it.
@@ -156,6 +162,20 @@ public final class AwsEmulator implements AutoCloseable {
     /** Fault injection: rules and eventual consistency. Changes apply to the next call. */
     public Faults faults() {
         return engine.faults;
+    }
+
+    /**
+     * The partial-AWS behaviours in force (unimplemented operations, ignored parameters, eventually consistent
+     * deletes): the builder's {@link Builder#partialAws(PartialAws)} configuration, changeable at any time; changes
+     * apply to the next call and {@link #reset()} comes back to the builder's configuration.
+     */
+    public PartialAws partialAws() {
+        return engine.partial;
+    }
+
+    /** Puts the partial-AWS behaviours back to the builder's configuration (the extension does between tests). */
+    void restorePartialAws() {
+        engine.restorePartialAws();
     }
 
     /** The clock every emulated timestamp comes from. */
@@ -640,6 +660,7 @@ public final class AwsEmulator implements AutoCloseable {
         private Duration keyPropagationDelay = Duration.ZERO;
         private Duration rolePropagationDelay = Duration.ZERO;
         private final Map<String, List<String>> scps = new LinkedHashMap<>();
+        private PartialAws partialAws = PartialAws.none();
 
         private Builder() {
         }
@@ -810,6 +831,16 @@ public final class AwsEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this emulator behave like an incomplete implementation of AWS (see {@link PartialAws}): for example
+         * {@code partialAws(PartialAws.motoLike())}. The configuration is copied; change it later through
+         * {@link AwsEmulator#partialAws()}. Default: {@link PartialAws#none()}.
+         */
+        public Builder partialAws(PartialAws partial) {
+            this.partialAws = Objects.requireNonNull(partial, "partial").copy();
+            return this;
+        }
+
         /** Adds a service control policy applying to an account's principals. */
         public Builder serviceControlPolicy(String accountId, String policyJson) {
             scps.computeIfAbsent(Objects.requireNonNull(accountId, "accountId"), k -> new ArrayList<>())
@@ -864,7 +895,7 @@ public final class AwsEmulator implements AutoCloseable {
             Settings settings = new Settings(ids, org, adminUserName, trailName, bucket, organizationTrail,
                     trailDeliveryDelay, lookupEventsDelay, lookupEventsRateLimit, sink, sinkAllManagementEvents, quotas,
                     sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime,
-                    keyPropagationDelay, rolePropagationDelay);
+                    keyPropagationDelay, rolePropagationDelay, partialAws.copy());
             Engine engine = new Engine(settings, clock, idGen, new SimulatorAuthorizer(clock));
             Options options = WireMockConfiguration.options()
                     .port(port)

@@ -44,6 +44,9 @@ final class Engine {
     final Ids ids;
     final Authorizer authorizer;
     final Faults faults;
+    /** Partial-AWS behaviours in force; {@link #partialDefaults} is what {@link #reset()} comes back to. */
+    final PartialAws partial;
+    private final PartialAws partialDefaults;
     final Map<String, AccountState> accounts = new LinkedHashMap<>();
     /** Every access key id the emulator issued, long-term and temporary. */
     final Map<String, Credential> credentials = new HashMap<>();
@@ -66,6 +69,8 @@ final class Engine {
         this.ids = ids;
         this.authorizer = authorizer;
         this.faults = new Faults(settings.keyPropagationDelay(), settings.rolePropagationDelay());
+        this.partialDefaults = settings.partialAws().copy();
+        this.partial = settings.partialAws();
         Instant now = clock.instant();
         this.trail = new Trail(settings.trailBucket(), now, settings.organizationId(), settings.organizationTrail(),
                 settings.trailDeliveryDelay(), settings.lookupEventsDelay(), settings.maxTrailRecords(),
@@ -96,6 +101,10 @@ final class Engine {
         }
     }
 
+    void restorePartialAws() {
+        partial.restore(partialDefaults);
+    }
+
     /** Wipes every account back to its administrator user, and the trail, call log and faults. */
     void reset() {
         lock.lock();
@@ -105,6 +114,7 @@ final class Engine {
             trail.clear();
             calls.clear();
             faults.clear();
+            partial.restore(partialDefaults);
             bootstrap(clock.instant());
         } finally {
             lock.unlock();
@@ -194,11 +204,25 @@ final class Engine {
             return reply;
         }
 
+        PartialAws.Unimplemented missing = partial.unimplementedAs(r.qualifiedOperation());
+        if (missing != null) {
+            Reply reply = unimplementedReply(missing, svc, r, requestId);
+            reply.delayMillis += delay;
+            logCall(requestId, now, r, cred, null, reply, "unimplemented: " + missing, null);
+            return reply;
+        }
+
         Reply reply;
         String eventId = null;
         String principal = null;
         try {
             authenticate(r, svc, cred, now);
+            if (r.protocol == Protocol.QUERY || r.protocol == Protocol.EC2) {
+                List<String> dropped = partial.dropIgnored(r.qualifiedOperation(), r.form);
+                if (!dropped.isEmpty()) {
+                    LOG.debug("{} {}: ignoring {}", r.service, r.operation, dropped);
+                }
+            }
             principal = cred.principalArn();
             if (cred.kind == Credential.Kind.LONG_TERM) {
                 cred.lastUsedDate = now;
@@ -278,6 +302,21 @@ final class Engine {
             case "s3" -> s3.handle(call);
             default -> generic.handle(call);
         };
+    }
+
+    private static Reply unimplementedReply(PartialAws.Unimplemented how, ServiceInfo svc, AwsRequest r,
+                                            String requestId) {
+        if (how == PartialAws.Unimplemented.EMPTY_500) {
+            Reply reply = new Reply();
+            reply.status = 500;
+            reply.errorCode = "(no body)";
+            reply.recordable = false;
+            return reply;
+        }
+        Reply reply = Wire.error(svc, r.protocol, new ApiError("NotImplemented", 501, "The " + r.operation
+                + " action has not been implemented"), requestId);
+        reply.recordable = false;
+        return reply;
     }
 
     private Reply faultReply(FaultAction a, ServiceInfo svc, AwsRequest r, String requestId) {
