@@ -16,7 +16,10 @@ import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -36,8 +39,9 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>One credentials provider per account, made on first use and kept: it assumes the role once, caches the session
- *       and assumes it again {@link Builder#refreshBefore} before the session expires (one caller refreshes while the
- *       others keep the old session; a call never goes out with credentials about to expire).</li>
+ *       and assumes it again {@link Builder#refreshBefore} before the session expires, by an injectable clock (one
+ *       caller refreshes while the others wait; a call never goes out with credentials about to expire). The SDK's
+ *       own {@code StsAssumeRoleCredentialsProvider} reads the wall clock only, which would leave this untestable.</li>
  *   <li>Clients per account (IAM, STS, CloudTrail per region) are made once and shared by every issuer and detector of
  *       the account. {@link #iam}, {@link #sts} and {@link #cloudTrail} hand out the client at once but build the real
  *       one, and assume the role, only at its first call: an organisation of a thousand accounts costs nothing until
@@ -60,7 +64,8 @@ public final class MemberAccountClients implements AutoCloseable {
     private final Region region;
     private final URI endpoint;
     private final ClientOverrideConfiguration override;
-    private final Map<String, StsAssumeRoleCredentialsProvider> providers = new ConcurrentHashMap<>();
+    private final java.time.Clock clock;
+    private final Map<String, RoleSession> providers = new ConcurrentHashMap<>();
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
     private final List<AutoCloseable> built = new ArrayList<>();
     private volatile boolean closed;
@@ -77,6 +82,7 @@ public final class MemberAccountClients implements AutoCloseable {
         this.region = b.region;
         this.endpoint = b.endpoint;
         this.override = b.override;
+        this.clock = b.clock;
     }
 
     /** A builder; {@link Builder#sts} and {@link Builder#roleName} are required. */
@@ -100,21 +106,59 @@ public final class MemberAccountClients implements AutoCloseable {
         requireOpen();
         String arn = roleArn(accountId);
         return providers.computeIfAbsent(accountId, id -> {
-            Duration stale = refreshBefore.compareTo(Duration.ofMinutes(1)) < 0 ? refreshBefore : Duration.ofMinutes(1);
-            StsAssumeRoleCredentialsProvider p = StsAssumeRoleCredentialsProvider.builder().stsClient(centralSts)
-                    .refreshRequest(r -> {
-                        r.roleArn(arn).roleSessionName(sessionName).durationSeconds((int) sessionDuration.toSeconds());
-                        if (externalId != null) {
-                            r.externalId(externalId);
-                        }
-                    })
-                    .prefetchTime(refreshBefore).staleTime(stale).asyncCredentialUpdateEnabled(false).build();
-            synchronized (built) {
-                built.add(p);
-            }
-            LOG.debug("assuming {} for account {}", arn, id);
-            return p;
+            LOG.debug("will assume {} for account {}", arn, id);
+            return new RoleSession(arn);
         });
+    }
+
+    /**
+     * One account's assumed-role session: assumed at the first resolution, kept while more than
+     * {@link Builder#refreshBefore} is left before it expires (by {@link Builder#clock}), then assumed again by the one
+     * caller that takes the lock while the others wait for it. A failed refresh is thrown to the caller; the next
+     * call tries again.
+     */
+    private final class RoleSession implements AwsCredentialsProvider {
+        private final String roleArn;
+        private volatile AwsSessionCredentials current;
+
+        RoleSession(String roleArn) {
+            this.roleArn = roleArn;
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            AwsSessionCredentials c = current;
+            if (c != null && fresh(c)) {
+                return c;
+            }
+            synchronized (this) {
+                c = current;
+                if (c != null && fresh(c)) {
+                    return c;
+                }
+                requireOpen();
+                AssumeRoleRequest.Builder r = AssumeRoleRequest.builder().roleArn(roleArn).roleSessionName(sessionName)
+                        .durationSeconds((int) sessionDuration.toSeconds());
+                if (externalId != null) {
+                    r.externalId(externalId);
+                }
+                Credentials k = centralSts.assumeRole(r.build()).credentials();
+                c = AwsSessionCredentials.builder().accessKeyId(k.accessKeyId()).secretAccessKey(k.secretAccessKey())
+                        .sessionToken(k.sessionToken()).expirationTime(k.expiration()).build();
+                current = c;
+                LOG.debug("assumed {} until {}", roleArn, k.expiration());
+                return c;
+            }
+        }
+
+        private boolean fresh(AwsSessionCredentials c) {
+            return c.expirationTime().map(e -> clock.instant().isBefore(e.minus(refreshBefore))).orElse(true);
+        }
+
+        @Override
+        public String toString() {
+            return "RoleSession[" + roleArn + "]";
+        }
     }
 
     /** The account's IAM client (signs in us-east-1; IAM is global). */
@@ -160,6 +204,8 @@ public final class MemberAccountClients implements AutoCloseable {
     /** A client of {@code type} whose real client is made by {@code make} at its first call, then kept. */
     @SuppressWarnings("unchecked")
     private <T extends SdkClient> T lazy(Class<T> type, String key, Supplier<T> make) {
+        requireOpen();
+        Principal.requireAccount(key.split("/")[1]);
         return (T) clients.computeIfAbsent(key, k -> {
             Object[] real = new Object[1];
             return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (proxy, method, args) -> {
@@ -233,6 +279,7 @@ public final class MemberAccountClients implements AutoCloseable {
         private Duration refreshBefore = Duration.ofMinutes(5);
         private Region region = Region.US_EAST_1;
         private URI endpoint;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
         private ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsClients.retryStrategy("adaptive", 8)).build();
 
@@ -313,6 +360,12 @@ public final class MemberAccountClients implements AutoCloseable {
         /** An endpoint for every client (an emulator, a VPC endpoint); default AWS's. */
         public Builder endpoint(URI v) {
             endpoint = v;
+            return this;
+        }
+
+        /** The clock sessions' expiry is compared with (default the UTC system clock). */
+        public Builder clock(java.time.Clock v) {
+            clock = Objects.requireNonNull(v, "clock");
             return this;
         }
 
