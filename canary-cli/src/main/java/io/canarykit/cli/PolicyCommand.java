@@ -47,7 +47,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
         description = "Show hardened policy sets and simulate IAM policy evaluation.",
-        subcommands = {PolicyCommand.Show.class, PolicyCommand.Simulate.class})
+        subcommands = {PolicyCommand.Show.class, PolicyCommand.Simulate.class, PolicyRenderCommand.class})
 final class PolicyCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String EXAMPLE_ACCOUNT = "111122223333";
