@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -33,9 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * pass's time is up, and returns when all have stopped.
  *
  * <ul>
- *   <li>A message is deleted only after its handler returned: what it stored is stored. A consumer that dies in the
- *       middle (the process is killed) deletes nothing, and the message reappears after the visibility timeout for
- *       any consumer, in this process or another.</li>
+ *   <li>A message is deleted only after its handler returned: what it stored is stored. The messages of one receive
+ *       are deleted together, in one batch call, once each was handled. A consumer that dies in the middle (the
+ *       process is killed) deletes nothing it had not finished, and the message reappears after the visibility
+ *       timeout for any consumer, in this process or another.</li>
  *   <li>While a handler runs, its message's visibility timeout is extended every third of the timeout, so a large file
  *       is never handed to a second consumer while the first still reads it.</li>
  *   <li>A message whose handler fails is left for a later receive; once it has been received
@@ -216,15 +219,55 @@ final class SqsConsumer {
             if (!r.hasMessages() || r.messages().isEmpty()) {
                 return; // drained (for now): another consumer or the next pass takes what comes later
             }
-            for (int i = 0; i < r.messages().size(); i++) {
-                Message m = r.messages().get(i);
-                if (stop.get() || !clock.instant().isBefore(deadline)) {
-                    release(r.messages().subList(i, r.messages().size()));
-                    return;
+            List<Handled> done = new ArrayList<>();
+            try {
+                for (int i = 0; i < r.messages().size(); i++) {
+                    Message m = r.messages().get(i);
+                    if (stop.get() || !clock.instant().isBefore(deadline)) {
+                        release(r.messages().subList(i, r.messages().size()));
+                        return;
+                    }
+                    c.received.incrementAndGet();
+                    Handled h = handle(handler, m, c, heartbeat, stop);
+                    if (h != null) {
+                        done.add(h);
+                    }
                 }
-                c.received.incrementAndGet();
-                handle(handler, m, c, heartbeat, stop);
+            } finally {
+                delete(done, c); // what was handled is deleted even when a later message stops the pass
             }
+        }
+    }
+
+    /** A message whose handler returned: deleted with its receive's others, its visibility extended until then. */
+    private record Handled(Message message, Outcome outcome, ScheduledFuture<?> extend) {
+    }
+
+    /** Deletes handled messages in one batch call; a message the batch could not delete reappears and is read again. */
+    private void delete(List<Handled> done, Counters c) {
+        if (done.isEmpty()) {
+            return;
+        }
+        try {
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < done.size(); i++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(done.get(i).message().receiptHandle()).build());
+            }
+            DeleteMessageBatchResponse r = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            java.util.Set<String> failed = new java.util.HashSet<>();
+            r.failed().forEach(f -> failed.add(f.id()));
+            for (int i = 0; i < done.size(); i++) {
+                Handled h = done.get(i);
+                if (failed.contains(Integer.toString(i))) {
+                    LOG.warn("{}: message {} was handled but could not be deleted; it will be read again (nothing is"
+                            + " stored twice)", name, h.message().messageId());
+                } else {
+                    (h.outcome() == Outcome.SKIPPED ? c.skipped : c.processed).incrementAndGet();
+                }
+            }
+        } finally {
+            done.forEach(h -> h.extend().cancel(false));
         }
     }
 
@@ -241,7 +284,9 @@ final class SqsConsumer {
         }
     }
 
-    private void handle(Handler handler, Message m, Counters c, ScheduledExecutorService heartbeat, AtomicBoolean stop) {
+    /** Handles one message; the handled message (not yet deleted), or {@code null} if it failed. */
+    private Handled handle(Handler handler, Message m, Counters c, ScheduledExecutorService heartbeat,
+                           AtomicBoolean stop) {
         int visibility = (int) visibilityTimeout.toSeconds();
         long period = Math.max(1000, visibilityTimeout.toMillis() / 3);
         ScheduledFuture<?> extend = heartbeat.scheduleAtFixedRate(() -> {
@@ -253,9 +298,8 @@ final class SqsConsumer {
                 LOG.debug("{}: extending message {} failed: {}", name, m.messageId(), e.getMessage());
             }
         }, period, period, TimeUnit.MILLISECONDS);
-        Outcome outcome;
         try {
-            outcome = handler.handle(m.body(), m.messageId());
+            return new Handled(m, handler.handle(m.body(), m.messageId()), extend);
         } catch (StoreFailure e) {
             extend.cancel(false);
             stop.set(true);
@@ -263,14 +307,11 @@ final class SqsConsumer {
         } catch (Exception e) {
             extend.cancel(false);
             failed(m, e, c);
-            return;
+            return null;
         } catch (Error e) {
             extend.cancel(false);
             throw e; // the process is dying: delete nothing, the message reappears after its timeout
         }
-        extend.cancel(false);
-        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-        (outcome == Outcome.SKIPPED ? c.skipped : c.processed).incrementAndGet();
     }
 
     private void failed(Message m, Exception e, Counters c) {
