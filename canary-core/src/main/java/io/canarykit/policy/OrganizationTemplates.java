@@ -287,6 +287,38 @@ public final class OrganizationTemplates {
         return n;
     }
 
+    /**
+     * The central watcher's own policy (the principal {@code canary detect} and the pool run as): assume the issuer
+     * role in member accounts, discover them, consume the detector queues (and move what keeps failing to their
+     * dead-letter queues), read the trail's log files.
+     *
+     * @param trailBucket the organisation trail's bucket
+     * @param queueArns   the detector queues' ARNs and their dead-letter queues' ARNs
+     */
+    public String watcherPolicy(String trailBucket, List<String> queueArns) {
+        Objects.requireNonNull(trailBucket, "trailBucket");
+        ObjectNode doc = F.objectNode();
+        doc.put("Version", "2012-10-17");
+        ArrayNode st = doc.putArray("Statement");
+        ObjectNode assume = st.addObject().put("Sid", "AssumeTheIssuerRoleInMemberAccounts").put("Effect", "Allow");
+        assume.put("Action", "sts:AssumeRole");
+        assume.put("Resource", "arn:aws:iam::*:role/" + roleName);
+        ObjectNode discover = st.addObject().put("Sid", "DiscoverMemberAccounts").put("Effect", "Allow");
+        discover.putArray("Action").add("organizations:ListAccounts").add("organizations:ListAccountsForParent")
+                .add("organizations:ListRoots").add("organizations:ListOrganizationalUnitsForParent")
+                .add("organizations:ListTagsForResource");
+        discover.put("Resource", "*");
+        ObjectNode consume = st.addObject().put("Sid", "ConsumeTheDetectorQueues").put("Effect", "Allow");
+        consume.putArray("Action").add("sqs:ReceiveMessage").add("sqs:DeleteMessage").add("sqs:ChangeMessageVisibility")
+                .add("sqs:GetQueueAttributes").add("sqs:SendMessage");
+        ArrayNode queues = consume.putArray("Resource");
+        queueArns.forEach(queues::add);
+        ObjectNode read = st.addObject().put("Sid", "ReadTheTrailsLogFiles").put("Effect", "Allow");
+        read.put("Action", "s3:GetObject");
+        read.put("Resource", "arn:aws:s3:::" + trailBucket + "/AWSLogs/*");
+        return write(doc);
+    }
+
     // ----------------------------------------------------------------------------------------------- Terraform
 
     /** The member-account Terraform module: file name → content ({@code main.tf}, {@code variables.tf}). */

@@ -103,6 +103,24 @@ class OrganizationTemplatesTest {
     }
 
     @Test
+    void theReadmeShowsWhatTheRendererRenders() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md")).replaceAll("\\s", "");
+        OrganizationTemplates t = OrganizationTemplates.builder().roleName("canarykit-org")
+                .trustedPrincipalArn("arn:aws:iam::111122223333:role/canarykit-central")
+                .kinds(Set.of(CredentialKind.IAM_USER, CredentialKind.ASSUMED_ROLE)).userPath("/svc/")
+                .eventBridge("o-a1b2c3d4e5", "111122223333").build();
+        String q = "arn:aws:sqs:us-east-1:111122223333:";
+        String watcher = t.watcherPolicy("org-trail-bucket", java.util.List.of(q + "canarykit-trail",
+                q + "canarykit-trail-dlq", q + "canarykit-events", q + "canarykit-events-dlq"));
+        assertThat(readme).as("the watcher's policy").contains(watcher.replaceAll("\\s", ""));
+        assertThat(readme).as("the StackSet").contains(t.stackSetTemplate().replaceAll("\\s", ""));
+        assertThat(readme).as("the Terraform module").contains(t.terraformMemberModule().get("main.tf")
+                .replaceAll("\\s", ""));
+        assertThat(readme).contains("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "PutPermission",
+                "aws:PrincipalOrgID");
+    }
+
+    @Test
     void badInputIsRefusedWithWhatToFix() {
         assertThatThrownBy(() -> OrganizationTemplates.builder().build()).isInstanceOf(CanaryConfigurationException.class)
                 .hasMessageContaining("role name").hasMessageContaining("trusted principal");
