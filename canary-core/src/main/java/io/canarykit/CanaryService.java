@@ -168,7 +168,7 @@ public final class CanaryService implements AutoCloseable {
         Objects.requireNonNull(kind, "kind");
         Placement placement = spec.returnsCredential() ? null : placements.apply(spec.placement());
 
-        IssuanceResult result = issuance.issue(kind, (issuer, attempt) -> request(issuer, asset, attempt));
+        IssuanceResult result = issuance.issue(kind, asset, (issuer, attempt) -> request(issuer, asset, attempt));
         CanaryRecord record = result.record();
         CanaryCredential credential = result.canary().credential();
 

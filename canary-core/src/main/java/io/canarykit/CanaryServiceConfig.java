@@ -11,6 +11,8 @@ import io.canarykit.fingerprint.FingerprintGate;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
+import io.canarykit.issue.IssuerPool;
+import io.canarykit.issue.IssuerPoolProvider;
 import io.canarykit.naming.IdentityNamer;
 import io.canarykit.naming.IdentityNamerProvider;
 import io.canarykit.placement.Placement;
@@ -36,6 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the store reads its own {@code canary.store.<name>.*} keys</td></tr>
  *   <tr><td>{@code canary.issuers}</td><td>issuer providers, comma-separated (default {@code iam-user}); each gets the
  *       keys under {@code canary.issuer.<name>.} (region, endpoint, profile, account-id, ...)</td></tr>
+ *   <tr><td>{@code canary.pool}</td><td>an issuer pool provider that builds the issuers of many accounts, such as
+ *       {@code organization} (canary-aws; reads {@code canary.pool.organization.*}); default: the issuers of
+ *       {@code canary.issuers} in one simple pool</td></tr>
  *   <tr><td>{@code canary.kind}</td><td>the kind {@code issue} makes by default (default: the first issuer's)</td></tr>
  *   <tr><td>{@code canary.namer}</td><td>{@code plausible} (default), {@code opaque}, {@code hmac}, {@code template};
  *       reads {@code canary.naming.*}</td></tr>
@@ -65,22 +70,34 @@ final class CanaryServiceConfig {
                     .resolve(null, config, "canary.store", "in-memory");
             owned.add(store);
 
-            ProviderRegistry<CanaryIssuer, CanaryIssuerProvider> issuerRegistry =
-                    ProviderRegistry.load(CanaryIssuerProvider.class, loader);
-            List<CanaryIssuer> issuers = new ArrayList<>();
-            for (String name : config.getList("canary.issuers", List.of("iam-user"))) {
-                issuers.add(issuerRegistry.create(name, config.scoped("canary.issuer." + name + ".")));
+            CanaryConfig relative = config.scoped("canary.");
+            AtomicIssuance.Builder ib = AtomicIssuance.builder()
+                    .store(store)
+                    .fingerprintGate(FingerprintGate.fromConfig(relative))
+                    .minimumAge(config.getDuration("canary.issuance.minimum-age", AtomicIssuance.DEFAULT_MINIMUM_AGE));
+            String poolName = config.getString("canary.pool");
+            List<CanaryIssuer> issuers;
+            if (poolName != null) {
+                IssuerPool pool = ProviderRegistry.load(IssuerPoolProvider.class, loader).provider(poolName)
+                        .create(config, store);
+                if (pool instanceof AutoCloseable closeable) {
+                    owned.add(closeable);
+                }
+                ib.pool(pool);
+                issuers = pool.issuers();
+            } else {
+                ProviderRegistry<CanaryIssuer, CanaryIssuerProvider> issuerRegistry =
+                        ProviderRegistry.load(CanaryIssuerProvider.class, loader);
+                issuers = new ArrayList<>();
+                for (String name : config.getList("canary.issuers", List.of("iam-user"))) {
+                    issuers.add(issuerRegistry.create(name, config.scoped("canary.issuer." + name + ".")));
+                }
+                ib.issuers(issuers.toArray(new CanaryIssuer[0]));
             }
             if (issuers.isEmpty()) {
                 throw new CanaryConfigurationException("canary.issuers is empty: name at least one issuer, such as iam-user");
             }
-            CanaryConfig relative = config.scoped("canary.");
-            AtomicIssuance issuance = AtomicIssuance.builder()
-                    .store(store)
-                    .issuers(issuers.toArray(new CanaryIssuer[0]))
-                    .fingerprintGate(FingerprintGate.fromConfig(relative))
-                    .minimumAge(config.getDuration("canary.issuance.minimum-age", AtomicIssuance.DEFAULT_MINIMUM_AGE))
-                    .build();
+            AtomicIssuance issuance = ib.build();
 
             IdentityNamer namer = ProviderRegistry.load(IdentityNamerProvider.class, loader)
                     .resolve(null, relative, "namer", "plausible");

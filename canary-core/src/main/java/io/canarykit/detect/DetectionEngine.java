@@ -115,7 +115,7 @@ public final class DetectionEngine {
         for (Detector d : detectors) {
             Counter counter = new Counter();
             String failure = null;
-            Context ctx = new Context(d.source(), watched);
+            Context ctx = new Context(d.source(), watched, pass);
             try {
                 d.poll(ctx, s -> accept(pass, counter, s));
             } catch (RuntimeException e) {
@@ -489,10 +489,21 @@ public final class DetectionEngine {
     private final class Context implements DetectorContext {
         private final String source;
         private final List<CanaryRecord> watched;
+        private final Pass pass;
 
-        Context(String source, List<CanaryRecord> watched) {
+        Context(String source, List<CanaryRecord> watched, Pass pass) {
             this.source = source;
             this.watched = watched;
+            this.pass = pass;
+        }
+
+        @Override
+        public void report(String problem) {
+            java.util.Objects.requireNonNull(problem, "problem");
+            synchronized (pass) {
+                pass.failures.add("detector " + source + ": " + problem);
+            }
+            LOG.warn("detector {}: {}", source, problem);
         }
 
         @Override
