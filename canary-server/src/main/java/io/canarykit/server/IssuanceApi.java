@@ -260,8 +260,16 @@ public final class IssuanceApi implements AutoCloseable {
         long wait = failedAuthLimit.check(ex.sourceText);
         if (wait > 0) {
             ex.unreadBody = true;
+            if (throttled.add(ex.sourceText)) {
+                LOG.warn("source {} exceeded the failed-authentication limit ({} per minute, burst {}); its API "
+                        + "requests get 429 until the allowance refills", ex.sourceText,
+                        (long) limits.failedAuthPerMinute(), limits.failedAuthBurst());
+            }
             throw new ApiError(429, "too many failed authentications from " + ex.sourceText + "; try again in " + wait
                     + " s", null, wait);
+        }
+        if (!throttled.isEmpty()) {
+            throttled.remove(ex.sourceText);
         }
         Authentication.Accepted accepted = authenticate(ex, request);
         byte[] body = readBody(ex, request);
@@ -315,16 +323,9 @@ public final class IssuanceApi implements AutoCloseable {
     /** Counts a failed authentication against the source address, logs it, and returns the 401 to throw. */
     private ApiError failedAuth(Exchange ex, String reason) {
         ex.unreadBody = true;
-        long wait = failedAuthLimit.take(ex.sourceText);
+        failedAuthLimit.take(ex.sourceText);
         LOG.info("authentication failed from {}: {} ({} {})", ex.sourceText, Excerpt.message(reason), ex.method,
                 Excerpt.of(ex.path));
-        if (wait > 0 && throttled.add(ex.sourceText)) {
-            LOG.warn("source {} exceeded the failed-authentication limit ({} per minute, burst {}); its requests get "
-                    + "429 until the allowance refills", ex.sourceText, (long) limits.failedAuthPerMinute(),
-                    limits.failedAuthBurst());
-        } else if (wait == 0) {
-            throttled.remove(ex.sourceText);
-        }
         return new ApiError(401, Excerpt.message(reason));
     }
 
@@ -332,11 +333,12 @@ public final class IssuanceApi implements AutoCloseable {
         long length = request.getLength();
         boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         if (!ex.method.equals("POST")) {
-            if (length > 0 || chunked) {
+            if ((length > 0 || chunked) && Set.of("GET", "HEAD", "DELETE").contains(ex.method)) {
                 ex.unreadBody = true;
                 throw new ApiError(400, ex.method + " takes no request body");
             }
-            return new byte[0];
+            ex.unreadBody = length != 0;
+            return new byte[0]; // any other method is answered 405 without its body
         }
         if (length > limits.maxBodyBytes()) {
             ex.unreadBody = true;
