@@ -289,6 +289,9 @@ public final class CanaryHttpServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             int status = response.getStatus() <= 0 ? 500 : response.getStatus();
+            if (status == 505) {
+                status = 400; // a malformed request line (Jetty calls it an unsupported version): the client's fault
+            }
             writeJson(response, callback, status, error(reason(status)), Map.of("Connection", "close"));
             return true;
         }

@@ -375,7 +375,11 @@ public final class IssuanceApi implements AutoCloseable {
         String path = ex.path;
         if (path.equals(PATH)) {
             switch (ex.method) {
-                case "POST": return create(ex, body);
+                case "POST":
+                    if (request.getHttpURI().getQuery() != null) {
+                        throw new ApiError(400, "POST " + PATH + " takes no query parameters; send everything in the body");
+                    }
+                    return create(ex, body);
                 case "GET": return listByAsset(ex, request.getHttpURI().getQuery());
                 default: throw new ApiError(405, "use GET or POST on " + PATH, "GET, POST");
             }

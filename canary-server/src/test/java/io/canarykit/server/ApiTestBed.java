@@ -46,10 +46,17 @@ final class ApiTestBed implements AutoCloseable {
             root.addAppender(appender);
         }
 
+        /** A copy of the events captured so far (taken under the appender's lock). */
+        java.util.List<ILoggingEvent> events() {
+            synchronized (appender) {
+                return new java.util.ArrayList<>(appender.list);
+            }
+        }
+
         /** Every captured line, formatted, with its throwable's messages. */
         String text() {
             StringBuilder b = new StringBuilder();
-            for (ILoggingEvent e : appender.list) {
+            for (ILoggingEvent e : events()) {
                 b.append(e.getLevel()).append(' ').append(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
                 for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
                     b.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());

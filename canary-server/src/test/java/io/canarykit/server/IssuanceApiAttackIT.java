@@ -396,7 +396,7 @@ class IssuanceApiAttackIT {
             assertThat(send("GET", "/v1/canaries?asset=host/h", null, CI_TOKEN).statusCode())
                     .as("other addresses are not affected").isEqualTo(200);
 
-            List<ILoggingEvent> warnings = logs.appender.list.stream()
+            List<ILoggingEvent> warnings = logs.events().stream()
                     .filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("127.0.0.3")).toList();
             assertThat(warnings).as("the lock-out is logged once").hasSize(1);
             assertThat(warnings.get(0).getFormattedMessage()).contains("failed-authentication limit");
@@ -421,7 +421,7 @@ class IssuanceApiAttackIT {
                 assertThat(r.body().length()).isLessThan(400);
                 assertThat(r.body()).doesNotContain("99999").doesNotContain("kkkkk").doesNotContain("at com.");
             }
-            assertThat(logs.appender.list).as("nothing logged with a stack trace or above INFO")
+            assertThat(logs.events()).as("nothing logged with a stack trace or above INFO")
                     .noneMatch(e -> e.getThrowableProxy() != null || e.getLevel().isGreaterOrEqual(Level.WARN));
         }
         assertThat(bed.users()).isZero();
