@@ -69,12 +69,7 @@ class RequestFuzzIT {
             String someId = issueOne(base);
             for (int i = 0; i < requests; i++) {
                 byte[] request = request(rnd, someId);
-                long t0 = System.nanoTime();
-                RawHttp.Reply r = RawHttp.send(base, null, request, 2000);
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                if (ms > 400) {
-                    System.out.println("SLOW " + ms + " ms " + r.status() + " " + Excerpt.of(new String(request, StandardCharsets.ISO_8859_1).replaceAll("Authorization: [^\r]*", "A")));
-                }
+                RawHttp.Reply r = RawHttp.send(base, null, request, 5000);
                 statuses.merge(r.status(), 1, Integer::sum);
                 if (r.status() >= 500) {
                     failures.add("#" + i + " " + r.status() + " " + Excerpt.of(new String(request,
