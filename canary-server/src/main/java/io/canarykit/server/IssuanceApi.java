@@ -20,6 +20,7 @@ import io.canarykit.store.CanaryNotFoundException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -32,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -297,8 +299,11 @@ public final class IssuanceApi implements AutoCloseable {
         for (HttpField f : request.getHeaders()) {
             headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
         }
+        Object tls = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        List<X509Certificate> certificates = tls instanceof EndPoint.SslSessionData d && d.peerCertificates() != null
+                ? List.of(d.peerCertificates()) : List.of();
         AuthenticationRequest ar = new AuthenticationRequest(ex.method, request.getHttpURI().getPath(),
-                request.getHttpURI().getQuery(), headers, ex.source, List.of(), clock.instant());
+                request.getHttpURI().getQuery(), headers, ex.source, certificates, clock.instant());
         for (CallerAuthenticator a : authenticators) {
             Authentication result;
             try {
