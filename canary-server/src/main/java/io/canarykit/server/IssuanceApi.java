@@ -865,8 +865,8 @@ public final class IssuanceApi implements AutoCloseable {
         public Builder defaultKind(CredentialKind v) { defaultKind = Objects.requireNonNull(v); return this; }
 
         /**
-         * Where used signatures are remembered (default: in memory, forgotten on restart; {@code canary serve} uses
-         * the store's).
+         * Where used signatures are remembered (default: the service's store, {@link StoreReplayGuard}, so a restart or
+         * another copy of the server refuses a replay too; in memory only if the store has no conditional entries).
          */
         public Builder replayGuard(ReplayGuard v) { replayGuard = Objects.requireNonNull(v); return this; }
 
@@ -879,9 +879,16 @@ public final class IssuanceApi implements AutoCloseable {
         /** Builds no server of its own: mount {@link #handler()} on a {@link CanaryHttpServer} under {@code /v1/}. */
         public Builder mounted() { standalone = false; return this; }
 
+        /** The replay guard: the one set, else the store's ({@link StoreReplayGuard}), else one in memory. */
         ReplayGuard replayGuardOrDefault() {
             if (replayGuard == null) {
-                replayGuard = InMemoryReplayGuard.create(clock);
+                try {
+                    replayGuard = StoreReplayGuard.create(store(), clock);
+                } catch (UnsupportedOperationException e) {
+                    LOG.warn("the store {} has no conditional entries, so used HMAC signatures are remembered in "
+                            + "memory only and a restart forgets them: {}", store().getClass().getName(), e.getMessage());
+                    replayGuard = InMemoryReplayGuard.create(clock);
+                }
             }
             return replayGuard;
         }
@@ -902,9 +909,7 @@ public final class IssuanceApi implements AutoCloseable {
                 throw new CanaryConfigurationException("IssuanceApi needs at least one caller: a bearer token, an HMAC "
                         + "key or an authenticator");
             }
-            if (replayGuard == null) {
-                replayGuard = InMemoryReplayGuard.create(clock);
-            }
+            replayGuardOrDefault();
             for (Map.Entry<String, CallerPermissions> e : permissions.entrySet()) {
                 for (String p : e.getValue().profiles()) {
                     if (!p.equals(CallerPermissions.ANY) && !p.equals(PlacementProfile.RETURN) && !profiles.containsKey(p)) {
