@@ -15,6 +15,8 @@ import io.canarykit.IssueOutcome;
 import io.canarykit.PlacementSpec;
 import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.issue.CanaryIssuerException;
+import io.canarykit.issue.IssuanceException;
 import io.canarykit.issue.QuotaExhaustedException;
 import io.canarykit.store.CanaryNotFoundException;
 import org.eclipse.jetty.http.HttpField;
@@ -624,6 +626,16 @@ public final class IssuanceApi implements AutoCloseable {
         }
         if (e instanceof QuotaExhaustedException) {
             return new ApiError(503, message);
+        }
+        if (e instanceof IssuanceException ie && ie.reason() == CanaryIssuerException.Reason.NAME_TAKEN) {
+            return new ApiError(409, message + " (this asset has many canaries already: revoke old ones or use another "
+                    + "asset id)");
+        }
+        if (e instanceof IssuanceException ie && ie.reason() == CanaryIssuerException.Reason.THROTTLED) {
+            return new ApiError(503, message, null, 30);
+        }
+        if (e instanceof CanaryException && e.getCause() instanceof CanaryConfigurationException) {
+            return new ApiError(409, message); // the placement refused: its target holds something else
         }
         if (e instanceof CanaryException) {
             LOG.debug("request failed", e);
