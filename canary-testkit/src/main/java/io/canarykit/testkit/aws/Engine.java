@@ -59,6 +59,8 @@ final class Engine {
     private final CloudTrailApi cloudTrail;
     private final S3Api s3;
     private final GenericApi generic;
+    final SecretsManagerApi secretsManager;
+    final SsmApi ssm;
 
     Engine(Settings settings, Clock clock, Ids ids, Authorizer authorizer) {
         this.settings = settings;
@@ -75,6 +77,8 @@ final class Engine {
         this.cloudTrail = new CloudTrailApi(this);
         this.s3 = new S3Api(this);
         this.generic = new GenericApi();
+        this.secretsManager = new SecretsManagerApi(this);
+        this.ssm = new SsmApi();
         bootstrap(now);
     }
 
@@ -105,6 +109,8 @@ final class Engine {
             trail.clear();
             calls.clear();
             faults.clear();
+            secretsManager.clear();
+            ssm.clear();
             bootstrap(clock.instant());
         } finally {
             lock.unlock();
@@ -276,6 +282,9 @@ final class Engine {
             case "sts" -> sts.handle(call);
             case "cloudtrail" -> cloudTrail.handle(call);
             case "s3" -> s3.handle(call);
+            case "secretsmanager" -> SecretsManagerApi.OPERATIONS.contains(call.op()) ? secretsManager.handle(call)
+                    : generic.handle(call);
+            case "ssm" -> SsmApi.OPERATIONS.contains(call.op()) ? ssm.handle(call) : generic.handle(call);
             default -> generic.handle(call);
         };
     }
