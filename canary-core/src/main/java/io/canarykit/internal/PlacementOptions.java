@@ -48,17 +48,23 @@ public final class PlacementOptions {
     /**
      * A provider's settings: the keys under {@code canary.placement.<placement>.} of {@code config}, or, when
      * {@code config} holds no {@code canary.} key at all, {@code config} itself (a configuration already scoped to the
-     * placement, as {@link CanaryConfig#scoped} makes it).
+     * placement, as {@link CanaryConfig#scoped} makes it). A scoped configuration may also hold the request's options
+     * ({@code canary place} builds the placement from the same keys as the request): keys in {@code requestOptions}
+     * are skipped there.
      *
+     * @param known          every setting the provider reads
+     * @param requestOptions the request options of the placement (never settings; may be empty)
      * @throws CanaryConfigurationException naming the unknown keys (with their full names) and the known ones
      */
-    public static PlacementOptions settings(String placement, CanaryConfig config, Set<String> known) {
+    public static PlacementOptions settings(String placement, CanaryConfig config, Set<String> known,
+                                            Set<String> requestOptions) {
         Objects.requireNonNull(config, "config");
         String prefix = "canary.placement." + placement + ".";
         boolean whole = config.keys().stream().anyMatch(k -> k.startsWith("canary."));
         Map<String, String> scoped = whole ? config.withPrefix(prefix) : new LinkedHashMap<>();
         if (!whole) {
-            config.keys().forEach(k -> scoped.put(k, config.getString(k)));
+            config.keys().stream().filter(k -> known.contains(k) || !requestOptions.contains(k))
+                    .forEach(k -> scoped.put(k, config.getString(k)));
         }
         return new PlacementOptions(placement, "setting " + (whole ? prefix : ""),
                 checked(placement, whole ? "setting " + prefix + "*" : "setting", scoped, known));
@@ -92,6 +98,11 @@ public final class PlacementOptions {
     public String get(String key, String defaultValue) {
         String v = values.get(key);
         return v == null ? defaultValue : v;
+    }
+
+    /** These values as a configuration of their own (keys as read, without any prefix). */
+    public CanaryConfig asConfig() {
+        return CanaryConfig.of(values);
     }
 
     /** True when the key has a value. */
@@ -195,8 +206,9 @@ public final class PlacementOptions {
     }
 
     /**
-     * Refuses a name, tag or description an attacker would read as a canary's: the fingerprint checks'
-     * canary words ({@code canary}, {@code honey}, {@code decoy}, ...), canary tools' marks, {@code @@} and UUIDs.
+     * Refuses a name, tag or description an attacker would read as a canary's: the fingerprint checks' findings of
+     * medium or high severity (canary words such as {@code canary}, {@code honey}, {@code decoy}, {@code trap},
+     * {@code fake}; canary tools' marks; {@code @@}; UUIDs). {@code test} (low) is allowed: real secrets are named so.
      *
      * @param what what the text is, such as {@code "secret name"}
      * @param text the text, may be {@code null} (nothing to check)
@@ -207,7 +219,7 @@ public final class PlacementOptions {
             return;
         }
         for (Finding f : TellTales.principalFindings(text, null)) {
-            if (f.severity() != Severity.INFO) {
+            if (f.severity().compareTo(Severity.MEDIUM) >= 0) {
                 throw new CanaryConfigurationException("placement " + placement + ": the " + what + " '" + text
                         + "' would give the canary away (" + f.code().code() + "): choose an ordinary name such as "
                         + "the ones your team's real credentials have");

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * AWS Secrets Manager, as far as placements use it: {@code CreateSecret}, {@code PutSecretValue},
  * {@code GetSecretValue}, {@code DescribeSecret}, {@code ListSecrets}, {@code DeleteSecret} (recovery window or
- * forced), {@code RestoreSecret}, {@code TagResource}, {@code UntagResource}. Secrets live per account and region;
+ * forced), {@code RestoreSecret}, {@code TagResource}, {@code UntagResource}, {@code UpdateSecretVersionStage}. Secrets live per account and region;
  * versions carry the {@code AWSCURRENT}/{@code AWSPREVIOUS} stages; a secret scheduled for deletion refuses reads and
  * writes with {@code InvalidRequestException} and is purged when its window ends (on the emulator's clock).
  * {@code ClientRequestToken} makes a repeated value write idempotent, as in AWS. Secret values never reach the trail.
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class SecretsManagerApi {
     static final Set<String> OPERATIONS = Set.of("CreateSecret", "PutSecretValue", "GetSecretValue", "DescribeSecret",
-            "ListSecrets", "DeleteSecret", "RestoreSecret", "TagResource", "UntagResource");
+            "ListSecrets", "DeleteSecret", "RestoreSecret", "TagResource", "UntagResource", "UpdateSecretVersionStage");
     private static final Set<String> HIDDEN = Set.of("SecretString", "SecretBinary");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     private static final String NOT_FOUND = "Secrets Manager can't find the specified secret.";
@@ -93,6 +93,7 @@ final class SecretsManagerApi {
             case "RestoreSecret" -> restore(c, in);
             case "TagResource" -> tag(c, in);
             case "UntagResource" -> untag(c, in);
+            case "UpdateSecretVersionStage" -> moveStage(c, in);
             default -> throw new IllegalStateException(c.op());
         };
         reply.requestParameters = in.trailParameters(HIDDEN);
@@ -324,6 +325,43 @@ final class SecretsManagerApi {
         }
         keys.forEach(k -> s.tags.remove(k.asText()));
         return answer(c, JsonNodeFactory.instance.objectNode(), s);
+    }
+
+    /** Moves a staging label: {@code MoveToVersionId} gets it, {@code RemoveFromVersionId} must hold it if given. */
+    private Reply moveStage(Call c, JsonBody in) {
+        StoredSecret s = find(c, in.required("SecretId"), "secretsmanager:UpdateSecretVersionStage");
+        requireNotDeleted(s);
+        String stage = in.required("VersionStage");
+        String to = in.str("MoveToVersionId");
+        String from = in.str("RemoveFromVersionId");
+        Version holder = null;
+        for (Version v : s.versions.values()) {
+            if (v.stages.contains(stage)) {
+                holder = v;
+            }
+        }
+        if (holder != null && to != null && !holder.id.equals(from) && !holder.id.equals(to)) {
+            throw new ApiError("InvalidParameterException", 400, "The staging label " + stage + " is currently attached "
+                    + "to version " + holder.id + ". You must specify RemoveFromVersionId to move it.");
+        }
+        if (to != null && !s.versions.containsKey(to)) {
+            throw new ApiError("ResourceNotFoundException", 400, "Secrets Manager can't find the specified version " + to);
+        }
+        if (from != null && s.versions.containsKey(from)) {
+            Version old = s.versions.get(from);
+            old.stages.remove(stage);
+            if ("AWSCURRENT".equals(stage) && to != null) {
+                for (Version v : s.versions.values()) {
+                    v.stages.remove("AWSPREVIOUS");
+                }
+                old.stages.add("AWSPREVIOUS");
+            }
+        }
+        if (to != null) {
+            s.versions.get(to).stages.add(stage);
+        }
+        s.lastChanged = c.now;
+        return answer(c, JsonNodeFactory.instance.objectNode().put("ARN", s.arn).put("Name", s.name), s);
     }
 
     // ----------------------------------------------------------------------------------------------------------
