@@ -124,17 +124,25 @@ public final class GitHubActionsSecretPlacement implements Placement {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         Target t = target(o);
         Map<String, String> entries = entries(o, request.credential());
-        if (!t.location.equals(previous.location()) || !String.join(",", entries.keySet()).equals(previous.detail("names"))) {
+        if (!t.location.equals(previous.location())) {
             PlacementReceipt placed = place(request);
             remove(previous);
             return placed;
+        }
+        String[] secrets = secretsOf(request.credential());
+        List<String> before = List.of(previous.detail("names").split(","));
+        for (String name : entries.keySet()) {
+            if (!before.contains(name) && api.send("GET", t.basePath + "/secrets/" + name, null).status() != 404) {
+                throw new CanaryConfigurationException("placement " + NAME + ": secret " + name + " already exists in "
+                        + t.location + "; nothing was changed");
+            }
         }
         String changed = changedSince(t, previous);
         if (changed != null) {
             throw new CanaryConfigurationException("placement " + NAME + ": " + changed + "; nothing was changed. Place "
                     + "the new canary with place instead");
         }
-        Map<String, String> updated = write(t, o, entries, secretsOf(request.credential()), true);
+        Map<String, String> updated = write(t, o, entries, secrets, true);
         for (Map.Entry<String, String> e : updated.entrySet()) {
             if (!e.getValue().equals(previous.detail("updatedAt." + e.getKey()))) {
                 continue;
@@ -142,8 +150,13 @@ public final class GitHubActionsSecretPlacement implements Placement {
             // rewritten within the same second as the old receipt's timestamp: wait and write again, so that the old
             // receipt can never match the new secret
             pause();
-            updated = write(t, o, entries, secretsOf(request.credential()), true);
+            updated = write(t, o, entries, secrets, true);
             break;
+        }
+        for (String name : before) {
+            if (!entries.containsKey(name)) {
+                delete(t, name); // a field the new credential lacks (a session token)
+            }
         }
         LOG.debug("replaced canary {} by {} in GitHub secrets {} of {}", previous.detail("accessKeyId"),
                 request.credential().accessKeyId(), entries.keySet(), t.location);

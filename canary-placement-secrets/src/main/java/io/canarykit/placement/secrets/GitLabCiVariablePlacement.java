@@ -141,7 +141,7 @@ public final class GitLabCiVariablePlacement implements Placement {
         Target t = target(o);
         Entries e = entries(o, request.credential());
         if (!t.location.equals(previous.location()) || !t.environmentScope.equals(previous.detail("environmentScope"))
-                || !String.join(",", e.values.keySet()).equals(previous.detail("names"))) {
+                || !e.idName.equals(previous.detail("idName"))) {
             PlacementReceipt placed = place(request);
             remove(previous);
             return placed;
@@ -155,35 +155,54 @@ public final class GitLabCiVariablePlacement implements Placement {
             throw new CanaryConfigurationException("placement " + NAME + ": " + t.location + " no longer holds canary "
                     + previous.detail("accessKeyId") + "; nothing was changed. Place the new canary with place instead");
         }
+        List<String> before = List.of(previous.detail("names").split(","));
         Map<String, String> old = new LinkedHashMap<>();
         for (String key : e.values.keySet()) {
             JsonNode v = get(t, key, secrets);
+            if (v != null && !before.contains(key)) {
+                throw new CanaryConfigurationException("placement " + NAME + ": variable " + key + " already exists in "
+                        + t.location + "; nothing was changed");
+            }
             old.put(key, v == null ? null : v.path("value").asText(null));
         }
         String[] all = concat(secrets, old.values().stream().filter(Objects::nonNull).toArray(String[]::new));
-        List<String> updated = new ArrayList<>();
+        List<String> written = new ArrayList<>();
         try {
             for (Map.Entry<String, String> v : e.values.entrySet()) {
-                RestClient.Response r = api.send("PUT", t.variable(v.getKey()), body(o, t, null, v.getValue()), all);
-                if (r.status() != 200) {
-                    throw failure("updating variable " + v.getKey() + " in " + t.location, r, all);
+                boolean exists = old.get(v.getKey()) != null;
+                RestClient.Response r = exists
+                        ? api.send("PUT", t.variable(v.getKey()), body(o, t, null, v.getValue()), all)
+                        : api.send("POST", t.basePath, body(o, t, v.getKey(), v.getValue()), all);
+                if (r.status() != (exists ? 200 : 201)) {
+                    throw failure((exists ? "updating" : "creating") + " variable " + v.getKey() + " in " + t.location,
+                            r, all);
                 }
-                updated.add(v.getKey());
+                written.add(v.getKey());
             }
             for (Map.Entry<String, String> v : e.values.entrySet()) {
                 confirm(t, o, v.getKey(), v.getValue(), all);
             }
         } catch (RuntimeException ex) {
-            for (String key : updated) {
+            for (String key : written) {
                 try {
                     if (old.get(key) != null) {
                         api.send("PUT", t.variable(key), body(o, t, null, old.get(key)), all);
+                    } else {
+                        api.send("DELETE", t.variable(key), null);
                     }
                 } catch (RuntimeException restore) {
                     ex.addSuppressed(restore);
                 }
             }
             throw ex;
+        }
+        for (String key : before) {
+            if (!e.values.containsKey(key)) {
+                RestClient.Response r = api.send("DELETE", t.variable(key), null); // a field the new credential lacks
+                if (r.status() != 204 && r.status() != 404) {
+                    throw failure("deleting variable " + key + " in " + t.location, r);
+                }
+            }
         }
         LOG.debug("replaced canary {} by {} in GitLab variables {} of {}", previous.detail("accessKeyId"),
                 request.credential().accessKeyId(), e.values.keySet(), t.location);
