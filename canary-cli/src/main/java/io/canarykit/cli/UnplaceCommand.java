@@ -1,7 +1,6 @@
 package io.canarykit.cli;
 
 import io.canarykit.PlacementReceipt;
-import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
 import io.canarykit.placement.ContainerCredentialsPlacement;
 import io.canarykit.placement.ImdsPlacement;
@@ -28,6 +27,10 @@ final class UnplaceCommand implements Callable<Integer> {
             description = "A placement setting, such as followSymlinks=true (repeatable).")
     Map<String, String> options = new LinkedHashMap<>();
 
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Properties file with the placement's settings (canary.placement.<name>.*).")
+    java.nio.file.Path config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +39,7 @@ final class UnplaceCommand implements Callable<Integer> {
         PlacementReceipt r = CliJson.receipt(CliJson.readSource(receipt, PlaceCommand.stdin, "--receipt"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (Placement p = registry.create(r.placement(), CanaryConfig.of(options))) {
+        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(config, options))) {
             if (p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement) {
                 out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
                         + "placed it; stop that process to remove it");
