@@ -28,9 +28,8 @@ public final class CredentialText {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ID_FIELDS = List.of("AWS_ACCESS_KEY_ID", "AccessKeyId", "accessKeyId",
             "aws_access_key_id", "access_key", "access_key_id");
-    private static final Pattern ID_LINE = Pattern.compile(
-            "^\\s*(?:export\\s+)?(?:AWS_ACCESS_KEY_ID|aws_access_key_id|access_key|access_key_id)\\s*[=:]\\s*[\"']?([A-Za-z0-9]{16,128})",
-            Pattern.MULTILINE);
+    private static final Pattern ID_LINE = Pattern.compile("^\\s*(?:export\\s+)?(?:" + String.join("|", ID_FIELDS)
+            + ")\\s*[=:]\\s*[\"']?([A-Za-z0-9]{16,128})", Pattern.MULTILINE);
 
     private CredentialText() {
     }
