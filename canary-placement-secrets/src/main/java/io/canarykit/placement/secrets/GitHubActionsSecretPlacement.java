@@ -100,7 +100,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         Target t = target(o);
         Map<String, String> entries = entries(o, request.credential());
-        String[] secrets = secretsOf(request.credential());
+        String[] secrets = Values.secretsOf(request.credential());
         for (String name : entries.keySet()) {
             RestClient.Response r = api.send("GET", t.basePath + "/secrets/" + name, null);
             if (r.status() == 200) {
@@ -129,7 +129,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
             remove(previous);
             return placed;
         }
-        String[] secrets = secretsOf(request.credential());
+        String[] secrets = Values.secretsOf(request.credential());
         List<String> before = List.of(previous.detail("names").split(","));
         for (String name : entries.keySet()) {
             if (!before.contains(name) && api.send("GET", t.basePath + "/secrets/" + name, null).status() != 404) {
@@ -416,10 +416,6 @@ public final class GitHubActionsSecretPlacement implements Placement {
         return new PlacementReceipt(NAME, t.location, details, clock.instant());
     }
 
-    private static String[] secretsOf(CanaryCredential c) {
-        return c.sessionToken() == null ? new String[] {c.secretAccessKey().reveal()}
-                : new String[] {c.secretAccessKey().reveal(), c.sessionToken().reveal()};
-    }
 
     private CanaryException failure(String what, RestClient.Response r, String... secrets) {
         String said = api.describe(r, secrets);

@@ -95,12 +95,12 @@ public final class GitLabCiVariablePlacement implements Placement {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         Target t = target(o);
         Entries e = entries(o, request.credential());
-        String[] secrets = secretsOf(request.credential());
+        String[] secrets = Values.secretsOf(request.credential());
         List<String> adopted = new ArrayList<>();
         for (Map.Entry<String, String> v : e.values.entrySet()) {
             JsonNode existing = get(t, v.getKey(), secrets);
             if (existing != null) {
-                if (!same(existing.path("value").asText(null), v.getValue())) {
+                if (!Values.same(existing.path("value").asText(null), v.getValue())) {
                     throw new CanaryConfigurationException("placement " + NAME + ": variable " + v.getKey() + " already "
                             + "exists in " + t.location + " (environment scope " + t.environmentScope + ") with another "
                             + "value; nothing was changed. Choose another name (option prefix or variable-name)");
@@ -146,7 +146,7 @@ public final class GitLabCiVariablePlacement implements Placement {
             remove(previous);
             return placed;
         }
-        String[] secrets = secretsOf(request.credential());
+        String[] secrets = Values.secretsOf(request.credential());
         String holds = heldKey(t, previous, secrets);
         if (request.credential().accessKeyId().equals(holds)) {
             return receipt(request, o, t, e); // a repeated call: already replaced
@@ -165,7 +165,7 @@ public final class GitLabCiVariablePlacement implements Placement {
             }
             old.put(key, v == null ? null : v.path("value").asText(null));
         }
-        String[] all = concat(secrets, old.values().stream().filter(Objects::nonNull).toArray(String[]::new));
+        String[] all = Values.concat(secrets, old.values().stream().filter(Objects::nonNull).toArray(String[]::new));
         List<String> written = new ArrayList<>();
         try {
             for (Map.Entry<String, String> v : e.values.entrySet()) {
@@ -271,7 +271,7 @@ public final class GitLabCiVariablePlacement implements Placement {
     /** Reads the variable back and checks value, masked, protected and scope. */
     private void confirm(Target t, PlacementOptions o, String key, String value, String... secrets) {
         JsonNode v = get(t, key, secrets);
-        if (v == null || !same(v.path("value").asText(null), value)) {
+        if (v == null || !Values.same(v.path("value").asText(null), value)) {
             throw new CanaryException("placement " + NAME + ": variable " + key + " in " + t.location + " does not hold "
                     + "the value just written (" + (v == null ? "it is missing" : "another value") + ")");
         }
@@ -403,21 +403,8 @@ public final class GitLabCiVariablePlacement implements Placement {
         return new PlacementReceipt(NAME, t.location, details, clock.instant());
     }
 
-    private static boolean same(String a, String b) {
-        return a != null && b != null && java.security.MessageDigest.isEqual(
-                a.getBytes(java.nio.charset.StandardCharsets.UTF_8), b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
 
-    private static String[] secretsOf(CanaryCredential c) {
-        return c.sessionToken() == null ? new String[] {c.secretAccessKey().reveal()}
-                : new String[] {c.secretAccessKey().reveal(), c.sessionToken().reveal()};
-    }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     private CanaryException failure(String what, RestClient.Response r, String... secrets) {
         String hint = switch (r.status()) {

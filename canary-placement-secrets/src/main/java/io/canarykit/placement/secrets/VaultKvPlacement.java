@@ -100,7 +100,7 @@ public final class VaultKvPlacement implements Placement {
             o.requirePlausible("custom metadata key", k);
             o.requirePlausible("custom metadata value", v);
         });
-        String[] secrets = secretsOf(request.credential());
+        String[] secrets = Values.secretsOf(request.credential());
         RestClient.Response r = api.send("POST", t.data(), write(data, 0), secrets);
         long version;
         boolean created;
@@ -168,7 +168,7 @@ public final class VaultKvPlacement implements Placement {
             return placed;
         }
         Map<String, String> data = data(o, request.credential());
-        String[] secrets = secretsOf(request.credential());
+        String[] secrets = Values.secretsOf(request.credential());
         Current current = read(t, secrets);
         String holds = current == null ? null : CredentialText.accessKeyId(current.data);
         if (current != null && data.equals(current.data)) {
@@ -179,7 +179,7 @@ public final class VaultKvPlacement implements Placement {
                     ? " no longer exists" : " no longer holds canary " + previous.detail("accessKeyId"))
                     + "; nothing was changed. Place the new canary with place instead");
         }
-        String[] all = concat(secrets, current.data.values().toArray(String[]::new));
+        String[] all = Values.concat(secrets, current.data.values().toArray(String[]::new));
         RestClient.Response r = api.send("POST", t.data(), write(data, current.version), all);
         if (!r.ok()) {
             throw failure("writing the new version of " + location(t), r, all);
@@ -304,16 +304,7 @@ public final class VaultKvPlacement implements Placement {
         return new PlacementReceipt(NAME, location(t), details, clock.instant());
     }
 
-    private static String[] secretsOf(CanaryCredential c) {
-        return c.sessionToken() == null ? new String[] {c.secretAccessKey().reveal()}
-                : new String[] {c.secretAccessKey().reveal(), c.sessionToken().reveal()};
-    }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     private CanaryException failure(String what, RestClient.Response r, String... secrets) {
         String hint = switch (r.status()) {
