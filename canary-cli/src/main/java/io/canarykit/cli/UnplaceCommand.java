@@ -24,7 +24,7 @@ final class UnplaceCommand implements Callable<Integer> {
     String receipt;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "A placement setting, such as followSymlinks=true (repeatable).")
+            description = "A placement setting, such as follow-symlinks=true (repeatable).")
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",

@@ -4,6 +4,7 @@ import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
 import io.canarykit.Sighting;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,6 +84,31 @@ public abstract class ForwardingCanaryStore implements CanaryStore {
     @Override
     public void saveCheckpoint(String key, String value) {
         delegate.saveCheckpoint(key, value);
+    }
+
+    @Override
+    public Optional<StoreEntry> entry(String key) {
+        return delegate.entry(key);
+    }
+
+    @Override
+    public boolean putEntryIfAbsent(StoreEntry entry) {
+        return delegate.putEntryIfAbsent(entry);
+    }
+
+    @Override
+    public boolean replaceEntry(String expectedValue, StoreEntry replacement) {
+        return delegate.replaceEntry(expectedValue, replacement);
+    }
+
+    @Override
+    public boolean deleteEntry(String key, String expectedValue) {
+        return delegate.deleteEntry(key, expectedValue);
+    }
+
+    @Override
+    public int purgeExpiredEntries(Instant now) {
+        return delegate.purgeExpiredEntries(now);
     }
 
     @Override

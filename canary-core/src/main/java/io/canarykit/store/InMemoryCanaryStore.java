@@ -4,6 +4,7 @@ import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
 import io.canarykit.Sighting;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ public final class InMemoryCanaryStore implements CanaryStore {
     private final Map<CanaryId, List<Sighting>> sightings = new HashMap<>();
     private final Map<String, CanaryId> sightingKeys = new HashMap<>();
     private final Map<String, String> checkpoints = new LinkedHashMap<>();
+    private final Map<String, StoreEntry> entries = new HashMap<>();
 
     /** An empty store. */
     public static InMemoryCanaryStore create() {
@@ -128,6 +130,48 @@ public final class InMemoryCanaryStore implements CanaryStore {
     @Override
     public synchronized void saveCheckpoint(String key, String value) {
         checkpoints.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    }
+
+    @Override
+    public synchronized Optional<StoreEntry> entry(String key) {
+        return Optional.ofNullable(entries.get(StoreEntry.checkKey(key)));
+    }
+
+    @Override
+    public synchronized boolean putEntryIfAbsent(StoreEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        return entries.putIfAbsent(entry.key(), entry) == null;
+    }
+
+    @Override
+    public synchronized boolean replaceEntry(String expectedValue, StoreEntry replacement) {
+        Objects.requireNonNull(expectedValue, "expectedValue");
+        Objects.requireNonNull(replacement, "replacement");
+        StoreEntry current = entries.get(replacement.key());
+        if (current == null || !current.value().equals(expectedValue)) {
+            return false;
+        }
+        entries.put(replacement.key(), replacement);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteEntry(String key, String expectedValue) {
+        Objects.requireNonNull(expectedValue, "expectedValue");
+        StoreEntry current = entries.get(StoreEntry.checkKey(key));
+        if (current == null || !current.value().equals(expectedValue)) {
+            return false;
+        }
+        entries.remove(key);
+        return true;
+    }
+
+    @Override
+    public synchronized int purgeExpiredEntries(Instant now) {
+        Objects.requireNonNull(now, "now");
+        int before = entries.size();
+        entries.values().removeIf(e -> e.expiredAt(now));
+        return before - entries.size();
     }
 
     private synchronized List<CanaryRecord> select(Predicate<CanaryRecord> filter) {

@@ -11,6 +11,7 @@ import io.canarykit.store.CanaryStoreException;
 import io.canarykit.store.DuplicateCanaryException;
 import io.canarykit.store.Page;
 import io.canarykit.store.StaleVersionException;
+import io.canarykit.store.StoreEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,16 +19,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,6 +90,13 @@ import static io.canarykit.store.dynamodb.ItemCodec.s;
  *       {@code PutItem} of the sighting item under the canary. No transaction is needed: the second write is
  *       idempotent and a retry completes a half-written sighting (see the method).</li>
  *   <li>{@link #sightings}: a strongly consistent {@code Query} of the canary's partition.</li>
+ *   <li>Conditional entries, item {@code X#<key>}: {@link #entry} is one consistent {@code GetItem};
+ *       {@link #putEntryIfAbsent} a {@code PutItem} with {@code attribute_not_exists(pk)}; {@link #replaceEntry} a
+ *       {@code PutItem} and {@link #deleteEntry} a {@code DeleteItem}, each on condition that the stored value is the
+ *       expected one. No transaction is needed, so dynalite runs them too. An entry with an expiry carries the
+ *       table's TTL attribute, so DynamoDB TTL (when enabled) purges expired entries by itself;
+ *       {@link #purgeExpiredEntries} is a filtered {@code Scan} of the whole table plus a conditional
+ *       {@code DeleteItem} per expired entry: enable TTL instead of calling it often on a large table.</li>
  * </ul>
  * Every read follows {@code LastEvaluatedKey} (1 MB pages). Items are checked against DynamoDB's 400 KB item and key
  * limits before a write. SDK failures become {@link CanaryStoreException}s, retryable for throttling, 5xx and lost
@@ -582,6 +594,116 @@ public final class DynamoDbCanaryStore implements CanaryStore {
             throw Errors.translate("PutItem", table, e);
         }
         LOG.debug("saved checkpoint {}", key);
+    }
+
+    // ------------------------------------------------------------------------------------------ conditional entries
+
+    @Override
+    public Optional<StoreEntry> entry(String key) {
+        StoreEntry.checkKey(key);
+        Map<String, AttributeValue> item = getItem(ItemCodec.entryKey(key));
+        return item == null ? Optional.empty() : Optional.of(ItemCodec.entry(item));
+    }
+
+    @Override
+    public boolean putEntryIfAbsent(StoreEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        Map<String, AttributeValue> item = ItemCodec.entryItem(entry, clock.instant());
+        ItemSize.check("entry " + entry.key(), item);
+        try {
+            client.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw Errors.translate("PutItem", table, e);
+        }
+    }
+
+    @Override
+    public boolean replaceEntry(String expectedValue, StoreEntry replacement) {
+        Objects.requireNonNull(expectedValue, "expectedValue");
+        Objects.requireNonNull(replacement, "replacement");
+        Map<String, AttributeValue> item = ItemCodec.entryItem(replacement, clock.instant());
+        ItemSize.check("entry " + replacement.key(), item);
+        try {
+            client.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("#v = :expected")
+                    .expressionAttributeNames(Map.of("#v", ItemCodec.VALUE))
+                    .expressionAttributeValues(Map.of(":expected", s(expectedValue)))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw Errors.translate("PutItem", table, e);
+        }
+    }
+
+    @Override
+    public boolean deleteEntry(String key, String expectedValue) {
+        StoreEntry.checkKey(key);
+        Objects.requireNonNull(expectedValue, "expectedValue");
+        try {
+            client.deleteItem(DeleteItemRequest.builder().tableName(table).key(ItemCodec.entryKey(key))
+                    .conditionExpression("#v = :expected")
+                    .expressionAttributeNames(Map.of("#v", ItemCodec.VALUE))
+                    .expressionAttributeValues(Map.of(":expected", s(expectedValue)))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        } catch (SdkException e) {
+            throw Errors.translate("DeleteItem", table, e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A filtered {@code Scan} of the whole table (it reads every item: prefer DynamoDB TTL on large tables), then
+     * one {@code DeleteItem} per expired entry, on condition that it is still expired.
+     */
+    @Override
+    public int purgeExpiredEntries(Instant now) {
+        Objects.requireNonNull(now, "now");
+        AttributeValue cutoff = ItemCodec.n(now.toEpochMilli());
+        ScanRequest request = ScanRequest.builder().tableName(table)
+                .filterExpression("#t = :entry AND #e <= :now")
+                .projectionExpression("#pk, #sk")
+                .expressionAttributeNames(Map.of("#t", TYPE, "#e", ItemCodec.EXPIRES_AT_MILLIS, "#pk", PK, "#sk", SK))
+                .expressionAttributeValues(Map.of(":entry", s(ItemCodec.TYPE_ENTRY), ":now", cutoff))
+                .build();
+        int purged = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanResponse page;
+            try {
+                page = client.scan(request.toBuilder().exclusiveStartKey(start).build());
+            } catch (SdkException e) {
+                throw Errors.translate("Scan", table, e);
+            }
+            for (Map<String, AttributeValue> key : page.items()) {
+                try {
+                    client.deleteItem(DeleteItemRequest.builder().tableName(table).key(key)
+                            .conditionExpression("#e <= :now")
+                            .expressionAttributeNames(Map.of("#e", ItemCodec.EXPIRES_AT_MILLIS))
+                            .expressionAttributeValues(Map.of(":now", cutoff))
+                            .build());
+                    purged++;
+                } catch (ConditionalCheckFailedException e) {
+                    // renewed or replaced since the scan read it: keep it
+                } catch (SdkException e) {
+                    throw Errors.translate("DeleteItem", table, e);
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        LOG.debug("purged {} expired entries from {}", purged, table);
+        return purged;
     }
 
     // ------------------------------------------------------------------------------------------ plumbing

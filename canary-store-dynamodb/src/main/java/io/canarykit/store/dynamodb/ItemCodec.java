@@ -11,6 +11,7 @@ import io.canarykit.SelfUse;
 import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
 import io.canarykit.store.CanaryStoreException;
+import io.canarykit.store.StoreEntry;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.nio.charset.StandardCharsets;
@@ -51,10 +52,12 @@ final class ItemCodec {
     static final String TYPE_SIGHTING = "sighting";
     static final String TYPE_EVENT = "event";
     static final String TYPE_CHECKPOINT = "checkpoint";
+    static final String TYPE_ENTRY = "entry";
 
     static final String CANARY_SK = "C";
     static final String EVENT_SK = "E";
     static final String CHECKPOINT_SK = "K";
+    static final String ENTRY_SK = "X";
     static final String SIGHTING_SK_PREFIX = "S#";
     static final String LIVE_PREFIX = "L#";
     static final String TERMINAL_PREFIX = "T#";
@@ -106,9 +109,10 @@ final class ItemCodec {
     static final String SIGHTING_KEY = "sightingKey";
     static final String STORED_AT = "storedAt";
 
-    // checkpoint attributes
+    // checkpoint and entry attributes
     static final String KEY = "key";
     static final String VALUE = "value";
+    static final String EXPIRES_AT_MILLIS = "expiresAtMillis";
 
     /** Event keys longer than this (UTF-8 bytes) are hashed, keeping every key well inside DynamoDB's limits. */
     static final int MAX_RAW_EVENT_KEY = 512;
@@ -131,6 +135,10 @@ final class ItemCodec {
 
     static Map<String, AttributeValue> checkpointKey(String key) {
         return Map.of(PK, s("K#" + key), SK, s(CHECKPOINT_SK));
+    }
+
+    static Map<String, AttributeValue> entryKey(String key) {
+        return Map.of(PK, s("X#" + key), SK, s(ENTRY_SK));
     }
 
     /** {@code <length>:<source>#<eventId>}, or {@code H#<sha-256 hex>} when longer than 512 bytes. */
@@ -382,6 +390,36 @@ final class ItemCodec {
         item.put(VALUE, s(value));
         item.put(UPDATED_AT, instant(now));
         return item;
+    }
+
+    // ------------------------------------------------------------------------------------------ entries
+
+    /**
+     * A conditional entry: its key and value, and when it expires as an ISO string, as epoch milliseconds (compared
+     * by {@code purgeExpiredEntries}) and as the table's TTL attribute (epoch seconds, rounded up, so that DynamoDB
+     * TTL never deletes it before it expires).
+     */
+    static Map<String, AttributeValue> entryItem(StoreEntry entry, Instant now) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>(entryKey(entry.key()));
+        item.put(TYPE, s(TYPE_ENTRY));
+        item.put(KEY, s(entry.key()));
+        item.put(VALUE, s(entry.value()));
+        if (entry.expiresAt() != null) {
+            Instant t = entry.expiresAt();
+            item.put(EXPIRES_AT, instant(t));
+            item.put(EXPIRES_AT_MILLIS, n(t.toEpochMilli()));
+            item.put(TTL, n(t.getEpochSecond() + (t.getNano() > 0 ? 1 : 0)));
+        }
+        item.put(UPDATED_AT, instant(now));
+        return item;
+    }
+
+    static StoreEntry entry(Map<String, AttributeValue> item) {
+        try {
+            return new StoreEntry(str(item, KEY), str(item, VALUE), optInstant(item, EXPIRES_AT));
+        } catch (RuntimeException e) {
+            throw unreadable("entry", item, e);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ values

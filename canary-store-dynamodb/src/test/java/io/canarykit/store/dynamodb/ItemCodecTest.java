@@ -199,4 +199,20 @@ class ItemCodecTest {
         assertThatThrownBy(() -> ItemCodec.canaryRecord(item)).isInstanceOf(CanaryStoreException.class)
                 .hasMessageContaining("C#" + sparse().id()).hasMessageContaining("not a readable canary");
     }
+
+    @Test
+    void anEntryCarriesItsExpiryAsTtlRoundedUpSoThatDynamoDbNeverDeletesItEarly() {
+        var exact = ItemCodec.entryItem(io.canarykit.store.StoreEntry.of("lease:p", "v", Instant.parse("2026-11-28T10:00:00Z")), NOW);
+        var fraction = ItemCodec.entryItem(io.canarykit.store.StoreEntry.of("lease:p", "v", Instant.parse("2026-11-28T10:00:00.001Z")), NOW);
+        var forever = ItemCodec.entryItem(io.canarykit.store.StoreEntry.of("replay:x", "v"), NOW);
+
+        long second = Instant.parse("2026-11-28T10:00:00Z").getEpochSecond();
+        assertThat(exact.get(DynamoDbCanaryTable.TTL).n()).isEqualTo(Long.toString(second));
+        assertThat(fraction.get(DynamoDbCanaryTable.TTL).n()).isEqualTo(Long.toString(second + 1));
+        assertThat(fraction.get(ItemCodec.EXPIRES_AT_MILLIS).n()).isEqualTo(Long.toString(second * 1000 + 1));
+        assertThat(forever).doesNotContainKeys(DynamoDbCanaryTable.TTL, ItemCodec.EXPIRES_AT_MILLIS, ItemCodec.EXPIRES_AT);
+        assertThat(forever.get(DynamoDbCanaryTable.PK).s()).isEqualTo("X#replay:x");
+        assertThat(ItemCodec.entry(fraction)).isEqualTo(io.canarykit.store.StoreEntry.of("lease:p", "v",
+                Instant.parse("2026-11-28T10:00:00.001Z")));
+    }
 }

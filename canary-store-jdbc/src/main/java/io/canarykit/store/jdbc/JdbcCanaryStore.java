@@ -13,6 +13,7 @@ import io.canarykit.store.CanaryStoreException;
 import io.canarykit.store.DuplicateCanaryException;
 import io.canarykit.store.Page;
 import io.canarykit.store.StaleVersionException;
+import io.canarykit.store.StoreEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * with instants kept to the microsecond (the finest precision PostgreSQL stores): {@code create} and {@code update}
  * return the record as stored. Driver errors become {@link CanaryStoreException}s whose {@code retryable()} is true
  * for transient failures (lost connection, lock timeout, serialization failure, busy SQLite database).
+ *
+ * <p><b>Conditional entries</b> live in {@code canary_entry} (schema 3). Set-if-absent is one insert that does nothing
+ * on conflict (on H2: an insert whose unique violation means "present"); replace- and delete-if-equal are one
+ * {@code UPDATE}/{@code DELETE ... WHERE entry_key = ? AND entry_value = ?}, which every dialect evaluates atomically
+ * against concurrent writers (PostgreSQL and H2 re-check the condition on the row they lock; SQLite has one writer).
+ * Each is a single auto-committed statement, so an entry written is on disk when the call returns as durably as any
+ * other write of the database.
  *
  * <p><b>SQLite</b> allows one writer at a time and, unless in WAL mode, no reader while a writer commits: this store
  * queues its own operations fairly (readers together, writers alone) and relies on the connection's
@@ -393,6 +401,85 @@ public final class JdbcCanaryStore implements CanaryStore {
             }
             return null;
         });
+    }
+
+    @Override
+    public Optional<StoreEntry> entry(String key) {
+        StoreEntry.checkKey(key);
+        return withConnection("read entry " + key, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.selectEntry)) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<StoreEntry>empty();
+                    }
+                    return Optional.of(new StoreEntry(key, rs.getString(1), sql.getInstant(rs, "expires_at")));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean putEntryIfAbsent(StoreEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        Instant now = Sql.truncate(clock.instant());
+        return withConnection("put entry " + entry.key() + " if absent", true, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.insertEntry)) {
+                ps.setString(1, entry.key());
+                ps.setString(2, entry.value());
+                sql.setInstant(ps, 3, entry.expiresAt());
+                sql.setInstant(ps, 4, now);
+                return ps.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (dialect == JdbcDialect.H2 && SqlErrors.isUniqueViolation(dialect, e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public boolean replaceEntry(String expectedValue, StoreEntry replacement) {
+        Objects.requireNonNull(expectedValue, "expectedValue");
+        Objects.requireNonNull(replacement, "replacement");
+        Instant now = Sql.truncate(clock.instant());
+        return withConnection("replace entry " + replacement.key(), true, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.replaceEntry)) {
+                ps.setString(1, replacement.value());
+                sql.setInstant(ps, 2, replacement.expiresAt());
+                sql.setInstant(ps, 3, now);
+                ps.setString(4, replacement.key());
+                ps.setString(5, expectedValue);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteEntry(String key, String expectedValue) {
+        StoreEntry.checkKey(key);
+        Objects.requireNonNull(expectedValue, "expectedValue");
+        return withConnection("delete entry " + key, true, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteEntry)) {
+                ps.setString(1, key);
+                ps.setString(2, expectedValue);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public int purgeExpiredEntries(Instant now) {
+        Objects.requireNonNull(now, "now");
+        int purged = withConnection("purge expired entries", true, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.purgeEntries)) {
+                sql.setInstant(ps, 1, now);
+                return ps.executeUpdate();
+            }
+        });
+        LOG.debug("canary store ({}): purged {} expired entries", dialect.configName(), purged);
+        return purged;
     }
 
     /** Closes the connection pool if the store opened it ({@link #open}); a caller's DataSource is left alone. */

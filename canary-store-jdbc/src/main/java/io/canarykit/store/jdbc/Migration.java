@@ -11,7 +11,8 @@ record Migration(int version, String description) {
     /** The scripts canarykit ships, in order. A test checks that every dialect has exactly these files. */
     static final List<Migration> ALL = List.of(
             new Migration(1, "canaries_sightings_checkpoints"),
-            new Migration(2, "canary_history"));
+            new Migration(2, "canary_history"),
+            new Migration(3, "conditional_entries"));
 
     Migration {
         Objects.requireNonNull(description, "description");

@@ -54,6 +54,11 @@ final class Sql {
     final String selectSightings;
     final String selectCheckpoint;
     final String upsertCheckpoint;
+    final String selectEntry;
+    final String insertEntry;
+    final String replaceEntry;
+    final String deleteEntry;
+    final String purgeEntries;
 
     Sql(JdbcDialect dialect) {
         this.dialect = dialect;
@@ -92,6 +97,18 @@ final class Sql {
                     + " VALUES (?, ?, ?) ON CONFLICT (checkpoint_key) DO UPDATE"
                     + " SET checkpoint_value = excluded.checkpoint_value, updated_at = excluded.updated_at";
         };
+        selectEntry = "SELECT entry_value, expires_at FROM canary_entry WHERE entry_key = ?";
+        String insertEntryValues = "INSERT INTO canary_entry (entry_key, entry_value, expires_at, updated_at)"
+                + " VALUES (?, ?, ?, ?)";
+        insertEntry = switch (dialect) {
+            // as for sightings: on H2 a unique violation means "already there"
+            case H2 -> insertEntryValues;
+            case POSTGRESQL, SQLITE -> insertEntryValues + " ON CONFLICT (entry_key) DO NOTHING";
+        };
+        replaceEntry = "UPDATE canary_entry SET entry_value = ?, expires_at = ?, updated_at = ?"
+                + " WHERE entry_key = ? AND entry_value = ?";
+        deleteEntry = "DELETE FROM canary_entry WHERE entry_key = ? AND entry_value = ?";
+        purgeEntries = "DELETE FROM canary_entry WHERE expires_at IS NOT NULL AND expires_at <= ?";
     }
 
     /** A page of the listing: optional filters, then {@code id > cursor}, in id order, {@code limit} rows. */

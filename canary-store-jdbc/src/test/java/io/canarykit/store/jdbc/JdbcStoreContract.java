@@ -108,16 +108,16 @@ abstract class JdbcStoreContract extends CanaryStoreContract {
 
     @Test
     void migrateIsIdempotent() {
-        assertThat(jdbc().schemaVersion()).isEqualTo(JdbcCanaryStore.latestSchemaVersion()).isEqualTo(2);
+        assertThat(jdbc().schemaVersion()).isEqualTo(JdbcCanaryStore.latestSchemaVersion()).isEqualTo(3);
         MigrationResult again = jdbc().migrate();
-        assertThat(again).isEqualTo(new MigrationResult(2, 2));
+        assertThat(again).isEqualTo(new MigrationResult(3, 3));
         assertThat(again.changed()).isFalse();
-        assertThat(count("SELECT COUNT(*) FROM canary_schema_version")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM canary_schema_version")).isEqualTo(3);
     }
 
     @Test
     void noColumnCanHoldASecret() throws SQLException {
-        for (String table : List.of("canary", "canary_sighting", "canary_checkpoint", "canary_history")) {
+        for (String table : List.of("canary", "canary_sighting", "canary_checkpoint", "canary_history", "canary_entry")) {
             for (String column : columns(table)) {
                 assertThat(column.toLowerCase()).as(table + "." + column)
                         .doesNotContain("secret").doesNotContain("token").doesNotContain("password");
@@ -269,9 +269,9 @@ abstract class JdbcStoreContract extends CanaryStoreContract {
 
         MigrationResult result = storeOver(ds).migrate();
 
-        assertThat(result).isEqualTo(new MigrationResult(1, 2));
+        assertThat(result).isEqualTo(new MigrationResult(1, 3));
         JdbcCanaryStore upgraded = storeOver(ds);
-        assertThat(upgraded.schemaVersion()).isEqualTo(2);
+        assertThat(upgraded.schemaVersion()).isEqualTo(3);
         assertThat(upgraded.find(a.id())).contains(a);
         assertThat(upgraded.find(b.id())).contains(b);
         assertThat(upgraded.findByAccessKeyId("ASIAY34FZKBOKMUTVV7A")).containsExactly(b);
@@ -310,12 +310,12 @@ abstract class JdbcStoreContract extends CanaryStoreContract {
             for (Future<MigrationResult> f : results) {
                 done.add(f.get(50, TimeUnit.SECONDS));
             }
-            assertThat(done).filteredOn(MigrationResult::changed).containsExactly(new MigrationResult(0, 2));
-            assertThat(done).filteredOn(r -> !r.changed()).hasSize(threads - 1).allMatch(r -> r.toVersion() == 2);
+            assertThat(done).filteredOn(MigrationResult::changed).containsExactly(new MigrationResult(0, 3));
+            assertThat(done).filteredOn(r -> !r.changed()).hasSize(threads - 1).allMatch(r -> r.toVersion() == 3);
         } finally {
             pool.shutdownNow();
         }
-        assertThat(count(ds, "SELECT COUNT(*) FROM canary_schema_version")).isEqualTo(2);
+        assertThat(count(ds, "SELECT COUNT(*) FROM canary_schema_version")).isEqualTo(3);
         JdbcCanaryStore s = storeOver(ds);
         CanaryRecord r = s.create(fixtures.active());
         assertThat(s.history(r.id())).hasSize(1);
@@ -337,7 +337,7 @@ abstract class JdbcStoreContract extends CanaryStoreContract {
             held.close();
         }
         assertThat(impatient.schemaVersion()).isEqualTo(1);
-        assertThat(impatient.migrate()).isEqualTo(new MigrationResult(1, 2));
+        assertThat(impatient.migrate()).isEqualTo(new MigrationResult(1, 3));
     }
 
     @Test

@@ -11,20 +11,29 @@ import io.canarykit.Sighting;
 import io.canarykit.store.CanaryNotFoundException;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
+import io.canarykit.store.Claim;
+import io.canarykit.store.Claims;
 import io.canarykit.store.DuplicateCanaryException;
+import io.canarykit.store.Lease;
+import io.canarykit.store.Leases;
 import io.canarykit.store.Page;
 import io.canarykit.store.StaleVersionException;
+import io.canarykit.store.StoreEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,8 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The behaviour every {@link CanaryStore} must have. A store's test extends this class and supplies a fresh, empty
- * store per test:
+ * The behaviour every {@link CanaryStore} must have: records (conditional create, compare-and-set by version,
+ * lookups, paging), idempotent sightings, checkpoints, and conditional entries (set-if-absent, replace- and
+ * delete-if-equal, purge of expired entries, and {@link Leases} and {@link Claims} over them), each with 8-thread races
+ * where it matters. A store's test extends this class and supplies a fresh, empty store per test:
  *
  * <pre>{@code
  * class MyStoreTest extends CanaryStoreContract {
@@ -354,6 +365,148 @@ public abstract class CanaryStoreContract {
         assertThat(store.checkpoint("other")).contains("x");
     }
 
+    // ---------------------------------------------------------------- conditional entries
+
+    @Test
+    void entryIsStoredIfAbsentAndReadBackExactly() {
+        String value = "{\"owner\":\"host-1\",\"note\":\"Zoë 'quoted' ; DROP TABLE canary; -- ☃ 𝔘\"}";
+        StoreEntry e = StoreEntry.of("lease:detector/cloudtrail-s3/0", value, CanaryFixtures.BASE.plusMillis(1234));
+
+        assertThat(store.entry(e.key())).isEmpty();
+        assertThat(store.putEntryIfAbsent(e)).isTrue();
+        assertThat(store.entry(e.key())).contains(e);
+        assertThat(store.putEntryIfAbsent(StoreEntry.of(e.key(), "other"))).isFalse();
+        assertThat(store.entry(e.key())).contains(e);
+    }
+
+    @Test
+    void anEntryWithoutExpiryAndALargeValueRoundTrip() {
+        StoreEntry forever = StoreEntry.of("replay:Zm9vYmFy+/=", "x".repeat(StoreEntry.MAX_VALUE_LENGTH));
+        assertThat(store.putEntryIfAbsent(forever)).isTrue();
+        assertThat(store.entry(forever.key())).contains(forever);
+    }
+
+    @Test
+    void entriesAndCheckpointsAreSeparate() {
+        store.saveCheckpoint("shared-name", "checkpoint");
+        assertThat(store.entry("shared-name")).isEmpty();
+        assertThat(store.putEntryIfAbsent(StoreEntry.of("shared-name", "entry"))).isTrue();
+        assertThat(store.checkpoint("shared-name")).contains("checkpoint");
+        assertThat(store.entry("shared-name").map(StoreEntry::value)).contains("entry");
+    }
+
+    @Test
+    void replaceEntryComparesTheWholeValue() {
+        store.putEntryIfAbsent(StoreEntry.of("k", "v1", CanaryFixtures.BASE));
+        StoreEntry v2 = StoreEntry.of("k", "v2", CanaryFixtures.BASE.plusSeconds(60));
+
+        assertThat(store.replaceEntry("v", v2)).as("a prefix is not equal").isFalse();
+        assertThat(store.replaceEntry("v1 ", v2)).isFalse();
+        assertThat(store.entry("k").map(StoreEntry::value)).contains("v1");
+        assertThat(store.replaceEntry("v1", v2)).isTrue();
+        assertThat(store.entry("k")).contains(v2);
+        assertThat(store.replaceEntry("v1", StoreEntry.of("k", "v3"))).as("stale expectation").isFalse();
+        assertThat(store.replaceEntry("v2", StoreEntry.of("k", "v3"))).isTrue();
+        assertThat(store.entry("k")).contains(StoreEntry.of("k", "v3"));
+        assertThat(store.replaceEntry("anything", StoreEntry.of("absent", "x"))).as("no entry to replace").isFalse();
+        assertThat(store.entry("absent")).isEmpty();
+    }
+
+    @Test
+    void deleteEntryOnlyWhenTheValueIsTheExpectedOne() {
+        store.putEntryIfAbsent(StoreEntry.of("k", "mine"));
+        assertThat(store.deleteEntry("k", "theirs")).isFalse();
+        assertThat(store.entry("k")).isPresent();
+        assertThat(store.deleteEntry("k", "mine")).isTrue();
+        assertThat(store.entry("k")).isEmpty();
+        assertThat(store.deleteEntry("k", "mine")).isFalse();
+        assertThat(store.putEntryIfAbsent(StoreEntry.of("k", "again"))).as("the key is free again").isTrue();
+    }
+
+    @Test
+    void anExpiredEntryStaysUntilPurgedAndPurgeKeepsTheRest() {
+        Instant now = CanaryFixtures.BASE.plusSeconds(3600);
+        StoreEntry expired = StoreEntry.of("expired", "a", now.minusSeconds(1));
+        StoreEntry expiringNow = StoreEntry.of("expiring-now", "b", now);
+        StoreEntry future = StoreEntry.of("future", "c", now.plusMillis(1));
+        StoreEntry forever = StoreEntry.of("forever", "d");
+        for (StoreEntry e : List.of(expired, expiringNow, future, forever)) {
+            assertThat(store.putEntryIfAbsent(e)).isTrue();
+        }
+        assertThat(store.putEntryIfAbsent(StoreEntry.of("expired", "new"))).as("expired still blocks").isFalse();
+        assertThat(store.entry("expired")).contains(expired);
+
+        assertThat(store.purgeExpiredEntries(now)).isEqualTo(2);
+
+        assertThat(store.entry("expired")).isEmpty();
+        assertThat(store.entry("expiring-now")).isEmpty();
+        assertThat(store.entry("future")).contains(future);
+        assertThat(store.entry("forever")).contains(forever);
+        assertThat(store.purgeExpiredEntries(now)).isZero();
+        assertThat(store.putEntryIfAbsent(StoreEntry.of("expired", "new"))).isTrue();
+    }
+
+    @Test
+    void badEntryKeysAreRefusedBeforeAnythingIsWritten() {
+        assertThatThrownBy(() -> store.entry("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.entry("a\nb")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StoreEntry.of("k".repeat(StoreEntry.MAX_KEY_LENGTH + 1), "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StoreEntry.of("k", "v".repeat(StoreEntry.MAX_VALUE_LENGTH + 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("vvvv");
+        StoreEntry longest = StoreEntry.of("ü".repeat(StoreEntry.MAX_KEY_LENGTH), "v");
+        assertThat(store.putEntryIfAbsent(longest)).isTrue();
+        assertThat(store.entry(longest.key())).contains(longest);
+    }
+
+    @Test
+    void leasesAreHeldRenewedReleasedAndTakenOverOnceExpired() {
+        MutableClock clock = new MutableClock(CanaryFixtures.BASE);
+        Leases leases = Leases.create(store, clock);
+        Lease a = leases.acquire("partition-1", "host-a", Duration.ofMinutes(1)).orElseThrow();
+
+        assertThat(leases.acquire("partition-1", "host-b", Duration.ofMinutes(1))).isEmpty();
+        assertThat(leases.holder("partition-1")).contains(a);
+        clock.advance(Duration.ofSeconds(50));
+        Lease renewed = leases.renew(a, Duration.ofMinutes(1)).orElseThrow();
+        clock.advance(Duration.ofSeconds(50));
+        assertThat(leases.acquire("partition-1", "host-b", Duration.ofMinutes(1))).as("renewed, not expired").isEmpty();
+
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(leases.holder("partition-1")).isEmpty();
+        Lease b = leases.acquire("partition-1", "host-b", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(b.token()).isNotEqualTo(a.token());
+        assertThat(leases.renew(renewed, Duration.ofMinutes(1))).as("host-a lost it").isEmpty();
+        assertThat(leases.release(renewed)).isFalse();
+        assertThat(leases.holder("partition-1")).contains(b);
+        assertThat(leases.release(b)).isTrue();
+        assertThat(leases.acquire("partition-1", "host-c", Duration.ofMinutes(1))).isPresent();
+    }
+
+    @Test
+    void aClaimIsDoneOnceAndTakenOverWithItsPayloadWhenAbandoned() {
+        MutableClock clock = new MutableClock(CanaryFixtures.BASE);
+        Claims claims = Claims.create(store, clock);
+        Claim first = claims.claim("alert:x/1", "host-a", Duration.ofMinutes(5), "sightings=e1,e2").orElseThrow();
+
+        assertThat(claims.claim("alert:x/1", "host-b", Duration.ofMinutes(5), "sightings=e1,e2,e3")).isEmpty();
+        clock.advance(Duration.ofMinutes(5));
+        Claim taken = claims.claim("alert:x/1", "host-b", Duration.ofMinutes(5), "sightings=e1,e2,e3").orElseThrow();
+        assertThat(taken.payload()).as("the work as first recorded").isEqualTo("sightings=e1,e2");
+        assertThat(claims.complete(first, Duration.ofDays(1))).as("host-a lost it").isFalse();
+        assertThat(claims.complete(taken, Duration.ofDays(1))).isTrue();
+
+        clock.advance(Duration.ofHours(2));
+        assertThat(claims.claim("alert:x/1", "host-c", Duration.ofMinutes(5), "p")).as("done").isEmpty();
+        assertThat(claims.find("alert:x/1")).hasValueSatisfying(c -> {
+            assertThat(c.done()).isTrue();
+            assertThat(c.owner()).isEqualTo("host-b");
+        });
+        Claim other = claims.claim("alert:x/2", "host-c", Duration.ofMinutes(5), null).orElseThrow();
+        assertThat(claims.abandon(other)).isTrue();
+        assertThat(claims.claim("alert:x/2", "host-a", Duration.ofMinutes(5), "mine").map(Claim::payload)).contains("mine");
+    }
+
     // ---------------------------------------------------------------- concurrency
 
     @Test
@@ -418,6 +571,127 @@ public abstract class CanaryStoreContract {
         });
         assertThat(added.get()).isEqualTo(1);
         assertThat(store.sightings(c.id())).containsExactly(s);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void racingPutIfAbsentHasOneWinner() throws Exception {
+        AtomicInteger wins = new AtomicInteger();
+        AtomicInteger thread = new AtomicInteger();
+        runConcurrently(() -> {
+            if (store.putEntryIfAbsent(StoreEntry.of("replay:sig", "thread-" + thread.incrementAndGet()))) {
+                wins.incrementAndGet();
+            }
+            return null;
+        });
+        assertThat(wins.get()).isEqualTo(1);
+        assertThat(store.entry("replay:sig").map(StoreEntry::value).orElseThrow()).startsWith("thread-");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void racingReplaceEntryIncrementsLoseNothing() throws Exception {
+        store.putEntryIfAbsent(StoreEntry.of("counter", "0"));
+        int perThread = Math.min(incrementsPerThread(), 8);
+        runConcurrently(() -> {
+            for (int i = 0; i < perThread; i++) {
+                while (true) {
+                    String current = store.entry("counter").orElseThrow().value();
+                    String next = Integer.toString(Integer.parseInt(current) + 1);
+                    if (store.replaceEntry(current, StoreEntry.of("counter", next))) {
+                        break;
+                    }
+                }
+            }
+            return null;
+        });
+        assertThat(store.entry("counter").map(StoreEntry::value)).contains(Integer.toString(THREADS * perThread));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void racingDeletesOfOneEntryHaveOneWinner() throws Exception {
+        store.putEntryIfAbsent(StoreEntry.of("k", "v"));
+        AtomicInteger wins = new AtomicInteger();
+        runConcurrently(() -> {
+            if (store.deleteEntry("k", "v")) {
+                wins.incrementAndGet();
+            }
+            return null;
+        });
+        assertThat(wins.get()).isEqualTo(1);
+        assertThat(store.entry("k")).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void racingTakeOversOfAnExpiredLeaseHaveOneWinner() throws Exception {
+        MutableClock clock = new MutableClock(CanaryFixtures.BASE);
+        Leases leases = Leases.create(store, clock);
+        Lease dead = leases.acquire("partition-7", "dead-host", Duration.ofSeconds(30)).orElseThrow();
+        clock.advance(Duration.ofMinutes(1));
+        List<Lease> won = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger thread = new AtomicInteger();
+        runConcurrently(() -> {
+            Optional<Lease> l = leases.acquire("partition-7", "host-" + thread.incrementAndGet(), Duration.ofMinutes(1));
+            l.ifPresent(won::add);
+            return null;
+        });
+        assertThat(won).hasSize(1);
+        assertThat(leases.holder("partition-7")).contains(won.get(0));
+        assertThat(leases.renew(dead, Duration.ofMinutes(1))).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void racingClaimsHaveOneHolderAndNoneOnceDone() throws Exception {
+        MutableClock clock = new MutableClock(CanaryFixtures.BASE);
+        Claims claims = Claims.create(store, clock);
+        List<Claim> won = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger thread = new AtomicInteger();
+        runConcurrently(() -> {
+            int t = thread.incrementAndGet();
+            claims.claim("alert:c/1", "host-" + t, Duration.ofMinutes(5), "by " + t).ifPresent(won::add);
+            return null;
+        });
+        assertThat(won).hasSize(1);
+        assertThat(claims.complete(won.get(0), Duration.ofDays(1))).isTrue();
+        clock.advance(Duration.ofHours(1));
+        AtomicInteger late = new AtomicInteger();
+        runConcurrently(() -> {
+            if (claims.claim("alert:c/1", "late-" + late.incrementAndGet(), Duration.ofMinutes(5), "x").isPresent()) {
+                throw new AssertionError("a done claim was claimed again");
+            }
+            return null;
+        });
+    }
+
+    /** A clock tests move by hand. */
+    protected static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        public MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        public void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     private void runConcurrently(Callable<Void> task) throws Exception {
