@@ -76,7 +76,7 @@ final class PlaceCommand implements Callable<Integer> {
         CanaryId id = canaryId == null ? CanaryId.generate(Clock.systemUTC()) : CanaryId.parse(canaryId);
         Duration serve = serveFor == null ? null : CanaryConfig.of(Map.of("serve-for", serveFor)).getDuration("serve-for");
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
-        Placement p = registry.create(placement, settings(config, options));
+        Placement p = registry.create(placement, settings(config, placement, options));
         boolean endpoint = p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement;
         try {
             PlacementReceipt receipt = p.place(new PlacementRequest(id, asset(), credential, options));
@@ -110,9 +110,13 @@ final class PlaceCommand implements Callable<Integer> {
         }
     }
 
-    /** The placement's settings: the options, over the {@code --config} file when one is given. */
-    static CanaryConfig settings(java.nio.file.Path config, Map<String, String> options) {
-        return config == null ? CanaryConfig.of(options) : CanaryConfig.load(config).with(options);
+    /**
+     * The placement's settings, as {@code CanaryService} gives them: the keys under {@code canary.placement.<name>.}
+     * of the {@code --config} file (when one is given), with the options laid over them.
+     */
+    static CanaryConfig settings(java.nio.file.Path config, String placement, Map<String, String> options) {
+        return config == null ? CanaryConfig.of(options)
+                : CanaryConfig.load(config).scoped("canary.placement." + placement + ".").with(options);
     }
 
     private Asset asset() {

@@ -39,7 +39,7 @@ final class UnplaceCommand implements Callable<Integer> {
         PlacementReceipt r = CliJson.receipt(CliJson.readSource(receipt, PlaceCommand.stdin, "--receipt"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(config, options))) {
+        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(config, r.placement(), options))) {
             if (p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement) {
                 out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
                         + "placed it; stop that process to remove it");

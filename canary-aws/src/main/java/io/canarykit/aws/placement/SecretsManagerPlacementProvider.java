@@ -1,7 +1,7 @@
 package io.canarykit.aws.placement;
 
 import io.canarykit.config.CanaryConfig;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -37,7 +37,7 @@ public final class SecretsManagerPlacementProvider implements PlacementProvider 
 
     @Override
     public Placement create(CanaryConfig config) {
-        PlacementOptions s = PlacementOptions.settings(SecretsManagerPlacement.NAME, config, SETTINGS,
+        PlacementOptions s = PlacementOptions.strictSettings(SecretsManagerPlacement.NAME, config, SETTINGS,
                 SecretsManagerPlacement.OPTIONS);
         SecretsManagerPlacement.Builder b = SecretsManagerPlacement.builder()
                 .recoveryWindowDays(s.integer("recovery-window-days", null, 0, 30));

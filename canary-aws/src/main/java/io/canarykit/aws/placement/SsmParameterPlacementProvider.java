@@ -1,7 +1,7 @@
 package io.canarykit.aws.placement;
 
 import io.canarykit.config.CanaryConfig;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -25,7 +25,7 @@ public final class SsmParameterPlacementProvider implements PlacementProvider {
 
     @Override
     public Placement create(CanaryConfig config) {
-        PlacementOptions s = PlacementOptions.settings(SsmParameterPlacement.NAME, config,
+        PlacementOptions s = PlacementOptions.strictSettings(SsmParameterPlacement.NAME, config,
                 StoredValues.CLIENT_SETTINGS, SsmParameterPlacement.OPTIONS);
         return SsmParameterPlacement.builder()
                 .ownedClient(StoredValues.client(SsmParameterPlacement.NAME, SsmClient.builder(), s)).build();

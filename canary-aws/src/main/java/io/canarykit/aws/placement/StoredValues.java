@@ -4,7 +4,7 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
 import io.canarykit.CanaryId;
 import io.canarykit.aws.account.AwsClients;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.CredentialText;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** {@code aws-secrets-manager} against the emulator's Secrets Manager through the real SDK client. */
 class SecretsManagerPlacementIT extends StoredSecretsContract {
+    static final String PREFIX = "canary.placement.aws-secrets-manager.";
+
     @RegisterExtension
     static AwsEmulatorExtension aws = AwsEmulatorExtension.create().resetBeforeEach();
 
@@ -195,7 +197,7 @@ class SecretsManagerPlacementIT extends StoredSecretsContract {
                 "canary.placement.aws-secrets-manager.secret-access-key", creds.secretAccessKey().reveal(),
                 "canary.placement.aws-secrets-manager.recovery-window-days", "0"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
-        try (Placement p = registry.create("aws-secrets-manager", config)) {
+        try (Placement p = registry.create("aws-secrets-manager", config.scoped(PREFIX))) {
             PlacementReceipt r = p.place(request(FIRST, options("prod/provided")));
             receipts.add(r);
             assertThat(r.details()).containsEntry("region", "eu-west-1");
@@ -203,13 +205,12 @@ class SecretsManagerPlacementIT extends StoredSecretsContract {
             assertThat(stored()).isEmpty();
         }
         Throwable e = catchThrowable(() -> registry.create("aws-secrets-manager",
-                config.with("canary.placement.aws-secrets-manager.recovery-window", "0")));
+                config.with("canary.placement.aws-secrets-manager.recovery-window", "0").scoped(PREFIX)));
         errors.add(e);
         assertThat(e).hasMessageContaining("recovery-window").hasMessageContaining("recovery-window-days")
                 .hasMessageNotContaining(creds.secretAccessKey().reveal());
         // the same settings already scoped, with the request's options beside them (as canary place passes them)
-        try (Placement p = registry.create("aws-secrets-manager", config.scoped("canary.placement.aws-secrets-manager.")
-                .with("name", "prod/ignored-here"))) {
+        try (Placement p = registry.create("aws-secrets-manager", config.scoped(PREFIX).with("name", "prod/ignored-here"))) {
             assertThat(p.name()).isEqualTo("aws-secrets-manager");
         }
     }

@@ -2,7 +2,7 @@ package io.canarykit.placement.secrets;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.PlacementEnvironment;
 
 import java.io.IOException;

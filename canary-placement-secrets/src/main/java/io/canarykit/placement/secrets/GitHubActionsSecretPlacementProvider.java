@@ -1,7 +1,7 @@
 package io.canarykit.placement.secrets;
 
 import io.canarykit.config.CanaryConfig;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.placement.PlacementProvider;
@@ -32,7 +32,7 @@ public final class GitHubActionsSecretPlacementProvider implements PlacementProv
     }
 
     static Placement create(CanaryConfig config, PlacementEnvironment env) {
-        PlacementOptions s = PlacementOptions.settings(GitHubActionsSecretPlacement.NAME, config, ApiSettings.KEYS,
+        PlacementOptions s = PlacementOptions.strictSettings(GitHubActionsSecretPlacement.NAME, config, ApiSettings.KEYS,
                 GitHubActionsSecretPlacement.OPTIONS);
         return GitHubActionsSecretPlacement.builder()
                 .connection(ApiSettings.client(GitHubActionsSecretPlacement.NAME, SERVICE, s, env)).build();

@@ -6,7 +6,7 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
 import io.canarykit.CanaryException;
 import io.canarykit.PlacementReceipt;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;

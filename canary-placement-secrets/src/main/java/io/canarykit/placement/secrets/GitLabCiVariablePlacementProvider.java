@@ -1,7 +1,7 @@
 package io.canarykit.placement.secrets;
 
 import io.canarykit.config.CanaryConfig;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.placement.PlacementProvider;
@@ -31,7 +31,7 @@ public final class GitLabCiVariablePlacementProvider implements PlacementProvide
     }
 
     static Placement create(CanaryConfig config, PlacementEnvironment env) {
-        PlacementOptions s = PlacementOptions.settings(GitLabCiVariablePlacement.NAME, config, ApiSettings.KEYS,
+        PlacementOptions s = PlacementOptions.strictSettings(GitLabCiVariablePlacement.NAME, config, ApiSettings.KEYS,
                 GitLabCiVariablePlacement.OPTIONS);
         return GitLabCiVariablePlacement.builder()
                 .connection(ApiSettings.client(GitLabCiVariablePlacement.NAME, SERVICE, s, env)).build();

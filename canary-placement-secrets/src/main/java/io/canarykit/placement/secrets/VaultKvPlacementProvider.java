@@ -1,7 +1,7 @@
 package io.canarykit.placement.secrets;
 
 import io.canarykit.config.CanaryConfig;
-import io.canarykit.internal.PlacementOptions;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.placement.PlacementProvider;
@@ -41,7 +41,7 @@ public final class VaultKvPlacementProvider implements PlacementProvider {
     }
 
     static Placement create(CanaryConfig config, PlacementEnvironment env) {
-        PlacementOptions s = PlacementOptions.settings(VaultKvPlacement.NAME, config, SETTINGS, VaultKvPlacement.OPTIONS);
+        PlacementOptions s = PlacementOptions.strictSettings(VaultKvPlacement.NAME, config, SETTINGS, VaultKvPlacement.OPTIONS);
         String namespace = s.get("namespace", env.variable("VAULT_NAMESPACE"));
         return VaultKvPlacement.builder().connection(ApiSettings.client(VaultKvPlacement.NAME, SERVICE, s, env))
                 .namespace(namespace).build();

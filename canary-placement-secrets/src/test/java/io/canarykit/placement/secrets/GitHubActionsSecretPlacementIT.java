@@ -272,7 +272,8 @@ class GitHubActionsSecretPlacementIT extends RestPlacementContract {
         Files.writeString(tokenFile, FakeGitHub.TOKEN + "\n");
         CanaryConfig config = CanaryConfig.of(Map.of(
                 "canary.placement.github-actions-secret.api-url", github.baseUrl(),
-                "canary.placement.github-actions-secret.token-file", tokenFile.toString()));
+                "canary.placement.github-actions-secret.token-file", tokenFile.toString()))
+                .scoped("canary.placement.github-actions-secret.");
         PlacementEnvironment none = PlacementEnvironment.of(Map.of(), Map.of());
         try (Placement p = GitHubActionsSecretPlacementProvider.create(config, none)) {
             place(request(FIRST, options("provided")));
@@ -287,11 +288,11 @@ class GitHubActionsSecretPlacementIT extends RestPlacementContract {
         errors.add(missing);
         assertThat(missing).hasMessageContaining("needs an API token").hasMessageContaining("GITHUB_TOKEN");
         Throwable injected = catchThrowable(() -> GitHubActionsSecretPlacementProvider.create(CanaryConfig.of(Map.of(
-                "canary.placement.github-actions-secret.token", FakeGitHub.TOKEN + "\r\nX-Evil: 1")), none));
+                "token", FakeGitHub.TOKEN + "\r\nX-Evil: 1")), none));
         errors.add(injected);
         assertThat(injected).hasMessageContaining("line breaks");
         Throwable unknown = catchThrowable(() -> GitHubActionsSecretPlacementProvider.create(config.with(
-                "canary.placement.github-actions-secret.tokenfile", "x"), none));
+                "tokenfile", "x"), none));
         errors.add(unknown);
         assertThat(unknown).hasMessageContaining("tokenfile");
     }

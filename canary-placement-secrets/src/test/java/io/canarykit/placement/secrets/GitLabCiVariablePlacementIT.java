@@ -168,8 +168,7 @@ class GitLabCiVariablePlacementIT extends RestPlacementContract {
         }
         assertThat(stored()).hasSize(2);
         Throwable e = catchThrowable(() -> GitLabCiVariablePlacementProvider.create(CanaryConfig.of(Map.of(
-                "canary.placement.gitlab-ci-variable.api-url", "http://gitlab.internal.example/api/v4",
-                "canary.placement.gitlab-ci-variable.token", FakeGitLab.TOKEN)), env));
+                "api-url", "http://gitlab.internal.example/api/v4", "token", FakeGitLab.TOKEN)), env));
         errors.add(e);
         assertThat(e).hasMessageContaining("plain HTTP");
     }
