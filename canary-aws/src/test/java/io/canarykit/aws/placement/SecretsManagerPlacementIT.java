@@ -227,4 +227,37 @@ class SecretsManagerPlacementIT extends StoredSecretsContract {
         assertThat(only().versions()).isEqualTo(2);
         assertThat(second.detail("arn")).isEqualTo(first.detail("arn"));
     }
+
+    @Test
+    void twoPlacersRacingForOneNameLeaveExactlyOneCanaryAndTheLoserChangesNothing() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<PlacementReceipt>> results = new java.util.ArrayList<>();
+            for (var c : List.of(FIRST, SECOND)) {
+                var r = request(c, options("prod/contested"));
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return placement.place(r);
+                }));
+            }
+            go.countDown();
+            List<PlacementReceipt> won = new java.util.ArrayList<>();
+            for (var f : results) {
+                try {
+                    won.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    errors.add(e.getCause());
+                    assertThat(e.getCause()).isInstanceOf(io.canarykit.CanaryConfigurationException.class)
+                            .hasMessageContaining("already exists");
+                }
+            }
+            receipts.addAll(won);
+            assertThat(won).hasSize(1);
+            assertThat(stored()).containsExactly("prod/contested -> " + won.get(0).detail("accessKeyId"));
+            assertThat(placement.verify(won.get(0)).present()).isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
