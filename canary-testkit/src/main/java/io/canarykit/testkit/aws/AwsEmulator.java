@@ -613,6 +613,26 @@ public final class AwsEmulator implements AutoCloseable {
         }
     }
 
+    /** Every Secrets Manager secret of an account, in every region (scheduled deletions included), oldest first. */
+    public List<SecretView> secrets(String accountId) {
+        engine.lock.lock();
+        try {
+            return engine.secretsManager.views(accountId, engine.clock.instant());
+        } finally {
+            engine.lock.unlock();
+        }
+    }
+
+    /** Every SSM parameter of an account, in every region, oldest first. */
+    public List<ParameterView> parameters(String accountId) {
+        engine.lock.lock();
+        try {
+            return engine.ssm.views(accountId);
+        } finally {
+            engine.lock.unlock();
+        }
+    }
+
     /**
      * Wipes every account back to its administrator user (same key as before), and clears the trail, the delivered
      * log files, the call log and every fault.

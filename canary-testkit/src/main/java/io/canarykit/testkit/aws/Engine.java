@@ -64,6 +64,8 @@ final class Engine {
     private final S3Api s3;
     private final GenericApi generic;
     private final OrganizationsApi organizations;
+    final SecretsManagerApi secretsManager;
+    final SsmApi ssm;
 
     Engine(Settings settings, Clock clock, Ids ids, Authorizer authorizer) {
         this.settings = settings;
@@ -86,6 +88,8 @@ final class Engine {
         this.cloudTrail = new CloudTrailApi(this);
         this.s3 = new S3Api(this);
         this.generic = new GenericApi();
+        this.secretsManager = new SecretsManagerApi(this);
+        this.ssm = new SsmApi();
         bootstrap(now);
     }
 
@@ -121,6 +125,8 @@ final class Engine {
             calls.clear();
             faults.clear();
             partial.restore(partialDefaults);
+            secretsManager.clear();
+            ssm.clear();
             bootstrap(clock.instant());
         } finally {
             lock.unlock();
@@ -330,6 +336,9 @@ final class Engine {
             case "cloudtrail" -> cloudTrail.handle(call);
             case "s3" -> s3.handle(call);
             case "organizations" -> organizations.handle(call);
+            case "secretsmanager" -> SecretsManagerApi.OPERATIONS.contains(call.op()) ? secretsManager.handle(call)
+                    : generic.handle(call);
+            case "ssm" -> SsmApi.OPERATIONS.contains(call.op()) ? ssm.handle(call) : generic.handle(call);
             default -> generic.handle(call);
         };
     }
