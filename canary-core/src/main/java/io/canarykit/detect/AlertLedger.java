@@ -154,6 +154,9 @@ final class AlertLedger {
     private final CanaryStore store;
     private final Map<String, String> marks = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean legacyImported;
+    /** Canaries with alert state written before conditional entries: only their sightings may have old marks. */
+    private final Set<CanaryId> legacyState = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<CanaryId> checkedState = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     AlertLedger(CanaryStore store) {
         this.store = store;
@@ -273,6 +276,12 @@ final class AlertLedger {
 
     State state(CanaryId id) {
         Optional<StoreEntry> e = store.entry(STATE + id.value());
+        if (!checkedState.contains(id)) {
+            if (store.checkpoint(LEGACY_STATE + id.value()).isPresent()) {
+                legacyState.add(id);
+            }
+            checkedState.add(id);
+        }
         if (e.isPresent()) {
             return State.decode(e.get().value());
         }
@@ -306,13 +315,17 @@ final class AlertLedger {
 
     // ------------------------------------------------------------------------------------------ marks and sends
 
-    /** The number of the alert that covers the sighting, or 0 if none does. */
+    /**
+     * The number of the alert that covers the sighting, or 0 if none does. Call {@link #state} for the canary first
+     * (it finds out whether old marks can exist).
+     */
     int alertNumber(Sighting s) {
         String key = key(s);
         String v = marks.get(key);
         if (v == null) {
+            boolean legacy = s.canaryId() != null && legacyState.contains(s.canaryId());
             v = store.entry(MARK + key).map(StoreEntry::value)
-                    .or(() -> store.checkpoint(LEGACY_MARK + key)).orElse(null);
+                    .or(() -> legacy ? store.checkpoint(LEGACY_MARK + key) : Optional.empty()).orElse(null);
             if (v == null) {
                 return 0;
             }
