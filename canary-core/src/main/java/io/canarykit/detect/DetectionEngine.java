@@ -10,7 +10,9 @@ import io.canarykit.DetectionWindow;
 import io.canarykit.SelfUse;
 import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
+import io.canarykit.Classification;
 import io.canarykit.alert.AlertSink;
+import io.canarykit.alert.SightingClassifier;
 import io.canarykit.cloudtrail.UserIdentity;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
@@ -101,6 +103,7 @@ public final class DetectionEngine {
     private final Duration claimTimeout;
     private final Duration retention;
     private final Claims claims;
+    private final SightingClassifier classifier;
     private final Clock clock;
     private final Duration followUpWindow;
     private final Duration clockSkew;
@@ -118,6 +121,7 @@ public final class DetectionEngine {
         this.claimTimeout = b.claimTimeout;
         this.retention = b.retention;
         this.claims = Claims.create(b.store, b.clock);
+        this.classifier = b.classifier;
         this.clock = b.clock;
         this.followUpWindow = b.followUpWindow;
         this.clockSkew = b.clockSkew;
@@ -471,7 +475,8 @@ public final class DetectionEngine {
                     covered = pending.subList(0, Math.min(pending.size(), MAX_SIGHTINGS_PER_ALERT));
                 }
                 List<String> keys = covered.stream().map(AlertLedger::key).toList();
-                String payload = new AlertLedger.Content(type, now, alerted, keys, null).encode();
+                List<Classification> classes = classifier.classifyAll(found.get(), covered, real);
+                String payload = new AlertLedger.Content(type, now, alerted, keys, Classifications.encode(classes)).encode();
                 Optional<Claim> mine = claims.claim(name, owner, claimTimeout, payload);
                 if (mine.isEmpty()) {
                     continue; // another engine claimed it first: look again
@@ -505,7 +510,12 @@ public final class DetectionEngine {
         Sighting shown = content.type() == AlertType.INITIAL ? covered.get(0) : covered.get(covered.size() - 1);
         DetectionWindow window = new DetectionWindow(canary.windowStart(),
                 canary.triggeredAt() != null ? canary.triggeredAt() : real.get(0).time());
-        Alert alert = new Alert(content.type(), canary, shown, covered, window, content.prior(), content.raisedAt());
+        List<Classification> classes = content.extra() == null ? null : Classifications.decode(content.extra());
+        if (classes == null || classes.size() != covered.size()) {
+            classes = classifier.classifyAll(canary, covered, real);
+        }
+        Alert alert = new Alert(content.type(), canary, shown, covered, window, content.prior(), content.raisedAt(),
+                SightingClassifier.overall(classes), classes);
         Claim held = claim;
         for (NamedSink named : sinks) {
             if (ledger.sent(canary.id(), n, named.name())) {
@@ -654,6 +664,7 @@ public final class DetectionEngine {
         private String owner;
         private Duration claimTimeout = Duration.ofMinutes(10);
         private Duration retention = Duration.ofDays(30);
+        private SightingClassifier classifier = SightingClassifier.create();
         private Clock clock = Clock.systemUTC();
         private Duration followUpWindow = Duration.ofMinutes(15);
         private Duration clockSkew = Duration.ofMinutes(1);
@@ -729,6 +740,12 @@ public final class DetectionEngine {
          */
         public Builder alertClaimTimeout(Duration v) {
             claimTimeout = Durations.positive(v, "alertClaimTimeout");
+            return this;
+        }
+
+        /** What classifies each alerted sighting (default {@link SightingClassifier#create()}). */
+        public Builder classifier(SightingClassifier v) {
+            classifier = Objects.requireNonNull(v, "classifier");
             return this;
         }
 
