@@ -21,14 +21,21 @@ import java.util.Objects;
  */
 public final class JsonlFileAlertSink implements AlertSink {
     private final Path file;
+    private final AlertFormat format;
 
-    private JsonlFileAlertSink(Path file) {
+    private JsonlFileAlertSink(Path file, AlertFormat format) {
         this.file = Objects.requireNonNull(file, "file");
+        this.format = Objects.requireNonNull(format, "format");
     }
 
-    /** A sink appending to {@code file}. */
+    /** A sink appending canarykit's JSON to {@code file}. */
     public static JsonlFileAlertSink create(Path file) {
-        return new JsonlFileAlertSink(file);
+        return new JsonlFileAlertSink(file, AlertFormat.CANARYKIT);
+    }
+
+    /** A sink appending alerts in {@code format} to {@code file}. */
+    public static JsonlFileAlertSink create(Path file, AlertFormat format) {
+        return new JsonlFileAlertSink(file, format);
     }
 
     /** The file it appends to. */
@@ -38,7 +45,7 @@ public final class JsonlFileAlertSink implements AlertSink {
 
     @Override
     public synchronized void send(Alert alert) {
-        byte[] line = (AlertJson.toJson(alert) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (format.render(alert).toString() + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
