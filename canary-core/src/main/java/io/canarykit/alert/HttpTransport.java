@@ -50,13 +50,37 @@ final class HttpTransport implements Transport {
         return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** The parts of a URL that may hold a token: everything after the host. */
+    /**
+     * The parts of a URL that may hold a token: everything after the host, and each path segment and query value of
+     * six characters or more on its own (a receiver may echo the token alone), longest first.
+     */
     static List<String> secretParts(URI url) {
-        String full = url.toString();
-        String path = url.getRawPath();
-        String query = url.getRawQuery();
-        return java.util.stream.Stream.of(full, path, query, url.getRawUserInfo()).filter(x -> x != null && !x.isEmpty()
-                && !x.equals("/")).toList();
+        java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+        for (String x : new String[]{url.toString(), url.getRawPath(), url.getRawQuery(), url.getRawUserInfo()}) {
+            if (x != null && !x.isEmpty() && !x.equals("/")) {
+                parts.add(x);
+            }
+        }
+        if (url.getRawPath() != null) {
+            for (String segment : url.getRawPath().split("/")) {
+                if (segment.length() >= 6) {
+                    parts.add(segment);
+                    parts.add(java.net.URLDecoder.decode(segment, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        if (url.getRawQuery() != null) {
+            for (String pair : url.getRawQuery().split("&")) {
+                String value = pair.substring(pair.indexOf('=') + 1);
+                if (value.length() >= 6) {
+                    parts.add(value);
+                    parts.add(java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        List<String> out = new java.util.ArrayList<>(parts);
+        out.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        return out;
     }
 
     /** What logs may show of a URL whose path or query holds a token: scheme and host only. */
