@@ -11,6 +11,7 @@ import io.canarykit.SelfUse;
 import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
 import io.canarykit.Classification;
+import io.canarykit.alert.AlertRoute;
 import io.canarykit.alert.AlertSink;
 import io.canarykit.alert.SightingClassifier;
 import io.canarykit.cloudtrail.UserIdentity;
@@ -104,6 +105,8 @@ public final class DetectionEngine {
     private final Duration retention;
     private final Claims claims;
     private final SightingClassifier classifier;
+    private final List<AlertRoute> routes;
+    private final List<String> defaultSinks;
     private final Clock clock;
     private final Duration followUpWindow;
     private final Duration clockSkew;
@@ -122,6 +125,22 @@ public final class DetectionEngine {
         this.retention = b.retention;
         this.claims = Claims.create(b.store, b.clock);
         this.classifier = b.classifier;
+        this.routes = List.copyOf(b.routes);
+        this.defaultSinks = b.defaultSinks == null ? null : List.copyOf(b.defaultSinks);
+        Set<String> known = new HashSet<>();
+        sinks.forEach(s -> known.add(s.name()));
+        for (AlertRoute r : routes) {
+            for (String name : r.sinks()) {
+                if (!known.contains(name)) {
+                    throw new io.canarykit.CanaryConfigurationException("alert route '" + r.name() + "' sends to sink '"
+                            + name + "', which is not configured; the sinks are " + known);
+                }
+            }
+        }
+        if (defaultSinks != null && !known.containsAll(defaultSinks)) {
+            throw new io.canarykit.CanaryConfigurationException("the default alert sinks " + defaultSinks
+                    + " name a sink that is not configured; the sinks are " + known);
+        }
         this.clock = b.clock;
         this.followUpWindow = b.followUpWindow;
         this.clockSkew = b.clockSkew;
@@ -517,7 +536,7 @@ public final class DetectionEngine {
         Alert alert = new Alert(content.type(), canary, shown, covered, window, content.prior(), content.raisedAt(),
                 SightingClassifier.overall(classes), classes);
         Claim held = claim;
-        for (NamedSink named : sinks) {
+        for (NamedSink named : route(alert)) {
             if (ledger.sent(canary.id(), n, named.name())) {
                 continue;
             }
@@ -547,6 +566,29 @@ public final class DetectionEngine {
         ledger.advance(canary.id(), new AlertLedger.State(n, clock.instant(), content.prior() + covered.size()));
         pass.alerts.add(alert);
         return true;
+    }
+
+    /** The sinks {@code alert} goes to: those of every matching route, else the default ones (all, by default). */
+    private List<NamedSink> route(Alert alert) {
+        Set<String> chosen = new HashSet<>();
+        for (AlertRoute r : routes) {
+            if (r.matches(alert)) {
+                chosen.addAll(r.sinks());
+            }
+        }
+        if (chosen.isEmpty()) {
+            if (defaultSinks == null) {
+                return sinks;
+            }
+            chosen.addAll(defaultSinks);
+        }
+        List<NamedSink> out = new ArrayList<>();
+        for (NamedSink s : sinks) {
+            if (chosen.contains(s.name())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Moves the canary to TRIGGERED (if live) with its first use, by compare-and-set with retries. */
@@ -665,6 +707,8 @@ public final class DetectionEngine {
         private Duration claimTimeout = Duration.ofMinutes(10);
         private Duration retention = Duration.ofDays(30);
         private SightingClassifier classifier = SightingClassifier.create();
+        private final List<AlertRoute> routes = new ArrayList<>();
+        private List<String> defaultSinks;
         private Clock clock = Clock.systemUTC();
         private Duration followUpWindow = Duration.ofMinutes(15);
         private Duration clockSkew = Duration.ofMinutes(1);
@@ -740,6 +784,25 @@ public final class DetectionEngine {
          */
         public Builder alertClaimTimeout(Duration v) {
             claimTimeout = Durations.positive(v, "alertClaimTimeout");
+            return this;
+        }
+
+        /**
+         * Adds a routing rule: alerts it matches go to its sinks (by the names given to {@link #alertSink(String,
+         * AlertSink)}); an alert no rule matches goes to the {@link #defaultSinks default sinks}.
+         */
+        public Builder route(AlertRoute v) {
+            routes.add(Objects.requireNonNull(v, "route"));
+            return this;
+        }
+
+        /** Where alerts no route matches go (default: every sink). Routing never drops an alert. */
+        public Builder defaultSinks(List<String> v) {
+            if (v.isEmpty()) {
+                throw new io.canarykit.CanaryConfigurationException("the default alert sinks cannot be empty: an alert"
+                        + " no route matches would go nowhere");
+            }
+            defaultSinks = List.copyOf(v);
             return this;
         }
 
