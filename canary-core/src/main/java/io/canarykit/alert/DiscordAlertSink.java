@@ -68,6 +68,28 @@ public final class DiscordAlertSink implements AlertSink {
         }
     }
 
+    /** The digest message: the period, the count per rule and the first sightings. */
+    ObjectNode renderDigest(SuppressionDigest d) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("content", AlertText.clip(AlertText.markdown(d.summary(15)), 2000));
+        o.putObject("allowed_mentions").putArray("parse");
+        return o;
+    }
+
+    @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    @Override
+    public void sendDigest(SuppressionDigest digest) {
+        try {
+            delivery.deliver(DeliveryMessage.json(digest.id(), JSON.writeValueAsBytes(renderDigest(digest))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a digest message", e);
+        }
+    }
+
     @Override
     public int flush() {
         return delivery.flush();

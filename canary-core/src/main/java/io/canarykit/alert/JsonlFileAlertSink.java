@@ -44,8 +44,23 @@ public final class JsonlFileAlertSink implements AlertSink {
     }
 
     @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    /** Appends the digest as one line ({@link SuppressionDigest#toTree()}). */
+    @Override
+    public synchronized void sendDigest(SuppressionDigest digest) {
+        append((digest.toTree().toString() + "\n").getBytes(StandardCharsets.UTF_8), digest.id());
+    }
+
+    @Override
     public synchronized void send(Alert alert) {
-        byte[] line = (format.render(alert).toString() + "\n").getBytes(StandardCharsets.UTF_8);
+        append((format.render(alert).toString() + "\n").getBytes(StandardCharsets.UTF_8), "the alert on canary "
+                + alert.canary().id());
+    }
+
+    private void append(byte[] line, String what) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
@@ -60,7 +75,7 @@ public final class JsonlFileAlertSink implements AlertSink {
                 ch.force(false);
             }
         } catch (IOException e) {
-            throw new CanaryException("cannot append the alert on canary " + alert.canary().id() + " to " + file + ": "
+            throw new CanaryException("cannot append " + what + " to " + file + ": "
                     + e.getMessage() + "; check that the directory exists and is writable", e);
         }
     }

@@ -26,6 +26,17 @@ public final class LoggingAlertSink implements AlertSink {
         LOG.warn("{}", format(alert));
     }
 
+    @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    /** Logs the digest's summary (the count per rule and the first 50 sightings) at WARN. */
+    @Override
+    public void sendDigest(SuppressionDigest digest) {
+        LOG.warn("{}", digest.summary(50));
+    }
+
     /** The alert as one line a person can read. */
     public static String format(Alert alert) {
         CanaryRecord c = alert.canary();

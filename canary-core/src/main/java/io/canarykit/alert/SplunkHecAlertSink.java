@@ -63,6 +63,26 @@ public final class SplunkHecAlertSink implements AlertSink {
     }
 
     @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    /** The digest as one HEC event of sourcetype {@code canarykit:digest}. */
+    @Override
+    public void sendDigest(SuppressionDigest digest) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("time", digest.periodEnd().getEpochSecond());
+        o.put("source", "canarykit");
+        o.put("sourcetype", "canarykit:digest");
+        o.set("event", digest.toTree());
+        try {
+            delivery.deliver(DeliveryMessage.json(digest.id(), JSON.writeValueAsBytes(o)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a HEC event", e);
+        }
+    }
+
+    @Override
     public int flush() {
         return delivery.flush();
     }

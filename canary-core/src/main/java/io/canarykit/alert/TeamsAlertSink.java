@@ -81,6 +81,34 @@ public final class TeamsAlertSink implements AlertSink {
         }
     }
 
+    /** The digest message: the period, the count per rule and the first sightings. */
+    ObjectNode renderDigest(SuppressionDigest d) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("type", "message");
+        ObjectNode card = o.putArray("attachments").addObject().put("contentType", "application/vnd.microsoft.card.adaptive")
+                .putObject("content");
+        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        card.put("type", "AdaptiveCard");
+        card.put("version", "1.4");
+        card.putArray("body").addObject().put("type", "TextBlock").put("wrap", true)
+                .put("text", AlertText.markdown(d.summary(20)));
+        return o;
+    }
+
+    @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    @Override
+    public void sendDigest(SuppressionDigest digest) {
+        try {
+            delivery.deliver(DeliveryMessage.json(digest.id(), JSON.writeValueAsBytes(renderDigest(digest))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a digest message", e);
+        }
+    }
+
     @Override
     public int flush() {
         return delivery.flush();

@@ -98,6 +98,17 @@ public final class WebhookAlertSink implements AlertSink {
         delivery.deliver(DeliveryMessage.json(id, body));
     }
 
+    @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    /** Posts the digest as JSON ({@link SuppressionDigest#toTree()}), signed like alerts, with its id in the id header. */
+    @Override
+    public void sendDigest(SuppressionDigest digest) {
+        delivery.deliver(DeliveryMessage.json(digest.id(), digest.toTree().toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Retries the spooled alerts, oldest first, until one fails; returns how many are still waiting. */
     @Override
     public int flush() {

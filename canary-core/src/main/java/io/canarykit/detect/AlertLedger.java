@@ -58,6 +58,12 @@ final class AlertLedger {
     static final String STATE = "alerts:state:";
     static final String MARK = "alerts:mark:";
     static final String SENT = "alerts:sent:";
+    /** The periods (epoch seconds of their start) with suppressed sightings whose digest is not sent yet. */
+    static final String DIGESTS_PENDING = "alerts:digests";
+    /** The canaries with suppressed sightings in a period: {@code alerts:digest:<epoch second>}. */
+    static final String DIGEST_CANARIES = "alerts:digest:";
+    /** What {@link #alertNumber} returns for a sighting held back by a suppression rule. */
+    static final int SUPPRESSED = -1;
     static final String LEGACY_DIRTY = "canarykit.alerts.dirty";
     static final String LEGACY_STATE = "canarykit.alerts.state:";
     static final String LEGACY_MARK = "canarykit.alerted:";
@@ -331,7 +337,102 @@ final class AlertLedger {
             }
             marks.put(key, v);
         }
-        return Integer.parseInt(v.substring(v.indexOf('#') + 1));
+        String after = v.substring(v.indexOf('#') + 1);
+        return after.startsWith("S:") ? SUPPRESSED : Integer.parseInt(after);
+    }
+
+    /**
+     * Holds a sighting back for the digest of the period starting at {@code period}: the canary is listed for that
+     * period (and the period as pending) before the sighting is marked, so a crash in between loses nothing.
+     *
+     * @return the period the sighting is in (another engine may have put it in another period first)
+     */
+    long suppress(CanaryId id, Sighting s, String rule, long period) {
+        addToSet(DIGESTS_PENDING, Long.toString(period));
+        addToSet(DIGEST_CANARIES + period, id.value());
+        String key = key(s);
+        String value = id.value() + "#S:" + period + ":" + rule;
+        store.putEntryIfAbsent(StoreEntry.of(MARK + key, value));
+        String stored = store.entry(MARK + key).map(StoreEntry::value).orElse(value);
+        marks.put(key, stored);
+        long actual = suppressedPeriod(stored);
+        if (actual != period && actual >= 0) {
+            addToSet(DIGESTS_PENDING, Long.toString(actual));
+            addToSet(DIGEST_CANARIES + actual, id.value());
+        }
+        return actual;
+    }
+
+    /** The period and rule a suppressed sighting is held in, as {@code <period>:<rule>}, or {@code null}. */
+    String suppression(Sighting s) {
+        alertNumber(s);
+        String v = marks.get(key(s));
+        if (v == null) {
+            return null;
+        }
+        int at = v.indexOf("#S:");
+        return at < 0 ? null : v.substring(at + 3);
+    }
+
+    private static long suppressedPeriod(String markValue) {
+        int at = markValue.indexOf("#S:");
+        if (at < 0) {
+            return -1;
+        }
+        String rest = markValue.substring(at + 3);
+        return Long.parseLong(rest.substring(0, rest.indexOf(':')));
+    }
+
+    /** The members of an entry kept as a set (one per line). */
+    java.util.SortedSet<String> set(String key) {
+        return members(store.entry(key).map(StoreEntry::value).orElse(""));
+    }
+
+    private static java.util.SortedSet<String> members(String text) {
+        java.util.SortedSet<String> out = new TreeSet<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    void addToSet(String key, String member) {
+        changeSet(key, members -> members.add(member));
+    }
+
+    void removeFromSet(String key, String member) {
+        changeSet(key, members -> members.remove(member));
+    }
+
+    private void changeSet(String key, java.util.function.Consumer<java.util.SortedSet<String>> change) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<StoreEntry> current = store.entry(key);
+            String before = current.map(StoreEntry::value).orElse("");
+            java.util.SortedSet<String> members = members(before);
+            change.accept(members);
+            String after = String.join("\n", members);
+            if (current.isPresent() && after.equals(before)) {
+                return;
+            }
+            boolean written = current.isEmpty() ? store.putEntryIfAbsent(StoreEntry.of(key, after))
+                    : store.replaceEntry(before, StoreEntry.of(key, after));
+            if (written) {
+                return;
+            }
+            pause(attempt);
+        }
+        throw new CanaryStoreException(key + " kept changing under " + CAS_ATTEMPTS + " attempts to update it; it is"
+                + " retried next pass", true);
+    }
+
+    boolean sent(String what, String sink) {
+        return store.entry(SENT + what + "/" + sink).isPresent();
+    }
+
+    void recordSent(String what, String sink, Instant at, Instant keepUntil) {
+        store.putEntryIfAbsent(StoreEntry.of(SENT + what + "/" + sink, at.toString(), keepUntil));
     }
 
     /** Records, before delivery, that alert {@code n} of {@code id} covers {@code sightingKey}. */

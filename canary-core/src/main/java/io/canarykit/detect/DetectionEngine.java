@@ -14,6 +14,8 @@ import io.canarykit.Classification;
 import io.canarykit.alert.AlertRoute;
 import io.canarykit.alert.AlertSink;
 import io.canarykit.alert.SightingClassifier;
+import io.canarykit.alert.SuppressionDigest;
+import io.canarykit.alert.SuppressionRule;
 import io.canarykit.cloudtrail.UserIdentity;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
@@ -107,6 +109,9 @@ public final class DetectionEngine {
     private final SightingClassifier classifier;
     private final List<AlertRoute> routes;
     private final List<String> defaultSinks;
+    private final List<SuppressionRule> suppressions;
+    private final Duration digestInterval;
+    private final List<String> digestSinks;
     private final Clock clock;
     private final Duration followUpWindow;
     private final Duration clockSkew;
@@ -127,6 +132,9 @@ public final class DetectionEngine {
         this.classifier = b.classifier;
         this.routes = List.copyOf(b.routes);
         this.defaultSinks = b.defaultSinks == null ? null : List.copyOf(b.defaultSinks);
+        this.suppressions = List.copyOf(b.suppressions);
+        this.digestInterval = b.digestInterval;
+        this.digestSinks = b.digestSinks == null ? null : List.copyOf(b.digestSinks);
         Set<String> known = new HashSet<>();
         sinks.forEach(s -> known.add(s.name()));
         for (AlertRoute r : routes) {
@@ -136,6 +144,11 @@ public final class DetectionEngine {
                             + name + "', which is not configured; the sinks are " + known);
                 }
             }
+        }
+        if (!suppressions.isEmpty() && digestTargets().isEmpty()) {
+            throw new io.canarykit.CanaryConfigurationException("suppression rules hold sightings back for a digest, but"
+                    + " no configured sink takes digests" + (digestSinks == null ? "" : " among " + digestSinks)
+                    + ": add one (logging, jsonl-file, webhook, slack, teams, discord, google-chat, splunk-hec)");
         }
         if (defaultSinks != null && !known.containsAll(defaultSinks)) {
             throw new io.canarykit.CanaryConfigurationException("the default alert sinks " + defaultSinks
@@ -421,6 +434,94 @@ public final class DetectionEngine {
                 LOG.warn("{}", msg);
             }
         }
+        digestPhase(pass, clock.instant());
+    }
+
+    /** The start of the digest period {@code t} falls in, in epoch seconds (periods are aligned to the epoch, UTC). */
+    private long periodStart(Instant t) {
+        long len = Math.max(1, digestInterval.getSeconds());
+        return Math.floorDiv(t.getEpochSecond(), len) * len;
+    }
+
+    private List<NamedSink> digestTargets() {
+        List<NamedSink> out = new ArrayList<>();
+        for (NamedSink s : sinks) {
+            if (s.sink().acceptsDigests() && (digestSinks == null || digestSinks.contains(s.name()))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Sends the digest of every period that has ended and has suppressed sightings, each once. */
+    private void digestPhase(Pass pass, Instant now) {
+        if (suppressions.isEmpty() && ledger.set(AlertLedger.DIGESTS_PENDING).isEmpty()) {
+            return;
+        }
+        for (String periodText : ledger.set(AlertLedger.DIGESTS_PENDING)) {
+            long period = Long.parseLong(periodText);
+            Instant start = Instant.ofEpochSecond(period);
+            Instant end = start.plus(digestInterval);
+            if (end.isAfter(now)) {
+                continue; // still open
+            }
+            String name = "digest:" + period;
+            try {
+                Optional<Claim> held = claims.claim(name, owner, claimTimeout, periodText);
+                if (held.isEmpty()) {
+                    if (claims.find(name).map(Claim::done).orElse(false)) {
+                        ledger.removeFromSet(AlertLedger.DIGESTS_PENDING, periodText);
+                    }
+                    continue;
+                }
+                SuppressionDigest digest = digest(period, start, end);
+                Claim claim = held.get();
+                for (NamedSink named : digestTargets()) {
+                    if (ledger.sent(digest.id(), named.name())) {
+                        continue;
+                    }
+                    Optional<Claim> renewed = claims.renew(claim, claimTimeout);
+                    if (renewed.isEmpty()) {
+                        throw new CanaryStoreException("the digest " + digest.id() + " was taken over by another engine",
+                                true);
+                    }
+                    claim = renewed.get();
+                    named.sink().sendDigest(digest);
+                    ledger.recordSent(digest.id(), named.name(), clock.instant(), clock.instant().plus(retention));
+                }
+                if (claims.complete(claim, retention)) {
+                    ledger.removeFromSet(AlertLedger.DIGESTS_PENDING, periodText);
+                    pass.digests.add(digest);
+                }
+            } catch (RuntimeException e) {
+                String msg = "sending the digest of " + start + " failed (retried next pass): "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage();
+                pass.failures.add(msg);
+                LOG.warn("{}", msg);
+            }
+        }
+    }
+
+    private SuppressionDigest digest(long period, Instant start, Instant end) {
+        List<SuppressionDigest.Item> items = new ArrayList<>();
+        for (String canaryId : ledger.set(AlertLedger.DIGEST_CANARIES + period)) {
+            CanaryId id = CanaryId.parse(canaryId);
+            Optional<CanaryRecord> canary = store.find(id);
+            if (canary.isEmpty()) {
+                continue;
+            }
+            List<Sighting> all = store.sightings(id);
+            for (Sighting s : all) {
+                String held = ledger.suppression(s);
+                if (held != null && held.startsWith(period + ":")) {
+                    items.add(new SuppressionDigest.Item(canary.get(), s, held.substring(held.indexOf(':') + 1),
+                            classifier.classify(canary.get(), s, all)));
+                }
+            }
+        }
+        items.sort(Comparator.comparing((SuppressionDigest.Item i) -> i.sighting().time())
+                .thenComparing(i -> i.sighting().sourceEventId()));
+        return new SuppressionDigest(start, end, items);
     }
 
     /**
@@ -439,9 +540,20 @@ public final class DetectionEngine {
         for (int round = 0; round < MAX_ALERTS_PER_PASS; round++) {
             List<Sighting> real = new ArrayList<>();
             for (Sighting s : store.sightings(id)) {
-                if (s.kind() != SightingKind.SELF_USE) {
-                    real.add(s);
+                if (s.kind() == SightingKind.SELF_USE) {
+                    continue;
                 }
+                int covered = ledger.alertNumber(s);
+                if (covered == AlertLedger.SUPPRESSED) {
+                    continue; // held for its digest
+                }
+                SuppressionRule rule = covered == 0 ? SuppressionRule.first(suppressions, s) : null;
+                if (rule != null) {
+                    ledger.suppress(id, s, rule.name(), periodStart(now));
+                    pass.suppressed++;
+                    continue;
+                }
+                real.add(s);
             }
             if (real.isEmpty()) {
                 return true;
@@ -630,6 +742,8 @@ public final class DetectionEngine {
         final List<Alert> alerts = new ArrayList<>();
         final Set<CanaryId> touched = new LinkedHashSet<>();
         final Map<CanaryId, Instant> marked = new HashMap<>();
+        final List<SuppressionDigest> digests = new ArrayList<>();
+        long suppressed;
         final String token = owner + "/" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         final Map<CanaryId, List<Sighting>> storedCache = new HashMap<>();
         long seen;
@@ -709,6 +823,9 @@ public final class DetectionEngine {
         private SightingClassifier classifier = SightingClassifier.create();
         private final List<AlertRoute> routes = new ArrayList<>();
         private List<String> defaultSinks;
+        private final List<SuppressionRule> suppressions = new ArrayList<>();
+        private Duration digestInterval = Duration.ofDays(1);
+        private List<String> digestSinks;
         private Clock clock = Clock.systemUTC();
         private Duration followUpWindow = Duration.ofMinutes(15);
         private Duration clockSkew = Duration.ofMinutes(1);
@@ -803,6 +920,27 @@ public final class DetectionEngine {
                         + " no route matches would go nowhere");
             }
             defaultSinks = List.copyOf(v);
+            return this;
+        }
+
+        /**
+         * Adds a suppression rule: matching sightings are stored and counted but not alerted one by one; they are
+         * listed in the digest of their period instead ({@link #digestInterval}), sent to the digest sinks.
+         */
+        public Builder suppress(SuppressionRule v) {
+            suppressions.add(Objects.requireNonNull(v, "suppression rule"));
+            return this;
+        }
+
+        /** The length of a digest period, aligned to the epoch in UTC (default one day). */
+        public Builder digestInterval(Duration v) {
+            digestInterval = Durations.positive(v, "digestInterval");
+            return this;
+        }
+
+        /** The sinks digests go to (default: every sink that takes digests). */
+        public Builder digestSinks(List<String> v) {
+            digestSinks = List.copyOf(v);
             return this;
         }
 
