@@ -57,7 +57,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>{@code canary.response}</td><td>{@code alert}, {@code revoke}, {@code revoke-and-reissue} (default)</td></tr>
  *   <tr><td>{@code canary.session-duration}, {@code canary.rotate.max-age}, {@code canary.rotate.grace-period},
  *       {@code canary.rotate.renew-before-expiry}, {@code canary.issuance.minimum-age}</td><td>durations</td></tr>
- *   <tr><td>{@code canary.placement.<name>.*}</td><td>placement settings (each placement reads its own keys)</td></tr>
+ *   <tr><td>{@code canary.placement.<name>.*}</td><td>placement settings, kebab-case: each placement gets the keys under
+ *       {@code canary.placement.<name>.} (such as {@code canary.placement.aws-credentials-file.follow-symlinks})</td></tr>
  * </table>
  */
 final class CanaryServiceConfig {
@@ -102,7 +103,8 @@ final class CanaryServiceConfig {
                     .issuance(issuance)
                     .namer(namer)
                     .hardener(hardener)
-                    .placements(name -> placements.computeIfAbsent(name, n -> placementRegistry.create(n, config)))
+                    .placements(name -> placements.computeIfAbsent(name,
+                            n -> placementRegistry.create(n, config.scoped("canary.placement." + n + "."))))
                     .defaultKind(CredentialKind.fromConfigName(config.getString("canary.kind", issuers.get(0).kind().configName())))
                     .responsePolicy(ResponsePolicy.fromConfigName(config.getString("canary.response", "revoke-and-reissue")))
                     .sessionDuration(config.getDuration("canary.session-duration", Duration.ofHours(12)))

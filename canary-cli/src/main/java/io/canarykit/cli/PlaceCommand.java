@@ -90,7 +90,7 @@ final class PlaceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (p instanceof ContainerCredentialsPlacement && "true".equals(receipt.detail("authorization"))
                 && receipt.detail("tokenFile") == null) {
-            err.println("canary place: the token is only in this process; pass --option tokenFile=PATH to hand it to "
+            err.println("canary place: the token is only in this process; pass --option token-file=PATH to hand it to "
                     + "the container as AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
         }
         err.println("canary place: serving " + receipt.location() + (serve == null ? " until interrupted" : " for " + serve));

@@ -77,16 +77,21 @@ final class ScanCommand implements Callable<Integer> {
         }
         CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
         Progress progress = System.console() != null ? new Progress(err, files.size(), totalBytes) : null;
-        CloudTrailScan.Summary summary = scan.scan(files, result -> {
-            for (CloudTrailScan.Match m : result.matches()) {
+        CloudTrailScan.Summary summary = scan.scan(files, new CloudTrailScan.Listener() {
+            @Override
+            public void match(Path file, CloudTrailScan.Match m) {
                 if (json) {
                     out.println(sightingJson(known.label(m.canary()), m.record()));
                 } else {
-                    out.println(sightingText(known.label(m.canary()), m.record(), result.file()));
+                    out.println(sightingText(known.label(m.canary()), m.record(), file));
                 }
             }
-            if (progress != null) {
-                progress.advance(result.size(), result.read().records(), result.matches().size());
+
+            @Override
+            public void file(CloudTrailScan.FileResult result) {
+                if (progress != null) {
+                    progress.advance(result.size(), result.read().records(), result.matches());
+                }
             }
         });
         out.flush();

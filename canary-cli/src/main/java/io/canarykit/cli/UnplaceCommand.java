@@ -25,7 +25,7 @@ final class UnplaceCommand implements Callable<Integer> {
     String receipt;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "A placement setting, such as followSymlinks=true (repeatable).")
+            description = "A placement setting, such as follow-symlinks=true (repeatable).")
     Map<String, String> options = new LinkedHashMap<>();
 
     @CommandLine.Spec

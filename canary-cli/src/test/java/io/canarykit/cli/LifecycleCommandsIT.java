@@ -58,6 +58,8 @@ class LifecycleCommandsIT {
             lines.add(prefix + "max-attempts=1");
         }
         lines.add("canary.issuer.iam-user.account-id=" + aws.accountId());
+        // placement settings are read from canary.placement.<name>.*
+        lines.add("canary.placement.aws-credentials-file.config-file=" + dir.resolve("home/.aws/config"));
         Files.writeString(config, String.join("\n", lines) + "\n");
     }
 
@@ -93,9 +95,9 @@ class LifecycleCommandsIT {
     @Test
     void issueListDetectReconcileRevoke() throws Exception {
         Run issued = canary("issue", "--asset", "laptop/LT-7", "--label", "owner=zoe", "--placement", "aws-credentials-file",
-                "--option", "profile=ops-admin", "--option", "credentialsFile=" + credentials,
-                "--option", "configFile=" + dir.resolve("home/.aws/config"), "--json");
+                "--option", "profile=ops-admin", "--option", "credentials-file=" + credentials, "--json");
         assertThat(issued.code()).as(issued.err()).isZero();
+        assertThat(Files.readString(dir.resolve("home/.aws/config"))).contains("[profile ops-admin]");
         JsonNode canary = issued.json();
         String id = canary.get("canaryId").asText();
         String key = canary.get("accessKeyId").asText();
@@ -141,13 +143,13 @@ class LifecycleCommandsIT {
         Files.writeString(inventory, "kind,id,owner,option.profile\n"
                 + "laptop,LT-1,ann,billing-ro\nlaptop,LT-2,bob,legacy-deploy\n");
         Run first = canary("onboard", "--inventory", inventory.toString(), "--placement", "aws-credentials-file",
-                "--option", "credentialsFile=" + credentials, "--option", "config=false", "--json");
+                "--option", "credentials-file=" + credentials, "--option", "config=false", "--json");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.json().get("issued").asInt()).isEqualTo(2);
 
         Files.writeString(inventory, "kind,id,owner,option.profile\nlaptop,LT-2,bob,legacy-deploy\n");
         Run second = canary("onboard", "--inventory", inventory.toString(), "--placement", "aws-credentials-file",
-                "--option", "credentialsFile=" + credentials, "--option", "config=false", "--json");
+                "--option", "credentials-file=" + credentials, "--option", "config=false", "--json");
         assertThat(second.json().get("revoked").asInt()).isEqualTo(1);
         assertThat(second.json().get("unchanged").asInt()).isEqualTo(1);
         assertThat(Files.readString(credentials)).contains("[legacy-deploy]").doesNotContain("[billing-ro]");

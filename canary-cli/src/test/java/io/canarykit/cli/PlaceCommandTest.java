@@ -55,8 +55,8 @@ class PlaceCommandTest {
         Files.createDirectories(creds.getParent());
         Files.writeString(creds, REAL);
         CanaryCommandTest.Result r = run("place", "--placement", "aws-credentials-file", "--credential-json",
-                credentialFile().toString(), "--option", "profile=billing-ro", "--option", "credentialsFile=" + creds,
-                "--option", "configFile=" + config, "--asset", "laptop/LT-0042");
+                credentialFile().toString(), "--option", "profile=billing-ro", "--option", "credentials-file=" + creds,
+                "--option", "config-file=" + config, "--asset", "laptop/LT-0042");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode receipt = JSON.readTree(r.out());
         assertThat(receipt.path("placement").asText()).isEqualTo("aws-credentials-file");
@@ -123,7 +123,8 @@ class PlaceCommandTest {
                 credentialFile().toString(), "--option", "profile=default", "--option",
                 "credentialsFile=" + dir.resolve("c"), "--option", "configFile=" + dir.resolve("g"));
         assertThat(placementError.code()).isEqualTo(1);
-        assertThat(placementError.err()).contains("allowDefault=true");
+        // the old camelCase option names still work (with a deprecation warning in the log)
+        assertThat(placementError.err()).contains("allow-default=true");
         assertThat(dir.resolve("c")).doesNotExist();
     }
 

@@ -58,9 +58,13 @@ public final class CloudTrailReader {
     private final JsonFactory factory;
     private final int maxProblems;
     private final int maxRecordBytes;
+    private final long maxDecompressedBytes;
+    private final int maxCompressionRatio;
 
     private CloudTrailReader(Builder b) {
         this.maxProblems = b.maxProblems;
+        this.maxDecompressedBytes = b.maxDecompressedBytes;
+        this.maxCompressionRatio = b.maxCompressionRatio;
         this.maxRecordBytes = Math.min(b.maxStringLength, 16 << 20);
         this.factory = JsonFactory.builder()
                 .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
@@ -212,11 +216,43 @@ public final class CloudTrailReader {
 
     /** Builder for {@link CloudTrailReader}. */
     public static final class Builder {
+        /** The default of {@link #maxDecompressedBytes}: 4 GiB. */
+        public static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 4L << 30;
+        /** The default of {@link #maxCompressionRatio}: 100 (CloudTrail log files compress about 10 to 20 times). */
+        public static final int DEFAULT_MAX_COMPRESSION_RATIO = 100;
+
         private int maxProblems = 100;
         private int maxStringLength = 20_000_000;
         private int maxNestingDepth = 1000;
+        private long maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
+        private int maxCompressionRatio = DEFAULT_MAX_COMPRESSION_RATIO;
 
         private Builder() {
+        }
+
+        /**
+         * The most bytes one gzip-compressed source may inflate to (default 4 GiB). Beyond it, reading the source
+         * stops with a problem that says so; what was read before counts. Uncompressed sources have no such limit.
+         */
+        public Builder maxDecompressedBytes(long v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("maxDecompressedBytes must be positive: " + v);
+            }
+            maxDecompressedBytes = v;
+            return this;
+        }
+
+        /**
+         * The most a gzip-compressed source may inflate relative to the compressed bytes read so far (default 100),
+         * checked once it has inflated to 16 MiB: what cuts off a decompression bomb (gzip can inflate about 1,000
+         * times) long before it is read. Beyond it, reading the source stops with a problem that says so.
+         */
+        public Builder maxCompressionRatio(int v) {
+            if (v < 2) {
+                throw new IllegalArgumentException("maxCompressionRatio must be at least 2: " + v);
+            }
+            maxCompressionRatio = v;
+            return this;
         }
 
         /** How many problems to keep per source (all are counted); default 100. */
@@ -370,7 +406,9 @@ public final class CloudTrailReader {
                 }
                 if (b0 == 0x1f && b1 == 0x8b) {
                     gzipped = true;
-                    in = new GZIPInputStream(buffered, BUFFER);
+                    Inflation.Counted compressed = new Inflation.Counted(buffered);
+                    in = new Inflation(new GZIPInputStream(compressed, BUFFER), compressed, maxDecompressedBytes,
+                            maxCompressionRatio);
                 } else {
                     in = buffered;
                 }
@@ -402,6 +440,8 @@ public final class CloudTrailReader {
                         p = next;
                     }
                 }
+            } catch (Inflation.LimitExceeded e) {
+                problem(p == null ? null : p.currentLocation(), e.getMessage());
             } catch (IOException e) {
                 // the byte stream itself failed: truncated or corrupt gzip data, or an I/O error
                 JsonLocation at = p == null ? null : p.currentLocation();

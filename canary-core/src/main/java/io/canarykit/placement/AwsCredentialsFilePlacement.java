@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * file, where credential stealers (and {@code aws configure list-profiles}) look.
  *
  * <h2>Where</h2>
- * The files the AWS SDKs would read: the request option {@code credentialsFile} / {@code configFile}, else the
+ * The files the AWS SDKs would read: the request option {@code credentials-file} / {@code config-file}, else the
  * builder's, else {@code aws.sharedCredentialsFile} / {@code aws.configFile} (system properties), else
  * {@code AWS_SHARED_CREDENTIALS_FILE} / {@code AWS_CONFIG_FILE}, else {@code ~/.aws/credentials} / {@code ~/.aws/config}
  * (all read from the injected {@link PlacementEnvironment}).
@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  *   <li>A file the SDKs cannot parse is left untouched and the error names the line ({@link ProfileFileSyntaxException}).</li>
  *   <li>It never takes over a profile it did not write: if the profile exists in either file with other content,
  *       placing fails unless {@code overwrite=true}. The {@code default} profile additionally needs
- *       {@code allowDefault=true}, even when no default exists yet.</li>
+ *       {@code allow-default=true}, even when no default exists yet.</li>
  *   <li>Writes are atomic and serialised across threads and processes, files are {@code 0600}, a created
  *       {@code .aws} directory {@code 0700}; a symbolic link is followed only if allowed; see {@link PlacementFiles}.</li>
  * </ul>
@@ -58,8 +58,8 @@ import java.util.regex.Pattern;
  *
  * <h2>Request options</h2>
  * {@code profile} (required), {@code region} (default {@code us-east-1}), {@code output} (default {@code json}),
- * {@code config} ({@code false}: write no config section), {@code allowDefault}, {@code overwrite},
- * {@code credentialsFile}, {@code configFile}.
+ * {@code config} ({@code false}: write no config section), {@code allow-default}, {@code overwrite},
+ * {@code credentials-file}, {@code config-file}.
  *
  * <p>Thread-safe.
  */
@@ -68,8 +68,8 @@ public final class AwsCredentialsFilePlacement implements Placement {
     public static final String NAME = "aws-credentials-file";
     private static final Logger LOG = LoggerFactory.getLogger(AwsCredentialsFilePlacement.class);
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-    private static final Set<String> OPTIONS = Set.of("profile", "region", "output", "config", "allowDefault", "overwrite",
-            "credentialsFile", "configFile", "followSymlinks");
+    private static final Set<String> OPTIONS = Set.of("profile", "region", "output", "config", "allow-default", "overwrite",
+            "credentials-file", "config-file", "follow-symlinks");
     private static final String CONFIG_PREFIX = "config.";
 
     private final PlacementEnvironment environment;
@@ -129,7 +129,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
     private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
         Target t = target(request);
         CanaryCredential c = request.credential();
-        Options.checkWritable(NAME, c);
+        PlacementOptions.checkWritable(NAME, c);
         Map<String, String> creds = new LinkedHashMap<>();
         creds.put("aws_access_key_id", c.accessKeyId());
         creds.put("aws_secret_access_key", c.secretAccessKey().reveal());
@@ -288,25 +288,25 @@ public final class AwsCredentialsFilePlacement implements Placement {
     }
 
     private static void checkReceipt(PlacementReceipt receipt) {
-        Options.checkReceipt(NAME, receipt, "profile", "accessKeyId", "credentialsFile");
+        PlacementOptions.checkReceipt(NAME, receipt, "profile", "accessKeyId", "credentialsFile");
     }
 
     private Target target(PlacementRequest request) {
-        Options o = Options.of(NAME, request.options(), OPTIONS);
+        PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         String profile = o.require("profile", "the profile name to plant the canary as, such as billing-ro; choose "
                 + "one that nothing on the machine uses");
         checkProfileName(profile);
-        if (profile.equals("default") && !o.flag("allowDefault", false)) {
+        if (profile.equals("default") && !o.flag("allow-default", false)) {
             throw new CanaryConfigurationException("placement " + NAME + " will not take the default profile unless "
-                    + "allowDefault=true: every tool and SDK run without an explicit profile would then use the canary "
-                    + "and trigger it. Choose another profile name, or set allowDefault=true if that is intended");
+                    + "allow-default=true: every tool and SDK run without an explicit profile would then use the canary "
+                    + "and trigger it. Choose another profile name, or set allow-default=true if that is intended");
         }
-        Path creds = o.get("credentialsFile") != null ? environment.expandHome(o.get("credentialsFile"))
+        Path creds = o.get("credentials-file") != null ? environment.expandHome(o.get("credentials-file"))
                 : credentialsFile != null ? credentialsFile : AwsProfileFiles.credentialsFile(environment);
         Path config = null;
         Map<String, String> configProps = new LinkedHashMap<>();
         if (o.flag("config", true)) {
-            config = o.get("configFile") != null ? environment.expandHome(o.get("configFile"))
+            config = o.get("config-file") != null ? environment.expandHome(o.get("config-file"))
                     : configFile != null ? configFile : AwsProfileFiles.configFile(environment);
             String region = o.get("region", defaultRegion);
             if (!REGION.matcher(region).matches()) {

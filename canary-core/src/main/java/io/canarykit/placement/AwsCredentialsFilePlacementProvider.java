@@ -2,12 +2,18 @@ package io.canarykit.placement;
 
 import io.canarykit.config.CanaryConfig;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /**
- * Provider {@code aws-credentials-file}: {@link AwsCredentialsFilePlacement}. Configuration (all optional):
- * {@code credentialsFile}, {@code configFile} (default: what the AWS SDKs would read), {@code followSymlinks}
- * ({@code false}), {@code region} ({@code us-east-1}) and {@code output} ({@code json}) as defaults for requests.
+ * Provider {@code aws-credentials-file}: {@link AwsCredentialsFilePlacement}. Settings ({@code
+ * canary.placement.aws-credentials-file.*}, all optional): {@code credentials-file}, {@code config-file} (default: what
+ * the AWS SDKs would read), {@code region} ({@code us-east-1}) and {@code output} ({@code json}) as defaults for
+ * requests, and the file settings of {@link PlacementFiles.Builder#configure}.
  */
 public final class AwsCredentialsFilePlacementProvider implements PlacementProvider {
+    static final Set<String> SETTINGS = union(PlacementFiles.SETTINGS, "credentials-file", "config-file", "region", "output");
+
     @Override
     public String name() {
         return AwsCredentialsFilePlacement.NAME;
@@ -15,12 +21,19 @@ public final class AwsCredentialsFilePlacementProvider implements PlacementProvi
 
     @Override
     public Placement create(CanaryConfig config) {
+        CanaryConfig s = PlacementOptions.settings(name(), config, SETTINGS);
         return AwsCredentialsFilePlacement.builder()
-                .files(PlacementFiles.builder().followSymlinks(config.getBoolean("followSymlinks", false)).build())
-                .credentialsFile(config.getPath("credentialsFile"))
-                .configFile(config.getPath("configFile"))
-                .defaultRegion(config.getString("region", "us-east-1"))
-                .defaultOutput(config.getString("output", "json"))
+                .files(PlacementFiles.builder().configure(s).build())
+                .credentialsFile(s.getPath("credentials-file"))
+                .configFile(s.getPath("config-file"))
+                .defaultRegion(s.getString("region", "us-east-1"))
+                .defaultOutput(s.getString("output", "json"))
                 .build();
+    }
+
+    static Set<String> union(Set<String> a, String... more) {
+        Set<String> out = new HashSet<>(a);
+        out.addAll(Set.of(more));
+        return Set.copyOf(out);
     }
 }

@@ -35,24 +35,24 @@ import java.util.regex.Pattern;
  * authorization token: a request must carry it in the {@code Authorization} header, compared in constant time, or gets
  * 401. Give the container {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} = the receipt's location and the token through
  * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} ({@link #authorizationToken}) or through
- * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE} (request option {@code tokenFile}: the token is written there,
+ * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE} (request option {@code token-file}: the token is written there,
  * {@code 0600}). The token is a secret and is never in the receipt.
  *
  * <p>The answer is {@code AccessKeyId}, {@code Expiration}, {@code RoleArn}, {@code SecretAccessKey}, {@code Token},
  * and {@code AccountId} (decoded from the key id unless given). Short-term canaries are refreshed through a
  * {@link CredentialRefresher} as in {@link ImdsPlacement}.
  *
- * <p>Request options: {@code roleArn}, {@code accountId}, {@code relativeUri} (a path instead of a random one),
- * {@code authorization} ({@code false}: no token, as with a relative URI on ECS), {@code tokenFile},
- * {@code allowLongTerm} (long-term keys are refused by default: the real endpoint never serves them).
+ * <p>Request options: {@code role-arn}, {@code account-id}, {@code relative-uri} (a path instead of a random one),
+ * {@code authorization} ({@code false}: no token, as with a relative URI on ECS), {@code token-file},
+ * {@code allow-long-term} (long-term keys are refused by default: the real endpoint never serves them).
  * Thread-safe; the server starts on first use and stops on {@link #close()}.
  */
 public final class ContainerCredentialsPlacement implements Placement {
     /** The provider name. */
     public static final String NAME = "container-credentials";
     private static final Logger LOG = LoggerFactory.getLogger(ContainerCredentialsPlacement.class);
-    private static final Set<String> OPTIONS = Set.of("roleArn", "accountId", "relativeUri", "authorization", "tokenFile",
-            "allowLongTerm", "host", "port", "refreshBefore", "followSymlinks");
+    private static final Set<String> OPTIONS = Set.of("role-arn", "account-id", "relative-uri", "authorization", "token-file",
+            "allow-long-term", "host", "port", "refresh-before", "follow-symlinks");
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/-]{1,255}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
 
@@ -103,30 +103,30 @@ public final class ContainerCredentialsPlacement implements Placement {
     }
 
     private PlacementReceipt serve(PlacementReceipt previous, PlacementRequest request) {
-        Options o = Options.of(NAME, request.options(), OPTIONS);
+        PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
-        Options.checkWritable(NAME, c);
-        if ((c.sessionToken() == null || c.expiration() == null) && !o.flag("allowLongTerm", false)) {
+        PlacementOptions.checkWritable(NAME, c);
+        if ((c.sessionToken() == null || c.expiration() == null) && !o.flag("allow-long-term", false)) {
             throw new CanaryConfigurationException("placement " + NAME + " serves short-term credentials (session token "
                     + "and expiration): the real endpoint never serves long-term AKIA keys, so an attacker would notice. "
-                    + "Issue a short-term canary, or set allowLongTerm=true");
+                    + "Issue a short-term canary, or set allow-long-term=true");
         }
-        String roleArn = o.get("roleArn");
+        String roleArn = o.get("role-arn");
         if (roleArn != null && !ROLE_ARN.matcher(roleArn).matches()) {
-            throw new CanaryConfigurationException("placement " + NAME + " option roleArn: '" + roleArn
+            throw new CanaryConfigurationException("placement " + NAME + " option role-arn: '" + roleArn
                     + "' is not a role ARN such as arn:aws:iam::123456789012:role/ecs-task");
         }
-        String accountId = o.get("accountId", AccountIds.fromAccessKeyId(c.accessKeyId()));
-        String path = previous != null && o.get("relativeUri") == null ? previous.detail("relativeUri")
-                : o.get("relativeUri", "/v2/credentials/" + UUID.randomUUID());
+        String accountId = o.get("account-id", AccountIds.fromAccessKeyId(c.accessKeyId()));
+        String path = previous != null && o.get("relative-uri") == null ? previous.detail("relativeUri")
+                : o.get("relative-uri", "/v2/credentials/" + UUID.randomUUID());
         if (!PATH.matcher(path).matches()) {
-            throw new CanaryConfigurationException("placement " + NAME + " option relativeUri: '" + path
+            throw new CanaryConfigurationException("placement " + NAME + " option relative-uri: '" + path
                     + "' is not a path such as /v2/credentials/8f2d...");
         }
         boolean authorization = o.flag("authorization", true);
-        Path tokenFile = o.get("tokenFile") == null ? null : environment.expandHome(o.get("tokenFile")).toAbsolutePath().normalize();
+        Path tokenFile = o.get("token-file") == null ? null : environment.expandHome(o.get("token-file")).toAbsolutePath().normalize();
         if (tokenFile != null && !authorization) {
-            throw new CanaryConfigurationException("placement " + NAME + ": tokenFile needs authorization=true");
+            throw new CanaryConfigurationException("placement " + NAME + ": token-file needs authorization=true");
         }
         URI base = server.start();
         Secret token;
@@ -136,7 +136,7 @@ public final class ContainerCredentialsPlacement implements Placement {
                     && existing.entry.canaryId.value().equals(previous.detail("canaryId"));
             if (existing != null && !mine && !existing.entry.canaryId.equals(request.canaryId())) {
                 throw new CanaryConfigurationException(path + " already serves another canary on " + base
-                        + "; choose another relativeUri");
+                        + "; choose another relative-uri");
             }
             token = !authorization ? null : existing != null && existing.token != null ? existing.token : newToken();
             if (tokenFile != null) {
@@ -275,7 +275,7 @@ public final class ContainerCredentialsPlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Options.checkReceipt(NAME, receipt, "relativeUri", "endpoint", "canaryId");
+        PlacementOptions.checkReceipt(NAME, receipt, "relativeUri", "endpoint", "canaryId");
     }
 
     @Override
@@ -331,7 +331,7 @@ public final class ContainerCredentialsPlacement implements Placement {
             return this;
         }
 
-        /** Where {@code HOME} is read for {@code ~} in {@code tokenFile} (default: the real process). */
+        /** Where {@code HOME} is read for {@code ~} in {@code token-file} (default: the real process). */
         public Builder environment(PlacementEnvironment environment) {
             this.environment = Objects.requireNonNull(environment, "environment");
             return this;

@@ -3,13 +3,18 @@ package io.canarykit.placement;
 import io.canarykit.config.CanaryConfig;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
- * Provider {@code container-credentials}: {@link ContainerCredentialsPlacement}. Configuration (optional):
- * {@code host} ({@code 127.0.0.1}), {@code port} (0: free), {@code refreshBefore} ({@code 5m}), {@code followSymlinks}
- * (for the token file).
+ * Provider {@code container-credentials}: {@link ContainerCredentialsPlacement}. Settings ({@code
+ * canary.placement.container-credentials.*}, optional): {@code host} ({@code 127.0.0.1}), {@code port} (0: free),
+ * {@code refresh-before} ({@code 5m}), and the file settings of {@link PlacementFiles.Builder#configure} (for the
+ * token file).
  */
 public final class ContainerCredentialsPlacementProvider implements PlacementProvider {
+    static final Set<String> SETTINGS = AwsCredentialsFilePlacementProvider.union(PlacementFiles.SETTINGS, "host", "port",
+            "refresh-before");
+
     @Override
     public String name() {
         return ContainerCredentialsPlacement.NAME;
@@ -17,11 +22,12 @@ public final class ContainerCredentialsPlacementProvider implements PlacementPro
 
     @Override
     public Placement create(CanaryConfig config) {
+        CanaryConfig s = PlacementOptions.settings(name(), config, SETTINGS);
         return ContainerCredentialsPlacement.builder()
-                .host(config.getString("host", "127.0.0.1"))
-                .port(config.getInt("port", 0))
-                .refreshBefore(config.getDuration("refreshBefore", Duration.ofMinutes(5)))
-                .files(PlacementFiles.builder().followSymlinks(config.getBoolean("followSymlinks", false)).build())
+                .host(s.getString("host", "127.0.0.1"))
+                .port(s.getInt("port", 0))
+                .refreshBefore(s.getDuration("refresh-before", Duration.ofMinutes(5)))
+                .files(PlacementFiles.builder().configure(s).build())
                 .build();
     }
 }

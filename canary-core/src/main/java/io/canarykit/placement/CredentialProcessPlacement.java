@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *
  * <p>Request options: {@code path} (required: the JSON file), {@code profile} (optional: the config profile to add),
  * {@code command} (default {@code cat PATH}, quoted when the path has spaces), {@code region} (default
- * {@code us-east-1}), {@code accountId} (optional {@code AccountId} field), {@code configFile}, {@code overwrite},
- * {@code allowDefault}. The JSON file and the profile are the canary's when they hold its access key id and exactly
+ * {@code us-east-1}), {@code account-id} (optional {@code AccountId} field), {@code config-file}, {@code overwrite},
+ * {@code allow-default}. The JSON file and the profile are the canary's when they hold its access key id and exactly
  * the recorded properties (see {@link AwsCredentialsFilePlacement} for why the receipt, not a marker, decides); the
  * same false-positive warning applies to the profile name.
  *
@@ -34,8 +34,8 @@ public final class CredentialProcessPlacement implements Placement {
     /** The provider name. */
     public static final String NAME = "credential-process";
     private static final Logger LOG = LoggerFactory.getLogger(CredentialProcessPlacement.class);
-    private static final Set<String> OPTIONS = Set.of("path", "profile", "command", "region", "accountId", "configFile",
-            "overwrite", "allowDefault", "followSymlinks");
+    private static final Set<String> OPTIONS = Set.of("path", "profile", "command", "region", "account-id", "config-file",
+            "overwrite", "allow-default", "follow-symlinks");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final String CONFIG_PREFIX = "config.";
 
@@ -73,14 +73,14 @@ public final class CredentialProcessPlacement implements Placement {
     }
 
     private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
-        Options o = Options.of(NAME, request.options(), OPTIONS);
+        PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
-        Options.checkWritable(NAME, c);
+        PlacementOptions.checkWritable(NAME, c);
         Path json = environment.expandHome(o.require("path", "the file to write the credential_process JSON to"))
                 .toAbsolutePath().normalize();
-        String accountId = o.get("accountId");
+        String accountId = o.get("account-id");
         if (accountId != null && !ACCOUNT.matcher(accountId).matches()) {
-            throw new CanaryConfigurationException("placement " + NAME + " option accountId: '" + accountId
+            throw new CanaryConfigurationException("placement " + NAME + " option account-id: '" + accountId
                     + "' is not a 12-digit AWS account id");
         }
         String profile = o.get("profile");
@@ -88,12 +88,12 @@ public final class CredentialProcessPlacement implements Placement {
         Map<String, String> props = new LinkedHashMap<>();
         if (profile != null) {
             AwsCredentialsFilePlacement.checkProfileName(profile);
-            if (profile.equals("default") && !o.flag("allowDefault", false)) {
+            if (profile.equals("default") && !o.flag("allow-default", false)) {
                 throw new CanaryConfigurationException("placement " + NAME + " will not take the default profile unless "
-                        + "allowDefault=true: everything run without an explicit profile would use the canary and "
+                        + "allow-default=true: everything run without an explicit profile would use the canary and "
                         + "trigger it");
             }
-            config = (o.get("configFile") != null ? environment.expandHome(o.get("configFile"))
+            config = (o.get("config-file") != null ? environment.expandHome(o.get("config-file"))
                     : configFile != null ? configFile : AwsProfileFiles.configFile(environment)).toAbsolutePath().normalize();
             String command = o.get("command", defaultCommand(json));
             if (command.contains("\n") || command.contains("\r")) {
@@ -219,7 +219,7 @@ public final class CredentialProcessPlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Options.checkReceipt(NAME, receipt, "path", "accessKeyId");
+        PlacementOptions.checkReceipt(NAME, receipt, "path", "accessKeyId");
     }
 
     @Override

@@ -2,11 +2,16 @@ package io.canarykit.placement;
 
 import io.canarykit.config.CanaryConfig;
 
+import java.util.Set;
+
 /**
- * Provider {@code credential-process}: {@link CredentialProcessPlacement}. Configuration (optional):
- * {@code configFile}, {@code followSymlinks}.
+ * Provider {@code credential-process}: {@link CredentialProcessPlacement}. Settings ({@code
+ * canary.placement.credential-process.*}, optional): {@code config-file}, and the file settings of
+ * {@link PlacementFiles.Builder#configure}.
  */
 public final class CredentialProcessPlacementProvider implements PlacementProvider {
+    private static final Set<String> SETTINGS = AwsCredentialsFilePlacementProvider.union(PlacementFiles.SETTINGS, "config-file");
+
     @Override
     public String name() {
         return CredentialProcessPlacement.NAME;
@@ -14,9 +19,10 @@ public final class CredentialProcessPlacementProvider implements PlacementProvid
 
     @Override
     public Placement create(CanaryConfig config) {
+        CanaryConfig s = PlacementOptions.settings(name(), config, SETTINGS);
         return CredentialProcessPlacement.builder()
-                .files(PlacementFiles.builder().followSymlinks(config.getBoolean("followSymlinks", false)).build())
-                .configFile(config.getPath("configFile"))
+                .files(PlacementFiles.builder().configure(s).build())
+                .configFile(s.getPath("config-file"))
                 .build();
     }
 }

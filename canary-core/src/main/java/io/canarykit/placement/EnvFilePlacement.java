@@ -27,22 +27,22 @@ import java.util.regex.Pattern;
  * and {@code AWS_DEFAULT_REGION} with option {@code region}) after an optional {@code prefix} such as {@code LEGACY_}.
  * <b>False positives:</b> with the standard names, any AWS SDK or CLI run in an environment loaded from the file (in
  * GitHub Actions: every later step of the job) uses the canary, triggers it, and loses the job's real credentials. So
- * {@code format=github-env} needs a {@code prefix} or {@code allowStandardNames=true}.
+ * {@code format=github-env} needs a {@code prefix} or {@code allow-standard-names=true}.
  *
  * <p>The canary's lines form one block, appended at the end; every other byte stays. A name the file already assigns
  * outside that block is refused (which assignment wins depends on the reader). The block is found again by the
  * receipt: its first line assigns the canary's access key id, the following lines the other names, in order.
  *
  * <p>Request options: {@code path} (required, except for {@code github-env} when {@code GITHUB_ENV} is set),
- * {@code format} ({@code dotenv}), {@code prefix}, {@code region}, {@code allowStandardNames}. Files are written as in
+ * {@code format} ({@code dotenv}), {@code prefix}, {@code region}, {@code allow-standard-names}. Files are written as in
  * {@link PlacementFiles}. Thread-safe.
  */
 public final class EnvFilePlacement implements Placement {
     /** The provider name. */
     public static final String NAME = "env";
     private static final Logger LOG = LoggerFactory.getLogger(EnvFilePlacement.class);
-    private static final Set<String> OPTIONS = Set.of("path", "format", "prefix", "region", "allowStandardNames",
-            "followSymlinks");
+    private static final Set<String> OPTIONS = Set.of("path", "format", "prefix", "region", "allow-standard-names",
+            "follow-symlinks");
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9+/=._:@-]+");
     private static final Pattern ASSIGNMENT = Pattern.compile("\\s*(export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*(=|<<)(.*)");
@@ -79,19 +79,19 @@ public final class EnvFilePlacement implements Placement {
     }
 
     private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
-        Options o = Options.of(NAME, request.options(), OPTIONS);
+        PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
-        Options.checkWritable(NAME, c);
+        PlacementOptions.checkWritable(NAME, c);
         String format = o.oneOf("format", "dotenv", "dotenv", "export", "github-env");
         String prefix = o.get("prefix", "");
         if (!prefix.isEmpty() && !PREFIX.matcher(prefix).matches()) {
             throw new CanaryConfigurationException("placement " + NAME + " option prefix: '" + prefix
                     + "' must be letters, digits and _ and not start with a digit, such as LEGACY_");
         }
-        if (format.equals("github-env") && prefix.isEmpty() && !o.flag("allowStandardNames", false)) {
+        if (format.equals("github-env") && prefix.isEmpty() && !o.flag("allow-standard-names", false)) {
             throw new CanaryConfigurationException("placement " + NAME + ": with format=github-env and the standard names, "
                     + "every later step of the job would run its AWS tools with the canary, trigger it and lose its real "
-                    + "credentials. Set a prefix (such as prefix=LEGACY_), or allowStandardNames=true if that is intended");
+                    + "credentials. Set a prefix (such as prefix=LEGACY_), or allow-standard-names=true if that is intended");
         }
         String pathText = o.get("path");
         if (pathText == null && format.equals("github-env")) {
@@ -210,7 +210,7 @@ public final class EnvFilePlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Options.checkReceipt(NAME, receipt, "path", "variables", "accessKeyId");
+        PlacementOptions.checkReceipt(NAME, receipt, "path", "variables", "accessKeyId");
     }
 
     @Override

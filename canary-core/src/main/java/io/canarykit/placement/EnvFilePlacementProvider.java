@@ -2,7 +2,10 @@ package io.canarykit.placement;
 
 import io.canarykit.config.CanaryConfig;
 
-/** Provider {@code env}: {@link EnvFilePlacement}. Configuration (optional): {@code followSymlinks}. */
+/**
+ * Provider {@code env}: {@link EnvFilePlacement}. Settings ({@code canary.placement.env.*}, optional): the file settings
+ * of {@link PlacementFiles.Builder#configure}.
+ */
 public final class EnvFilePlacementProvider implements PlacementProvider {
     @Override
     public String name() {
@@ -11,8 +14,7 @@ public final class EnvFilePlacementProvider implements PlacementProvider {
 
     @Override
     public Placement create(CanaryConfig config) {
-        return EnvFilePlacement.builder()
-                .files(PlacementFiles.builder().followSymlinks(config.getBoolean("followSymlinks", false)).build())
-                .build();
+        CanaryConfig s = PlacementOptions.settings(name(), config, PlacementFiles.SETTINGS);
+        return EnvFilePlacement.builder().files(PlacementFiles.builder().configure(s).build()).build();
     }
 }

@@ -48,9 +48,9 @@ import java.util.regex.Pattern;
  *       (default 5 minutes) of their expiration, as EC2 rotates role credentials.</li>
  * </ul>
  *
- * <p>Request options: {@code role} (required: the role name served), {@code accountId} (default: decoded from the
+ * <p>Request options: {@code role} (required: the role name served), {@code account-id} (default: decoded from the
  * access key id), {@code overwrite} (serve this canary in place of another one under the same role). One instance
- * profile has one role, so a second role is refused. Long-term keys are refused unless {@code allowLongTerm=true}: a
+ * profile has one role, so a second role is refused. Long-term keys are refused unless {@code allow-long-term=true}: a
  * real metadata service never serves {@code AKIA} keys, and an attacker can tell.
  *
  * <p>The server starts on the first {@link #place} (or {@link #start()}) and stops on {@link #close()}; what it served
@@ -60,8 +60,8 @@ public final class ImdsPlacement implements Placement {
     /** The provider name. */
     public static final String NAME = "imds";
     private static final Logger LOG = LoggerFactory.getLogger(ImdsPlacement.class);
-    private static final Set<String> OPTIONS = Set.of("role", "accountId", "overwrite", "allowLongTerm",
-            "host", "port", "allowImdsV1", "extendedApi", "instanceId", "region", "availabilityZone", "refreshBefore");
+    private static final Set<String> OPTIONS = Set.of("role", "account-id", "overwrite", "allow-long-term",
+            "host", "port", "allow-imds-v1", "extended-api", "instance-id", "region", "availability-zone", "refresh-before");
     private static final Pattern ROLE = Pattern.compile("[\\w+=,.@-]{1,64}");
     private static final String CREDS = "/latest/meta-data/iam/security-credentials/";
     private static final String CREDS_EXT = "/latest/meta-data/iam/security-credentials-extended/";
@@ -130,20 +130,20 @@ public final class ImdsPlacement implements Placement {
     }
 
     private PlacementReceipt serve(PlacementReceipt previous, PlacementRequest request) {
-        Options o = Options.of(NAME, request.options(), OPTIONS);
+        PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         String role = o.require("role", "the IAM role name the instance appears to have, such as web-prod-instance");
         if (!ROLE.matcher(role).matches()) {
             throw new CanaryConfigurationException("invalid role name '" + role + "': use 1-64 characters of letters, "
                     + "digits and + = , . @ _ -");
         }
         CanaryCredential c = request.credential();
-        Options.checkWritable(NAME, c);
-        if ((c.sessionToken() == null || c.expiration() == null) && !o.flag("allowLongTerm", false)) {
+        PlacementOptions.checkWritable(NAME, c);
+        if ((c.sessionToken() == null || c.expiration() == null) && !o.flag("allow-long-term", false)) {
             throw new CanaryConfigurationException("placement " + NAME + " serves short-term credentials (session token "
                     + "and expiration): the real metadata service never serves long-term AKIA keys, so an attacker would "
-                    + "notice. Issue a short-term canary, or set allowLongTerm=true");
+                    + "notice. Issue a short-term canary, or set allow-long-term=true");
         }
-        String accountId = o.get("accountId", AccountIds.fromAccessKeyId(c.accessKeyId()));
+        String accountId = o.get("account-id", AccountIds.fromAccessKeyId(c.accessKeyId()));
         URI base = server.start();
         synchronized (roles) {
             Served existing = roles.get(role);
@@ -409,7 +409,7 @@ public final class ImdsPlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Options.checkReceipt(NAME, receipt, "role", "endpoint", "canaryId");
+        PlacementOptions.checkReceipt(NAME, receipt, "role", "endpoint", "canaryId");
     }
 
     private String hex(int n) {

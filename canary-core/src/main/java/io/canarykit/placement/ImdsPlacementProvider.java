@@ -3,14 +3,18 @@ package io.canarykit.placement;
 import io.canarykit.config.CanaryConfig;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
- * Provider {@code imds}: {@link ImdsPlacement}. Configuration (all optional): {@code host} ({@code 127.0.0.1}),
- * {@code port} (0: free), {@code allowImdsV1} ({@code false}), {@code extendedApi} ({@code true}), {@code instanceId},
- * {@code region} ({@code us-east-1}), {@code availabilityZone}, {@code refreshBefore} ({@code 5m}). A refresher can only
- * be given through {@link ImdsPlacement#builder()}.
+ * Provider {@code imds}: {@link ImdsPlacement}. Settings ({@code canary.placement.imds.*}, all optional): {@code host}
+ * ({@code 127.0.0.1}), {@code port} (0: free), {@code allow-imds-v1} ({@code false}), {@code extended-api}
+ * ({@code true}), {@code instance-id}, {@code region} ({@code us-east-1}), {@code availability-zone},
+ * {@code refresh-before} ({@code 5m}). A refresher can only be given through {@link ImdsPlacement#builder()}.
  */
 public final class ImdsPlacementProvider implements PlacementProvider {
+    static final Set<String> SETTINGS = Set.of("host", "port", "allow-imds-v1", "extended-api", "instance-id", "region",
+            "availability-zone", "refresh-before");
+
     @Override
     public String name() {
         return ImdsPlacement.NAME;
@@ -18,15 +22,16 @@ public final class ImdsPlacementProvider implements PlacementProvider {
 
     @Override
     public Placement create(CanaryConfig config) {
+        CanaryConfig s = PlacementOptions.settings(name(), config, SETTINGS);
         return ImdsPlacement.builder()
-                .host(config.getString("host", "127.0.0.1"))
-                .port(config.getInt("port", 0))
-                .allowImdsV1(config.getBoolean("allowImdsV1", false))
-                .extendedApi(config.getBoolean("extendedApi", true))
-                .instanceId(config.getString("instanceId"))
-                .region(config.getString("region", "us-east-1"))
-                .availabilityZone(config.getString("availabilityZone"))
-                .refreshBefore(config.getDuration("refreshBefore", Duration.ofMinutes(5)))
+                .host(s.getString("host", "127.0.0.1"))
+                .port(s.getInt("port", 0))
+                .allowImdsV1(s.getBoolean("allow-imds-v1", false))
+                .extendedApi(s.getBoolean("extended-api", true))
+                .instanceId(s.getString("instance-id"))
+                .region(s.getString("region", "us-east-1"))
+                .availabilityZone(s.getString("availability-zone"))
+                .refreshBefore(s.getDuration("refresh-before", Duration.ofMinutes(5)))
                 .build();
     }
 }

@@ -49,7 +49,7 @@ public final class KubernetesSecretPlacement implements Placement {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesSecretPlacement.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> OPTIONS = Set.of("path", "name", "namespace", "format", "layout", "profile", "labels",
-            "overwrite", "followSymlinks");
+            "overwrite", "follow-symlinks");
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
     private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
@@ -92,9 +92,9 @@ public final class KubernetesSecretPlacement implements Placement {
     }
 
     private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
-        Options o = Options.of(NAME, request.options(), OPTIONS);
+        PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
-        Options.checkWritable(NAME, c);
+        PlacementOptions.checkWritable(NAME, c);
         Path path = environment.expandHome(o.require("path", "the manifest file to write, such as k8s/aws-credentials.yaml"))
                 .toAbsolutePath().normalize();
         String name = o.require("name", "the Secret's metadata.name, such as aws-credentials");
@@ -304,7 +304,7 @@ public final class KubernetesSecretPlacement implements Placement {
     }
 
     private static void check(PlacementReceipt receipt) {
-        Options.checkReceipt(NAME, receipt, "path", "accessKeyId");
+        PlacementOptions.checkReceipt(NAME, receipt, "path", "accessKeyId");
     }
 
     @Override

@@ -2,7 +2,10 @@ package io.canarykit.placement;
 
 import io.canarykit.config.CanaryConfig;
 
-/** Provider {@code kubernetes-secret}: {@link KubernetesSecretPlacement}. Configuration (optional): {@code followSymlinks}. */
+/**
+ * Provider {@code kubernetes-secret}: {@link KubernetesSecretPlacement}. Settings ({@code
+ * canary.placement.kubernetes-secret.*}, optional): the file settings of {@link PlacementFiles.Builder#configure}.
+ */
 public final class KubernetesSecretPlacementProvider implements PlacementProvider {
     @Override
     public String name() {
@@ -11,8 +14,7 @@ public final class KubernetesSecretPlacementProvider implements PlacementProvide
 
     @Override
     public Placement create(CanaryConfig config) {
-        return KubernetesSecretPlacement.builder()
-                .files(PlacementFiles.builder().followSymlinks(config.getBoolean("followSymlinks", false)).build())
-                .build();
+        CanaryConfig s = PlacementOptions.settings(name(), config, PlacementFiles.SETTINGS);
+        return KubernetesSecretPlacement.builder().files(PlacementFiles.builder().configure(s).build()).build();
     }
 }

@@ -76,6 +76,12 @@ public final class PlacementFiles {
         this.lockTimeout = b.lockTimeout;
     }
 
+    /**
+     * The settings {@link Builder#configure} reads, which every file placement also accepts as request options (the
+     * {@code canary place} command builds the placement from the request's options): {@code follow-symlinks}.
+     */
+    public static final Set<String> SETTINGS = Set.of("follow-symlinks");
+
     /** Defaults: symbolic links refused, files {@code 0600}, directories {@code 0700}, 30 s lock timeout. */
     public static PlacementFiles defaults() {
         return builder().build();
@@ -103,7 +109,7 @@ public final class PlacementFiles {
         for (int i = 0; Files.isSymbolicLink(p); i++) {
             if (!followSymlinks) {
                 throw new CanaryConfigurationException(p + " is a symbolic link; nothing was changed. Give the real file's "
-                        + "path, or allow following links (option followSymlinks=true) if writing to its target is intended");
+                        + "path, or allow following links (setting follow-symlinks=true) if writing to its target is intended");
             }
             if (i >= MAX_LINKS) {
                 throw new CanaryConfigurationException(file + ": too many levels of symbolic links");
@@ -587,6 +593,16 @@ public final class PlacementFiles {
         public Builder followSymlinks(boolean follow) {
             this.followSymlinks = follow;
             return this;
+        }
+
+        /**
+         * Applies a placement's settings (its {@code canary.placement.<name>.*} keys, without that prefix, as
+         * returned by {@link PlacementOptions#settings}): {@code follow-symlinks} (default {@code false}). Other keys
+         * are ignored.
+         */
+        public Builder configure(io.canarykit.config.CanaryConfig settings) {
+            Objects.requireNonNull(settings, "settings");
+            return followSymlinks(settings.getBoolean("follow-symlinks", false));
         }
 
         /** Mode of written files as {@code rw-------} (the default). */

@@ -56,7 +56,7 @@ final class ServedCredential {
             CanaryCredential next = refresher.refresh(new CredentialRefresher.Request(canaryId, placement, location,
                     credential.accessKeyId(), credential.expiration()));
             if (next != null) {
-                Options.checkWritable(placement, next);
+                PlacementOptions.checkWritable(placement, next);
                 LOG.debug("refreshed canary {} at {}: {} -> {}", canaryId, location, credential.accessKeyId(),
                         next.accessKeyId());
                 credential = next;

@@ -145,17 +145,17 @@ class AwsCredentialsFilePlacementTest {
     void neverTakesTheDefaultProfileUnlessAllowed() {
         AwsCredentialsFilePlacement p = placement();
         assertThatThrownBy(() -> p.place(request(session1(), "profile", "default")))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allowDefault=true");
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allow-default=true");
         assertThat(creds()).doesNotExist();
 
-        PlacementReceipt r = p.place(request(session1(), "profile", "default", "allowDefault", "true"));
+        PlacementReceipt r = p.place(request(session1(), "profile", "default", "allow-default", "true"));
         assertThat(new String(read(config()), StandardCharsets.UTF_8)).startsWith("[default]\n");
         assertResolvesTo(resolve(sdkAggregate(read(creds()), read(config())), "default"), session1());
         p.remove(r);
         assertThat(creds()).doesNotExist();
 
         write(creds(), REAL);
-        assertThatThrownBy(() -> p.place(request(session1(), "profile", "default", "allowDefault", "true")))
+        assertThatThrownBy(() -> p.place(request(session1(), "profile", "default", "allow-default", "true")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("already exists");
         assertThat(read(creds())).isEqualTo(REAL);
     }
@@ -370,8 +370,8 @@ class AwsCredentialsFilePlacementTest {
         assertThat(registry.names()).contains("aws-credentials-file", "env", "credential-process", "imds",
                 "container-credentials", "kubernetes-secret");
         Path c = home.resolve("x/credentials");
-        Placement p = registry.create("aws-credentials-file", CanaryConfig.of(Map.of("credentialsFile", c.toString(),
-                "configFile", home.resolve("x/config").toString(), "region", "ap-south-1")));
+        Placement p = registry.create("aws-credentials-file", CanaryConfig.of(Map.of("credentials-file", c.toString(),
+                "config-file", home.resolve("x/config").toString(), "region", "ap-south-1")));
         PlacementReceipt r = p.place(request(session1(), "profile", "ops"));
         assertThat(r.location()).isEqualTo(c.toString());
         assertThat(r.detail("config.region")).isEqualTo("ap-south-1");

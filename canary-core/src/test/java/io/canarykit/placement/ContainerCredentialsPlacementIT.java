@@ -73,7 +73,7 @@ class ContainerCredentialsPlacementIT {
     @Test
     void theSdkResolvesTheCanaryWithTheAuthorizationToken() {
         ContainerCredentialsPlacement p = endpoint(ContainerCredentialsPlacement.builder());
-        PlacementReceipt r = p.place(request(session1(), "roleArn", "arn:aws:iam::609629065308:role/ecs-task"));
+        PlacementReceipt r = p.place(request(session1(), "role-arn", "arn:aws:iam::609629065308:role/ecs-task"));
         assertThat(r.location()).startsWith(p.endpoint() + "/v2/credentials/");
         assertThat(r.details()).doesNotContainKey("token");
         Secret token = p.authorizationToken(r);
@@ -111,7 +111,7 @@ class ContainerCredentialsPlacementIT {
     void theTokenCanBeHandedOverInAPrivateFile() throws Exception {
         ContainerCredentialsPlacement p = endpoint(ContainerCredentialsPlacement.builder());
         Path tokenFile = home.resolve("run/ecs-token");
-        PlacementReceipt r = p.place(request(session1(), "tokenFile", tokenFile.toString()));
+        PlacementReceipt r = p.place(request(session1(), "token-file", tokenFile.toString()));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
         String token = Files.readString(tokenFile, StandardCharsets.US_ASCII);
         assertThat(token).isEqualTo(p.authorizationToken(r).reveal());
@@ -119,7 +119,7 @@ class ContainerCredentialsPlacementIT {
         p.remove(r);
         assertThat(tokenFile).doesNotExist();
 
-        PlacementReceipt again = p.place(request(session1(), "tokenFile", tokenFile.toString()));
+        PlacementReceipt again = p.place(request(session1(), "token-file", tokenFile.toString()));
         assertThat(tokenFile).exists();
         p.close(); // the endpoint is gone, and so is its token file
         assertThat(tokenFile).doesNotExist();
@@ -129,7 +129,7 @@ class ContainerCredentialsPlacementIT {
     @Test
     void withoutAuthorizationLikeARelativeUri() {
         ContainerCredentialsPlacement p = endpoint(ContainerCredentialsPlacement.builder());
-        PlacementReceipt r = p.place(request(session1(), "authorization", "false", "relativeUri", "/v2/credentials/task-1"));
+        PlacementReceipt r = p.place(request(session1(), "authorization", "false", "relative-uri", "/v2/credentials/task-1"));
         assertThat(r.location()).isEqualTo(p.endpoint() + "/v2/credentials/task-1");
         assertResolvesTo(sdk(r.location(), null), session1());
         assertThatThrownBy(() -> p.authorizationToken(r)).isInstanceOf(CanaryConfigurationException.class);
@@ -156,10 +156,10 @@ class ContainerCredentialsPlacementIT {
     void refusesLongTermKeysAndBadOptions() {
         ContainerCredentialsPlacement p = endpoint(ContainerCredentialsPlacement.builder());
         assertThatThrownBy(() -> p.place(request(longTerm1())))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allowLongTerm");
-        assertThatThrownBy(() -> p.place(request(session1(), "roleArn", "not-an-arn")))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("roleArn");
-        assertThatThrownBy(() -> p.place(request(session1(), "relativeUri", "no-slash")))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("relativeUri");
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allow-long-term");
+        assertThatThrownBy(() -> p.place(request(session1(), "role-arn", "not-an-arn")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("role-arn");
+        assertThatThrownBy(() -> p.place(request(session1(), "relative-uri", "no-slash")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("relative-uri");
     }
 }

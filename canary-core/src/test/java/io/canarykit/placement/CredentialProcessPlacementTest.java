@@ -32,7 +32,7 @@ class CredentialProcessPlacementTest {
     @Test
     void theSdksProcessCredentialsProviderReadsTheDocument() throws Exception {
         Path json = home.resolve(".config/helper/creds.json");
-        PlacementReceipt r = placement().place(request(session1(), "path", json.toString(), "accountId", "123456789012"));
+        PlacementReceipt r = placement().place(request(session1(), "path", json.toString(), "account-id", "123456789012"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(json))).isEqualTo("rw-------");
         try (ProcessCredentialsProvider sdk = ProcessCredentialsProvider.builder().command(java.util.List.of("cat", json.toString())).build()) {
             AwsCredentials got = sdk.resolveCredentials();

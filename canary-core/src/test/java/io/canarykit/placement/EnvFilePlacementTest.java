@@ -70,11 +70,11 @@ class EnvFilePlacementTest {
         write(f, "NODE_ENV=test\n".getBytes(StandardCharsets.UTF_8));
         EnvFilePlacement p = placement("GITHUB_ENV", f.toString());
         assertThatThrownBy(() -> p.place(request(session1(), "format", "github-env")))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allowStandardNames");
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allow-standard-names");
         PlacementReceipt r = p.place(request(session1(), "format", "github-env", "prefix", "DEPLOY_"));
         assertThat(r.location()).isEqualTo(f.toString());
         assertThat(new String(read(f), StandardCharsets.UTF_8)).startsWith("NODE_ENV=test\nDEPLOY_AWS_ACCESS_KEY_ID=");
-        PlacementReceipt std = p.place(request(session2(), "format", "github-env", "allowStandardNames", "true"));
+        PlacementReceipt std = p.place(request(session2(), "format", "github-env", "allow-standard-names", "true"));
         assertThat(new String(read(f), StandardCharsets.UTF_8)).contains("\nAWS_ACCESS_KEY_ID=ASIAY34FZKBOKMUTVV7B\n");
         p.remove(r);
         p.remove(std);

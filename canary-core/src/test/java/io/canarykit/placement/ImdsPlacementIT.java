@@ -184,7 +184,7 @@ class ImdsPlacementIT {
     void refusesLongTermKeysASecondRoleAndBadNames() {
         ImdsPlacement p = imds(ImdsPlacement.builder());
         assertThatThrownBy(() -> p.place(request(longTerm1(), "role", "r")))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allowLongTerm");
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("allow-long-term");
         assertThatThrownBy(() -> p.place(request(session1(), "role", "bad role")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("invalid role name");
         PlacementReceipt r = p.place(request(session1(), "role", "one"));
@@ -193,7 +193,7 @@ class ImdsPlacementIT {
         PlacementReceipt r2 = p.replace(r, request(session2(), "role", "one"));
         assertResolvesTo(sdk(p.endpoint()), session2());
         assertThat(p.verify(r2).present()).isTrue();
-        PlacementReceipt lt = imds(ImdsPlacement.builder()).place(request(longTerm1(), "role", "r", "allowLongTerm", "true"));
+        PlacementReceipt lt = imds(ImdsPlacement.builder()).place(request(longTerm1(), "role", "r", "allow-long-term", "true"));
         assertThat(lt.detail("accessKeyId")).isEqualTo(longTerm1().accessKeyId());
     }
 

@@ -71,11 +71,11 @@ class PlacementSecretLeakTest {
         // a credentials file whose unparseable line is a secret
         write(home.resolve("bad/credentials"), ("[x]\n" + SECRET_1 + "\n").getBytes(StandardCharsets.UTF_8));
         errors.add(catchThrowable(() -> files.place(request(session1(), "profile", "y",
-                "credentialsFile", home.resolve("bad/credentials").toString(), "config", "false"))));
+                "credentials-file", home.resolve("bad/credentials").toString(), "config", "false"))));
         Path ro = home.resolve("ro/credentials");
         write(ro, "[x]\n".getBytes(StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r--------"));
-        errors.add(catchThrowable(() -> files.place(request(session1(), "profile", "y", "credentialsFile", ro.toString(),
+        errors.add(catchThrowable(() -> files.place(request(session1(), "profile", "y", "credentials-file", ro.toString(),
                 "config", "false"))));
         // a secret that cannot be written
         CanaryCredential odd = new CanaryCredential("ASIAY34FZKBOKMUTVV7Z", Secret.of(SECRET_1 + " #x"), null, null);
@@ -103,7 +103,7 @@ class PlacementSecretLeakTest {
 
         ContainerCredentialsPlacement container = ContainerCredentialsPlacement.builder().environment(env).build();
         closing.add(container);
-        PlacementReceipt c = container.place(request(session1(), "tokenFile", home.resolve("token").toString()));
+        PlacementReceipt c = container.place(request(session1(), "token-file", home.resolve("token").toString()));
         receipts.add(c);
         secrets.add(container.authorizationToken(c).reveal());
 

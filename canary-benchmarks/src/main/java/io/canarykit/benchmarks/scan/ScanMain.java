@@ -50,12 +50,10 @@ public final class ScanMain {
         long t2 = System.nanoTime();
         List<Path> files = listing.files();
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        CloudTrailScan.Summary s = CloudTrailScan.of(index, listing.reader, threads).scan(files, r -> {
+        CloudTrailScan.Summary s = CloudTrailScan.of(index, listing.reader, threads).scan(files, (file, m) -> {
             try {
-                for (CloudTrailScan.Match m : r.matches()) {
-                    out.write(CanaryFile.sightingJson(canaries.label(m.canary()), m));
-                    out.write('\n');
-                }
+                out.write(CanaryFile.sightingJson(canaries.label(m.canary()), m));
+                out.write('\n');
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

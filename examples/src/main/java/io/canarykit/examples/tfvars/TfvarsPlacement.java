@@ -5,6 +5,7 @@ import io.canarykit.CanaryCredential;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementFiles;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.PlacementVerification;
 
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,8 +31,9 @@ import java.util.regex.Pattern;
  * aws_region     = "us-east-1"
  * </pre>
  *
- * <p>It uses only canarykit's public API: {@link Placement} for the contract, {@link PlacementFiles} for locked,
- * atomic, private writes, and {@link PlacementReceipt} to remember what it wrote. The file is the canary's alone: an
+ * <p>It uses only canarykit's public API: {@link Placement} for the contract, {@link PlacementOptions} for kebab-case
+ * options (unknown ones refused), {@link PlacementFiles} for locked, atomic, private writes that leave nothing beside
+ * the file, and {@link PlacementReceipt} to remember what it wrote. The file is the canary's alone: an
  * existing file is refused unless it holds the canary's key; removal deletes it only while it still does.
  *
  * <p>Request options: {@code path} (required, must end with {@code .tfvars}), {@code prefix} (variable prefix,
@@ -41,6 +44,7 @@ public final class TfvarsPlacement implements Placement {
     public static final String NAME = "terraform-tfvars";
     private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,31}");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9+/=._-]+");
+    private static final Set<String> OPTIONS = Set.of("path", "prefix", "region", "follow-symlinks");
 
     private final PlacementFiles files;
     private final Clock clock;
@@ -67,20 +71,20 @@ public final class TfvarsPlacement implements Placement {
 
     @Override
     public PlacementReceipt replace(PlacementReceipt previous, PlacementRequest request) {
-        if (!NAME.equals(previous.placement())) {
-            throw new CanaryConfigurationException("this receipt is from placement " + previous.placement() + ", not " + NAME);
-        }
+        PlacementOptions.checkReceipt(NAME, previous, "path", "accessKeyId", "accessKeyVariable");
         return write(request, previous.detail("accessKeyId"));
     }
 
     private PlacementReceipt write(PlacementRequest request, String previousKey) {
-        String pathText = request.option("path");
+        PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
+        PlacementOptions.checkWritable(NAME, request.credential());
+        String pathText = o.get("path");
         if (pathText == null || !pathText.endsWith(".tfvars")) {
             throw new CanaryConfigurationException("placement " + NAME + " needs the option path, a file ending in "
                     + ".tfvars such as infra/prod.auto.tfvars");
         }
         Path path = Path.of(pathText).toAbsolutePath().normalize();
-        String prefix = request.options().getOrDefault("prefix", "aws_");
+        String prefix = o.get("prefix", "aws_");
         if (!PREFIX.matcher(prefix).matches()) {
             throw new CanaryConfigurationException("placement " + NAME + " option prefix: '" + prefix
                     + "' must be lower-case letters, digits and _");
@@ -92,7 +96,7 @@ public final class TfvarsPlacement implements Placement {
         if (c.sessionToken() != null) {
             vars.put(prefix + "token", c.sessionToken().reveal());
         }
-        vars.put(prefix + "region", request.options().getOrDefault("region", "us-east-1"));
+        vars.put(prefix + "region", o.get("region", "us-east-1"));
         int width = vars.keySet().stream().mapToInt(String::length).max().orElse(0);
         StringBuilder hcl = new StringBuilder();
         for (Map.Entry<String, String> e : vars.entrySet()) {
@@ -123,6 +127,7 @@ public final class TfvarsPlacement implements Placement {
 
     @Override
     public PlacementVerification verify(PlacementReceipt receipt) {
+        PlacementOptions.checkReceipt(NAME, receipt, "path", "accessKeyId", "accessKeyVariable");
         Path path = Path.of(receipt.detail("path"));
         String found = keyIn(files.read(path), receipt.detail("accessKeyVariable"));
         return receipt.detail("accessKeyId").equals(found)
@@ -132,6 +137,7 @@ public final class TfvarsPlacement implements Placement {
 
     @Override
     public void remove(PlacementReceipt receipt) {
+        PlacementOptions.checkReceipt(NAME, receipt, "path", "accessKeyId", "accessKeyVariable");
         Path path = Path.of(receipt.detail("path"));
         files.update(path, current -> PlacementFiles.Outcome.of(null,
                 receipt.detail("accessKeyId").equals(keyIn(current.get(0), receipt.detail("accessKeyVariable")))

@@ -3,6 +3,7 @@ package io.canarykit.examples.tfvars;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementFiles;
+import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.PlacementProvider;
 
 import java.time.Clock;
@@ -10,8 +11,9 @@ import java.time.Clock;
 /**
  * Provider {@code terraform-tfvars}, registered in this module's
  * {@code META-INF/services/io.canarykit.placement.PlacementProvider}: with the jar on the class path,
- * {@code ProviderRegistry.load(PlacementProvider.class)} finds it next to the built-in placements. Configuration:
- * {@code followSymlinks} (default {@code false}).
+ * {@code ProviderRegistry.load(PlacementProvider.class)} finds it next to the built-in placements. Settings
+ * ({@code canary.placement.terraform-tfvars.*}): the file settings of {@link PlacementFiles.Builder#configure}, read
+ * through {@link PlacementOptions#settings} so that old camelCase spellings keep working with a warning.
  */
 public final class TfvarsPlacementProvider implements PlacementProvider {
     @Override
@@ -21,8 +23,7 @@ public final class TfvarsPlacementProvider implements PlacementProvider {
 
     @Override
     public Placement create(CanaryConfig config) {
-        return TfvarsPlacement.create(
-                PlacementFiles.builder().followSymlinks(config.getBoolean("followSymlinks", false)).build(),
-                Clock.systemUTC());
+        CanaryConfig settings = PlacementOptions.settings(name(), config, PlacementFiles.SETTINGS);
+        return TfvarsPlacement.create(PlacementFiles.builder().configure(settings).build(), Clock.systemUTC());
     }
 }

@@ -1,0 +1,325 @@
+package io.canarykit.placement;
+
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.CanaryCredential;
+import io.canarykit.PlacementReceipt;
+import io.canarykit.config.CanaryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * A placement request's options, read with clear errors; what every built-in placement uses, and what a placement
+ * plugin should use too, so that all placements share one contract:
+ *
+ * <ul>
+ *   <li><b>Kebab-case.</b> Option names are lower-case words joined by {@code -} ({@code allow-default},
+ *       {@code credentials-file}). The camelCase spelling of a known name ({@code allowDefault}) still works: it is
+ *       read as the kebab-case name, and a deprecation warning naming the new key is logged once per JVM for each
+ *       placement and old name. Both spellings at once with different values are refused.</li>
+ *   <li><b>Unknown names are refused</b>, naming the closest known one, so that a typo is never silently ignored.</li>
+ *   <li>Values are trimmed; a blank value counts as absent.</li>
+ * </ul>
+ *
+ * <p>{@link #settings} applies the same renaming to a provider's configuration ({@code canary.placement.<name>.*}).
+ * {@link #checkWritable} and {@link #checkReceipt} are the checks every placement makes on its input.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class PlacementOptions {
+    private static final Logger LOG = LoggerFactory.getLogger(PlacementOptions.class);
+    private static final Pattern KEBAB = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+    private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Za-z0-9]{16,128}");
+    private static final Pattern SECRET_CHARS = Pattern.compile("[\\x21-\\x7E]+");
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+    private final String placement;
+    private final Map<String, String> values;
+
+    private PlacementOptions(String placement, Map<String, String> values) {
+        this.placement = placement;
+        this.values = values;
+    }
+
+    /**
+     * Reads {@code values} as the options of {@code placement}.
+     *
+     * @param placement the placement's name, for messages
+     * @param values    the request's options, never {@code null}
+     * @param known     the kebab-case names the placement knows
+     * @throws CanaryConfigurationException for an unknown name (naming the closest known one and listing them all), or
+     *         an option given in both spellings with different values
+     */
+    public static PlacementOptions of(String placement, Map<String, String> values, Set<String> known) {
+        Objects.requireNonNull(placement, "placement");
+        Objects.requireNonNull(values, "values");
+        checkNames(known);
+        Map<String, String> out = new TreeMap<>();
+        Set<String> unknown = new TreeSet<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String key = e.getKey();
+            String name = canonical(key, known);
+            if (name == null) {
+                unknown.add(key);
+                continue;
+            }
+            if (!name.equals(key)) {
+                deprecated(placement, "option", key, name, "option " + name);
+            }
+            put(out, name, key, e.getValue(), "placement " + placement + " option");
+        }
+        if (!unknown.isEmpty()) {
+            StringBuilder sb = new StringBuilder("placement " + placement + " does not know the option(s) ");
+            sb.append(String.join(", ", unknown));
+            String close = closest(unknown.iterator().next(), known);
+            if (close != null) {
+                sb.append(" (did you mean ").append(close).append("?)");
+            }
+            sb.append("; known options: ").append(String.join(", ", new TreeSet<>(known)));
+            throw new CanaryConfigurationException(sb.toString());
+        }
+        return new PlacementOptions(placement, out);
+    }
+
+    /**
+     * A placement provider's configuration (the keys under {@code canary.placement.<name>.}, without that prefix) with
+     * the camelCase spelling of each {@code known} setting renamed to its kebab-case name, logging a deprecation
+     * warning once per JVM for each. Keys that are not settings are passed through unchanged (the {@code canary place}
+     * command builds the placement from the same keys as the request).
+     *
+     * @param placement the placement's name, for messages
+     * @param config    the provider's configuration, never {@code null}
+     * @param known     the kebab-case names of the provider's settings
+     * @throws CanaryConfigurationException if a setting is given in both spellings with different values
+     */
+    public static CanaryConfig settings(String placement, CanaryConfig config, Set<String> known) {
+        Objects.requireNonNull(placement, "placement");
+        Objects.requireNonNull(config, "config");
+        checkNames(known);
+        Map<String, String> changes = new HashMap<>();
+        for (String key : config.keys()) {
+            String name = canonical(key, known);
+            if (name == null || name.equals(key)) {
+                continue;
+            }
+            String current = config.getString(name);
+            if (current != null && !current.equals(config.getString(key))) {
+                throw new CanaryConfigurationException("placement " + placement + " setting " + name + " is given twice, as "
+                        + name + " and as " + key + ", with different values; keep only " + name);
+            }
+            deprecated(placement, "setting", key, name, "canary.placement." + placement + "." + name);
+            changes.put(key, null);
+            changes.put(name, config.getString(key));
+        }
+        return changes.isEmpty() ? config : config.with(changes);
+    }
+
+    /** The camelCase spelling of a kebab-case name: {@code allow-imds-v1} gives {@code allowImdsV1}. */
+    public static String camelCase(String kebab) {
+        StringBuilder sb = new StringBuilder(kebab.length());
+        boolean up = false;
+        for (int i = 0; i < kebab.length(); i++) {
+            char c = kebab.charAt(i);
+            if (c == '-') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The option's value, trimmed, or {@code null} when it is absent or blank. */
+    public String get(String key) {
+        String v = values.get(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** The option's value, trimmed, or {@code defaultValue} when it is absent or blank. */
+    public String get(String key, String defaultValue) {
+        String v = get(key);
+        return v == null ? defaultValue : v;
+    }
+
+    /**
+     * The option's value.
+     *
+     * @param hint what the option is, for the message, such as "the file to write the variables to"
+     * @throws CanaryConfigurationException if it is absent or blank
+     */
+    public String require(String key, String hint) {
+        String v = get(key);
+        if (v == null) {
+            throw new CanaryConfigurationException("placement " + placement + " needs the option " + key + ": " + hint);
+        }
+        return v;
+    }
+
+    /**
+     * The option as a boolean: {@code true/yes/on/1} or {@code false/no/off/0}, in any case.
+     *
+     * @throws CanaryConfigurationException for any other value
+     */
+    public boolean flag(String key, boolean defaultValue) {
+        String v = get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        switch (v.toLowerCase(Locale.ROOT)) {
+            case "true": case "yes": case "on": case "1": return true;
+            case "false": case "no": case "off": case "0": return false;
+            default:
+                throw new CanaryConfigurationException("placement " + placement + " option " + key + ": '" + v
+                        + "' is not valid; expected true or false");
+        }
+    }
+
+    /**
+     * The option as one of {@code allowed} (compared ignoring case, returned as spelled in {@code allowed}).
+     *
+     * @throws CanaryConfigurationException for any other value
+     */
+    public String oneOf(String key, String defaultValue, String... allowed) {
+        String v = get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(v)) {
+                return a;
+            }
+        }
+        throw new CanaryConfigurationException("placement " + placement + " option " + key + ": '" + v
+                + "' is not valid; expected one of " + String.join(", ", allowed));
+    }
+
+    /**
+     * Refuses a receipt another placement wrote, or one missing a detail this placement needs to find what it wrote.
+     *
+     * @throws CanaryConfigurationException naming the placement that wrote it
+     */
+    public static void checkReceipt(String placement, PlacementReceipt receipt, String... requiredDetails) {
+        Objects.requireNonNull(receipt, "receipt");
+        boolean complete = placement.equals(receipt.placement());
+        for (String d : requiredDetails) {
+            complete &= receipt.detail(d) != null;
+        }
+        if (!complete) {
+            throw new CanaryConfigurationException("this receipt was not written by placement " + placement
+                    + " (placement '" + receipt.placement() + "'); use the placement named in it");
+        }
+    }
+
+    /**
+     * Checks that the credential can be written as plain {@code key = value} text: an access key id of 16-128 letters
+     * and digits, secrets of visible ASCII. The message never shows a secret.
+     *
+     * @throws CanaryConfigurationException if it cannot
+     */
+    public static void checkWritable(String placement, CanaryCredential c) {
+        if (!ACCESS_KEY_ID.matcher(c.accessKeyId()).matches()) {
+            throw new CanaryConfigurationException("placement " + placement + ": the access key id '" + c.accessKeyId()
+                    + "' is not 16-128 letters and digits");
+        }
+        if (!SECRET_CHARS.matcher(c.secretAccessKey().reveal()).matches()) {
+            throw new CanaryConfigurationException("placement " + placement + ": the secret access key of "
+                    + c.accessKeyId() + " contains spaces or characters other than visible ASCII, which cannot be written");
+        }
+        if (c.sessionToken() != null && !SECRET_CHARS.matcher(c.sessionToken().reveal()).matches()) {
+            throw new CanaryConfigurationException("placement " + placement + ": the session token of "
+                    + c.accessKeyId() + " contains spaces or characters other than visible ASCII, which cannot be written");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PlacementOptions[" + placement + " " + values.keySet() + "]";
+    }
+
+    private static void checkNames(Set<String> known) {
+        for (String k : Objects.requireNonNull(known, "known")) {
+            if (!KEBAB.matcher(k).matches()) {
+                throw new IllegalArgumentException("option name '" + k + "' is not kebab-case");
+            }
+        }
+    }
+
+    /** The known kebab-case name {@code key} stands for, or {@code null}. */
+    private static String canonical(String key, Set<String> known) {
+        if (known.contains(key)) {
+            return key;
+        }
+        for (String k : known) {
+            if (k.indexOf('-') >= 0 && camelCase(k).equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private static void put(Map<String, String> out, String name, String given, String value, String what) {
+        String previous = out.get(name);
+        String v = value == null ? "" : value;
+        if (previous != null && !previous.trim().equals(v.trim())) {
+            throw new CanaryConfigurationException(what + " " + name + " is given twice, also as " + given
+                    + ", with different values; keep only " + name);
+        }
+        out.put(name, v);
+    }
+
+    private static void deprecated(String placement, String kind, String old, String name, String use) {
+        if (WARNED.add(placement + "\u0000" + kind + "\u0000" + old)) {
+            LOG.warn("placement {}: the {} name {} is deprecated and will be removed; use {}", placement, kind, old, use);
+        }
+    }
+
+    /** The known name closest to {@code given} (at most a third of its letters different), or {@code null}. */
+    static String closest(String given, Set<String> known) {
+        String g = given.toLowerCase(Locale.ROOT).replace("_", "-");
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : new TreeSet<>(known)) {
+            int d = Math.min(distance(g, k), distance(g, camelCase(k).toLowerCase(Locale.ROOT)));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(1, g.length() / 3) ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** For tests: the options as read, by kebab-case name. */
+    Map<String, String> values() {
+        return new LinkedHashMap<>(values);
+    }
+}
