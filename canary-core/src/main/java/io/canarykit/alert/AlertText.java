@@ -14,25 +14,33 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * What chat and paging sinks show of an alert, in plain words: what fired, where it was planted, the call, where it
- * came from, what it was (classification and evidence), the detection window and a link. Every value an attacker
- * controls (user agent, call, region, error code, even labels) is passed through the sink's escaping before use.
+ * What chat, paging and mail sinks show of an alert, in plain words: what fired, where it was planted, the call, where
+ * it came from, what it was (classification and evidence), the detection window and a link. The text is raw: every
+ * value an attacker controls (user agent, call, region, error code, even labels) must go through the sink's own
+ * escaping before use. Stateless.
  */
-final class AlertText {
-    /** One labelled fact. */
-    record Fact(String label, String value) {
+public final class AlertText {
+    /**
+     * One labelled fact.
+     *
+     * @param label such as {@code Planted in}
+     * @param value the fact, raw (escape it for the medium)
+     */
+    public record Fact(String label, String value) {
     }
 
     private AlertText() {
     }
 
-    static String title(Alert a) {
+    /** A one-line title: what happened, the classification, the asset and the severity. */
+    public static String title(Alert a) {
         CanaryRecord c = a.canary();
         return (a.type() == AlertType.INITIAL ? "Canary triggered" : "Canary used again") + ": "
                 + a.classification().kind().configName() + " on " + c.asset().ref() + " (" + a.severity().configName() + ")";
     }
 
-    static List<Fact> facts(Alert a) {
+    /** The facts, in the order a responder reads them. */
+    public static List<Fact> facts(Alert a) {
         CanaryRecord c = a.canary();
         Sighting s = a.sighting();
         List<Fact> out = new ArrayList<>();
@@ -57,7 +65,7 @@ final class AlertText {
     }
 
     /** The link template with the alert's values, URL-encoded; {@code null} without a template. */
-    static String link(String template, Alert a) {
+    public static String link(String template, Alert a) {
         if (template == null) {
             return null;
         }
