@@ -29,7 +29,7 @@ public enum AlertFormat {
         }
     },
     /**
-     * OCSF 1.3 Detection Finding ({@code class_uid} 2004, category Findings): {@code finding_info} (uid = alert id,
+     * OCSF 1.8 Detection Finding ({@code class_uid} 2004, category Findings): {@code finding_info} (uid = alert id,
      * title, analytic = the classification), {@code evidences} (one per sighting: the API call, the caller's address
      * and user agent, the actor), {@code resources} (the canary's principal, with the asset's labels), {@code cloud},
      * severity from the classification, activity Create for the first alert and Update for follow-ups, and
@@ -97,7 +97,7 @@ public enum AlertFormat {
 
     /** OCSF Detection Finding. */
     static final class Ocsf {
-        static final String VERSION = "1.3.0";
+        static final String VERSION = "1.8.0";
 
         private Ocsf() {
         }
@@ -130,6 +130,7 @@ public enum AlertFormat {
             o.put("message", AlertText.title(a));
             ObjectNode meta = o.putObject("metadata");
             meta.put("version", VERSION);
+            meta.putArray("profiles").add("cloud");
             meta.put("uid", id);
             meta.put("correlation_uid", c.id().value());
             ObjectNode product = meta.putObject("product");
