@@ -21,18 +21,20 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * canarykit's OCSF output validated, with a JSON Schema validator (networknt), against the Detection Finding class of
- * the published OCSF 1.8.0 schema (test resources, with its licence): alerts of every classification, a follow-up of
- * several sightings, an exposure notice and an unlogged use (fields missing), and a positive control (an invented
- * field is refused).
+ * canarykit's OCSF and ECS output validated, with a JSON Schema validator (networknt), against the published schemas
+ * (test resources, with their licences): the Detection Finding class of OCSF 1.8.0 and the ECS 8.11.0 field
+ * definitions. Alerts of every classification, a follow-up of several sightings with an exposure notice and an
+ * unlogged use (fields missing), and positive controls (what the schemas must refuse).
  */
 class AlertFormatSchemaTest {
     private static Schema ocsf;
+    private static Schema ecs;
 
     @BeforeAll
-    static void loadSchema() {
-        ocsf = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-                .getSchema(OcsfJsonSchema.forClass("findings/detection_finding", "cloud"), InputFormat.JSON);
+    static void loadSchemas() {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        ocsf = registry.getSchema(OcsfJsonSchema.forClass("findings/detection_finding", "cloud"), InputFormat.JSON);
+        ecs = registry.getSchema(EcsJsonSchema.schema("canarykit"), InputFormat.JSON);
     }
 
     private static List<Alert> alerts() {
@@ -81,5 +83,23 @@ class AlertFormatSchemaTest {
         var badSeverity = AlertFormat.OCSF.render(alerts().get(0));
         badSeverity.put("severity_id", 42);
         assertThat(ocsf.validate(badSeverity.toString(), InputFormat.JSON)).isNotEmpty();
+    }
+
+    @Test
+    void everyEcsAlertIsAValidEcsEvent() {
+        for (Alert a : alerts()) {
+            String json = AlertFormat.ECS.render(a).toString();
+            List<Error> errors = ecs.validate(json, InputFormat.JSON);
+            assertThat(errors).as(a.classification().kind() + " " + a.type() + ": " + json).isEmpty();
+        }
+        var badKind = AlertFormat.ECS.render(alerts().get(0));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) badKind.get("event")).put("kind", "canary");
+        assertThat(ecs.validate(badKind.toString(), InputFormat.JSON)).as("event.kind is one of ECS's").isNotEmpty();
+        var badField = AlertFormat.ECS.render(alerts().get(0));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) badField.get("source")).put("ipaddress", "x");
+        assertThat(ecs.validate(badField.toString(), InputFormat.JSON)).as("no invented ECS field").isNotEmpty();
+        var noTimestamp = AlertFormat.ECS.render(alerts().get(0));
+        noTimestamp.remove("@timestamp");
+        assertThat(ecs.validate(noTimestamp.toString(), InputFormat.JSON)).as("@timestamp is required").isNotEmpty();
     }
 }
