@@ -1,6 +1,5 @@
 package io.canarykit.alert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -84,11 +83,7 @@ public final class OpsgenieAlertSink implements AlertSink {
 
     @Override
     public void send(Alert alert) {
-        try {
-            delivery.deliver(DeliveryMessage.json(AlertJson.alertId(alert), JSON.writeValueAsBytes(render(alert))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write an Opsgenie alert", e);
-        }
+        JsonPost.deliver(delivery, AlertJson.alertId(alert), render(alert));
     }
 
     @Override

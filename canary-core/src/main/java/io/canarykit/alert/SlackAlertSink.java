@@ -1,6 +1,5 @@
 package io.canarykit.alert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -67,11 +66,7 @@ public final class SlackAlertSink implements AlertSink {
 
     @Override
     public void send(Alert alert) {
-        try {
-            delivery.deliver(DeliveryMessage.json(AlertJson.alertId(alert), JSON.writeValueAsBytes(render(alert))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a slack message", e);
-        }
+        JsonPost.deliver(delivery, AlertJson.alertId(alert), render(alert));
     }
 
     /** The digest message: the period, the count per rule and the first sightings. */
@@ -88,11 +83,7 @@ public final class SlackAlertSink implements AlertSink {
 
     @Override
     public void sendDigest(SuppressionDigest digest) {
-        try {
-            delivery.deliver(DeliveryMessage.json(digest.id(), JSON.writeValueAsBytes(renderDigest(digest))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a digest message", e);
-        }
+        JsonPost.deliver(delivery, digest.id(), renderDigest(digest));
     }
 
     @Override

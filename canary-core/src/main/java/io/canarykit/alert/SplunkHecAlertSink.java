@@ -1,6 +1,5 @@
 package io.canarykit.alert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,11 +54,7 @@ public final class SplunkHecAlertSink implements AlertSink {
 
     @Override
     public void send(Alert alert) {
-        try {
-            delivery.deliver(DeliveryMessage.json(AlertJson.alertId(alert), JSON.writeValueAsBytes(render(alert))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a HEC event", e);
-        }
+        JsonPost.deliver(delivery, AlertJson.alertId(alert), render(alert));
     }
 
     @Override
@@ -75,11 +70,7 @@ public final class SplunkHecAlertSink implements AlertSink {
         o.put("source", "canarykit");
         o.put("sourcetype", "canarykit:digest");
         o.set("event", digest.toTree());
-        try {
-            delivery.deliver(DeliveryMessage.json(digest.id(), JSON.writeValueAsBytes(o)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a HEC event", e);
-        }
+        JsonPost.deliver(delivery, digest.id(), o);
     }
 
     @Override
