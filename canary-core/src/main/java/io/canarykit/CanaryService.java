@@ -70,6 +70,11 @@ public final class CanaryService implements AutoCloseable {
     public static final String ATTR_ROTATED_AT = "canarykit.rotated-at";
     /** Record attribute: the inventory that onboarded a canary; onboarding manages only those. */
     public static final String ATTR_INVENTORY = "canarykit.inventory";
+    /**
+     * Record attribute: who owns a canary (the issuance API's caller that asked for it); successors made by rotation
+     * or re-issue keep it.
+     */
+    public static final String ATTR_OWNER = "canarykit.owner";
     /** Record attribute: why a record was closed by the service. */
     public static final String ATTR_CLOSED_BECAUSE = "canarykit.closed-because";
 
@@ -156,6 +161,25 @@ public final class CanaryService implements AutoCloseable {
         return issue(asset, placement, kind, null, Map.of());
     }
 
+    /**
+     * Issues a canary of {@code kind} for {@code asset}, plants it, and stores {@code attributes} with its record in
+     * the same write as the placement's receipt (for example {@link #ATTR_OWNER}).
+     *
+     * @param attributes facts to keep with the record, never secrets; keys under {@code canarykit.placement} are the
+     *                   service's own and are refused
+     * @throws CanaryConfigurationException if the placement is unknown, an attribute key is reserved, or the policies
+     *         would allow anything; nothing was written
+     * @throws CanaryException if issuance or placement failed; everything done before was undone
+     */
+    public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind, Map<String, String> attributes) {
+        for (String k : attributes.keySet()) {
+            if (k.startsWith(ATTR_PLACEMENT)) {
+                throw new CanaryConfigurationException("the record attribute " + k + " is the service's own");
+            }
+        }
+        return issue(asset, placement, kind, null, attributes);
+    }
+
     /** Issues a successor of {@code old}: same asset, kind and placement, replacing its placement in place. */
     private IssueOutcome issueSuccessor(CanaryRecord old, PlacementSpec spec) {
         return issue(old.asset(), spec, old.kind(), old, inventoryOf(old));
@@ -168,7 +192,7 @@ public final class CanaryService implements AutoCloseable {
         Objects.requireNonNull(kind, "kind");
         Placement placement = spec.returnsCredential() ? null : placements.apply(spec.placement());
 
-        IssuanceResult result = issuance.issue(kind, (issuer, attempt) -> request(issuer, asset, attempt));
+        IssuanceResult result = issuance.issue(kind, asset, (issuer, attempt) -> request(issuer, asset, attempt));
         CanaryRecord record = result.record();
         CanaryCredential credential = result.canary().credential();
 
@@ -303,33 +327,91 @@ public final class CanaryService implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ revoke
 
     /**
-     * Removes the canary's placement (only if it still holds this canary's key) and revokes it in AWS.
+     * Revokes a canary in this order: the intent is recorded in the store (on disk when this returns from the store),
+     * then the placement is removed (only if it still holds this canary's key), then the canary is removed from AWS and
+     * its record closed. A crash at any point leaves the intent recorded: {@link #recover()} and
+     * {@code reconcile(true)} remove the placement if it still holds the canary, then finish in AWS, and
+     * reconciliation never replaces the placement of a canary being revoked.
+     *
+     * <p>If removing the placement fails, the canary is still revoked in AWS (a dead key on disk is harmless; a live
+     * one in AWS is not), and the failure is reported afterwards.
      *
      * @return the closed record (or still live with a revocation recorded if AWS failed; recovery completes it)
      * @throws io.canarykit.store.CanaryNotFoundException if there is no such canary
+     * @throws CanaryException if removing the placement failed (the canary is revoked in AWS all the same) or AWS
+     *         failed (the intent stays recorded and recovery completes it)
      */
     public CanaryRecord revoke(CanaryId id) {
         CanaryRecord record = store.find(id).orElseThrow(() -> new io.canarykit.store.CanaryNotFoundException(id));
         if (record.status().isTerminal()) {
             return record;
         }
-        removePlacementIfStillOurs(record);
-        return issuance.revoke(id);
+        record = issuance.requestRevocation(id);
+        if (record.status().isTerminal()) {
+            return record;
+        }
+        RuntimeException placementFailure = null;
+        try {
+            removePlacementIfStillOurs(record);
+        } catch (RuntimeException e) {
+            placementFailure = e;
+        }
+        CanaryRecord revoked;
+        try {
+            revoked = issuance.revoke(id);
+        } catch (RuntimeException e) {
+            if (placementFailure != null) {
+                e.addSuppressed(placementFailure);
+            }
+            throw e;
+        }
+        if (placementFailure != null) {
+            throw new CanaryException("canary " + id + " was revoked in AWS, but removing its placement failed: "
+                    + placementFailure.getMessage() + "; remove it by hand (its key no longer works)", placementFailure);
+        }
+        return revoked;
     }
 
-    /** Removes the placement unless it is gone or now holds another key (a replacement overwrote it). */
-    private void removePlacementIfStillOurs(CanaryRecord record) {
+    /**
+     * For every live canary whose revocation was recorded but may not have finished (a crash, a failure), removes its
+     * placement if that still holds the canary: the step of a revocation that comes before AWS, which the issuance
+     * coordinator's recovery cannot do. Failures are added to {@code problems}.
+     */
+    private int finishRevocationPlacements(List<String> problems) {
+        int removed = 0;
+        for (CanaryRecord r : listAll(CanaryQuery.live())) {
+            if (!AtomicIssuance.revocationRequested(r) || r.receipt() == null) {
+                continue;
+            }
+            try {
+                if (removePlacementIfStillOurs(r)) {
+                    removed++;
+                }
+            } catch (RuntimeException e) {
+                problems.add("canary " + r.id() + ": removing the placement of a canary being revoked failed: "
+                        + e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Removes the placement unless it is gone or now holds another key (a replacement overwrote it); true if it was
+     * removed.
+     */
+    private boolean removePlacementIfStillOurs(CanaryRecord record) {
         PlacementReceipt receipt = record.receipt();
         if (receipt == null) {
-            return;
+            return false;
         }
         Placement placement = placements.apply(receipt.placement());
         PlacementVerification v = placement.verify(receipt);
         if (v.present()) {
             placement.remove(receipt);
-        } else {
-            LOG.debug("placement of canary {} no longer holds it ({}); leaving it", record.id(), v.detail());
+            return true;
         }
+        LOG.debug("placement of canary {} no longer holds it ({}); leaving it", record.id(), v.detail());
+        return false;
     }
 
     // ------------------------------------------------------------------------------------------------ detect
@@ -363,7 +445,9 @@ public final class CanaryService implements AutoCloseable {
     private void respond(CanaryId id, List<CanaryId> revoked, List<Replacement> replacements) {
         CanaryRecord record = store.find(id).orElseThrow();
         PlacementSpec spec = placementOf(record);
-        if (responsePolicy == ResponsePolicy.REVOKE_AND_REISSUE && spec != null && !spec.returnsCredential()) {
+        if (responsePolicy == ResponsePolicy.REVOKE_AND_REISSUE && spec != null && !spec.returnsCredential()
+                && successorOf(record, listAll(CanaryQuery.live())) == null
+                && !AtomicIssuance.revocationRequested(record)) {
             IssueOutcome fresh = issueSuccessor(record, spec);
             replacements.add(new Replacement(id, fresh.record().id()));
             casUpdate(id, r -> r.toBuilder().replacedBy(fresh.record().id()).build());
@@ -409,8 +493,22 @@ public final class CanaryService implements AutoCloseable {
             List<Replacement> replaced = new ArrayList<>();
             List<CanaryId> revoked = new ArrayList<>();
             List<String> failures = new ArrayList<>();
+            List<CanaryRecord> liveNow = listAll(CanaryQuery.live());
             for (CanaryRecord r : listAll(CanaryQuery.withStatus(CanaryStatus.ACTIVE, CanaryStatus.TRIGGERED))) {
-                if (!due(r, now)) {
+                if (!due(r, now) || AtomicIssuance.revocationRequested(r)) {
+                    continue;
+                }
+                CanaryId successor = successorOf(r, liveNow);
+                if (successor != null) {
+                    // a successor exists already (a pass stopped before marking this one ROTATED): finish that instead
+                    try {
+                        casUpdate(r.id(), c -> c.status().isTerminal() || c.status() == CanaryStatus.ROTATED ? null
+                                : c.toBuilder().status(CanaryStatus.ROTATED).replacedBy(successor)
+                                .attribute(ATTR_ROTATED_AT, now.toString()).build());
+                        replaced.add(new Replacement(r.id(), successor));
+                    } catch (RuntimeException e) {
+                        failures.add("marking canary " + r.id() + " as rotated failed: " + e.getMessage());
+                    }
                     continue;
                 }
                 PlacementSpec spec = placementOf(r);
@@ -494,6 +592,12 @@ public final class CanaryService implements AutoCloseable {
             List<String> failures = new ArrayList<>();
             RecoveryReport recovery = null;
             if (fix) {
+                List<String> placementProblems = new ArrayList<>();
+                int placementsRemoved = finishRevocationPlacements(placementProblems);
+                if (placementsRemoved > 0) {
+                    fixed.add("removed " + placementsRemoved + " placement(s) of canaries being revoked");
+                }
+                failures.addAll(placementProblems);
                 recovery = issuance.recover();
                 RecoveryReport swept = issuance.sweep();
                 recovery = merge(recovery, swept);
@@ -563,6 +667,15 @@ public final class CanaryService implements AutoCloseable {
                     try {
                         PlacementVerification v = placements.apply(r.receipt().placement()).verify(r.receipt());
                         if (!v.present()) {
+                            CanaryId successor = successorOf(r, live);
+                            if (successor != null || AtomicIssuance.revocationRequested(r)) {
+                                // replaced already, or being revoked: its placement is meant to be gone; never
+                                // replace it again, finish its revocation instead
+                                if (fix) {
+                                    finishRevocation(r, successor, fixed, failures);
+                                }
+                                continue;
+                            }
                             missingPlacements.add(r);
                             if (fix) {
                                 replaceLostPlacement(r, now, fixed, failures);
@@ -605,16 +718,59 @@ public final class CanaryService implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The successor of {@code r}: its {@code replacedBy}, or a live record that {@code replaces} it (a pass that
+     * stopped after issuing the successor but before linking it); {@code null} if none.
+     */
+    private static CanaryId successorOf(CanaryRecord r, List<CanaryRecord> live) {
+        if (r.replacedBy() != null) {
+            return r.replacedBy();
+        }
+        for (CanaryRecord other : live) {
+            if (r.id().equals(other.replaces())) {
+                return other.id();
+            }
+        }
+        return null;
+    }
+
+    private void finishRevocation(CanaryRecord r, CanaryId successor, List<String> fixed, List<String> failures) {
+        try {
+            if (successor != null) {
+                casUpdate(r.id(), c -> c.status().isTerminal() || c.replacedBy() != null ? null
+                        : c.toBuilder().replacedBy(successor).build());
+            }
+            CanaryRecord after = issuance.revoke(r.id());
+            if (after.status().isTerminal()) {
+                fixed.add("finished revoking canary " + r.id() + (successor == null ? "" : " (replaced by "
+                        + successor + ")"));
+            }
+        } catch (RuntimeException e) {
+            failures.add("revoking canary " + r.id() + (successor == null ? "" : " (already replaced by " + successor
+                    + ", so not replaced again)") + " failed: " + e.getMessage());
+        }
+    }
+
     private void replaceLostPlacement(CanaryRecord r, Instant now, List<String> fixed, List<String> failures) {
         PlacementSpec spec = placementOf(r);
         if (spec == null) {
             return;
         }
         try {
+            CanaryRecord current = store.find(r.id()).orElse(null);
+            if (current == null || !current.status().isLive() || current.replacedBy() != null
+                    || AtomicIssuance.revocationRequested(current)) {
+                return; // changed meanwhile (another process replaced or is revoking it)
+            }
             IssueOutcome fresh = issueSuccessor(r, spec);
             casUpdate(r.id(), c -> c.toBuilder().replacedBy(fresh.record().id()).build());
-            issuance.revoke(r.id());
             fixed.add("replaced canary " + r.id() + " (its placement lost it) with " + fresh.record().id());
+            try {
+                issuance.revoke(r.id());
+            } catch (RuntimeException e) {
+                failures.add("revoking canary " + r.id() + " after replacing it with " + fresh.record().id()
+                        + " failed (the next pass finishes it and issues nothing more): " + e.getMessage());
+            }
         } catch (RuntimeException e) {
             failures.add("replacing canary " + r.id() + " failed: " + e.getMessage());
         }
@@ -630,10 +786,17 @@ public final class CanaryService implements AutoCloseable {
                 a.tooYoung() + b.tooYoung(), unknown, problems);
     }
 
-    /** One recovery pass of the issuance coordinator, then the sweep (also part of {@code reconcile(true)}). */
+    /**
+     * One recovery pass: the placements of canaries being revoked are removed if they still hold them (the step before
+     * AWS), then the issuance coordinator's recovery finishes pending intents and revocations in AWS, then the sweep
+     * (also part of {@code reconcile(true)}).
+     */
     public RecoveryReport recover() {
         synchronized (passLock) {
-            return merge(issuance.recover(), issuance.sweep());
+            List<String> problems = new ArrayList<>();
+            finishRevocationPlacements(problems);
+            RecoveryReport placementsPass = new RecoveryReport(0, 0, 0, 0, 0, List.of(), problems);
+            return merge(placementsPass, merge(issuance.recover(), issuance.sweep()));
         }
     }
 
@@ -706,9 +869,16 @@ public final class CanaryService implements AutoCloseable {
         return PlacementSpec.of(name, options);
     }
 
+    /** The attributes a successor keeps: the inventory that manages it and its owner. */
     private static Map<String, String> inventoryOf(CanaryRecord r) {
-        String inventory = r.attributes().get(ATTR_INVENTORY);
-        return inventory == null ? Map.of() : Map.of(ATTR_INVENTORY, inventory);
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String k : List.of(ATTR_INVENTORY, ATTR_OWNER)) {
+            String v = r.attributes().get(k);
+            if (v != null) {
+                kept.put(k, v);
+            }
+        }
+        return kept;
     }
 
     /**

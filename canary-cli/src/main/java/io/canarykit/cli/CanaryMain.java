@@ -22,10 +22,45 @@ public final class CanaryMain {
         // canary scan (a command run on its own, often over large inputs) builds only its own part of the model
         CommandLine cl = args.length > 0 && args[0].equals("scan") ? commandLine(out, err, ScanCommand.class)
                 : commandLine(out, err);
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Error e) {
+            // picocli hands exceptions to CliErrors; an Error (out of memory, stack overflow) passes through it
+            code = reportError(e, args, err);
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** One clear line for an {@link Error}, as for any failure; the stack trace only with {@code --debug}. */
+    static int reportError(Error e, String[] args, PrintWriter err) {
+        String command = args.length > 0 && !args[0].startsWith("-") ? "canary " + args[0] : "canary";
+        String message;
+        if (e instanceof OutOfMemoryError) {
+            message = "ran out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage())
+                    + "): the input is too large for the " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MB heap; give Java more (java -Xmx2g -jar canary.jar ...) or use a smaller input";
+        } else if (e instanceof StackOverflowError) {
+            message = "the input is nested too deeply to be processed (stack overflow); check that it is what you meant"
+                    + " to pass";
+        } else {
+            message = "internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+                    : ": " + e.getMessage());
+        }
+        try {
+            err.println(command + ": " + message);
+            if (java.util.Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with --debug for details)");
+            }
+            err.flush();
+        } catch (Error ignored) {
+            // nothing more can be said
+        }
+        return CliErrors.FAILED;
     }
 
     /** The configured picocli command line. */

@@ -30,6 +30,7 @@ import java.util.Set;
  */
 final class CliJson {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int MAX_INPUT = 64 * 1024;
     private static final Set<String> CREDENTIAL_FIELDS = Set.of("accessKeyId", "secretAccessKey", "sessionToken", "expiration");
 
     private CliJson() {
@@ -41,8 +42,14 @@ final class CliJson {
             throw new CliErrors.UsageException(option + " takes a file name or -, not the JSON itself: a secret on the "
                     + "command line shows in process lists and shell history. Put it in a file (chmod 600) or pipe it in");
         }
-        try {
-            return source.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(source));
+        try (InputStream in = source.equals("-") ? null : Files.newInputStream(Path.of(source))) {
+            // a credential or receipt is a few hundred bytes: read a bounded amount, never a whole huge file or device
+            byte[] bytes = (in == null ? stdin : in).readNBytes(MAX_INPUT + 1);
+            if (bytes.length > MAX_INPUT) {
+                throw new CanaryConfigurationException(option + ": " + (source.equals("-") ? "standard input" : source)
+                        + " holds more than " + MAX_INPUT + " bytes, which is not a credential or receipt JSON");
+            }
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new CanaryConfigurationException(option + ": the file " + source + " does not exist");
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.canarykit.cli;
 
+import io.canarykit.placement.PlacementFiles;
+
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,11 @@ final class FingerprintCredentialsFile {
         }
         List<String> lines;
         try {
+            long size = Files.size(file);
+            if (size > PlacementFiles.DEFAULT_MAX_FILE_SIZE) {
+                throw new CliErrors.UsageException("credentials file " + file + " is " + size + " bytes, more than "
+                        + PlacementFiles.DEFAULT_MAX_FILE_SIZE + ": that is not a credentials file; it was not read");
+            }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
             throw new CliErrors.UsageException("credentials file " + file + " is not UTF-8 text");

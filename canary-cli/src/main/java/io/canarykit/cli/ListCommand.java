@@ -1,10 +1,11 @@
 package io.canarykit.cli;
 
 import io.canarykit.CanaryRecord;
-import io.canarykit.CanaryService;
 import io.canarykit.CanaryStatus;
 import io.canarykit.server.CanaryJson;
 import io.canarykit.store.CanaryQuery;
+import io.canarykit.store.CanaryStore;
+import io.canarykit.store.Page;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -44,14 +46,15 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (CanaryService s = service.service()) {
+        // the store only: listing needs no issuer, no AWS client and no AWS credentials
+        try (CanaryStore store = service.store()) {
             List<CanaryRecord> records;
             if (asset != null) {
                 io.canarykit.Asset a = Cli.asset(asset, null);
-                records = s.findByAsset(a.kind(), a.id());
+                records = store.findByAsset(a.kind(), a.id());
             } else {
                 CanaryQuery q = live ? CanaryQuery.live() : CanaryQuery.all().statuses(statuses);
-                records = s.listAll(q.account(account));
+                records = listAll(store, q.account(account));
             }
             for (CanaryRecord r : records) {
                 if (asset != null && ((!statuses.isEmpty() && !statuses.contains(r.status())) || (live && !r.status().isLive()))) {
@@ -65,5 +68,16 @@ final class ListCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static List<CanaryRecord> listAll(CanaryStore store, CanaryQuery query) {
+        List<CanaryRecord> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<CanaryRecord> page = store.list(query.after(cursor));
+            out.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return out;
     }
 }

@@ -7,14 +7,14 @@ import io.canarykit.CanaryId;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
-import io.canarykit.placement.ContainerCredentialsPlacement;
-import io.canarykit.placement.ImdsPlacement;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
 import io.canarykit.placement.PlacementRequest;
-import picocli.CommandLine;
+import io.canarykit.placement.endpoint.ContainerCredentialsPlacement;
+import io.canarykit.placement.endpoint.EndpointPlacement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -40,6 +40,7 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Option(names = "--placement", required = true, paramLabel = "NAME",
             description = "aws-credentials-file, env, credential-process, imds, container-credentials, kubernetes-secret, "
+                    + "aws-secrets-manager, ssm-parameter, github-actions-secret, gitlab-ci-variable, vault-kv, "
                     + "or a plugin's name")
     String placement;
 
@@ -61,6 +62,11 @@ final class PlaceCommand implements Callable<Integer> {
             description = "For endpoint placements: how long to serve, such as 30m (default: until interrupted).")
     String serveFor;
 
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Properties file with the placement's settings (canary.placement.<name>.*: region, api-url, "
+                    + "token-file, ...); API tokens belong there or in the environment, never in --option.")
+    java.nio.file.Path config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,8 +76,8 @@ final class PlaceCommand implements Callable<Integer> {
         CanaryId id = canaryId == null ? CanaryId.generate(Clock.systemUTC()) : CanaryId.parse(canaryId);
         Duration serve = serveFor == null ? null : CanaryConfig.of(Map.of("serve-for", serveFor)).getDuration("serve-for");
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
-        Placement p = registry.create(placement, CanaryConfig.of(options));
-        boolean endpoint = p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement;
+        Placement p = registry.create(placement, settings(config, placement, options));
+        boolean endpoint = p instanceof EndpointPlacement;
         try {
             PlacementReceipt receipt = p.place(new PlacementRequest(id, asset(), credential, options));
             PrintWriter out = spec.commandLine().getOut();
@@ -102,6 +108,15 @@ final class PlaceCommand implements Callable<Integer> {
         } else if (!serve.isZero()) {
             Thread.sleep(serve.toMillis());
         }
+    }
+
+    /**
+     * The placement's settings, as {@code CanaryService} gives them: the keys under {@code canary.placement.<name>.}
+     * of the {@code --config} file (when one is given), with the options laid over them.
+     */
+    static CanaryConfig settings(java.nio.file.Path config, String placement, Map<String, String> options) {
+        return config == null ? CanaryConfig.of(options)
+                : CanaryConfig.load(config).scoped("canary.placement." + placement + ".").with(options);
     }
 
     private Asset asset() {

@@ -3,6 +3,9 @@ package io.canarykit.cli;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryService;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ProviderRegistry;
+import io.canarykit.store.CanaryStore;
+import io.canarykit.store.CanaryStoreProvider;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -53,6 +56,21 @@ final class ServiceOptions {
             return EnvironmentReferences.resolve(loaded, environment);
         } catch (CanaryConfigurationException e) {
             throw new CanaryConfigurationException("configuration " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Only the store the configuration names, for commands that read nothing else: no issuer, no AWS client, no STS
+     * call, so that they work without AWS credentials or network.
+     */
+    CanaryStore store() {
+        CanaryConfig configuration = configuration();
+        try {
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            return ProviderRegistry.load(CanaryStoreProvider.class, cl != null ? cl : ServiceOptions.class.getClassLoader())
+                    .resolve(null, configuration, "canary.store", "in-memory");
+        } catch (CanaryConfigurationException e) {
+            throw new CanaryConfigurationException("configuration " + file() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,15 +1,13 @@
 package io.canarykit.cli;
 
 import io.canarykit.PlacementReceipt;
-import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
-import io.canarykit.placement.ContainerCredentialsPlacement;
-import io.canarykit.placement.ImdsPlacement;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
-import picocli.CommandLine;
+import io.canarykit.placement.endpoint.EndpointPlacement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -28,6 +26,10 @@ final class UnplaceCommand implements Callable<Integer> {
             description = "A placement setting, such as follow-symlinks=true (repeatable).")
     Map<String, String> options = new LinkedHashMap<>();
 
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Properties file with the placement's settings (canary.placement.<name>.*).")
+    java.nio.file.Path config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,8 +38,8 @@ final class UnplaceCommand implements Callable<Integer> {
         PlacementReceipt r = CliJson.receipt(CliJson.readSource(receipt, PlaceCommand.stdin, "--receipt"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (Placement p = registry.create(r.placement(), CanaryConfig.of(options))) {
-            if (p instanceof ImdsPlacement || p instanceof ContainerCredentialsPlacement) {
+        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(config, r.placement(), options))) {
+            if (p instanceof EndpointPlacement) {
                 out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
                         + "placed it; stop that process to remove it");
                 return 0;

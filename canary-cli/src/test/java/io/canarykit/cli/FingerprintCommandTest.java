@@ -100,6 +100,17 @@ class FingerprintCommandTest {
     }
 
     @Test
+    void aHugeCredentialsFileIsRefusedWithoutReadingIt(@TempDir Path dir) throws IOException {
+        Path huge = dir.resolve("credentials");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(131L * 1024 * 1024); // sparse: the 131 MB file of issue 15 that took 5.8 GB of memory
+        }
+        Result r = run("fingerprint", "--credentials-file", huge.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("137363456 bytes", "not a credentials file");
+    }
+
+    @Test
     void credentialsFileChecksEveryProfileWithoutPrintingSecrets(@TempDir Path dir) throws IOException {
         SplittableRandom random = new SplittableRandom(5);
         String a = KeyIds.generate("ASIA", ORG, random);

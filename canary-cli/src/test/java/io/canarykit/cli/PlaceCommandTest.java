@@ -86,7 +86,7 @@ class PlaceCommandTest {
         // the receipt through stdin too
         PlaceCommand.stdin = new ByteArrayInputStream(r.out().getBytes(StandardCharsets.UTF_8));
         assertThat(run("unplace", "--receipt", "-").code()).isZero();
-        assertThat(Files.readString(env)).isEmpty();
+        assertThat(env).as("the placement created the file: it must not stay behind empty").doesNotExist();
     }
 
     @Test
@@ -114,6 +114,13 @@ class PlaceCommandTest {
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("no Placement named 'nope'", "aws-credentials-file")
                 .doesNotContain("terraform-tfvars"); // the sample plugin is registered in the examples' jar only
+
+        // a device as input is not read for ever (issue 15, finding 10)
+        CanaryCommandTest.Result device = run("place", "--placement", "env", "--credential-json", "/dev/zero",
+                "--option", "path=" + dir.resolve(".env"));
+        assertThat(device.code()).isEqualTo(1);
+        assertThat(device.err()).contains("more than 65536 bytes");
+        assertThat(dir.resolve(".env")).doesNotExist();
 
         CanaryCommandTest.Result missing = run("place", "--placement", "env");
         assertThat(missing.code()).isEqualTo(2);

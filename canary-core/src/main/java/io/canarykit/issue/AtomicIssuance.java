@@ -1,5 +1,6 @@
 package io.canarykit.issue;
 
+import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
 import io.canarykit.CanaryId;
@@ -145,6 +146,17 @@ public final class AtomicIssuance {
      * @throws IssuanceException            if issuance failed; see {@link IssuanceException#cleanedUp()}
      */
     public IssuanceResult issue(CredentialKind kind, IssueRequestFactory factory) {
+        return issue(kind, null, factory);
+    }
+
+    /**
+     * Issues one canary of {@code kind} for {@code asset}: as {@link #issue(CredentialKind, IssueRequestFactory)}, with
+     * the asset handed to the pool so it can prefer the asset's own account
+     * ({@link IssuerPool#reserve(CredentialKind, Asset, Set)}).
+     *
+     * @param asset the asset the canary is for, or {@code null}
+     */
+    public IssuanceResult issue(CredentialKind kind, Asset asset, IssueRequestFactory factory) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(factory, "factory");
         Set<String> excluded = new HashSet<>();
@@ -152,7 +164,7 @@ public final class AtomicIssuance {
         int nameAttempt = 0;
         IssuanceException last = null;
         while (true) {
-            try (IssuerPool.Reservation reservation = pool.reserve(kind, excluded)) {
+            try (IssuerPool.Reservation reservation = pool.reserve(kind, asset, excluded)) {
                 CanaryIssuer issuer = reservation.issuer();
                 IssueRequest request = factory.create(issuer, nameAttempt);
                 if (request == null) {
@@ -500,18 +512,11 @@ public final class AtomicIssuance {
      * @throws CanaryException              if AWS failed; the intent stays recorded and {@link #recover()} completes it
      */
     public CanaryRecord revoke(CanaryId id) {
-        Objects.requireNonNull(id, "id");
-        CanaryRecord record = store.find(id).orElseThrow(() -> new CanaryNotFoundException(id));
+        CanaryRecord record = requestRevocation(id);
         if (record.status().isTerminal()) {
             return record;
         }
         CanaryIssuer issuer = issuerFor(record);
-        String requestedAt = clock.instant().toString();
-        record = cas(id, r -> r.status().isTerminal() || r.attributes().containsKey(IssuanceAttributes.REVOCATION_REQUESTED_AT)
-                ? null : r.toBuilder().attribute(IssuanceAttributes.REVOCATION_REQUESTED_AT, requestedAt).build());
-        if (record.status().isTerminal()) {
-            return record;
-        }
         LOG.debug("revoking canary {} ({} {})", id, record.kind().configName(), record.principal().arn());
         Revocation r = issuer.revoke(record);
         if (!r.settled(isOlderThanMinimumAge(record.createdAt()))) {
@@ -519,6 +524,34 @@ public final class AtomicIssuance {
             return record;
         }
         return close(id, r);
+    }
+
+    /**
+     * Records the intent to revoke a canary ({@link IssuanceAttributes#REVOCATION_REQUESTED_AT}) and touches nothing
+     * else: the first step of a revocation, before anything that holds the canary (its placement, AWS) is changed, so
+     * that a crash at any later point leaves a record that says the canary is being revoked, which {@link #revoke}
+     * and {@link #recover()} finish and which reconciliation never replaces. Idempotent: an intent already recorded is
+     * kept with its first time.
+     *
+     * @return the record with the intent recorded, or the closed record if it is closed already
+     * @throws CanaryNotFoundException      if there is no such canary
+     * @throws CanaryConfigurationException if no issuer in the pool can revoke it (nothing is recorded then)
+     */
+    public CanaryRecord requestRevocation(CanaryId id) {
+        Objects.requireNonNull(id, "id");
+        CanaryRecord record = store.find(id).orElseThrow(() -> new CanaryNotFoundException(id));
+        if (record.status().isTerminal()) {
+            return record;
+        }
+        issuerFor(record);
+        String requestedAt = clock.instant().toString();
+        return cas(id, r -> r.status().isTerminal() || r.attributes().containsKey(IssuanceAttributes.REVOCATION_REQUESTED_AT)
+                ? null : r.toBuilder().attribute(IssuanceAttributes.REVOCATION_REQUESTED_AT, requestedAt).build());
+    }
+
+    /** True when {@code record} carries a recorded intent to revoke it. */
+    public static boolean revocationRequested(CanaryRecord record) {
+        return record.attributes().containsKey(IssuanceAttributes.REVOCATION_REQUESTED_AT);
     }
 
     private CanaryRecord close(CanaryId id, Revocation r) {

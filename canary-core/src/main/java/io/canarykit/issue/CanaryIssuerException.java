@@ -26,7 +26,12 @@ public final class CanaryIssuerException extends CanaryException {
         /** The new key never authenticated within the configured wait. */
         KEY_NOT_ACTIVE,
         /** The issued credential failed a check (its account is not one of the pool's, or a known canary vendor's). */
-        CHECK_FAILED
+        CHECK_FAILED,
+        /**
+         * AWS accepted the requests but, read back, does not show what was asked (a permissions boundary, the inline
+         * deny policy, a tag, the role's policies): the AWS implementation is partial. Nothing was activated.
+         */
+        NOT_APPLIED
     }
 
     /** Whether anything may remain in AWS. */

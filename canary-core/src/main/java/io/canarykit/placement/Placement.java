@@ -19,8 +19,8 @@ public interface Placement extends AutoCloseable {
      * Plants the credential.
      *
      * @return a receipt saying what was written where (no secret)
-     * @throws io.canarykit.CanaryConfigurationException for bad options or a target that cannot be written; nothing
-     *         already there is changed
+     * @throws io.canarykit.CanaryConfigurationException for bad or unknown options or a target that cannot be written;
+     *         nothing already there is changed and nothing is created (no file, directory or lock beside the target)
      */
     PlacementReceipt place(PlacementRequest request);
 
@@ -42,7 +42,13 @@ public interface Placement extends AutoCloseable {
     /** Checks that what the receipt describes is still in place. */
     PlacementVerification verify(PlacementReceipt receipt);
 
-    /** Removes exactly what the receipt describes, and nothing else. Idempotent. */
+    /**
+     * Removes exactly what the receipt describes, and nothing else; a file or directory the placement created goes once
+     * nothing else is in it, so that nothing is left an attacker could key on. Idempotent; a receipt whose canary was
+     * replaced since removes nothing.
+     *
+     * @throws io.canarykit.CanaryConfigurationException for a receipt another placement wrote
+     */
     void remove(PlacementReceipt receipt);
 
     /**

@@ -1,15 +1,18 @@
 package io.canarykit.placement;
 
 import io.canarykit.CanaryConfigurationException;
+import io.canarykit.config.CanaryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -28,61 +32,101 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Safe edits of the small files placements write into: what every file placement uses, and what a custom placement
  * plugin should use too.
  *
  * <ul>
- *   <li><b>Serialised.</b> An edit holds, for each file, a JVM-wide lock (threads; file locks belong to the whole
- *       process) and an exclusive lock on a lock file beside it ({@code .<name>.lock}, other processes), so two
- *       placements at once never lose each other's change. Several files are locked in path order, so edits never
- *       deadlock. The lock file stays (empty, {@code 0600}): deleting it would let two processes lock two different
- *       files.</li>
+ *   <li><b>Nothing beside the target.</b> No lock file, marker or backup is ever written into a target's directory;
+ *       the temporary file of an atomic write lives there only until it is renamed over the target. A directory the
+ *       edit creates on the way is reported by {@link #missingDirectory} beforehand, so that the placement can record
+ *       it and {@link FileChange#delete(Path)} takes it out again once it is empty. An edit that is refused (the editor
+ *       throws, or a check fails) creates nothing at all, not even a directory.</li>
+ *   <li><b>Serialised, with the lock outside.</b> An edit holds, for each file, a JVM-wide lock keyed by the file's
+ *       real path (threads), and an exclusive lock on the one lock file {@code files.lock} in the lock directory
+ *       (other processes and JVMs). The lock directory is {@code <cache>/locks} of the user the process runs as
+ *       ({@code $XDG_CACHE_HOME}, else {@code ~/.cache}; {@code ~/Library/Caches} on macOS, {@code %LOCALAPPDATA%} on
+ *       Windows), or {@link Builder#lockDirectory}. It is created {@code 0700} (owned like the directory it is created
+ *       in, so that root running with another user's {@code HOME} does not lock that user out), the lock file
+ *       {@code 0600}, opened without following links; a lock directory that others may write to is refused. One lock
+ *       file for every target means the lock directory says nothing about which files were edited (a file per target,
+ *       named after its path, would); edits of unrelated files wait for each other for the few milliseconds an edit
+ *       takes. Locks are released when the process dies. The lock file is never deleted: a lock file deleted and
+ *       created again lets two processes lock two different files. Several files are locked in path order, so edits
+ *       never deadlock.</li>
  *   <li><b>Atomic.</b> New content goes to a temporary file in the same directory, which is forced to disk and then
  *       renamed over the target; readers see the old or the new file, never half of one. The directory is forced
  *       too.</li>
- *   <li><b>Checked first.</b> Every file that will change is checked before any is written: a read-only file or
- *       directory (no write permission bit, or not writable by this process) fails with nothing changed. If writing
- *       a later file fails anyway, the earlier ones are put back.</li>
+ *   <li><b>Checked first.</b> Every file is checked before it is read: a named pipe, device, socket or directory is
+ *       refused (a pipe would block the read for ever), and so is a file larger than the size limit (1 MiB by default;
+ *       reads are bounded too, so nothing large is ever held in memory). Every file that will change is checked
+ *       before any is written: a read-only file or directory (no write permission bit, or not writable by this
+ *       process) fails with nothing changed. If writing a later file fails anyway, the earlier ones (and the
+ *       directories created for them) are put back.</li>
  *   <li><b>Private.</b> Written files get mode {@code 0600} and directories created on the way {@code 0700} (on POSIX
  *       file systems); an existing file keeps its owner and group, a new one gets its directory's.</li>
  *   <li><b>Symbolic links.</b> A file that is a symbolic link is refused unless links are allowed; then the link is
  *       kept and its target is edited.</li>
  * </ul>
  *
+ * <p>Which user's cache: the process's own, on purpose. A management agent running as root keeps its lock in root's
+ * cache, where the user whose files it edits (and an attacker holding that user's account) cannot see it, and no
+ * other user's home directory needs looking up. Processes running as the same user exclude each other; processes
+ * running as different users on the same file do not, unless they are given one shared {@link Builder#lockDirectory}.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class PlacementFiles {
+    /**
+     * The settings {@link Builder#configure} reads, which every file placement also accepts as request options (the
+     * {@code canary place} command builds the placement from the request's options): {@code follow-symlinks},
+     * {@code lock-directory}, {@code lock-timeout}, {@code max-file-size}.
+     */
+    public static final Set<String> SETTINGS = Set.of("follow-symlinks", "lock-directory", "lock-timeout", "max-file-size");
+    /** The default size limit of a file a placement reads or writes: 1 MiB. */
+    public static final long DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
+    /** The name of the one lock file in a lock directory. */
+    public static final String LOCK_FILE = "files.lock";
+
     private static final Logger LOG = LoggerFactory.getLogger(PlacementFiles.class);
     private static final ConcurrentMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<Path, ProcessLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
     private static final int MAX_LINKS = 40;
+    private static final long LARGEST_LIMIT = Integer.MAX_VALUE - 16;
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?", Pattern.CASE_INSENSITIVE);
 
     private final boolean followSymlinks;
     private final Set<PosixFilePermission> filePermissions;
     private final Set<PosixFilePermission> directoryPermissions;
     private final Duration lockTimeout;
+    private final long maxFileSize;
+    private final Path lockDirectory;
+    private final PlacementEnvironment environment;
 
     private PlacementFiles(Builder b) {
         this.followSymlinks = b.followSymlinks;
         this.filePermissions = b.filePermissions;
         this.directoryPermissions = b.directoryPermissions;
         this.lockTimeout = b.lockTimeout;
+        this.maxFileSize = b.maxFileSize;
+        this.lockDirectory = b.lockDirectory == null ? null : b.lockDirectory.toAbsolutePath().normalize();
+        this.environment = b.environment;
     }
 
     /**
-     * The settings {@link Builder#configure} reads, which every file placement also accepts as request options (the
-     * {@code canary place} command builds the placement from the request's options): {@code follow-symlinks}.
+     * Defaults: symbolic links refused, files {@code 0600}, directories {@code 0700}, 30 s lock timeout, 1 MiB size
+     * limit, the lock directory in the cache of the real process's user.
      */
-    public static final Set<String> SETTINGS = Set.of("follow-symlinks");
-
-    /** Defaults: symbolic links refused, files {@code 0600}, directories {@code 0700}, 30 s lock timeout. */
     public static PlacementFiles defaults() {
         return builder().build();
     }
@@ -95,6 +139,43 @@ public final class PlacementFiles {
     /** True if symbolic links are followed. */
     public boolean followsSymlinks() {
         return followSymlinks;
+    }
+
+    /** The size limit, in bytes, of a file read or written. */
+    public long maxFileSize() {
+        return maxFileSize;
+    }
+
+    /**
+     * The directory holding the lock file: the one given to the builder, else {@code locks} in the user's cache
+     * directory as the environment names it.
+     *
+     * @throws CanaryConfigurationException if the environment names no home directory
+     */
+    public Path lockDirectory() {
+        if (lockDirectory != null) {
+            return lockDirectory;
+        }
+        String os = environment.property("os.name");
+        Path cache;
+        String xdg = environment.variable("XDG_CACHE_HOME");
+        String localAppData = environment.variable("LOCALAPPDATA");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg.trim()).isAbsolute()) {
+            cache = Path.of(xdg.trim());
+        } else if (os != null && os.toLowerCase(Locale.ROOT).startsWith("mac")) {
+            cache = environment.home().resolve("Library").resolve("Caches");
+        } else if (os != null && os.toLowerCase(Locale.ROOT).startsWith("windows") && localAppData != null
+                && !localAppData.isBlank()) {
+            cache = Path.of(localAppData.trim());
+        } else {
+            try {
+                cache = environment.home().resolve(".cache");
+            } catch (CanaryConfigurationException e) {
+                throw new CanaryConfigurationException("cannot find the user's cache directory for the placement lock: "
+                        + "set HOME or XDG_CACHE_HOME, or the placement setting lock-directory", e);
+            }
+        }
+        return cache.resolve("locks").toAbsolutePath().normalize();
     }
 
     /**
@@ -124,20 +205,28 @@ public final class PlacementFiles {
     }
 
     /**
+     * The topmost directory on the way to {@code file} that does not exist yet, which an edit writing {@code file}
+     * would create; {@code null} when its directory exists. Call it from an {@link Editor} (under the locks) to record
+     * in a receipt what the placement creates, and give it to {@link FileChange#delete(Path)} on removal.
+     */
+    public Path missingDirectory(Path file) {
+        Path top = null;
+        for (Path d = resolve(file).getParent(); d != null && !Files.exists(d, LinkOption.NOFOLLOW_LINKS); d = d.getParent()) {
+            top = d;
+        }
+        return top;
+    }
+
+    /**
      * Reads a file (through an allowed symbolic link) without locking: atomic replacement means a reader always sees
      * a whole file.
      *
      * @return the bytes, or {@code null} if the file does not exist
+     * @throws CanaryConfigurationException if it is not a regular file, is larger than the size limit, or cannot be
+     *         read
      */
     public byte[] read(Path file) {
-        Path p = resolve(file);
-        try {
-            return Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new CanaryConfigurationException("cannot read " + p + ": " + describe(e), e);
-        }
+        return readChecked(resolve(file), "nothing was read");
     }
 
     /**
@@ -149,13 +238,14 @@ public final class PlacementFiles {
 
     /**
      * Edits files together: locks them, reads them, lets {@code editor} decide, checks that every file to change can
-     * be written, then writes each atomically. If the editor throws, nothing is changed.
+     * be written, then writes each atomically. If the editor throws, nothing is changed and nothing is created.
      *
      * @param files  the files, in the order the editor receives them (locking uses path order)
      * @param editor gets the current contents ({@code null} for a missing file) and returns one change per file
      * @return the editor's value
-     * @throws CanaryConfigurationException if a file is a refused symbolic link, read-only, in a read-only directory,
-     *         locked by someone else for longer than the timeout, or cannot be written
+     * @throws CanaryConfigurationException if a file is a refused symbolic link, not a regular file, larger than the
+     *         size limit, read-only, in a read-only directory, locked by someone else for longer than the timeout, or
+     *         cannot be written
      */
     public <R> R update(List<Path> files, Editor<R> editor) {
         Objects.requireNonNull(editor, "editor");
@@ -167,16 +257,32 @@ public final class PlacementFiles {
             }
             targets.add(t);
         }
+        Path lockDir = lockDirectory();
+        for (Path t : targets) {
+            if (lockDir.equals(t.getParent())) {
+                throw new CanaryConfigurationException("the lock directory " + lockDir + " is the directory of " + t
+                        + "; nothing was changed. A lock beside the target is what an attacker would notice: set the "
+                        + "placement setting lock-directory to a directory outside the targets' directories");
+            }
+        }
         List<Path> lockOrder = new ArrayList<>(targets);
         lockOrder.sort(Comparator.naturalOrder());
-        List<Held> held = new ArrayList<>();
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        List<ReentrantLock> held = new ArrayList<>();
+        ProcessLock processLock = null;
+        boolean processLocked = false;
         try {
             for (Path t : lockOrder) {
-                held.add(lock(t));
+                ReentrantLock l = JVM_LOCKS.computeIfAbsent(t, k -> new ReentrantLock());
+                acquire(l, deadline, t);
+                held.add(l);
             }
+            processLock = PROCESS_LOCKS.computeIfAbsent(lockDir.resolve(LOCK_FILE), ProcessLock::new);
+            processLock.acquire(this, deadline, targets.get(0));
+            processLocked = true;
             List<byte[]> current = new ArrayList<>();
             for (Path t : targets) {
-                current.add(readLocked(t));
+                current.add(readChecked(t, "nothing was changed"));
             }
             Outcome<R> outcome = Objects.requireNonNull(editor.edit(current), "editor outcome");
             if (outcome.changes().size() != targets.size()) {
@@ -184,21 +290,28 @@ public final class PlacementFiles {
                         + targets.size() + " files");
             }
             for (int i = 0; i < targets.size(); i++) {
-                if (outcome.changes().get(i).kind != FileChange.Kind.UNCHANGED) {
+                if (outcome.changes().get(i).kind == FileChange.Kind.WRITE) {
                     checkWritable(targets.get(i), current.get(i) != null);
+                    checkSize(targets.get(i), outcome.changes().get(i).content.length);
+                } else if (outcome.changes().get(i).kind == FileChange.Kind.DELETE && current.get(i) != null) {
+                    checkWritable(targets.get(i), false);
                 }
             }
             apply(targets, current, outcome.changes());
             return outcome.value();
         } finally {
+            if (processLocked) {
+                processLock.release();
+            }
             for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).release();
+                held.get(i).unlock();
             }
         }
     }
 
     private void apply(List<Path> targets, List<byte[]> current, List<FileChange> changes) {
         List<Integer> done = new ArrayList<>();
+        List<Path> createdDirectories = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             FileChange c = changes.get(i);
             if (c.kind == FileChange.Kind.UNCHANGED) {
@@ -206,9 +319,9 @@ public final class PlacementFiles {
             }
             try {
                 if (c.kind == FileChange.Kind.DELETE) {
-                    delete(targets.get(i));
+                    delete(targets.get(i), c.createdDirectory);
                 } else {
-                    write(targets.get(i), c.content, current.get(i) != null);
+                    write(targets.get(i), c.content, current.get(i) != null, createdDirectories);
                 }
                 done.add(i);
             } catch (RuntimeException e) {
@@ -216,42 +329,105 @@ public final class PlacementFiles {
                     int k = done.get(j);
                     try {
                         if (current.get(k) == null) {
-                            delete(targets.get(k));
+                            delete(targets.get(k), null);
                         } else {
-                            write(targets.get(k), current.get(k), true);
+                            write(targets.get(k), current.get(k), true, createdDirectories);
                         }
                     } catch (RuntimeException rollback) {
                         e.addSuppressed(new CanaryConfigurationException("could not put back " + targets.get(k)
                                 + "; check it by hand", rollback));
                     }
                 }
+                for (int j = createdDirectories.size() - 1; j >= 0; j--) {
+                    deleteIfEmpty(createdDirectories.get(j));
+                }
                 throw e;
             }
         }
     }
 
-    private byte[] readLocked(Path t) {
+    /** The file's bytes after checking it is a regular file within the size limit; {@code null} if it is missing. */
+    private byte[] readChecked(Path p, String outcome) {
+        BasicFileAttributes a;
         try {
-            if (Files.isDirectory(t)) {
-                throw new CanaryConfigurationException(t + " is a directory, not a file; give a file path");
-            }
-            return Files.readAllBytes(t);
+            a = Files.readAttributes(p, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new CanaryConfigurationException("cannot read " + t + ": " + describe(e) + "; nothing was changed", e);
+            throw new CanaryConfigurationException("cannot read " + p + ": " + describe(e) + "; " + outcome, e);
+        }
+        if (a.isDirectory()) {
+            throw new CanaryConfigurationException(p + " is a directory, not a file; " + outcome + ". Give a file path");
+        }
+        if (!a.isRegularFile()) {
+            throw new CanaryConfigurationException(p + " is " + kind(p) + ", not a regular file; " + outcome
+                    + ". A placement reads and writes regular files only: give the path of one");
+        }
+        if (a.size() > maxFileSize) {
+            throw tooLarge(p, a.size(), outcome);
+        }
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] bytes = in.readNBytes((int) maxFileSize + 1);
+            if (bytes.length > maxFileSize) {
+                throw tooLarge(p, -1, outcome);
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new CanaryConfigurationException("cannot read " + p + ": " + describe(e) + "; " + outcome, e);
         }
     }
 
+    private CanaryConfigurationException tooLarge(Path p, long size, String outcome) {
+        return new CanaryConfigurationException(p + " is " + (size < 0 ? "larger than " : size + " bytes, more than ")
+                + maxFileSize + " bytes (the size limit of a placement's file); " + outcome + ". A file that large is "
+                + "not a credentials or configuration file; give another path, or raise the setting max-file-size");
+    }
+
+    private void checkSize(Path t, int length) {
+        if (length > maxFileSize) {
+            throw new CanaryConfigurationException("the new content of " + t + " would be " + length + " bytes, more "
+                    + "than " + maxFileSize + " bytes (setting max-file-size); nothing was changed");
+        }
+    }
+
+    /** What a non-regular file is, for the message. */
+    private static String kind(Path p) {
+        try {
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            switch (mode & 0170000) {
+                case 0010000: return "a named pipe (FIFO)";
+                case 0020000: return "a character device";
+                case 0060000: return "a block device";
+                case 0140000: return "a socket";
+                default: break;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read the file type of {}: {}", p, e.toString());
+        }
+        return "a device, pipe or socket";
+    }
+
     private void checkWritable(Path t, boolean exists) {
-        Path dir = t.getParent();
         if (exists && readOnly(t)) {
             throw new CanaryConfigurationException(t + " is read-only; nothing was changed. Make it writable "
                     + "(chmod u+w) or choose another file");
         }
-        if (readOnly(dir)) {
-            throw new CanaryConfigurationException("the directory " + dir + " is read-only, so " + t.getFileName()
-                    + " cannot be replaced safely; nothing was changed. Make the directory writable or choose another file");
+        Path dir = t.getParent();
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new CanaryConfigurationException("cannot create the directory " + dir + ": "
+                    + (existing == null ? "no part of it exists" : existing + " is not a directory") + "; nothing was changed");
+        }
+        if (readOnly(existing)) {
+            throw new CanaryConfigurationException(existing.equals(dir)
+                    ? "the directory " + dir + " is read-only, so " + t.getFileName() + " cannot be replaced safely; "
+                    + "nothing was changed. Make the directory writable or choose another file"
+                    : "cannot create " + dir + ": " + existing + " is read-only; nothing was changed");
         }
     }
 
@@ -272,8 +448,9 @@ public final class PlacementFiles {
         }
     }
 
-    private void write(Path target, byte[] content, boolean exists) {
+    private void write(Path target, byte[] content, boolean exists, List<Path> createdDirectories) {
         Path dir = target.getParent();
+        createdDirectories.addAll(ensureDirectory(dir));
         Path tmp = null;
         try {
             tmp = posix(dir)
@@ -309,7 +486,8 @@ public final class PlacementFiles {
         }
     }
 
-    private static void delete(Path target) {
+    /** Deletes {@code target}, then its directories up to and including {@code createdDirectory} while they are empty. */
+    private static void delete(Path target, Path createdDirectory) {
         try {
             if (Files.deleteIfExists(target)) {
                 forceDirectory(target.getParent());
@@ -317,6 +495,32 @@ public final class PlacementFiles {
             }
         } catch (IOException e) {
             throw new CanaryConfigurationException("cannot delete " + target + ": " + describe(e), e);
+        }
+        if (createdDirectory == null) {
+            return;
+        }
+        Path top = createdDirectory.toAbsolutePath().normalize();
+        for (Path d = target.getParent(); d != null && d.startsWith(top); d = d.getParent()) {
+            if (!deleteIfEmpty(d)) {
+                return;
+            }
+        }
+    }
+
+    /** Deletes an empty directory; false if it is not empty or cannot be deleted (logged), true if it is gone. */
+    private static boolean deleteIfEmpty(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+            if (dir.getParent() != null) {
+                forceDirectory(dir.getParent());
+            }
+            LOG.debug("deleted the empty directory {}", dir);
+            return true;
+        } catch (DirectoryNotEmptyException e) {
+            return false;
+        } catch (IOException e) {
+            LOG.warn("could not delete the directory {} that a placement created: {}", dir, describe(e));
+            return false;
         }
     }
 
@@ -351,81 +555,36 @@ public final class PlacementFiles {
         }
     }
 
-    private boolean posix(Path dir) {
+    private static boolean posix(Path dir) {
         return Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
     }
 
-    private Held lock(Path target) {
-        Path dir = target.getParent();
-        ensureDirectory(dir);
-        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(target, k -> new ReentrantLock());
-        long deadline = System.nanoTime() + lockTimeout.toNanos();
+    private static void acquire(ReentrantLock lock, long deadline, Path target) {
         try {
-            if (!jvmLock.tryLock(lockTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw lockTimeout(target);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CanaryConfigurationException("interrupted while waiting for the lock on " + target, e);
         }
-        Path lockFile = dir.resolve("." + target.getFileName() + ".lock");
-        FileChannel ch = null;
-        try {
-            ch = openLockFile(lockFile, dir);
-            FileLock lock = ch.tryLock();
-            while (lock == null) {
-                if (System.nanoTime() > deadline) {
-                    throw lockTimeout(target);
-                }
-                Thread.sleep(5);
-                lock = ch.tryLock();
-            }
-            return new Held(jvmLock, ch, lock);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closeQuietly(ch);
-            jvmLock.unlock();
-            throw new CanaryConfigurationException("interrupted while waiting for the lock on " + target, e);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(ch);
-            jvmLock.unlock();
-            if (e instanceof CanaryConfigurationException c) {
-                throw c;
-            }
-            throw new CanaryConfigurationException("cannot lock " + target + " (lock file " + lockFile + "): "
-                    + describe(e) + "; nothing was changed", e);
-        }
     }
 
     /**
-     * Opens (creating it once, {@code 0600}, owned like its directory) the lock file. It is never deleted: a lock file
-     * that is deleted and created again lets two processes lock two different files. Nothing else may open and close
-     * it while it is locked, since closing any descriptor of a file drops a process's POSIX locks on it.
+     * Creates the missing directories on the way to {@code dir} ({@code 0700}, owned like the directory they are
+     * created in: a directory made by root in a user's home must belong to that user, as the files will).
+     *
+     * @return the directories created, outermost first
      */
-    private FileChannel openLockFile(Path lockFile, Path dir) throws IOException {
-        try {
-            FileAttribute<?>[] attrs = posix(dir)
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(filePermissions)}
-                    : new FileAttribute<?>[0];
-            FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs);
-            try {
-                matchOwner(lockFile, dir);
-            } catch (IOException e) {
-                LOG.debug("could not give {} the owner of its directory: {}", lockFile, e.toString());
-            }
-            return ch;
-        } catch (FileAlreadyExistsException e) {
-            return FileChannel.open(lockFile, StandardOpenOption.WRITE);
-        }
-    }
-
-    private void ensureDirectory(Path dir) {
+    private List<Path> ensureDirectory(Path dir) {
         if (Files.isDirectory(dir)) {
-            return;
+            return List.of();
         }
+        List<Path> created = new ArrayList<>();
         try {
             Path existing = dir;
             while (existing != null && !Files.exists(existing)) {
+                created.add(0, existing);
                 existing = existing.getParent();
             }
             if (existing != null && readOnly(existing)) {
@@ -434,27 +593,72 @@ public final class PlacementFiles {
             }
             if (existing != null && posix(existing)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(directoryPermissions));
-                // a directory made by root in a user's home must belong to that user, as the files will
-                for (Path d = dir; d != null && !d.equals(existing); d = d.getParent()) {
+                for (Path d : created) {
                     matchOwner(d, existing);
                 }
             } else {
                 Files.createDirectories(dir);
             }
             LOG.debug("created directory {}", dir);
+            return created;
         } catch (IOException e) {
+            for (int i = created.size() - 1; i >= 0; i--) {
+                deleteIfEmpty(created.get(i));
+            }
             throw new CanaryConfigurationException("cannot create the directory " + dir + ": " + describe(e), e);
         }
     }
 
-    private static void closeQuietly(FileChannel ch) {
-        if (ch == null) {
+    /** Creates (if needed) and checks the lock directory. */
+    private void prepareLockDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            try {
+                ensureDirectory(dir);
+            } catch (CanaryConfigurationException e) {
+                throw new CanaryConfigurationException("cannot create the lock directory " + dir + " (" + e.getMessage()
+                        + "); nothing was changed. Set the placement setting lock-directory to a writable directory "
+                        + "outside the targets' directories", e);
+            }
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+        if (view == null) {
             return;
         }
         try {
-            ch.close();
+            Set<PosixFilePermission> perms = view.readAttributes().permissions();
+            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new CanaryConfigurationException("the lock directory " + dir + " may be written by others ("
+                        + PosixFilePermissions.toString(perms) + "), who could then break the lock; nothing was changed. "
+                        + "Make it private (chmod 700) or set the placement setting lock-directory to a private directory");
+            }
         } catch (IOException e) {
-            LOG.debug("closing a lock file failed: {}", e.toString());
+            throw new CanaryConfigurationException("cannot check the lock directory " + dir + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * Opens (creating it once, {@code 0600}, owned like its directory, never through a symbolic link) the lock file. It
+     * is never deleted: a lock file that is deleted and created again lets two processes lock two different files.
+     * Nothing else in this JVM opens and closes it while it is locked, since closing any descriptor of a file drops a
+     * process's POSIX locks on it.
+     */
+    private FileChannel openLockFile(Path lockFile) throws IOException {
+        Path dir = lockFile.getParent();
+        prepareLockDirectory(dir);
+        try {
+            FileAttribute<?>[] attrs = posix(dir)
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(filePermissions)}
+                    : new FileAttribute<?>[0];
+            FileChannel ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), attrs);
+            try {
+                matchOwner(lockFile, dir);
+            } catch (IOException e) {
+                LOG.debug("could not give {} the owner of its directory: {}", lockFile, e.toString());
+            }
+            return ch;
+        } catch (FileAlreadyExistsException e) {
+            return FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         }
     }
 
@@ -474,42 +678,113 @@ public final class PlacementFiles {
         return m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + m;
     }
 
-    /** A lock held on one file. */
-    private static final class Held {
-        private final ReentrantLock jvmLock;
-        private final FileChannel channel;
-        private final FileLock lock;
+    /** Parses a size such as {@code 1048576}, {@code 512k}, {@code 1MiB} or {@code 2 MB} (binary units) into bytes. */
+    static long parseSize(String text, String what) {
+        Matcher m = SIZE.matcher(text.trim());
+        if (!m.matches()) {
+            throw new CanaryConfigurationException(what + ": '" + text + "' is not a size; write it like 1048576, 512k "
+                    + "or 1MiB");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        long factor = unit.startsWith("g") ? 1L << 30 : unit.startsWith("m") ? 1L << 20 : unit.startsWith("k") ? 1L << 10 : 1;
+        if (n > Long.MAX_VALUE / factor) {
+            throw new CanaryConfigurationException(what + ": '" + text + "' is too large");
+        }
+        return n * factor;
+    }
 
-        Held(ReentrantLock jvmLock, FileChannel channel, FileLock lock) {
-            this.jvmLock = jvmLock;
-            this.channel = channel;
-            this.lock = lock;
+    /**
+     * The lock on one lock file, shared by every edit in this JVM that uses it: a JVM-wide guard (a file lock belongs
+     * to the whole process, and a second lock on the same file in one process fails), then the file lock. Reentrant:
+     * an edit nested in the same thread reuses the lock it already holds.
+     */
+    private static final class ProcessLock {
+        private final Path file;
+        private final ReentrantLock guard = new ReentrantLock();
+        private FileChannel channel;
+        private FileLock lock;
+
+        ProcessLock(Path file) {
+            this.file = file;
+        }
+
+        void acquire(PlacementFiles owner, long deadline, Path target) {
+            PlacementFiles.acquire(guard, deadline, target);
+            if (guard.getHoldCount() > 1) {
+                return;
+            }
+            try {
+                channel = owner.openLockFile(file);
+                FileLock l = channel.tryLock();
+                while (l == null) {
+                    if (System.nanoTime() > deadline) {
+                        throw lockTimeout(target);
+                    }
+                    Thread.sleep(5);
+                    l = channel.tryLock();
+                }
+                lock = l;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closeQuietly();
+                guard.unlock();
+                throw new CanaryConfigurationException("interrupted while waiting for the lock on " + target, e);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly();
+                guard.unlock();
+                if (e instanceof CanaryConfigurationException c) {
+                    throw c;
+                }
+                throw new CanaryConfigurationException("cannot lock " + target + " (lock file " + file + "): "
+                        + describe(e) + "; nothing was changed. Set the placement setting lock-directory to a writable "
+                        + "directory outside the targets' directories", e);
+            }
         }
 
         void release() {
-            try {
-                lock.release();
-            } catch (IOException e) {
-                LOG.debug("releasing a file lock failed: {}", e.toString());
+            if (guard.getHoldCount() == 1) {
+                try {
+                    if (lock != null) {
+                        lock.release();
+                    }
+                } catch (IOException e) {
+                    LOG.debug("releasing a file lock failed: {}", e.toString());
+                }
+                closeQuietly();
             }
-            closeQuietly(channel);
-            jvmLock.unlock();
+            guard.unlock();
+        }
+
+        private void closeQuietly() {
+            lock = null;
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing a lock file failed: {}", e.toString());
+            }
+            channel = null;
         }
     }
 
     /** What an {@link Editor} decides for one file. */
     public static final class FileChange {
-        private static final FileChange UNCHANGED = new FileChange(Kind.UNCHANGED, null);
-        private static final FileChange DELETE = new FileChange(Kind.DELETE, null);
+        private static final FileChange UNCHANGED = new FileChange(Kind.UNCHANGED, null, null);
+        private static final FileChange DELETE = new FileChange(Kind.DELETE, null, null);
 
         enum Kind { UNCHANGED, WRITE, DELETE }
 
         private final Kind kind;
         private final byte[] content;
+        private final Path createdDirectory;
 
-        private FileChange(Kind kind, byte[] content) {
+        private FileChange(Kind kind, byte[] content, Path createdDirectory) {
             this.kind = kind;
             this.content = content;
+            this.createdDirectory = createdDirectory;
         }
 
         /** Leave the file as it is. */
@@ -517,14 +792,23 @@ public final class PlacementFiles {
             return UNCHANGED;
         }
 
-        /** Replace (or create) the file with {@code content} (copied). */
+        /** Replace (or create, with any missing directories) the file with {@code content} (copied). */
         public static FileChange write(byte[] content) {
-            return new FileChange(Kind.WRITE, Objects.requireNonNull(content, "content").clone());
+            return new FileChange(Kind.WRITE, Objects.requireNonNull(content, "content").clone(), null);
         }
 
         /** Delete the file (nothing happens if it does not exist). */
         public static FileChange delete() {
             return DELETE;
+        }
+
+        /**
+         * Delete the file, then the directories the placement created for it, from the file's directory up to and
+         * including {@code createdDirectory}, each only while it is empty (what {@link #missingDirectory} said before
+         * the file was first written; {@code null}: none).
+         */
+        public static FileChange delete(Path createdDirectory) {
+            return createdDirectory == null ? DELETE : new FileChange(Kind.DELETE, null, createdDirectory);
         }
 
         /** The file's content after this change, given its content {@code before} ({@code null}: absent). */
@@ -585,24 +869,37 @@ public final class PlacementFiles {
         private Set<PosixFilePermission> filePermissions = PosixFilePermissions.fromString("rw-------");
         private Set<PosixFilePermission> directoryPermissions = PosixFilePermissions.fromString("rwx------");
         private Duration lockTimeout = Duration.ofSeconds(30);
+        private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
+        private Path lockDirectory;
+        private PlacementEnvironment environment = PlacementEnvironment.system();
 
         private Builder() {
+        }
+
+        /**
+         * Applies a placement's settings (its {@code canary.placement.<name>.*} keys, without that prefix, as
+         * returned by {@link PlacementOptions#settings}): {@code follow-symlinks} (default {@code false}),
+         * {@code lock-directory} (default: in the user's cache), {@code lock-timeout} (default {@code 30s}),
+         * {@code max-file-size} (default {@code 1MiB}; plain bytes or with {@code k}, {@code M}, {@code G}). Other
+         * keys are ignored.
+         */
+        public Builder configure(CanaryConfig settings) {
+            Objects.requireNonNull(settings, "settings");
+            followSymlinks(settings.getBoolean("follow-symlinks", false));
+            if (settings.getPath("lock-directory") != null) {
+                lockDirectory(settings.getPath("lock-directory"));
+            }
+            lockTimeout(settings.getDuration("lock-timeout", lockTimeout));
+            if (settings.getString("max-file-size") != null) {
+                maxFileSize(parseSize(settings.getString("max-file-size"), "max-file-size"));
+            }
+            return this;
         }
 
         /** Whether a file that is a symbolic link may be written through (default {@code false}: refused). */
         public Builder followSymlinks(boolean follow) {
             this.followSymlinks = follow;
             return this;
-        }
-
-        /**
-         * Applies a placement's settings (its {@code canary.placement.<name>.*} keys, without that prefix, as
-         * returned by {@link PlacementOptions#settings}): {@code follow-symlinks} (default {@code false}). Other keys
-         * are ignored.
-         */
-        public Builder configure(io.canarykit.config.CanaryConfig settings) {
-            Objects.requireNonNull(settings, "settings");
-            return followSymlinks(settings.getBoolean("follow-symlinks", false));
         }
 
         /** Mode of written files as {@code rw-------} (the default). */
@@ -621,9 +918,40 @@ public final class PlacementFiles {
         public Builder lockTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "lockTimeout");
             if (timeout.isNegative()) {
-                throw new CanaryConfigurationException("lockTimeout must not be negative");
+                throw new CanaryConfigurationException("lock-timeout must not be negative");
             }
             this.lockTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The size limit, in bytes, of a file read or written (default 1 MiB): a larger file is refused before it is
+         * read.
+         */
+        public Builder maxFileSize(long bytes) {
+            if (bytes < 1 || bytes > LARGEST_LIMIT) {
+                throw new CanaryConfigurationException("max-file-size must be 1 to " + LARGEST_LIMIT + " bytes, was " + bytes);
+            }
+            this.maxFileSize = bytes;
+            return this;
+        }
+
+        /**
+         * The directory holding the lock file (default: {@code locks} in the user's cache directory, as the
+         * {@link #environment} names it). It must be outside the targets' directories; it is created {@code 0700} if
+         * missing. Processes editing the same files as different users exclude each other only if they share it.
+         */
+        public Builder lockDirectory(Path directory) {
+            this.lockDirectory = Objects.requireNonNull(directory, "lockDirectory");
+            return this;
+        }
+
+        /**
+         * Where the default lock directory is found ({@code XDG_CACHE_HOME}, {@code HOME}, ...; default: the real
+         * process). File placements pass their own environment when they build their default instance.
+         */
+        public Builder environment(PlacementEnvironment environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
             return this;
         }
 

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param canaryId   the canary's id
  * @param asset      the asset it is for
  * @param credential the credential (the only secret-bearing part)
- * @param options    placement-specific options (profile name, file path, prefix, ...)
+ * @param options    placement-specific options, kebab-case (profile name, file path, prefix, ...); see
+ *                   {@link PlacementOptions}
  */
 public record PlacementRequest(CanaryId canaryId, Asset asset, CanaryCredential credential, Map<String, String> options) {
     public PlacementRequest {

@@ -91,7 +91,7 @@ public final class IssuerPolicies {
                         "iam:DetachUserPolicy")
                 .resources(users()).condition("StringEquals", "iam:PermissionsBoundary", boundaryArn).build());
         Statement.Builder manage = Statement.builder().sid("ManageTaggedUsers").allow()
-                .actions("iam:GetUser", "iam:DeleteUser", "iam:ListUserTags", "iam:ListUserPolicies",
+                .actions("iam:GetUser", "iam:DeleteUser", "iam:ListUserTags", "iam:ListUserPolicies", "iam:GetUserPolicy",
                         "iam:ListAttachedUserPolicies", "iam:ListGroupsForUser", "iam:CreateAccessKey",
                         "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:DeleteLoginProfile",
                         "iam:ListMFADevices", "iam:DeactivateMFADevice", "iam:ListSigningCertificates",

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 final class PolicyJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // a policy is one JSON document: anything after it (a second object, stray text) is refused, not ignored
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final ObjectMapper PRETTY = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private static final List<String> DOCUMENT_FIELDS = List.of("Version", "Id", "Statement");

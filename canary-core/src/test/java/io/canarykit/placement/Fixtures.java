@@ -30,12 +30,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shared test data: canary credentials, requests, the corpus, and the AWS SDK's own profile readers. */
-final class Fixtures {
-    static final String SECRET_1 = "cAnArYsEcReT1/K7MDENG/bPxRfiCYzEXAMPLEKEY";
-    static final String TOKEN_1 = "IQoJb3JpZ2luX2VjEXAMPLECANARYTOKEN1AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRq+aB=";
-    static final String SECRET_2 = "sEcOnDsEcReT2/K7MDENG/bPxRfiCYzEXAMPLEKEY";
-    static final String TOKEN_2 = "IQoJb3JpZ2luX2VjEXAMPLECANARYTOKEN2AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRq+cD=";
-    static final Instant EXPIRY = Instant.parse("2030-01-01T12:00:00Z");
+public final class Fixtures {
+    public static final String SECRET_1 = "cAnArYsEcReT1/K7MDENG/bPxRfiCYzEXAMPLEKEY";
+    public static final String TOKEN_1 = "IQoJb3JpZ2luX2VjEXAMPLECANARYTOKEN1AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRq+aB=";
+    public static final String SECRET_2 = "sEcOnDsEcReT2/K7MDENG/bPxRfiCYzEXAMPLEKEY";
+    public static final String TOKEN_2 = "IQoJb3JpZ2luX2VjEXAMPLECANARYTOKEN2AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRq+cD=";
+    public static final Instant EXPIRY = Instant.parse("2030-01-01T12:00:00Z");
 
     static {
         // the SDK warns about every ignored profile of the corpus and the generated files
@@ -46,25 +46,25 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static CanaryCredential session1() {
+    public static CanaryCredential session1() {
         return new CanaryCredential("ASIAY34FZKBOKMUTVV7A", Secret.of(SECRET_1), Secret.of(TOKEN_1), EXPIRY);
     }
 
-    static CanaryCredential session2() {
+    public static CanaryCredential session2() {
         return new CanaryCredential("ASIAY34FZKBOKMUTVV7B", Secret.of(SECRET_2), Secret.of(TOKEN_2), EXPIRY.plusSeconds(3600));
     }
 
-    static CanaryCredential longTerm1() {
+    public static CanaryCredential longTerm1() {
         return CanaryCredential.longTerm("AKIAY34FZKBOKMUTVV7C", Secret.of(SECRET_1));
     }
 
     /** A credential whose key id and secrets are derived from {@code n}. */
-    static CanaryCredential numbered(int n) {
+    public static CanaryCredential numbered(int n) {
         return new CanaryCredential(String.format("ASIAY34FZKBO%08d", n), Secret.of(SECRET_1.substring(0, 30) + n),
                 Secret.of(TOKEN_1 + n), EXPIRY);
     }
 
-    static PlacementRequest request(CanaryCredential c, String... options) {
+    public static PlacementRequest request(CanaryCredential c, String... options) {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i < options.length; i += 2) {
             o.put(options[i], options[i + 1]);
@@ -73,7 +73,7 @@ final class Fixtures {
                 Asset.of("host", "web-1"), c, o);
     }
 
-    static PlacementEnvironment environment(Path home, String... variables) {
+    public static PlacementEnvironment environment(Path home, String... variables) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("HOME", home.toString());
         for (int i = 0; i < variables.length; i += 2) {
@@ -84,7 +84,7 @@ final class Fixtures {
 
     // ---- corpus ----
 
-    static Path corpus() {
+    public static Path corpus() {
         try {
             return Path.of(Fixtures.class.getResource("/placement/corpus").toURI());
         } catch (URISyntaxException e) {
@@ -92,7 +92,7 @@ final class Fixtures {
         }
     }
 
-    static List<String> corpusFiles(String folder) {
+    public static List<String> corpusFiles(String folder) {
         try (Stream<Path> s = Files.list(corpus().resolve(folder))) {
             return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
         } catch (IOException e) {
@@ -100,7 +100,7 @@ final class Fixtures {
         }
     }
 
-    static byte[] corpusBytes(String folder, String name) {
+    public static byte[] corpusBytes(String folder, String name) {
         try {
             return Files.readAllBytes(corpus().resolve(folder).resolve(name));
         } catch (IOException e) {
@@ -108,7 +108,7 @@ final class Fixtures {
         }
     }
 
-    static byte[] read(Path p) {
+    public static byte[] read(Path p) {
         try {
             return Files.exists(p) ? Files.readAllBytes(p) : null;
         } catch (IOException e) {
@@ -116,7 +116,7 @@ final class Fixtures {
         }
     }
 
-    static void write(Path p, byte[] bytes) {
+    public static void write(Path p, byte[] bytes) {
         try {
             Files.createDirectories(p.getParent());
             Files.write(p, bytes);
@@ -126,7 +126,7 @@ final class Fixtures {
     }
 
     /** {@code original} is an untouched prefix of {@code actual} (without dumping bytes, which hold test secrets). */
-    static void assertPrefix(byte[] actual, byte[] original) {
+    public static void assertPrefix(byte[] actual, byte[] original) {
         assertThat(actual).isNotNull();
         assertThat(actual.length >= original.length
                 && Arrays.equals(Arrays.copyOfRange(actual, 0, original.length), original))
@@ -136,26 +136,26 @@ final class Fixtures {
 
     // ---- the AWS SDK's view ----
 
-    static boolean hasBom(byte[] b) {
+    public static boolean hasBom(byte[] b) {
         return b != null && b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
     }
 
     /** SDK v2 fails on a byte order mark (checked in the corpus test); give it the bytes after one. */
-    static byte[] withoutBom(byte[] b) {
+    public static byte[] withoutBom(byte[] b) {
         return hasBom(b) ? Arrays.copyOfRange(b, 3, b.length) : b;
     }
 
-    static ProfileFile sdkFile(byte[] bytes, ProfileFile.Type type) {
+    public static ProfileFile sdkFile(byte[] bytes, ProfileFile.Type type) {
         InputStream in = new ByteArrayInputStream(bytes == null ? new byte[0] : withoutBom(bytes));
         return ProfileFile.builder().content(in).type(type).build();
     }
 
     /** Every profile with every property, as the SDK reads the file. */
-    static Map<String, Map<String, String>> sdkProfiles(byte[] bytes, ProfileFile.Type type) {
+    public static Map<String, Map<String, String>> sdkProfiles(byte[] bytes, ProfileFile.Type type) {
         return profiles(sdkFile(bytes, type));
     }
 
-    static Map<String, Map<String, String>> profiles(ProfileFile file) {
+    public static Map<String, Map<String, String>> profiles(ProfileFile file) {
         Map<String, Map<String, String>> out = new TreeMap<>();
         for (Map.Entry<String, Profile> e : file.profiles().entrySet()) {
             out.put(e.getKey(), new TreeMap<>(e.getValue().properties()));
@@ -163,7 +163,7 @@ final class Fixtures {
         return out;
     }
 
-    static ProfileFile sdkAggregate(byte[] credentials, byte[] config) {
+    public static ProfileFile sdkAggregate(byte[] credentials, byte[] config) {
         return ProfileFile.aggregator()
                 .addFile(sdkFile(credentials, ProfileFile.Type.CREDENTIALS))
                 .addFile(sdkFile(config, ProfileFile.Type.CONFIGURATION))
@@ -171,13 +171,13 @@ final class Fixtures {
     }
 
     /** Resolves {@code profile} with the SDK's own ProfileCredentialsProvider. */
-    static AwsCredentials resolve(ProfileFile file, String profile) {
+    public static AwsCredentials resolve(ProfileFile file, String profile) {
         try (ProfileCredentialsProvider p = ProfileCredentialsProvider.builder().profileFile(file).profileName(profile).build()) {
             return p.resolveCredentials();
         }
     }
 
-    static void assertResolvesTo(AwsCredentials got, CanaryCredential want) {
+    public static void assertResolvesTo(AwsCredentials got, CanaryCredential want) {
         assertThat(got.accessKeyId()).isEqualTo(want.accessKeyId());
         assertThat(got.secretAccessKey()).isEqualTo(want.secretAccessKey().reveal());
         if (want.sessionToken() != null) {
@@ -186,12 +186,5 @@ final class Fixtures {
         } else {
             assertThat(got).isNotInstanceOf(AwsSessionCredentials.class);
         }
-    }
-
-    /** Our parser's profiles, sorted like {@link #sdkProfiles}. */
-    static Map<String, Map<String, String>> ourProfiles(byte[] bytes, ProfileDocument.Kind kind) {
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        ProfileDocument.parse(bytes, kind, null).profiles().forEach((k, v) -> out.put(k, new TreeMap<>(v)));
-        return out;
     }
 }

@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.placement.file.AwsCredentialsFilePlacementProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

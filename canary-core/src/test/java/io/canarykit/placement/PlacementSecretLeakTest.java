@@ -1,14 +1,20 @@
 package io.canarykit.placement;
 
-import io.canarykit.MutableClock;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.canarykit.CanaryCredential;
+import io.canarykit.MutableClock;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.Secret;
+import io.canarykit.placement.endpoint.ContainerCredentialsPlacement;
+import io.canarykit.placement.endpoint.ImdsPlacement;
+import io.canarykit.placement.file.AwsCredentialsFilePlacement;
+import io.canarykit.placement.file.CredentialProcessPlacement;
+import io.canarykit.placement.file.EnvFilePlacement;
+import io.canarykit.placement.file.KubernetesSecretPlacement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -40,6 +40,10 @@ import java.util.regex.Pattern;
  * {@link CanaryRoleSetup}), with the namer's RoleSessionName, the policy set's deny-all session policy (it is never
  * called without one), DurationSeconds, optional SourceIdentity and session tags. Provider name {@code assume-role}.
  *
+ * <p>Before each session it reads the role back ({@code GetRole}, {@code GetRolePolicy}): a role that is missing, has
+ * lost its permissions boundary or its inline deny is refused ({@link CanaryIssuerException.Reason#NOT_APPLIED}) and
+ * no session is made.
+ *
  * <p>A session cannot be deleted: it expires. Revoking one is recorded by the coordinator and, when
  * {@link Builder#revokeOlderSessions(boolean)} is on, puts AWS's "revoke older sessions" deny on the role
  * ({@value #REVOKE_POLICY_NAME}: deny everything to sessions whose {@code aws:TokenIssueTime} is older than now). That
@@ -67,6 +71,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
     private final Map<String, String> sessionTags;
     private final boolean revokeOlderSessions;
     private final Duration roleWait;
+    private final boolean verifyRole;
     private final Clock clock;
 
     private AssumeRoleIssuer(Builder b, String issuerArn) {
@@ -86,6 +91,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         this.sessionTags = Map.copyOf(b.sessionTags);
         this.revokeOlderSessions = b.revokeOlderSessions;
         this.roleWait = b.roleWait;
+        this.verifyRole = b.verifyRole;
         this.clock = b.clock;
     }
 
@@ -175,6 +181,9 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
             b.sourceIdentity(sourceIdentity);
         }
         AssumeRoleRequest assume = b.build();
+        if (verifyRole) {
+            verifyRole(policies);
+        }
         AssumeRoleResponse r;
         long deadline = System.nanoTime() + roleWait.toNanos();
         while (true) {
@@ -193,6 +202,12 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
                         CanaryIssuerException.Residue.NONE);
             }
         }
+        if (r.packedPolicySize() == null) {
+            // AWS reports the packed size of every session policy it applied: none means the deny-all was dropped
+            throw ReadBack.notApplied("session " + planned.name() + " of " + roleArn, List.of("AssumeRole answered"
+                    + " without PackedPolicySize, so the deny-all session policy was not applied; the session expires"
+                    + " on its own and was never handed out"));
+        }
         Credentials c = r.credentials();
         Instant now = clock.instant();
         CanaryCredential credential = new CanaryCredential(c.accessKeyId(), Secret.of(c.secretAccessKey()),
@@ -208,6 +223,56 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         Instant issuedAt = c.expiration() != null && c.expiration().minusSeconds(seconds).isBefore(now)
                 ? c.expiration().minusSeconds(seconds) : now;
         return new IssuedCanary(credential, principal, issuedAt, c.expiration(), List.of(), attributes);
+    }
+
+    /**
+     * Reads the canary role back before any session is made: it must exist ({@code GetRole}), carry the policy set's
+     * permissions boundary, and hold the inline deny ({@code GetRolePolicy}) as the hardener wrote it.
+     *
+     * @throws CanaryIssuerException ({@code NOT_APPLIED}) naming what the role lacks; no session was made
+     */
+    private void verifyRole(CanaryPolicySet policies) {
+        List<String> problems = new java.util.ArrayList<>();
+        software.amazon.awssdk.services.iam.model.Role role;
+        try {
+            role = ReadBack.read(() -> iam.getRole(g -> g.roleName(roleName)).role());
+        } catch (SdkException e) {
+            if (AwsErrors.is(e, "NoSuchEntity")) {
+                throw new CanaryIssuerException("the canary role " + roleArn + " does not exist (GetRole: "
+                        + AwsErrors.describe(e) + "): create it with CanaryRoleSetup (canary role setup)",
+                        CanaryIssuerException.Reason.NOT_APPLIED, CanaryIssuerException.Residue.NONE, "NoSuchEntity", e);
+            }
+            throw AwsErrors.issueFailure("GetRole " + roleName + " (reading the canary role back)", e, false,
+                    CanaryIssuerException.Residue.NONE);
+        }
+        String boundary = policies.boundaryArn();
+        if (boundary != null) {
+            String shown = role.permissionsBoundary() == null ? null : role.permissionsBoundary().permissionsBoundaryArn();
+            if (!boundary.equals(shown)) {
+                problems.add("GetRole shows " + (shown == null ? "no permissions boundary" : "permissions boundary "
+                        + shown) + ", not " + boundary);
+            }
+        }
+        String document;
+        try {
+            document = ReadBack.read(() -> iam.getRolePolicy(g -> g.roleName(roleName)
+                    .policyName(policies.inlinePolicyName())).policyDocument());
+        } catch (SdkException e) {
+            if (!AwsErrors.is(e, "NoSuchEntity")) {
+                throw AwsErrors.issueFailure("GetRolePolicy " + policies.inlinePolicyName() + " on " + roleName
+                        + " (reading the canary role back)", e, false, CanaryIssuerException.Residue.NONE);
+            }
+            document = null;
+        }
+        if (!ReadBack.samePolicy(policies.inlinePolicy(), document)) {
+            problems.add("GetRolePolicy " + (document == null ? "finds no inline policy " + policies.inlinePolicyName()
+                    : "shows the inline policy " + policies.inlinePolicyName() + " differing from the deny-all"));
+        }
+        if (!problems.isEmpty()) {
+            throw new CanaryIssuerException("the canary role " + roleArn + " is not hardened as asked: "
+                    + String.join("; ", problems) + ". Run CanaryRoleSetup (canary role setup) again; no session was"
+                    + " made", CanaryIssuerException.Reason.NOT_APPLIED, CanaryIssuerException.Residue.NONE, null, null);
+        }
     }
 
     private static void pause() {
@@ -282,9 +347,20 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         private final Map<String, String> sessionTags = new LinkedHashMap<>();
         private boolean revokeOlderSessions;
         private Duration roleWait = Duration.ZERO;
+        private boolean verifyRole = true;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /**
+         * Whether every issuance first reads the canary role back ({@code GetRole}, {@code GetRolePolicy}: it exists,
+         * carries the boundary and the inline deny) and refuses to make a session otherwise. On by default; needs
+         * {@link #iam(IamClient)}. Turn it off only when another check guarantees the role.
+         */
+        public Builder verifyRole(boolean on) {
+            this.verifyRole = on;
+            return this;
         }
 
         /** The STS client of the issuer (required): the principal the canary role's trust policy names. */
@@ -293,7 +369,10 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
             return this;
         }
 
-        /** The IAM client of the role's account: needed for {@link #revokeOlderSessions(boolean)}. */
+        /**
+         * The IAM client of the role's account (required unless {@link #verifyRole(boolean) verifyRole(false)}): reads
+         * the role back before each issuance, and puts the deny of {@link #revokeOlderSessions(boolean)}.
+         */
         public Builder iam(IamClient iam) {
             this.iam = Objects.requireNonNull(iam, "iam");
             return this;
@@ -395,6 +474,10 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
             }
             if (revokeOlderSessions && iam == null) {
                 throw new CanaryConfigurationException("revoking older sessions needs an IAM client: call iam(IamClient)");
+            }
+            if (verifyRole && iam == null) {
+                throw new CanaryConfigurationException("reading the canary role back before each issuance needs an IAM"
+                        + " client of the role's account: call iam(IamClient) (or verifyRole(false))");
             }
             return new AssumeRoleIssuer(this, issuerArn != null ? issuerArn : callerArn(sts));
         }

@@ -12,6 +12,8 @@ final class AwsErrors {
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
             "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException",
             "SlowDown");
+    private static final Set<String> UNSUPPORTED = Set.of("NotImplemented", "InvalidAction", "UnknownOperation",
+            "UnknownOperationException", "UnsupportedOperation", "UnsupportedOperationException");
 
     private AwsErrors() {
     }
@@ -30,7 +32,8 @@ final class AwsErrors {
 
     static boolean isThrottling(Throwable e) {
         if (e instanceof AwsServiceException ase) {
-            return ase.isThrottlingException() || THROTTLING.contains(code(e));
+            String code = code(e);
+            return ase.isThrottlingException() || (code != null && THROTTLING.contains(code));
         }
         return false;
     }
@@ -43,13 +46,59 @@ final class AwsErrors {
         return e instanceof AwsServiceException ase && ase.statusCode() >= 400 && ase.statusCode() < 500;
     }
 
-    /** What AWS said, for messages: {@code Code: message (request id)}; never request parameters. */
+    /**
+     * What AWS said, for messages: {@code Code: message (HTTP 409, request id)}; an answer without an AWS error in its
+     * body (an implementation that lacks the call answers a bare HTTP 500) is described by its status; a failure that
+     * never reached AWS by its kind. Never request parameters, never "null".
+     */
     static String describe(Throwable e) {
-        if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
-            return ase.awsErrorDetails().errorCode() + ": " + ase.awsErrorDetails().errorMessage()
-                    + " (HTTP " + ase.statusCode() + ", request " + ase.requestId() + ")";
+        if (e instanceof AwsServiceException ase) {
+            String code = code(e);
+            String message = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorMessage();
+            StringBuilder sb = new StringBuilder();
+            if (code != null && !code.isBlank()) {
+                sb.append(code);
+                if (message != null && !message.isBlank()) {
+                    sb.append(": ").append(message);
+                }
+                sb.append(" (HTTP ").append(ase.statusCode());
+            } else {
+                sb.append("HTTP ").append(ase.statusCode()).append(" without an AWS error in the body (");
+                sb.append(ase.statusCode() >= 500 ? "the service may not implement this call" : "no error code");
+            }
+            if (ase.requestId() != null && !ase.requestId().isBlank()) {
+                sb.append(", request ").append(ase.requestId());
+            }
+            return sb.append(')').toString();
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    /**
+     * True when the service does not seem to implement the call: an HTTP 5xx without an AWS error code, or
+     * {@code NotImplemented}/{@code InvalidAction}-style codes.
+     */
+    static boolean isUnsupported(Throwable e) {
+        if (!(e instanceof AwsServiceException ase)) {
+            return false;
+        }
+        String code = code(e);
+        if (code == null || code.isBlank()) {
+            return ase.statusCode() >= 500;
+        }
+        return UNSUPPORTED.contains(code);
+    }
+
+    /**
+     * True when trying the same call again may work: throttling, a 5xx, an unimplemented-looking answer or a failure
+     * that never reached AWS (connection reset, timeout).
+     */
+    static boolean isTransient(Throwable e) {
+        if (e instanceof AwsServiceException ase) {
+            return isThrottling(e) || ase.statusCode() >= 500 || isUnsupported(e);
+        }
+        return e instanceof SdkException;
     }
 
     /** Why an issuance step failed. */

@@ -38,6 +38,10 @@ import java.util.Objects;
  * caller supplies must carry it). It is never called without a session policy: without one AWS would hand out the
  * issuing user's own permissions. Provider name {@code federation-token}.
  *
+ * <p>What can be read back of a token is its answer: it must report a {@code PackedPolicySize} (AWS reports one for
+ * every session policy it applied) and name the federated user asked for; otherwise the token is refused
+ * ({@link CanaryIssuerException.Reason#NOT_APPLIED}) and never handed out.
+ *
  * <p>A federation token cannot be deleted; it expires. Revoking one is recorded by the coordinator. Thread-safe.
  */
 public final class FederationTokenIssuer implements CanaryIssuer {
@@ -136,6 +140,18 @@ public final class FederationTokenIssuer implements CanaryIssuer {
         } catch (SdkException e) {
             throw AwsErrors.issueFailure("GetFederationToken " + planned.name(), e, false,
                     CanaryIssuerException.Residue.NONE);
+        }
+        if (r.packedPolicySize() == null) {
+            // AWS reports the packed size of every session policy it applied: none means the deny-all was dropped
+            throw ReadBack.notApplied("federated user " + planned.name(), List.of("GetFederationToken answered"
+                    + " without PackedPolicySize, so the deny-all session policy was not applied; the token expires"
+                    + " on its own and was never handed out"));
+        }
+        String expectedArn = ":federated-user/" + planned.name();
+        if (r.federatedUser() == null || r.federatedUser().arn() == null || !r.federatedUser().arn().endsWith(expectedArn)) {
+            throw ReadBack.notApplied("federated user " + planned.name(), List.of("GetFederationToken answered for "
+                    + (r.federatedUser() == null ? "no federated user" : r.federatedUser().arn()) + ", not for "
+                    + planned.name()));
         }
         Credentials c = r.credentials();
         Instant now = clock.instant();

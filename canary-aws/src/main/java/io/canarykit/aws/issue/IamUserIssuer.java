@@ -42,9 +42,12 @@ import java.util.regex.Pattern;
  *
  * <p>Issue: {@code CreateUser} (the namer's name, the configured path, the policy set's permissions boundary, its
  * principal tags and an ownership tag carrying the canary id, all in the one call that creates the user), then
- * {@code PutUserPolicy} (the inline deny-all), then {@code CreateAccessKey}; optionally it waits until the key
- * authenticates ({@code sts:GetCallerIdentity} with the new key, recorded as a {@link SelfUse}). A failure after the
- * user exists removes the user at once.
+ * {@code PutUserPolicy} (the inline deny-all); then it reads back what AWS holds ({@code GetUser}: the boundary;
+ * {@code ListUserTags}: every tag; {@code GetUserPolicy}: the inline deny), sets once more whatever AWS dropped
+ * ({@code PutUserPermissionsBoundary}, {@code TagUser}, {@code PutUserPolicy}) and refuses the canary
+ * ({@link CanaryIssuerException.Reason#NOT_APPLIED}, naming what AWS does not show) unless AWS shows everything; then
+ * {@code CreateAccessKey}; optionally it waits until the key authenticates ({@code sts:GetCallerIdentity} with the new
+ * key, recorded as a {@link SelfUse}). A failure after the user exists removes the user at once.
  *
  * <p>Revoke: only a user whose ownership tag names the record's canary is touched. Its keys are deactivated, then
  * deleted, together with everything an attacker might have added (login profile, MFA devices, SSH keys, signing
@@ -77,7 +80,7 @@ public final class IamUserIssuer implements CanaryIssuer {
         this.tags = Map.copyOf(b.tags);
         this.clock = b.clock;
         this.probe = b.keyWait == null ? null : new KeyProbe(b.sts, b.keyWait, b.keyWaitInterval, b.clock);
-        this.remover = new IamUserRemover(iam, ownershipTagKey);
+        this.remover = new IamUserRemover(iam, ownershipTagKey, b.retryPause);
         this.boundaries = new BoundaryPolicies(iam, accountId);
     }
 
@@ -144,9 +147,11 @@ public final class IamUserIssuer implements CanaryIssuer {
         }
 
         User user;
+        boolean created = false;
         try {
             user = iam.createUser(b -> b.userName(name).path(path).permissionsBoundary(policies.boundaryArn())
                     .tags(iamTags)).user();
+            created = true;
         } catch (SdkException e) {
             if (AwsErrors.is(e, "EntityAlreadyExists")) {
                 // the name is taken, or the SDK retried a CreateUser that had taken effect: the ownership tag tells
@@ -156,18 +161,22 @@ public final class IamUserIssuer implements CanaryIssuer {
             } else {
                 // a 5xx or a lost connection: the user may exist; remove it if it does
                 throw undo(AwsErrors.issueFailure("CreateUser " + name, e, true, CanaryIssuerException.Residue.UNKNOWN),
-                        name, request.canaryId());
+                        name, request.canaryId(), false, null);
             }
         }
         LOG.debug("created user {} for canary {}", user.arn(), request.canaryId());
 
         String operation = "PutUserPolicy " + policies.inlinePolicyName() + " on " + name;
+        String keyId = null;
         try {
             iam.putUserPolicy(b -> b.userName(name).policyName(policies.inlinePolicyName())
                     .policyDocument(policies.inlinePolicy()));
+            operation = "reading back user " + name;
+            verify(name, policies, iamTags);
             operation = "CreateAccessKey for " + name;
             AccessKey key = iam.createAccessKey(b -> b.userName(name)
                     .overrideConfiguration(o -> o.addPlugin(ThrottlingOnlyRetries.INSTANCE))).accessKey();
+            keyId = key.accessKeyId();
             CanaryCredential credential = CanaryCredential.longTerm(key.accessKeyId(), Secret.of(key.secretAccessKey()));
             Principal principal = new Principal(accountId, user.arn(), name, user.path());
             List<SelfUse> selfUses = List.of();
@@ -185,12 +194,95 @@ public final class IamUserIssuer implements CanaryIssuer {
                     null, selfUses, attributes);
         } catch (SdkException e) {
             throw undo(AwsErrors.issueFailure(operation, e, false, CanaryIssuerException.Residue.UNKNOWN), name,
-                    request.canaryId());
+                    request.canaryId(), created, keyId);
         } catch (CanaryIssuerException e) {
-            throw undo(e, name, request.canaryId());
+            throw undo(e, name, request.canaryId(), created, keyId);
         } catch (RuntimeException e) {
             throw undo(new CanaryIssuerException(operation + " failed: " + e, CanaryIssuerException.Reason.UNAVAILABLE,
-                    CanaryIssuerException.Residue.UNKNOWN, null, e), name, request.canaryId());
+                    CanaryIssuerException.Residue.UNKNOWN, null, e), name, request.canaryId(), created, keyId);
+        }
+    }
+
+    /**
+     * Reads back what AWS holds for the new user (GetUser: the permissions boundary; ListUserTags: every tag, the
+     * ownership tag included; GetUserPolicy: the inline deny) and compares it with what was asked. A missing boundary
+     * or tag is set once more ({@code PutUserPermissionsBoundary}, {@code TagUser}, {@code PutUserPolicy}: some AWS
+     * implementations ignore them on {@code CreateUser}) and read back again.
+     *
+     * @throws CanaryIssuerException ({@code NOT_APPLIED}) naming what AWS still does not show
+     */
+    private void verify(String name, CanaryPolicySet policies, List<Tag> asked) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        asked.forEach(t -> wanted.put(t.key(), t.value()));
+        Shown shown = shown(name, policies);
+        List<String> problems = shown.differences(policies, wanted);
+        if (problems.isEmpty()) {
+            return;
+        }
+        LOG.debug("user {}: AWS does not show what was asked ({}); setting it again", name, problems);
+        String boundary = policies.boundaryArn();
+        if (boundary != null && !boundary.equals(shown.boundary())) {
+            iam.putUserPermissionsBoundary(b -> b.userName(name).permissionsBoundary(boundary));
+        }
+        if (!ReadBack.missingTags(wanted, shown.tags()).isEmpty()) {
+            iam.tagUser(b -> b.userName(name).tags(asked));
+        }
+        if (!ReadBack.samePolicy(policies.inlinePolicy(), shown.inlinePolicy())) {
+            iam.putUserPolicy(b -> b.userName(name).policyName(policies.inlinePolicyName())
+                    .policyDocument(policies.inlinePolicy()));
+        }
+        problems = shown(name, policies).differences(policies, wanted);
+        if (!problems.isEmpty()) {
+            throw ReadBack.notApplied("user " + name, problems);
+        }
+    }
+
+    /** What AWS shows of a user: its boundary, its tags and the inline policy's document (each may be missing). */
+    private record Shown(String boundary, Map<String, String> tags, String inlinePolicy) {
+        List<String> differences(CanaryPolicySet policies, Map<String, String> wanted) {
+            List<String> problems = new ArrayList<>();
+            String asked = policies.boundaryArn();
+            if (asked != null && !asked.equals(boundary)) {
+                problems.add("GetUser shows " + (boundary == null ? "no permissions boundary" : "permissions boundary "
+                        + boundary) + ", not " + asked);
+            }
+            List<String> missing = ReadBack.missingTags(wanted, tags);
+            if (!missing.isEmpty()) {
+                problems.add("ListUserTags lacks " + missing);
+            }
+            if (!ReadBack.samePolicy(policies.inlinePolicy(), inlinePolicy)) {
+                problems.add("GetUserPolicy does not show the inline policy " + policies.inlinePolicyName()
+                        + " as it was put");
+            }
+            return problems;
+        }
+    }
+
+    private Shown shown(String name, CanaryPolicySet policies) {
+        return new Shown(boundaryOf(name), tagsOf(name), inlinePolicyOf(name, policies.inlinePolicyName()));
+    }
+
+    private String boundaryOf(String name) {
+        User u = ReadBack.read(() -> iam.getUser(b -> b.userName(name)).user());
+        return u.permissionsBoundary() == null ? null : u.permissionsBoundary().permissionsBoundaryArn();
+    }
+
+    private Map<String, String> tagsOf(String name) {
+        Map<String, String> out = new LinkedHashMap<>();
+        ReadBack.read(() -> iam.listUserTagsPaginator(b -> b.userName(name)).tags().stream().toList())
+                .forEach(t -> out.put(t.key(), t.value()));
+        return out;
+    }
+
+    private String inlinePolicyOf(String name, String policyName) {
+        try {
+            return ReadBack.read(() -> iam.getUserPolicy(b -> b.userName(name).policyName(policyName))
+                    .policyDocument());
+        } catch (SdkException e) {
+            if (AwsErrors.is(e, "NoSuchEntity")) {
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -220,10 +312,14 @@ public final class IamUserIssuer implements CanaryIssuer {
         throw AwsErrors.issueFailure("CreateUser " + name, alreadyExists, true, CanaryIssuerException.Residue.NONE);
     }
 
-    /** Removes the user this call created; says whether anything may remain. */
-    private CanaryIssuerException undo(CanaryIssuerException failure, String name, CanaryId owner) {
+    /**
+     * Removes the user this call created; says whether anything may remain. {@code created}: {@code CreateUser}
+     * answered with success in this call, so the user is ours even if AWS dropped its ownership tag.
+     */
+    private CanaryIssuerException undo(CanaryIssuerException failure, String name, CanaryId owner, boolean created,
+                                       String keyId) {
         try {
-            Revocation r = remover.remove(name, owner);
+            Revocation r = created ? remover.removeCreated(name, owner, keyId) : remover.remove(name, owner, keyId);
             if (r.found()) {
                 LOG.debug("undid canary {}: removed {}", owner, r.removed());
                 return failure.withResidue(CanaryIssuerException.Residue.NONE);
@@ -243,7 +339,7 @@ public final class IamUserIssuer implements CanaryIssuer {
             throw new CanaryConfigurationException("canary " + record.id() + " is a " + record.kind().configName()
                     + " canary in " + record.accountId() + "; this iam-user issuer works in " + accountId);
         }
-        return remover.remove(record.principal().name(), record.id());
+        return remover.remove(record.principal().name(), record.id(), record.accessKeyId());
     }
 
     /**
@@ -349,8 +445,23 @@ public final class IamUserIssuer implements CanaryIssuer {
         private Clock clock = Clock.systemUTC();
         private Duration keyWait;
         private Duration keyWaitInterval = Duration.ofMillis(500);
+        private Duration retryPause = Duration.ofMillis(25);
 
         private Builder() {
+        }
+
+        /**
+         * The pause before trying a failed revocation step again (a listing or delete answered with a 5xx, an answer
+         * without an AWS error, {@code NotImplemented}, throttling or a broken connection); it grows with each attempt
+         * (three in all). Default 25 ms, on top of the SDK's own retries.
+         */
+        public Builder retryPause(Duration pause) {
+            Objects.requireNonNull(pause, "pause");
+            if (pause.isNegative()) {
+                throw new CanaryConfigurationException("the retry pause must not be negative, was " + pause);
+            }
+            this.retryPause = pause;
+            return this;
         }
 
         /** The IAM client of the issuing account (required); use the adaptive retry strategy. */

@@ -172,7 +172,7 @@ class AssumeRoleIssuerIT {
     void aRoleThatDoesNotTrustTheIssuerIsRefusedAndRecordedAsFailed() {
         EmulatedCredentials stranger = aws.createUserWithKey(ACCOUNT, "stranger", Map.of("all", IamUserIssuerIT.ALLOW_ALL));
         try (StsClient strangerSts = Emulated.sts(aws, stranger, Emulated.noRetries())) {
-            AssumeRoleIssuer wrong = AssumeRoleIssuer.builder().sts(strangerSts).roleArn(roleArn).build();
+            AssumeRoleIssuer wrong = AssumeRoleIssuer.builder().sts(strangerSts).iam(iam).roleArn(roleArn).build();
             AtomicIssuance c = AtomicIssuance.builder().store(store).issuers(wrong).build();
 
             IssuanceException e = catchThrowableOfType(IssuanceException.class,
@@ -189,7 +189,7 @@ class AssumeRoleIssuerIT {
     void throttlingIsAbsorbedByTheAdaptiveRetryStrategy() {
         FaultRule limit = aws.faults().throttle("sts:AssumeRole", 3);
         try (StsClient adaptive = Emulated.sts(aws, ACCOUNT, Emulated.adaptive(10))) {
-            AssumeRoleIssuer throttled = AssumeRoleIssuer.builder().sts(adaptive).roleArn(roleArn).issuerArn(issuerArn)
+            AssumeRoleIssuer throttled = AssumeRoleIssuer.builder().sts(adaptive).iam(iam).roleArn(roleArn).issuerArn(issuerArn)
                     .build();
             AtomicIssuance c = AtomicIssuance.builder().store(store).issuers(throttled).build();
             List<IssueRequest> requests = new ArrayList<>();
@@ -211,8 +211,8 @@ class AssumeRoleIssuerIT {
         CanaryRoleSetup.builder().iam(iam).accountId(ACCOUNT).roleName("fresh-runner")
                 .policies(Emulated.HARDENER.harden(HardeningRequest.assumedRole(ACCOUNT, "setup", fresh, issuerArn)))
                 .build().ensure();
-        AssumeRoleIssuer impatient = AssumeRoleIssuer.builder().sts(sts).roleArn(fresh).issuerArn(issuerArn).build();
-        AssumeRoleIssuer patient = AssumeRoleIssuer.builder().sts(sts).roleArn(fresh).issuerArn(issuerArn)
+        AssumeRoleIssuer impatient = AssumeRoleIssuer.builder().sts(sts).iam(iam).roleArn(fresh).issuerArn(issuerArn).build();
+        AssumeRoleIssuer patient = AssumeRoleIssuer.builder().sts(sts).iam(iam).roleArn(fresh).issuerArn(issuerArn)
                 .waitForRole(Duration.ofSeconds(5)).build();
 
         IssuanceException refused = catchThrowableOfType(IssuanceException.class,
@@ -241,7 +241,7 @@ class AssumeRoleIssuerIT {
                 .contains("aws:TokenIssueTime").contains("DateLessThan");
         assertThat(revoked.attributes().get("canarykit.revocation.removed")).contains("sessions of role build-runner");
 
-        AssumeRoleIssuer quiet = AssumeRoleIssuer.builder().sts(sts).roleArn(roleArn).issuerArn(issuerArn).build();
+        AssumeRoleIssuer quiet = AssumeRoleIssuer.builder().sts(sts).iam(iam).roleArn(roleArn).issuerArn(issuerArn).build();
         AtomicIssuance c = AtomicIssuance.builder().store(store).issuers(quiet).build();
         IssuanceResult second = c.issue(Emulated.request(quiet, "deploy-plain"));
         int calls = aws.calls().size();

@@ -1,6 +1,12 @@
 package io.canarykit.aws.issue;
 
+import io.canarykit.Asset;
 import io.canarykit.CanaryException;
+import io.canarykit.CanaryService;
+import io.canarykit.PlacementSpec;
+import io.canarykit.naming.PlausibleNamer;
+import io.canarykit.placement.file.AwsCredentialsFilePlacement;
+import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;
 import io.canarykit.CanaryStatus;
@@ -21,6 +27,7 @@ import io.canarykit.testkit.aws.FaultAction;
 import io.canarykit.testkit.aws.FaultRule;
 import io.canarykit.testkit.aws.IamUserView;
 import io.canarykit.testkit.aws.ManagedPolicyView;
+import io.canarykit.testkit.aws.PartialAws;
 import io.canarykit.testkit.aws.RoleView;
 import io.canarykit.testkit.aws.SessionView;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +36,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,23 +76,46 @@ class FaultInjectionIT {
     static final String ROLE = "deploy-runner";
     static final String FEDERATOR = "build-federator";
 
-    static AwsEmulator aws;
+    /** A complete AWS. */
+    static AwsEmulator complete;
+    /**
+     * A partial AWS, as moto and other implementations are: two sub-resource listings unimplemented (a bare HTTP 500
+     * and a {@code NotImplemented} error), the permissions boundary ignored on {@code CreateUser}, deleted users still
+     * visible for a second.
+     */
+    static AwsEmulator partial;
 
     @BeforeAll
     static void start() {
+        complete = AwsEmulator.builder().accounts(accounts(10)).callLogLimit(100).start();
+        partial = AwsEmulator.builder().accounts(accounts(40)).callLogLimit(100).partialAws(partialAws()).start();
+    }
+
+    static PartialAws partialAws() {
+        return PartialAws.motoLike()
+                .unimplemented("iam:ListSigningCertificates", PartialAws.Unimplemented.NOT_IMPLEMENTED)
+                .eventuallyConsistentDeletes(Duration.ofSeconds(1));
+    }
+
+    private static String[] accounts(int first) {
         String[] accounts = new String[LANES];
         for (int i = 0; i < LANES; i++) {
-            accounts[i] = String.format("3109876543%02d", i + 10);
+            accounts[i] = String.format("3109876543%02d", i + first);
         }
-        aws = AwsEmulator.builder().accounts(accounts).callLogLimit(100).start();
+        return accounts;
     }
 
     @AfterAll
     static void stop() {
-        aws.close();
+        complete.close();
+        partial.close();
     }
 
-    enum Phase { ISSUE, REVOKE }
+    /**
+     * ISSUE and REVOKE go through the coordinator; RECONCILE is {@code reconcile --fix} twice (the second in a new,
+     * healthy process) on a canary whose placement lost it, through the lifecycle service: at most one successor.
+     */
+    enum Phase { ISSUE, REVOKE, RECONCILE }
 
     enum Category { AWS_FAULT, STORE_FAULT, CRASH }
 
@@ -209,7 +243,9 @@ class FaultInjectionIT {
 
     /** The SDK calls of a fault-free iam-user issuance, in order. */
     static final List<String> ISSUE_STEPS = List.of("iam:GetPolicy", "iam:CreateUser", "iam:PutUserPolicy",
-            "iam:CreateAccessKey", "sts:GetCallerIdentity");
+            "iam:GetUser", "iam:ListUserTags", "iam:GetUserPolicy", "iam:CreateAccessKey", "sts:GetCallerIdentity");
+    /** The SDK calls of a fault-free assume-role issuance, in order. */
+    static final List<String> ROLE_ISSUE_STEPS = List.of("iam:GetRole", "iam:GetRolePolicy", "sts:AssumeRole");
     /** The SDK calls of a fault-free iam-user revocation, in order. */
     static final List<String> REVOKE_STEPS = List.of("iam:GetUser", "iam:ListAccessKeys", "iam:UpdateAccessKey",
             "iam:DeleteAccessKey", "iam:DeleteLoginProfile", "iam:ListMFADevices", "iam:ListSSHPublicKeys",
@@ -278,16 +314,41 @@ class FaultInjectionIT {
         }
         // short-term issuers: the STS call fails or the process dies around it; revocation with the role deny
         for (CredentialKind kind : List.of(CredentialKind.ASSUMED_ROLE, CredentialKind.FEDERATION_TOKEN)) {
-            String op = kind == CredentialKind.ASSUMED_ROLE ? "sts:AssumeRole" : "sts:GetFederationToken";
-            for (String action : AwsFault.ACTIONS) {
-                plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false,
-                        List.of(new AwsFault(op, 1, action, AwsFault.canFollowTheWrite(action)))));
+            List<String> steps = kind == CredentialKind.ASSUMED_ROLE ? ROLE_ISSUE_STEPS
+                    : List.of("sts:GetFederationToken");
+            for (String op : steps) {
+                for (String action : AwsFault.ACTIONS) {
+                    plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false,
+                            List.of(new AwsFault(op, 1, action, AwsFault.canFollowTheWrite(action)))));
+                }
             }
             for (boolean after : List.of(false, true)) {
-                plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false, List.of(new Crash(1, after))));
+                for (int n = 1; n <= calls(kind, Phase.ISSUE, false); n++) {
+                    plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false, List.of(new Crash(n, after))));
+                }
                 plans.add(new Plan(kind, Phase.ISSUE, false, false, false, false,
                         List.of(new StoreFault("update", 1, after ? FlakyStore.Fault.CRASH_AFTER
                                 : FlakyStore.Fault.CRASH_BEFORE))));
+            }
+        }
+        // reconcile --fix on a lost placement: the process dies at each SDK call, AWS refuses or fails the revocation
+        // of the old canary or the successor's issuance, the store fails or dies at its first updates
+        for (int n = 1; n <= calls(CredentialKind.IAM_USER, Phase.RECONCILE, false); n++) {
+            for (boolean after : List.of(false, true)) {
+                plans.add(new Plan(CredentialKind.IAM_USER, Phase.RECONCILE, false, false, false, false,
+                        List.of(new Crash(n, after))));
+            }
+        }
+        for (String op : List.of("iam:DeleteUser", "iam:DeleteAccessKey", "iam:CreateUser", "iam:GetUser")) {
+            for (String action : List.of("denied", "500")) {
+                plans.add(new Plan(CredentialKind.IAM_USER, Phase.RECONCILE, false, false, false, false,
+                        List.of(new AwsFault(op, 1, action, action.equals("500")))));
+            }
+        }
+        for (int nth = 1; nth <= 3; nth++) {
+            for (FlakyStore.Fault f : List.of(FlakyStore.Fault.CRASH_BEFORE, FlakyStore.Fault.CRASH_AFTER)) {
+                plans.add(new Plan(CredentialKind.IAM_USER, Phase.RECONCILE, false, false, false, false,
+                        List.of(new StoreFault("update", nth, f))));
             }
         }
         for (boolean after : List.of(false, true)) {
@@ -302,20 +363,27 @@ class FaultInjectionIT {
     /** How many SDK calls a fault-free run of this phase makes through the issuer's clients. */
     static int calls(CredentialKind kind, Phase phase, boolean waitForKey) {
         return switch (kind) {
-            case IAM_USER -> phase == Phase.ISSUE ? (waitForKey ? 5 : 4) : 14;
-            case ASSUMED_ROLE, FEDERATION_TOKEN -> 1;
+            case IAM_USER -> switch (phase) {
+                case ISSUE -> waitForKey ? 8 : 7;
+                case REVOKE -> 14;
+                case RECONCILE -> 7 + 14; // the successor's issuance, then the old canary's revocation
+            };
+            case ASSUMED_ROLE -> phase == Phase.ISSUE ? 3 : 1;
+            case FEDERATION_TOKEN -> 1;
         };
     }
 
     static List<String> operations(Phase phase, CredentialKind kind, boolean waitForKey) {
         if (kind == CredentialKind.ASSUMED_ROLE) {
-            return phase == Phase.ISSUE ? List.of("sts:AssumeRole", "sts:*") : List.of("iam:PutRolePolicy", "iam:*");
+            return phase == Phase.ISSUE ? List.of("iam:GetRole", "iam:GetRolePolicy", "sts:AssumeRole", "sts:*")
+                    : List.of("iam:PutRolePolicy", "iam:*");
         }
         if (kind == CredentialKind.FEDERATION_TOKEN) {
             return List.of("sts:GetFederationToken", "sts:*");
         }
         if (phase == Phase.ISSUE) {
-            List<String> ops = new ArrayList<>(ISSUE_STEPS.subList(0, 4));
+            List<String> ops = new ArrayList<>(ISSUE_STEPS.subList(0, ISSUE_STEPS.size() - 1));
+            ops.add("iam:PutUserPermissionsBoundary"); // called only where CreateUser dropped the boundary
             ops.add("iam:*");
             if (waitForKey) {
                 ops.add("sts:GetCallerIdentity");
@@ -329,9 +397,22 @@ class FaultInjectionIT {
 
     @Test
     void noFailureAnywhereLeavesAnOrphan() throws Exception {
+        runSuite(complete);
+    }
+
+    /**
+     * The same runs against a partial AWS: revocations meet unimplemented listings, issuance meets a boundary that
+     * {@code CreateUser} ignores, and deletes are seen late; still no orphan, no principal without a record.
+     */
+    @Test
+    void noFailureAnywhereLeavesAnOrphanOnAPartialAws() throws Exception {
+        runSuite(partial);
+    }
+
+    private static void runSuite(AwsEmulator aws) throws Exception {
         List<Lane> lanes = new ArrayList<>();
         for (String account : aws.accountIds()) {
-            lanes.add(new Lane(account));
+            lanes.add(new Lane(aws, account));
         }
         ExecutorService pool = Executors.newFixedThreadPool(lanes.size());
         try {
@@ -363,12 +444,13 @@ class FaultInjectionIT {
         }
         Map<String, Integer> stats = new TreeMap<>();
         lanes.forEach(l -> l.stats.forEach((k, v) -> stats.merge(k, v, Integer::sum)));
-        System.out.println("fault injection: " + RUNS + " runs in " + lanes.size() + " lanes, seed " + SEED + ": "
-                + stats);
+        System.out.println("fault injection" + (aws == partial ? " (partial AWS)" : "") + ": " + RUNS + " runs in "
+                + lanes.size() + " lanes, seed " + SEED + ": " + stats);
         assertThat(stats.getOrDefault("category.CRASH", 0)).isGreaterThan(RUNS / 5);
         assertThat(stats.getOrDefault("category.AWS_FAULT", 0)).isGreaterThan(RUNS / 4);
         assertThat(stats.getOrDefault("category.STORE_FAULT", 0)).isGreaterThan(RUNS / 8);
         assertThat(stats.getOrDefault("phase.REVOKE", 0)).isGreaterThan(RUNS / 5);
+        assertThat(stats.getOrDefault("phase.RECONCILE", 0)).isGreaterThan(RUNS / 10);
         assertThat(stats.getOrDefault("outcome.crashed", 0)).isGreaterThan(RUNS / 8);
         assertThat(stats.getOrDefault("outcome.failed", 0)).isGreaterThan(RUNS / 10);
         assertThat(stats.getOrDefault("recovered.pending", 0)).isPositive();
@@ -376,6 +458,7 @@ class FaultInjectionIT {
 
     /** One account with its own store, clock, clients, canary role and federating user; runs one at a time. */
     static final class Lane implements AutoCloseable {
+        final AwsEmulator aws;
         final String account;
         final FlakyStore store = new FlakyStore();
         final MutableClock clock = MutableClock.startingNow();
@@ -390,8 +473,10 @@ class FaultInjectionIT {
         final String roleArn;
         final String issuerArn;
         final String federatorArn;
+        final Path home;
 
-        Lane(String account) {
+        Lane(AwsEmulator aws, String account) {
+            this.aws = aws;
             this.account = account;
             iamNoRetry = Emulated.iam(aws, account, Emulated.noRetries());
             iamRetry = Emulated.iam(aws, account, Emulated.fastRetries(3));
@@ -409,6 +494,12 @@ class FaultInjectionIT {
             fedStsNoRetry = Emulated.sts(aws, fed, Emulated.noRetries());
             fedStsRetry = Emulated.sts(aws, fed, Emulated.fastRetries(3));
             federatorArn = "arn:aws:iam::" + account + ":user/" + FEDERATOR;
+            try {
+                home = Files.createTempDirectory("canarykit-fault-lane");
+                Files.createDirectories(home.resolve(".aws"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         void run(int run) {
@@ -423,6 +514,7 @@ class FaultInjectionIT {
                     + scenario;
             assertThat(report.problems()).as(context + ": recovery problems").isEmpty();
             assertConsistent(context);
+            assertNoSecondSuccessor(context);
             if (run % 150 >= 150 - LANES) {
                 assertThat(cleanCoordinator().sweep().residueRemoved()).as(context + ": residue").isZero();
             }
@@ -463,6 +555,9 @@ class FaultInjectionIT {
             count("phase." + plan.phase());
             count(run < SYSTEMATIC.size() ? "plan.systematic" : "plan.random");
 
+            if (plan.phase() == Phase.RECONCILE) {
+                return reconcileOnce(run, plan, crasher, iam, sts, fedSts);
+            }
             CanaryId revokeTarget = null;
             if (plan.phase() == Phase.REVOKE) {
                 try {
@@ -501,13 +596,73 @@ class FaultInjectionIT {
             return plan.toString();
         }
 
+        /** A canary whose placement lost it; {@code reconcile --fix} by the faulty process, then by a healthy one. */
+        private String reconcileOnce(int run, Plan plan, Crasher crasher, IamClient iam, StsClient sts,
+                                     StsClient fedSts) {
+            // earlier runs' canaries were never planted: revoke them first, so reconcile concerns this one only
+            AtomicIssuance clean = cleanCoordinator();
+            for (CanaryRecord rec : store.delegate.list(CanaryQuery.live().limit(1000)).items()) {
+                clean.revoke(rec.id());
+            }
+            CanaryService healthy = service(issuers(iamRetry, stsRetry, fedStsRetry, false, true));
+            CanaryRecord old;
+            try {
+                old = healthy.issue(Asset.of("laptop", "run-" + run),
+                        PlacementSpec.of("aws-credentials-file", Map.of("profile", "p" + run))).record();
+            } catch (CanaryException e) {
+                return "issuance before the reconciliation failed without faults: " + e;
+            }
+            placement().remove(old.receipt()); // someone deleted the profile
+            for (Injection injection : plan.injections()) {
+                count("category." + injection.category());
+                injection.arm(this, crasher);
+            }
+            try {
+                service(issuers(iam, sts, fedSts, false, plan.revokeOlder())).reconcile(true);
+                count("outcome.reconciled");
+            } catch (SimulatedCrash crash) {
+                count("outcome.crashed");
+            } catch (CanaryException e) {
+                count("outcome.failed");
+            }
+            store.clear();
+            rules.forEach(rule -> aws.faults().remove(rule));
+            rules.clear();
+            healthy.reconcile(true); // the repeated reconcile --fix, by another process
+            return plan.toString();
+        }
+
+        private AwsCredentialsFilePlacement placement() {
+            return AwsCredentialsFilePlacement.builder()
+                    .environment(PlacementEnvironment.of(Map.of("HOME", home.toString()), Map.of())).clock(clock)
+                    .build();
+        }
+
+        private CanaryService service(List<CanaryIssuer> issuers) {
+            return CanaryService.builder().store(store).issuance(coordinator(issuers)).namer(PlausibleNamer.create())
+                    .hardener(Emulated.HARDENER).placement(placement()).clock(clock).build();
+        }
+
+        /** At most one live successor per canary, ever. */
+        private void assertNoSecondSuccessor(String context) {
+            Map<CanaryId, List<CanaryId>> successors = new java.util.HashMap<>();
+            for (CanaryRecord rec : store.delegate.list(CanaryQuery.live().limit(1000)).items()) {
+                if (rec.replaces() != null) {
+                    successors.computeIfAbsent(rec.replaces(), k -> new ArrayList<>()).add(rec.id());
+                }
+            }
+            successors.forEach((replaced, live) -> assertThat(live)
+                    .as(context + ": live successors of " + replaced).hasSizeLessThanOrEqualTo(1));
+        }
+
         void addRule(FaultRule.Builder rule, FaultAction action) {
             rules.add(aws.faults().add(rule.inAccount(account).then(action)));
         }
 
         private List<CanaryIssuer> issuers(IamClient iam, StsClient sts, StsClient fedSts, boolean waitForKey,
                                                   boolean revokeOlder) {
-            IamUserIssuer.Builder user = IamUserIssuer.builder().iam(iam).sts(sts).accountId(account).path(PATH);
+            IamUserIssuer.Builder user = IamUserIssuer.builder().iam(iam).sts(sts).accountId(account).path(PATH)
+                    .retryPause(Duration.ofMillis(1));
             if (waitForKey) {
                 user.waitForKey(Duration.ofSeconds(2)).waitInterval(Duration.ofMillis(20));
             }

@@ -62,6 +62,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * return the record as stored. Driver errors become {@link CanaryStoreException}s whose {@code retryable()} is true
  * for transient failures (lost connection, lock timeout, serialization failure, busy SQLite database).
  *
+ * <p><b>Durability.</b> {@code create} and {@code update} return only once the write is in the database's files (so a
+ * process killed right after an intent was recorded, before its AWS call, keeps it): PostgreSQL commits durably, SQLite
+ * commits synchronously by default, and H2, which otherwise writes up to 500 ms later, is flushed after every write
+ * ({@code CHECKPOINT}): canaries, sightings, checkpoints and conditional entries alike.
+ *
  * <p><b>Conditional entries</b> live in {@code canary_entry} (schema 3). Set-if-absent is one insert that does nothing
  * on conflict (on H2: an insert whose unique violation means "present"); replace- and delete-if-equal are one
  * {@code UPDATE}/{@code DELETE ... WHERE entry_key = ? AND entry_value = ?}, which every dialect evaluates atomically
@@ -95,6 +100,10 @@ public final class JdbcCanaryStore implements CanaryStore {
      * readers share, a writer goes alone.
      */
     private final ReentrantReadWriteLock sqliteQueue = new ReentrantReadWriteLock(true);
+    /** H2's error code for a statement that needs admin rights. */
+    private static final int H2_ADMIN_RIGHTS_REQUIRED = 90040;
+    /** Whether H2 commits are flushed to the file ({@code CHECKPOINT}); off once the user turns out not to be allowed. */
+    private final AtomicBoolean h2Flush = new AtomicBoolean(true);
 
     private JdbcCanaryStore(Builder b, JdbcDialect dialect) {
         this.dataSource = b.dataSource;
@@ -557,7 +566,11 @@ public final class JdbcCanaryStore implements CanaryStore {
                 if (write && dialect == JdbcDialect.SQLITE) {
                     execute(c, "PRAGMA foreign_keys = ON");
                 }
-                return work.run(c);
+                T result = work.run(c);
+                if (write && dialect == JdbcDialect.H2) {
+                    flushH2(c, operation);
+                }
+                return result;
             } finally {
                 restore(c, autoCommit);
             }
@@ -616,6 +629,9 @@ public final class JdbcCanaryStore implements CanaryStore {
                     rollback(c, e);
                     throw e;
                 }
+                if (dialect == JdbcDialect.H2) {
+                    flushH2(c, operation);
+                }
                 return result;
             } finally {
                 restore(c, autoCommit);
@@ -652,6 +668,33 @@ public final class JdbcCanaryStore implements CanaryStore {
         }
     }
 
+    /**
+     * H2 writes committed transactions to its file in the background, up to its write delay (500 ms) later: a process
+     * killed in between loses them. A write that comes before an AWS call (an intent) must be on disk when the store
+     * returns, so every committed transaction is flushed to the file ({@code CHECKPOINT}) before returning. A failing
+     * flush is reported as a failure of the operation (the transaction itself is committed; callers read back what they
+     * are unsure of).
+     */
+    private void flushH2(Connection c, String operation) throws SQLException {
+        if (!h2Flush.get()) {
+            return;
+        }
+        try {
+            execute(c, "CHECKPOINT");
+        } catch (SQLException e) {
+            if (e.getErrorCode() == H2_ADMIN_RIGHTS_REQUIRED) {
+                // a user without admin rights cannot flush: say so once, keep working as H2 is configured
+                h2Flush.set(false);
+                LOG.warn("canary store (h2): the database user may not run CHECKPOINT, so writes reach the file up to"
+                        + " H2's write delay later and a crash right after one can lose it; connect as the database's"
+                        + " admin user, or set WRITE_DELAY=0 on the database");
+                return;
+            }
+            throw new SQLException("committed, but flushing it to the database file failed (" + operation + ")",
+                    e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
     private static void execute(Connection c, String statement) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(statement);
@@ -677,9 +720,12 @@ public final class JdbcCanaryStore implements CanaryStore {
             }
             return dialect;
         } catch (SQLException e) {
-            throw new CanaryStoreException("canary store: cannot connect to read the database's type [SQLState "
-                    + e.getSQLState() + "]: " + e.getMessage() + " (set the dialect on the builder to skip this)",
-                    SqlErrors.isRetryable(null, e), e);
+            if (SqlErrors.isH2FileInUse(e)) {
+                throw SqlErrors.h2FileInUse("opening the store", e);
+            }
+            throw new CanaryStoreException("canary store: cannot connect to the database [SQLState " + e.getSQLState()
+                    + "]: " + e.getMessage() + "; check that the database server is running and reachable and that"
+                    + " the JDBC URL, user and password are right", SqlErrors.isRetryable(null, e), e);
         }
     }
 

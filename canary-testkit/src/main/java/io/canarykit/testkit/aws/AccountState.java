@@ -16,6 +16,8 @@ final class AccountState {
     final Instant created;
     /** Keyed by lower-cased name: IAM names are unique case-insensitively. */
     final Map<String, User> users = new TreeMap<>();
+    /** Deleted users still visible to reads (partial AWS: eventually consistent deletes), by lower-cased name. */
+    final Map<String, DeletedUser> deletedUsers = new TreeMap<>();
     final Map<String, Role> roles = new TreeMap<>();
     final Map<String, Group> groups = new TreeMap<>();
     /** Customer managed policies by ARN. */
@@ -45,6 +47,27 @@ final class AccountState {
 
     Group group(String name) {
         return name == null ? null : groups.get(key(name));
+    }
+
+    /** A deleted user as reads still see it, until {@code visibleUntil}. */
+    record DeletedUser(User user, Instant visibleUntil) {
+    }
+
+    /** The user {@code name}, or a deleted one reads still see at {@code now}; {@code null} if neither. */
+    User visibleUser(String name, Instant now) {
+        User u = user(name);
+        if (u != null || name == null) {
+            return u;
+        }
+        DeletedUser d = deletedUsers.get(key(name));
+        if (d == null) {
+            return null;
+        }
+        if (!now.isBefore(d.visibleUntil())) {
+            deletedUsers.remove(key(name));
+            return null;
+        }
+        return d.user();
     }
 
     static final class User {

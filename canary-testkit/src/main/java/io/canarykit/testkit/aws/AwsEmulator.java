@@ -43,7 +43,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 
 /**
  * A stateful AWS emulator for tests and demos, served over HTTP so that the real AWS SDK v2 clients talk to it through
- * {@code endpointOverride}: one emulated organisation of one or more accounts with IAM, STS, CloudTrail (LookupEvents,
+ * {@code endpointOverride}: one emulated organisation of one or more accounts (AWS Organizations: roots, organisational
+ * units, account status and tags) with IAM, STS, CloudTrail (LookupEvents,
  * S3 log files, an EventBridge-style sink) and S3, where every call signed with an emulated credential, to any service,
  * is verified (SigV4), authorised against the caller's real policies, answered in the service's own protocol and
  * recorded as AWS records it.
@@ -65,6 +66,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
  * DynamoDB item calls, Lambda {@code Invoke}, Pinpoint SMS-Voice {@code SendVoiceMessage}, Timestream
  * {@code DescribeEndpoints}. Calls that fail authentication (unknown or inactive key, wrong secret, expired session)
  * leave no record and no last-used trace.
+ *
+ * <h2>Partial AWS</h2>
+ * {@link Builder#partialAws(PartialAws)} (or {@link #partialAws()} at run time) makes the emulator behave like an
+ * incomplete implementation of IAM and STS, such as moto: operations answered as unimplemented (HTTP 500 without a
+ * body, or a {@code NotImplemented} error), request parameters silently ignored (a permissions boundary or tags on
+ * {@code CreateUser}, ...), and deleted users still visible to reads for a while. See {@link PartialAws}.
  *
  * <h2>Time</h2>
  * Every timestamp comes from the {@link Builder#clock(Clock) clock} (use {@link MutableClock} to expire sessions, age
@@ -156,6 +163,20 @@ public final class AwsEmulator implements AutoCloseable {
     /** Fault injection: rules and eventual consistency. Changes apply to the next call. */
     public Faults faults() {
         return engine.faults;
+    }
+
+    /**
+     * The partial-AWS behaviours in force (unimplemented operations, ignored parameters, eventually consistent
+     * deletes): the builder's {@link Builder#partialAws(PartialAws)} configuration, changeable at any time; changes
+     * apply to the next call and {@link #reset()} comes back to the builder's configuration.
+     */
+    public PartialAws partialAws() {
+        return engine.partial;
+    }
+
+    /** Puts the partial-AWS behaviours back to the builder's configuration (the extension does between tests). */
+    void restorePartialAws() {
+        engine.restorePartialAws();
     }
 
     /** The clock every emulated timestamp comes from. */
@@ -265,6 +286,26 @@ public final class AwsEmulator implements AutoCloseable {
         } finally {
             engine.lock.unlock();
         }
+        engine.notifySinks();
+    }
+
+    /**
+     * Writes an object into the trail bucket directly (no HTTP, no CloudTrail record), as another writer of the bucket
+     * would: a digest file, a file that is no log file, a corrupt one. The S3 notification sink hears of it.
+     *
+     * @param key     the object key
+     * @param content the bytes (copied)
+     */
+    public void putTrailObject(String key, byte[] content) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(content, "content");
+        engine.lock.lock();
+        try {
+            engine.trail.put(key, content.clone(), engine.clock.instant(), 0);
+        } finally {
+            engine.lock.unlock();
+        }
+        engine.notifySinks();
     }
 
     /** Same as {@link #deliverNow()}. */
@@ -299,17 +340,18 @@ public final class AwsEmulator implements AutoCloseable {
 
     /** The log files delivered so far (after applying any delivery that is due), sorted by key. */
     public List<LogFile> logFiles() {
+        List<LogFile> out = new ArrayList<>();
         engine.lock.lock();
         try {
             engine.trail.deliverDue(engine.clock.instant());
-            List<LogFile> out = new ArrayList<>();
             for (Trail.StoredObject o : engine.trail.objects.values()) {
                 out.add(new LogFile(engine.trail.bucket, o.key(), o.lastModified(), o.recordCount(), o.content()));
             }
-            return out;
         } finally {
             engine.lock.unlock();
         }
+        engine.notifySinks();
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------- call log
@@ -571,6 +613,26 @@ public final class AwsEmulator implements AutoCloseable {
         }
     }
 
+    /** Every Secrets Manager secret of an account, in every region (scheduled deletions included), oldest first. */
+    public List<SecretView> secrets(String accountId) {
+        engine.lock.lock();
+        try {
+            return engine.secretsManager.views(accountId, engine.clock.instant());
+        } finally {
+            engine.lock.unlock();
+        }
+    }
+
+    /** Every SSM parameter of an account, in every region, oldest first. */
+    public List<ParameterView> parameters(String accountId) {
+        engine.lock.lock();
+        try {
+            return engine.ssm.views(accountId);
+        } finally {
+            engine.lock.unlock();
+        }
+    }
+
     /**
      * Wipes every account back to its administrator user (same key as before), and clears the trail, the delivered
      * log files, the call log and every fault.
@@ -640,6 +702,9 @@ public final class AwsEmulator implements AutoCloseable {
         private Duration keyPropagationDelay = Duration.ZERO;
         private Duration rolePropagationDelay = Duration.ZERO;
         private final Map<String, List<String>> scps = new LinkedHashMap<>();
+        private PartialAws partialAws = PartialAws.none();
+        private final Organization.Spec organization = new Organization.Spec();
+        private S3NotificationSink s3NotificationSink;
 
         private Builder() {
         }
@@ -810,10 +875,50 @@ public final class AwsEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this emulator behave like an incomplete implementation of AWS (see {@link PartialAws}): for example
+         * {@code partialAws(PartialAws.motoLike())}. The configuration is copied; change it later through
+         * {@link AwsEmulator#partialAws()}. Default: {@link PartialAws#none()}.
+         */
+        public Builder partialAws(PartialAws partial) {
+            this.partialAws = Objects.requireNonNull(partial, "partial").copy();
+            return this;
+        }
+
         /** Adds a service control policy applying to an account's principals. */
         public Builder serviceControlPolicy(String accountId, String policyJson) {
             scps.computeIfAbsent(Objects.requireNonNull(accountId, "accountId"), k -> new ArrayList<>())
                     .add(Objects.requireNonNull(policyJson, "policyJson"));
+            return this;
+        }
+
+        /**
+         * Places an account in an organisational unit, by path from the root ({@code /Workloads/Prod}); the units are
+         * created as needed. Accounts not placed sit directly under the root.
+         */
+        public Builder organizationalUnit(String accountId, String ouPath) {
+            organization.place(accountId, ouPath);
+            return this;
+        }
+
+        /** Tags an account in AWS Organizations ({@code ListTagsForResource}). */
+        public Builder accountTags(String accountId, Map<String, String> tags) {
+            organization.tag(accountId, tags);
+            return this;
+        }
+
+        /** An account's status in the organisation: {@code ACTIVE} (default), {@code SUSPENDED} or {@code PENDING_CLOSURE}. */
+        public Builder accountStatus(String accountId, String status) {
+            organization.status(accountId, Objects.requireNonNull(status, "status"));
+            return this;
+        }
+
+        /**
+         * Announces every object written to the trail bucket to {@code sink}, as an S3 event notification
+         * configuration on the bucket would (see {@link S3ObjectCreated} for the three shapes AWS delivers).
+         */
+        public Builder s3NotificationSink(S3NotificationSink sink) {
+            this.s3NotificationSink = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
@@ -838,6 +943,7 @@ public final class AwsEmulator implements AutoCloseable {
                             + ", which is not emulated; add it with account(\"" + id + "\")");
                 }
             }
+            organization.check(ids);
             if (!IamApi.NAME.matcher(adminUserName).matches() || adminUserName.length() > 64) {
                 throw new CanaryConfigurationException("adminUserName '" + adminUserName
                         + "' is not a valid IAM user name (1-64 of [A-Za-z0-9+=,.@_-])");
@@ -864,7 +970,7 @@ public final class AwsEmulator implements AutoCloseable {
             Settings settings = new Settings(ids, org, adminUserName, trailName, bucket, organizationTrail,
                     trailDeliveryDelay, lookupEventsDelay, lookupEventsRateLimit, sink, sinkAllManagementEvents, quotas,
                     sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime,
-                    keyPropagationDelay, rolePropagationDelay);
+                    keyPropagationDelay, rolePropagationDelay, partialAws.copy(), organization, s3NotificationSink);
             Engine engine = new Engine(settings, clock, idGen, new SimulatorAuthorizer(clock));
             Options options = WireMockConfiguration.options()
                     .port(port)

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * As a {@code static} field the emulator lives for the test class; as an instance field, for each test. Before each
- * test the fault rules are cleared (state is kept unless {@link #resetBeforeEach()} is set).
+ * test the fault rules and partial-AWS changes are cleared (state is kept unless {@link #resetBeforeEach()} is set).
  */
 public final class AwsEmulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
@@ -74,6 +74,7 @@ public final class AwsEmulatorExtension implements BeforeAllCallback, AfterAllCa
             emulator.reset();
         } else {
             emulator.faults().clear();
+            emulator.restorePartialAws();
         }
     }
 

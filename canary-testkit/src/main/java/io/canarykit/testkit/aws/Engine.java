@@ -44,10 +44,14 @@ final class Engine {
     final Ids ids;
     final Authorizer authorizer;
     final Faults faults;
+    /** Partial-AWS behaviours in force; {@link #partialDefaults} is what {@link #reset()} comes back to. */
+    final PartialAws partial;
+    private final PartialAws partialDefaults;
     final Map<String, AccountState> accounts = new LinkedHashMap<>();
     /** Every access key id the emulator issued, long-term and temporary. */
     final Map<String, Credential> credentials = new HashMap<>();
     final Trail trail;
+    final Organization organization;
     private final ArrayDeque<ApiCall> calls = new ArrayDeque<>();
     private final FaultRule lookupLimit = FaultRule.on("cloudtrail:LookupEvents").rateLimit(2).then(FaultAction.throttle());
     /** The administrator key of each account, kept across {@link #reset()}. */
@@ -59,6 +63,9 @@ final class Engine {
     private final CloudTrailApi cloudTrail;
     private final S3Api s3;
     private final GenericApi generic;
+    private final OrganizationsApi organizations;
+    final SecretsManagerApi secretsManager;
+    final SsmApi ssm;
 
     Engine(Settings settings, Clock clock, Ids ids, Authorizer authorizer) {
         this.settings = settings;
@@ -66,15 +73,23 @@ final class Engine {
         this.ids = ids;
         this.authorizer = authorizer;
         this.faults = new Faults(settings.keyPropagationDelay(), settings.rolePropagationDelay());
+        this.partialDefaults = settings.partialAws().copy();
+        this.partial = settings.partialAws();
         Instant now = clock.instant();
         this.trail = new Trail(settings.trailBucket(), now, settings.organizationId(), settings.organizationTrail(),
                 settings.trailDeliveryDelay(), settings.lookupEventsDelay(), settings.maxTrailRecords(),
                 settings.sink(), settings.sinkAllManagementEvents(), ids);
+        this.trail.owner = settings.managementAccount();
+        this.organization = new Organization(settings.organizationId(), settings.accountIds(),
+                settings.organizationSpec(), ids, now);
+        this.organizations = new OrganizationsApi(this);
         this.iam = new IamApi(this);
         this.sts = new StsApi(this);
         this.cloudTrail = new CloudTrailApi(this);
         this.s3 = new S3Api(this);
         this.generic = new GenericApi();
+        this.secretsManager = new SecretsManagerApi(this);
+        this.ssm = new SsmApi();
         bootstrap(now);
     }
 
@@ -96,6 +111,10 @@ final class Engine {
         }
     }
 
+    void restorePartialAws() {
+        partial.restore(partialDefaults);
+    }
+
     /** Wipes every account back to its administrator user, and the trail, call log and faults. */
     void reset() {
         lock.lock();
@@ -105,6 +124,9 @@ final class Engine {
             trail.clear();
             calls.clear();
             faults.clear();
+            partial.restore(partialDefaults);
+            secretsManager.clear();
+            ssm.clear();
             bootstrap(clock.instant());
         } finally {
             lock.unlock();
@@ -117,11 +139,24 @@ final class Engine {
         Instant now = clock.instant();
         String requestId = ids.requestId();
         Reply reply;
-        List<String> outbox;
         lock.lock();
         try {
             reply = serve(r, requestId, now);
+        } finally {
+            lock.unlock();
+        }
+        notifySinks();
+        return reply;
+    }
+
+    /** Hands what the trail queued to the EventBridge and S3 notification sinks; call without holding the lock. */
+    void notifySinks() {
+        List<String> outbox;
+        List<S3ObjectCreated> created;
+        lock.lock();
+        try {
             outbox = trail.drainOutbox();
+            created = trail.drainCreated();
         } finally {
             lock.unlock();
         }
@@ -132,7 +167,17 @@ final class Engine {
                 LOG.warn("CloudTrail event sink failed; the event is dropped", e);
             }
         }
-        return reply;
+        S3NotificationSink s3Sink = settings.s3NotificationSink();
+        if (s3Sink == null) {
+            return;
+        }
+        for (S3ObjectCreated c : created) {
+            try {
+                s3Sink.objectCreated(c);
+            } catch (RuntimeException e) {
+                LOG.warn("S3 notification sink failed; the notification for {} is dropped", c.key(), e);
+            }
+        }
     }
 
     private Reply serve(AwsRequest r, String requestId, Instant now) {
@@ -194,11 +239,25 @@ final class Engine {
             return reply;
         }
 
+        PartialAws.Unimplemented missing = partial.unimplementedAs(r.qualifiedOperation());
+        if (missing != null) {
+            Reply reply = unimplementedReply(missing, svc, r, requestId);
+            reply.delayMillis += delay;
+            logCall(requestId, now, r, cred, null, reply, "unimplemented: " + missing, null);
+            return reply;
+        }
+
         Reply reply;
         String eventId = null;
         String principal = null;
         try {
             authenticate(r, svc, cred, now);
+            if (r.protocol == Protocol.QUERY || r.protocol == Protocol.EC2) {
+                List<String> dropped = partial.dropIgnored(r.qualifiedOperation(), r.form);
+                if (!dropped.isEmpty()) {
+                    LOG.debug("{} {}: ignoring {}", r.service, r.operation, dropped);
+                }
+            }
             principal = cred.principalArn();
             if (cred.kind == Credential.Kind.LONG_TERM) {
                 cred.lastUsedDate = now;
@@ -276,8 +335,27 @@ final class Engine {
             case "sts" -> sts.handle(call);
             case "cloudtrail" -> cloudTrail.handle(call);
             case "s3" -> s3.handle(call);
+            case "organizations" -> organizations.handle(call);
+            case "secretsmanager" -> SecretsManagerApi.OPERATIONS.contains(call.op()) ? secretsManager.handle(call)
+                    : generic.handle(call);
+            case "ssm" -> SsmApi.OPERATIONS.contains(call.op()) ? ssm.handle(call) : generic.handle(call);
             default -> generic.handle(call);
         };
+    }
+
+    private static Reply unimplementedReply(PartialAws.Unimplemented how, ServiceInfo svc, AwsRequest r,
+                                            String requestId) {
+        if (how == PartialAws.Unimplemented.EMPTY_500) {
+            Reply reply = new Reply();
+            reply.status = 500;
+            reply.errorCode = "(no body)";
+            reply.recordable = false;
+            return reply;
+        }
+        Reply reply = Wire.error(svc, r.protocol, new ApiError("NotImplemented", 501, "The " + r.operation
+                + " action has not been implemented"), requestId);
+        reply.recordable = false;
+        return reply;
     }
 
     private Reply faultReply(FaultAction a, ServiceInfo svc, AwsRequest r, String requestId) {

@@ -187,7 +187,16 @@ final class IamApi {
         return u;
     }
 
-    private AccountState.Role existingRole(Call c, String name) {
+    /** Like {@link #existingUser}, but a deleted user reads still see (partial AWS) counts. */
+    private AccountState.User visibleUser(Call c, String name) {
+        AccountState.User u = c.account.visibleUser(name, c.now);
+        if (u == null) {
+            throw ApiError.noSuchEntity("The user with name " + name + " cannot be found.");
+        }
+        return u;
+    }
+
+        private AccountState.Role existingRole(Call c, String name) {
         AccountState.Role r = c.account.role(name);
         if (r == null) {
             throw ApiError.noSuchEntity("The role with name " + name + " cannot be found.");
@@ -488,7 +497,7 @@ final class IamApi {
     private Reply getUser(Call c) {
         String name = userNameOrCaller(c);
         c.authorize("iam:GetUser", userArn(c, name));
-        AccountState.User u = existingUser(c, name);
+        AccountState.User u = visibleUser(c, name);
         return c.ok(new Xml().open("User").raw(userXml(u, true)).close("User")).resource("AWS::IAM::User", name);
     }
 
@@ -501,6 +510,13 @@ final class IamApi {
                 all.add(u);
             }
         }
+        for (String name : List.copyOf(c.account.deletedUsers.keySet())) {
+            AccountState.User ghost = c.account.user(name) == null ? c.account.visibleUser(name, c.now) : null;
+            if (ghost != null && (prefix == null || ghost.path.startsWith(prefix))) {
+                all.add(ghost);
+            }
+        }
+        all.sort(Comparator.comparing(u -> AccountState.key(u.name)));
         Xml tail = new Xml();
         List<AccountState.User> users = page(c, all, u -> AccountState.key(u.name), tail);
         Xml x = new Xml().open("Users");
@@ -538,6 +554,10 @@ final class IamApi {
             throw ApiError.deleteConflict(conflict);
         }
         c.account.users.remove(AccountState.key(name));
+        java.time.Duration visible = engine.partial.deleteVisibility();
+        if (!visible.isZero()) {
+            c.account.deletedUsers.put(AccountState.key(name), new AccountState.DeletedUser(u, c.now.plus(visible)));
+        }
         return c.ok((String) null).resource("AWS::IAM::User", name);
     }
 
@@ -562,7 +582,7 @@ final class IamApi {
     private Reply listUserTags(Call c) {
         String name = c.required("UserName");
         c.authorize("iam:ListUserTags", userArn(c, name));
-        AccountState.User u = existingUser(c, name);
+        AccountState.User u = visibleUser(c, name);
         Xml x = new Xml().open("Tags");
         u.tags.forEach((k, v) -> x.open("member").el("Key", k).el("Value", v).close("member"));
         return c.ok(x.close("Tags").el("IsTruncated", false));

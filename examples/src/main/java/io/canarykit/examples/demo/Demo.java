@@ -19,15 +19,15 @@ import io.canarykit.fingerprint.Finding;
 import io.canarykit.fingerprint.FingerprintReport;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.naming.PlausibleNamer;
-import io.canarykit.placement.AwsCredentialsFilePlacement;
-import io.canarykit.placement.EnvFilePlacement;
-import io.canarykit.placement.ImdsPlacement;
 import io.canarykit.placement.PlacementEnvironment;
+import io.canarykit.placement.PlacementFiles;
+import io.canarykit.placement.endpoint.ImdsPlacement;
+import io.canarykit.placement.file.AwsCredentialsFilePlacement;
+import io.canarykit.placement.file.EnvFilePlacement;
 import io.canarykit.policy.DenyAllPolicyHardener;
 import io.canarykit.policy.HardeningRequest;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.jdbc.JdbcCanaryStore;
-import io.canarykit.testkit.aws.AwsEmulator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -166,6 +166,8 @@ public final class Demo {
                     Asset.of("laptop", "LT-0042").withLabel("owner", "zoe@example.com").withLabel("hostname", "mbp-zoe"),
                     PlacementSpec.of("aws-credentials-file", Map.of("profile", "billing-admin", "region", "eu-west-1")));
             describe("laptop LT-0042", laptop, "profile [billing-admin] in " + laptopHome.resolve(".aws/credentials"));
+            say("  beside it in ~/.aws: " + listing(laptopHome.resolve(".aws")) + " (no lock file, marker or backup: the "
+                    + "lock is in " + PlacementFiles.builder().environment(placementEnv).build().lockDirectory() + ")");
             IssueOutcome ci = service.issue(
                     Asset.of("ci-build", "payments-deploy").withLabel("repo", "acme/payments").withLabel("team", "platform"),
                     PlacementSpec.of("env", Map.of("path", ciEnv.toString(), "format", "github-env", "prefix", "LEGACY_")));
@@ -240,6 +242,14 @@ public final class Demo {
         }
     }
 
+    private static List<String> listing(Path directory) {
+        try (java.util.stream.Stream<Path> s = Files.list(directory)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void summarize(LifecycleReport.Detect d) {
         say("read " + d.detection().seen() + " sighting(s) from " + d.detection().detectors().size() + " detector(s): "
                 + d.detection().stored() + " new, " + d.detection().duplicates() + " seen before (the same event through "
@@ -289,19 +299,26 @@ public final class Demo {
         CanaryRecord c = a.canary();
         out.println();
         out.println("  ALERT (" + a.type() + ") canary " + c.id());
+        out.println("    what:      " + a.classification().kind().configName() + ", severity "
+                + a.severity().configName());
+        for (String why : a.classification().evidence()) {
+            out.println("               because " + why);
+        }
         out.println("    asset:     " + c.asset().ref() + " " + c.asset().labels());
         out.println("    placed:    " + (c.receipt() == null ? "-" : c.receipt().placement() + " at " + c.receipt().location()));
         out.println("    principal: " + c.principal().arn() + " (account " + c.accountId() + ")");
-        for (io.canarykit.Sighting s : a.sightings()) {
+        for (int i = 0; i < a.sightings().size(); i++) {
+            io.canarykit.Sighting s = a.sightings().get(i);
+            String cls = a.sightings().size() > 1 ? " {" + a.classifications().get(i).kind().configName() + "}" : "";
             if (s.kind() == io.canarykit.SightingKind.UNLOGGED_USE) {
                 out.println("    use:       key last used at " + s.time() + (s.service() == null ? "" : " with " + s.service())
                         + (s.region() == null ? "" : " in " + s.region()) + ", a call CloudTrail never logged ["
-                        + s.source() + ", " + s.kind() + "]");
+                        + s.source() + ", " + s.kind() + "]" + cls);
                 continue;
             }
             out.println("    call:      " + s.service() + " " + s.call() + " in " + s.region() + " at " + s.time()
                     + " from " + s.sourceIp() + (s.errorCode() == null ? "" : " -> " + s.errorCode())
-                    + " [" + s.source() + ", " + s.kind() + "]");
+                    + " [" + s.source() + ", " + s.kind() + "]" + cls);
             out.println("               user agent: " + s.userAgent());
         }
         Duration w = a.window().duration();

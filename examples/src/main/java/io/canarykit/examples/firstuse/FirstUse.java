@@ -7,7 +7,7 @@ import io.canarykit.PlacementSpec;
 import io.canarykit.aws.issue.IamUserIssuer;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.naming.PlausibleNamer;
-import io.canarykit.placement.AwsCredentialsFilePlacement;
+import io.canarykit.placement.file.AwsCredentialsFilePlacement;
 import io.canarykit.policy.DenyAllPolicyHardener;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.InMemoryCanaryStore;

@@ -72,10 +72,11 @@ public final class TfvarsPlacement implements Placement {
     @Override
     public PlacementReceipt replace(PlacementReceipt previous, PlacementRequest request) {
         PlacementOptions.checkReceipt(NAME, previous, "path", "accessKeyId", "accessKeyVariable");
-        return write(request, previous.detail("accessKeyId"));
+        return write(request, previous);
     }
 
-    private PlacementReceipt write(PlacementRequest request, String previousKey) {
+    private PlacementReceipt write(PlacementRequest request, PlacementReceipt previous) {
+        String previousKey = previous == null ? null : previous.detail("accessKeyId");
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         PlacementOptions.checkWritable(NAME, request.credential());
         String pathText = o.get("path");
@@ -108,20 +109,25 @@ public final class TfvarsPlacement implements Placement {
         }
         byte[] content = hcl.toString().getBytes(StandardCharsets.UTF_8);
         String accessKeyVariable = prefix + "access_key";
-        files.update(path, current -> {
+        // the directory this write creates on the way (if any), so that removal can take it out again
+        Path made = files.update(path, current -> {
             String existing = keyIn(current.get(0), accessKeyVariable);
             if (current.get(0) != null && !c.accessKeyId().equals(existing)
                     && (previousKey == null || !previousKey.equals(existing))) {
                 throw new CanaryConfigurationException(path + " already exists and does not hold this canary; nothing "
                         + "was changed. Choose another file");
             }
-            return PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(content));
+            return PlacementFiles.Outcome.of(files.missingDirectory(path), PlacementFiles.FileChange.write(content));
         });
         Map<String, String> details = new LinkedHashMap<>();
         details.put("canaryId", request.canaryId().value());
         details.put("accessKeyId", c.accessKeyId());
         details.put("path", path.toString());
         details.put("accessKeyVariable", accessKeyVariable);
+        String createdDirectory = made != null ? made.toString() : previous == null ? null : previous.detail("createdDirectory");
+        if (createdDirectory != null) {
+            details.put("createdDirectory", createdDirectory);
+        }
         return new PlacementReceipt(NAME, path.toString(), details, clock.instant());
     }
 
@@ -139,9 +145,10 @@ public final class TfvarsPlacement implements Placement {
     public void remove(PlacementReceipt receipt) {
         PlacementOptions.checkReceipt(NAME, receipt, "path", "accessKeyId", "accessKeyVariable");
         Path path = Path.of(receipt.detail("path"));
+        Path createdDirectory = receipt.detail("createdDirectory") == null ? null : Path.of(receipt.detail("createdDirectory"));
         files.update(path, current -> PlacementFiles.Outcome.of(null,
                 receipt.detail("accessKeyId").equals(keyIn(current.get(0), receipt.detail("accessKeyVariable")))
-                        ? PlacementFiles.FileChange.delete() : PlacementFiles.FileChange.unchanged()));
+                        ? PlacementFiles.FileChange.delete(createdDirectory) : PlacementFiles.FileChange.unchanged()));
     }
 
     private static String keyIn(byte[] content, String variable) {

@@ -64,6 +64,7 @@ class TfvarsPlacementTest {
         assertThat(file).exists();
         p.remove(r2);
         assertThat(file).doesNotExist();
+        assertThat(dir.resolve("infra")).as("the directory the placement made goes with its file").doesNotExist();
     }
 
     @Test

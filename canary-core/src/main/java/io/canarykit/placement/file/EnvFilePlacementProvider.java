@@ -1,0 +1,24 @@
+package io.canarykit.placement.file;
+
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.placement.Placement;
+import io.canarykit.placement.PlacementFiles;
+import io.canarykit.placement.PlacementOptions;
+import io.canarykit.placement.PlacementProvider;
+
+/**
+ * Provider {@code env}: {@link EnvFilePlacement}. Settings ({@code canary.placement.env.*}, optional): the file settings
+ * of {@link PlacementFiles.Builder#configure}.
+ */
+public final class EnvFilePlacementProvider implements PlacementProvider {
+    @Override
+    public String name() {
+        return EnvFilePlacement.NAME;
+    }
+
+    @Override
+    public Placement create(CanaryConfig config) {
+        CanaryConfig s = PlacementOptions.settings(name(), config, PlacementFiles.SETTINGS);
+        return EnvFilePlacement.builder().files(PlacementFiles.builder().configure(s).build()).build();
+    }
+}

@@ -1,0 +1,24 @@
+package io.canarykit.placement.file;
+
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.placement.Placement;
+import io.canarykit.placement.PlacementFiles;
+import io.canarykit.placement.PlacementOptions;
+import io.canarykit.placement.PlacementProvider;
+
+/**
+ * Provider {@code kubernetes-secret}: {@link KubernetesSecretPlacement}. Settings ({@code
+ * canary.placement.kubernetes-secret.*}, optional): the file settings of {@link PlacementFiles.Builder#configure}.
+ */
+public final class KubernetesSecretPlacementProvider implements PlacementProvider {
+    @Override
+    public String name() {
+        return KubernetesSecretPlacement.NAME;
+    }
+
+    @Override
+    public Placement create(CanaryConfig config) {
+        CanaryConfig s = PlacementOptions.settings(name(), config, PlacementFiles.SETTINGS);
+        return KubernetesSecretPlacement.builder().files(PlacementFiles.builder().configure(s).build()).build();
+    }
+}
