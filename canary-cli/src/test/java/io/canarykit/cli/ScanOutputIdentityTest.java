@@ -44,7 +44,7 @@ class ScanOutputIdentityTest {
         StringBuilder out = new StringBuilder();
         for (Path f : files) {
             reader.read(f, r -> {
-                CanaryKey k = index.match(r);
+                CanaryKey k = index.match(r) != null ? index.match(r) : index.exposedBy(r); // a use, else an exposure
                 if (k != null) {
                     out.append(line(known.label(k), r)).append(System.lineSeparator());
                 }

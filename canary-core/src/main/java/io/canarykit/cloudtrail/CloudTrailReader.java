@@ -45,9 +45,11 @@ import java.util.zip.GZIPInputStream;
  * <p>Malformed input never throws: invalid JSON, truncated or corrupt gzip data, a field of the wrong type (an object
  * where a string belongs), or an object that is no CloudTrail record is counted in {@link ReadResult#malformed()} and
  * reported with the source and position. Records before a problem have already been handed to the consumer when it is
- * found. A record with a field of the wrong type is skipped and reading goes on with the next one; after invalid JSON,
- * reading resumes at the next line that starts an object (so JSON Lines lose only the broken line, while a broken
- * single-line S3 log file loses its rest); after corrupt gzip data, nothing more can be read from the source.
+ * found. A record with a field of the wrong type is skipped and reading goes on with the next one; after invalid JSON
+ * (or invalid UTF-8, nesting too deep, a number or record too long), reading resumes at the next record of the same
+ * {@code Records} array, inside the line (so one bad record of a single-line S3 log file hides no record after it),
+ * else at the next line that starts an object (JSON Lines lose only the broken line); after corrupt gzip data, or
+ * beyond the decompression limits, nothing more can be read from the source.
  *
  * <p>Instances are immutable and thread-safe; each call reads one source on the calling thread.
  */
@@ -835,6 +837,7 @@ public final class CloudTrailReader {
         Boolean readOnly;
         String recipientAccountId;
         UserIdentity userIdentity;
+        RequestParameters requestParameters;
         boolean recordish;
         // LookupEvents item fields (fallbacks for a CloudTrailEvent without them)
         boolean lookupItem;
@@ -900,6 +903,12 @@ public final class CloudTrailReader {
                 case "recipientAccountId":
                     recipientAccountId = text(p, v, name);
                     break;
+                case "requestParameters":
+                    requestParameters = v == JsonToken.START_OBJECT ? requestParameters(p) : null;
+                    if (v != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                    }
+                    break;
                 case "userIdentity":
                     recordish = true;
                     if (v == JsonToken.START_OBJECT) {
@@ -963,7 +972,8 @@ public final class CloudTrailReader {
 
         CloudTrailRecord record() {
             return new CloudTrailRecord(eventId, eventTime, eventSource, eventName, awsRegion, sourceIp, userAgent,
-                    errorCode, errorMessage, requestId, eventType, readOnly, recipientAccountId, userIdentity);
+                    errorCode, errorMessage, requestId, eventType, readOnly, recipientAccountId, userIdentity,
+                    requestParameters);
         }
 
         /** The inner record with this item's or envelope's values where the record lacks them. */
@@ -987,8 +997,39 @@ public final class CloudTrailReader {
                 return r;
             }
             return new CloudTrailRecord(id, time, src, name, region, r.sourceIpAddress(), r.userAgent(), r.errorCode(),
-                    r.errorMessage(), r.requestId(), r.eventType(), r.readOnly(), recipient, ui);
+                    r.errorMessage(), r.requestId(), r.eventType(), r.readOnly(), recipient, ui, r.requestParameters());
         }
+    }
+
+    /**
+     * The user and policy names directly inside {@code requestParameters} (the parser is at its opening brace; it is
+     * left at the closing one), or null when it has none: string values only, anything else read as absent, the
+     * last of a name given twice kept.
+     */
+    private static RequestParameters requestParameters(JsonParser p) throws IOException {
+        String userName = null;
+        String policyArn = null;
+        String policyName = null;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (v == JsonToken.VALUE_STRING) {
+                switch (name) {
+                    case "userName": userName = p.getText(); break;
+                    case "policyArn": policyArn = p.getText(); break;
+                    case "policyName": policyName = p.getText(); break;
+                    default: break;
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (t == null) {
+            throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in requestParameters");
+        }
+        RequestParameters r = new RequestParameters(userName, policyArn, policyName);
+        return r.isEmpty() ? null : r;
     }
 
     private static UserIdentity identity(JsonParser p) throws IOException, WrongType {

@@ -11,8 +11,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * The fields of one CloudTrail record that detection needs; everything else ({@code requestParameters},
- * {@code responseElements}, {@code tlsDetails}, ...) is skipped while reading. Every field may be {@code null}: real
+ * The fields of one CloudTrail record that detection needs; everything else ({@code responseElements},
+ * {@code tlsDetails}, most of {@code requestParameters}, ...) is skipped while reading. Every field may be {@code null}: real
  * records always carry {@code eventID} and {@code eventTime}, but test fixtures and trimmed exports do not.
  *
  * @param eventId            {@code eventID}, unique per event (S3 logs may repeat an event: de-duplicate on it)
@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param readOnly           {@code readOnly}, or {@code null} if absent
  * @param recipientAccountId the account that received the event
  * @param userIdentity       who made the call, or {@code null} when the record has no {@code userIdentity}
+ * @param requestParameters  the request's user and policy names ({@link RequestParameters}), or {@code null} when it
+ *                           names none of them
  */
 public record CloudTrailRecord(
         String eventId,
@@ -44,7 +46,17 @@ public record CloudTrailRecord(
         String eventType,
         Boolean readOnly,
         String recipientAccountId,
-        UserIdentity userIdentity) {
+        UserIdentity userIdentity,
+        RequestParameters requestParameters) {
+
+    /** A record without {@link RequestParameters} (the constructor before they were read). */
+    public CloudTrailRecord(String eventId, Instant eventTime, String eventSource, String eventName, String awsRegion,
+                            String sourceIpAddress, String userAgent, String errorCode, String errorMessage,
+                            String requestId, String eventType, Boolean readOnly, String recipientAccountId,
+                            UserIdentity userIdentity) {
+        this(eventId, eventTime, eventSource, eventName, awsRegion, sourceIpAddress, userAgent, errorCode, errorMessage,
+                requestId, eventType, readOnly, recipientAccountId, userIdentity, null);
+    }
 
     /** The access key id the call was signed with, or {@code null}. */
     public String accessKeyId() {

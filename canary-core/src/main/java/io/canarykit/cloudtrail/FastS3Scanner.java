@@ -103,6 +103,7 @@ final class FastS3Scanner {
     private static final int K_WATCH_ARN = 3;
     private static final int K_USER_IDENTITY = 4;
     private static final int K_OBJECT_OR_NULL = 5;
+    private static final int K_WATCH_USER = 6; // a userName below the record: a watched IAM user's name makes it wanted
 
     private static final byte[] RECORDS = bytes("Records");
 
@@ -116,6 +117,10 @@ final class FastS3Scanner {
     private static final int C_OTHER_SHAPE = 6;
     private static final int C_IDENTITY_SCALAR = 7;
     private static final int C_SESSION_CONTEXT = 8;
+    private static final int C_REQUEST_PARAMETERS = 9; // nothing to the scan; told apart for RecordDecoder
+    private static final int C_WATCH_USER = 10; // not in the table: "userName" below the record, outside userIdentity
+    /** "userName" as a little-endian word. */
+    private static final long USER_NAME_WORD = (long) LONGS.get(bytes("userName"), 0);
     private static final byte[][] NAMES;
     private static final int[] CODES;
     /**
@@ -139,6 +144,7 @@ final class FastS3Scanner {
                 {"awsRegion", C_RECORD_SCALAR}, {"sourceIPAddress", C_RECORD_SCALAR}, {"userAgent", C_RECORD_SCALAR},
                 {"errorCode", C_RECORD_SCALAR}, {"errorMessage", C_RECORD_SCALAR}, {"requestID", C_RECORD_SCALAR},
                 {"eventType", C_RECORD_SCALAR}, {"readOnly", C_RECORD_SCALAR}, {"recipientAccountId", C_RECORD_SCALAR},
+                {"requestParameters", C_REQUEST_PARAMETERS},
                 // keys that make the general reader read an object as another shape
                 {"Records", C_OTHER_SHAPE}, {"Events", C_OTHER_SHAPE}, {"detail", C_OTHER_SHAPE},
                 {"detail-type", C_OTHER_SHAPE}, {"CloudTrailEvent", C_OTHER_SHAPE}, {"EventId", C_OTHER_SHAPE},
@@ -609,6 +615,8 @@ final class FastS3Scanner {
                             code = b[ks] == 'a' && b[ks + 1] == 'r' && b[ks + 2] == 'n' ? C_WATCH_ARN : C_NONE;
                         } else if (len == 11) {
                             code = classify(b, ks, len) == C_WATCH_KEY ? C_WATCH_KEY : C_NONE;
+                        } else if (len == 8) {
+                            code = (long) LONGS.get(b, ks) == USER_NAME_WORD ? C_WATCH_USER : C_NONE;
                         } else {
                             code = C_NONE; // deeper than the record: only watched values matter there
                         }
@@ -616,6 +624,8 @@ final class FastS3Scanner {
                             kind = K_WATCH_KEY;
                         } else if (code == C_WATCH_ARN) {
                             kind = K_WATCH_ARN;
+                        } else if (code == C_WATCH_USER) {
+                            kind = K_WATCH_USER;
                         } else if (code != C_NONE) {
                             if (depth == 1) {
                                 if (code == C_USER_IDENTITY) {
@@ -681,6 +691,10 @@ final class FastS3Scanner {
                         }
                         if (k == K_WATCH_KEY || k == K_WATCH_ARN) {
                             if (!plainValue || (k == K_WATCH_KEY ? filter.isKey(b, vs, j) : filter.isArn(b, vs, j))) {
+                                cand = true;
+                            }
+                        } else if (k == K_WATCH_USER) {
+                            if (!plainValue || filter.isUserName(b, vs, j)) {
                                 cand = true;
                             }
                         } else if (k == K_USER_IDENTITY || k == K_OBJECT_OR_NULL) {
@@ -815,6 +829,8 @@ final class FastS3Scanner {
                 }
             } else if (len == 11 && classify(b, ks, len) == C_WATCH_KEY) {
                 kind = K_WATCH_KEY;
+            } else if (len == 8 && (long) LONGS.get(b, ks) == USER_NAME_WORD) {
+                kind = K_WATCH_USER;
             }
             i = j + 1;
             if (b[i] != ':') {
@@ -840,8 +856,8 @@ final class FastS3Scanner {
                         j = plainRun(b, j, limit);
                     }
                     if (kind >= K_WATCH_KEY) {
-                        if (kind >= K_USER_IDENTITY || !plain
-                                || (kind == K_WATCH_KEY ? filter.isKey(b, vs, j) : filter.isArn(b, vs, j))) {
+                        if (kind == K_WATCH_USER ? !plain || filter.isUserName(b, vs, j) : kind >= K_USER_IDENTITY
+                                || !plain || (kind == K_WATCH_KEY ? filter.isKey(b, vs, j) : filter.isArn(b, vs, j))) {
                             return BAIL;
                         }
                     }

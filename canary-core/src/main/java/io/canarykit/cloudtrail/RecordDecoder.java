@@ -48,7 +48,11 @@ final class RecordDecoder {
     private static final int SI_ACCOUNT_ID = 27;
     private static final int SI_USER_NAME = 28;
     private static final int CREATION_DATE = 29;
-    private static final int FIELDS = 30;
+    private static final int REQUEST_PARAMETERS = 30;
+    private static final int RP_USER_NAME = 31;
+    private static final int RP_POLICY_ARN = 32;
+    private static final int RP_POLICY_NAME = 33;
+    private static final int FIELDS = 34;
     /** A key of another shape at the record's level (an envelope, a LookupEvents item, a container): give up. */
     private static final int OTHER_SHAPE = -2;
     private static final int NONE = -1;
@@ -60,6 +64,7 @@ final class RecordDecoder {
     private static final int IN_CONTEXT = 3;
     private static final int IN_ISSUER = 4;
     private static final int IN_ATTRIBUTES = 5;
+    private static final int IN_PARAMETERS = 6;
 
     // what a value was
     private static final byte ABSENT = 0;
@@ -73,6 +78,8 @@ final class RecordDecoder {
     private static final byte[][] RECORD_NAMES = names("eventID", "eventTime", "eventSource", "eventName", "awsRegion",
             "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestID", "eventType", "readOnly",
             "recipientAccountId", "userIdentity");
+    private static final byte[] REQUEST_PARAMETERS_NAME = "requestParameters".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] PARAMETER_NAMES = names("userName", "policyArn", "policyName");
     private static final byte[][] OTHER_SHAPE_NAMES = names("Records", "Events", "detail", "detail-type",
             "CloudTrailEvent", "EventId", "EventTime", "EventName", "EventSource", "AccessKeyId", "Username", "time",
             "region", "account", "version", "id", "source");
@@ -187,8 +194,11 @@ final class RecordDecoder {
                     }
                     if (field >= 0) {
                         if (field == USER_IDENTITY || field == UI_SESSION_CONTEXT || field == SC_SESSION_ISSUER
-                                || field == SC_ATTRIBUTES || field == READ_ONLY) {
+                                || field == SC_ATTRIBUTES || field == READ_ONLY || field == REQUEST_PARAMETERS) {
                             return FastS3Scanner.BAIL; // a string where an object or a boolean belongs
+                        }
+                        if (field == RP_USER_NAME && (!plain || filter.isUserName(b, vs, j))) {
+                            watched = true; // an escaped name is decided on the string
                         }
                         starts[field] = vs;
                         ends[field] = j;
@@ -207,6 +217,8 @@ final class RecordDecoder {
                             inner = IN_ISSUER;
                         } else if (field == SC_ATTRIBUTES) {
                             inner = IN_ATTRIBUTES;
+                        } else if (field == REQUEST_PARAMETERS) {
+                            inner = IN_PARAMETERS;
                         } else {
                             return FastS3Scanner.BAIL; // an object where a string belongs
                         }
@@ -333,6 +345,13 @@ final class RecordDecoder {
                         return OTHER_SHAPE;
                     }
                 }
+                return equals(b, at, len, REQUEST_PARAMETERS_NAME) ? REQUEST_PARAMETERS : NONE;
+            case IN_PARAMETERS:
+                for (int f = 0; f < PARAMETER_NAMES.length; f++) {
+                    if (equals(b, at, len, PARAMETER_NAMES[f])) {
+                        return RP_USER_NAME + f;
+                    }
+                }
                 return NONE;
             case IN_IDENTITY:
                 for (int f = 0; f < IDENTITY_NAMES.length; f++) {
@@ -377,22 +396,29 @@ final class RecordDecoder {
     /** The record, made only if the filter wants it (the general reader's {@link RecordFilter#test}, on bytes). */
     private void build(byte[] b) {
         boolean identity = kinds[USER_IDENTITY] == OBJECT;
-        if (!identity) {
-            return; // no userIdentity object: no filter wants it
-        }
+        boolean parameters = kinds[REQUEST_PARAMETERS] == OBJECT;
         boolean wanted;
-        boolean escaped = kinds[UI_ACCESS_KEY_ID] == ESCAPED || kinds[UI_ARN] == ESCAPED || kinds[SI_ARN] == ESCAPED;
+        boolean escaped = identity && (kinds[UI_ACCESS_KEY_ID] == ESCAPED || kinds[UI_ARN] == ESCAPED
+                || kinds[SI_ARN] == ESCAPED) || parameters && kinds[RP_USER_NAME] == ESCAPED;
         if (escaped) {
             wanted = true; // decided below on the strings
         } else {
-            wanted = kinds[UI_ACCESS_KEY_ID] == STRING && ends[UI_ACCESS_KEY_ID] > starts[UI_ACCESS_KEY_ID]
+            wanted = identity && (kinds[UI_ACCESS_KEY_ID] == STRING && ends[UI_ACCESS_KEY_ID] > starts[UI_ACCESS_KEY_ID]
                     && filter.isKey(b, starts[UI_ACCESS_KEY_ID], ends[UI_ACCESS_KEY_ID])
                     || kinds[UI_ARN] == STRING && filter.isArn(b, starts[UI_ARN], ends[UI_ARN])
                     || kinds[SC_SESSION_ISSUER] == OBJECT && kinds[SI_ARN] == STRING
-                    && filter.isArn(b, starts[SI_ARN], ends[SI_ARN]);
+                    && filter.isArn(b, starts[SI_ARN], ends[SI_ARN]))
+                    || parameters && kinds[RP_USER_NAME] == STRING
+                    && filter.isUserName(b, starts[RP_USER_NAME], ends[RP_USER_NAME]);
         }
         if (!wanted) {
             return;
+        }
+        RequestParameters rp = null;
+        if (parameters) {
+            RequestParameters p = new RequestParameters(text(b, RP_USER_NAME), text(b, RP_POLICY_ARN),
+                    text(b, RP_POLICY_NAME));
+            rp = p.isEmpty() ? null : p;
         }
         SessionIssuer issuer = null;
         if (kinds[UI_SESSION_CONTEXT] == OBJECT && kinds[SC_SESSION_ISSUER] == OBJECT) {
@@ -402,15 +428,15 @@ final class RecordDecoder {
         }
         Instant created = kinds[UI_SESSION_CONTEXT] == OBJECT && kinds[SC_ATTRIBUTES] == OBJECT
                 ? CloudTrailTimes.parse(text(b, CREATION_DATE)) : null;
-        String key = text(b, UI_ACCESS_KEY_ID);
-        UserIdentity ui = new UserIdentity(text(b, UI_TYPE), text(b, UI_PRINCIPAL_ID), text(b, UI_ARN),
-                text(b, UI_ACCOUNT_ID), key == null || key.isEmpty() ? null : key, text(b, UI_USER_NAME),
-                text(b, UI_INVOKED_BY), issuer, created);
+        String key = identity ? text(b, UI_ACCESS_KEY_ID) : null;
+        UserIdentity ui = !identity ? null : new UserIdentity(text(b, UI_TYPE), text(b, UI_PRINCIPAL_ID),
+                text(b, UI_ARN), text(b, UI_ACCOUNT_ID), key == null || key.isEmpty() ? null : key,
+                text(b, UI_USER_NAME), text(b, UI_INVOKED_BY), issuer, created);
         Boolean readOnly = kinds[READ_ONLY] == TRUE ? Boolean.TRUE : kinds[READ_ONLY] == FALSE ? Boolean.FALSE : null;
         CloudTrailRecord r = new CloudTrailRecord(text(b, EVENT_ID), CloudTrailTimes.parse(text(b, EVENT_TIME)),
                 text(b, EVENT_SOURCE), text(b, EVENT_NAME), text(b, AWS_REGION), text(b, SOURCE_IP),
                 text(b, USER_AGENT), text(b, ERROR_CODE), text(b, ERROR_MESSAGE), text(b, REQUEST_ID),
-                text(b, EVENT_TYPE), readOnly, text(b, RECIPIENT), ui);
+                text(b, EVENT_TYPE), readOnly, text(b, RECIPIENT), ui, rp);
         record = !escaped || filter.test(r) ? r : null;
     }
 

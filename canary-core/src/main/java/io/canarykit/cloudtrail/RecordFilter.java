@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Which records a caller wants: those signed with one of a set of access key ids, or made by (or in a session issued
- * by) one of a set of principal ARNs. Reading with a filter ({@link CloudTrailReader#read(java.nio.file.Path,
+ * by) one of a set of principal ARNs, or naming one of those ARNs' IAM users in {@code requestParameters.userName}
+ * (AWS attaching its quarantine policy to a user whose key was published names the user, never the key). Reading with a filter ({@link CloudTrailReader#read(java.nio.file.Path,
  * RecordFilter, java.util.function.Consumer)}) counts and checks every record but hands over only these, which lets
  * the reader skip decoding the others: scanning gigabytes of logs for a set of canaries.
  *
@@ -15,13 +16,18 @@ import java.util.Objects;
 public final class RecordFilter {
     private final ByteSet keys;
     private final ByteSet arns;
+    private final ByteSet users;
 
-    private RecordFilter(ByteSet keys, ByteSet arns) {
+    private RecordFilter(ByteSet keys, ByteSet arns, ByteSet users) {
         this.keys = keys;
         this.arns = arns;
+        this.users = users;
     }
 
-    /** Records signed with one of {@code accessKeyIds}, or whose caller or session issuer is one of {@code arns}. */
+    /**
+     * Records signed with one of {@code accessKeyIds}, or whose caller or session issuer is one of {@code arns}, or
+     * whose {@code requestParameters.userName} is the name of an IAM user among {@code arns}.
+     */
     public static RecordFilter of(Collection<String> accessKeyIds, Collection<String> arns) {
         Objects.requireNonNull(accessKeyIds, "accessKeyIds");
         Objects.requireNonNull(arns, "arns");
@@ -47,11 +53,13 @@ public final class RecordFilter {
     public static final class Builder {
         private final ByteSet keys;
         private final ByteSet arns;
+        private final ByteSet users;
         private boolean built;
 
         private Builder(int accessKeyIds, int arns) {
             this.keys = new ByteSet(accessKeyIds);
             this.arns = new ByteSet(arns);
+            this.users = new ByteSet(Math.max(4, arns / 4));
         }
 
         /** Adds an access key id. */
@@ -67,16 +75,20 @@ public final class RecordFilter {
             return this;
         }
 
-        /** Adds a principal ARN. */
+        /** Adds a principal ARN (an IAM user's ARN also adds its user name, see {@link RecordFilter}). */
         public Builder arn(String v) {
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
             return arn(b, 0, b.length);
         }
 
-        /** Adds the principal ARN whose UTF-8 bytes are {@code b[off, off+len)} (copied). */
+        /** Adds the principal ARN whose UTF-8 bytes are {@code b[off, off+len)} (copied), as {@link #arn(String)}. */
         public Builder arn(byte[] b, int off, int len) {
             check();
             arns.add(b, off, len);
+            int name = userNameAt(b, off, len);
+            if (name >= 0) {
+                users.add(b, name, off + len - name);
+            }
             return this;
         }
 
@@ -92,12 +104,51 @@ public final class RecordFilter {
             built = true;
             keys.seal();
             arns.seal();
-            return new RecordFilter(keys, arns);
+            users.seal();
+            return new RecordFilter(keys, arns, users);
         }
     }
 
+    /**
+     * Where the user name starts in the IAM user ARN {@code b[off, off+len)}
+     * ({@code arn:PARTITION:iam::ACCOUNT:user/[PATH/]NAME}), or -1 if it is no IAM user's ARN.
+     */
+    static int userNameAt(byte[] b, int off, int len) {
+        int end = off + len;
+        int colons = 0;
+        int i = off;
+        while (i < end && colons < 5) {
+            if (b[i++] == ':') {
+                colons++;
+            }
+        }
+        if (colons < 5 || end - off < 8 || b[off] != 'a' || b[off + 1] != 'r' || b[off + 2] != 'n' || b[off + 3] != ':'
+                || !java.util.Arrays.equals(b, i, Math.min(end, i + 5), USER_PREFIX, 0, 5)) {
+            return -1;
+        }
+        int service = off + 4;
+        while (service < end && b[service] != ':') {
+            service++;
+        }
+        if (end - service < 5 || b[service + 1] != 'i' || b[service + 2] != 'a' || b[service + 3] != 'm'
+                || b[service + 4] != ':') {
+            return -1;
+        }
+        int name = end;
+        while (name > i + 5 && b[name - 1] != '/') {
+            name--;
+        }
+        return name < end ? name : -1;
+    }
+
+    private static final byte[] USER_PREFIX = "user/".getBytes(StandardCharsets.US_ASCII);
+
     /** True if the record is one the filter wants. */
     public boolean test(CloudTrailRecord r) {
+        RequestParameters rp = r.requestParameters();
+        if (rp != null && rp.userName() != null && users.contains(rp.userName())) {
+            return true;
+        }
         UserIdentity ui = r.userIdentity();
         if (ui == null) {
             return false;
@@ -122,9 +173,14 @@ public final class RecordFilter {
         return arns.contains(b, from, to);
     }
 
+    /** True if the ASCII bytes {@code b[from, to)} are the name of one of the ARNs' IAM users. */
+    boolean isUserName(byte[] b, int from, int to) {
+        return users.contains(b, from, to);
+    }
+
     @Override
     public String toString() {
-        return "RecordFilter[" + keys.size + " access key ids, " + arns.size + " ARNs]";
+        return "RecordFilter[" + keys.size + " access key ids, " + arns.size + " ARNs, " + users.size + " user names]";
     }
 
     /**

@@ -87,7 +87,8 @@ public final class CanaryIndex {
 
     /**
      * A filter that passes at least every record this index can match (by access key id, caller ARN or session issuer
-     * ARN, ignoring time): read with it, then {@link #match} what it passes.
+     * ARN, ignoring time) and every record naming one of its IAM users (see {@link #exposedBy}): read with it, then
+     * {@link #match} what it passes.
      */
     public RecordFilter filter() {
         return filter;
@@ -152,6 +153,33 @@ public final class CanaryIndex {
             return pickByArn(issuer.arn(), t, issuer.arn());
         }
         return null;
+    }
+
+    /**
+     * The canary {@code record} tells is published, or {@code null}: AWS attaching its compromised-key quarantine
+     * policy to the canary's IAM user, which names the user (in {@code requestParameters.userName}) and its account,
+     * never the key (the rules of {@link ExposureNotices}). Of several canaries of that user, the one valid at the
+     * record's time wins, else the most recently issued. Records without an event time never match.
+     */
+    public CanaryKey exposedBy(CloudTrailRecord record) {
+        String user = ExposureNotices.quarantinedUser(record);
+        Instant t = record.eventTime();
+        if (user == null || t == null) {
+            return null;
+        }
+        String account = record.recipientAccountId() != null ? record.recipientAccountId()
+                : record.userIdentity() == null ? null : record.userIdentity().accountId();
+        CanaryKey best = null;
+        CanaryKey latest = null;
+        for (int r : table.rowsWithArnEnding(user)) {
+            CanaryKey k = table.key(r);
+            if (k.accessKeyId() == null || !ExposureNotices.isUserArn(k.principalArn(), user, account)) {
+                continue;
+            }
+            best = better(k, best, t, null);
+            latest = latest == null || k.validFrom().isAfter(latest.validFrom()) ? k : latest;
+        }
+        return best != null ? best : latest;
     }
 
     /** The canary a use of {@code accessKeyId} (or, failing that, by {@code principalArn}) at {@code t} belongs to. */

@@ -48,25 +48,46 @@ public final class CloudTrailScan {
     /**
      * One record matched to a canary.
      *
-     * @param canary the canary the record is a use of
-     * @param record the record (it has an event time: records without one never match)
+     * @param canary   the canary the record is a use of, or (when {@code exposure}) that it tells is published
+     * @param record   the record (it has an event time: records without one never match)
+     * @param exposure true if the record is no use of the canary but AWS quarantining its user
+     *                 ({@link CanaryIndex#exposedBy})
      */
-    public record Match(CanaryKey canary, CloudTrailRecord record) {
+    public record Match(CanaryKey canary, CloudTrailRecord record, boolean exposure) {
         public Match {
             Objects.requireNonNull(canary, "canary");
             Objects.requireNonNull(record, "record");
         }
 
+        /** A use of {@code canary}. */
+        public Match(CanaryKey canary, CloudTrailRecord record) {
+            this(canary, record, false);
+        }
+
         /**
-         * This use as a sighting from detector {@code source}, correlated: its {@code canaryId} is the canary's (the
-         * detection engine checks it against the store). Its {@code sourceEventId} is the record's
-         * {@link CloudTrailRecord#sightingId()}, so that reading the same record twice stores one sighting.
+         * This match as a sighting from detector {@code source}, correlated: its {@code canaryId} is the canary's (the
+         * detection engine checks it against the store); an {@link io.canarykit.SightingKind#EXPOSURE_NOTICE} for
+         * an exposure. Its {@code sourceEventId} is the record's {@link CloudTrailRecord#sightingId()}, so that
+         * reading the same record twice stores one sighting.
          */
         public Sighting sighting(String source) {
             Objects.requireNonNull(source, "source");
-            return record.toSighting(source).orElseThrow(() -> new IllegalStateException(
-                    "a matched record without an event time")).withCanaryId(canary.canaryId());
+            if (record.eventTime() == null) {
+                throw new IllegalStateException("a matched record without an event time");
+            }
+            return exposure ? ExposureNotices.sighting(record, canary, source)
+                    : record.toSighting(source).orElseThrow().withCanaryId(canary.canaryId());
         }
+    }
+
+    /** The match of {@code rec}: a use of a canary, else an exposure notice of one, else null. */
+    private Match matchOf(CloudTrailRecord rec) {
+        CanaryKey k = index.match(rec);
+        if (k != null) {
+            return new Match(k, rec);
+        }
+        CanaryKey exposed = index.exposedBy(rec);
+        return exposed == null ? null : new Match(exposed, rec, true);
     }
 
     /**
@@ -200,9 +221,9 @@ public final class CloudTrailScan {
         Objects.requireNonNull(matches, "matches");
         SourceGuard guarded = new SourceGuard(in);
         ReadResult r = reader.read(guarded, source, index.filter(), rec -> {
-            CanaryKey k = index.match(rec);
-            if (k != null) {
-                matches.accept(new Match(k, rec));
+            Match m = matchOf(rec);
+            if (m != null) {
+                matches.accept(m);
             }
         });
         if (guarded.failure != null) {
@@ -222,9 +243,9 @@ public final class CloudTrailScan {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(matches, "matches");
         return reader.read(file, index.filter(), rec -> {
-            CanaryKey k = index.match(rec);
-            if (k != null) {
-                matches.accept(new Match(k, rec));
+            Match m = matchOf(rec);
+            if (m != null) {
+                matches.accept(m);
             }
         });
     }

@@ -21,4 +21,19 @@ public final class CloudTrailSightings {
         }
         return record.toSighting(source).map(s -> s.withCanaryId(key.canaryId()));
     }
+
+    /**
+     * As {@link #match}, and when {@code record} is no use of a canary but AWS quarantining a canary's IAM user
+     * ({@link CanaryIndex#exposedBy}: the record names the user, never the key), the
+     * {@link io.canarykit.SightingKind#EXPOSURE_NOTICE} sighting of that canary. For detectors that read CloudTrail
+     * records and have no other way to see exposure notices.
+     */
+    public static Optional<Sighting> matchOrExposure(CloudTrailRecord record, String source, CanaryIndex index) {
+        Optional<Sighting> use = match(record, source, index);
+        if (use.isPresent()) {
+            return use;
+        }
+        CanaryKey exposed = index.exposedBy(record);
+        return exposed == null ? Optional.empty() : Optional.of(ExposureNotices.sighting(record, exposed, source));
+    }
 }

@@ -5,6 +5,8 @@ import io.canarykit.CanaryRecord;
 import io.canarykit.CredentialKind;
 import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
+import io.canarykit.cloudtrail.CloudTrailRecord;
+import io.canarykit.cloudtrail.RequestParameters;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -121,6 +123,49 @@ public final class ExposureNotices {
         } catch (DateTimeParseException e) {
             return null;
         }
+    }
+
+    /**
+     * The IAM user name {@code r} quarantines ({@code requestParameters.userName} of a successful
+     * {@code iam:AttachUserPolicy} of a quarantine policy ARN or {@code iam:PutUserPolicy} of a quarantine policy name,
+     * the same rules as {@link #sightings}), or {@code null}.
+     */
+    static String quarantinedUser(CloudTrailRecord r) {
+        RequestParameters p = r.requestParameters();
+        if (p == null || p.userName() == null || !"iam.amazonaws.com".equals(r.eventSource()) || r.errorCode() != null) {
+            return null;
+        }
+        String name = r.eventName();
+        boolean quarantine = "AttachUserPolicy".equals(name) && p.policyArn() != null
+                && QUARANTINE_ARN.matcher(p.policyArn()).matches()
+                || "PutUserPolicy".equals(name) && p.policyName() != null
+                && QUARANTINE_NAME.matcher(p.policyName()).matches();
+        return quarantine ? p.userName() : null;
+    }
+
+    /**
+     * True if {@code arn} is the ARN of IAM user {@code user} ({@code arn:PARTITION:iam::ACCOUNT:user/[PATH/]user})
+     * in {@code account} (any account when {@code account} is null).
+     */
+    static boolean isUserArn(String arn, String user, String account) {
+        if (arn == null || !arn.endsWith("/" + user)) {
+            return false;
+        }
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6 && parts[0].equals("arn") && parts[2].equals("iam") && parts[5].startsWith("user/")
+                && (account == null || account.equals(parts[4]));
+    }
+
+    /**
+     * The {@link SightingKind#EXPOSURE_NOTICE} sighting of {@code canary} that record {@code r} (one
+     * {@link CanaryIndex#exposedBy} matched to it) is, from detector {@code source}, correlated to the canary.
+     */
+    static Sighting sighting(CloudTrailRecord r, CanaryKey canary, String source) {
+        return Sighting.builder().source(source).sourceEventId(r.sightingId()).time(r.eventTime())
+                .kind(SightingKind.EXPOSURE_NOTICE).service("iam.amazonaws.com").call(r.eventName())
+                .region(r.awsRegion()).sourceIp(r.sourceIpAddress()).userAgent(r.userAgent())
+                .accessKeyId(canary.accessKeyId()).principalArn(canary.principalArn()).requestId(r.requestId())
+                .canaryId(canary.canaryId()).build();
     }
 
     /** True when the JSON text may hold a notice, so that other input skips the parse. */

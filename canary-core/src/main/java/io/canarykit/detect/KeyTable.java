@@ -126,6 +126,30 @@ final class KeyTable {
         return byArn().next[row];
     }
 
+    /**
+     * The rows whose principal ARN ends with {@code "/" + name} (candidates for the IAM user {@code name}: the caller
+     * checks the whole ARN), looked for in the arena without making a key of any other row.
+     */
+    int[] rowsWithArnEnding(String name) {
+        byte[] n = ("/" + name).getBytes(StandardCharsets.UTF_8);
+        int[] out = new int[4];
+        int count = 0;
+        for (int r = 0; r < size; r++) {
+            int len = arnLen[r];
+            if (len < n.length) {
+                continue;
+            }
+            int end = rowAt[r] + labelLen[r] + Math.max(keyLen[r], 0) + len;
+            if (Arrays.equals(arena, end - n.length, end, n, 0, n.length)) {
+                if (count == out.length) {
+                    out = Arrays.copyOf(out, count * 2);
+                }
+                out[count++] = r;
+            }
+        }
+        return Arrays.copyOf(out, count);
+    }
+
     /** The filter of every row's access key id and ARN, added as bytes. */
     RecordFilter filter() {
         int keyCount = 0;

@@ -108,6 +108,19 @@ class DecodedRecordsTest {
             "\"eventVersion\":\"1.08\",=>\"eventVersion\":\"1.08\",\"e\\u0073c\":1,",
             "\"eventType\"=>\"errorCode\":\"AccessDenied\",\"errorMessage\":\"denied \\\"here\\\"\",\"eventType\"",
             "\"recipientAccountId\":\"123456789012\"=>\"recipientAccountId\":\"\"",
+            // the request's user and policy names (a watched user's name makes a record wanted)
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"userName\":\"u7\",\"policyArn\":\"arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3\",\"n\"",
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"userName\":\"u\\u0037\",\"policyName\":\"p\\\"q\",\"n\"",
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"userName\":\"u7\",\"userName\":\"u8\",\"n\"",
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"userName\":\"u8\",\"userName\":\"u7\",\"n\"",
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"userName\":7,\"policyArn\":null,\"n\"",
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"userName\":{\"u\":\"u7\"},\"policyName\":[\"u7\"],\"n\"",
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"x\":{\"userName\":\"u7\"},\"n\"",
+            "\"requestParameters\":{\"n\"=>\"requestParameters\":{\"policyArn\":\"arn:aws:iam::aws:policy/X\",\"n\"",
+            "\"requestParameters\":{=>\"requestParameters\":null,\"rp\":{",
+            "\"requestParameters\":{=>\"requestParameters\":\"u7\",\"rp\":{",
+            "\"requestParameters\":{=>\"requestParameters\":{},\"rp\":{",
+            "\"requestParameters\":{=>\"requestParameters\":{\"userName\":\"u7\"},\"requestParameters\":{",
     };
 
     @Test

@@ -48,4 +48,24 @@ class RecordFilterTest {
         assertThat(filter.isArn(arn, 2, arn.length - 1)).isTrue();
         assertThat(filter.isKey(arn, 2, arn.length - 1)).isFalse();
     }
+
+    @Test
+    void theUserNamesOfItsIamUserArnsAreWatchedAndNothingElse() {
+        RecordFilter filter = RecordFilter.of(Set.of("AKIAWATCHED000000001"), List.of(
+                "arn:aws:iam::123456789012:user/ci/billing/svc-deploy", "arn:aws-cn:iam::123456789012:user/cn-user",
+                "arn:aws:iam::123456789012:role/admin", "arn:aws:sts::123456789012:assumed-role/r/session",
+                "arn:aws:s3:::user/bucket-user", "arn:aws:iam::123456789012:user/"));
+        for (String watched : List.of("svc-deploy", "cn-user")) {
+            assertThat(filter.test(naming(watched))).as(watched).isTrue();
+        }
+        for (String other : List.of("billing", "ci", "admin", "session", "bucket-user", "", "svc-deplo", "Svc-deploy")) {
+            assertThat(filter.test(naming(other))).as(other).isFalse();
+        }
+        assertThat(filter.toString()).contains("2 user names");
+    }
+
+    private static CloudTrailRecord naming(String user) {
+        return new CloudTrailRecord("e", null, "iam.amazonaws.com", "GetUser", null, null, null, null, null, null, null,
+                null, null, null, new RequestParameters(user, null, null));
+    }
 }

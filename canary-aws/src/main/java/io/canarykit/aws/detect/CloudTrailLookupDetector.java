@@ -179,7 +179,7 @@ public final class CloudTrailLookupDetector implements Detector {
             LookupEventsResponse page = client.lookupEvents(req.build());
             for (Event e : page.events()) {
                 for (CloudTrailRecord r : records(e)) {
-                    CloudTrailSightings.match(r, source, index).ifPresent(sink);
+                    CloudTrailSightings.matchOrExposure(r, source, index).ifPresent(sink);
                 }
             }
             token = page.nextToken();

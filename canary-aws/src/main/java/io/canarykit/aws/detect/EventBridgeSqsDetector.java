@@ -85,7 +85,7 @@ public final class EventBridgeSqsDetector implements Detector {
                     + (r.problems().isEmpty() ? "" : ": " + r.problems().get(0).message()));
         }
         for (CloudTrailRecord rec : records) {
-            var s = CloudTrailSightings.match(rec, source, index);
+            var s = CloudTrailSightings.matchOrExposure(rec, source, index);
             if (s.isPresent()) {
                 try {
                     sink.accept(s.get());

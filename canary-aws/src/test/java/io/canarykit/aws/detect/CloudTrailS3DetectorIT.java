@@ -178,6 +178,27 @@ class CloudTrailS3DetectorIT {
         assertThat(f.store.sightings(c.record().id())).extracting(Sighting::region).contains("ap-southeast-2");
     }
 
+    @Test
+    void awsQuarantiningTheCanarysUserIsAnExposureNoticeThoughTheRecordNamesNoCanaryKey() {
+        DetectFixture.Canary c = f.canary("deploy-bot");
+        f.clock.advance(Duration.ofMinutes(30));
+        // AWS attaches its quarantine policy to the user whose key was published: the record is made by someone else
+        // and names the user, never the key
+        f.aws.iam().attachUserPolicy(r -> r.userName("deploy-bot")
+                .policyArn("arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3"));
+        f.clock.advance(Duration.ofMinutes(6));
+        f.aws.deliverNow();
+
+        DetectionSummary summary = engine(f.store).runOnce();
+
+        assertThat(summary.failures()).isEmpty();
+        assertThat(f.store.sightings(c.record().id())).filteredOn(s -> s.kind() == SightingKind.EXPOSURE_NOTICE)
+                .singleElement().satisfies(s -> {
+                    assertThat(s.call()).isEqualTo("AttachUserPolicy");
+                    assertThat(s.accessKeyId()).isEqualTo(c.record().accessKeyId());
+                });
+    }
+
     /** A store that dies (an Error nobody catches) while storing its n-th sighting; what it wrote before stays. */
     static final class CrashAfter implements CanaryStore {
         static final class Crash extends Error {

@@ -243,7 +243,7 @@ public final class ScanBenchmark {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (Path f : files) {
             reader.read(f, r -> {
-                io.canarykit.detect.CanaryKey k = index.match(r);
+                io.canarykit.detect.CanaryKey k = index.match(r) != null ? index.match(r) : index.exposedBy(r);
                 if (k == null) {
                     return;
                 }
