@@ -182,10 +182,10 @@ class CloudTrailS3DetectorIT {
     void awsQuarantiningTheCanarysUserIsAnExposureNoticeThoughTheRecordNamesNoCanaryKey() {
         DetectFixture.Canary c = f.canary("deploy-bot");
         f.clock.advance(Duration.ofMinutes(30));
-        // AWS attaches its quarantine policy to the user whose key was published: the record is made by someone else
-        // and names the user, never the key
-        f.aws.iam().attachUserPolicy(r -> r.userName("deploy-bot")
-                .policyArn("arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3"));
+        // AWS puts its exposed-credential policy on the user whose key was published: the record is made by someone
+        // else and names the user, never the key (the emulator has no AWS-managed quarantine policy to attach)
+        f.aws.iam().putUserPolicy(r -> r.userName("deploy-bot").policyName("AWSExposedCredentialPolicy_DO_NOT_REMOVE")
+                .policyDocument(DetectFixture.DENY_ALL));
         f.clock.advance(Duration.ofMinutes(6));
         f.aws.deliverNow();
 
@@ -194,7 +194,7 @@ class CloudTrailS3DetectorIT {
         assertThat(summary.failures()).isEmpty();
         assertThat(f.store.sightings(c.record().id())).filteredOn(s -> s.kind() == SightingKind.EXPOSURE_NOTICE)
                 .singleElement().satisfies(s -> {
-                    assertThat(s.call()).isEqualTo("AttachUserPolicy");
+                    assertThat(s.call()).isEqualTo("PutUserPolicy");
                     assertThat(s.accessKeyId()).isEqualTo(c.record().accessKeyId());
                 });
     }
