@@ -148,7 +148,7 @@ public final class ExposureNotices {
      * in {@code account} (any account when {@code account} is null).
      */
     static boolean isUserArn(String arn, String user, String account) {
-        if (arn == null || !arn.endsWith("/" + user)) {
+        if (arn == null || user.isEmpty() || user.indexOf('/') >= 0 || !arn.endsWith("/" + user)) { // no path in a name
             return false;
         }
         String[] parts = arn.split(":", 6);

@@ -71,6 +71,7 @@ class QuarantineRecordScanTest {
                 record("q5", "PutUserPolicy", "billing\\u002dro", "111122223333", // an escaped name hides nothing
                         "AWSExposedCredentialPolicy_DO_NOT_REMOVE", null),
                 record("q6", "AttachUserPolicy", "someone-else", "111122223333", q, null),
+                record("q7", "AttachUserPolicy", "ci/billing-ro", "111122223333", q, null), // a path is no user name
                 unrelated(3));
         return ("{\"Records\":[" + String.join(",", records) + "]}").getBytes(StandardCharsets.UTF_8);
     }
@@ -95,7 +96,7 @@ class QuarantineRecordScanTest {
                     general.add(rec);
                 }
             });
-            assertThat(r.records()).isEqualTo(9);
+            assertThat(r.records()).isEqualTo(10);
             assertThat(r.malformed()).isZero();
             // every record naming the canary's user passes (the account and the call are the index's to check)
             assertThat(fast).extracting(CloudTrailRecord::eventId).containsExactly("q1", "q2", "q3", "q4", "q5");
