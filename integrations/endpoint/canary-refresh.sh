@@ -307,12 +307,18 @@ trap 'rm -rf "$LOCK" "$REQ"; if [ "$UNINSTALL" = 1 ]; then rmdir "$CANARY_STATE_
 trap 'exit 1' HUP INT TERM
 
 # state: KEY=value lines, root-only; never a canary secret
-state_get() { [ -f "$STATE" ] && sed -n "s/^$1=//p" "$STATE" | head -n 1; }
-DEVICE_CREDENTIAL=$(state_get device-credential)
-HELD_ID=$(state_get canary-id)
-HELD_KEY=$(state_get access-key-id)
-HELD_PROFILE=$(state_get profile)
-PLANTED=$(state_get planted)  # user|home|created-file|created-dir entries, separated by spaces
+DEVICE_CREDENTIAL= HELD_ID= HELD_KEY= HELD_PROFILE= PLANTED=  # PLANTED: user|home|created-file|created-dir entries
+if [ -f "$STATE" ]; then
+    while IFS= read -r line; do
+        case $line in
+            device-credential=*) DEVICE_CREDENTIAL=${line#*=} ;;
+            canary-id=*) HELD_ID=${line#*=} ;;
+            access-key-id=*) HELD_KEY=${line#*=} ;;
+            profile=*) HELD_PROFILE=${line#*=} ;;
+            planted=*) PLANTED=${line#*=} ;;
+        esac
+    done < "$STATE"
+fi
 state_save() { # canary-id key profile planted
     {
         [ -n "$DEVICE_CREDENTIAL" ] && printf 'device-credential=%s\n' "$DEVICE_CREDENTIAL"
@@ -321,7 +327,12 @@ state_save() { # canary-id key profile planted
 }
 
 # --- the server
-json() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr -d '\000-\037' | cut -c1-200; }
+json() {
+    case $1 in
+        *[\\\"]*|*[![:print:]]*) printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr -d '\000-\037' | cut -c1-200 ;;
+        *) if [ "${#1}" -le 200 ]; then printf '%s' "$1"; else printf '%s' "$1" | cut -c1-200; fi ;;
+    esac
+}
 AUTH=
 # api PATH BODY: POSTs BODY; sets STATUS and BODY_TEXT (kept in memory only)
 api() {
@@ -333,10 +344,26 @@ api() {
     path=$1; shift
     BODY_TEXT=$( if [ -n "$AUTH" ]; then printf 'header = "Authorization: %s"\n' "$AUTH"; fi \
         | curl "$@" "$CANARY_SERVER$path" 2>&1 )
-    STATUS=$(printf '%s\n' "$BODY_TEXT" | sed -n 's/^status=//p' | tail -n 1)
     rm -f "$REQ"
+    STATUS= F_action= F_canary_id= F_profile= F_access_key_id= F_secret_access_key= F_session_token= F_device_credential=
+    set -f
+    IFS='
+'
+    for line in $BODY_TEXT; do
+        case $line in
+            status=*) STATUS=${line#*=} ;;
+            action=*) F_action=${line#*=} ;;
+            canary-id=*) F_canary_id=${line#*=} ;;
+            profile=*) F_profile=${line#*=} ;;
+            access-key-id=*) F_access_key_id=${line#*=} ;;
+            secret-access-key=*) F_secret_access_key=${line#*=} ;;
+            session-token=*) F_session_token=${line#*=} ;;
+            device-credential=*) F_device_credential=${line#*=} ;;
+        esac
+    done
+    unset IFS
+    set +f
 }
-field() { printf '%s\n' "$BODY_TEXT" | sed -n "s/^$1=//p" | head -n 1; }
 why() { printf '%s' "$BODY_TEXT" | sed -n 's/.*"error":"\([^"]*\)".*/\1/p' | tr -cd 'A-Za-z0-9 .,:;/()_=-' | cut -c1-200; }
 server_failed() {
     case $STATUS in
@@ -359,7 +386,7 @@ authenticate() {
         AUTH="CANARY-ENROLL $token"
         api /v1/devices/enroll '{}'
         [ "$STATUS" = 200 ] || server_failed "enrollment"
-        DEVICE_CREDENTIAL=$(field device-credential)
+        DEVICE_CREDENTIAL=$F_device_credential
         case $DEVICE_CREDENTIAL in ''|*[!A-Za-z0-9._:-]*) die 1 "the server's enrollment answer has no device credential" ;; esac
         state_save "$HELD_ID" "$HELD_KEY" "$HELD_PROFILE" "$PLANTED"
     fi
@@ -473,9 +500,9 @@ body=$(printf '{"held":"%s","present":"%s","labels":{"serial":"%s","hostname":"%
 api /v1/devices/canary "$body"
 [ "$STATUS" = 200 ] || server_failed "the canary request"
 
-action=$(field action)
-ID=$(field canary-id)
-PROFILE=$(field profile)
+action=$F_action
+ID=$F_canary_id
+PROFILE=$F_profile
 case $ID in [0-9A-Za-z]*) ;; *) die 1 "the server's answer has no canary id" ;; esac
 case $PROFILE in ''|default|*[!A-Za-z0-9_.-]*) die 1 "the server asked for the profile '$PROFILE', which this script never writes" ;; esac
 
@@ -484,9 +511,11 @@ if [ "$action" = keep ]; then
     exit 0
 fi
 [ "$action" = plant ] || die 1 "the server answered an unknown action '$(printf '%s' "$action" | tr -cd 'a-z-')'"
-AKID=$(field access-key-id)
+AKID=$F_access_key_id
 case $AKID in ''|*[!A-Z0-9]*) die 1 "the server's answer has no valid access key id" ;; esac
 
+case $F_secret_access_key in ''|*[!A-Za-z0-9/+=]*) die 1 "the server's answer has no valid secret access key" ;; esac
+case $F_session_token in *[!A-Za-z0-9/+=]*) die 1 "the server's answer has an invalid session token" ;; esac
 ourkeys=$AKID
 if [ -n "$HELD_KEY" ] && [ "$HELD_PROFILE" = "$PROFILE" ]; then ourkeys="$AKID,$HELD_KEY"; fi
 summary=
@@ -500,8 +529,8 @@ for entry in $USERS_NOW; do
         as_user "$u" remove "$h" "$HELD_PROFILE" "$HELD_KEY" "$ALLOW_LINK" "$3" "$4" >/dev/null
         prev=
     fi
-    out=$(printf '%s\n%s\n%s\n' "$AKID" "$(field secret-access-key | tr -cd 'A-Za-z0-9/+=')" \
-        "$(field session-token | tr -cd 'A-Za-z0-9/+=')" | as_user "$u" put "$h" "$PROFILE" "$ourkeys" "$ALLOW_LINK")
+    out=$(printf '%s\n%s\n%s\n' "$AKID" "$F_secret_access_key" "$F_session_token" \
+        | as_user "$u" put "$h" "$PROFILE" "$ourkeys" "$ALLOW_LINK")
     r=$(result_of "$out")
     summary="$summary $u=$r"
     case $r in
@@ -521,7 +550,7 @@ for p in $PLANTED; do
     r=$(result_of "$(as_user "$1" remove "$2" "$HELD_PROFILE" "$HELD_KEY" "$ALLOW_LINK" "$3" "$4")")
     summary="$summary $1=$r"
 done
-BODY_TEXT=
+BODY_TEXT= F_secret_access_key= F_session_token=
 if [ -z "$newplanted" ]; then
     state_save "" "" "" ""
     report "failed: canary=$ID key=$AKID profile=$PROFILE planted for nobody; users:$summary"
