@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EndpointFleetIT {
     private static final int DEVICES = 50;
-    private static final int PARALLEL = 6;
+    private static final int PARALLEL = 4;
 
     @Test
     void fiftyDevicesEnrolRefreshRotateAndUninstall() throws Exception {
@@ -55,16 +55,24 @@ class EndpointFleetIT {
             ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
             try {
                 // enrol and plant
+                double[] c0 = cpu();
+                long t0 = System.nanoTime();
                 Map<String, EndpointFixture.Run> enrolled = each(pool, fleet, d -> d.run(shell(d),
                         Map.of("CANARY_ENROLLMENT_TOKEN", f.enrollmentToken(d.serial))));
                 assertAll(enrolled, "planted canary=");
                 assertThat(f.live()).hasSize(DEVICES);
                 Map<String, CanaryId> first = liveByDevice(f);
                 assertThat(first).hasSize(DEVICES);
+                phase("enrol", c0, t0);
+                c0 = cpu();
+                t0 = System.nanoTime();
 
                 // refresh: nothing to do
                 assertAll(each(pool, fleet, d -> d.run(shell(d), Map.of())), "unchanged canary=");
                 assertThat(liveByDevice(f)).isEqualTo(first);
+                phase("unchanged", c0, t0);
+                c0 = cpu();
+                t0 = System.nanoTime();
 
                 // refresh after the maximum age: every device rotates, still one live canary each
                 f.clock.advance(Duration.ofDays(31));
@@ -72,6 +80,7 @@ class EndpointFleetIT {
                 Map<String, CanaryId> second = liveByDevice(f);
                 assertThat(f.live()).hasSize(DEVICES);
                 assertThat(second).hasSize(DEVICES).allSatisfy((serial, id) -> assertThat(id).isNotEqualTo(first.get(serial)));
+                phase("rotate", c0, t0);
 
                 // an attacker on device 17 uses what it finds: one alert, naming that device
                 EndpointFixture.Device victim = fleet.get(17);
@@ -97,8 +106,11 @@ class EndpointFleetIT {
                 });
 
                 // uninstall: nothing live, every file as it was
+                c0 = cpu();
+                t0 = System.nanoTime();
                 assertAll(each(pool, fleet, d -> d.run(shell(d), Map.of(), "--uninstall")), "uninstall canary=");
                 assertThat(f.live()).isEmpty();
+                phase("uninstall", c0, t0);
                 for (EndpointFixture.Device d : fleet) {
                     if (originals.containsKey(d.serial)) {
                         assertThat(Files.readAllBytes(d.credentials())).as(d.serial).isEqualTo(originals.get(d.serial));
@@ -116,6 +128,20 @@ class EndpointFleetIT {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /** CPU seconds of this JVM (server, emulator) and of its waited-for children (the scripts), from /proc/self/stat. */
+    private static double[] cpu() throws Exception {
+        String stat = Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new double[] {(Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
+                (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0};
+    }
+
+    private static void phase(String name, double[] before, long startNanos) throws Exception {
+        double[] now = cpu();
+        System.out.printf("fleet phase %-10s wall %6.1f s, CPU: server+emulator %6.1f s, scripts %6.1f s%n", name,
+                (System.nanoTime() - startNanos) / 1e9, now[0] - before[0], now[1] - before[1]);
     }
 
     private static String shell(EndpointFixture.Device d) {

@@ -100,8 +100,15 @@ class EndpointScriptIT {
     @ValueSource(strings = {"dash", "bash"})
     void aFreshHomeGetsTheProfileAndASecondRunChangesNothing(String shell) throws Exception {
         EndpointFixture.Device d = f.device(nextSerial());
+        Map<String, String> token = enrol(d);
+        ApiTestBed.Logs logs = new ApiTestBed.Logs();
 
-        EndpointFixture.Run first = d.run(shell, enrol(d));
+        EndpointFixture.Run first;
+        try {
+            first = d.run(shell, token);
+        } finally {
+            logs.close();
+        }
 
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(first.output()).contains("canary-refresh: planted canary=").contains(USER_OK);
@@ -127,6 +134,12 @@ class EndpointScriptIT {
         assertThat(Files.readString(state)).contains("access-key-id=" + live.accessKeyId()).contains("device-credential=")
                 .doesNotContain(secret);
         assertThat(first.output()).contains(live.accessKeyId()).doesNotContain(secret);
+        // the server's log: the device and its canary (positive control), never a secret, credential or token
+        String deviceSecret = Files.readString(state).lines().filter(l -> l.startsWith("device-credential="))
+                .findFirst().orElseThrow().replaceFirst(".*:", "");
+        assertThat(logs.text()).contains("device " + d.serial + " enrolled").contains(live.id().value())
+                .doesNotContain(secret).doesNotContain(deviceSecret)
+                .doesNotContain(token.get("CANARY_ENROLLMENT_TOKEN"));
 
         FileTime before = Files.getLastModifiedTime(d.credentials());
         byte[] bytes = Files.readAllBytes(d.credentials());
@@ -255,6 +268,45 @@ class EndpointScriptIT {
         assertThat(f.live(d.serial)).hasSize(1);
     }
 
+    /**
+     * The attack on root writing into a user's home: even with symbolic links allowed, a link from the user's
+     * {@code ~/.aws} or credentials file to a root-owned directory or file gets nothing written there, because the
+     * script edits as the user.
+     */
+    @Test
+    void evenWithSymlinksAllowedTheUserCannotMakeRootWriteElsewhere() throws Exception {
+        Map<String, String> allow = Map.of("CANARY_ALLOW_SYMLINKED_AWS_DIR", "1");
+        EndpointFixture.Device d = f.device(nextSerial());
+        Path rootDir = Files.createDirectory(d.home.getParent().resolve("root-owned"));
+        Files.setPosixFilePermissions(rootDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path shadow = rootDir.resolve("shadow");
+        byte[] secretFile = "root:$6$secret:19000:0:99999:7:::\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(shadow, secretFile);
+        Files.setPosixFilePermissions(shadow, PosixFilePermissions.fromString("rw-------"));
+        Path aws = Files.createDirectory(d.home.resolve(".aws"));
+        EndpointFixture.run(List.of("chown", EndpointFixture.USER, aws.toString()));
+        Files.createSymbolicLink(aws.resolve("credentials"), shadow);
+
+        EndpointFixture.Run viaFile = d.run("dash", Map.of("CANARY_ALLOW_SYMLINKED_AWS_DIR", "1",
+                "CANARY_ENROLLMENT_TOKEN", f.enrollmentToken(d.serial)));
+
+        assertThat(viaFile.exit()).isEqualTo(1);
+        assertThat(viaFile.output()).contains(EndpointFixture.USER + "=refused");
+        assertThat(Files.readAllBytes(shadow)).isEqualTo(secretFile);
+        assertThat(owner(shadow)).isEqualTo("root");
+        assertThat(listing(rootDir)).containsExactly("shadow");
+
+        Files.delete(aws.resolve("credentials"));
+        Files.delete(aws);
+        Files.createSymbolicLink(aws, rootDir);
+        EndpointFixture.Run viaDir = d.run("bash", allow);
+
+        assertThat(viaDir.exit()).isEqualTo(1);
+        assertThat(viaDir.output()).contains(EndpointFixture.USER + "=refused");
+        assertThat(listing(rootDir)).containsExactly("shadow");
+        assertThat(Files.readAllBytes(shadow)).isEqualTo(secretFile);
+    }
+
     @Test
     void mutualTlsDeviceAndTheSdkAndAwsCliReadTheProfile() throws Exception {
         EndpointFixture.Device d = f.device("SN-MTLS-001");
@@ -315,6 +367,37 @@ class EndpointScriptIT {
         assertThat(issue.statusCode()).isEqualTo(403);
         assertThat(f.live("x")).isEmpty();
         assertThat(CanaryId.class).isNotNull();
+    }
+
+    @Test
+    void aDeviceNotSeenForThirtyDaysIsReportedAndByConfigurationRevoked() throws Exception {
+        EndpointFixture.Device d = f.device(nextSerial());
+        assertThat(d.run("dash", enrol(d)).exit()).isZero();
+        CanaryRecord r = f.live(d.serial).get(0);
+        assertThat(f.api.devices().checkStale()).extracting(DeviceApi.StaleDevice::device).doesNotContain(d.serial);
+
+        f.clock.advance(Duration.ofDays(31));
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(trustingTestCa()).build();
+        java.net.http.HttpResponse<String> stale = http.send(java.net.http.HttpRequest.newBuilder(
+                f.api.uri().resolve("/v1/devices/stale")).header("Authorization", "Bearer ops-token-0123456789abcdef")
+                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(stale.body()).contains("device=" + d.serial + " last-seen=").contains(r.id().value())
+                .contains("revoked=false");
+        assertThat(f.live(d.serial)).hasSize(1);
+        // a device may not ask
+        String credential = Files.readString(d.state.resolve("state")).lines()
+                .filter(l -> l.startsWith("device-credential=")).findFirst().orElseThrow().substring(18);
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(f.api.uri().resolve("/v1/devices/stale"))
+                .header("Authorization", "CANARY-DEVICE " + credential).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+
+        DeviceApi revoking = new DeviceApi(f.service, DeviceSettings.of(EndpointFixture.PROFILE)
+                .withStale(Duration.ofDays(30), true), io.canarykit.CredentialKind.IAM_USER, f.clock, 65536);
+        assertThat(revoking.checkStale()).filteredOn(s -> s.device().equals(d.serial)).singleElement()
+                .satisfies(s -> assertThat(s.revoked()).isTrue());
+        assertThat(f.live(d.serial)).isEmpty();
     }
 
     private static javax.net.ssl.SSLContext trustingTestCa() throws Exception {
