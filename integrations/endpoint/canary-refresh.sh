@@ -34,9 +34,9 @@ MAX_FILE_SIZE=1048576
 # directory the user controls can make root write anywhere. Reads the credential from standard input.
 # ------------------------------------------------------------------------------------------------------------------
 
-# analyse FILE PROFILE: prints "status count key rstart rend dfrom dto lb tail errline" for PROFILE's sections.
+# analyse FILE PROFILE [SIZE]: prints "status count key rstart rend dfrom dto lb tail errline" for PROFILE's sections.
 analyse() {
-    size=$(wc -c < "$1") || return 1
+    size=${3:-$(wc -c < "$1")} || return 1
     awk -v P="$2" -v size="$((size))" '
     function fail(n, code) { if (err == "") { err = code; errline = n } }
     function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
@@ -110,23 +110,42 @@ bytes() {
     fi
 }
 
-# writer OP HOME PROFILE OURKEYS ALLOW_SYMLINK CREATED_FILE CREATED_DIR
-#   OP: verify (is the section with key OURKEYS there), put (stdin: key id, secret, session token), remove.
+say() { printf 'result=%s\n' "$1"; }
+
+# sweep DIR PROFILE: removes what a writer killed mid-write (power loss, SIGKILL) left beside the file: a temporary
+# file of ours, recognised by its name (mktemp's pattern below, ten random characters), by being the user's own regular
+# file and by holding a section header for our profile. Nothing of ours stays beside the user's file, where an attacker
+# could key on it (and a killed write's copy would hold the canary's secret).
+sweep() {
+    for t in "$1"/.credentials.??????????; do
+        if [ -f "$t" ] && [ ! -L "$t" ] && [ -O "$t" ] && grep -qF "[$2]" "$t" 2>/dev/null; then rm -f "$t"; fi
+    done
+}
+
+# writer OP HOME ALLOW_SYMLINK CREATED_FILE CREATED_DIR
+#   OP: verify (is the section with one of our key ids there), put, remove.
+#   Standard input: the profile, our key ids (comma-separated), then for put the key id, secret and session token.
+#   Neither the profile nor a key id is ever on a command line: every user of the machine can read those (ps), and
+#   they would tell which profile is the canary.
 #   Prints "result=WORD" and, for put, "created-file=0|1 created-dir=0|1".
 writer() {
-    op=$1 home=$2 profile=$3 ourkeys=$4 allow=$5 cfile=${6:-0} cdir=${7:-0}
+    op=$1 home=$2 allow=$3 cfile=${4:-0} cdir=${5:-0}
+    IFS= read -r profile || profile=
+    IFS= read -r ourkeys || ourkeys=
+    case $profile in ''|default|*[!A-Za-z0-9_.-]*) say refused-profile; return 0 ;; esac
+    case $ourkeys in *[!A-Z0-9,]*) say refused-key; return 0 ;; esac
     dir=$home/.aws
     file=$dir/credentials
     tmp=
     trap 'if [ -n "$tmp" ]; then rm -f "$tmp"; fi' EXIT
     trap 'exit 1' HUP INT TERM
-    say() { printf 'result=%s\n' "$1"; }
 
     if [ ! -d "$home" ]; then say refused-home; return 0; fi
     if [ -L "$dir" ] && [ "$allow" != 1 ]; then say refused-symlink; return 0; fi
     if [ -e "$dir" ] && [ ! -d "$dir" ]; then say refused-not-a-directory; return 0; fi
     if [ -L "$file" ] && [ "$allow" != 1 ]; then say refused-symlink; return 0; fi
     if [ -e "$file" ] && [ ! -f "$file" ]; then say refused-not-a-file; return 0; fi
+    if [ -d "$dir" ]; then sweep "$dir" "$profile"; fi
 
     if [ ! -e "$file" ]; then
         case $op in
@@ -145,9 +164,10 @@ writer() {
         made_dir=1
     fi
     existed=0 src=/dev/null
-    if [ -e "$file" ]; then existed=1 src=$file; fi
-    before=$(cksum < "$src")
-    set -- $(analyse "$src" "$profile")
+    if [ -e "$file" ]; then existed=1 src=$file; else size=0; fi
+    before=
+    if [ "$op" != verify ]; then before=$(cksum < "$src"); fi
+    set -- $(analyse "$src" "$profile" "$size")
     status=$1 count=$2 key=$3 rstart=$4 rend=$5 dfrom=$6 dto=$7 lb=$8 tail=$9
     if [ "$status" != ok ]; then
         if [ "$made_dir" = 1 ]; then rmdir "$dir"; fi
@@ -180,7 +200,7 @@ writer() {
             if [ -n "$token" ]; then block="$block${nl}aws_session_token = $token"; fi ;;
     esac
 
-    tmp=$(mktemp "$dir/.credentials.XXXXXX") || { say refused-tempfile; return 0; }
+    tmp=$(mktemp "$dir/.credentials.XXXXXXXXXX") || { say refused-tempfile; return 0; }
     {
         case $op in
             remove)
@@ -212,7 +232,7 @@ writer() {
     fi
     if [ "$existed" = 1 ] && [ "$(cksum < "$file")" != "$before" ]; then say refused-changed-meanwhile; return 0; fi
     if [ "$existed" = 0 ] && [ -e "$file" ]; then say refused-changed-meanwhile; return 0; fi
-    chmod 600 "$tmp" || { say refused-chmod; return 0; }
+    # mktemp made it 0600 (the umask is 077 too)
 
     if [ "$op" = remove ] && [ "$cfile" = 1 ] && [ ! -s "$tmp" ]; then
         rm -f "$tmp" "$file"; tmp=
@@ -255,7 +275,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-report() { # one line to syslog / the unified log and to standard output
+# one line to syslog / the unified log and to standard output. It names the canary by its id, which means nothing
+# outside the server, and never by its key id or profile: local users who can read the log (adm, admin) must not learn
+# which profile is the canary.
+report() {
     printf '%s\n' "$TAG: $1"
     logger -t "$TAG" -p user.notice -- "$1" 2>/dev/null || true
 }
@@ -281,7 +304,8 @@ fi
 [ -n "${CANARY_SERVER:-}" ] || die 2 "CANARY_SERVER is not set (https://canary.example.com)"
 case $CANARY_SERVER in https://*) ;; *) die 2 "CANARY_SERVER must be an https:// URL" ;; esac
 CANARY_SERVER=${CANARY_SERVER%/}
-OS=$(uname -s)
+set -- $(uname -s -n -r)
+OS=$1 HOSTNAME_=$2 KERNEL=$3
 if [ -z "${CANARY_STATE_DIR:-}" ]; then
     if [ "$OS" = Darwin ]; then CANARY_STATE_DIR="/Library/Application Support/canarykit"; else CANARY_STATE_DIR=/var/lib/canarykit; fi
 fi
@@ -344,7 +368,6 @@ api() {
     path=$1; shift
     BODY_TEXT=$( if [ -n "$AUTH" ]; then printf 'header = "Authorization: %s"\n' "$AUTH"; fi \
         | curl "$@" "$CANARY_SERVER$path" 2>&1 )
-    rm -f "$REQ"
     STATUS= F_action= F_canary_id= F_profile= F_access_key_id= F_secret_access_key= F_session_token= F_device_credential=
     set -f
     IFS='
@@ -424,7 +447,10 @@ target_users() {
 as_user() {
     u=$1; shift
     case $u in ''|root|*[!A-Za-z0-9._-]*) echo "result=refused-user"; return ;; esac
-    uid=$(id -u "$u" 2>/dev/null) && gid=$(id -g "$u" 2>/dev/null) || { echo "result=refused-no-such-user"; return; }
+    ids=$(id "$u" 2>/dev/null) || { echo "result=refused-no-such-user"; return; }
+    uid=${ids#uid=} gid=${ids#* gid=}
+    uid=${uid%%[!0-9]*} gid=${gid%%[!0-9]*}
+    case $uid$gid in ''|*[!0-9]*) echo "result=refused-no-such-user"; return ;; esac
     [ "$uid" != 0 ] || { echo "result=refused-user"; return; }
     if command -v setpriv >/dev/null 2>&1; then
         setpriv --reuid="$uid" --regid="$gid" --init-groups --no-new-privs -- \
@@ -437,8 +463,14 @@ as_user() {
         echo "result=refused-no-setpriv-or-sudo"
     fi
 }
-result_of() { printf '%s\n' "$1" | sed -n 's/^result=//p' | head -n 1; }
-created_of() { printf '%s\n' "$1" | sed -n "s/.*$2=\([01]\).*/\1/p" | head -n 1; }
+# result_of OUTPUT: the writer's result word (its first line is result=WORD); created_of OUTPUT NAME: 0 or 1
+result_of() {
+    case $1 in result=*) r=${1#result=}; printf '%s\n' "${r%%[!a-z-]*}" ;; esac
+}
+created_of() {
+    case $1 in *" $2="[01]*|*"
+$2="[01]*) r=${1##*$2=}; printf '%s\n' "${r%"${r#?}"}" ;; esac
+}
 
 # ------------------------------------------------------------------------------------------------------------------
 if [ "$UNINSTALL" = 1 ]; then
@@ -446,7 +478,7 @@ if [ "$UNINSTALL" = 1 ]; then
     failed=0
     for entry in $PLANTED; do
         IFS='|'; set -- $entry; unset IFS
-        out=$(as_user "$1" remove "$2" "$HELD_PROFILE" "$HELD_KEY" "$ALLOW_LINK" "$3" "$4")
+        out=$(printf '%s\n%s\n' "$HELD_PROFILE" "$HELD_KEY" | as_user "$1" remove "$2" "$ALLOW_LINK" "$3" "$4")
         r=$(result_of "$out")
         summary="$summary $1=$r"
         case $r in removed|absent|not-ours) ;; *) failed=1 ;; esac
@@ -458,7 +490,7 @@ if [ "$UNINSTALL" = 1 ]; then
         if [ "$STATUS" = 200 ]; then retired=yes; else retired="failed($STATUS)"; fi
     fi
     if [ "$failed" = 0 ]; then rm -f "$STATE"; fi
-    report "uninstall canary=${HELD_ID:-none} key=${HELD_KEY:-none} retired=$retired users:${summary:- none}"
+    report "uninstall canary=${HELD_ID:-none} retired=$retired users:${summary:- none}"
     [ "$failed" = 0 ] || exit 1
     case $retired in yes|no) exit 0 ;; *) exit 1 ;; esac
 fi
@@ -479,7 +511,7 @@ if [ -n "$HELD_KEY" ]; then
     for entry in $USERS_NOW; do
         u=${entry%%|*} h=${entry#*|}
         case " $PLANTED " in *" $u|$h|"*) ;; *) present=no; continue ;; esac
-        r=$(result_of "$(as_user "$u" verify "$h" "$HELD_PROFILE" "$HELD_KEY" "$ALLOW_LINK")")
+        r=$(result_of "$(printf '%s\n%s\n' "$HELD_PROFILE" "$HELD_KEY" | as_user "$u" verify "$h" "$ALLOW_LINK")")
         [ "$r" = present ] || present=no
     done
 fi
@@ -492,10 +524,11 @@ if [ -z "$SERIAL" ]; then
         SERIAL=$(cat /sys/class/dmi/id/product_serial 2>/dev/null || cat /etc/machine-id 2>/dev/null)
     fi
 fi
-if [ "$OS" = Darwin ]; then OSV="macOS $(sw_vers -productVersion 2>/dev/null)"; else OSV="$OS $(uname -r)"; fi
-first_user=$(printf '%s' "$USERS_NOW" | awk '{ split($1, a, "|"); print a[1] }')
+if [ "$OS" = Darwin ]; then OSV="macOS $(sw_vers -productVersion 2>/dev/null)"; else OSV="$OS $KERNEL"; fi
+first_user=${USERS_NOW# }
+first_user=${first_user%%|*}
 body=$(printf '{"held":"%s","present":"%s","labels":{"serial":"%s","hostname":"%s","os":"%s","user":"%s","mdm-group":"%s"}}' \
-    "$(json "$HELD_ID")" "$present" "$(json "$SERIAL")" "$(json "$(uname -n)")" "$(json "$OSV")" \
+    "$(json "$HELD_ID")" "$present" "$(json "$SERIAL")" "$(json "$HOSTNAME_")" "$(json "$OSV")" \
     "$(json "$first_user")" "$(json "${CANARY_MDM_GROUP:-}")")
 api /v1/devices/canary "$body"
 [ "$STATUS" = 200 ] || server_failed "the canary request"
@@ -507,7 +540,7 @@ case $ID in [0-9A-Za-z]*) ;; *) die 1 "the server's answer has no canary id" ;; 
 case $PROFILE in ''|default|*[!A-Za-z0-9_.-]*) die 1 "the server asked for the profile '$PROFILE', which this script never writes" ;; esac
 
 if [ "$action" = keep ]; then
-    report "unchanged canary=$ID key=$HELD_KEY profile=$PROFILE users:$(for e in $USERS_NOW; do printf ' %s' "${e%%|*}"; done)"
+    report "unchanged canary=$ID users:$(for e in $USERS_NOW; do printf ' %s' "${e%%|*}"; done)"
     exit 0
 fi
 [ "$action" = plant ] || die 1 "the server answered an unknown action '$(printf '%s' "$action" | tr -cd 'a-z-')'"
@@ -526,11 +559,11 @@ for entry in $USERS_NOW; do
     for p in $PLANTED; do case $p in "$u|$h|"*) prev=$p ;; esac; done
     if [ -n "$HELD_KEY" ] && [ "$HELD_PROFILE" != "$PROFILE" ] && [ -n "$prev" ]; then
         IFS='|'; set -- $prev; unset IFS
-        as_user "$u" remove "$h" "$HELD_PROFILE" "$HELD_KEY" "$ALLOW_LINK" "$3" "$4" >/dev/null
+        printf '%s\n%s\n' "$HELD_PROFILE" "$HELD_KEY" | as_user "$u" remove "$h" "$ALLOW_LINK" "$3" "$4" >/dev/null
         prev=
     fi
-    out=$(printf '%s\n%s\n%s\n' "$AKID" "$F_secret_access_key" "$F_session_token" \
-        | as_user "$u" put "$h" "$PROFILE" "$ourkeys" "$ALLOW_LINK")
+    out=$(printf '%s\n%s\n%s\n%s\n%s\n' "$PROFILE" "$ourkeys" "$AKID" "$F_secret_access_key" "$F_session_token" \
+        | as_user "$u" put "$h" "$ALLOW_LINK")
     r=$(result_of "$out")
     summary="$summary $u=$r"
     case $r in
@@ -547,17 +580,17 @@ done
 for p in $PLANTED; do
     IFS='|'; set -- $p; unset IFS
     case " $newplanted " in *" $1|$2|"*) continue ;; esac
-    r=$(result_of "$(as_user "$1" remove "$2" "$HELD_PROFILE" "$HELD_KEY" "$ALLOW_LINK" "$3" "$4")")
+    r=$(result_of "$(printf '%s\n%s\n' "$HELD_PROFILE" "$HELD_KEY" | as_user "$1" remove "$2" "$ALLOW_LINK" "$3" "$4")")
     summary="$summary $1=$r"
 done
 BODY_TEXT= F_secret_access_key= F_session_token=
 if [ -z "$newplanted" ]; then
     state_save "" "" "" ""
-    report "failed: canary=$ID key=$AKID profile=$PROFILE planted for nobody; users:$summary"
+    report "failed: canary=$ID planted for nobody; users:$summary"
     exit 1
 fi
 state_save "$ID" "$AKID" "$PROFILE" "${newplanted# }"
 if [ -n "$HELD_KEY" ]; then verb=rotated; else verb=planted; fi
-report "$verb canary=$ID key=$AKID profile=$PROFILE users:$summary"
+report "$verb canary=$ID users:$summary"
 case $summary in *=refused*) exit 1 ;; esac
 exit 0

@@ -338,6 +338,41 @@ public final class DeviceApi {
         return out;
     }
 
+    /**
+     * Runs {@link #checkStale()} every {@link DeviceSettings#staleCheckInterval()} on a daemon thread of its own,
+     * the first time one interval from now (what {@code canary serve} does). A failed check is logged and the next
+     * one runs as planned.
+     *
+     * @return what stops the checks
+     */
+    public StaleChecks scheduleStaleChecks() {
+        java.util.concurrent.ScheduledExecutorService executor = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "canary-stale-devices");
+                    t.setDaemon(true);
+                    return t;
+                });
+        long every = Math.max(1, settings.staleCheckInterval().toMillis());
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                List<StaleDevice> stale = checkStale();
+                LOG.info("stale-device check: {} device(s) not seen for {}", stale.size(), settings.staleAfter());
+            } catch (RuntimeException e) {
+                LOG.warn("the stale-device check failed; the next runs in {}: {}", settings.staleCheckInterval(),
+                        e.toString());
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return executor::shutdownNow;
+    }
+
+    /** Stops scheduled stale-device checks ({@link #scheduleStaleChecks()}); idempotent. */
+    @FunctionalInterface
+    public interface StaleChecks extends AutoCloseable {
+        /** Stops the checks; one running now is interrupted. */
+        @Override
+        void close();
+    }
+
     private static String stale(List<StaleDevice> devices) {
         StringBuilder b = new StringBuilder("stale=").append(devices.size()).append('\n');
         for (StaleDevice d : devices) {

@@ -23,13 +23,16 @@ import java.util.regex.Pattern;
  * @param refreshBefore a short-term canary is replaced once it expires within this (default 2 hours)
  * @param staleAfter    a device not seen for this long is reported stale (default 30 days)
  * @param revokeStale   whether a stale device's canaries are revoked when reported (default false: reported only)
+ * @param staleCheckInterval how often {@code canary serve} looks for stale devices (default 1 day;
+ *                      {@link DeviceApi#scheduleStaleChecks()})
  */
 public record DeviceSettings(String assetKind, String awsProfile, CredentialKind kind, Duration maxAge,
-                             Duration refreshBefore, Duration staleAfter, boolean revokeStale) {
+                             Duration refreshBefore, Duration staleAfter, boolean revokeStale,
+                             Duration staleCheckInterval) {
     /** Configuration prefix: {@code canary.api.devices.}. */
     public static final String PREFIX = "canary.api.devices.";
     static final Set<String> KEYS = Set.of("asset-kind", "aws-profile", "kind", "max-age", "refresh-before",
-            "stale-after", "revoke-stale");
+            "stale-after", "revoke-stale", "stale-check-interval");
     private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public DeviceSettings {
@@ -43,28 +46,36 @@ public record DeviceSettings(String assetKind, String awsProfile, CredentialKind
         positive(maxAge, "max-age");
         positive(refreshBefore, "refresh-before");
         positive(staleAfter, "stale-after");
+        positive(staleCheckInterval, "stale-check-interval");
         new io.canarykit.Asset(assetKind, "x", java.util.Map.of()); // checks the kind's syntax
     }
 
     /** Settings with every default and this AWS profile name. */
     public static DeviceSettings of(String awsProfile) {
         return new DeviceSettings("laptop", awsProfile, null, Duration.ofDays(30), Duration.ofHours(2),
-                Duration.ofDays(30), false);
+                Duration.ofDays(30), false, Duration.ofDays(1));
     }
 
     /** A copy with another kind of canary. */
     public DeviceSettings withKind(CredentialKind v) {
-        return new DeviceSettings(assetKind, awsProfile, v, maxAge, refreshBefore, staleAfter, revokeStale);
+        return new DeviceSettings(assetKind, awsProfile, v, maxAge, refreshBefore, staleAfter, revokeStale,
+                staleCheckInterval);
     }
 
     /** A copy with another maximum age of long-term canaries. */
     public DeviceSettings withMaxAge(Duration v) {
-        return new DeviceSettings(assetKind, awsProfile, kind, v, refreshBefore, staleAfter, revokeStale);
+        return new DeviceSettings(assetKind, awsProfile, kind, v, refreshBefore, staleAfter, revokeStale,
+                staleCheckInterval);
     }
 
     /** A copy with another staleness threshold and revocation choice. */
     public DeviceSettings withStale(Duration after, boolean revoke) {
-        return new DeviceSettings(assetKind, awsProfile, kind, maxAge, refreshBefore, after, revoke);
+        return new DeviceSettings(assetKind, awsProfile, kind, maxAge, refreshBefore, after, revoke, staleCheckInterval);
+    }
+
+    /** A copy with another interval between scheduled stale-device checks. */
+    public DeviceSettings withStaleCheckInterval(Duration v) {
+        return new DeviceSettings(assetKind, awsProfile, kind, maxAge, refreshBefore, staleAfter, revokeStale, v);
     }
 
     /**
@@ -92,7 +103,8 @@ public record DeviceSettings(String assetKind, String awsProfile, CredentialKind
                 config.has(PREFIX + "kind") ? CredentialKind.fromConfigName(config.getString(PREFIX + "kind")) : null,
                 config.getDuration(PREFIX + "max-age", d.maxAge), config.getDuration(PREFIX + "refresh-before",
                 d.refreshBefore), config.getDuration(PREFIX + "stale-after", d.staleAfter),
-                config.getBoolean(PREFIX + "revoke-stale", false));
+                config.getBoolean(PREFIX + "revoke-stale", false),
+                config.getDuration(PREFIX + "stale-check-interval", d.staleCheckInterval));
     }
 
     private static void positive(Duration d, String key) {

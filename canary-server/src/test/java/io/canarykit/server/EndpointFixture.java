@@ -239,6 +239,7 @@ final class EndpointFixture implements AutoCloseable {
                 "sign server localhost ca server.ext",
                 "sign device SN-MTLS-001 ca device.ext",
                 "sign rogue SN-MTLS-001 other-ca device.ext",
+                "sign badname 'SN 1*' ca device.ext",
                 "openssl pkcs12 -export -in server.pem -inkey server.key -certfile ca.pem -out server.p12 -passout pass:changeit",
                 "chmod 600 *.key");
         run(List.of("sh", "-c", script));

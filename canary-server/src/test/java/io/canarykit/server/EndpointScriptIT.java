@@ -133,7 +133,9 @@ class EndpointScriptIT {
         assertThat(listing(d.state)).containsExactly("state");
         assertThat(Files.readString(state)).contains("access-key-id=" + live.accessKeyId()).contains("device-credential=")
                 .doesNotContain(secret);
-        assertThat(first.output()).contains(live.accessKeyId()).doesNotContain(secret);
+        // the one line for syslog names the canary by its id only: never the secret, the key id or the profile
+        assertThat(first.output()).contains(live.id().value()).doesNotContain(secret)
+                .doesNotContain(live.accessKeyId()).doesNotContain(EndpointFixture.PROFILE);
         // the server's log: the device and its canary (positive control), never a secret, credential or token
         String deviceSecret = Files.readString(state).lines().filter(l -> l.startsWith("device-credential="))
                 .findFirst().orElseThrow().replaceFirst(".*:", "");
@@ -393,11 +395,282 @@ class EndpointScriptIT {
                 .header("Authorization", "CANARY-DEVICE " + credential).GET().build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
 
+        // configured to revoke, the scheduled check (what canary serve runs) revokes the stale device's canary
         DeviceApi revoking = new DeviceApi(f.service, DeviceSettings.of(EndpointFixture.PROFILE)
-                .withStale(Duration.ofDays(30), true), io.canarykit.CredentialKind.IAM_USER, f.clock, 65536);
-        assertThat(revoking.checkStale()).filteredOn(s -> s.device().equals(d.serial)).singleElement()
-                .satisfies(s -> assertThat(s.revoked()).isTrue());
+                .withStale(Duration.ofDays(30), true).withStaleCheckInterval(Duration.ofMillis(100)),
+                io.canarykit.CredentialKind.IAM_USER, f.clock, 65536);
+        try (DeviceApi.StaleChecks checks = revoking.scheduleStaleChecks()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!f.live(d.serial).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
         assertThat(f.live(d.serial)).isEmpty();
+        assertThat(f.service.find(r.id()).orElseThrow().status().isLive()).isFalse();
+    }
+
+    /**
+     * Stealth: what the script leaves on the endpoint gives nothing away. No command line (which every local user can
+     * read with ps) carries the profile or the key id; a temporary file a killed writer left beside the credentials
+     * file (it holds the canary) is swept on the next run, while the user's own look-alike files stay.
+     */
+    @Test
+    void whatTheScriptLeavesOnTheEndpointGivesNothingAway() throws Exception {
+        EndpointFixture.Device d = f.device(nextSerial());
+        Path argv = Files.createFile(d.home.getParent().resolve("argv.log"));
+        Files.setPosixFilePermissions(argv, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path wrapper = d.home.getParent().resolve("sh-wrapper");
+        Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> " + argv + "\nexec /usr/bin/dash \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> shell = Map.of("CANARY_SHELL", wrapper.toString());
+        Map<String, String> first = new java.util.HashMap<>(enrol(d));
+        first.putAll(shell);
+
+        EndpointFixture.Run planted = d.run("dash", first);
+
+        assertThat(planted.exit()).as(planted.output()).isZero();
+        CanaryRecord live = f.live(d.serial).get(0);
+        String lines = Files.readString(argv);
+        assertThat(lines).contains("--internal-writer put " + d.home); // positive control: the writer ran through it
+        assertThat(lines).doesNotContain(EndpointFixture.PROFILE).doesNotContain(live.accessKeyId());
+
+        // a writer killed between its temporary file and the rename (power loss, SIGKILL) left the canary beside the
+        // file; the user keeps look-alikes of their own
+        Path aws = d.home.resolve(".aws");
+        Path leftover = aws.resolve(".credentials.Ab3dE6fG9h");
+        Files.writeString(leftover, "[billing-ro]\naws_access_key_id = " + live.accessKeyId()
+                + "\naws_secret_access_key = x\n");
+        Path theirs = aws.resolve(".credentials.0123456789");
+        Files.writeString(theirs, "[work]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\n");
+        Path backup = aws.resolve(".credentials.bak");
+        Files.writeString(backup, "[billing-ro]\naws_access_key_id = " + live.accessKeyId() + "\n");
+        EndpointFixture.run(List.of("chown", EndpointFixture.USER, leftover.toString(), theirs.toString(),
+                backup.toString()));
+        byte[] bytes = Files.readAllBytes(d.credentials());
+
+        EndpointFixture.Run again = d.run("bash", shell);
+
+        assertThat(again.exit()).as(again.output()).isZero();
+        assertThat(again.output()).contains("unchanged canary=" + live.id());
+        assertThat(Files.readAllBytes(d.credentials())).isEqualTo(bytes);
+        assertThat(listing(aws)).containsExactly(".credentials.0123456789", ".credentials.bak", "credentials");
+
+        EndpointFixture.Run gone = d.run("dash", shell, "--uninstall");
+
+        assertThat(gone.exit()).as(gone.output()).isZero();
+        assertThat(gone.output()).doesNotContain(live.accessKeyId()).doesNotContain(EndpointFixture.PROFILE);
+        assertThat(listing(aws)).containsExactly(".credentials.0123456789", ".credentials.bak");
+        assertThat(Files.readAllLines(argv)).filteredOn(l -> l.contains("--internal-writer")).hasSizeGreaterThan(2)
+                .allSatisfy(l -> assertThat(l).doesNotContain(EndpointFixture.PROFILE).doesNotContain(live.accessKeyId()));
+    }
+
+    /**
+     * Every input a device sends, attacked: a held canary of another device, another device's id with one's own
+     * secret, hostile bodies and labels, an enrollment token used as a credential, another method or a query. Nothing
+     * of another device is revealed, kept or revoked; the asset is always the authenticated device's.
+     */
+    @Test
+    void hostileDeviceRequestsGetNothingOfAnotherDevice() throws Exception {
+        EndpointFixture.Device a = f.device(nextSerial());
+        EndpointFixture.Device b = f.device(nextSerial());
+        String tokenA = f.enrollmentToken(a.serial);
+        assertThat(a.run("dash", Map.of("CANARY_ENROLLMENT_TOKEN", tokenA)).exit()).isZero();
+        assertThat(b.run("dash", enrol(b)).exit()).isZero();
+        CanaryRecord ofB = f.live(b.serial).get(0);
+        String credA = credential(a);
+        String secretA = credA.substring(credA.indexOf(':') + 1);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(trustingTestCa()).build();
+
+        // B's canary id as held and present: A gets a canary of its own, never B's key, and B's stays live
+        java.net.http.HttpResponse<String> held = post(http, DeviceApi.CANARY, "CANARY-DEVICE " + credA,
+                "{\"held\":\"" + ofB.id() + "\",\"present\":\"yes\"}");
+        assertThat(held.statusCode()).isEqualTo(200);
+        assertThat(held.body()).contains("action=plant").doesNotContain(ofB.accessKeyId()).doesNotContain(ofB.id().value());
+        assertThat(f.live(b.serial)).extracting(CanaryRecord::id).containsExactly(ofB.id());
+        assertThat(f.live(a.serial)).hasSize(1);
+        CanaryRecord ofA = f.live(a.serial).get(0);
+
+        // B's name with A's secret; A's used enrollment token as a credential; garbage
+        for (String auth : List.of("CANARY-DEVICE " + b.serial + ":" + secretA, "CANARY-ENROLL " + tokenA,
+                "CANARY-DEVICE " + credA + "x", "CANARY-DEVICE " + b.serial + ":", "CANARY-DEVICE ../" + credA)) {
+            assertThat(post(http, DeviceApi.CANARY, auth, "{}").statusCode()).as(auth).isEqualTo(401);
+            assertThat(post(http, DeviceApi.RETIRE, auth, "{}").statusCode()).as(auth).isEqualTo(401);
+        }
+        // hostile bodies: refused, nothing issued
+        String deep = "{\"labels\":".repeat(2000) + "{}" + "}".repeat(2000);
+        for (String body : List.of("not json", "[]", "{\"asset\":{\"kind\":\"laptop\",\"id\":\"" + b.serial + "\"}}",
+                "{\"held\":1,\"held\":2}", deep, "{\"labels\":{\"x\":\"" + "A".repeat(100_000) + "\"}}")) {
+            java.net.http.HttpResponse<String> r;
+            try {
+                r = post(http, DeviceApi.CANARY, "CANARY-DEVICE " + credA, body);
+            } catch (java.io.IOException closed) {
+                assertThat(body.length()).as("only an oversized body may be cut off").isGreaterThan(65536);
+                continue;
+            }
+            assertThat(r.statusCode()).as(Excerpt.of(body)).isBetween(400, 413);
+            assertThat(r.body()).doesNotContain("secret-access-key");
+        }
+        assertThat(f.live(a.serial)).extracting(CanaryRecord::id).containsExactly(ofA.id());
+        assertThat(f.live(b.serial)).extracting(CanaryRecord::id).containsExactly(ofB.id());
+        // hostile labels: claims of another serial, control characters, oversized and too many labels
+        StringBuilder labels = new StringBuilder("{\"serial\":\"" + b.serial + "\",\"hostname\":\"evil\\nhost\\u0000x\","
+                + "\"os\":\"" + "L".repeat(5000) + "\",\"Bad Key\":\"v\",\"nested\":{\"a\":\"b\"}");
+        for (int i = 0; i < 40; i++) {
+            labels.append(",\"l").append(i).append("\":\"v\"");
+        }
+        java.net.http.HttpResponse<String> labelled = post(http, DeviceApi.CANARY, "CANARY-DEVICE " + credA,
+                "{\"labels\":" + labels + "}}");
+        assertThat(labelled.statusCode()).isEqualTo(200);
+        CanaryRecord relabelled = f.live(a.serial).get(0);
+        assertThat(relabelled.asset().ref()).isEqualTo("laptop/" + a.serial);
+        assertThat(relabelled.asset().labels()).hasSizeLessThanOrEqualTo(16).doesNotContainKey("Bad Key")
+                .hasEntrySatisfying("hostname", v -> assertThat(v).isEqualTo("evilhostx"))
+                .hasEntrySatisfying("os", v -> assertThat(v).hasSize(200));
+        assertThat(f.live(b.serial)).extracting(CanaryRecord::id).containsExactly(ofB.id());
+        // other methods and a query string
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(f.api.uri().resolve(DeviceApi.CANARY))
+                .header("Authorization", "CANARY-DEVICE " + credA).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+        assertThat(post(http, DeviceApi.RETIRE + "?device=" + b.serial, "CANARY-DEVICE " + credA, "{}").statusCode())
+                .isEqualTo(405);
+        // A retires itself: B is untouched
+        assertThat(post(http, DeviceApi.RETIRE, "CANARY-DEVICE " + credA, "{}").statusCode()).isEqualTo(200);
+        assertThat(f.live(a.serial)).isEmpty();
+        assertThat(f.live(b.serial)).extracting(CanaryRecord::id).containsExactly(ofB.id());
+        assertThat(post(http, DeviceApi.CANARY, "CANARY-DEVICE " + credA, "{}").statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * The device certificate, attacked at the authenticator itself (as if the TLS connector trusted more CAs than the
+     * device CAs) and over the wire: another CA's certificate with a device's name, the trusted CA appended to its
+     * chain, an expired certificate, a server certificate, a name that is no device id, a certificate beside an
+     * Authorization header.
+     */
+    @Test
+    void deviceCertificatesOfAnotherCaExpiredForServersOrBadlyNamedAreRefused() throws Exception {
+        DeviceCertificateAuthenticator auth = DeviceCertificateAuthenticator.builder()
+                .deviceCas(TlsSettings.certificates(f.certs.resolve("ca.pem"), null, null)).build();
+        java.security.cert.X509Certificate ca = cert("ca.pem");
+        java.security.cert.X509Certificate device = cert("device.pem");
+        java.time.Instant now = f.clock.instant();
+
+        assertThat(auth.authenticate(tls(now, device))).isInstanceOfSatisfying(Authentication.Accepted.class,
+                a -> assertThat(a.identity().name()).isEqualTo("device:SN-MTLS-001"));
+        assertThat(auth.authenticate(tls(now, cert("rogue.pem")))).isInstanceOf(Authentication.Refused.class);
+        assertThat(auth.authenticate(tls(now, cert("rogue.pem"), ca))).isInstanceOf(Authentication.Refused.class);
+        assertThat(auth.authenticate(tls(now.plus(Duration.ofDays(500)), device))).isInstanceOf(Authentication.Refused.class);
+        assertThat(auth.authenticate(tls(now, cert("server.pem")))).isInstanceOfSatisfying(Authentication.Refused.class,
+                r -> assertThat(r.reason()).contains("client authentication"));
+        assertThat(auth.authenticate(tls(now, cert("badname.pem")))).isInstanceOfSatisfying(Authentication.Refused.class,
+                r -> assertThat(r.reason()).contains("names no device"));
+        assertThat(auth.authenticate(new AuthenticationRequest("POST", DeviceApi.CANARY, null,
+                Map.of("authorization", List.of("Bearer x")), java.net.InetAddress.getLoopbackAddress(), List.of(device),
+                now))).isEqualTo(Authentication.notApplicable());
+        assertThat(DeviceCertificateAuthenticator.builder().deviceCas(List.of(ca))
+                .identityFrom(DeviceCertificateAuthenticator.IdentityFrom.SAN_URI).identityPattern("urn:device:(.+)")
+                .build().authenticate(tls(now, device))).isInstanceOf(Authentication.Refused.class);
+
+        // over the wire, through the script: refused, nothing issued, nothing written
+        EndpointFixture.Device d = f.device("SN-BADNAME");
+        EndpointFixture.Run run = d.run("dash", Map.of("CANARY_CLIENT_CERT", f.certs.resolve("badname.pem").toString(),
+                "CANARY_CLIENT_KEY", f.certs.resolve("badname.key").toString()));
+        assertThat(run.exit()).as(run.output()).isEqualTo(3);
+        assertThat(run.output()).contains("refused by the server (401)");
+        assertThat(listing(d.home)).isEmpty();
+        EndpointFixture.Run server = d.run("dash", Map.of("CANARY_CLIENT_CERT", f.certs.resolve("server.pem").toString(),
+                "CANARY_CLIENT_KEY", f.certs.resolve("server.key").toString()));
+        assertThat(server.exit()).as(server.output()).isIn(1, 3);
+        assertThat(listing(d.home)).isEmpty();
+        assertThat(f.live("localhost")).isEmpty();
+    }
+
+    /**
+     * The user's credentials file, attacked: files the script cannot edit with certainty (NUL bytes, a lone CR, our
+     * profile twice, over 1 MiB) or that are not a regular file (a FIFO that would block a reader, a directory) are
+     * refused and left exactly as they are, with nothing beside them.
+     */
+    @Test
+    void hostileCredentialsFilesAreRefusedAndLeftAsTheyAre() throws Exception {
+        EndpointFixture.Device d = f.device(nextSerial());
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("refused-unparseable", "[work]\naws_access_key_id = A\u0000B\n".getBytes(StandardCharsets.UTF_8));
+        files.put("refused-unparseable ", "[work]\raws_access_key_id = AKIAI44QH8DHBEXAMPLE\n".getBytes(StandardCharsets.UTF_8));
+        files.put("refused-duplicate-profile", "[billing-ro]\nregion = x\n[billing-ro]\nregion = y\n"
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] big = new byte[1024 * 1024 + 1];
+        java.util.Arrays.fill(big, (byte) '#');
+        files.put("refused-too-large", big);
+        Map<String, String> settings = enrol(d);
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            d.credentials(e.getValue());
+
+            EndpointFixture.Run run = d.run("dash", settings);
+
+            assertThat(run.exit()).as(run.output()).isEqualTo(1);
+            assertThat(run.output()).contains(EndpointFixture.USER + "=" + e.getKey().trim());
+            assertThat(Files.readAllBytes(d.credentials())).isEqualTo(e.getValue());
+            assertThat(listing(d.home.resolve(".aws"))).containsExactly("credentials");
+            settings = Map.of();
+        }
+        Files.delete(d.credentials());
+        EndpointFixture.run(List.of("mkfifo", d.credentials().toString()));
+        EndpointFixture.run(List.of("chown", EndpointFixture.USER, d.credentials().toString()));
+        EndpointFixture.Run fifo = d.run("bash", Map.of());
+        assertThat(fifo.exit()).as(fifo.output()).isEqualTo(1);
+        assertThat(fifo.output()).contains(EndpointFixture.USER + "=refused-not-a-file");
+        Files.delete(d.credentials());
+        Files.createDirectory(d.credentials());
+        EndpointFixture.Run dir = d.run("dash", Map.of());
+        assertThat(dir.output()).contains(EndpointFixture.USER + "=refused-not-a-file");
+        assertThat(listing(d.credentials())).isEmpty();
+    }
+
+    /**
+     * The settings file is read, never evaluated: a command substitution in a value stays text (and, as a label, is
+     * sent as text inside the JSON, not as JSON), and a key the script does not know (PATH, LD_PRELOAD) is refused.
+     */
+    @Test
+    void theSettingsFileIsNeverEvaluated() throws Exception {
+        EndpointFixture.Device d = f.device(nextSerial());
+        Path pwned = d.home.getParent().resolve("pwned");
+        Path conf = d.home.getParent().resolve("endpoint.conf");
+        String group = "$(touch " + pwned + ")`touch " + pwned + "`\",\"present\":\"yes";
+        Files.writeString(conf, "# settings\nCANARY_MDM_GROUP=" + group + "\n");
+
+        EndpointFixture.Run run = d.run("dash", Map.of("CANARY_CONFIG", conf.toString(),
+                "CANARY_ENROLLMENT_TOKEN", f.enrollmentToken(d.serial)));
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(Files.exists(pwned)).isFalse();
+        assertThat(f.live(d.serial)).singleElement().satisfies(r ->
+                assertThat(r.asset().labels()).containsEntry("mdm-group", group));
+
+        Files.writeString(conf, "LD_PRELOAD=" + pwned + "\n");
+        EndpointFixture.Run refused = d.run("bash", Map.of("CANARY_CONFIG", conf.toString()));
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.output()).contains("unknown setting 'LD_PRELOAD'");
+        assertThat(Files.exists(pwned)).isFalse();
+    }
+
+    private static java.security.cert.X509Certificate cert(String name) throws Exception {
+        return TlsSettings.certificates(f.certs.resolve(name), null, null).get(0);
+    }
+
+    private static AuthenticationRequest tls(java.time.Instant at, java.security.cert.X509Certificate... chain) {
+        return new AuthenticationRequest("POST", DeviceApi.CANARY, null, Map.of(),
+                java.net.InetAddress.getLoopbackAddress(), List.of(chain), at);
+    }
+
+    private static String credential(EndpointFixture.Device d) throws Exception {
+        return Files.readString(d.state.resolve("state")).lines().filter(l -> l.startsWith("device-credential="))
+                .findFirst().orElseThrow().substring(18);
+    }
+
+    private static java.net.http.HttpResponse<String> post(java.net.http.HttpClient http, String path, String auth,
+                                                           String body) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(f.api.uri().resolve(path)).header("Authorization", auth)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private static javax.net.ssl.SSLContext trustingTestCa() throws Exception {
