@@ -580,6 +580,7 @@ public final class CanaryService implements AutoCloseable {
             Instant now = clock.instant();
             List<CanaryId> expired = new ArrayList<>();
             List<String> failures = new ArrayList<>();
+            List<CanaryId> unfinishedRuns = new ArrayList<>();
             for (CanaryRecord r : listAll(CanaryQuery.live())) {
                 if (r.expiresAt() == null || r.expiresAt().isAfter(now) || r.status() == CanaryStatus.PENDING) {
                     continue;
@@ -588,14 +589,21 @@ public final class CanaryService implements AutoCloseable {
                     if (r.replacedBy() == null) {
                         removePlacementIfStillOurs(r);
                     }
+                    boolean unfinished = RunPhase.isRunCanary(r) && RunPhase.completedAt(r).isEmpty();
                     casUpdate(r.id(), c -> c.status().isTerminal() ? null : c.toBuilder().status(CanaryStatus.EXPIRED)
-                            .closedAt(c.expiresAt()).attribute(ATTR_CLOSED_BECAUSE, "expired").build());
+                            .closedAt(c.expiresAt()).attribute(ATTR_CLOSED_BECAUSE,
+                                    unfinished ? "expired-run-not-completed" : "expired").build());
                     expired.add(r.id());
+                    if (unfinished) {
+                        unfinishedRuns.add(r.id());
+                        LOG.info("canary {} of run {} expired and the run never reported its end: the job was "
+                                + "cancelled or timed out, or its completion step did not run", r.id(), r.asset().ref());
+                    }
                 } catch (RuntimeException e) {
                     failures.add("expiring canary " + r.id() + " failed: " + e.getMessage());
                 }
             }
-            return new LifecycleReport.Expire(expired, failures);
+            return new LifecycleReport.Expire(expired, failures, unfinishedRuns);
         }
     }
 

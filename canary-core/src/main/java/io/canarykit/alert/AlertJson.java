@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.CanaryRecord;
 import io.canarykit.PlacementReceipt;
+import io.canarykit.RunPhase;
 import io.canarykit.Sighting;
 
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ import java.util.Map;
  *  "sightings":[{"source","sourceEventId","time","kind","service","call","region","sourceIp","userAgent",
  *                "errorCode","accessKeyId","principalArn","requestId","canaryId"},…],
  *  "window":{"issuedAt","firstUse","seconds"},
- *  "priorSightings":0}
+ *  "priorSightings":0,
+ *  "run":{"phase","description","completedAt","ci"} only for a CI run's canary (see {@link RunPhase})}
  * }</pre>
  * An alert carries no secret (records hold none), so neither does its JSON.
  */
@@ -73,6 +75,7 @@ public final class AlertJson {
         w.put("firstUse", text(alert.window().firstUse()));
         w.put("seconds", alert.window().duration().getSeconds());
         o.put("priorSightings", alert.priorSightings());
+        RunPhase.of(alert).ifPresent(phase -> o.set("run", run(alert.canary(), phase)));
         return o;
     }
 
@@ -83,6 +86,20 @@ public final class AlertJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an alert as JSON", e);
         }
+    }
+
+    /**
+     * The run part of an alert on a CI run's canary: {@code {"phase":"after-run|during-run","description":"used after
+     * the run finished","completedAt":"…" or null,"ci":"github-actions"}}; the run's repository, workflow, run id, sha
+     * and the rest are the asset's labels.
+     */
+    public static ObjectNode run(CanaryRecord canary, RunPhase phase) {
+        ObjectNode r = MAPPER.createObjectNode();
+        r.put("phase", phase.configName());
+        r.put("description", phase.description());
+        r.put("completedAt", RunPhase.completedAt(canary).map(Instant::toString).orElse(null));
+        r.put("ci", canary.attributes().get(RunPhase.ATTR_RUN));
+        return r;
     }
 
     /** A sighting as JSON. */
