@@ -59,8 +59,6 @@ import java.util.regex.Pattern;
  * {@code ci-run/gitlab/<project>/pipelines/<pipeline id>/jobs/<job id>}) labelled with the run's claims (repository,
  * workflow, ref, sha, run id and attempt, actor, ...), the rule's lifetime and kinds, and {@link RunPhase#ATTR_RUN}.
  * Names of principals never carry any of it: they come from the namer, and the store maps them back to the run.
- * A token issues at most one canary (its {@code jti} is remembered by the replay guard until it expires); reading and
- * completing are not limited.
  *
  * <p>Thread-safe.
  */
@@ -81,7 +79,6 @@ public final class OidcAuthenticator implements CallerAuthenticator {
     private final Clock clock;
     private final Duration clockSkew;
     private final RunPolicy policy;
-    private final ReplayGuard replayGuard;
     private final JwksCache keys;
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final List<String> algorithmNames;
@@ -93,10 +90,10 @@ public final class OidcAuthenticator implements CallerAuthenticator {
         this.clock = b.clock;
         this.clockSkew = b.clockSkew;
         this.policy = b.policy;
-        this.replayGuard = b.replayGuard;
         this.algorithmNames = b.algorithms.stream().map(JWSAlgorithm::getName).toList();
         this.keys = new JwksCache(b.jwksUri, b.http != null ? b.http : HttpClient.newBuilder()
-                .connectTimeout(b.jwksTimeout).followRedirects(HttpClient.Redirect.NEVER).build(), b.clock,
+                .connectTimeout(b.jwksTimeout).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build(), b.clock,
                 b.jwksTimeout, b.jwksMaxBytes, b.jwksMaxKeys, b.jwksCacheTime, b.jwksMinRefreshInterval);
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
@@ -173,10 +170,10 @@ public final class OidcAuthenticator implements CallerAuthenticator {
         if (iat.isAfter(clock.instant().plus(clockSkew))) {
             return Authentication.refused("the token was issued in the future (iat " + iat + "); check the clocks");
         }
-        return decide(claims, request);
+        return decide(claims);
     }
 
-    private Authentication decide(JWTClaimsSet claims, AuthenticationRequest request) {
+    private Authentication decide(JWTClaimsSet claims) {
         Map<String, String> facts = new LinkedHashMap<>();
         for (String name : claims.getClaims().keySet()) {
             Object v = claims.getClaim(name);
@@ -218,17 +215,6 @@ public final class OidcAuthenticator implements CallerAuthenticator {
                 .withAssetKinds(List.of(rule.assetKind())).withKinds(kinds).withAdmin(false);
         IssuanceScope scope = new IssuanceScope(asset, rule.lifetime(),
                 Map.of(RunPhase.ATTR_RUN, platform.authenticatorName()));
-        if (replayGuard != null && request.method().equals("POST") && request.rawPath().equals(IssuanceApi.PATH)) {
-            String jti = claims.getJWTID();
-            if (jti != null) {
-                String id = "oidc:" + platform.authenticatorName() + ":" + java.util.HexFormat.of().formatHex(Hashes.sha256(
-                        (issuer + "\n" + jti).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-                if (!replayGuard.firstUse(id, claims.getExpirationTime().toInstant().plus(clockSkew))) {
-                    return Authentication.refused("this token was already used to issue a canary; request a fresh "
-                            + "token for each canary");
-                }
-            }
-        }
         return Authentication.accepted(new CallerIdentity(callerName, platform.authenticatorName(), labels, permissions,
                 scope));
     }
@@ -327,7 +313,6 @@ public final class OidcAuthenticator implements CallerAuthenticator {
         private Duration clockSkew = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private RunPolicy policy;
-        private ReplayGuard replayGuard;
         private HttpClient http;
         private Duration jwksTimeout = Duration.ofSeconds(5);
         private int jwksMaxBytes = 65_536;
@@ -401,12 +386,6 @@ public final class OidcAuthenticator implements CallerAuthenticator {
         /** Which runs may get canaries (required). */
         public Builder policy(RunPolicy v) {
             policy = Objects.requireNonNull(v, "policy");
-            return this;
-        }
-
-        /** Remembers the token ids that issued a canary (default none: a token may then issue more than once). */
-        public Builder replayGuard(ReplayGuard v) {
-            replayGuard = v;
             return this;
         }
 

@@ -14,7 +14,7 @@ import java.util.TreeSet;
 final class OidcAuthenticatorConfig {
     private static final Set<String> KEYS = Set.of("audience", "issuer", "jwks-uri", "algorithms", "clock-skew",
             "lifetime", "jwks-timeout", "jwks-max-bytes", "jwks-max-keys", "jwks-cache-time",
-            "jwks-min-refresh-interval", "one-issuance-per-token");
+            "jwks-min-refresh-interval");
 
     private OidcAuthenticatorConfig() {
     }
@@ -65,9 +65,6 @@ final class OidcAuthenticatorConfig {
         b.jwksLimits(c.getInt("jwks-max-bytes", 65_536), c.getInt("jwks-max-keys", 32));
         b.jwksCaching(c.getDuration("jwks-cache-time", Duration.ofMinutes(15)),
                 c.getDuration("jwks-min-refresh-interval", Duration.ofSeconds(30)));
-        if (c.getBoolean("one-issuance-per-token", true)) {
-            b.replayGuard(context.replayGuard());
-        }
         return b.build();
     }
 }
