@@ -259,7 +259,7 @@ public final class OidcAuthenticator implements CallerAuthenticator {
                 return "the token is not valid yet (nbf is ahead, beyond " + clockSkew.toSeconds()
                         + " s of clock skew); check the clocks";
             }
-            if (m.contains("audience")) {
+            if (m.contains(" aud ") || m.contains("audience")) {
                 return "the token is for another audience: request it with the audience " + String.join(" or ",
                         audiences.stream().sorted().toList());
             }
