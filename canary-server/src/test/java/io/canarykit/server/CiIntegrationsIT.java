@@ -293,7 +293,8 @@ class CiIntegrationsIT {
         Map<String, String> job = gitlabJob(TestOidcIssuer.gitlabJob("acme/platform/deployer"), Map.of());
 
         // before_script and script share one shell: the job's script sees the exported variables
-        Result script = exec(List.of("sh", "-c", before + "\nenv > '" + seen + "'\n"), job);
+        // GitLab runs a job's script with bash -e -o pipefail where the image has bash, else sh -e
+        Result script = exec(List.of("bash", "-e", "-o", "pipefail", "-c", before + "\nenv > '" + seen + "'\n"), job);
         assertThat(script.exit()).as(script.out()).isZero();
         Map<String, String> vars = new HashMap<>();
         for (String l : Files.readAllLines(seen)) {
@@ -312,7 +313,7 @@ class CiIntegrationsIT {
                 .endsWith("/" + r.principal().name());
 
         // after_script runs in a shell of its own, with the same ID token
-        Result done = exec(List.of("sh", "-c", after), job);
+        Result done = exec(List.of("bash", "-e", "-o", "pipefail", "-c", after), job);
         assertThat(done.exit()).as(done.out()).isZero();
         assertThat(done.out()).contains("completing canary " + r.id() + ": HTTP 200");
         assertThat(bed.store.find(r.id()).orElseThrow().status()).isIn(CanaryStatus.COMPLETED, CanaryStatus.TRIGGERED);
@@ -326,20 +327,20 @@ class CiIntegrationsIT {
         Map<String, Object> claims = TestOidcIssuer.gitlabJob("acme/platform/deployer");
         claims.put("job_id", "5550077");
         Path envFile = dir.resolve("ci/deploy.env");
-        Result planted = exec(List.of("sh", "-c", before), gitlabJob(claims, Map.of("CANARYKIT_TARGET", "env-file",
+        Result planted = exec(List.of("sh", "-e", "-c", before), gitlabJob(claims, Map.of("CANARYKIT_TARGET", "env-file",
                 "CANARYKIT_PATH", envFile.toString(), "CANARYKIT_PREFIX", "DEPLOY_")));
         assertThat(planted.exit()).as(planted.out()).isZero();
         assertThat(Files.readString(envFile)).startsWith("DEPLOY_ACCESS_KEY_ID=ASIA").contains("\nDEPLOY_SESSION_TOKEN=");
         assertThat(Files.getPosixFilePermissions(envFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
         Map<String, Object> forked = TestOidcIssuer.gitlabJob("mallory/fork");
-        Result refused = exec(List.of("sh", "-c", before + "\nenv > '" + dir.resolve("refused-env") + "'\n"),
+        Result refused = exec(List.of("sh", "-e", "-c", before + "\nenv > '" + dir.resolve("refused-env") + "'\n"),
                 gitlabJob(forked, Map.of()));
         assertThat(refused.exit()).isZero();
         assertThat(refused.out()).contains("canarykit: the server refused the canary: HTTP 403 no gitlab-ci rule allows "
                 + "project mallory/fork");
         assertThat(Files.readString(dir.resolve("refused-env"))).doesNotContain("AWS_ACCESS_KEY_ID");
-        Result failing = exec(List.of("sh", "-c", before + "\necho the-script-ran\n"),
+        Result failing = exec(List.of("sh", "-e", "-c", before + "\necho the-script-ran\n"),
                 gitlabJob(forked, Map.of("CANARYKIT_FAIL_ON_ERROR", "true")));
         assertThat(failing.exit()).isEqualTo(1);
         assertThat(failing.out()).doesNotContain("the-script-ran");
