@@ -7,6 +7,8 @@ import io.canarykit.config.ProviderRegistry;
 import io.canarykit.detect.DetectionEngine;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
+import io.canarykit.detect.PartitionGate;
+import io.canarykit.metrics.MetricsListener;
 import io.canarykit.fingerprint.FingerprintGate;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.issue.CanaryIssuer;
@@ -63,7 +65,7 @@ final class CanaryServiceConfig {
     private CanaryServiceConfig() {
     }
 
-    static CanaryService build(CanaryConfig config, ClassLoader loader) {
+    static CanaryService build(CanaryConfig config, ClassLoader loader, MetricsListener metrics, PartitionGate partitions) {
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             CanaryStore store = ProviderRegistry.load(CanaryStoreProvider.class, loader)
@@ -109,6 +111,7 @@ final class CanaryServiceConfig {
             Map<String, Placement> placements = new ConcurrentHashMap<>();
 
             CanaryService.Builder b = CanaryService.builder()
+                    .metrics(metrics)
                     .store(store)
                     .issuance(issuance)
                     .namer(namer)
@@ -133,11 +136,12 @@ final class CanaryServiceConfig {
             ProviderRegistry<AlertSink, AlertSinkProvider> sinkRegistry = ProviderRegistry.load(AlertSinkProvider.class, loader);
             List<AlertSink> sinks = new ArrayList<>();
             for (String name : sinkNames) {
-                AlertSink sink = sinkRegistry.create(name, config);
+                AlertSink sink = sinkRegistry.provider(name).create(config, metrics);
                 sinks.add(sink);
                 owned.add(sink);
             }
             b.detection(DetectionEngine.builder().store(store).detectors(detectors).alertSinks(sinks)
+                    .metrics(metrics).partitionGate(partitions)
                     .followUpWindow(config.getDuration("canary.detect.follow-up-window", Duration.ofMinutes(15)))
                     .build());
             b.closeWithService(() -> placements.values().forEach(Placement::close));

@@ -12,6 +12,8 @@ import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
 import io.canarykit.alert.AlertSink;
 import io.canarykit.cloudtrail.UserIdentity;
+import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.metrics.MetricsListener;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.Page;
@@ -79,6 +81,8 @@ public final class DetectionEngine {
     private final Duration selfUseTolerance;
     private final Duration watchAfterClose;
     private final AlertLedger ledger;
+    private final MetricsListener metrics;
+    private final PartitionGate gate;
 
     private DetectionEngine(Builder b) {
         this.store = b.store;
@@ -92,6 +96,8 @@ public final class DetectionEngine {
         this.selfUseTolerance = b.selfUseTolerance;
         this.watchAfterClose = b.watchAfterClose;
         this.ledger = new AlertLedger(store);
+        this.metrics = b.metrics;
+        this.gate = b.gate;
     }
 
     /** A builder; {@link Builder#store} is required. */
@@ -113,6 +119,10 @@ public final class DetectionEngine {
         Pass pass = new Pass();
         List<CanaryRecord> watched = watched(started);
         for (Detector d : detectors) {
+            if (!d.partitioned() && !enter(d.source(), null)) {
+                LOG.debug("detector {} is being read by another process; skipped in this pass", d.source());
+                continue;
+            }
             Counter counter = new Counter();
             String failure = null;
             Context ctx = new Context(d.source(), watched, pass);
@@ -123,6 +133,7 @@ public final class DetectionEngine {
                 pass.failures.add("detector " + d.source() + " failed: " + failure);
                 LOG.warn("detector {} failed; it resumes from its last checkpoint next time: {}", d.source(), failure);
             }
+            ctx.reportProgress();
             pass.outcomes.add(new DetectorOutcome(d.source(), counter.seen, counter.stored, failure));
         }
         alertPhase(pass);
@@ -205,6 +216,8 @@ public final class DetectionEngine {
                 pass.stored++;
                 counter.stored++;
                 stored.add(matched);
+                Sighting first = matched;
+                record(l -> l.sightingStored(first));
                 if (!real) {
                     pass.selfUses++;
                 }
@@ -414,7 +427,9 @@ public final class DetectionEngine {
         for (AlertSink sink : sinks) {
             try {
                 sink.send(alert);
+                record(l -> l.alertDelivery(sinkName(sink), AlertOutcome.SENT));
             } catch (RuntimeException e) {
+                record(l -> l.alertDelivery(sinkName(sink), AlertOutcome.FAILED));
                 String msg = "alert sink " + sink + " failed on canary " + alert.canary().id()
                         + " (the alert is sent again next pass): " + e.getClass().getSimpleName() + ": " + e.getMessage();
                 pass.failures.add(msg);
@@ -457,6 +472,35 @@ public final class DetectionEngine {
 
     // ---------------------------------------------------------------- plumbing
 
+    private boolean enter(String source, String partition) {
+        try {
+            return gate.enter(source, partition);
+        } catch (RuntimeException e) {
+            LOG.warn("could not decide whether to read {}{}; skipped in this pass: {}", source,
+                    partition == null ? "" : " partition " + partition, e.toString());
+            return false;
+        }
+    }
+
+    /** Calls the metrics listener; what it throws is logged and dropped. */
+    private void record(Consumer<MetricsListener> call) {
+        try {
+            call.accept(metrics);
+        } catch (RuntimeException e) {
+            LOG.debug("the metrics listener failed: {}", e.toString());
+        }
+    }
+
+    private static String sinkName(AlertSink sink) {
+        String simple = sink.getClass().getSimpleName();
+        return simple.endsWith("AlertSink") && simple.length() > 9
+                ? kebab(simple.substring(0, simple.length() - 9)) : kebab(simple);
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** One pass's counters and caches. */
     private final class Pass {
         final List<DetectorOutcome> outcomes = new ArrayList<>();
@@ -490,6 +534,7 @@ public final class DetectionEngine {
         private final String source;
         private final List<CanaryRecord> watched;
         private final Pass pass;
+        private Instant newest;
 
         Context(String source, List<CanaryRecord> watched, Pass pass) {
             this.source = source;
@@ -509,6 +554,26 @@ public final class DetectionEngine {
         @Override
         public Clock clock() {
             return clock;
+        }
+
+        @Override
+        public boolean claimPartition(String partition) {
+            Objects.requireNonNull(partition, "partition");
+            return enter(source, partition);
+        }
+
+        @Override
+        public synchronized void readUpTo(Instant newestRecord) {
+            if (newestRecord != null && (newest == null || newestRecord.isAfter(newest))) {
+                newest = newestRecord;
+            }
+        }
+
+        synchronized void reportProgress() {
+            if (newest != null) {
+                Instant t = newest;
+                record(l -> l.detectorProgress(source, t));
+            }
         }
 
         @Override
@@ -548,8 +613,25 @@ public final class DetectionEngine {
         private Duration clockSkew = Duration.ofMinutes(1);
         private Duration selfUseTolerance = Duration.ofMinutes(5);
         private Duration watchAfterClose = Duration.ofDays(7);
+        private MetricsListener metrics = MetricsListener.NONE;
+        private PartitionGate gate = PartitionGate.OPEN;
 
         private Builder() {
+        }
+
+        /** Where sightings stored, alerts delivered and detectors' progress are reported (default none). */
+        public Builder metrics(MetricsListener v) {
+            metrics = Objects.requireNonNull(v, "metrics");
+            return this;
+        }
+
+        /**
+         * Which detectors and partitions this engine may read in a pass (default {@link PartitionGate#OPEN}: all):
+         * with several processes on one store, a gate backed by leases keeps two off the same source.
+         */
+        public Builder partitionGate(PartitionGate v) {
+            gate = Objects.requireNonNull(v, "partitionGate");
+            return this;
         }
 
         /** The store canaries, sightings, checkpoints and alert bookkeeping live in (required). */

@@ -30,7 +30,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -109,6 +111,12 @@ public final class CloudTrailS3Detector implements Detector {
         return source;
     }
 
+    /** Each account and region of the bucket ({@code bucket/111122223333/eu-west-1}) is a partition. */
+    @Override
+    public boolean partitioned() {
+        return true;
+    }
+
     @Override
     public void poll(DetectorContext context, Consumer<Sighting> sink) {
         List<CanaryRecord> watched = context.watchedCanaries();
@@ -133,7 +141,9 @@ public final class CloudTrailS3Detector implements Detector {
                 String accountRoot = prefix + "AWSLogs/" + (organizationId == null ? "" : organizationId + "/") + account
                         + "/CloudTrail/";
                 for (String region : regions(accountRoot)) {
-                    pollRegion(context, sink, index, pool, accountRoot + region + "/", firstDay, today, now);
+                    if (context.claimPartition(bucket + "/" + account + "/" + region)) {
+                        pollRegion(context, sink, index, pool, accountRoot + region + "/", firstDay, today, now);
+                    }
                 }
             }
         } finally {
@@ -203,6 +213,7 @@ public final class CloudTrailS3Detector implements Detector {
         String key = bucket + "/" + dayPrefix;
         PrefixCheckpoint cp = PrefixCheckpoint.decode(context.checkpoint(key).orElse(null));
         List<String> listed = new ArrayList<>();
+        Map<String, Instant> delivered = new HashMap<>();
         String token = null;
         do {
             ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(dayPrefix);
@@ -217,6 +228,9 @@ public final class CloudTrailS3Detector implements Detector {
                 String name = o.key().substring(dayPrefix.length());
                 if (!name.contains("/")) {
                     listed.add(name);
+                    if (o.lastModified() != null) {
+                        delivered.put(name, o.lastModified());
+                    }
                 }
             }
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
@@ -243,6 +257,7 @@ public final class CloudTrailS3Detector implements Detector {
                     sink.accept(s); // stored before it returns
                 }
                 done.add(fresh.get(i));
+                context.readUpTo(delivered.get(fresh.get(i))); // when CloudTrail delivered the file just read
                 PrefixCheckpoint next = PrefixCheckpoint.compact(after, done, listed, cutoff);
                 after = next.after();
                 done = new TreeSet<>(next.done());
