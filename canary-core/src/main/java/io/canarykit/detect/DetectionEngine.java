@@ -141,6 +141,24 @@ public final class DetectionEngine {
     }
 
     /**
+     * Retries the alerts every sink keeps because it could not deliver them yet (its spool), as each pass does first;
+     * what a server runs between passes and before it stops. A sink that fails is logged and the others still run.
+     *
+     * @return how many alerts still wait, over all sinks
+     */
+    public int flushAlerts() {
+        int waiting = 0;
+        for (AlertSink sink : sinks) {
+            try {
+                waiting += sink.flush();
+            } catch (RuntimeException e) {
+                LOG.warn("alert sink {} could not retry its undelivered alerts: {}", sink, e.getMessage());
+            }
+        }
+        return waiting;
+    }
+
+    /**
      * Stores sightings a caller already holds (a push source outside any detector) and runs the alert phase; the same
      * as a pass whose only detector yielded them.
      */
