@@ -77,7 +77,7 @@ final class Readiness implements AutoCloseable {
     Readiness(Supplier<CanaryStore> store, Map<String, Supplier<AwsCredentialsProvider>> credentials,
               Duration cacheTime, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
-        this.credentials = Map.copyOf(credentials);
+        this.credentials = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(credentials));
         this.cacheTime = Objects.requireNonNull(cacheTime, "cacheTime");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
