@@ -136,7 +136,11 @@ public final class DetectionEngine {
             ctx.reportProgress();
             pass.outcomes.add(new DetectorOutcome(d.source(), counter.seen, counter.stored, failure));
         }
-        alertPhase(pass);
+        if (enter(PartitionGate.ALERTS, null)) {
+            alertPhase(pass);
+        } else {
+            LOG.debug("another process alerts; this pass only stored its sightings");
+        }
         return pass.summary(started, clock.instant());
     }
 

@@ -26,6 +26,7 @@ final class AlertReceiver implements AutoCloseable {
     private final List<Delivery> taken = new ArrayList<>();
     private final AtomicInteger refuse = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile long delayMillis;
 
     AlertReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -38,6 +39,13 @@ final class AlertReceiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 requests.incrementAndGet();
+                if (delayMillis > 0) {
+                    try {
+                        Thread.sleep(delayMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (refuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     exchange.sendResponseHeaders(503, -1);
                     return;
@@ -61,6 +69,11 @@ final class AlertReceiver implements AutoCloseable {
     /** Refuses the next {@code n} requests with 503. */
     void refuseNext(int n) {
         refuse.set(n);
+    }
+
+    /** Answers every request only after {@code d} (a slow receiver). */
+    void delay(java.time.Duration d) {
+        delayMillis = d.toMillis();
     }
 
     /** Every alert taken, in order. */
