@@ -51,6 +51,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code threshold}, {@code organisation-accounts}, ...</td></tr>
  *   <tr><td>{@code canary.detectors}</td><td>detector providers, comma-separated (default none); each gets the keys
  *       under {@code canary.detector.<name>.}</td></tr>
+ *   <tr><td>{@code canary.alert.route.<rule>.*}</td><td>routing rules ({@code asset-kind}, {@code label.<name>},
+ *       {@code canary-kind}, {@code classification}, {@code sinks}; see {@link io.canarykit.alert.AlertRoute}) and
+ *       {@code canary.alert.default-sinks} for alerts no rule matches (default: every sink)</td><td></td></tr>
+ *   <tr><td>{@code canary.alert.suppress.<rule>.*}</td><td>suppression rules ({@code event-name},
+ *       {@code source-cidr}, {@code user-agent}, {@code reason}; see {@link io.canarykit.alert.SuppressionRule});
+ *       suppressed sightings go in the digest every {@code canary.alert.digest.interval} (default 1d) to
+ *       {@code canary.alert.digest.sinks} (default: every sink that takes digests)</td><td></td></tr>
  *   <tr><td>{@code canary.alert.sinks}</td><td>alert sinks, comma-separated (default {@code logging}); each reads its
  *       {@code canary.alert.<name>.*} keys</td></tr>
  *   <tr><td>{@code canary.detect.follow-up-window}</td><td>later sightings within it are aggregated (default 15m)</td></tr>
@@ -134,16 +141,25 @@ final class CanaryServiceConfig {
                 detectors.add(detectorRegistry.create(name, config.scoped("canary.detector." + name + ".")));
             }
             ProviderRegistry<AlertSink, AlertSinkProvider> sinkRegistry = ProviderRegistry.load(AlertSinkProvider.class, loader);
-            List<AlertSink> sinks = new ArrayList<>();
+            DetectionEngine.Builder engine = DetectionEngine.builder().store(store).detectors(detectors)
+                    .metrics(metrics).partitionGate(partitions)
+                    .alertClaimTimeout(config.getDuration("canary.detect.alert-claim-timeout", Duration.ofMinutes(10)))
+                    .followUpWindow(config.getDuration("canary.detect.follow-up-window", Duration.ofMinutes(15)));
             for (String name : sinkNames) {
-                AlertSink sink = sinkRegistry.provider(name).create(config, metrics);
-                sinks.add(sink);
+                AlertSink sink = sinkRegistry.create(name, config);
+                engine.alertSink(name, sink);
                 owned.add(sink);
             }
-            b.detection(DetectionEngine.builder().store(store).detectors(detectors).alertSinks(sinks)
-                    .metrics(metrics).partitionGate(partitions)
-                    .followUpWindow(config.getDuration("canary.detect.follow-up-window", Duration.ofMinutes(15)))
-                    .build());
+            io.canarykit.alert.AlertRoute.fromConfig(config).forEach(engine::route);
+            if (config.has("canary.alert.default-sinks")) {
+                engine.defaultSinks(config.getList("canary.alert.default-sinks"));
+            }
+            io.canarykit.alert.SuppressionRule.fromConfig(config).forEach(engine::suppress);
+            engine.digestInterval(config.getDuration("canary.alert.digest.interval", Duration.ofDays(1)));
+            if (config.has("canary.alert.digest.sinks")) {
+                engine.digestSinks(config.getList("canary.alert.digest.sinks"));
+            }
+            b.detection(engine.build());
             b.closeWithService(() -> placements.values().forEach(Placement::close));
             owned.forEach(b::closeWithService);
             return b.build();

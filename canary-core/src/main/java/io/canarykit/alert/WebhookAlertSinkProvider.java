@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
  *   <li>{@code url} (required), {@code hmac-key} (required, secret);</li>
  *   <li>{@code timeout} (default 10s), {@code max-attempts} (default 4), {@code backoff} (default 500ms),
  *       {@code max-backoff} (default 30s);</li>
+ *   <li>{@code format}: {@code canarykit} (default), {@code ocsf} or {@code ecs};</li>
  *   <li>{@code spool-dir} (optional; recommended: without it an undelivered alert is retried by the engine's next pass
  *       instead of from disk).</li>
  * </ul>
@@ -25,6 +26,8 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
     public static final String BACKOFF = "backoff";
     public static final String MAX_BACKOFF = "max-backoff";
     public static final String SPOOL_DIR = "spool-dir";
+    /** {@code canarykit} (default), {@code ocsf} or {@code ecs}. */
+    public static final String FORMAT = "format";
 
     @Override
     public String name() {
@@ -61,6 +64,9 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
                 .maxBackoff(config.getDuration(MAX_BACKOFF, java.time.Duration.ofSeconds(30)));
         if (config.has(SPOOL_DIR)) {
             b.spoolDirectory(config.getPath(SPOOL_DIR));
+        }
+        if (config.has(FORMAT)) {
+            b.format(AlertFormat.fromConfigName(config.getString(FORMAT)));
         }
         return b.build();
     }

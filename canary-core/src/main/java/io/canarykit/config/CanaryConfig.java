@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  */
 public final class CanaryConfig {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern SENSITIVE = Pattern.compile("(^|[._-])(secret|password|passwd|token|hmac|key|credentials?)([._-]|$)",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SENSITIVE = Pattern.compile("(^|[._-])(secret|password|passwd|token|hmac|key|credentials?)([._-]|$)"
+            // alert sinks' webhook URLs (Slack, Teams, Discord, Google Chat) carry their token in the path or query
+            + "|^canary\\.alert\\.[^.]+\\.url$", Pattern.CASE_INSENSITIVE);
     private static final CanaryConfig EMPTY = new CanaryConfig(Map.of());
 
     private final Map<String, String> values;

@@ -6,18 +6,13 @@ package io.canarykit.detect;
  * ({@link io.canarykit.store.Leases}); a single process needs none ({@link #OPEN}).
  *
  * <p>The {@link DetectionEngine} asks for each detector that is not {@linkplain Detector#partitioned() partitioned}
- * ({@code partition} {@code null}) before running it, for {@link #ALERTS} before its alert phase, and a partitioned detector asks for each partition through
- * {@link DetectorContext#claimPartition} before reading it. Called from the pass's thread and the detector's threads:
+ * ({@code partition} {@code null}) before running it, and a partitioned detector asks for each partition through
+ * {@link DetectorContext#claimPartition} before reading it. Alerts need no gate: the engine's claims in the store
+ * ({@link io.canarykit.store.Claims}) send every alert once, whichever engine raises it. Called from the pass's thread and the detector's threads:
  * implementations are thread-safe and do not throw (a failure to decide is a "no": the partition is read next pass).
  */
 @FunctionalInterface
 public interface PartitionGate {
-
-    /**
-     * The name the engine asks for (with a {@code null} partition) before its alert phase, so that of several engines
-     * sharing a store one alerts at a time, while every engine stores the sightings it reads.
-     */
-    String ALERTS = "alerts";
 
     /** Lets every detector and partition through (one process). */
     PartitionGate OPEN = (detector, partition) -> true;

@@ -56,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerProcessesIT {
     private static final String TOKEN = "ci-token-0123456789abcdef";
     private static final Duration LEASE = Duration.ofSeconds(4);
+    private static final String PARTITION = "cloudtrail-lookup/";
 
     @TempDir
     Path dir;
@@ -101,6 +102,7 @@ class ServerProcessesIT {
                 "canary.alert.webhook.max-attempts=1",
                 "canary.response=alert",
                 "canary.issuance.minimum-age=2s",
+                "canary.detect.alert-claim-timeout=5s",
                 "canary.api.tokens.ci=" + TOKEN,
                 "canary.server.detect.interval=1s",
                 "canary.server.recover.interval=2s",
@@ -208,9 +210,10 @@ class ServerProcessesIT {
             use(n.at("/credential/accessKeyId").asText(), n.at("/credential/secretAccessKey").asText());
         }
 
-        // the alerting copy is slowed by its receiver, so the kill lands in the middle of its pass
-        receiver.delay(Duration.ofMillis(700));
-        Child victim = awaitAlertHolder();
+        // every copy alerts (the alert claims send each alert once); the receiver is slow, so the kill of the copy that
+        // reads the detector's partition lands in the middle of its pass
+        receiver.delay(Duration.ofMillis(1500));
+        Child victim = awaitPartitionHolder();
         awaitTaken(1, Duration.ofSeconds(60));
         // an issuance in flight in the victim when it dies: AWS is slow to make its key
         var slowKeys = aws.faults().latency("iam:CreateAccessKey", Duration.ofSeconds(2));
@@ -258,9 +261,8 @@ class ServerProcessesIT {
                     .hasSize(1);
         }
 
-        // the detector partition and the alert phase: one copy at a time; the victim's taken over only after the kill
-        for (String lease : List.of("detector:" + io.canarykit.detect.PartitionGate.ALERTS,
-                "detector:cloudtrail-lookup/" + aws.accountId() + "/us-east-1")) {
+        // the detector partition: one copy at a time; the victim's taken over only after the kill
+        for (String lease : List.of("detector:" + PARTITION + aws.accountId() + "/us-east-1")) {
             List<Map.Entry<Instant, Child>> takes = new ArrayList<>();
             for (Child c : children) {
                 for (String l : c.err.toString().lines().toList()) {
@@ -327,11 +329,11 @@ class ServerProcessesIT {
         throw new AssertionError("no canary id in " + alert);
     }
 
-    private Child awaitAlertHolder() throws Exception {
+    private Child awaitPartitionHolder() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         try (CanaryStore store = new JdbcCanaryStoreProvider().create(CanaryConfig.of(storeConfig()))) {
             while (System.nanoTime() < deadline) {
-                var e = store.entry("lease:detector:" + io.canarykit.detect.PartitionGate.ALERTS);
+                var e = store.entry("lease:detector:" + PARTITION + aws.accountId() + "/us-east-1");
                 if (e.isPresent()) {
                     for (Child c : children) {
                         if (e.get().value().contains("\"owner\":\"" + c.instance + "\"")) {
@@ -342,7 +344,7 @@ class ServerProcessesIT {
                 Thread.sleep(100);
             }
         }
-        throw new AssertionError("no copy took the alert lease");
+        throw new AssertionError("no copy took the detector partition's lease");
     }
 
     private void awaitTaken(int n, Duration timeout) throws InterruptedException {
