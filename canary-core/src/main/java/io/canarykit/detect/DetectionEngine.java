@@ -122,6 +122,8 @@ public final class DetectionEngine {
     private final AlertLedger ledger;
     private final MetricsListener metrics;
     private final PartitionGate gate;
+    /** The sinks that report their own deliveries ({@link AlertSink#reportTo}); the engine reports the others'. */
+    private final Set<String> selfReporting = new HashSet<>();
 
     private DetectionEngine(Builder b) {
         this.store = b.store;
@@ -166,6 +168,14 @@ public final class DetectionEngine {
         this.ledger = new AlertLedger(store);
         this.metrics = b.metrics;
         this.gate = b.gate;
+        if (metrics != MetricsListener.NONE) {
+            for (NamedSink named : sinks) {
+                String name = named.name();
+                if (named.sink().reportTo(o -> record(l -> l.alertDelivery(name, o)))) {
+                    selfReporting.add(name);
+                }
+            }
+        }
     }
 
     /** A builder; {@link Builder#store} is required. */
@@ -692,9 +702,13 @@ public final class DetectionEngine {
             held = renewed.get();
             try {
                 named.sink().send(alert);
-                record(l -> l.alertDelivery(named.name(), AlertOutcome.SENT));
+                if (!selfReporting.contains(named.name())) {
+                    record(l -> l.alertDelivery(named.name(), AlertOutcome.SENT));
+                }
             } catch (RuntimeException e) {
-                record(l -> l.alertDelivery(named.name(), AlertOutcome.FAILED));
+                if (!selfReporting.contains(named.name())) {
+                    record(l -> l.alertDelivery(named.name(), AlertOutcome.FAILED));
+                }
                 String msg = "alert sink " + named.name() + " failed on canary " + canary.id()
                         + " (the alert is sent again next pass): " + e.getClass().getSimpleName() + ": " + e.getMessage();
                 pass.failures.add(msg);

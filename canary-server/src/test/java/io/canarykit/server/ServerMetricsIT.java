@@ -1,8 +1,12 @@
 package io.canarykit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.canarykit.CanaryId;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.server.ServerSettings.Loop;
+import io.canarykit.store.CanaryStore;
+import io.canarykit.store.Leases;
+import io.canarykit.store.jdbc.JdbcCanaryStoreProvider;
 import io.canarykit.testkit.aws.AwsEmulator;
 import io.canarykit.testkit.aws.EmulatedCredentials;
 import org.junit.jupiter.api.AfterEach;
@@ -21,8 +25,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The demo's scenario run in the server against the emulator (issue through the API, use the canary with the real
  * SDK, detect, alert to a webhook, revoke and replace), then every metric the issue asks for is on {@code /metrics}
- * with the values the scenario implies; and the endpoints' access rules.
+ * with the values the scenario implies; an alert the receiver refuses is retried and spooled (and counted so); a
+ * graceful stop lets the issuance in flight finish, flushes the spool and releases the leases; and the endpoints'
+ * access rules.
  */
 class ServerMetricsIT {
     private static final String API_TOKEN = "ci-token-0123456789abcdef";
@@ -66,7 +77,8 @@ class ServerMetricsIT {
         p.put("canary.alert.sinks", "webhook");
         p.put("canary.alert.webhook.url", receiver.url().toString());
         p.put("canary.alert.webhook.hmac-key", HMAC);
-        p.put("canary.alert.webhook.max-attempts", "1");
+        p.put("canary.alert.webhook.max-attempts", "2");
+        p.put("canary.alert.webhook.backoff", "10ms");
         p.put("canary.alert.webhook.spool-dir", dir.resolve("spool").toString());
         p.put("canary.response", "revoke-and-reissue");
         p.put("canary.api.tokens.ci", API_TOKEN);
@@ -108,14 +120,7 @@ class ServerMetricsIT {
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
 
         // the attacker uses the planted key with the real SDK
-        String secret = Files.readAllLines(dir.resolve("home/.aws/credentials")).stream()
-                .filter(l -> l.startsWith("aws_secret_access_key")).map(l -> l.substring(l.indexOf('=') + 1).trim())
-                .findFirst().orElseThrow();
-        try (StsClient sts = StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.endpoint())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret))).build()) {
-            sts.getCallerIdentity();
-        }
+        String secret = useThePlantedKey(key);
 
         // detection: sighting, alert to the webhook, revoke and replace
         assertThat(server.runNow(Loop.DETECT)).isEqualTo(ServerLoop.Outcome.RAN);
@@ -172,6 +177,74 @@ class ServerMetricsIT {
         server.stop();
         assertThat(server.heldLeases()).isEmpty();
         server = null;
+    }
+
+    @Test
+    void aGracefulStopFinishesTheIssuanceInFlightFlushesTheSpoolAndReleasesTheLeases() throws Exception {
+        HttpResponse<String> issued = post("/v1/canaries",
+                "{\"asset\":{\"kind\":\"laptop\",\"id\":\"LT-1\"},\"profile\":\"home\"}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        String id = CanaryJson.MAPPER.readTree(issued.body()).get("canaryId").asText();
+        String key = CanaryJson.MAPPER.readTree(issued.body()).get("accessKeyId").asText();
+        useThePlantedKey(key);
+
+        // the receiver refuses both attempts: the alert is retried once, then spooled
+        receiver.refuseNext(2);
+        assertThat(server.runNow(Loop.DETECT)).isEqualTo(ServerLoop.Outcome.RAN);
+        assertThat(receiver.taken()).isEmpty();
+        String m = get("/metrics", "Bearer " + METRICS_TOKEN).body();
+        assertThat(value(m, "canary_alerts_total", "outcome=\"retried\"", "sink=\"webhook\"")).isEqualTo(1.0);
+        assertThat(value(m, "canary_alerts_total", "outcome=\"spooled\"", "sink=\"webhook\"")).isEqualTo(1.0);
+        assertThat(value(m, "canary_alerts_total", "outcome=\"sent\"", "sink=\"webhook\"")).as("spooled is not sent")
+                .isZero();
+        assertThat(server.heldLeases()).isNotEmpty();
+        List<String> held = List.copyOf(server.heldLeases().keySet());
+
+        // an issuance in flight when the stop begins: AWS is slow to make its key
+        int users = aws.usersExceptAdmin(aws.accountId()).size();
+        var slowKeys = aws.faults().latency("iam:CreateAccessKey", Duration.ofSeconds(2));
+        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(
+                        server.uri().resolve("/v1/canaries")).header("Authorization", "Bearer " + API_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"asset\":{\"kind\":\"laptop\",\"id\":\"LT-2\"},\"profile\":\"return\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (aws.usersExceptAdmin(aws.accountId()).size() == users && System.nanoTime() < deadline) {
+            Thread.sleep(20); // until the issuance has made its user and waits for its key
+        }
+        assertThat(aws.usersExceptAdmin(aws.accountId())).hasSizeGreaterThan(users);
+        server.stop();
+        aws.faults().remove(slowKeys);
+
+        HttpResponse<String> done = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(done.statusCode()).as("the issuance in flight finished: %s", done.body()).isEqualTo(201);
+        assertThat(receiver.taken()).as("the spool was flushed at the stop").hasSize(1);
+        assertThat(receiver.taken().get(0).body()).contains(id);
+        assertThat(server.heldLeases()).isEmpty();
+        try (CanaryStore store = new JdbcCanaryStoreProvider().create(CanaryConfig.of(Map.of(
+                "canary.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store/canarykit"))))) {
+            String lt2 = CanaryJson.MAPPER.readTree(done.body()).get("canaryId").asText();
+            assertThat(store.find(CanaryId.parse(lt2)).orElseThrow().status().isLive()).isTrue();
+            Leases leases = Leases.create(store, Clock.systemUTC());
+            for (String lease : held) {
+                assertThat(leases.acquire(lease, "another-copy", Duration.ofMinutes(1))).as("%s released", lease)
+                        .isPresent();
+            }
+        }
+        server = null;
+    }
+
+    /** The attacker reads the planted secret and uses it with the real SDK; returns the secret. */
+    private String useThePlantedKey(String key) throws Exception {
+        String secret = Files.readAllLines(dir.resolve("home/.aws/credentials")).stream()
+                .filter(l -> l.startsWith("aws_secret_access_key")).map(l -> l.substring(l.indexOf('=') + 1).trim())
+                .findFirst().orElseThrow();
+        try (StsClient sts = StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.endpoint())
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret))).build()) {
+            sts.getCallerIdentity();
+        }
+        return secret;
     }
 
     /** The value of the one sample of {@code name} whose labels include all of {@code labels}. */

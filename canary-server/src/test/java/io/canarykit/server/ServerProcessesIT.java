@@ -101,7 +101,7 @@ class ServerProcessesIT {
                 "canary.alert.webhook.hmac-key=webhook-hmac-key-0123456789",
                 "canary.alert.webhook.max-attempts=1",
                 "canary.response=alert",
-                "canary.issuance.minimum-age=2s",
+                "canary.issuance.minimum-age=10s", // the recover loop leaves younger intents alone (slow CI: issuances take seconds)
                 "canary.detect.alert-claim-timeout=5s",
                 "canary.api.tokens.ci=" + TOKEN,
                 "canary.server.detect.interval=1s",
