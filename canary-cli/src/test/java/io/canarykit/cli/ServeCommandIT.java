@@ -99,12 +99,14 @@ class ServeCommandIT {
             }
         }
         assertThat(uri).as("canary serve did not start:%n%s", err).isNotNull();
+        String listeningOn = "listening on " + uri;
 
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri.resolve("/health/ready"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
 
-        process.destroy(); // SIGTERM
+        // SIGTERM (Process.destroy() would also close the pipes, and what the stop logs would be lost)
+        assertThat(process.toHandle().destroy()).isTrue();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
         drain.join(5000);
 
@@ -120,8 +122,8 @@ class ServeCommandIT {
             events.add(n);
         }
         List<String> messages = events.stream().map(n -> n.path("formattedMessage").asText()).toList();
-        assertThat(messages).anySatisfy(m -> assertThat(m).contains("listening on " + uri));
-        assertThat(messages).as("the graceful stop ran").anySatisfy(m -> assertThat(m).endsWith(" stopped"));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains(listeningOn));
+        assertThat(messages).as("the graceful stop ran (exit %s):%n%s", process.exitValue(), err).anySatisfy(m -> assertThat(m).endsWith(" stopped"));
         assertThat(err.toString()).doesNotContain(METRICS_TOKEN).doesNotContain(admin.secretAccessKey().reveal());
     }
 }
