@@ -43,6 +43,7 @@ final class ApiConfig {
         } else if (config.has("canary.kind")) {
             b.defaultKind(CredentialKind.fromConfigName(config.getString("canary.kind")));
         }
+        b.tls(TlsSettings.fromConfig(config)).devices(DeviceSettings.fromConfig(config));
         if (config.has(API + "audit.file")) {
             b.auditLog(AuditLog.file(config.getPath(API + "audit.file")));
         }
@@ -99,6 +100,7 @@ final class ApiConfig {
 
         // further authenticators, by provider name
         List<String> names = config.getList(API + "authenticators");
+        refuseRunNamesInPrincipals(config, names);
         if (!names.isEmpty()) {
             Map<String, CallerAuthenticatorProvider> found = providers();
             for (String n : names) {
@@ -113,6 +115,22 @@ final class ApiConfig {
             }
         }
         return b;
+    }
+
+    /**
+     * A CI run's asset id and labels are its repository, run id and commit: the template namer's {@code {id}} and
+     * {@code {label:...}} would put them in principal names, where an attacker reads them.
+     */
+    private static void refuseRunNamesInPrincipals(CanaryConfig config, List<String> authenticators) {
+        boolean runs = authenticators.contains(CiPlatform.GITHUB_ACTIONS.authenticatorName())
+                || authenticators.contains(CiPlatform.GITLAB_CI.authenticatorName());
+        String template = config.getString("canary.naming.template", "");
+        if (runs && "template".equals(config.getString("canary.namer", "")) && (template.contains("{id}")
+                || template.contains("{label:"))) {
+            throw new CanaryConfigurationException("canary.naming.template uses {id} or {label:...}, which for a CI "
+                    + "run's canary would put its repository, run id or commit in the principal name; use {hmac:N}, "
+                    + "{team}, {tool}, {role} (or canary.namer=plausible) when " + API + "authenticators has CI runs");
+        }
     }
 
     private static PlacementProfile profile(CanaryConfig config, String name) {
@@ -150,7 +168,7 @@ final class ApiConfig {
         List<String> unknown = new ArrayList<>();
         for (String key : config.withPrefix(API).keySet()) {
             if (SCALARS.contains(key) || key.startsWith("tokens.") || key.startsWith("hmac-keys.")
-                    || key.startsWith("authenticator.")) {
+                    || key.startsWith("authenticator.") || key.startsWith("tls.") || key.startsWith("devices.")) {
                 continue;
             }
             if (key.startsWith("caller.")) {
@@ -176,7 +194,7 @@ final class ApiConfig {
                     + "; known: " + API + "{" + String.join(", ", new TreeSet<>(SCALARS)) + "}, " + API + "tokens.<caller>, "
                     + API + "hmac-keys.<caller>, " + API + "caller.<caller>.{" + String.join(", ", new TreeSet<>(CALLER_KEYS))
                     + "}, " + API + "profile.<name>.{" + String.join(", ", new TreeSet<>(PROFILE_KEYS)) + ", option.<key>}, "
-                    + API + "authenticator.<name>.*");
+                    + API + "authenticator.<name>.*, " + API + "tls.*, " + API + "devices.*");
         }
     }
 }

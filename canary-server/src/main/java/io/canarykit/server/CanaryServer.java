@@ -87,6 +87,7 @@ public final class CanaryServer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile DeviceApi.StaleChecks staleChecks;
 
     private CanaryServer(Builder b) {
         this.config = b.config;
@@ -108,6 +109,7 @@ public final class CanaryServer implements AutoCloseable {
             r = new Readiness(built::store, Readiness.credentialChecks(b.config), settings.readyCacheTime(), clock);
             CanaryHttpServer.Builder hb = CanaryHttpServer.builder().host(b.host).port(b.port)
                     .limits(ServerLimits.fromConfig(b.config)).stopTimeout(settings.shutdownTimeout())
+                    .tls(TlsSettings.fromConfig(b.config))
                     .route(HealthAndMetrics.READINESS, HealthAndMetrics.readiness(r))
                     .route(HealthAndMetrics.METRICS, HealthAndMetrics.metrics(registry, settings.metricsToken(),
                             settings.metricsAnonymous()));
@@ -184,6 +186,9 @@ public final class CanaryServer implements AutoCloseable {
         } catch (RuntimeException e) {
             stop();
             throw e;
+        }
+        if (api != null && api.devices() != null) {
+            staleChecks = api.devices().scheduleStaleChecks(); // canary.api.devices.stale-check-interval
         }
         long renew = leases.renewEvery().toMillis();
         scheduler.scheduleWithFixedDelay(leases::renewAll, renew, renew, TimeUnit.MILLISECONDS);
@@ -263,6 +268,10 @@ public final class CanaryServer implements AutoCloseable {
         LOG.info("canary server {} stopping", settings.instanceId());
         try {
             readiness.stopping();
+            DeviceApi.StaleChecks checks = staleChecks;
+            if (checks != null) {
+                checks.close();
+            }
             scheduler.shutdown(); // no loop starts again; the runs going on finish
             http.close(); // no new request; the ones in flight finish within the shutdown timeout
             try {
