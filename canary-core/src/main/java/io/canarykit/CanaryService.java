@@ -12,6 +12,8 @@ import io.canarykit.issue.IssuanceResult;
 import io.canarykit.issue.IssueRequest;
 import io.canarykit.issue.IssuedPrincipal;
 import io.canarykit.issue.RecoveryReport;
+import io.canarykit.metrics.IssueFailure;
+import io.canarykit.metrics.MetricsListener;
 import io.canarykit.naming.IdentityNamer;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
@@ -96,6 +98,7 @@ public final class CanaryService implements AutoCloseable {
     private final ResponsePolicy responsePolicy;
     private final Map<String, String> tags;
     private final List<AutoCloseable> owned;
+    private final MetricsListener metrics;
     private final Object passLock = new Object();
 
     private CanaryService(Builder b) {
@@ -115,6 +118,7 @@ public final class CanaryService implements AutoCloseable {
         this.responsePolicy = b.responsePolicy;
         this.tags = Map.copyOf(b.tags);
         this.owned = List.copyOf(b.owned);
+        this.metrics = b.metrics;
     }
 
     /** A new builder. */
@@ -129,8 +133,23 @@ public final class CanaryService implements AutoCloseable {
      * @throws CanaryConfigurationException naming the key that is wrong or missing
      */
     public static CanaryService fromConfig(io.canarykit.config.CanaryConfig config) {
+        return fromConfig(config, MetricsListener.NONE, io.canarykit.detect.PartitionGate.OPEN);
+    }
+
+    /**
+     * As {@link #fromConfig(io.canarykit.config.CanaryConfig)}, reporting to {@code metrics} (issuance, detection and
+     * alert delivery) and reading only the detectors and partitions {@code partitions} lets through (what a server
+     * sharing its store with other copies needs).
+     *
+     * @throws CanaryConfigurationException naming the key that is wrong or missing
+     */
+    public static CanaryService fromConfig(io.canarykit.config.CanaryConfig config, MetricsListener metrics,
+                                           io.canarykit.detect.PartitionGate partitions) {
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(partitions, "partitions");
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return CanaryServiceConfig.build(config, cl != null ? cl : CanaryService.class.getClassLoader());
+        return CanaryServiceConfig.build(config, cl != null ? cl : CanaryService.class.getClassLoader(), metrics,
+                partitions);
     }
 
     /** The store. */
@@ -141,6 +160,11 @@ public final class CanaryService implements AutoCloseable {
     /** The issuance coordinator. */
     public AtomicIssuance issuance() {
         return issuance;
+    }
+
+    /** The detection engine, if detection was configured. */
+    public Optional<DetectionEngine> detection() {
+        return Optional.ofNullable(detection);
     }
 
     // ------------------------------------------------------------------------------------------------ issue
@@ -211,6 +235,30 @@ public final class CanaryService implements AutoCloseable {
         Objects.requireNonNull(asset, "asset");
         Objects.requireNonNull(spec, "placement");
         Objects.requireNonNull(kind, "kind");
+        long started = System.nanoTime();
+        boolean[] placing = {false};
+        try {
+            IssueOutcome outcome = issueAndPlace(asset, spec, kind, replaces, extraAttributes, lifetime, placing);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            record(() -> metrics.issued(kind, outcome.record().accountId(), took));
+            return outcome;
+        } catch (RuntimeException e) {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            record(() -> metrics.issueFailed(kind, IssueFailure.of(e, placing[0]), took));
+            throw e;
+        }
+    }
+
+    private void record(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.debug("the metrics listener failed: {}", e.toString());
+        }
+    }
+
+    private IssueOutcome issueAndPlace(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
+                                       Map<String, String> extraAttributes, Duration lifetime, boolean[] placing) {
         Placement placement = spec.returnsCredential() ? null : placements.apply(spec.placement());
 
         IssuanceResult result = issuance.issue(kind, asset,
@@ -228,6 +276,7 @@ public final class CanaryService implements AutoCloseable {
 
         PlacementReceipt receipt;
         PlacementReceipt previous = replaces == null ? null : replaces.receipt();
+        placing[0] = true;
         try {
             PlacementRequest request = new PlacementRequest(record.id(), asset, credential, spec.options());
             receipt = previous != null && previous.placement().equals(placement.name())
@@ -238,6 +287,7 @@ public final class CanaryService implements AutoCloseable {
             throw new CanaryException("placing canary " + record.id() + " with " + spec.placement() + " failed: "
                     + e.getMessage() + "; " + undone, e);
         }
+        placing[0] = false;
         record = updateOrUndo(record, placement, receipt, r -> withAttributes(r, attributes, replaces, receipt));
         LOG.debug("issued canary {} for {} placed with {} at {}", record.id(), asset.ref(), spec.placement(),
                 receipt.location());
@@ -968,9 +1018,13 @@ public final class CanaryService implements AutoCloseable {
         private ResponsePolicy responsePolicy = ResponsePolicy.REVOKE_AND_REISSUE;
         private final Map<String, String> tags = new LinkedHashMap<>();
         private final List<AutoCloseable> owned = new ArrayList<>();
+        private MetricsListener metrics = MetricsListener.NONE;
 
         Builder() {
         }
+
+        /** Where issuances and their failures are reported (default none). */
+        public Builder metrics(MetricsListener v) { metrics = Objects.requireNonNull(v, "metrics"); return this; }
 
         /** The store (required); must be the one the issuance coordinator and detection use. */
         public Builder store(CanaryStore v) { store = Objects.requireNonNull(v, "store"); return this; }

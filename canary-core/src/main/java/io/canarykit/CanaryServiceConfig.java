@@ -7,6 +7,8 @@ import io.canarykit.config.ProviderRegistry;
 import io.canarykit.detect.DetectionEngine;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
+import io.canarykit.detect.PartitionGate;
+import io.canarykit.metrics.MetricsListener;
 import io.canarykit.fingerprint.FingerprintGate;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.issue.CanaryIssuer;
@@ -70,7 +72,7 @@ final class CanaryServiceConfig {
     private CanaryServiceConfig() {
     }
 
-    static CanaryService build(CanaryConfig config, ClassLoader loader) {
+    static CanaryService build(CanaryConfig config, ClassLoader loader, MetricsListener metrics, PartitionGate partitions) {
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             CanaryStore store = ProviderRegistry.load(CanaryStoreProvider.class, loader)
@@ -116,6 +118,7 @@ final class CanaryServiceConfig {
             Map<String, Placement> placements = new ConcurrentHashMap<>();
 
             CanaryService.Builder b = CanaryService.builder()
+                    .metrics(metrics)
                     .store(store)
                     .issuance(issuance)
                     .namer(namer)
@@ -139,6 +142,8 @@ final class CanaryServiceConfig {
             }
             ProviderRegistry<AlertSink, AlertSinkProvider> sinkRegistry = ProviderRegistry.load(AlertSinkProvider.class, loader);
             DetectionEngine.Builder engine = DetectionEngine.builder().store(store).detectors(detectors)
+                    .metrics(metrics).partitionGate(partitions)
+                    .alertClaimTimeout(config.getDuration("canary.detect.alert-claim-timeout", Duration.ofMinutes(10)))
                     .followUpWindow(config.getDuration("canary.detect.follow-up-window", Duration.ofMinutes(15)));
             for (String name : sinkNames) {
                 AlertSink sink = sinkRegistry.create(name, config);

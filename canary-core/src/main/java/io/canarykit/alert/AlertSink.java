@@ -1,6 +1,9 @@
 package io.canarykit.alert;
 
 import io.canarykit.Alert;
+import io.canarykit.metrics.AlertOutcome;
+
+import java.util.function.Consumer;
 
 /**
  * Receives alerts. A sink must not lose an alert silently: one it cannot deliver now is kept and retried, or the
@@ -36,6 +39,19 @@ public interface AlertSink extends AutoCloseable {
      */
     default int flush() {
         return 0;
+    }
+
+    /**
+     * Asks the sink to report every step of its deliveries from now on (sent, retried, spooled, failed; digests
+     * included) to {@code listener}, for metrics; the detection engine calls it once when it is built. Returns true if
+     * the sink reports them, and then the engine reports nothing for it; false (the default) if it does not, and then
+     * the engine reports what it sees: sent when {@link #send} returns, failed when it throws. The sinks built on
+     * {@link Delivery} report through it.
+     *
+     * @param listener called on the delivering thread; must not block
+     */
+    default boolean reportTo(Consumer<AlertOutcome> listener) {
+        return false;
     }
 
     /** Releases resources; queued alerts are flushed or kept for the next start. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
 import io.canarykit.internal.Durations;
+import io.canarykit.metrics.AlertOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The delivery guarantees every sink shares: it hands {@link DeliveryMessage}s to a {@link Transport} with
@@ -42,7 +44,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       detection engine sends it again next pass); with one, every message still waiting is counted by
  *       {@link #flush()} and logged.</li>
  * </ul>
- * Several processes may share a spool directory: a lock on a file inside it (never beside what is being watched)
+ * Each step can be reported for metrics ({@link #reportTo}): a message taken ({@link AlertOutcome#SENT}, also when
+ * taken from the spool), an attempt retried ({@link AlertOutcome#RETRIED}), a message spooled
+ * ({@link AlertOutcome#SPOOLED}) or thrown ({@link AlertOutcome#FAILED}); digests are messages too.
+ *
+ * <p>Several processes may share a spool directory: a lock on a file inside it (never beside what is being watched)
  * lets one process at a time deliver from it, so no spooled message is sent twice.
  *
  * <p>Thread-safe: deliveries are serialised.
@@ -66,6 +72,7 @@ public final class Delivery {
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
     private final ReentrantLock lock;
+    private volatile Consumer<AlertOutcome> report = o -> { };
     /** One lock per spool directory in this JVM (a file lock cannot be held twice by one JVM). */
     private static final java.util.concurrent.ConcurrentHashMap<Path, ReentrantLock> SPOOL_LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -96,6 +103,22 @@ public final class Delivery {
     }
 
     /**
+     * Reports every step of every delivery from now on to {@code listener} (replacing any listener before), on the
+     * delivering thread; what it throws is ignored. For metrics: see {@link AlertSink#reportTo}.
+     */
+    public void reportTo(Consumer<AlertOutcome> listener) {
+        report = Objects.requireNonNull(listener, "listener");
+    }
+
+    private void report(AlertOutcome outcome) {
+        try {
+            report.accept(outcome);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: the delivery listener failed: {}", name, e.toString());
+        }
+    }
+
+    /**
      * Delivers one message, or spools it.
      *
      * @throws CanaryException if it could not be delivered and there is no spool (or the spool cannot be written)
@@ -108,14 +131,23 @@ public final class Delivery {
             DeliveryAttempt result = backlog ? DeliveryAttempt.retry("earlier messages are still waiting in the spool", null)
                     : deliverWithRetries(message);
             if (result.delivered()) {
+                report(AlertOutcome.SENT);
                 return;
             }
             if (spool == null) {
+                report(AlertOutcome.FAILED);
                 throw new CanaryException(name + " did not take message " + message.id() + " after " + maxAttempts
                         + (maxAttempts == 1 ? " attempt (" : " attempts (") + result.reason()
                         + "); it is sent again on the next pass");
             }
-            Path file = spoolMessage(message);
+            Path file;
+            try {
+                file = spoolMessage(message);
+            } catch (RuntimeException e) {
+                report(AlertOutcome.FAILED);
+                throw e;
+            }
+            report(AlertOutcome.SPOOLED);
             LOG.warn("{} did not take message {} ({}); kept in {} and retried before the next message", name,
                     message.id(), result.reason(), file);
         } finally {
@@ -162,6 +194,7 @@ public final class Delivery {
                 LOG.debug("{}: spooled message {} still not delivered: {}", name, m.id(), a.reason());
                 return files.size() - i;
             }
+            report(AlertOutcome.SENT);
             try {
                 Files.deleteIfExists(f);
             } catch (IOException e) {
@@ -239,6 +272,7 @@ public final class Delivery {
                 return last;
             }
             Duration wait = backoff(attempt, last.retryAfter());
+            report(AlertOutcome.RETRIED);
             LOG.debug("{}: attempt {} for message {} failed ({}); retrying in {}", name, attempt, m.id(), last.reason(), wait);
             try {
                 sleeper.sleep(wait);

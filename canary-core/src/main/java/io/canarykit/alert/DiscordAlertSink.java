@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.metrics.AlertOutcome;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Posts each alert to a Discord webhook with an embed (no mention can be formed: allowed_mentions is empty) (provider {@code discord}, keys {@code canary.alert.discord.*}: see
@@ -84,6 +86,12 @@ public final class DiscordAlertSink implements AlertSink {
     @Override
     public int flush() {
         return delivery.flush();
+    }
+
+    @Override
+    public boolean reportTo(Consumer<AlertOutcome> listener) {
+        delivery.reportTo(listener);
+        return true;
     }
 
     @Override

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.metrics.AlertOutcome;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Posts each alert to a Google Chat incoming webhook with a card (provider {@code google-chat}, keys {@code canary.alert.google-chat.*}: see
@@ -85,6 +87,12 @@ public final class GoogleChatAlertSink implements AlertSink {
     @Override
     public int flush() {
         return delivery.flush();
+    }
+
+    @Override
+    public boolean reportTo(Consumer<AlertOutcome> listener) {
+        delivery.reportTo(listener);
+        return true;
     }
 
     @Override

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.AlertSeverity;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.metrics.AlertOutcome;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Creates an Opsgenie alert for each alert (provider {@code opsgenie}; {@code canary.alert.opsgenie.api-key} is
@@ -89,6 +91,12 @@ public final class OpsgenieAlertSink implements AlertSink {
     @Override
     public int flush() {
         return delivery.flush();
+    }
+
+    @Override
+    public boolean reportTo(Consumer<AlertOutcome> listener) {
+        delivery.reportTo(listener);
+        return true;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.canarykit.Alert;
 import io.canarykit.internal.Durations;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
+import io.canarykit.metrics.AlertOutcome;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Posts each alert as JSON to an HTTP(S) endpoint (provider {@code webhook}): canarykit's own ({@link AlertJson}), or
@@ -113,6 +115,12 @@ public final class WebhookAlertSink implements AlertSink {
     @Override
     public int flush() {
         return delivery.flush();
+    }
+
+    @Override
+    public boolean reportTo(Consumer<AlertOutcome> listener) {
+        delivery.reportTo(listener);
+        return true;
     }
 
     /** How many alerts wait in the spool. */

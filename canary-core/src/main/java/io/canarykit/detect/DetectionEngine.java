@@ -17,6 +17,8 @@ import io.canarykit.alert.SightingClassifier;
 import io.canarykit.alert.SuppressionDigest;
 import io.canarykit.alert.SuppressionRule;
 import io.canarykit.cloudtrail.UserIdentity;
+import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.metrics.MetricsListener;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.Page;
@@ -118,6 +120,10 @@ public final class DetectionEngine {
     private final Duration selfUseTolerance;
     private final Duration watchAfterClose;
     private final AlertLedger ledger;
+    private final MetricsListener metrics;
+    private final PartitionGate gate;
+    /** The sinks that report their own deliveries ({@link AlertSink#reportTo}); the engine reports the others'. */
+    private final Set<String> selfReporting = new HashSet<>();
 
     private DetectionEngine(Builder b) {
         this.store = b.store;
@@ -160,6 +166,16 @@ public final class DetectionEngine {
         this.selfUseTolerance = b.selfUseTolerance;
         this.watchAfterClose = b.watchAfterClose;
         this.ledger = new AlertLedger(store);
+        this.metrics = b.metrics;
+        this.gate = b.gate;
+        if (metrics != MetricsListener.NONE) {
+            for (NamedSink named : sinks) {
+                String name = named.name();
+                if (named.sink().reportTo(o -> record(l -> l.alertDelivery(name, o)))) {
+                    selfReporting.add(name);
+                }
+            }
+        }
     }
 
     /** A builder; {@link Builder#store} is required. */
@@ -181,6 +197,10 @@ public final class DetectionEngine {
         Pass pass = new Pass();
         List<CanaryRecord> watched = watched(started);
         for (Detector d : detectors) {
+            if (!d.partitioned() && !enter(d.source(), null)) {
+                LOG.debug("detector {} is being read by another process; skipped in this pass", d.source());
+                continue;
+            }
             Counter counter = new Counter();
             String failure = null;
             Context ctx = new Context(d.source(), watched, pass);
@@ -191,10 +211,29 @@ public final class DetectionEngine {
                 pass.failures.add("detector " + d.source() + " failed: " + failure);
                 LOG.warn("detector {} failed; it resumes from its last checkpoint next time: {}", d.source(), failure);
             }
+            ctx.reportProgress();
             pass.outcomes.add(new DetectorOutcome(d.source(), counter.seen, counter.stored, failure));
         }
-        alertPhase(pass);
+        alertPhase(pass); // several engines at once: the claims make every alert go out once
         return pass.summary(started, clock.instant());
+    }
+
+    /**
+     * Retries the alerts every sink keeps because it could not deliver them yet (its spool), as each pass does first;
+     * what a server runs between passes and before it stops. A sink that fails is logged and the others still run.
+     *
+     * @return how many alerts still wait, over all sinks
+     */
+    public int flushAlerts() {
+        int waiting = 0;
+        for (NamedSink named : sinks) {
+            try {
+                waiting += named.sink().flush();
+            } catch (RuntimeException e) {
+                LOG.warn("alert sink {} could not retry its undelivered alerts: {}", named.name(), e.getMessage());
+            }
+        }
+        return waiting;
     }
 
     /**
@@ -273,6 +312,8 @@ public final class DetectionEngine {
                 pass.stored++;
                 counter.stored++;
                 stored.add(matched);
+                Sighting first = matched;
+                record(l -> l.sightingStored(first));
                 if (!real) {
                     pass.selfUses++;
                 }
@@ -661,7 +702,13 @@ public final class DetectionEngine {
             held = renewed.get();
             try {
                 named.sink().send(alert);
+                if (!selfReporting.contains(named.name())) {
+                    record(l -> l.alertDelivery(named.name(), AlertOutcome.SENT));
+                }
             } catch (RuntimeException e) {
+                if (!selfReporting.contains(named.name())) {
+                    record(l -> l.alertDelivery(named.name(), AlertOutcome.FAILED));
+                }
                 String msg = "alert sink " + named.name() + " failed on canary " + canary.id()
                         + " (the alert is sent again next pass): " + e.getClass().getSimpleName() + ": " + e.getMessage();
                 pass.failures.add(msg);
@@ -735,6 +782,25 @@ public final class DetectionEngine {
 
     // ---------------------------------------------------------------- plumbing
 
+    private boolean enter(String source, String partition) {
+        try {
+            return gate.enter(source, partition);
+        } catch (RuntimeException e) {
+            LOG.warn("could not decide whether to read {}{}; skipped in this pass: {}", source,
+                    partition == null ? "" : " partition " + partition, e.toString());
+            return false;
+        }
+    }
+
+    /** Calls the metrics listener; what it throws is logged and dropped. */
+    private void record(Consumer<MetricsListener> call) {
+        try {
+            call.accept(metrics);
+        } catch (RuntimeException e) {
+            LOG.debug("the metrics listener failed: {}", e.toString());
+        }
+    }
+
     /** One pass's counters and caches. */
     private final class Pass {
         final List<DetectorOutcome> outcomes = new ArrayList<>();
@@ -772,6 +838,7 @@ public final class DetectionEngine {
         private final String source;
         private final List<CanaryRecord> watched;
         private final Pass pass;
+        private Instant newest;
 
         Context(String source, List<CanaryRecord> watched, Pass pass) {
             this.source = source;
@@ -791,6 +858,26 @@ public final class DetectionEngine {
         @Override
         public Clock clock() {
             return clock;
+        }
+
+        @Override
+        public boolean claimPartition(String partition) {
+            Objects.requireNonNull(partition, "partition");
+            return enter(source, partition);
+        }
+
+        @Override
+        public synchronized void readUpTo(Instant newestRecord) {
+            if (newestRecord != null && (newest == null || newestRecord.isAfter(newest))) {
+                newest = newestRecord;
+            }
+        }
+
+        synchronized void reportProgress() {
+            if (newest != null) {
+                Instant t = newest;
+                record(l -> l.detectorProgress(source, t));
+            }
         }
 
         @Override
@@ -843,8 +930,25 @@ public final class DetectionEngine {
         private Duration clockSkew = Duration.ofMinutes(1);
         private Duration selfUseTolerance = Duration.ofMinutes(5);
         private Duration watchAfterClose = Duration.ofDays(7);
+        private MetricsListener metrics = MetricsListener.NONE;
+        private PartitionGate gate = PartitionGate.OPEN;
 
         private Builder() {
+        }
+
+        /** Where sightings stored, alerts delivered and detectors' progress are reported (default none). */
+        public Builder metrics(MetricsListener v) {
+            metrics = Objects.requireNonNull(v, "metrics");
+            return this;
+        }
+
+        /**
+         * Which detectors and partitions this engine may read in a pass (default {@link PartitionGate#OPEN}: all):
+         * with several processes on one store, a gate backed by leases keeps two off the same source.
+         */
+        public Builder partitionGate(PartitionGate v) {
+            gate = Objects.requireNonNull(v, "partitionGate");
+            return this;
         }
 
         /** The store canaries, sightings, checkpoints and alert bookkeeping live in (required). */

@@ -29,6 +29,16 @@ public interface Detector {
         return 0;
     }
 
+    /**
+     * True if this detector divides its source into partitions (accounts, regions, ...) and asks for each through
+     * {@link DetectorContext#claimPartition} before reading it: several processes may then run it at once, each on
+     * the partitions it was given. False (the default): a process runs it only when it holds the whole detector
+     * ({@link PartitionGate}).
+     */
+    default boolean partitioned() {
+        return false;
+    }
+
     /** The {@link #order()} of detectors that must see the sightings of every CloudTrail detector first. */
     int ORDER_SAFETY_NET = 100;
 }

@@ -183,6 +183,7 @@ public final class EventBridgeDetector implements Detector {
         int matched = 0;
         int dropped = 0;
         for (CloudTrailRecord r = queue.peek(); r != null; r = queue.peek()) {
+            context.readUpTo(r.eventTime());
             var s = CloudTrailSightings.match(r, source, index);
             if (s.isPresent()) {
                 sink.accept(s.get()); // stored before it returns

@@ -288,12 +288,17 @@ class ImageIT {
     }
 
     /**
-     * The API answers: an authenticated caller issues a canary (the credential comes back once) and lists the
-     * asset's canaries; a caller without a token is refused. Returns the issue response. When the server gets its
-     * health endpoints, a GET of the readiness endpoint can replace this.
+     * The server is ready (its readiness endpoint: the store on the volume reachable and migrated, the issuer's
+     * credentials from the environment resolvable) and the API answers: an authenticated caller issues a canary (the
+     * credential comes back once) and lists the asset's canaries; a caller without a token is refused. Returns the
+     * issue response.
      */
     private static JsonNode assertServes(URI base, String token) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("/health/ready")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).get("checks").get("store").asText()).isEqualTo("UP");
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/v1/canaries"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"asset\":{\"kind\":\"laptop\",\"id\":\"LT-0042\"}}"))

@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -29,6 +30,7 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -76,7 +78,7 @@ public final class CanaryHttpServer implements AutoCloseable {
         pool.setName("canary-http");
         pool.setDaemon(true);
         this.server = new Server(pool);
-        server.setStopTimeout(2000);
+        server.setStopTimeout(b.stopTimeout.toMillis());
 
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(b.limits.maxHeaderBytes());
@@ -96,7 +98,10 @@ public final class CanaryHttpServer implements AutoCloseable {
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(b.limits.maxConnections(), connector));
         server.setErrorHandler(new JsonErrors());
-        server.setHandler(new Router());
+        // a stop lets requests in flight finish (up to the stop timeout) and answers new ones 503
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setHandler(new Router());
+        server.setHandler(graceful);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "canary-http-deadlines");
             t.setDaemon(true);
@@ -165,7 +170,10 @@ public final class CanaryHttpServer implements AutoCloseable {
         return limits;
     }
 
-    /** Stops listening, closes every connection and stops the workers. */
+    /**
+     * Stops: no new connection is accepted, requests in flight finish (up to the stop timeout, {@link
+     * Builder#stopTimeout}), then every connection is closed and the workers stop. Blocks until done; idempotent.
+     */
     @Override
     public void close() {
         sweeper.shutdownNow();
@@ -378,6 +386,7 @@ public final class CanaryHttpServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private ServerLimits limits = ServerLimits.defaults();
+        private Duration stopTimeout = Duration.ofSeconds(2);
         private TlsSettings tls;
         private final Map<String, Handler> routes = new LinkedHashMap<>();
 
@@ -396,6 +405,16 @@ public final class CanaryHttpServer implements AutoCloseable {
                 throw new CanaryConfigurationException("port must be 0-65535, not " + v);
             }
             port = v;
+            return this;
+        }
+
+        /** How long {@link #close()} waits for requests in flight (default 2 s). */
+        public Builder stopTimeout(Duration v) {
+            Objects.requireNonNull(v, "stopTimeout");
+            if (v.isNegative()) {
+                throw new CanaryConfigurationException("the stop timeout must not be negative, was " + v);
+            }
+            stopTimeout = v;
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.canarykit.alert.DeliveryAttempt;
 import io.canarykit.alert.DeliveryMessage;
 import io.canarykit.alert.SuppressionDigest;
 import io.canarykit.internal.Durations;
+import io.canarykit.metrics.AlertOutcome;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Sends each alert (and digest) as a plain-text e-mail over SMTP (provider {@code email}), with Jakarta Mail (Eclipse
@@ -192,6 +194,12 @@ public final class EmailAlertSink implements AlertSink {
     @Override
     public int flush() {
         return delivery.flush();
+    }
+
+    @Override
+    public boolean reportTo(Consumer<AlertOutcome> listener) {
+        delivery.reportTo(listener);
+        return true;
     }
 
     @Override

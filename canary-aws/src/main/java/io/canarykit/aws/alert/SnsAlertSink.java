@@ -12,6 +12,7 @@ import io.canarykit.alert.DeliveryMessage;
 import io.canarykit.alert.SuppressionDigest;
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.metrics.AlertOutcome;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Publishes each alert to an SNS topic (provider {@code sns}): the message is the alert as JSON
@@ -128,6 +130,12 @@ public final class SnsAlertSink implements AlertSink {
     @Override
     public int flush() {
         return delivery.flush();
+    }
+
+    @Override
+    public boolean reportTo(Consumer<AlertOutcome> listener) {
+        delivery.reportTo(listener);
+        return true;
     }
 
     @Override

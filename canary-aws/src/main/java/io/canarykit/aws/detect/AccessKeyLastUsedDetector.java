@@ -95,6 +95,7 @@ public final class AccessKeyLastUsedDetector implements Detector {
                 }
                 throw e;
             }
+            context.readUpTo(context.clock().instant()); // IAM answers as of now (its own data lags up to hours)
             AccessKeyLastUsed used = r.accessKeyLastUsed();
             if (used == null || used.lastUsedDate() == null) {
                 continue;

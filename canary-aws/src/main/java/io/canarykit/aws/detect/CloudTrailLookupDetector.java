@@ -104,6 +104,12 @@ public final class CloudTrailLookupDetector implements Detector {
         return regions;
     }
 
+    /** Each account and region ({@code 111122223333/eu-west-1}) is a partition: processes may share the work. */
+    @Override
+    public boolean partitioned() {
+        return true;
+    }
+
     @Override
     public void poll(DetectorContext context, Consumer<Sighting> sink) {
         Map<String, List<CanaryRecord>> byAccount = new TreeMap<>();
@@ -117,7 +123,9 @@ public final class CloudTrailLookupDetector implements Detector {
             List<CanaryRecord> canaries = e.getValue();
             canaries.sort(Comparator.comparing(CanaryRecord::id));
             for (String region : regions) {
-                pollRegion(context, sink, index, e.getKey(), region, canaries);
+                if (context.claimPartition(e.getKey() + "/" + region)) {
+                    pollRegion(context, sink, index, e.getKey(), region, canaries);
+                }
             }
         }
     }
@@ -161,6 +169,7 @@ public final class CloudTrailLookupDetector implements Detector {
         }
         if (newest != null) {
             context.saveCheckpoint(cpKey, new Checkpoint(now, newest).encode());
+            context.readUpTo(now); // every canary of this account and region was looked up to now
         }
         LOG.debug("{}: asked about {} canaries in {} {}", source, asked, account, region);
     }

@@ -28,7 +28,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -107,6 +109,12 @@ public final class CloudTrailS3Detector implements Detector {
         return source;
     }
 
+    /** Each account and region of the bucket ({@code bucket/111122223333/eu-west-1}) is a partition. */
+    @Override
+    public boolean partitioned() {
+        return true;
+    }
+
     @Override
     public void poll(DetectorContext context, Consumer<Sighting> sink) {
         List<CanaryRecord> watched = context.watchedCanaries();
@@ -126,7 +134,9 @@ public final class CloudTrailS3Detector implements Detector {
             String accountRoot = prefix + "AWSLogs/" + (organizationId == null ? "" : organizationId + "/") + account
                     + "/CloudTrail/";
             for (String region : regions(accountRoot)) {
-                pollRegion(context, sink, engine, accountRoot + region + "/", firstDay, today, now);
+                if (context.claimPartition(bucket + "/" + account + "/" + region)) {
+                    pollRegion(context, sink, engine, accountRoot + region + "/", firstDay, today, now);
+                }
             }
         }
     }
@@ -193,6 +203,7 @@ public final class CloudTrailS3Detector implements Detector {
         String key = bucket + "/" + dayPrefix;
         PrefixCheckpoint cp = PrefixCheckpoint.decode(context.checkpoint(key).orElse(null));
         List<String> listed = new ArrayList<>();
+        Map<String, Instant> delivered = new HashMap<>();
         String token = null;
         do {
             ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).prefix(dayPrefix);
@@ -207,6 +218,9 @@ public final class CloudTrailS3Detector implements Detector {
                 String name = o.key().substring(dayPrefix.length());
                 if (!name.contains("/")) {
                     listed.add(name);
+                    if (o.lastModified() != null) {
+                        delivered.put(name, o.lastModified());
+                    }
                 }
             }
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
@@ -243,6 +257,7 @@ public final class CloudTrailS3Detector implements Detector {
                                 r.malformed(), r.problems().isEmpty() ? "?" : r.problems().get(0));
                     }
                     done.add(f.file());
+                    context.readUpTo(delivered.get(f.file())); // when CloudTrail delivered the file just read
                     PrefixCheckpoint next = PrefixCheckpoint.compact(after[0], done, listed, cutoff);
                     after[0] = next.after();
                     done.clear();

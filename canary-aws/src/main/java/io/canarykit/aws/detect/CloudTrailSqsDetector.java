@@ -97,7 +97,7 @@ public final class CloudTrailSqsDetector implements Detector {
                 throw new SqsConsumer.StoreFailure(e);
             }
         };
-        SqsConsumer.Report r = consumer.run((body, messageId) -> handle(body, index, storing));
+        SqsConsumer.Report r = consumer.run((body, messageId) -> handle(body, index, storing, context));
         lastReport = r;
         SqsReports.report(context, r);
         LOG.debug("{}: {} messages, {} with log files read, {} skipped, {} failed", source, r.received(), r.processed(),
@@ -109,7 +109,8 @@ public final class CloudTrailSqsDetector implements Detector {
         return lastReport;
     }
 
-    private SqsConsumer.Outcome handle(String body, CanaryIndex index, Consumer<Sighting> sink) throws IOException {
+    private SqsConsumer.Outcome handle(String body, CanaryIndex index, Consumer<Sighting> sink, DetectorContext context)
+            throws IOException {
         S3Notifications.Parsed p = S3Notifications.parse(body);
         switch (p.kind()) {
             case SKIP -> {
@@ -131,18 +132,20 @@ public final class CloudTrailSqsDetector implements Detector {
                         o.isDigestOrInsight() ? "digest or Insight file" : "not a CloudTrail log file");
                 continue;
             }
-            readFile(o, index, sink);
+            readFile(o, index, sink, context);
             read = true;
         }
         return read ? SqsConsumer.Outcome.PROCESSED : SqsConsumer.Outcome.SKIPPED;
     }
 
-    private void readFile(S3Notifications.ObjectRef o, CanaryIndex index, Consumer<Sighting> sink) throws IOException {
+    private void readFile(S3Notifications.ObjectRef o, CanaryIndex index, Consumer<Sighting> sink,
+                          DetectorContext context) throws IOException {
         String name = "s3://" + o.bucket() + "/" + o.key();
         ReadResult r;
         try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(o.bucket()).key(o.key()))) {
             filesRead.incrementAndGet();
             r = scanner.scan(in, name, index, source, sink);
+            context.readUpTo(in.response().lastModified()); // when CloudTrail delivered the file just read
         }
         if (r.malformed() > 0) {
             throw new IOException(name + " could not be read whole (" + r.malformed() + " malformed part(s), first: "

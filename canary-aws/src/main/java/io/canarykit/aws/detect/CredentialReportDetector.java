@@ -94,6 +94,7 @@ public final class CredentialReportDetector implements Detector {
             }
             Instant now = context.clock().instant();
             CredentialReport report = report(e.getKey(), iam, now);
+            context.readUpTo(report.generatedAt()); // the report is IAM's view as of then
             for (CanaryRecord c : e.getValue()) {
                 report.row(c.principal().arn(), c.principal().name()).flatMap(CredentialReport.Row::lastUse).ifPresent(use ->
                         rule.evaluate(source, c, use.lastUsed(), use.service(), use.region(), context.sightings(c.id()), now)

@@ -66,13 +66,14 @@ public final class EventBridgeSqsDetector implements Detector {
     @Override
     public void poll(DetectorContext context, Consumer<Sighting> sink) {
         CanaryIndex index = CanaryIndex.ofRecords(context.watchedCanaries(), clockSkew);
-        SqsConsumer.Report r = consumer.run((body, messageId) -> handle(body, messageId, index, sink));
+        SqsConsumer.Report r = consumer.run((body, messageId) -> handle(body, messageId, index, sink, context));
         SqsReports.report(context, r);
         LOG.debug("{}: {} messages, {} handled, {} skipped, {} failed", source, r.received(), r.processed(),
                 r.skipped(), r.failed());
     }
 
-    private SqsConsumer.Outcome handle(String body, String messageId, CanaryIndex index, Consumer<Sighting> sink) {
+    private SqsConsumer.Outcome handle(String body, String messageId, CanaryIndex index, Consumer<Sighting> sink,
+                                       DetectorContext context) {
         String type = detailType(body);
         if (type != null && !API_EVENTS.contains(type)) {
             LOG.debug("{}: skipped message {}: detail-type {}", source, messageId, type);
@@ -85,6 +86,7 @@ public final class EventBridgeSqsDetector implements Detector {
                     + (r.problems().isEmpty() ? "" : ": " + r.problems().get(0).message()));
         }
         for (CloudTrailRecord rec : records) {
+            context.readUpTo(rec.eventTime());
             var s = CloudTrailSightings.matchOrExposure(rec, source, index);
             if (s.isPresent()) {
                 try {

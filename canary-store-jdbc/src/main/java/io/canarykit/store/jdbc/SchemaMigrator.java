@@ -85,9 +85,6 @@ final class SchemaMigrator {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(true);
             try {
-                if (dialect == JdbcDialect.POSTGRESQL) {
-                    refuseForeignSchema(c); // PostgreSQL's DDL is transactional: no half-done migration is visible
-                }
                 return switch (dialect) {
                     case POSTGRESQL -> migratePostgres(c, target);
                     case SQLITE -> migrateSqlite(c, target);
@@ -106,6 +103,9 @@ final class SchemaMigrator {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL lock_timeout = '" + Math.max(1, lockTimeout.toMillis()) + "ms'");
             s.execute("SELECT pg_advisory_xact_lock(" + PG_LOCK_KEY + ", hashtext(coalesce(current_schema(), '')))");
+            // under the lock: checked before it, another process's migration could commit between the two probes
+            // (no version table yet, then its canary table) and this one would take it for a foreign schema
+            refuseForeignSchema(c);
             MigrationResult result = apply(c, target);
             c.commit();
             return result;
@@ -285,8 +285,16 @@ final class SchemaMigrator {
         }
     }
 
-    /** Probes a table in autocommit mode (a failed probe must not abort a PostgreSQL transaction). */
+    /** Probes a table (on PostgreSQL without an error, which would abort the transaction it runs in). */
     private boolean tableExists(Connection c, String table) throws SQLException {
+        if (dialect == JdbcDialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE 1 = 0")) {
             return rs.next();
         } catch (SQLException e) {

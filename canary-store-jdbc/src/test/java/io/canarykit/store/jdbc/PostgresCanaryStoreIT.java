@@ -1,12 +1,19 @@
 package io.canarykit.store.jdbc;
 
+import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryRecord;
 import io.canarykit.store.CanaryStoreException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,6 +54,41 @@ class PostgresCanaryStoreIT extends JdbcStoreContract {
             }
             c.close();
         };
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theForeignSchemaCheckIsMadeUnderTheMigrationLock() throws Exception {
+        DataSource ds = freshDatabase();
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        AutoCloseable lock = holdMigrationLock(ds);
+        try {
+            Future<MigrationResult> waiting = one.submit(() -> storeOver(ds).migrate());
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                while (true) { // until the migration waits for the lock
+                    try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
+                            + " AND NOT granted")) {
+                        rs.next();
+                        if (rs.getInt(1) > 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(20);
+                }
+                // meanwhile another tool creates the schema its own way
+                s.execute("CREATE TABLE canary (id VARCHAR(26) PRIMARY KEY)");
+            }
+            lock.close();
+            lock = null;
+            assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("managed by another tool");
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+            one.shutdownNow();
+        }
+        assertThat(count(ds, "SELECT COUNT(*) FROM canary")).as("the foreign table is left alone").isZero();
     }
 
     @Test

@@ -1,11 +1,11 @@
-package io.canarykit.store.jdbc;
+package io.canarykit.testkit.postgres;
 
 import java.nio.file.Path;
 
 /**
  * Stops and deletes the throwaway PostgreSQL clusters listed in {@code <module>/target/postgresql/clusters.txt}.
- * Test JVMs stop their cluster in a shutdown hook; this catches the ones that were killed. Maven runs it in
- * {@code post-integration-test}, so also after failed tests.
+ * Test JVMs stop their cluster in a shutdown hook; this catches the ones that were killed. Run it in Maven's
+ * {@code post-integration-test} phase (exec-maven-plugin on the test class path), so it runs after failed tests too.
  */
 public final class StopLeftoverPostgres {
     private StopLeftoverPostgres() {

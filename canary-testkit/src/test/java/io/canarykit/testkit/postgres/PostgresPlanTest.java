@@ -1,4 +1,4 @@
-package io.canarykit.store.jdbc;
+package io.canarykit.testkit.postgres;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.canarykit.store.jdbc;
+package io.canarykit.testkit.postgres;
 
 import java.nio.file.Path;
 import java.util.List;
