@@ -5,7 +5,7 @@ import io.canarykit.CanaryException;
 import io.canarykit.CanaryService;
 import io.canarykit.PlacementSpec;
 import io.canarykit.naming.PlausibleNamer;
-import io.canarykit.placement.AwsCredentialsFilePlacement;
+import io.canarykit.placement.file.AwsCredentialsFilePlacement;
 import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.CanaryId;
 import io.canarykit.CanaryRecord;

@@ -12,7 +12,7 @@ import io.canarykit.PlacementSpec;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.issue.IssuanceAttributes;
 import io.canarykit.naming.PlausibleNamer;
-import io.canarykit.placement.AwsCredentialsFilePlacement;
+import io.canarykit.placement.file.AwsCredentialsFilePlacement;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.placement.PlacementRequest;
