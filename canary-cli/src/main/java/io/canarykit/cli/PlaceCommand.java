@@ -6,6 +6,7 @@ import io.canarykit.CanaryCredential;
 import io.canarykit.CanaryId;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.config.ProviderRegistry;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -70,7 +72,7 @@ final class PlaceCommand implements Callable<Integer> {
         CanaryId id = canaryId == null ? CanaryId.generate(Clock.systemUTC()) : CanaryId.parse(canaryId);
         Duration serve = serveFor == null ? null : CanaryConfig.of(Map.of("serve-for", serveFor)).getDuration("serve-for");
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
-        Placement p = registry.create(placement, CanaryConfig.of(options));
+        Placement p = registry.create(placement, settings(registry, placement, options));
         boolean endpoint = p instanceof EndpointPlacement;
         try {
             PlacementReceipt receipt = p.place(new PlacementRequest(id, asset(), credential, options));
@@ -104,12 +106,29 @@ final class PlaceCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The whole configuration the placement is built from: each option that is one of the placement's settings, under
+     * {@code canary.placement.<name>.} (every option, for a placement that declares no settings).
+     */
+    static CanaryConfig settings(ProviderRegistry<Placement, PlacementProvider> registry, String placement,
+                                 Map<String, String> options) {
+        ConfigKeys keys = registry.provider(placement).configKeys();
+        String scope = registry.scope(placement);
+        Map<String, String> root = new LinkedHashMap<>();
+        options.forEach((k, v) -> {
+            if (!keys.declared() || keys.canonical(k) != null) {
+                root.put(scope + k, v);
+            }
+        });
+        return CanaryConfig.of(root);
+    }
+
     private Asset asset() {
         if (asset == null) {
             String host;
             try {
                 host = InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 host = "localhost";
             }
             return Asset.of("host", host);

@@ -1,7 +1,6 @@
 package io.canarykit.cli;
 
 import io.canarykit.PlacementReceipt;
-import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
@@ -35,7 +34,7 @@ final class UnplaceCommand implements Callable<Integer> {
         PlacementReceipt r = CliJson.receipt(CliJson.readSource(receipt, PlaceCommand.stdin, "--receipt"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (Placement p = registry.create(r.placement(), CanaryConfig.of(options))) {
+        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(registry, r.placement(), options))) {
             if (p instanceof EndpointPlacement) {
                 out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
                         + "placed it; stop that process to remove it");

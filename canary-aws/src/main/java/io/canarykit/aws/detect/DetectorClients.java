@@ -2,9 +2,12 @@ package io.canarykit.aws.detect;
 
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,6 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * back off on throttling). Users who build clients themselves pass them to the detectors' builders instead.
  */
 final class DetectorClients {
+    /** The keys the clients are built from. */
+    static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("region", "the region of the clients").withDefault("us-east-1"),
+            ConfigKey.url("endpoint", "an endpoint for every client (an emulator, a VPC endpoint)"))
+            .and(AwsClients.CREDENTIAL_KEYS)
+            .and(ConfigKey.integer("max-attempts", "attempts per call, with adaptive retries, 1-20").withDefault("8"));
+
     private final Region region;
     private final URI endpoint;
     private final AwsCredentialsProvider credentials;
@@ -73,7 +83,7 @@ final class DetectorClients {
         });
     }
 
-    private software.amazon.awssdk.retries.api.RetryStrategy retry() {
+    private RetryStrategy retry() {
         return AwsClients.retryStrategy("adaptive", maxAttempts);
     }
 }
