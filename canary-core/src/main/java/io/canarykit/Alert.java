@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param window          issued at → first use
  * @param priorSightings  how many sightings of this canary were stored before this alert's
  * @param raisedAt        when the alert was raised
+ * @param classification  what the alert is, with evidence: the most severe of its sightings' classes
+ * @param classifications the class of each sighting, in the order of {@code sightings}
  */
 public record Alert(
         AlertType type,
@@ -23,7 +25,12 @@ public record Alert(
         List<Sighting> sightings,
         DetectionWindow window,
         int priorSightings,
-        Instant raisedAt) {
+        Instant raisedAt,
+        Classification classification,
+        List<Classification> classifications) {
+
+    /** Evidence given to alerts built without a classifier. */
+    static final String UNCLASSIFIED = "not classified: no classifier ran";
 
     public Alert {
         Objects.requireNonNull(type, "type");
@@ -32,5 +39,28 @@ public record Alert(
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(raisedAt, "raisedAt");
         sightings = List.copyOf(sightings == null ? List.of(sighting) : sightings);
+        if (classification == null) {
+            classification = Classification.of(SightingClass.API_USE, UNCLASSIFIED);
+        }
+        if (classifications == null || classifications.isEmpty()) {
+            Classification each = classification;
+            classifications = sightings.stream().map(s -> each).toList();
+        }
+        classifications = List.copyOf(classifications);
+        if (classifications.size() != sightings.size()) {
+            throw new IllegalArgumentException("an alert has one classification per sighting: " + sightings.size()
+                    + " sightings, " + classifications.size() + " classifications");
+        }
+    }
+
+    /** An alert without classification (classed {@code api-use}, evidence "not classified"). */
+    public Alert(AlertType type, CanaryRecord canary, Sighting sighting, List<Sighting> sightings, DetectionWindow window,
+                 int priorSightings, Instant raisedAt) {
+        this(type, canary, sighting, sightings, window, priorSightings, raisedAt, null, null);
+    }
+
+    /** The alert's severity, from its classification. */
+    public AlertSeverity severity() {
+        return classification.severity();
     }
 }

@@ -67,6 +67,11 @@ public final class CanaryService implements AutoCloseable {
     public static final String ATTR_ROTATED_AT = "canarykit.rotated-at";
     /** Record attribute: the inventory that onboarded a canary; onboarding manages only those. */
     public static final String ATTR_INVENTORY = "canarykit.inventory";
+    /**
+     * Record attribute: who owns a canary (the issuance API's caller that asked for it); successors made by rotation
+     * or re-issue keep it.
+     */
+    public static final String ATTR_OWNER = "canarykit.owner";
     /** Record attribute: why a record was closed by the service. */
     public static final String ATTR_CLOSED_BECAUSE = "canarykit.closed-because";
 
@@ -153,6 +158,25 @@ public final class CanaryService implements AutoCloseable {
         return issue(asset, placement, kind, null, Map.of());
     }
 
+    /**
+     * Issues a canary of {@code kind} for {@code asset}, plants it, and stores {@code attributes} with its record in
+     * the same write as the placement's receipt (for example {@link #ATTR_OWNER}).
+     *
+     * @param attributes facts to keep with the record, never secrets; keys under {@code canarykit.placement} are the
+     *                   service's own and are refused
+     * @throws CanaryConfigurationException if the placement is unknown, an attribute key is reserved, or the policies
+     *         would allow anything; nothing was written
+     * @throws CanaryException if issuance or placement failed; everything done before was undone
+     */
+    public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind, Map<String, String> attributes) {
+        for (String k : attributes.keySet()) {
+            if (k.startsWith(ATTR_PLACEMENT)) {
+                throw new CanaryConfigurationException("the record attribute " + k + " is the service's own");
+            }
+        }
+        return issue(asset, placement, kind, null, attributes);
+    }
+
     /** Issues a successor of {@code old}: same asset, kind and placement, replacing its placement in place. */
     IssueOutcome issueSuccessor(CanaryRecord old, PlacementSpec spec) {
         return issue(old.asset(), spec, old.kind(), old, inventoryOf(old));
@@ -169,7 +193,7 @@ public final class CanaryService implements AutoCloseable {
         Objects.requireNonNull(kind, "kind");
         Placement placement = spec.returnsCredential() ? null : records.placement(spec.placement());
 
-        IssuanceResult result = issuance.issue(kind, (issuer, attempt) -> request(issuer, asset, attempt));
+        IssuanceResult result = issuance.issue(kind, asset, (issuer, attempt) -> request(issuer, asset, attempt));
         CanaryRecord record = result.record();
         CanaryCredential credential = result.canary().credential();
 
@@ -491,9 +515,16 @@ public final class CanaryService implements AutoCloseable {
         return PlacementSpec.of(name, options);
     }
 
+    /** The attributes a successor keeps: the inventory that manages it and its owner. */
     private static Map<String, String> inventoryOf(CanaryRecord r) {
-        String inventory = r.attributes().get(ATTR_INVENTORY);
-        return inventory == null ? Map.of() : Map.of(ATTR_INVENTORY, inventory);
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String k : List.of(ATTR_INVENTORY, ATTR_OWNER)) {
+            String v = r.attributes().get(k);
+            if (v != null) {
+                kept.put(k, v);
+            }
+        }
+        return kept;
     }
 
     private CanaryRecord casUpdate(CanaryId id, UnaryOperator<CanaryRecord> change) {

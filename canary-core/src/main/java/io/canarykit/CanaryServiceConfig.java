@@ -1,7 +1,9 @@
 package io.canarykit;
 
+import io.canarykit.alert.AlertRoute;
 import io.canarykit.alert.AlertSink;
 import io.canarykit.alert.AlertSinkProvider;
+import io.canarykit.alert.SuppressionRule;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ComponentProvider;
 import io.canarykit.config.ConfigCheck;
@@ -17,6 +19,8 @@ import io.canarykit.inventory.AssetSourceProvider;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
+import io.canarykit.issue.IssuerPool;
+import io.canarykit.issue.IssuerPoolProvider;
 import io.canarykit.naming.IdentityNamer;
 import io.canarykit.naming.IdentityNamerProvider;
 import io.canarykit.placement.Placement;
@@ -43,6 +47,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       the store reads {@code canary.store.<name>.*}</td></tr>
  *   <tr><td>{@code canary.issuers}</td><td>issuer providers, comma-separated (default {@code iam-user}); each reads
  *       {@code canary.issuer.<name>.*} (region, endpoint, profile, account-id, ...)</td></tr>
+ *   <tr><td>{@code canary.pool}</td><td>an issuer pool provider that builds the issuers of many accounts, such as
+ *       {@code organization} (canary-aws; reads {@code canary.pool.organization.*}); default: the issuers of
+ *       {@code canary.issuers} in one simple pool</td></tr>
  *   <tr><td>{@code canary.kind}</td><td>the kind {@code issue} makes by default (default: the first issuer's)</td></tr>
  *   <tr><td>{@code canary.namer}</td><td>{@code plausible} (default), {@code opaque}, {@code hmac}, {@code template};
  *       reads {@code canary.namer.<name>.*}</td></tr>
@@ -51,6 +58,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code threshold}, {@code organisation-accounts}, ...</td></tr>
  *   <tr><td>{@code canary.detectors}</td><td>detector providers, comma-separated (default none); each reads
  *       {@code canary.detector.<name>.*}</td></tr>
+ *   <tr><td>{@code canary.alert.route.<rule>.*}</td><td>routing rules ({@code asset-kind}, {@code label.<name>},
+ *       {@code canary-kind}, {@code classification}, {@code sinks}; see {@link AlertRoute}) and
+ *       {@code canary.alert.default-sinks} for alerts no rule matches (default: every sink)</td><td></td></tr>
+ *   <tr><td>{@code canary.alert.suppress.<rule>.*}</td><td>suppression rules ({@code event-name},
+ *       {@code source-cidr}, {@code user-agent}, {@code reason}; see {@link SuppressionRule});
+ *       suppressed sightings go in the digest every {@code canary.alert.digest.interval} (default 1d) to
+ *       {@code canary.alert.digest.sinks} (default: every sink that takes digests)</td><td></td></tr>
  *   <tr><td>{@code canary.alert.sinks}</td><td>alert sinks, comma-separated (default {@code logging}); each reads
  *       {@code canary.alert.<name>.*}</td></tr>
  *   <tr><td>{@code canary.detect.follow-up-window}</td><td>later sightings within it are aggregated (default 15m)</td></tr>
@@ -124,21 +138,33 @@ public final class CanaryServiceConfig implements ConfigSection {
                     .resolve(null, config, "canary.store", "in-memory");
             owned.add(store);
 
-            ProviderRegistry<CanaryIssuer, CanaryIssuerProvider> issuerRegistry =
-                    ProviderRegistry.load(CanaryIssuerProvider.class, loader);
-            List<CanaryIssuer> issuers = new ArrayList<>();
-            for (String name : config.getList("canary.issuers", List.of("iam-user"))) {
-                issuers.add(issuerRegistry.create(name, config));
+            AtomicIssuance.Builder ib = AtomicIssuance.builder()
+                    .store(store)
+                    .fingerprintGate(FingerprintGate.fromConfig(config.scoped("canary.")))
+                    .minimumAge(config.getDuration("canary.issuance.minimum-age", AtomicIssuance.DEFAULT_MINIMUM_AGE));
+            String poolName = config.getString("canary.pool");
+            List<CanaryIssuer> issuers;
+            if (poolName != null) {
+                IssuerPool pool = ProviderRegistry.load(IssuerPoolProvider.class, loader).provider(poolName)
+                        .create(config, store);
+                if (pool instanceof AutoCloseable closeable) {
+                    owned.add(closeable);
+                }
+                ib.pool(pool);
+                issuers = pool.issuers();
+            } else {
+                ProviderRegistry<CanaryIssuer, CanaryIssuerProvider> issuerRegistry =
+                        ProviderRegistry.load(CanaryIssuerProvider.class, loader);
+                issuers = new ArrayList<>();
+                for (String name : config.getList("canary.issuers", List.of("iam-user"))) {
+                    issuers.add(issuerRegistry.create(name, config));
+                }
+                ib.issuers(issuers.toArray(new CanaryIssuer[0]));
             }
             if (issuers.isEmpty()) {
                 throw new CanaryConfigurationException("canary.issuers is empty: name at least one issuer, such as iam-user");
             }
-            AtomicIssuance issuance = AtomicIssuance.builder()
-                    .store(store)
-                    .issuers(issuers.toArray(new CanaryIssuer[0]))
-                    .fingerprintGate(FingerprintGate.fromConfig(config.scoped("canary.")))
-                    .minimumAge(config.getDuration("canary.issuance.minimum-age", AtomicIssuance.DEFAULT_MINIMUM_AGE))
-                    .build();
+            AtomicIssuance issuance = ib.build();
 
             IdentityNamer namer = ProviderRegistry.load(IdentityNamerProvider.class, loader)
                     .resolve(null, config, "canary.namer", "plausible");
@@ -171,15 +197,23 @@ public final class CanaryServiceConfig implements ConfigSection {
                 detectors.add(detectorRegistry.create(name, config));
             }
             ProviderRegistry<AlertSink, AlertSinkProvider> sinkRegistry = ProviderRegistry.load(AlertSinkProvider.class, loader);
-            List<AlertSink> sinks = new ArrayList<>();
+            DetectionEngine.Builder engine = DetectionEngine.builder().store(store).detectors(detectors)
+                    .followUpWindow(config.getDuration("canary.detect.follow-up-window", Duration.ofMinutes(15)));
             for (String name : sinkNames) {
                 AlertSink sink = sinkRegistry.create(name, config);
-                sinks.add(sink);
+                engine.alertSink(name, sink);
                 owned.add(sink);
             }
-            b.detection(DetectionEngine.builder().store(store).detectors(detectors).alertSinks(sinks)
-                    .followUpWindow(config.getDuration("canary.detect.follow-up-window", Duration.ofMinutes(15)))
-                    .build());
+            AlertRoute.fromConfig(config).forEach(engine::route);
+            if (config.has("canary.alert.default-sinks")) {
+                engine.defaultSinks(config.getList("canary.alert.default-sinks"));
+            }
+            SuppressionRule.fromConfig(config).forEach(engine::suppress);
+            engine.digestInterval(config.getDuration("canary.alert.digest.interval", Duration.ofDays(1)));
+            if (config.has("canary.alert.digest.sinks")) {
+                engine.digestSinks(config.getList("canary.alert.digest.sinks"));
+            }
+            b.detection(engine.build());
             b.closeWithService(() -> placements.values().forEach(Placement::close));
             owned.forEach(b::closeWithService);
             return b.build();

@@ -10,5 +10,10 @@ public enum SightingKind {
      */
     UNLOGGED_USE,
     /** A call the library made itself with the canary (post-issue check); stored, never alerted on. */
-    SELF_USE
+    SELF_USE,
+    /**
+     * AWS told that the key is published: it attached its compromised-key quarantine policy to the canary's user, or
+     * AWS Health reported the key exposed. Not a use of the key, but a sighting of it all the same.
+     */
+    EXPOSURE_NOTICE
 }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ final class PlaceCommand implements Callable<Integer> {
 
     @Option(names = "--placement", required = true, paramLabel = "NAME",
             description = "aws-credentials-file, env, credential-process, imds, container-credentials, kubernetes-secret, "
+                    + "aws-secrets-manager, ssm-parameter, github-actions-secret, gitlab-ci-variable, vault-kv, "
                     + "or a plugin's name")
     String placement;
 
@@ -63,6 +65,11 @@ final class PlaceCommand implements Callable<Integer> {
             description = "For endpoint placements: how long to serve, such as 30m (default: until interrupted).")
     String serveFor;
 
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Properties file with the placement's settings (canary.placement.<name>.*: region, api-url, "
+                    + "token-file, ...); API tokens belong there or in the environment, never in --option.")
+    java.nio.file.Path config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,7 +79,7 @@ final class PlaceCommand implements Callable<Integer> {
         CanaryId id = canaryId == null ? CanaryId.generate(Clock.systemUTC()) : CanaryId.parse(canaryId);
         Duration serve = serveFor == null ? null : CanaryConfig.of(Map.of("serve-for", serveFor)).getDuration("serve-for");
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
-        Placement p = registry.create(placement, settings(registry, placement, options));
+        Placement p = registry.create(placement, settings(registry, config, placement, options));
         boolean endpoint = p instanceof EndpointPlacement;
         try {
             PlacementReceipt receipt = p.place(new PlacementRequest(id, asset(), credential, options));
@@ -107,11 +114,12 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     /**
-     * The whole configuration the placement is built from: each option that is one of the placement's settings, under
-     * {@code canary.placement.<name>.} (every option, for a placement that declares no settings).
+     * The whole configuration the placement is built from: the {@code --config} file (when one is given), with each
+     * option that is one of the placement's settings laid over it under {@code canary.placement.<name>.} (every
+     * option, for a placement that declares no settings).
      */
-    static CanaryConfig settings(ProviderRegistry<Placement, PlacementProvider> registry, String placement,
-                                 Map<String, String> options) {
+    static CanaryConfig settings(ProviderRegistry<Placement, PlacementProvider> registry, Path config,
+                                 String placement, Map<String, String> options) {
         ConfigKeys keys = registry.provider(placement).configKeys();
         String scope = registry.scope(placement);
         Map<String, String> root = new LinkedHashMap<>();
@@ -120,7 +128,7 @@ final class PlaceCommand implements Callable<Integer> {
                 root.put(scope + k, v);
             }
         });
-        return CanaryConfig.of(root);
+        return (config == null ? CanaryConfig.empty() : CanaryConfig.load(config)).with(root);
     }
 
     private Asset asset() {

@@ -38,6 +38,8 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * canary policy show --kind iam-user|assume-role|federation-token [--json]
+ * canary policy render --format stackset|management|terraform|terraform-management --role-name NAME
+ *                      --trusted-principal ARN [...]         (see PolicyRenderCommand)
  * canary policy simulate --policy FILE [--boundary FILE] [--session FILE] [--scp FILE]... [--resource-policy FILE]...
  *                        --action ACTION --resource ARN [--principal-arn ARN] [--context KEY=VALUE]... [--json]
  * </pre>
@@ -46,8 +48,8 @@ import java.util.concurrent.Callable;
  * Exit code 0 whatever the decision; 1 when a file cannot be read or is not a valid policy; 2 for usage errors.
  */
 @Command(name = "policy", mixinStandardHelpOptions = true,
-        description = "Show hardened policy sets and simulate IAM policy evaluation.",
-        subcommands = {PolicyCommand.Show.class, PolicyCommand.Simulate.class})
+        description = "Show hardened policy sets, render them for an organisation and simulate IAM policy evaluation.",
+        subcommands = {PolicyCommand.Show.class, PolicyCommand.Simulate.class, PolicyRenderCommand.class})
 final class PolicyCommand implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String EXAMPLE_ACCOUNT = "111122223333";

@@ -26,6 +26,10 @@ final class UnplaceCommand implements Callable<Integer> {
             description = "A placement setting, such as follow-symlinks=true (repeatable).")
     Map<String, String> options = new LinkedHashMap<>();
 
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Properties file with the placement's settings (canary.placement.<name>.*).")
+    java.nio.file.Path config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,7 +38,7 @@ final class UnplaceCommand implements Callable<Integer> {
         PlacementReceipt r = CliJson.receipt(CliJson.readSource(receipt, PlaceCommand.stdin, "--receipt"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(registry, r.placement(), options))) {
+        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(registry, config, r.placement(), options))) {
             if (p instanceof EndpointPlacement) {
                 out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
                         + "placed it; stop that process to remove it");

@@ -29,8 +29,12 @@ import java.util.Map;
  *  "sightings":[{"source","sourceEventId","time","kind","service","call","region","sourceIp","userAgent",
  *                "errorCode","accessKeyId","principalArn","requestId","canaryId"},…],
  *  "window":{"issuedAt","firstUse","seconds"},
- *  "priorSightings":0}
+ *  "priorSightings":0,
+ *  "classification":{"kind":"api-use|enumeration|…","severity":"high","evidence":["…"]},
+ *  "classifications":[{"kind","severity","evidence"},…one per entry of "sightings"]}
  * }</pre>
+ * Every field before {@code classification} is as it was before classification existed; the last two are added at
+ * the end, so readers of the earlier form keep working.
  * An alert carries no secret (records hold none), so neither does its JSON.
  */
 public final class AlertJson {
@@ -73,6 +77,9 @@ public final class AlertJson {
         w.put("firstUse", text(alert.window().firstUse()));
         w.put("seconds", alert.window().duration().getSeconds());
         o.put("priorSightings", alert.priorSightings());
+        o.set("classification", classification(alert.classification()));
+        ArrayNode classes = o.putArray("classifications");
+        alert.classifications().forEach(c -> classes.add(classification(c)));
         return o;
     }
 
@@ -102,6 +109,16 @@ public final class AlertJson {
         o.put("principalArn", s.principalArn());
         o.put("requestId", s.requestId());
         o.put("canaryId", s.canaryId() == null ? null : s.canaryId().value());
+        return o;
+    }
+
+    /** A classification as JSON: {@code {"kind","severity","evidence":[…]}}. */
+    public static ObjectNode classification(io.canarykit.Classification c) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("kind", c.kind().configName());
+        o.put("severity", c.severity().configName());
+        ArrayNode e = o.putArray("evidence");
+        c.evidence().forEach(e::add);
         return o;
     }
 

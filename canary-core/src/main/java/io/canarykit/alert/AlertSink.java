@@ -12,6 +12,23 @@ public interface AlertSink extends AutoCloseable {
     void send(Alert alert);
 
     /**
+     * True if this sink takes {@linkplain #sendDigest digests} of suppressed sightings. The default is false; every
+     * built-in sink but the paging ones (PagerDuty, Opsgenie) takes them.
+     */
+    default boolean acceptsDigests() {
+        return false;
+    }
+
+    /**
+     * Delivers (or durably queues) one digest of suppressed sightings.
+     *
+     * @throws UnsupportedOperationException if the sink does not {@linkplain #acceptsDigests take digests}
+     */
+    default void sendDigest(SuppressionDigest digest) {
+        throw new UnsupportedOperationException(getClass().getName() + " takes no digests");
+    }
+
+    /**
      * Retries the alerts this sink keeps because it could not deliver them yet (the detection engine calls it once per
      * pass). The default keeps nothing.
      *

@@ -21,14 +21,21 @@ import java.util.Objects;
  */
 public final class JsonlFileAlertSink implements AlertSink {
     private final Path file;
+    private final AlertFormat format;
 
-    private JsonlFileAlertSink(Path file) {
+    private JsonlFileAlertSink(Path file, AlertFormat format) {
         this.file = Objects.requireNonNull(file, "file");
+        this.format = Objects.requireNonNull(format, "format");
     }
 
-    /** A sink appending to {@code file}. */
+    /** A sink appending canarykit's JSON to {@code file}. */
     public static JsonlFileAlertSink create(Path file) {
-        return new JsonlFileAlertSink(file);
+        return new JsonlFileAlertSink(file, AlertFormat.CANARYKIT);
+    }
+
+    /** A sink appending alerts in {@code format} to {@code file}. */
+    public static JsonlFileAlertSink create(Path file, AlertFormat format) {
+        return new JsonlFileAlertSink(file, format);
     }
 
     /** The file it appends to. */
@@ -37,8 +44,23 @@ public final class JsonlFileAlertSink implements AlertSink {
     }
 
     @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    /** Appends the digest as one line ({@link SuppressionDigest#toTree()}). */
+    @Override
+    public synchronized void sendDigest(SuppressionDigest digest) {
+        append((digest.toTree().toString() + "\n").getBytes(StandardCharsets.UTF_8), digest.id());
+    }
+
+    @Override
     public synchronized void send(Alert alert) {
-        byte[] line = (AlertJson.toJson(alert) + "\n").getBytes(StandardCharsets.UTF_8);
+        append((format.render(alert).toString() + "\n").getBytes(StandardCharsets.UTF_8), "the alert on canary "
+                + alert.canary().id());
+    }
+
+    private void append(byte[] line, String what) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
@@ -53,7 +75,7 @@ public final class JsonlFileAlertSink implements AlertSink {
                 ch.force(false);
             }
         } catch (IOException e) {
-            throw new CanaryException("cannot append the alert on canary " + alert.canary().id() + " to " + file + ": "
+            throw new CanaryException("cannot append " + what + " to " + file + ": "
                     + e.getMessage() + "; check that the directory exists and is writable", e);
         }
     }

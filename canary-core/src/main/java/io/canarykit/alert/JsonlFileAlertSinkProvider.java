@@ -34,6 +34,7 @@ public final class JsonlFileAlertSinkProvider implements AlertSinkProvider {
             throw new CanaryConfigurationException("the jsonl-file alert sink needs " + PREFIX + PATH
                     + ": set it to the file alerts are appended to, such as /var/log/canarykit/alerts.jsonl");
         }
-        return JsonlFileAlertSink.create(config.getPath(PATH));
+        return JsonlFileAlertSink.create(config.getPath(PATH), config.has("format")
+                ? AlertFormat.fromConfigName(config.getString("format")) : AlertFormat.CANARYKIT);
     }
 }

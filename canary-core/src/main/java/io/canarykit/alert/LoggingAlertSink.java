@@ -26,12 +26,25 @@ public final class LoggingAlertSink implements AlertSink {
         LOG.warn("{}", format(alert));
     }
 
+    @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    /** Logs the digest's summary (the count per rule and the first 50 sightings) at WARN. */
+    @Override
+    public void sendDigest(SuppressionDigest digest) {
+        LOG.warn("{}", digest.summary(50));
+    }
+
     /** The alert as one line a person can read. */
     public static String format(Alert alert) {
         CanaryRecord c = alert.canary();
         Sighting s = alert.sighting();
         StringBuilder sb = new StringBuilder();
         sb.append("CANARY ").append(alert.type() == io.canarykit.AlertType.INITIAL ? "TRIGGERED" : "USED AGAIN")
+                .append(" [").append(alert.classification().kind().configName()).append(", ")
+                .append(alert.severity().configName()).append(']')
                 .append(": canary ").append(c.id())
                 .append(" on ").append(c.asset().ref()).append(labels(c.asset().labels()))
                 .append(", principal ").append(c.principal().arn())
@@ -44,6 +57,7 @@ public final class LoggingAlertSink implements AlertSink {
                 .append("; source ").append(s.source())
                 .append("; breach window ").append(alert.window().issuedAt()).append(" .. ").append(alert.window().firstUse())
                 .append("; ").append(alert.priorSightings()).append(" earlier sighting(s)");
+        sb.append("; why: ").append(String.join("; ", alert.classification().evidence()));
         if (alert.sightings().size() > 1) {
             sb.append("; this alert covers ").append(alert.sightings().size()).append(" sightings");
         }

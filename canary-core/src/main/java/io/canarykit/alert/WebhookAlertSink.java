@@ -3,36 +3,26 @@ package io.canarykit.alert;
 import io.canarykit.Alert;
 import io.canarykit.internal.Durations;
 import io.canarykit.CanaryConfigurationException;
-import io.canarykit.CanaryException;
 import io.canarykit.Secret;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Posts each alert as JSON ({@link AlertJson}) to an HTTP(S) endpoint (provider {@code webhook}).
+ * Posts each alert as JSON to an HTTP(S) endpoint (provider {@code webhook}): canarykit's own ({@link AlertJson}), or
+ * OCSF or ECS ({@link Builder#format}, key {@code format}). Delivery is {@link Delivery}'s, shared by every sink.
  *
  * <ul>
  *   <li>Headers: {@code Content-Type: application/json}, {@value #ALERT_ID_HEADER} (the {@link AlertJson#alertId
@@ -51,46 +41,38 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: sends are serialised.
  */
 public final class WebhookAlertSink implements AlertSink {
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookAlertSink.class);
     /** The signature header: {@code sha256=} and the lower-case hex HMAC-SHA256 of the body. */
     public static final String SIGNATURE_HEADER = "X-Canarykit-Signature-256";
     /** The alert id header. */
     public static final String ALERT_ID_HEADER = "X-Canarykit-Alert-Id";
-    private static final String SPOOL_SUFFIX = ".json";
 
     private final URI url;
-    private final Secret hmacKey;
-    private final Duration timeout;
-    private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
     private final Path spool;
-    private final HttpClient http;
-    private final Sleeper sleeper;
-    private final Clock clock;
-    private final AtomicLong sequence = new AtomicLong();
+    private final AlertFormat format;
+    private final Delivery delivery;
 
     /** Waits between attempts; tests pass one that does not sleep. */
     @FunctionalInterface
-    public interface Sleeper {
-        /** Waits for {@code d}. */
-        void sleep(Duration d) throws InterruptedException;
+    public interface Sleeper extends Delivery.Sleeper {
     }
 
     private WebhookAlertSink(Builder b) {
         this.url = b.url;
-        this.hmacKey = b.hmacKey;
-        this.timeout = b.timeout;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
         this.spool = b.spool;
-        this.sleeper = b.sleeper;
-        this.clock = b.clock;
-        this.http = b.http != null ? b.http : HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.format = b.format;
+        HttpClient http = b.http != null ? b.http : HttpTransport.client(b.timeout);
+        Secret key = b.hmacKey;
+        HttpTransport transport = new HttpTransport(http, url, b.timeout, Map.of(), List.of());
+        Delivery.Builder d = Delivery.builder().name("webhook (" + url.getHost() + ")").transport(m -> transport.attempt(
+                        new DeliveryMessage(m.id(), m.contentType(), m.body(), Map.of(
+                                HttpTransport.HEADER + ALERT_ID_HEADER, m.id(),
+                                HttpTransport.HEADER + SIGNATURE_HEADER, signature(key, m.body())))))
+                .maxAttempts(b.maxAttempts).initialBackoff(b.initialBackoff).maxBackoff(b.maxBackoff)
+                .sleeper(b.sleeper).clock(b.clock);
+        if (spool != null) {
+            d.spoolDirectory(spool);
+        }
+        this.delivery = d.build();
     }
 
     /** A builder; {@link Builder#url} and {@link Builder#hmacKey} are required. */
@@ -110,178 +92,32 @@ public final class WebhookAlertSink implements AlertSink {
     }
 
     @Override
-    public synchronized void send(Alert alert) {
+    public void send(Alert alert) {
         String id = AlertJson.alertId(alert);
-        byte[] body = AlertJson.toJson(alert).getBytes(StandardCharsets.UTF_8);
-        boolean backlog = spool != null && flushSpool() > 0;
-        Attempt result = backlog ? new Attempt(false, "earlier alerts are still waiting in the spool")
-                : deliverWithRetries(id, body);
-        if (result.ok) {
-            return;
-        }
-        if (spool == null) {
-            throw new CanaryException("webhook " + url + " did not take alert " + id + " after " + maxAttempts
-                    + " attempts (" + result.reason + "); it is sent again on the next pass");
-        }
-        Path file = spoolAlert(id, body);
-        LOG.warn("webhook {} did not take alert {} ({}); kept in {} and retried before the next alert",
-                url, id, result.reason, file);
+        byte[] body = format.render(alert).toString().getBytes(StandardCharsets.UTF_8);
+        delivery.deliver(DeliveryMessage.json(id, body));
+    }
+
+    @Override
+    public boolean acceptsDigests() {
+        return true;
+    }
+
+    /** Posts the digest as JSON ({@link SuppressionDigest#toTree()}), signed like alerts, with its id in the id header. */
+    @Override
+    public void sendDigest(SuppressionDigest digest) {
+        delivery.deliver(DeliveryMessage.json(digest.id(), digest.toTree().toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Retries the spooled alerts, oldest first, until one fails; returns how many are still waiting. */
     @Override
-    public synchronized int flush() {
-        return spool == null ? 0 : flushSpool();
+    public int flush() {
+        return delivery.flush();
     }
 
     /** How many alerts wait in the spool. */
-    public synchronized int spooled() {
-        return spool == null ? 0 : spoolFiles().size();
-    }
-
-    private int flushSpool() {
-        List<Path> files = spoolFiles();
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            byte[] body;
-            try {
-                body = Files.readAllBytes(f);
-            } catch (IOException e) {
-                LOG.warn("cannot read spooled alert {}: {}", f, e.getMessage());
-                return files.size() - i;
-            }
-            String name = f.getFileName().toString();
-            String id = name.substring(name.indexOf('-', name.indexOf('-') + 1) + 1, name.length() - SPOOL_SUFFIX.length());
-            Attempt a = attempt(id, body);
-            if (!a.ok) {
-                LOG.debug("spooled alert {} still not delivered: {}", id, a.reason);
-                return files.size() - i;
-            }
-            try {
-                Files.deleteIfExists(f);
-            } catch (IOException e) {
-                LOG.warn("delivered spooled alert {} but cannot delete {}; it may be delivered again: {}", id, f, e.getMessage());
-            }
-        }
-        return 0;
-    }
-
-    private List<Path> spoolFiles() {
-        List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(spool)) {
-            return out;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(spool, "*" + SPOOL_SUFFIX)) {
-            for (Path p : ds) {
-                if (!p.getFileName().toString().startsWith(".")) {
-                    out.add(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new CanaryException("cannot list the webhook spool " + spool + ": " + e.getMessage(), e);
-        }
-        out.sort(null);
-        return out;
-    }
-
-    private Path spoolAlert(String id, byte[] body) {
-        try {
-            Files.createDirectories(spool);
-            String name = String.format(Locale.ROOT, "%013d-%06d-%s%s", clock.millis(), sequence.incrementAndGet() % 1_000_000,
-                    id, SPOOL_SUFFIX);
-            Path tmp = spool.resolve("." + name + ".tmp");
-            Files.write(tmp, body, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            Path target = spool.resolve(name);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            return target;
-        } catch (IOException e) {
-            throw new CanaryException("webhook " + url + " did not take alert " + id + " and it cannot be spooled in "
-                    + spool + " (" + e.getMessage() + "); it is sent again on the next pass", e);
-        }
-    }
-
-    private Attempt deliverWithRetries(String id, byte[] body) {
-        Attempt last = null;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            last = attempt(id, body);
-            if (last.ok || !last.retryable || attempt == maxAttempts) {
-                return last;
-            }
-            Duration wait = backoff(attempt, last.retryAfter);
-            LOG.debug("webhook attempt {} for alert {} failed ({}); retrying in {}", attempt, id, last.reason, wait);
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Attempt(false, last.reason + "; interrupted while waiting to retry");
-            }
-        }
-        return last;
-    }
-
-    private Duration backoff(int attempt, Duration retryAfter) {
-        Duration d = initialBackoff.multipliedBy(1L << Math.min(attempt - 1, 20));
-        if (retryAfter != null && retryAfter.compareTo(d) > 0) {
-            d = retryAfter;
-        }
-        return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
-    }
-
-    private Attempt attempt(String id, byte[] body) {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "canarykit-webhook")
-                .header(ALERT_ID_HEADER, id)
-                .header(SIGNATURE_HEADER, signature(hmacKey, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                LOG.debug("webhook {} took alert {} ({})", url, id, status);
-                return Attempt.OK;
-            }
-            boolean retryable = status == 408 || status == 429 || status >= 500;
-            Duration retryAfter = response.headers().firstValue("Retry-After").map(WebhookAlertSink::seconds).orElse(null);
-            return new Attempt(false, "HTTP " + status, retryable, retryAfter);
-        } catch (IOException e) {
-            return new Attempt(false, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Attempt(false, "interrupted", false, null);
-        }
-    }
-
-    private static Duration seconds(String v) {
-        try {
-            long s = Long.parseLong(v.trim());
-            return s < 0 ? null : Duration.ofSeconds(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /** The outcome of one attempt. */
-    private static final class Attempt {
-        static final Attempt OK = new Attempt(true, "delivered", false, null);
-        final boolean ok;
-        final String reason;
-        final boolean retryable;
-        final Duration retryAfter;
-
-        Attempt(boolean ok, String reason) {
-            this(ok, reason, true, null);
-        }
-
-        Attempt(boolean ok, String reason, boolean retryable, Duration retryAfter) {
-            this.ok = ok;
-            this.reason = reason;
-            this.retryable = retryable;
-            this.retryAfter = retryAfter;
-        }
+    public int spooled() {
+        return delivery.spooled();
     }
 
     @Override
@@ -299,8 +135,9 @@ public final class WebhookAlertSink implements AlertSink {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Path spool;
         private HttpClient http;
-        private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+        private Delivery.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private Clock clock = Clock.systemUTC();
+        private AlertFormat format = AlertFormat.CANARYKIT;
 
         private Builder() {
         }
@@ -359,6 +196,12 @@ public final class WebhookAlertSink implements AlertSink {
         /** The HTTP client (default: a new one with the timeout as connect timeout, no redirects). */
         public Builder httpClient(HttpClient v) {
             http = Objects.requireNonNull(v, "httpClient");
+            return this;
+        }
+
+        /** The JSON format of the body (default {@link AlertFormat#CANARYKIT}). */
+        public Builder format(AlertFormat v) {
+            format = Objects.requireNonNull(v, "format");
             return this;
         }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
  *   <li>{@code url} (required, secret: a webhook URL often carries a token), {@code hmac-key} (required, secret);</li>
  *   <li>{@code timeout} (default 10s), {@code max-attempts} (default 4), {@code backoff} (default 500ms),
  *       {@code max-backoff} (default 30s);</li>
+ *   <li>{@code format}: {@code canarykit} (default), {@code ocsf} or {@code ecs};</li>
  *   <li>{@code spool-dir} (optional; recommended: without it an undelivered alert is retried by the engine's next pass
  *       instead of from disk).</li>
  * </ul>
@@ -35,6 +36,8 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
     public static final String MAX_BACKOFF = "max-backoff";
     /** Where undelivered alerts wait on disk. */
     public static final String SPOOL_DIR = "spool-dir";
+    /** {@code canarykit} (default), {@code ocsf} or {@code ecs}. */
+    public static final String FORMAT = "format";
     /** Where the keys live in the whole configuration: {@code canary.alert.webhook.url}, ... (for messages). */
     public static final String PREFIX = "canary.alert.webhook.";
 
@@ -46,7 +49,8 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
             ConfigKey.integer(MAX_ATTEMPTS, "delivery attempts per pass").withDefault("4"),
             ConfigKey.duration(BACKOFF, "first pause between attempts").withDefault("500ms"),
             ConfigKey.duration(MAX_BACKOFF, "longest pause between attempts").withDefault("30s"),
-            ConfigKey.path(SPOOL_DIR, "where undelivered alerts wait to be retried (recommended)"));
+            ConfigKey.path(SPOOL_DIR, "where undelivered alerts wait to be retried (recommended)"),
+            ConfigKey.oneOf(FORMAT, "the alert body's schema", "canarykit", "ocsf", "ecs").withDefault("canarykit"));
 
     @Override
     public String name() {
@@ -85,6 +89,9 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
                 .maxBackoff(config.getDuration(MAX_BACKOFF, Duration.ofSeconds(30)));
         if (config.has(SPOOL_DIR)) {
             b.spoolDirectory(config.getPath(SPOOL_DIR));
+        }
+        if (config.has(FORMAT)) {
+            b.format(AlertFormat.fromConfigName(config.getString(FORMAT)));
         }
         return b.build();
     }

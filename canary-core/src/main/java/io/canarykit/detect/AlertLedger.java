@@ -1,42 +1,78 @@
 package io.canarykit.detect;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.canarykit.AlertType;
 import io.canarykit.CanaryId;
 import io.canarykit.Sighting;
 import io.canarykit.store.CanaryStore;
+import io.canarykit.store.CanaryStoreException;
+import io.canarykit.store.StoreEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 
 /**
- * What the engine has alerted on, kept in the store's key-value checkpoints so that it survives a restart and alerts
- * can be derived from stored state:
+ * What the engine has alerted on, kept in the store's {@linkplain StoreEntry conditional entries} so that several
+ * engines (threads, processes, machines) sharing one store alert on each sighting once, and a restart loses nothing.
+ *
  * <ul>
- *   <li>{@code canarykit.alerts.dirty}: the canaries that have (or may have) sightings not alerted yet, written
- *       <em>before</em> a sighting is stored, so a crash between storing and alerting leaves the canary listed;</li>
- *   <li>{@code canarykit.alerts.state:<canary>}: how many alerts were sent, when the last one went out and how many
- *       sightings they covered;</li>
- *   <li>{@code canarykit.alerted:<digest of source and event id>}: one marker per alerted sighting (fixed length,
- *       so there is no size limit to exhaust however often a canary is used).</li>
+ *   <li>{@code alerts:dirty}: which canaries may have sightings no alert covers yet, as tokens: a pass adds its token
+ *       for a canary <em>before</em> it stores a sighting of it; a pass that has alerted on everything it read removes
+ *       its own token, tokens that expired (their pass died) and "waiting" tokens, and adds a new waiting token when
+ *       something is left for later (a follow-up window, a sink that failed, another engine's claim). A token of a
+ *       pass still running is never removed by another, so no sighting is forgotten between storing and alerting.</li>
+ *   <li>{@code alerts:state:<canary>}: how many alerts of the canary are done, when the last one was, how many
+ *       sightings they covered; only ever moved forward, by compare-and-set.</li>
+ *   <li>the claim {@code alert:<canary>/<n>} ({@link io.canarykit.store.Claims}): alert number {@code n} is delivered by
+ *       whoever claims it; its payload fixes what it covers, so a take-over after a crash sends the same alert (same
+ *       sightings, same id).</li>
+ *   <li>{@code alerts:mark:<digest of source and event id>} = {@code <canary>#<n>}: which alert covers a sighting,
+ *       written before delivery (immutable once written).</li>
+ *   <li>{@code alerts:sent:<canary>/<n>/<sink>}: a sink took alert {@code n}, so a retry skips it.</li>
  * </ul>
- * An alert is written down before it is delivered (its markers carry its number) and confirmed after (the state):
- * a crash in between makes the next pass send exactly that alert again, with the same sightings and so the same
- * {@link io.canarykit.alert.AlertJson#alertId alert id}. Delivery is at least once, and a repeat is recognisable.
- * Not thread-safe; the engine serialises access.
+ * Entries written by canarykit before these existed (checkpoints {@code canarykit.alerts.dirty},
+ * {@code canarykit.alerts.state:<canary>}, {@code canarykit.alerted:<digest>}) are read as a fallback.
+ *
+ * <p>Thread-safe; it keeps only immutable facts (marks) in memory.
  */
 final class AlertLedger {
-    static final String DIRTY = "canarykit.alerts.dirty";
-    static final String STATE = "canarykit.alerts.state:";
-    static final String MARK = "canarykit.alerted:";
+    static final String DIRTY = "alerts:dirty";
+    static final String STATE = "alerts:state:";
+    static final String MARK = "alerts:mark:";
+    static final String SENT = "alerts:sent:";
+    /** The periods (epoch seconds of their start) with suppressed sightings whose digest is not sent yet. */
+    static final String DIGESTS_PENDING = "alerts:digests";
+    /** The canaries with suppressed sightings in a period: {@code alerts:digest:<epoch second>}. */
+    static final String DIGEST_CANARIES = "alerts:digest:";
+    /** What {@link #alertNumber} returns for a sighting held back by a suppression rule. */
+    static final int SUPPRESSED = -1;
+    static final String LEGACY_DIRTY = "canarykit.alerts.dirty";
+    static final String LEGACY_STATE = "canarykit.alerts.state:";
+    static final String LEGACY_MARK = "canarykit.alerted:";
+    /** The prefix of tokens that keep a canary listed until someone alerts on what waits. */
+    static final String WAITING = "waiting/";
+    private static final int CAS_ATTEMPTS = 64;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Per canary: alerts sent, the time of the last, sightings covered. */
+    /** Per canary: alerts done, the time of the last, sightings covered. */
     record State(int alerts, Instant lastAlertAt, int alerted) {
         static final State NONE = new State(0, null, 0);
 
@@ -69,107 +105,359 @@ final class AlertLedger {
         }
     }
 
+    /** A token in the dirty set: who listed the canary, and until when the listing holds if nobody settles it. */
+    record Token(String id, Instant expiresAt) {
+        boolean expiredAt(Instant now) {
+            return expiresAt != null && !expiresAt.isAfter(now);
+        }
+
+        boolean waiting() {
+            return id.startsWith(WAITING);
+        }
+    }
+
+    /**
+     * What alert number {@code n} of a canary covers, as recorded in its claim.
+     *
+     * @param type      initial or follow-up
+     * @param raisedAt  when it was first raised (a resend keeps it)
+     * @param prior     sightings alerted before it
+     * @param sightings the {@linkplain #key digests} of the sightings it covers, in alert order
+     * @param extra     what the engine adds (classification), as JSON text, or {@code null}
+     */
+    record Content(AlertType type, Instant raisedAt, int prior, List<String> sightings, String extra) {
+        String encode() {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("type", type.name());
+            o.put("raisedAt", raisedAt.toString());
+            o.put("prior", prior);
+            ArrayNode a = o.putArray("sightings");
+            sightings.forEach(a::add);
+            if (extra != null) {
+                o.put("extra", extra);
+            }
+            try {
+                return JSON.writeValueAsString(o);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static Content decode(String text) {
+            try {
+                JsonNode n = JSON.readTree(text);
+                List<String> keys = new ArrayList<>();
+                n.path("sightings").forEach(k -> keys.add(k.asText()));
+                JsonNode extra = n.get("extra");
+                return new Content(AlertType.valueOf(n.path("type").asText()), Instant.parse(n.path("raisedAt").asText()),
+                        n.path("prior").asInt(), keys, extra == null || extra.isNull() ? null : extra.asText());
+            } catch (JsonProcessingException | RuntimeException e) {
+                throw new CanaryStoreException("an alert claim holds content canarykit cannot read: " + e.getMessage(), false, e);
+            }
+        }
+    }
+
     private final CanaryStore store;
-    private Set<CanaryId> dirty;
-    private final Map<CanaryId, Map<String, Integer>> alerted = new HashMap<>();
+    private final Map<String, String> marks = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean legacyImported;
+    /** Canaries with alert state written before conditional entries: only their sightings may have old marks. */
+    private final Set<CanaryId> legacyState = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<CanaryId> checkedState = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     AlertLedger(CanaryStore store) {
         this.store = store;
     }
 
-    /** The canaries that may have sightings not alerted yet. */
-    Set<CanaryId> dirty() {
-        if (dirty == null) {
-            dirty = new TreeSet<>();
-            store.checkpoint(DIRTY).ifPresent(v -> {
-                for (String id : v.split(",")) {
-                    if (!id.isBlank()) {
-                        dirty.add(CanaryId.parse(id));
-                    }
-                }
-            });
-        }
-        return Set.copyOf(dirty);
+    // ------------------------------------------------------------------------------------------ the dirty set
+
+    /** Every canary listed, with its tokens. */
+    Map<CanaryId, List<Token>> dirty() {
+        importLegacyDirtyList();
+        return parse(store.entry(DIRTY).map(StoreEntry::value).orElse(""));
     }
 
-    /** Lists the canary as dirty (durably) before one of its sightings is stored. */
-    void markDirty(CanaryId id) {
-        dirty();
-        if (dirty.add(id)) {
-            try {
-                saveDirty();
-            } catch (RuntimeException | Error e) {
-                dirty.remove(id);
-                throw e;
+    /** The tokens that list {@code id} now. */
+    List<Token> tokens(CanaryId id) {
+        return dirty().getOrDefault(id, List.of());
+    }
+
+    /** Lists {@code id} under {@code token} until {@code expiresAt} (before a sighting of it is stored). */
+    void mark(CanaryId id, String token, Instant expiresAt) {
+        update(all -> {
+            List<Token> list = new ArrayList<>(all.getOrDefault(id, List.of()));
+            list.removeIf(t -> t.id().equals(token));
+            list.add(new Token(token, expiresAt));
+            all.put(id, list);
+            return all;
+        });
+    }
+
+    /** Removes the given tokens of {@code id} (those still there) and adds {@code add} if not null, atomically. */
+    void settle(CanaryId id, Set<String> remove, Token add) {
+        update(all -> {
+            List<Token> list = new ArrayList<>(all.getOrDefault(id, List.of()));
+            list.removeIf(t -> remove.contains(t.id()));
+            if (add != null) {
+                list.add(add);
             }
-        }
-    }
-
-    /** Takes the canary off the dirty list: everything stored for it was alerted. */
-    void clean(CanaryId id) {
-        dirty();
-        if (dirty.remove(id)) {
-            try {
-                saveDirty();
-            } catch (RuntimeException | Error e) {
-                dirty.add(id);
-                throw e;
+            if (list.isEmpty()) {
+                all.remove(id);
+            } else {
+                all.put(id, list);
             }
-        }
+            return all;
+        });
     }
 
-    private void saveDirty() {
+    /** A new waiting token (never expires): someone must alert on what waits before it goes. */
+    static Token waitingToken() {
+        return new Token(WAITING + Long.toHexString(ThreadLocalRandom.current().nextLong()), null);
+    }
+
+    private void update(UnaryOperator<Map<CanaryId, List<Token>>> change) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<StoreEntry> current = store.entry(DIRTY);
+            String before = current.map(StoreEntry::value).orElse("");
+            String after = format(change.apply(parse(before)));
+            if (after.equals(before) && current.isPresent()) {
+                return;
+            }
+            boolean written = current.isEmpty() ? store.putEntryIfAbsent(StoreEntry.of(DIRTY, after))
+                    : store.replaceEntry(before, StoreEntry.of(DIRTY, after));
+            if (written) {
+                return;
+            }
+            pause(attempt);
+        }
+        throw new CanaryStoreException("the list of canaries to alert on (" + DIRTY + ") kept changing under "
+                + CAS_ATTEMPTS + " attempts to update it; it is retried next pass", true);
+    }
+
+    static Map<CanaryId, List<Token>> parse(String text) {
+        Map<CanaryId, List<Token>> out = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 2 || f[0].isEmpty()) {
+                continue;
+            }
+            Instant until = f.length > 2 && !f[2].equals("-") ? Instant.ofEpochMilli(Long.parseLong(f[2])) : null;
+            out.computeIfAbsent(CanaryId.parse(f[0]), k -> new ArrayList<>()).add(new Token(f[1], until));
+        }
+        return out;
+    }
+
+    static String format(Map<CanaryId, List<Token>> all) {
         StringBuilder sb = new StringBuilder();
-        for (CanaryId id : dirty) {
-            if (sb.length() > 0) {
-                sb.append(',');
+        for (Map.Entry<CanaryId, List<Token>> e : new TreeMap<>(all).entrySet()) {
+            for (Token t : e.getValue()) {
+                sb.append(e.getKey().value()).append(' ').append(t.id()).append(' ')
+                        .append(t.expiresAt() == null ? "-" : Long.toString(t.expiresAt().toEpochMilli())).append('\n');
             }
-            sb.append(id.value());
         }
-        store.saveCheckpoint(DIRTY, sb.toString());
+        return sb.toString();
     }
+
+    /** Canaries listed by a store written before conditional entries: listed again under a waiting token, once. */
+    private void importLegacyDirtyList() {
+        if (legacyImported) {
+            return;
+        }
+        Optional<String> legacy = store.checkpoint(LEGACY_DIRTY);
+        if (legacy.isPresent() && !legacy.get().isBlank()) {
+            Set<CanaryId> ids = new TreeSet<>();
+            for (String id : legacy.get().split(",")) {
+                if (!id.isBlank()) {
+                    ids.add(CanaryId.parse(id.trim()));
+                }
+            }
+            for (CanaryId id : ids) {
+                settle(id, Set.of(), waitingToken());
+            }
+            store.saveCheckpoint(LEGACY_DIRTY, "");
+        }
+        legacyImported = true;
+    }
+
+    // ------------------------------------------------------------------------------------------ state
 
     State state(CanaryId id) {
-        return State.decode(store.checkpoint(STATE + id.value()).orElse(null));
+        Optional<StoreEntry> e = store.entry(STATE + id.value());
+        if (!checkedState.contains(id)) {
+            if (store.checkpoint(LEGACY_STATE + id.value()).isPresent()) {
+                legacyState.add(id);
+            }
+            checkedState.add(id);
+        }
+        if (e.isPresent()) {
+            return State.decode(e.get().value());
+        }
+        return State.decode(store.checkpoint(LEGACY_STATE + id.value()).orElse(null));
     }
 
+    /** Moves the canary's state forward to {@code next} if it is behind (compare-and-set; never backwards). */
+    void advance(CanaryId id, State next) {
+        String key = STATE + id.value();
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<StoreEntry> e = store.entry(key);
+            if (e.isEmpty()) {
+                State legacy = State.decode(store.checkpoint(LEGACY_STATE + id.value()).orElse(null));
+                State first = legacy.alerts() >= next.alerts() ? legacy : next;
+                if (store.putEntryIfAbsent(StoreEntry.of(key, first.encode()))) {
+                    return;
+                }
+                continue;
+            }
+            if (State.decode(e.get().value()).alerts() >= next.alerts()) {
+                return;
+            }
+            if (store.replaceEntry(e.get().value(), StoreEntry.of(key, next.encode()))) {
+                return;
+            }
+            pause(attempt);
+        }
+        throw new CanaryStoreException("the alert state of canary " + id + " kept changing under " + CAS_ATTEMPTS
+                + " attempts to move it forward; it is retried next pass", true);
+    }
+
+    // ------------------------------------------------------------------------------------------ marks and sends
+
     /**
-     * The number of the alert that covers (or is about to cover) the sighting, or 0 if none does. A number above
-     * {@link State#alerts()} belongs to an alert whose delivery was not confirmed: it must be sent (again) as it is.
+     * The number of the alert that covers the sighting, or 0 if none does. Call {@link #state} for the canary first
+     * (it finds out whether old marks can exist).
      */
-    int alertNumber(CanaryId id, Sighting s) {
-        Map<String, Integer> known = alerted.computeIfAbsent(id, k -> new HashMap<>());
+    int alertNumber(Sighting s) {
         String key = key(s);
-        Integer n = known.get(key);
-        if (n != null) {
-            return n;
+        String v = marks.get(key);
+        if (v == null) {
+            boolean legacy = s.canaryId() != null && legacyState.contains(s.canaryId());
+            v = store.entry(MARK + key).map(StoreEntry::value)
+                    .or(() -> legacy ? store.checkpoint(LEGACY_MARK + key) : Optional.empty()).orElse(null);
+            if (v == null) {
+                return 0;
+            }
+            marks.put(key, v);
         }
-        Optional<String> mark = store.checkpoint(MARK + key);
-        if (mark.isEmpty()) {
-            return 0;
-        }
-        String v = mark.get();
-        int number = Integer.parseInt(v.substring(v.indexOf('#') + 1));
-        known.put(key, number);
-        return number;
+        String after = v.substring(v.indexOf('#') + 1);
+        return after.startsWith("S:") ? SUPPRESSED : Integer.parseInt(after);
     }
 
     /**
-     * Writes, before delivery, which sightings alert number {@code n} covers: should the process die before the
-     * delivery is confirmed, the next pass sends exactly this alert again (same sightings, same alert id).
+     * Holds a sighting back for the digest of the period starting at {@code period}: the canary is listed for that
+     * period (and the period as pending) before the sighting is marked, so a crash in between loses nothing.
+     *
+     * @return the period the sighting is in (another engine may have put it in another period first)
      */
-    void intend(CanaryId id, List<Sighting> covered, int n) {
-        Map<String, Integer> known = alerted.computeIfAbsent(id, k -> new HashMap<>());
-        for (Sighting s : covered) {
-            String key = key(s);
-            store.saveCheckpoint(MARK + key, id.value() + "#" + n);
-            known.put(key, n);
+    long suppress(CanaryId id, Sighting s, String rule, long period) {
+        addToSet(DIGESTS_PENDING, Long.toString(period));
+        addToSet(DIGEST_CANARIES + period, id.value());
+        String key = key(s);
+        String value = id.value() + "#S:" + period + ":" + rule;
+        store.putEntryIfAbsent(StoreEntry.of(MARK + key, value));
+        String stored = store.entry(MARK + key).map(StoreEntry::value).orElse(value);
+        marks.put(key, stored);
+        long actual = suppressedPeriod(stored);
+        if (actual != period && actual >= 0) {
+            addToSet(DIGESTS_PENDING, Long.toString(actual));
+            addToSet(DIGEST_CANARIES + actual, id.value());
         }
+        return actual;
     }
 
-    /** Records that alert number {@code n} was handed to every sink. */
-    void confirm(CanaryId id, int n, Instant at, int totalAlerted) {
-        store.saveCheckpoint(STATE + id.value(), new State(n, at, totalAlerted).encode());
+    /** The period and rule a suppressed sighting is held in, as {@code <period>:<rule>}, or {@code null}. */
+    String suppression(Sighting s) {
+        alertNumber(s);
+        String v = marks.get(key(s));
+        if (v == null) {
+            return null;
+        }
+        int at = v.indexOf("#S:");
+        return at < 0 ? null : v.substring(at + 3);
+    }
+
+    private static long suppressedPeriod(String markValue) {
+        int at = markValue.indexOf("#S:");
+        if (at < 0) {
+            return -1;
+        }
+        String rest = markValue.substring(at + 3);
+        return Long.parseLong(rest.substring(0, rest.indexOf(':')));
+    }
+
+    /** The members of an entry kept as a set (one per line). */
+    java.util.SortedSet<String> set(String key) {
+        return members(store.entry(key).map(StoreEntry::value).orElse(""));
+    }
+
+    private static java.util.SortedSet<String> members(String text) {
+        java.util.SortedSet<String> out = new TreeSet<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    void addToSet(String key, String member) {
+        changeSet(key, members -> members.add(member));
+    }
+
+    void removeFromSet(String key, String member) {
+        changeSet(key, members -> members.remove(member));
+    }
+
+    private void changeSet(String key, java.util.function.Consumer<java.util.SortedSet<String>> change) {
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<StoreEntry> current = store.entry(key);
+            String before = current.map(StoreEntry::value).orElse("");
+            java.util.SortedSet<String> members = members(before);
+            change.accept(members);
+            String after = String.join("\n", members);
+            if (current.isPresent() && after.equals(before)) {
+                return;
+            }
+            boolean written = current.isEmpty() ? store.putEntryIfAbsent(StoreEntry.of(key, after))
+                    : store.replaceEntry(before, StoreEntry.of(key, after));
+            if (written) {
+                return;
+            }
+            pause(attempt);
+        }
+        throw new CanaryStoreException(key + " kept changing under " + CAS_ATTEMPTS + " attempts to update it; it is"
+                + " retried next pass", true);
+    }
+
+    boolean sent(String what, String sink) {
+        return store.entry(SENT + what + "/" + sink).isPresent();
+    }
+
+    void recordSent(String what, String sink, Instant at, Instant keepUntil) {
+        store.putEntryIfAbsent(StoreEntry.of(SENT + what + "/" + sink, at.toString(), keepUntil));
+    }
+
+    /** Records, before delivery, that alert {@code n} of {@code id} covers {@code sightingKey}. */
+    void markCovered(CanaryId id, String sightingKey, int n) {
+        String value = id.value() + "#" + n;
+        store.putEntryIfAbsent(StoreEntry.of(MARK + sightingKey, value));
+        marks.put(sightingKey, store.entry(MARK + sightingKey).map(StoreEntry::value).orElse(value));
+    }
+
+    boolean sent(CanaryId id, int n, String sink) {
+        return store.entry(sentKey(id, n, sink)).isPresent();
+    }
+
+    void recordSent(CanaryId id, int n, String sink, Instant at, Instant keepUntil) {
+        store.putEntryIfAbsent(StoreEntry.of(sentKey(id, n, sink), at.toString(), keepUntil));
+    }
+
+    private static String sentKey(CanaryId id, int n, String sink) {
+        String name = sink.length() > 100 ? sink.substring(0, 100) : sink;
+        return SENT + id.value() + "/" + n + "/" + name;
+    }
+
+    /** The claim name of alert {@code n} of {@code id}. */
+    static String claimName(CanaryId id, int n) {
+        return "alert:" + id.value() + "/" + n;
     }
 
     /** A fixed-length digest of the sighting's store key {@code (source, sourceEventId)}. */
@@ -177,9 +465,43 @@ final class AlertLedger {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] d = md.digest((s.source() + '\u0000' + s.sourceEventId()).getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 20);
+            return HexFormat.of().formatHex(d, 0, 20);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The stored sightings by their key. */
+    static Map<String, Sighting> byKey(List<Sighting> sightings) {
+        Map<String, Sighting> out = new LinkedHashMap<>();
+        for (Sighting s : sightings) {
+            out.put(key(s), s);
+        }
+        return out;
+    }
+
+    /** Which canaries are listed, for tests and status: empty when nothing waits. */
+    static Map<CanaryId, List<Token>> listed(CanaryStore store) {
+        Map<CanaryId, List<Token>> all = new HashMap<>(parse(store.entry(DIRTY).map(StoreEntry::value).orElse("")));
+        store.checkpoint(LEGACY_DIRTY).filter(v -> !v.isBlank()).ifPresent(v -> {
+            for (String id : v.split(",")) {
+                if (!id.isBlank()) {
+                    all.putIfAbsent(CanaryId.parse(id.trim()), List.of());
+                }
+            }
+        });
+        return all;
+    }
+
+    private static void pause(int attempt) {
+        if (attempt < 2) {
+            return;
+        }
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2 + Math.min(attempt, 20) * 2L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CanaryStoreException("interrupted while updating the alert ledger", true, e);
         }
     }
 }

@@ -10,11 +10,19 @@ import io.canarykit.DetectionWindow;
 import io.canarykit.SelfUse;
 import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
+import io.canarykit.Classification;
+import io.canarykit.alert.AlertRoute;
 import io.canarykit.alert.AlertSink;
+import io.canarykit.alert.SightingClassifier;
+import io.canarykit.alert.SuppressionDigest;
+import io.canarykit.alert.SuppressionRule;
 import io.canarykit.cloudtrail.UserIdentity;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.Page;
+import io.canarykit.store.CanaryStoreException;
+import io.canarykit.store.Claim;
+import io.canarykit.store.Claims;
 import io.canarykit.store.StaleVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,24 +64,54 @@ import java.util.function.Consumer;
  * follow-up window has passed since the canary's last alert, one {@link AlertType#FOLLOW_UP} lists every sighting not
  * alerted yet. Nothing is dropped: burning the window only delays the follow-up, which then lists everything.
  *
- * <h2>Restarts</h2>
- * Alerts are derived from stored state, never from what a pass happens to hold in memory: the canary is listed as
- * "dirty" in the store before its sighting is stored, a detector saves a checkpoint only after the sightings before it
- * were stored, and every pass alerts on whatever stored sightings of dirty canaries no alert covers yet. A crash
- * anywhere loses no sighting (the detector re-reads from its last checkpoint), stores none twice (storage is
- * idempotent) and loses no alert (the next pass finds the canary dirty). Delivery is at least once: a crash after the
- * sinks took an alert but before it was recorded sends it again, with the same alert id.
+ * <h2>Restarts and several engines</h2>
+ * Alerts are derived from stored state, never from what a pass happens to hold in memory, and every decision about
+ * an alert is taken by compare-and-set in the store ({@link io.canarykit.store.CanaryStore#putEntryIfAbsent
+ * conditional entries}), so any number of engines (threads, {@code canary detect} processes, server copies) may share
+ * one store:
+ * <ul>
+ *   <li>a pass lists the canary under its own token before it stores a sighting of it, and only a pass that has
+ *       alerted on everything it read takes tokens off (its own, expired ones, waiting ones): a crash between storing
+ *       and alerting leaves the canary listed for the next pass of any engine;</li>
+ *   <li>alert number {@code n} of a canary is claimed ({@link io.canarykit.store.Claims}) before it is delivered; the
+ *       claim fixes the sightings it covers, so there is one initial alert per canary and every alert is delivered
+ *       by one engine, once, to each sink (which sinks took it is recorded, so a retry skips them);</li>
+ *   <li>an engine that dies holding a claim leaves it to expire ({@link Builder#alertClaimTimeout}); the next engine
+ *       takes it over and sends the same alert (same sightings, same {@link io.canarykit.alert.AlertJson#alertId
+ *       alert id}). Only a crash after a sink took the alert and before that was recorded repeats it, with that id,
+ *       which sinks pass on as the idempotency key.</li>
+ * </ul>
+ * Detectors still need their own partitioning when several engines read the same source (leases, see
+ * {@link io.canarykit.store.Leases}); sightings are idempotent either way.
  *
- * <p>One engine per store: two engines over one store could both alert. {@link #runOnce()} is thread-safe (passes are
- * serialised); detectors may hand over sightings from several threads.
+ * <p>{@link #runOnce()} is thread-safe (passes of one engine are serialised); detectors may hand over sightings from
+ * several threads.
  */
 public final class DetectionEngine {
     private static final Logger LOG = LoggerFactory.getLogger(DetectionEngine.class);
     private static final int CAS_ATTEMPTS = 16;
+    /** How long a pass's listing of a canary holds if the pass dies before it alerts. */
+    static final Duration PASS_TOKEN_TTL = Duration.ofHours(1);
+    /** Most alerts one canary gets in one pass (the rest go next pass). */
+    private static final int MAX_ALERTS_PER_PASS = 16;
+    /** Most sightings one follow-up lists; more go in the next follow-up at once. */
+    static final int MAX_SIGHTINGS_PER_ALERT = 1000;
+    private static final Comparator<Sighting> ALERT_ORDER = Comparator.comparing(Sighting::time)
+            .thenComparing(Sighting::source).thenComparing(Sighting::sourceEventId);
 
     private final CanaryStore store;
     private final List<Detector> detectors;
-    private final List<AlertSink> sinks;
+    private final List<NamedSink> sinks;
+    private final String owner;
+    private final Duration claimTimeout;
+    private final Duration retention;
+    private final Claims claims;
+    private final SightingClassifier classifier;
+    private final List<AlertRoute> routes;
+    private final List<String> defaultSinks;
+    private final List<SuppressionRule> suppressions;
+    private final Duration digestInterval;
+    private final List<String> digestSinks;
     private final Clock clock;
     private final Duration followUpWindow;
     private final Duration clockSkew;
@@ -86,6 +125,35 @@ public final class DetectionEngine {
         sorted.sort(Comparator.comparingInt(Detector::order));
         this.detectors = List.copyOf(sorted);
         this.sinks = List.copyOf(b.sinks);
+        this.owner = b.owner != null ? b.owner : defaultOwner();
+        this.claimTimeout = b.claimTimeout;
+        this.retention = b.retention;
+        this.claims = Claims.create(b.store, b.clock);
+        this.classifier = b.classifier;
+        this.routes = List.copyOf(b.routes);
+        this.defaultSinks = b.defaultSinks == null ? null : List.copyOf(b.defaultSinks);
+        this.suppressions = List.copyOf(b.suppressions);
+        this.digestInterval = b.digestInterval;
+        this.digestSinks = b.digestSinks == null ? null : List.copyOf(b.digestSinks);
+        Set<String> known = new HashSet<>();
+        sinks.forEach(s -> known.add(s.name()));
+        for (AlertRoute r : routes) {
+            for (String name : r.sinks()) {
+                if (!known.contains(name)) {
+                    throw new io.canarykit.CanaryConfigurationException("alert route '" + r.name() + "' sends to sink '"
+                            + name + "', which is not configured; the sinks are " + known);
+                }
+            }
+        }
+        if (!suppressions.isEmpty() && digestTargets().isEmpty()) {
+            throw new io.canarykit.CanaryConfigurationException("suppression rules hold sightings back for a digest, but"
+                    + " no configured sink takes digests" + (digestSinks == null ? "" : " among " + digestSinks)
+                    + ": add one (logging, jsonl-file, webhook, slack, teams, discord, google-chat, splunk-hec)");
+        }
+        if (defaultSinks != null && !known.containsAll(defaultSinks)) {
+            throw new io.canarykit.CanaryConfigurationException("the default alert sinks " + defaultSinks
+                    + " name a sink that is not configured; the sinks are " + known);
+        }
         this.clock = b.clock;
         this.followUpWindow = b.followUpWindow;
         this.clockSkew = b.clockSkew;
@@ -115,7 +183,7 @@ public final class DetectionEngine {
         for (Detector d : detectors) {
             Counter counter = new Counter();
             String failure = null;
-            Context ctx = new Context(d.source(), watched);
+            Context ctx = new Context(d.source(), watched, pass);
             try {
                 d.poll(ctx, s -> accept(pass, counter, s));
             } catch (RuntimeException e) {
@@ -199,7 +267,7 @@ public final class DetectionEngine {
             }
             boolean real = matched.kind() != SightingKind.SELF_USE;
             if (real) {
-                ledger.markDirty(canary.id()); // before storing: a crash after the store still alerts
+                listBeforeStoring(pass, canary.id()); // a crash after the store still alerts
             }
             if (store.addSighting(matched)) {
                 pass.stored++;
@@ -215,6 +283,27 @@ public final class DetectionEngine {
                 pass.touched.add(canary.id());
             }
         }
+    }
+
+    /** Lists the canary under this pass's token before a sighting of it is stored (again when the listing ages). */
+    private void listBeforeStoring(Pass pass, CanaryId id) {
+        Instant now = clock.instant();
+        Instant listed = pass.marked.get(id);
+        if (listed == null || now.isAfter(listed.plus(PASS_TOKEN_TTL.dividedBy(2)))) {
+            ledger.mark(id, pass.token, now.plus(PASS_TOKEN_TTL));
+            pass.marked.put(id, now);
+        }
+    }
+
+    private static String defaultOwner() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "host";
+        }
+        String h = host.length() > 60 ? host.substring(0, 60) : host;
+        return h + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
     }
 
     private CanaryRecord correlate(Sighting s) {
@@ -299,24 +388,45 @@ public final class DetectionEngine {
     // ---------------------------------------------------------------- alerts
 
     private void alertPhase(Pass pass) {
-        for (AlertSink sink : sinks) {
+        for (NamedSink named : sinks) {
             try {
-                int waiting = sink.flush();
+                int waiting = named.sink().flush();
                 if (waiting > 0) {
-                    pass.failures.add("alert sink " + sink + " still holds " + waiting + " undelivered alert(s)");
+                    pass.failures.add("alert sink " + named.name() + " still holds " + waiting + " undelivered alert(s)");
                 }
             } catch (RuntimeException e) {
-                String msg = "alert sink " + sink + " could not retry its undelivered alerts: " + e.getMessage();
+                String msg = "alert sink " + named.name() + " could not retry its undelivered alerts: " + e.getMessage();
                 pass.failures.add(msg);
                 LOG.warn("{}", msg);
             }
         }
-        Set<CanaryId> candidates = new LinkedHashSet<>(ledger.dirty());
+        Map<CanaryId, List<AlertLedger.Token>> listed;
+        try {
+            listed = ledger.dirty();
+        } catch (RuntimeException e) {
+            String msg = "reading the canaries to alert on failed (retried next pass): " + e.getMessage();
+            pass.failures.add(msg);
+            LOG.warn("{}", msg);
+            listed = Map.of();
+        }
+        Set<CanaryId> candidates = new LinkedHashSet<>(listed.keySet());
         candidates.addAll(pass.touched);
-        Instant now = clock.instant();
         for (CanaryId id : candidates) {
             try {
-                alertCanary(pass, id, now);
+                List<AlertLedger.Token> tokens = listed.getOrDefault(id, List.of());
+                Instant now = clock.instant();
+                boolean done = alertCanary(pass, id, now);
+                Set<String> remove = new HashSet<>();
+                for (AlertLedger.Token t : tokens) {
+                    if (t.waiting() || t.expiredAt(now) || t.id().startsWith(owner + "/")) {
+                        remove.add(t.id()); // ours (this or an earlier incarnation), dead passes', or what waited
+                    }
+                }
+                remove.add(pass.token);
+                boolean ownListed = pass.marked.containsKey(id) || !remove.isEmpty();
+                if (ownListed || !done) {
+                    ledger.settle(id, remove, done ? null : AlertLedger.waitingToken());
+                }
             } catch (RuntimeException e) {
                 String msg = "alerting on canary " + id + " failed (retried next pass): " + e.getClass().getSimpleName()
                         + ": " + e.getMessage();
@@ -324,106 +434,273 @@ public final class DetectionEngine {
                 LOG.warn("{}", msg);
             }
         }
+        digestPhase(pass, clock.instant());
     }
 
-    private void alertCanary(Pass pass, CanaryId id, Instant now) {
+    /** The start of the digest period {@code t} falls in, in epoch seconds (periods are aligned to the epoch, UTC). */
+    private long periodStart(Instant t) {
+        long len = Math.max(1, digestInterval.getSeconds());
+        return Math.floorDiv(t.getEpochSecond(), len) * len;
+    }
+
+    private List<NamedSink> digestTargets() {
+        List<NamedSink> out = new ArrayList<>();
+        for (NamedSink s : sinks) {
+            if (s.sink().acceptsDigests() && (digestSinks == null || digestSinks.contains(s.name()))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Sends the digest of every period that has ended and has suppressed sightings, each once. */
+    private void digestPhase(Pass pass, Instant now) {
+        if (suppressions.isEmpty() && ledger.set(AlertLedger.DIGESTS_PENDING).isEmpty()) {
+            return;
+        }
+        for (String periodText : ledger.set(AlertLedger.DIGESTS_PENDING)) {
+            long period = Long.parseLong(periodText);
+            Instant start = Instant.ofEpochSecond(period);
+            Instant end = start.plus(digestInterval);
+            if (end.isAfter(now)) {
+                continue; // still open
+            }
+            String name = "digest:" + period;
+            try {
+                Optional<Claim> held = claims.claim(name, owner, claimTimeout, periodText);
+                if (held.isEmpty()) {
+                    if (claims.find(name).map(Claim::done).orElse(false)) {
+                        ledger.removeFromSet(AlertLedger.DIGESTS_PENDING, periodText);
+                    }
+                    continue;
+                }
+                SuppressionDigest digest = digest(period, start, end);
+                Claim claim = held.get();
+                for (NamedSink named : digestTargets()) {
+                    if (ledger.sent(digest.id(), named.name())) {
+                        continue;
+                    }
+                    Optional<Claim> renewed = claims.renew(claim, claimTimeout);
+                    if (renewed.isEmpty()) {
+                        throw new CanaryStoreException("the digest " + digest.id() + " was taken over by another engine",
+                                true);
+                    }
+                    claim = renewed.get();
+                    named.sink().sendDigest(digest);
+                    ledger.recordSent(digest.id(), named.name(), clock.instant(), clock.instant().plus(retention));
+                }
+                if (claims.complete(claim, retention)) {
+                    ledger.removeFromSet(AlertLedger.DIGESTS_PENDING, periodText);
+                    pass.digests.add(digest);
+                }
+            } catch (RuntimeException e) {
+                String msg = "sending the digest of " + start + " failed (retried next pass): "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage();
+                pass.failures.add(msg);
+                LOG.warn("{}", msg);
+            }
+        }
+    }
+
+    private SuppressionDigest digest(long period, Instant start, Instant end) {
+        List<SuppressionDigest.Item> items = new ArrayList<>();
+        for (String canaryId : ledger.set(AlertLedger.DIGEST_CANARIES + period)) {
+            CanaryId id = CanaryId.parse(canaryId);
+            Optional<CanaryRecord> canary = store.find(id);
+            if (canary.isEmpty()) {
+                continue;
+            }
+            List<Sighting> all = store.sightings(id);
+            for (Sighting s : all) {
+                String held = ledger.suppression(s);
+                if (held != null && held.startsWith(period + ":")) {
+                    items.add(new SuppressionDigest.Item(canary.get(), s, held.substring(held.indexOf(':') + 1),
+                            classifier.classify(canary.get(), s, all)));
+                }
+            }
+        }
+        items.sort(Comparator.comparing((SuppressionDigest.Item i) -> i.sighting().time())
+                .thenComparing(i -> i.sighting().sourceEventId()));
+        return new SuppressionDigest(start, end, items);
+    }
+
+    /**
+     * Alerts on what the canary's stored sightings call for, one claimed alert at a time.
+     *
+     * @return true if every real sighting is covered by a delivered alert; false if something waits (the follow-up
+     *         window, another engine's claim, a sink that failed)
+     */
+    private boolean alertCanary(Pass pass, CanaryId id, Instant now) {
         Optional<CanaryRecord> found = store.find(id);
         if (found.isEmpty()) {
-            LOG.warn("canary {} has sightings to alert on but no record; dropping it from the dirty list", id);
-            ledger.clean(id);
-            return;
+            LOG.warn("canary {} has sightings to alert on but no record; dropping it from the list", id);
+            return true;
         }
-        List<Sighting> real = new ArrayList<>();
-        for (Sighting s : store.sightings(id)) {
-            if (s.kind() != SightingKind.SELF_USE) {
+        boolean fullAlertSent = false;
+        for (int round = 0; round < MAX_ALERTS_PER_PASS; round++) {
+            List<Sighting> real = new ArrayList<>();
+            for (Sighting s : store.sightings(id)) {
+                if (s.kind() == SightingKind.SELF_USE) {
+                    continue;
+                }
+                int covered = ledger.alertNumber(s);
+                if (covered == AlertLedger.SUPPRESSED) {
+                    continue; // held for its digest
+                }
+                SuppressionRule rule = covered == 0 ? SuppressionRule.first(suppressions, s) : null;
+                if (rule != null) {
+                    ledger.suppress(id, s, rule.name(), periodStart(now));
+                    pass.suppressed++;
+                    continue;
+                }
                 real.add(s);
             }
-        }
-        if (real.isEmpty()) {
-            ledger.clean(id);
-            return;
-        }
-        real.sort(Comparator.comparing(Sighting::time).thenComparing(Sighting::source).thenComparing(Sighting::sourceEventId));
-        CanaryRecord canary = trigger(pass, found.get(), real.get(0).time());
-
-        AlertLedger.State state = ledger.state(id);
-        int next = state.alerts() + 1;
-        List<Sighting> inFlight = new ArrayList<>();
-        List<Sighting> pending = new ArrayList<>();
-        int alerted = 0;
-        for (Sighting s : real) {
-            int n = ledger.alertNumber(id, s);
-            if (n == 0) {
-                pending.add(s);
-            } else if (n >= next) {
-                inFlight.add(s);
-            } else {
-                alerted++;
+            if (real.isEmpty()) {
+                return true;
             }
+            real.sort(ALERT_ORDER);
+            CanaryRecord canary = trigger(pass, found.get(), real.get(0).time());
+            AlertLedger.State state = ledger.state(id);
+            int n = state.alerts() + 1;
+            String name = AlertLedger.claimName(id, n);
+            Optional<Claim> existing = claims.find(name);
+            Claim claim;
+            if (existing.isPresent()) {
+                Claim c = existing.get();
+                if (c.done()) {
+                    AlertLedger.Content done = AlertLedger.Content.decode(c.payload());
+                    ledger.advance(id, new AlertLedger.State(n, now, done.prior() + done.sightings().size()));
+                    continue;
+                }
+                Optional<Claim> taken = claims.claim(name, owner, claimTimeout, c.payload());
+                if (taken.isEmpty()) {
+                    LOG.debug("alert {} of canary {} is being delivered by {}", n, id, c.owner());
+                    return false;
+                }
+                claim = taken.get();
+            } else {
+                List<Sighting> pending = new ArrayList<>();
+                int alerted = 0;
+                for (Sighting s : real) {
+                    int covered = ledger.alertNumber(s);
+                    if (covered == 0 || covered >= n) {
+                        pending.add(s); // never alerted, or marked by an alert that was never claimed (older stores)
+                    } else {
+                        alerted++;
+                    }
+                }
+                if (pending.isEmpty()) {
+                    return true;
+                }
+                AlertType type;
+                List<Sighting> covered;
+                if (n == 1) {
+                    type = AlertType.INITIAL;
+                    covered = List.of(pending.get(0));
+                } else {
+                    Instant last = state.lastAlertAt() == null ? Instant.EPOCH : state.lastAlertAt();
+                    if (!fullAlertSent && now.isBefore(last.plus(followUpWindow))) {
+                        return false; // collected for the follow-up
+                    }
+                    type = AlertType.FOLLOW_UP;
+                    covered = pending.subList(0, Math.min(pending.size(), MAX_SIGHTINGS_PER_ALERT));
+                }
+                List<String> keys = covered.stream().map(AlertLedger::key).toList();
+                List<Classification> classes = classifier.classifyAll(found.get(), covered, real);
+                String payload = new AlertLedger.Content(type, now, alerted, keys, Classifications.encode(classes)).encode();
+                Optional<Claim> mine = claims.claim(name, owner, claimTimeout, payload);
+                if (mine.isEmpty()) {
+                    continue; // another engine claimed it first: look again
+                }
+                claim = mine.get();
+            }
+            if (!deliver(pass, canary, claim, n, real)) {
+                return false;
+            }
+            fullAlertSent = AlertLedger.Content.decode(claim.payload()).sightings().size() >= MAX_SIGHTINGS_PER_ALERT;
         }
+        return false; // more than a pass should send: the rest goes next pass
+    }
+
+    /** Delivers the claimed alert to every sink that has not taken it yet, then completes the claim. */
+    private boolean deliver(Pass pass, CanaryRecord canary, Claim claim, int n, List<Sighting> real) {
+        AlertLedger.Content content = AlertLedger.Content.decode(claim.payload());
+        Map<String, Sighting> byKey = AlertLedger.byKey(real);
+        List<Sighting> covered = new ArrayList<>();
+        for (String key : content.sightings()) {
+            Sighting s = byKey.get(key);
+            if (s == null) {
+                throw new CanaryStoreException("alert " + n + " of canary " + canary.id() + " covers a sighting the store"
+                        + " no longer holds (" + key + ")", false);
+            }
+            covered.add(s);
+        }
+        for (String key : content.sightings()) {
+            ledger.markCovered(canary.id(), key, n);
+        }
+        Sighting shown = content.type() == AlertType.INITIAL ? covered.get(0) : covered.get(covered.size() - 1);
         DetectionWindow window = new DetectionWindow(canary.windowStart(),
                 canary.triggeredAt() != null ? canary.triggeredAt() : real.get(0).time());
-        if (!inFlight.isEmpty()) {
-            // written down but not confirmed before a crash: send exactly that alert again
-            if (!send(pass, canary, window, next, inFlight, alerted, now)) {
-                return;
+        List<Classification> classes = content.extra() == null ? null : Classifications.decode(content.extra());
+        if (classes == null || classes.size() != covered.size()) {
+            classes = classifier.classifyAll(canary, covered, real);
+        }
+        Alert alert = new Alert(content.type(), canary, shown, covered, window, content.prior(), content.raisedAt(),
+                SightingClassifier.overall(classes), classes);
+        Claim held = claim;
+        for (NamedSink named : route(alert)) {
+            if (ledger.sent(canary.id(), n, named.name())) {
+                continue;
             }
-            alerted += inFlight.size();
-            state = new AlertLedger.State(next, now, alerted);
-            next++;
-        }
-        if (!pending.isEmpty() && state.alerts() == 0) {
-            List<Sighting> first = List.of(pending.remove(0));
-            ledger.intend(id, first, next);
-            if (!send(pass, canary, window, next, first, alerted, now)) {
-                return;
+            Optional<Claim> renewed = claims.renew(held, claimTimeout);
+            if (renewed.isEmpty()) {
+                pass.failures.add("alert " + n + " of canary " + canary.id() + " was taken over by another engine while"
+                        + " this one delivered it; that engine finishes it");
+                return false;
             }
-            alerted++;
-            state = new AlertLedger.State(next, now, alerted);
-            next++;
-        }
-        Instant last = state.lastAlertAt() == null ? Instant.EPOCH : state.lastAlertAt();
-        if (!pending.isEmpty() && !now.isBefore(last.plus(followUpWindow))) {
-            ledger.intend(id, pending, next);
-            if (!send(pass, canary, window, next, pending, alerted, now)) {
-                return;
-            }
-            pending.clear();
-        }
-        if (pending.isEmpty()) {
-            ledger.clean(id);
-        }
-    }
-
-    /** Builds alert number {@code n}, hands it to every sink and confirms it; false if a sink failed. */
-    private boolean send(Pass pass, CanaryRecord canary, DetectionWindow window, int n, List<Sighting> covered,
-                         int prior, Instant now) {
-        List<Sighting> sorted = new ArrayList<>(covered);
-        sorted.sort(Comparator.comparing(Sighting::time).thenComparing(Sighting::source).thenComparing(Sighting::sourceEventId));
-        AlertType type = n == 1 ? AlertType.INITIAL : AlertType.FOLLOW_UP;
-        Sighting shown = type == AlertType.INITIAL ? sorted.get(0) : sorted.get(sorted.size() - 1);
-        Alert alert = new Alert(type, canary, shown, sorted, window, prior, now);
-        if (!deliver(pass, alert)) {
-            return false;
-        }
-        ledger.confirm(canary.id(), n, now, prior + sorted.size());
-        return true;
-    }
-
-    private boolean deliver(Pass pass, Alert alert) {
-        for (AlertSink sink : sinks) {
+            held = renewed.get();
             try {
-                sink.send(alert);
+                named.sink().send(alert);
             } catch (RuntimeException e) {
-                String msg = "alert sink " + sink + " failed on canary " + alert.canary().id()
+                String msg = "alert sink " + named.name() + " failed on canary " + canary.id()
                         + " (the alert is sent again next pass): " + e.getClass().getSimpleName() + ": " + e.getMessage();
                 pass.failures.add(msg);
                 LOG.warn("{}", msg);
                 return false;
             }
+            ledger.recordSent(canary.id(), n, named.name(), clock.instant(), clock.instant().plus(retention));
         }
+        if (!claims.complete(held, retention)) {
+            pass.failures.add("alert " + n + " of canary " + canary.id() + " was taken over by another engine after"
+                    + " this one delivered it: it may be delivered twice (same alert id)");
+            return false;
+        }
+        ledger.advance(canary.id(), new AlertLedger.State(n, clock.instant(), content.prior() + covered.size()));
         pass.alerts.add(alert);
         return true;
+    }
+
+    /** The sinks {@code alert} goes to: those of every matching route, else the default ones (all, by default). */
+    private List<NamedSink> route(Alert alert) {
+        Set<String> chosen = new HashSet<>();
+        for (AlertRoute r : routes) {
+            if (r.matches(alert)) {
+                chosen.addAll(r.sinks());
+            }
+        }
+        if (chosen.isEmpty()) {
+            if (defaultSinks == null) {
+                return sinks;
+            }
+            chosen.addAll(defaultSinks);
+        }
+        List<NamedSink> out = new ArrayList<>();
+        for (NamedSink s : sinks) {
+            if (chosen.contains(s.name())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Moves the canary to TRIGGERED (if live) with its first use, by compare-and-set with retries. */
@@ -464,6 +741,10 @@ public final class DetectionEngine {
         final List<CanaryId> triggered = new ArrayList<>();
         final List<Alert> alerts = new ArrayList<>();
         final Set<CanaryId> touched = new LinkedHashSet<>();
+        final Map<CanaryId, Instant> marked = new HashMap<>();
+        final List<SuppressionDigest> digests = new ArrayList<>();
+        long suppressed;
+        final String token = owner + "/" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         final Map<CanaryId, List<Sighting>> storedCache = new HashMap<>();
         long seen;
         long stored;
@@ -489,10 +770,21 @@ public final class DetectionEngine {
     private final class Context implements DetectorContext {
         private final String source;
         private final List<CanaryRecord> watched;
+        private final Pass pass;
 
-        Context(String source, List<CanaryRecord> watched) {
+        Context(String source, List<CanaryRecord> watched, Pass pass) {
             this.source = source;
             this.watched = watched;
+            this.pass = pass;
+        }
+
+        @Override
+        public void report(String problem) {
+            java.util.Objects.requireNonNull(problem, "problem");
+            synchronized (pass) {
+                pass.failures.add("detector " + source + ": " + problem);
+            }
+            LOG.warn("detector {}: {}", source, problem);
         }
 
         @Override
@@ -521,6 +813,10 @@ public final class DetectionEngine {
         }
     }
 
+    /** An alert sink and the name the ledger records its deliveries under. */
+    private record NamedSink(String name, AlertSink sink) {
+    }
+
     @Override
     public String toString() {
         return "DetectionEngine[" + detectors.size() + " detectors, " + sinks.size() + " sinks, follow-up window "
@@ -531,7 +827,16 @@ public final class DetectionEngine {
     public static final class Builder {
         private CanaryStore store;
         private final List<Detector> detectors = new ArrayList<>();
-        private final List<AlertSink> sinks = new ArrayList<>();
+        private final List<NamedSink> sinks = new ArrayList<>();
+        private String owner;
+        private Duration claimTimeout = Duration.ofMinutes(10);
+        private Duration retention = Duration.ofDays(30);
+        private SightingClassifier classifier = SightingClassifier.create();
+        private final List<AlertRoute> routes = new ArrayList<>();
+        private List<String> defaultSinks;
+        private final List<SuppressionRule> suppressions = new ArrayList<>();
+        private Duration digestInterval = Duration.ofDays(1);
+        private List<String> digestSinks;
         private Clock clock = Clock.systemUTC();
         private Duration followUpWindow = Duration.ofMinutes(15);
         private Duration clockSkew = Duration.ofMinutes(1);
@@ -559,15 +864,106 @@ public final class DetectionEngine {
             return this;
         }
 
-        /** Adds an alert sink; alerts go to every sink, in the order added. */
+        /** Adds an alert sink named {@code sink-<n>} (its position); alerts go to every sink, in the order added. */
         public Builder alertSink(AlertSink v) {
-            sinks.add(Objects.requireNonNull(v, "alertSink"));
+            return alertSink("sink-" + sinks.size(), v);
+        }
+
+        /**
+         * Adds an alert sink under a name unique among the engine's sinks: the name records which sinks took an alert,
+         * so that a retry (or another engine sharing the store) sends it only to those that did not. Keep names stable
+         * across restarts (the configured sink names are).
+         */
+        public Builder alertSink(String name, AlertSink v) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(v, "alertSink");
+            if (name.isBlank() || sinks.stream().anyMatch(x -> x.name().equals(name))) {
+                throw new io.canarykit.CanaryConfigurationException("alert sink name '" + name + "' is blank or used twice:"
+                        + " give every sink of an engine its own name");
+            }
+            sinks.add(new NamedSink(name, v));
             return this;
         }
 
         /** Adds alert sinks. */
         public Builder alertSinks(List<? extends AlertSink> v) {
             v.forEach(this::alertSink);
+            return this;
+        }
+
+        /**
+         * The name this engine claims alerts under (default: host, process id and a random part). Every engine sharing a
+         * store needs its own; an engine that restarts under the same name resumes its unfinished alerts at once, any
+         * other waits for {@link #alertClaimTimeout}.
+         */
+        public Builder owner(String v) {
+            if (v == null || v.isBlank() || v.length() > 150 || v.contains("/") || v.contains(" ")) {
+                throw new io.canarykit.CanaryConfigurationException("an engine owner name has 1-150 characters without"
+                        + " '/' or spaces, such as detect-host1");
+            }
+            owner = v;
+            return this;
+        }
+
+        /**
+         * How long an engine holds an alert it claimed before another may take it over (default 10 minutes; renewed
+         * before each sink). Longer than any one delivery takes, shorter than you accept an alert to be delayed by a
+         * crashed engine.
+         */
+        public Builder alertClaimTimeout(Duration v) {
+            claimTimeout = Durations.positive(v, "alertClaimTimeout");
+            return this;
+        }
+
+        /**
+         * Adds a routing rule: alerts it matches go to its sinks (by the names given to {@link #alertSink(String,
+         * AlertSink)}); an alert no rule matches goes to the {@link #defaultSinks default sinks}.
+         */
+        public Builder route(AlertRoute v) {
+            routes.add(Objects.requireNonNull(v, "route"));
+            return this;
+        }
+
+        /** Where alerts no route matches go (default: every sink). Routing never drops an alert. */
+        public Builder defaultSinks(List<String> v) {
+            if (v.isEmpty()) {
+                throw new io.canarykit.CanaryConfigurationException("the default alert sinks cannot be empty: an alert"
+                        + " no route matches would go nowhere");
+            }
+            defaultSinks = List.copyOf(v);
+            return this;
+        }
+
+        /**
+         * Adds a suppression rule: matching sightings are stored and counted but not alerted one by one; they are
+         * listed in the digest of their period instead ({@link #digestInterval}), sent to the digest sinks.
+         */
+        public Builder suppress(SuppressionRule v) {
+            suppressions.add(Objects.requireNonNull(v, "suppression rule"));
+            return this;
+        }
+
+        /** The length of a digest period, aligned to the epoch in UTC (default one day). */
+        public Builder digestInterval(Duration v) {
+            digestInterval = Durations.positive(v, "digestInterval");
+            return this;
+        }
+
+        /** The sinks digests go to (default: every sink that takes digests). */
+        public Builder digestSinks(List<String> v) {
+            digestSinks = List.copyOf(v);
+            return this;
+        }
+
+        /** What classifies each alerted sighting (default {@link SightingClassifier#create()}). */
+        public Builder classifier(SightingClassifier v) {
+            classifier = Objects.requireNonNull(v, "classifier");
+            return this;
+        }
+
+        /** How long the record of a delivered alert is kept in the store (default 30 days). */
+        public Builder alertRetention(Duration v) {
+            retention = Durations.positive(v, "alertRetention");
             return this;
         }
 

@@ -30,4 +30,12 @@ public interface DetectorContext {
     default List<Sighting> sightings(CanaryId canaryId) {
         return List.of();
     }
+
+    /**
+     * Reports a problem that needs a person but did not stop the detector (a poison file sent to a dead-letter queue,
+     * a dead-letter queue that is not empty): it is listed in the pass's {@link DetectionSummary#failures()}. The
+     * message must name what is affected and carry no secret. The default only drops it.
+     */
+    default void report(String problem) {
+    }
 }

@@ -31,6 +31,10 @@ import java.util.function.Consumer;
  * ({@code {"Records":[{"body":"<event>",…}]}}), an SNS notification whose {@code Message} is the event, and anything
  * else {@link CloudTrailReader} reads (bare records, arrays, JSON Lines).
  *
+ * <p>AWS telling that a key is published ({@link ExposureNotices}: its quarantine policy attached to a canary's user,
+ * an AWS Health {@code AWS_RISK_CREDENTIALS_EXPOSED} event) becomes an exposure-notice sighting of that canary; route
+ * IAM {@code AttachUserPolicy}/{@code PutUserPolicy} calls and {@code aws.health} events to the same queue.
+ *
  * <p>Rules deliver IAM and other global events only to the us-east-1 default bus, and read-only calls
  * ({@code Get*}, {@code List*}, {@code Describe*}: almost every canary trip) only to rules in state
  * {@code ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS}.
@@ -45,6 +49,7 @@ public final class EventBridgeDetector implements Detector {
     private final CloudTrailReader reader;
     private final Duration clockSkew;
     private final ConcurrentLinkedQueue<CloudTrailRecord> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<JsonNode> notices = new ConcurrentLinkedQueue<>();
 
     private EventBridgeDetector(Builder b) {
         this.source = b.source;
@@ -74,15 +79,25 @@ public final class EventBridgeDetector implements Detector {
     public ReadResult offer(String json) {
         Objects.requireNonNull(json, "json");
         List<CloudTrailRecord> records = new ArrayList<>();
-        ReadResult result = parse(json, records::add);
+        List<JsonNode> found = new ArrayList<>();
+        ReadResult result = parse(json, records::add, leaf -> {
+            if (ExposureNotices.mayHold(leaf)) {
+                try {
+                    found.add(JSON.readTree(leaf));
+                } catch (JsonProcessingException e) {
+                    // the reader reports it
+                }
+            }
+        });
         queue.addAll(records);
+        notices.addAll(found);
         LOG.debug("queued {} records from an EventBridge delivery ({} malformed)", records.size(), result.malformed());
         return result;
     }
 
-    /** How many records wait for the next pass. */
+    /** How many records (and exposure notices) wait for the next pass. */
     public int pending() {
-        return queue.size();
+        return queue.size() + notices.size();
     }
 
     /**
@@ -91,6 +106,11 @@ public final class EventBridgeDetector implements Detector {
      * @param consumer receives each record
      */
     public ReadResult parse(String json, Consumer<CloudTrailRecord> consumer) {
+        return parse(json, consumer, leaf -> { });
+    }
+
+    /** As {@link #parse(String, Consumer)}, also handing each innermost event text to {@code leaves}. */
+    private ReadResult parse(String json, Consumer<CloudTrailRecord> consumer, Consumer<String> leaves) {
         JsonNode root = null;
         String trimmed = json.stripLeading();
         if (trimmed.startsWith("{") && (json.contains("\"body\"") || json.contains("\"Message\""))) {
@@ -112,13 +132,14 @@ public final class EventBridgeDetector implements Detector {
                             "an SQS message without a text body")), Set.of(), false, 0));
                     continue;
                 }
-                parts.add(rename(parse(body.asText(), consumer), name));
+                parts.add(rename(parse(body.asText(), consumer, leaves), name));
             }
             return merge("sqs-batch", parts);
         }
         if (root != null && "Notification".equals(root.path("Type").asText()) && root.path("Message").isTextual()) {
-            return rename(parse(root.get("Message").asText(), consumer), "sns-notification");
+            return rename(parse(root.get("Message").asText(), consumer, leaves), "sns-notification");
         }
+        leaves.accept(json);
         return reader.read(json, "eventbridge-event", consumer);
     }
 
@@ -149,6 +170,12 @@ public final class EventBridgeDetector implements Detector {
     /** Hands the queued records that match a watched canary to {@code sink}; the others are dropped. */
     @Override
     public void poll(DetectorContext context, Consumer<Sighting> sink) {
+        for (JsonNode n = notices.peek(); n != null; n = notices.peek()) {
+            for (Sighting s : ExposureNotices.sightings(n, source, context.watchedCanaries())) {
+                sink.accept(s); // stored before it returns
+            }
+            notices.poll();
+        }
         if (queue.isEmpty()) {
             return;
         }

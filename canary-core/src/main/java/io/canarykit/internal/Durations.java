@@ -38,4 +38,22 @@ public final class Durations {
         }
         return d;
     }
+
+    /** A short human form: {@code 10m}, {@code 90s}, {@code 2h}, {@code 1d}, {@code 250ms}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000L == 0 && ms > 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms % 3_600_000L == 0 && ms > 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms % 60_000L == 0 && ms > 0) {
+            return ms / 60_000L + "m";
+        }
+        if (ms % 1000L == 0) {
+            return ms / 1000L + "s";
+        }
+        return ms + "ms";
+    }
 }

@@ -1,5 +1,6 @@
 package io.canarykit.issue;
 
+import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
 import io.canarykit.CanaryId;
@@ -145,6 +146,17 @@ public final class AtomicIssuance {
      * @throws IssuanceException            if issuance failed; see {@link IssuanceException#cleanedUp()}
      */
     public IssuanceResult issue(CredentialKind kind, IssueRequestFactory factory) {
+        return issue(kind, null, factory);
+    }
+
+    /**
+     * Issues one canary of {@code kind} for {@code asset}: as {@link #issue(CredentialKind, IssueRequestFactory)}, with
+     * the asset handed to the pool so it can prefer the asset's own account
+     * ({@link IssuerPool#reserve(CredentialKind, Asset, Set)}).
+     *
+     * @param asset the asset the canary is for, or {@code null}
+     */
+    public IssuanceResult issue(CredentialKind kind, Asset asset, IssueRequestFactory factory) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(factory, "factory");
         Set<String> excluded = new HashSet<>();
@@ -152,7 +164,7 @@ public final class AtomicIssuance {
         int nameAttempt = 0;
         IssuanceException last = null;
         while (true) {
-            try (IssuerPool.Reservation reservation = pool.reserve(kind, excluded)) {
+            try (IssuerPool.Reservation reservation = pool.reserve(kind, asset, excluded)) {
                 CanaryIssuer issuer = reservation.issuer();
                 IssueRequest request = factory.create(issuer, nameAttempt);
                 if (request == null) {

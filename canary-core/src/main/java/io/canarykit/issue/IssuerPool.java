@@ -1,5 +1,6 @@
 package io.canarykit.issue;
 
+import io.canarykit.Asset;
 import io.canarykit.CredentialKind;
 
 import java.util.LinkedHashSet;
@@ -24,6 +25,16 @@ public interface IssuerPool {
      * @throws io.canarykit.CanaryConfigurationException if the pool has no issuer of {@code kind}
      */
     Reservation reserve(CredentialKind kind, Set<String> excludedAccounts);
+
+    /**
+     * Reserves room for one canary of {@code kind} for {@code asset}: a pool may prefer an account by the asset (its own
+     * workload account, for plausibility) before headroom. The default ignores the asset.
+     *
+     * @param asset the asset the canary is for, or {@code null} when unknown
+     */
+    default Reservation reserve(CredentialKind kind, Asset asset, Set<String> excludedAccounts) {
+        return reserve(kind, excludedAccounts);
+    }
 
     /** {@link #reserve(CredentialKind, Set)} without exclusions. */
     default Reservation reserve(CredentialKind kind) {

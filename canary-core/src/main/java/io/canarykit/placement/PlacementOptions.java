@@ -47,10 +47,16 @@ public final class PlacementOptions {
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private final String placement;
+    private final String kind;
     private final Map<String, String> values;
 
     private PlacementOptions(String placement, Map<String, String> values) {
+        this(placement, "option", values);
+    }
+
+    private PlacementOptions(String placement, String kind, Map<String, String> values) {
         this.placement = placement;
+        this.kind = kind;
         this.values = values;
     }
 
@@ -153,7 +159,7 @@ public final class PlacementOptions {
     public String require(String key, String hint) {
         String v = get(key);
         if (v == null) {
-            throw new CanaryConfigurationException("placement " + placement + " needs the option " + key + ": " + hint);
+            throw new CanaryConfigurationException("placement " + placement + " needs the " + kind + " " + key + ": " + hint);
         }
         return v;
     }
@@ -172,8 +178,7 @@ public final class PlacementOptions {
             case "true": case "yes": case "on": case "1": return true;
             case "false": case "no": case "off": case "0": return false;
             default:
-                throw new CanaryConfigurationException("placement " + placement + " option " + key + ": '" + v
-                        + "' is not valid; expected true or false");
+                throw invalid(key, v, "true or false");
         }
     }
 
@@ -192,8 +197,142 @@ public final class PlacementOptions {
                 return a;
             }
         }
-        throw new CanaryConfigurationException("placement " + placement + " option " + key + ": '" + v
-                + "' is not valid; expected one of " + String.join(", ", allowed));
+        throw invalid(key, v, "one of " + String.join(", ", allowed));
+    }
+
+    /** True when the option has a (non-blank) value. */
+    public boolean has(String key) {
+        return get(key) != null;
+    }
+
+    /**
+     * The option as a whole number in {@code [min, max]}, or {@code defaultValue} (which may be {@code null}).
+     *
+     * @throws CanaryConfigurationException for anything else
+     */
+    public Integer integer(String key, Integer defaultValue, int min, int max) {
+        String v = get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(v.replace("_", ""));
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, v, "a whole number from " + min + " to " + max);
+    }
+
+    /**
+     * The option as a duration such as {@code 500ms}, {@code 30s} or {@code 2m}, or {@code defaultValue}.
+     *
+     * @throws CanaryConfigurationException for anything else
+     */
+    public java.time.Duration duration(String key, java.time.Duration defaultValue) {
+        String v = get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return CanaryConfig.of(Map.of(key, v)).getDuration(key);
+        } catch (CanaryConfigurationException e) {
+            throw invalid(key, v, "a duration such as 500ms, 30s or 2m");
+        }
+    }
+
+    /**
+     * The option as {@code k1=v1,k2=v2}, in order; empty when absent.
+     *
+     * @throws CanaryConfigurationException for an item without {@code =} or with an empty key
+     */
+    public Map<String, String> map(String key) {
+        String v = get(key);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        for (String item : v.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq <= 0 || item.substring(0, eq).isBlank()) {
+                throw invalid(key, v, "comma-separated key=value pairs such as team=payments,env=prod");
+            }
+            out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /** These values as a configuration of their own (for components that read a {@link CanaryConfig}). */
+    public CanaryConfig asConfig() {
+        return CanaryConfig.of(values);
+    }
+
+    /**
+     * Refuses a name, tag or description an attacker would read as a canary's: the fingerprint checks' findings of
+     * medium or high severity (canary words such as {@code canary}, {@code honey}, {@code decoy}, {@code trap},
+     * {@code fake}; canary tools' marks; {@code @@}; UUIDs). {@code test} (low) passes: real secrets are named so.
+     *
+     * @param what what the text is, such as {@code "secret name"}
+     * @param text the text; {@code null} or empty passes
+     * @throws CanaryConfigurationException saying what gives the canary away
+     */
+    public void requirePlausible(String what, String text) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        for (io.canarykit.fingerprint.Finding f : io.canarykit.fingerprint.TellTales.principalFindings(text, null)) {
+            if (f.severity().compareTo(io.canarykit.fingerprint.Severity.MEDIUM) >= 0) {
+                throw new CanaryConfigurationException("placement " + placement + ": the " + what + " '" + text
+                        + "' would give the canary away (" + f.code().code() + "): choose an ordinary name such as "
+                        + "the ones your team's real credentials have");
+            }
+        }
+    }
+
+    /**
+     * A provider's settings, read strictly: {@code config} is the provider's configuration (the keys under
+     * {@code canary.placement.<name>.}, without that prefix, as {@link #settings} takes it), which may also hold the
+     * request's options ({@code canary place} builds the placement from the same keys): keys in
+     * {@code requestOptions} that are not settings are skipped; any other unknown key is refused.
+     *
+     * @throws CanaryConfigurationException naming the unknown keys (with 'did you mean') and the known ones
+     */
+    public static PlacementOptions strictSettings(String placement, CanaryConfig config, Set<String> known,
+                                                  Set<String> requestOptions) {
+        CanaryConfig renamed = settings(placement, config, known);
+        Map<String, String> values = new TreeMap<>();
+        Set<String> unknown = new TreeSet<>();
+        for (String key : renamed.keys()) {
+            if (known.contains(key)) {
+                values.put(key, renamed.getString(key));
+            } else if (!requestOptions.contains(key) && canonical(key, requestOptions) == null) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            StringBuilder sb = new StringBuilder("placement " + placement + " does not know the setting(s) ");
+            sb.append(String.join(", ", unknown));
+            String close = closest(unknown.iterator().next(), known);
+            if (close != null) {
+                sb.append(" (did you mean ").append(close).append("?)");
+            }
+            sb.append(" under canary.placement.").append(placement).append(".; known settings: ")
+                    .append(String.join(", ", new TreeSet<>(known)));
+            throw new CanaryConfigurationException(sb.toString());
+        }
+        return new PlacementOptions(placement, "setting", values);
+    }
+
+    private CanaryConfigurationException invalid(String key, String value, String expected) {
+        String k = key.toLowerCase(Locale.ROOT);
+        boolean secret = k.contains("token") || k.contains("secret") || k.contains("password") || k.contains("key");
+        return new CanaryConfigurationException("placement " + placement + " " + kind + " " + key + ": "
+                + (secret ? "its value" : "'" + value + "'") + " is not valid; expected " + expected);
     }
 
     /**

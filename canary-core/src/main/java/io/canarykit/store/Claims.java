@@ -45,7 +45,9 @@ public final class Claims {
 
     /**
      * Claims {@code name} for {@code owner} for {@code ttl}: a new claim records {@code payload}; a claim whose holder
-     * let it expire without completing it is taken over, keeping the payload it recorded.
+     * let it expire without completing it is taken over, keeping the payload it recorded. A claim {@code owner} itself
+     * holds and has not completed is taken over at once (the owner restarted): owner names must therefore be unique
+     * to each running process.
      *
      * @return the claim now held by {@code owner} (its {@link Claim#payload()} is what to do), or empty if the work is
      *         done or another holder's claim has not expired
@@ -65,7 +67,7 @@ public final class Claims {
                 continue; // purged or abandoned in between
             }
             Claim held = decode(name, current.get());
-            if (!held.abandonedAt(now)) {
+            if (held.done() || !held.abandonedAt(now) && !held.owner().equals(owner)) {
                 return Optional.empty();
             }
             Claim taken = new Claim(name, owner, fresh.token(), fresh.expiresAt(), false, held.payload());

@@ -64,6 +64,24 @@ class CrashingStore extends ForwardingCanaryStore {
     }
 
     @Override
+    public boolean putEntryIfAbsent(io.canarykit.store.StoreEntry entry) {
+        writes.write("putEntryIfAbsent " + entry.key());
+        return delegate.putEntryIfAbsent(entry);
+    }
+
+    @Override
+    public boolean replaceEntry(String expectedValue, io.canarykit.store.StoreEntry replacement) {
+        writes.write("replaceEntry " + replacement.key());
+        return delegate.replaceEntry(expectedValue, replacement);
+    }
+
+    @Override
+    public boolean deleteEntry(String key, String expectedValue) {
+        writes.write("deleteEntry " + key);
+        return delegate.deleteEntry(key, expectedValue);
+    }
+
+    @Override
     public void saveCheckpoint(String key, String value) {
         writes.write("saveCheckpoint " + key);
         delegate.saveCheckpoint(key, value);

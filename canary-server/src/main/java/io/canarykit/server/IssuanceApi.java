@@ -1,11 +1,8 @@
 package io.canarykit.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
@@ -17,98 +14,129 @@ import io.canarykit.CredentialKind;
 import io.canarykit.IssueOutcome;
 import io.canarykit.PlacementSpec;
 import io.canarykit.Secret;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.issue.CanaryIssuerException;
+import io.canarykit.issue.IssuanceException;
 import io.canarykit.issue.QuotaExhaustedException;
 import io.canarykit.store.CanaryNotFoundException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The issuance API: provisioning tools and CI jobs ask for canaries over HTTP.
+ * The issuance API: provisioning tools, CI jobs and devices ask for canaries over HTTP; the server decides where they
+ * go.
  *
  * <ul>
- *   <li>{@code POST /v1/canaries} with {@code {"asset":{"kind","id","labels"},"placement":"return"|{"name","options"},
- *       "kind":"iam-user"}}: issues a canary. With placement {@code return} (the default) the credential comes back
- *       once, in this response only ({@code Cache-Control: no-store}); otherwise it is planted and only the receipt
- *       comes back. 201.</li>
- *   <li>{@code GET /v1/canaries?asset=KIND/ID}: the asset's canaries (no secrets). {@code GET /v1/canaries/{id}}: one.</li>
- *   <li>{@code DELETE /v1/canaries/{id}}: revokes it.</li>
+ *   <li>{@code POST /v1/canaries} with {@code {"asset":{"kind","id","labels"},"profile":"return","options":{…},
+ *       "kind":"iam-user"}}: issues a canary through a {@linkplain PlacementProfile placement profile} the caller may
+ *       use (default {@code return}: the credential comes back once, in this response only, with
+ *       {@code Cache-Control: no-store}; other profiles plant it where the server's configuration says and return the
+ *       receipt). {@code "placement":"return"} is still accepted for {@code "profile":"return"}. 201.</li>
+ *   <li>{@code GET /v1/canaries?asset=KIND/ID}: the caller's canaries of that asset (no secrets).
+ *       {@code GET /v1/canaries/{id}}: one of the caller's canaries.</li>
+ *   <li>{@code DELETE /v1/canaries/{id}}: revokes one of the caller's canaries.</li>
  * </ul>
  *
- * <p>Every request is authenticated, either {@code Authorization: Bearer <token>} or
- * {@code Authorization: CANARY-HMAC-SHA256 caller=<name>, timestamp=<epoch seconds>, signature=<hex>} where the
- * signature is HMAC-SHA256 with the caller's key over {@code METHOD\nPATH?QUERY\nTIMESTAMP\nhex(sha256(body))}, at most
- * five minutes off, never reused. Secrets are compared in constant time. Each caller is rate-limited (token bucket);
- * input is validated with clear 4xx errors. Errors are {@code {"error":"…"}} and never contain a secret.
+ * <p>Callers own what they issue: another caller's canary is answered 404 exactly as a missing one, unless the
+ * caller is an admin. Every issuance and revocation (and every refused attempt) goes to the {@link AuditLog}.
+ *
+ * <p>Order of work for each request, so that an unauthenticated client spends next to nothing: the request head must
+ * arrive within the header timeout and fit the header limit ({@link CanaryHttpServer}); a source address over its
+ * failed-authentication allowance gets 429; the caller is authenticated from the headers
+ * ({@link CallerAuthenticator}: bearer token, HMAC signature, ...); only then is the body read, up to
+ * {@link ServerLimits#maxBodyBytes()} within {@link ServerLimits#bodyTimeout()}; then the caller's own rate limit,
+ * permissions and strict input checks. Errors are {@code {"error":"…"}}, never contain a secret, never echo input
+ * beyond a short escaped excerpt, and never carry a stack trace.
  */
 public final class IssuanceApi implements AutoCloseable {
+    /** The path prefix the API serves. */
+    public static final String PATH = "/v1/canaries";
+    /** Record attribute: the placement profile a canary was issued with. */
+    public static final String ATTR_PROFILE = "canarykit.api.profile";
+
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceApi.class);
     private static final Pattern ONE = Pattern.compile("/v1/canaries/([0-9A-Za-z]{26})");
-    private static final Pattern HMAC_AUTH = Pattern.compile(
-            "CANARY-HMAC-SHA256\\s+caller=([A-Za-z0-9._@-]{1,64}),\\s*timestamp=(\\d{1,12}),\\s*signature=([0-9a-fA-F]{64})");
-    private static final Duration MAX_SKEW = Duration.ofMinutes(5);
+    private static final Set<String> FIELDS = Set.of("asset", "profile", "placement", "options", "kind");
+    private static final Set<String> ASSET_FIELDS = Set.of("kind", "id", "labels");
+    private static final int MAX_LABELS = 32;
 
     private final CanaryService service;
-    private final Map<String, Secret> tokens;
-    private final Map<String, Secret> hmacKeys;
+    private final List<CallerAuthenticator> authenticators;
+    private final Map<String, CallerPermissions> permissions;
+    private final Map<String, PlacementProfile> profiles;
     private final Clock clock;
-    private final int maxBodyBytes;
-    private final double perMinute;
-    private final int burst;
+    private final ServerLimits limits;
+    private final RateLimiter callerLimit;
+    private final RateLimiter failedAuthLimit;
+    private final Set<String> throttled = ConcurrentHashMap.newKeySet();
     private final CredentialKind defaultKind;
-    private final Set<String> allowedPlacements;
-    private final Map<String, Bucket> buckets = new HashMap<>();
-    private final Deque<Seen> seenSignatures = new ArrayDeque<>();
-    private final Set<String> seenSet = new java.util.HashSet<>();
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final AuditLog audit;
+    private final StrictJson json;
+    private final CanaryHttpServer server;
+    private final Handler handler = new ApiHandler();
 
-    private IssuanceApi(Builder b) throws IOException {
+    private IssuanceApi(Builder b) {
         this.service = b.service;
-        this.tokens = Map.copyOf(b.tokens);
-        this.hmacKeys = Map.copyOf(b.hmacKeys);
         this.clock = b.clock;
-        this.maxBodyBytes = b.maxBodyBytes;
-        this.perMinute = b.perMinute;
-        this.burst = b.burst;
+        this.limits = b.limits;
         this.defaultKind = b.defaultKind;
-        this.allowedPlacements = b.allowedPlacements == null ? null : Set.copyOf(b.allowedPlacements);
-        this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 0);
-        this.executor = Executors.newFixedThreadPool(b.threads, r -> {
-            Thread t = new Thread(r, "canary-api");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.audit = b.audit;
+        this.json = new StrictJson(b.limits.maxBodyBytes());
+        this.callerLimit = new RateLimiter(b.clock, b.perMinute, b.burst);
+        this.failedAuthLimit = new RateLimiter(b.clock, b.limits.failedAuthPerMinute(), b.limits.failedAuthBurst());
+        List<CallerAuthenticator> auth = new ArrayList<>();
+        if (!b.tokens.isEmpty()) {
+            BearerTokenAuthenticator.Builder bearer = BearerTokenAuthenticator.builder();
+            b.tokens.forEach(bearer::token);
+            auth.add(bearer.build());
+        }
+        if (!b.hmacKeys.isEmpty()) {
+            HmacAuthenticator.Builder hmac = HmacAuthenticator.builder().clock(b.clock).replayGuard(b.replayGuard)
+                    .maxSkew(b.maxSkew);
+            b.hmacKeys.forEach(hmac::key);
+            auth.add(hmac.build());
+        }
+        auth.addAll(b.authenticators);
+        this.authenticators = List.copyOf(auth);
+        this.permissions = Map.copyOf(b.permissions);
+        Map<String, PlacementProfile> p = new LinkedHashMap<>();
+        p.put(PlacementProfile.RETURN, PlacementProfile.returnToCaller());
+        p.putAll(b.profiles);
+        this.profiles = Map.copyOf(p);
+        this.server = b.standalone ? CanaryHttpServer.builder().host(b.host).port(b.port).limits(b.limits)
+                .route("/v1/", handler).build() : null;
     }
 
     /** A new builder. */
@@ -116,116 +144,348 @@ public final class IssuanceApi implements AutoCloseable {
         return new Builder();
     }
 
-    /** Starts serving; returns this. */
+    /**
+     * A builder configured from {@code canary.api.*}: callers ({@code canary.api.tokens.<caller>},
+     * {@code canary.api.hmac-keys.<caller>}, {@code canary.api.caller.<caller>.*}), placement profiles
+     * ({@code canary.api.profile.<name>.*}), limits, the audit log and further authenticators. See the README.
+     *
+     * @throws CanaryConfigurationException naming the key that is wrong, or an unknown {@code canary.api.} key
+     */
+    public static Builder fromConfig(CanaryConfig config, CanaryService service) {
+        return ApiConfig.configure(config, builder().service(service));
+    }
+
+    /** Starts serving on its own HTTP server; returns this. */
     public IssuanceApi start() {
+        if (server == null) {
+            throw new IllegalStateException("this API is mounted on another server (Builder.mounted()); start that one");
+        }
         server.start();
         return this;
     }
 
-    /** The base URI, such as {@code http://127.0.0.1:8080}. */
+    /** The base URI, such as {@code http://127.0.0.1:8080}, of its own server. */
     public URI uri() {
-        InetSocketAddress a = server.getAddress();
-        return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+        if (server == null) {
+            throw new IllegalStateException("this API is mounted on another server");
+        }
+        return server.uri();
     }
 
+    /** The handler to mount on a {@link CanaryHttpServer} under {@code /v1/} (for a server that serves more). */
+    public Handler handler() {
+        return handler;
+    }
+
+    /** The placement profiles callers can be allowed, by name ({@code return} included). */
+    public Map<String, PlacementProfile> profiles() {
+        return profiles;
+    }
+
+    /** Stops its own server, if it has one. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    // ------------------------------------------------------------------------------------------------ dispatch
-
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            Response response;
-            try {
-                byte[] body = readBody(ex);
-                String caller = authenticate(ex, body);
-                rateLimit(caller);
-                response = route(ex, body, caller);
-            } catch (ApiError e) {
-                response = e.response();
-            } catch (CanaryConfigurationException e) {
-                response = error(422, e.getMessage());
-            } catch (QuotaExhaustedException e) {
-                response = error(503, e.getMessage());
-            } catch (CanaryException e) {
-                LOG.debug("request failed", e);
-                response = error(502, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("unexpected error serving {} {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
-                response = error(500, "internal error");
-            }
-            send(ex, response);
+        if (server != null) {
+            server.close();
         }
     }
 
-    private Response route(HttpExchange ex, byte[] body, String caller) {
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getPath();
-        if (path.equals("/v1/canaries")) {
-            switch (method) {
-                case "POST": return create(body, caller);
-                case "GET": return listByAsset(ex.getRequestURI().getRawQuery());
-                default: throw new ApiError(405, "use GET or POST on /v1/canaries", "GET, POST");
+    /** HMAC-SHA256 of {@code data} with {@code key}; what a client computes to sign a request. */
+    public static byte[] hmac(Secret key, String data) {
+        return Hashes.hmac(key, data);
+    }
+
+    /**
+     * The {@code Authorization} header value for an HMAC-signed request (with its {@code content-sha256}, so the
+     * server checks the signature before reading the body); see {@link HmacAuthenticator}.
+     */
+    public static String signature(String caller, Secret key, String method, String pathAndQuery, long epochSeconds,
+                                   byte[] body) {
+        return HmacAuthenticator.authorization(caller, key, method, pathAndQuery, epochSeconds, body);
+    }
+
+    // ------------------------------------------------------------------------------------------------ the handler
+
+    private final class ApiHandler extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = request.getHttpURI().getPath();
+            if (path == null || !(path.equals(PATH) || path.startsWith(PATH + "/"))) {
+                return false;
+            }
+            Exchange ex = new Exchange(request);
+            Answer answer;
+            try {
+                answer = serve(ex, request);
+            } catch (ApiError e) {
+                answer = e.answer();
+            } catch (RuntimeException e) {
+                LOG.warn("unexpected error serving {} {}", request.getMethod(), Excerpt.of(path), e);
+                answer = Answer.error(500, "internal error");
+            }
+            if (ex.action != null) {
+                audit(ex, answer);
+            }
+            Map<String, String> headers = new LinkedHashMap<>(answer.headers);
+            if (answer.status == 408 || answer.status == 413 || (answer.status == 401 && ex.unreadBody)) {
+                headers.put("Connection", "close");
+            }
+            CanaryHttpServer.writeJson(response, callback, answer.status, answer.body.toString(), headers);
+            return true;
+        }
+    }
+
+    /** What one request has established so far. */
+    private static final class Exchange {
+        final String method;
+        final String path;
+        final InetAddress source;
+        final String sourceText;
+        Caller caller;
+        String scheme;
+        String action;
+        String canaryId;
+        String asset;
+        String profile;
+        String kind;
+        String detail;
+        boolean unreadBody;
+
+        Exchange(Request request) {
+            this.method = request.getMethod();
+            this.path = request.getHttpURI().getPath();
+            java.net.SocketAddress a = request.getConnectionMetaData().getRemoteSocketAddress();
+            this.source = a instanceof InetSocketAddress isa ? isa.getAddress() : null;
+            this.sourceText = source == null ? "?" : source.getHostAddress();
+        }
+    }
+
+    private Answer serve(Exchange ex, Request request) {
+        long wait = failedAuthLimit.check(ex.sourceText);
+        if (wait > 0) {
+            ex.unreadBody = true;
+            if (throttled.add(ex.sourceText)) {
+                LOG.warn("source {} exceeded the failed-authentication limit ({} per minute, burst {}); its API "
+                        + "requests get 429 until the allowance refills", ex.sourceText,
+                        (long) limits.failedAuthPerMinute(), limits.failedAuthBurst());
+            }
+            throw new ApiError(429, "too many failed authentications from " + ex.sourceText + "; try again in " + wait
+                    + " s", null, wait);
+        }
+        if (!throttled.isEmpty()) {
+            throttled.remove(ex.sourceText);
+        }
+        Authentication.Accepted accepted = authenticate(ex, request);
+        byte[] body = readBody(ex, request);
+        if (accepted.bodyCheck() != null) {
+            String refusal = accepted.bodyCheck().refusal(body);
+            if (refusal != null) {
+                throw failedAuth(ex, refusal);
+            }
+        }
+        CallerIdentity id = accepted.identity();
+        CallerPermissions p = id.permissions() != null ? id.permissions()
+                : permissions.getOrDefault(id.name(), CallerPermissions.defaults());
+        ex.caller = new Caller(id, p);
+        ex.scheme = id.scheme();
+        long retry = callerLimit.take(id.name());
+        if (retry > 0) {
+            throw new ApiError(429, "rate limit of " + (long) callerLimit.perMinute() + " requests per minute exceeded "
+                    + "for caller " + id.name(), null, retry);
+        }
+        return route(ex, request, body);
+    }
+
+    private Authentication.Accepted authenticate(Exchange ex, Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.computeIfAbsent(f.getLowerCaseName(), k -> new ArrayList<>()).add(f.getValue());
+        }
+        Object tls = request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
+        List<X509Certificate> certificates = tls instanceof EndPoint.SslSessionData d && d.peerCertificates() != null
+                ? List.of(d.peerCertificates()) : List.of();
+        AuthenticationRequest ar = new AuthenticationRequest(ex.method, request.getHttpURI().getPath(),
+                request.getHttpURI().getQuery(), headers, ex.source, certificates, clock.instant());
+        for (CallerAuthenticator a : authenticators) {
+            Authentication result;
+            try {
+                result = a.authenticate(ar);
+            } catch (RuntimeException e) {
+                LOG.warn("authenticator {} failed; refusing the request", a.getClass().getName(), e);
+                throw failedAuth(ex, "authentication failed");
+            }
+            if (result instanceof Authentication.Refused r) {
+                throw failedAuth(ex, r.reason());
+            }
+            if (result instanceof Authentication.Accepted acc) {
+                return acc;
+            }
+        }
+        throw failedAuth(ex, headers.containsKey("authorization")
+                ? "unsupported Authorization scheme: send 'Bearer <token>' or 'CANARY-HMAC-SHA256 caller=<name>, "
+                        + "timestamp=<epoch seconds>, content-sha256=<hex>, signature=<hex>'"
+                : "missing Authorization header: send 'Bearer <token>' or a CANARY-HMAC-SHA256 signature");
+    }
+
+    /** Counts a failed authentication against the source address, logs it, and returns the 401 to throw. */
+    private ApiError failedAuth(Exchange ex, String reason) {
+        ex.unreadBody = true;
+        failedAuthLimit.take(ex.sourceText);
+        LOG.info("authentication failed from {}: {} ({} {})", ex.sourceText, Excerpt.message(reason), ex.method,
+                Excerpt.of(ex.path));
+        return new ApiError(401, Excerpt.message(reason));
+    }
+
+    private byte[] readBody(Exchange ex, Request request) {
+        long length = request.getLength();
+        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (!ex.method.equals("POST")) {
+            if ((length > 0 || chunked) && Set.of("GET", "HEAD", "DELETE").contains(ex.method)) {
+                ex.unreadBody = true;
+                throw new ApiError(400, ex.method + " takes no request body");
+            }
+            ex.unreadBody = length != 0;
+            return new byte[0]; // any other method is answered 405 without its body
+        }
+        if (length > limits.maxBodyBytes()) {
+            ex.unreadBody = true;
+            throw new ApiError(413, "request body larger than " + limits.maxBodyBytes()
+                    + " bytes (canary.api.max-body-bytes)");
+        }
+        if (length == 0) {
+            return new byte[0];
+        }
+        try {
+            return Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
+                    .get(limits.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            ex.unreadBody = true;
+            request.fail(new TimeoutException("body not received within " + limits.bodyTimeout()));
+            throw new ApiError(408, "the request body did not arrive within " + limits.bodyTimeout()
+                    + " (canary.api.body-timeout)");
+        } catch (ExecutionException e) {
+            ex.unreadBody = true;
+            if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof IllegalStateException) {
+                throw new ApiError(413, "request body larger than " + limits.maxBodyBytes()
+                        + " bytes (canary.api.max-body-bytes)");
+            }
+            throw new ApiError(400, "the request body could not be read");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "the server is stopping");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ routing
+
+    private Answer route(Exchange ex, Request request, byte[] body) {
+        String path = ex.path;
+        if (path.equals(PATH)) {
+            switch (ex.method) {
+                case "POST":
+                    if (request.getHttpURI().getQuery() != null) {
+                        throw new ApiError(400, "POST " + PATH + " takes no query parameters; send everything in the body");
+                    }
+                    return create(ex, body);
+                case "GET": return listByAsset(ex, request.getHttpURI().getQuery());
+                default: throw new ApiError(405, "use GET or POST on " + PATH, "GET, POST");
             }
         }
         Matcher m = ONE.matcher(path);
-        if (m.matches()) {
-            CanaryId id;
-            try {
-                id = CanaryId.parse(m.group(1));
-            } catch (CanaryConfigurationException e) {
-                throw new ApiError(404, "no canary " + m.group(1) + ": " + e.getMessage());
-            }
-            switch (method) {
-                case "GET": return new Response(200, CanaryJson.record(service.find(id)
-                        .orElseThrow(() -> new ApiError(404, "no canary " + id))));
-                case "DELETE": return revoke(id, caller);
-                default: throw new ApiError(405, "use GET or DELETE on /v1/canaries/{id}", "GET, DELETE");
-            }
+        if (!m.matches()) {
+            throw new ApiError(404, "no such resource: " + Excerpt.of(path) + " (the API serves " + PATH + " and "
+                    + PATH + "/{canary id})");
         }
-        throw new ApiError(404, "no such resource: " + path + " (the API serves /v1/canaries)");
+        if (request.getHttpURI().getQuery() != null) {
+            throw new ApiError(400, PATH + "/{id} takes no query parameters");
+        }
+        CanaryId id;
+        try {
+            id = CanaryId.parse(m.group(1));
+        } catch (CanaryConfigurationException e) {
+            throw new ApiError(404, "no canary " + Excerpt.of(m.group(1)));
+        }
+        switch (ex.method) {
+            case "GET":
+                ex.action = "read";
+                ex.canaryId = id.value();
+                CanaryRecord r = owned(ex, id);
+                ex.asset = r.asset().ref();
+                return new Answer(200, CanaryJson.record(r));
+            case "DELETE": return revoke(ex, id);
+            default: throw new ApiError(405, "use GET or DELETE on " + PATH + "/{id}", "GET, DELETE");
+        }
     }
 
-    private Response create(byte[] body, String caller) {
-        JsonNode json = parse(body);
-        JsonNode assetNode = json.get("asset");
-        if (assetNode == null || !assetNode.isObject()) {
-            throw new ApiError(400, "missing object field 'asset' ({\"kind\":\"ci-build\",\"id\":\"run-42\"})");
+    /** The caller's own canary (any canary for an admin), else 404 as if it did not exist. */
+    private CanaryRecord owned(Exchange ex, CanaryId id) {
+        CanaryRecord r = service.find(id).orElse(null);
+        if (r == null) {
+            ex.detail = "no such canary";
+            throw new ApiError(404, "no canary " + id);
         }
-        String kind = text(assetNode, "asset.kind", true);
-        String id = text(assetNode, "asset.id", true);
-        Map<String, String> labels = stringMap(assetNode.get("labels"), "asset.labels");
-        Asset asset;
+        if (!ownsOrAdmin(ex.caller, r)) {
+            ex.detail = "owned by another caller";
+            throw new ApiError(404, "no canary " + id);
+        }
+        return r;
+    }
+
+    private static boolean ownsOrAdmin(Caller caller, CanaryRecord r) {
+        return caller.permissions().admin() || caller.name().equals(r.attributes().get(CanaryService.ATTR_OWNER));
+    }
+
+    private Answer create(Exchange ex, byte[] body) {
+        ex.action = "issue";
+        JsonNode req;
         try {
-            asset = new Asset(kind, id, labels);
+            req = json.object(body);
+        } catch (StrictJson.BadJson e) {
+            throw new ApiError(400, e.getMessage());
+        }
+        for (Iterator<String> it = req.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw new ApiError(400, "unknown field '" + Excerpt.of(f) + "'; expected asset, profile, options, kind");
+            }
+        }
+        Asset asset = asset(req.get("asset"));
+        ex.asset = asset.ref();
+        PlacementProfile profile = profile(ex, req);
+        ex.profile = profile.name();
+        Map<String, String> options = stringMap(req.get("options"), "options", 16);
+        CredentialKind kind = kind(req, profile);
+        ex.kind = kind.configName();
+
+        CallerPermissions p = ex.caller.permissions();
+        if (!p.allowsProfile(profile.name())) {
+            throw refused(ex, "caller " + ex.caller.name() + " may not use the placement profile " + profile.name());
+        }
+        if (!p.allowsAssetKind(asset.kind())) {
+            throw refused(ex, "caller " + ex.caller.name() + " may not issue canaries for assets of kind "
+                    + asset.kind());
+        }
+        if (!p.allowsKind(kind)) {
+            throw refused(ex, "caller " + ex.caller.name() + " may not issue " + kind.configName() + " canaries");
+        }
+        PlacementSpec spec;
+        try {
+            spec = profile.resolve(asset, ex.caller.name(), options);
         } catch (CanaryConfigurationException e) {
             throw new ApiError(400, e.getMessage());
         }
-        PlacementSpec placement = placement(json.get("placement"));
-        if (allowedPlacements != null && !allowedPlacements.contains(placement.placement())) {
-            throw new ApiError(400, "placement '" + placement.placement() + "' is not allowed here; allowed: "
-                    + String.join(", ", allowedPlacements));
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put(CanaryService.ATTR_OWNER, ex.caller.name());
+        attributes.put(ATTR_PROFILE, profile.name());
+        IssueOutcome outcome;
+        try {
+            outcome = service.issue(asset, spec, kind, attributes);
+        } catch (RuntimeException e) {
+            throw serviceError(ex, e);
         }
-        CredentialKind credentialKind = defaultKind;
-        if (json.hasNonNull("kind")) {
-            try {
-                credentialKind = CredentialKind.fromConfigName(text(json, "kind", true));
-            } catch (CanaryConfigurationException e) {
-                throw new ApiError(400, e.getMessage());
-            }
-        }
-        Set<String> known = Set.of("asset", "placement", "kind");
-        for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw new ApiError(400, "unknown field '" + f + "'; expected asset, placement, kind");
-            }
-        }
-        IssueOutcome outcome = service.issue(asset, placement, credentialKind);
-        LOG.debug("caller {} issued canary {} for {}", caller, outcome.record().id(), asset.ref());
+        ex.canaryId = outcome.record().id().value();
+        LOG.debug("caller {} issued canary {} for {} with profile {}", ex.caller.name(), outcome.record().id(),
+                asset.ref(), profile.name());
         ObjectNode out = CanaryJson.record(outcome.record());
         out.set("fingerprint", CanaryJson.fingerprint(outcome.fingerprint()));
         CanaryCredential c = outcome.credential();
@@ -236,70 +496,160 @@ public final class IssuanceApi implements AutoCloseable {
             cred.put("sessionToken", c.sessionToken() == null ? null : c.sessionToken().reveal());
             cred.put("expiration", c.expiration() == null ? null : c.expiration().toString());
         }
-        return new Response(201, out);
+        return new Answer(201, out);
     }
 
-    private Response listByAsset(String rawQuery) {
+    private ApiError refused(Exchange ex, String why) {
+        ex.detail = why;
+        return new ApiError(403, why);
+    }
+
+    private Asset asset(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new ApiError(400, "missing object field 'asset' ({\"kind\":\"ci-build\",\"id\":\"run-42\"})");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!ASSET_FIELDS.contains(f)) {
+                throw new ApiError(400, "unknown field 'asset." + Excerpt.of(f) + "'; expected kind, id, labels");
+            }
+        }
+        String kind = text(node, "asset", "kind", true);
+        String id = text(node, "asset", "id", true);
+        Map<String, String> labels = stringMap(node.get("labels"), "asset.labels", MAX_LABELS);
+        try {
+            return new Asset(kind, id, labels);
+        } catch (CanaryConfigurationException e) {
+            if (!kind.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+                throw new ApiError(400, "invalid asset kind '" + Excerpt.of(kind) + "': use 1-64 lower-case letters, "
+                        + "digits, '.', '_' or '-', such as host, laptop or ci-build");
+            }
+            throw new ApiError(400, "invalid asset id: it must be 1-512 characters and not blank");
+        }
+    }
+
+    private PlacementProfile profile(Exchange ex, JsonNode req) {
+        String name = null;
+        if (req.hasNonNull("profile")) {
+            name = text(req, null, "profile", true);
+        }
+        JsonNode placement = req.get("placement");
+        if (placement != null && !placement.isNull()) {
+            if (!placement.isTextual()) {
+                throw new ApiError(400, "requests name a placement profile (\"profile\":\"…\"); where and how a canary "
+                        + "is planted (placement, files, options) is the server's configuration");
+            }
+            if (name != null && !name.equals(placement.asText())) {
+                throw new ApiError(400, "give either 'profile' or the older 'placement', not both");
+            }
+            name = placement.asText();
+        }
+        if (name == null) {
+            name = PlacementProfile.RETURN;
+        }
+        PlacementProfile p = profiles.get(name);
+        if (p == null) {
+            ex.profile = Excerpt.of(name);
+            Set<String> usable = new TreeSet<>();
+            profiles.keySet().stream().filter(ex.caller.permissions()::allowsProfile).forEach(usable::add);
+            throw new ApiError(400, "unknown placement profile '" + Excerpt.of(name) + "'; you may use: "
+                    + (usable.isEmpty() ? "none" : String.join(", ", usable)));
+        }
+        return p;
+    }
+
+    private CredentialKind kind(JsonNode req, PlacementProfile profile) {
+        CredentialKind asked = null;
+        if (req.hasNonNull("kind")) {
+            String k = text(req, null, "kind", true);
+            try {
+                asked = CredentialKind.fromConfigName(k);
+            } catch (CanaryConfigurationException e) {
+                throw new ApiError(400, "unknown credential kind '" + Excerpt.of(k)
+                        + "': expected iam-user, assume-role or federation-token");
+            }
+        }
+        if (profile.kind() != null) {
+            if (asked != null && asked != profile.kind()) {
+                throw new ApiError(400, "placement profile " + profile.name() + " issues " + profile.kind().configName()
+                        + " canaries; leave out 'kind'");
+            }
+            return profile.kind();
+        }
+        return asked != null ? asked : defaultKind;
+    }
+
+    private Answer listByAsset(Exchange ex, String rawQuery) {
+        ex.action = "list";
         Map<String, String> q = query(rawQuery);
         String asset = q.get("asset");
-        if (asset == null || asset.indexOf('/') <= 0 || asset.endsWith("/")) {
-            throw new ApiError(400, "give the asset as ?asset=KIND/ID, for example ?asset=ci-build/run-42");
+        if (asset == null || q.size() != 1 || asset.indexOf('/') <= 0 || asset.endsWith("/")) {
+            throw new ApiError(400, "give the asset as ?asset=KIND/ID (and nothing else), for example "
+                    + "?asset=ci-build/run-42");
         }
         int slash = asset.indexOf('/');
+        ex.asset = Excerpt.of(asset);
         List<CanaryRecord> records = service.findByAsset(asset.substring(0, slash), asset.substring(slash + 1));
         ObjectNode out = CanaryJson.MAPPER.createObjectNode();
         ArrayNode list = out.putArray("canaries");
         for (CanaryRecord r : records) {
-            list.add(CanaryJson.record(r));
+            if (ownsOrAdmin(ex.caller, r)) {
+                list.add(CanaryJson.record(r));
+            }
         }
-        return new Response(200, out);
+        return new Answer(200, out);
     }
 
-    private Response revoke(CanaryId id, String caller) {
+    private Answer revoke(Exchange ex, CanaryId id) {
+        ex.action = "revoke";
+        ex.canaryId = id.value();
+        CanaryRecord owned = owned(ex, id);
+        ex.asset = owned.asset().ref();
         CanaryRecord r;
         try {
             r = service.revoke(id);
         } catch (CanaryNotFoundException e) {
+            ex.detail = "no such canary";
             throw new ApiError(404, "no canary " + id);
+        } catch (RuntimeException e) {
+            throw serviceError(ex, e);
         }
-        LOG.debug("caller {} revoked canary {}", caller, id);
-        return new Response(200, CanaryJson.record(r));
+        LOG.debug("caller {} revoked canary {}", ex.caller.name(), id);
+        return new Answer(200, CanaryJson.record(r));
+    }
+
+    private ApiError serviceError(Exchange ex, RuntimeException e) {
+        String message = Excerpt.message(e.getMessage());
+        ex.detail = message;
+        if (e instanceof CanaryConfigurationException) {
+            return new ApiError(422, message);
+        }
+        if (e instanceof QuotaExhaustedException) {
+            return new ApiError(503, message);
+        }
+        if (e instanceof IssuanceException ie && ie.reason() == CanaryIssuerException.Reason.NAME_TAKEN) {
+            return new ApiError(409, message + " (this asset has many canaries already: revoke old ones or use another "
+                    + "asset id)");
+        }
+        if (e instanceof IssuanceException ie && ie.reason() == CanaryIssuerException.Reason.THROTTLED) {
+            return new ApiError(503, message, null, 30);
+        }
+        if (e instanceof CanaryException && e.getCause() instanceof CanaryConfigurationException) {
+            return new ApiError(409, message); // the placement refused: its target holds something else
+        }
+        if (e instanceof CanaryException) {
+            LOG.debug("request failed", e);
+            return new ApiError(502, message);
+        }
+        LOG.warn("unexpected error serving {} {}", ex.method, Excerpt.of(ex.path), e);
+        ex.detail = "internal error";
+        return new ApiError(500, "internal error");
     }
 
     // ------------------------------------------------------------------------------------------------ input
 
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw new ApiError(413, "request body larger than " + maxBodyBytes + " bytes");
-            }
-            return body;
-        }
-    }
-
-    private static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            throw new ApiError(400, "empty body; send a JSON object such as {\"asset\":{\"kind\":\"ci-build\",\"id\":\"run-42\"}}");
-        }
-        try {
-            JsonNode n = CanaryJson.MAPPER.readTree(body);
-            if (n == null || !n.isObject()) {
-                throw new ApiError(400, "the body must be a JSON object");
-            }
-            return n;
-        } catch (JsonProcessingException e) {
-            // never echo Jackson's message: it quotes the offending text, which could be anything a caller sent
-            throw new ApiError(400, "invalid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + "; send a JSON object such as "
-                    + "{\"asset\":{\"kind\":\"ci-build\",\"id\":\"run-42\"}}");
-        } catch (IOException e) {
-            throw new ApiError(400, "unreadable body");
-        }
-    }
-
-    private static String text(JsonNode node, String field, boolean required) {
-        String name = field.substring(field.lastIndexOf('.') + 1);
+    private static String text(JsonNode node, String parent, String name, boolean required) {
+        String field = parent == null ? name : parent + "." + name;
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             if (required) {
@@ -313,7 +663,7 @@ public final class IssuanceApi implements AutoCloseable {
         return v.asText();
     }
 
-    private static Map<String, String> stringMap(JsonNode node, String field) {
+    private static Map<String, String> stringMap(JsonNode node, String field, int max) {
         Map<String, String> out = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
             return out;
@@ -321,28 +671,20 @@ public final class IssuanceApi implements AutoCloseable {
         if (!node.isObject()) {
             throw new ApiError(400, "field '" + field + "' must be an object of strings");
         }
+        if (node.size() > max) {
+            throw new ApiError(400, "field '" + field + "' has more than " + max + " entries");
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                throw new ApiError(400, "field '" + field + "." + e.getKey() + "' must be a string");
+                throw new ApiError(400, "field '" + field + "." + Excerpt.of(e.getKey()) + "' must be a string");
+            }
+            if (e.getKey().isEmpty() || e.getKey().length() > 128 || e.getValue().asText().length() > 1024) {
+                throw new ApiError(400, "field '" + field + "': keys must be 1-128 characters and values at most 1024");
             }
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
-    }
-
-    private static PlacementSpec placement(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return PlacementSpec.returnToCaller();
-        }
-        if (node.isTextual()) {
-            return PlacementSpec.of(node.asText());
-        }
-        if (!node.isObject()) {
-            throw new ApiError(400, "field 'placement' must be a name or {\"name\":…,\"options\":{…}}");
-        }
-        String name = text(node, "placement.name", true);
-        return PlacementSpec.of(name, stringMap(node.get("options"), "placement.options"));
     }
 
     private static Map<String, String> query(String raw) {
@@ -350,156 +692,63 @@ public final class IssuanceApi implements AutoCloseable {
         if (raw == null || raw.isEmpty()) {
             return out;
         }
-        for (String pair : raw.split("&")) {
+        for (String pair : raw.split("&", -1)) {
             int eq = pair.indexOf('=');
-            String k = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
+            try {
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (out.put(k, v) != null) {
+                    throw new ApiError(400, "query parameter '" + Excerpt.of(k) + "' given twice");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(400, "malformed query string (bad percent-encoding)");
+            }
         }
         return out;
     }
 
-    // ------------------------------------------------------------------------------------------------ security
-
-    private String authenticate(HttpExchange ex, byte[] body) {
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || auth.isBlank()) {
-            throw new ApiError(401, "missing Authorization header: send 'Bearer <token>' or a CANARY-HMAC-SHA256 signature");
-        }
-        if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String presented = auth.substring(7).trim();
-            byte[] presentedHash = sha256(presented.getBytes(StandardCharsets.UTF_8));
-            String match = null;
-            for (Map.Entry<String, Secret> e : tokens.entrySet()) { // no early exit: constant time over callers
-                if (MessageDigest.isEqual(presentedHash, sha256(e.getValue().reveal().getBytes(StandardCharsets.UTF_8)))) {
-                    match = e.getKey();
-                }
-            }
-            if (match == null) {
-                throw new ApiError(401, "invalid bearer token");
-            }
-            return match;
-        }
-        Matcher m = HMAC_AUTH.matcher(auth.trim());
-        if (!m.matches()) {
-            throw new ApiError(401, "unsupported Authorization scheme: send 'Bearer <token>' or "
-                    + "'CANARY-HMAC-SHA256 caller=<name>, timestamp=<epoch seconds>, signature=<hex>'");
-        }
-        String caller = m.group(1);
-        long timestamp = Long.parseLong(m.group(2));
-        Instant now = clock.instant();
-        if (Math.abs(now.getEpochSecond() - timestamp) > MAX_SKEW.getSeconds()) {
-            throw new ApiError(401, "signature timestamp is more than " + MAX_SKEW.toMinutes()
-                    + " minutes away from the server's clock");
-        }
-        Secret key = hmacKeys.get(caller);
-        String raw = ex.getRequestURI().getRawPath()
-                + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
-        byte[] expected = hmac(key == null ? Secret.of("no-such-caller-" + caller) : key,
-                ex.getRequestMethod() + "\n" + raw + "\n" + timestamp + "\n" + HexFormat.of().formatHex(sha256(body)));
-        byte[] presented = HexFormat.of().parseHex(m.group(3).toLowerCase(java.util.Locale.ROOT));
-        if (!MessageDigest.isEqual(expected, presented) || key == null) {
-            throw new ApiError(401, "invalid signature");
-        }
-        if (!remember(m.group(3).toLowerCase(java.util.Locale.ROOT), now)) {
-            throw new ApiError(401, "this signature was already used; sign each request anew");
-        }
-        return caller;
-    }
-
-    private synchronized boolean remember(String signature, Instant now) {
-        while (!seenSignatures.isEmpty() && seenSignatures.peekFirst().at().plus(MAX_SKEW.multipliedBy(2)).isBefore(now)) {
-            seenSet.remove(seenSignatures.pollFirst().signature());
-        }
-        if (!seenSet.add(signature)) {
-            return false;
-        }
-        seenSignatures.addLast(new Seen(signature, now));
-        return true;
-    }
-
-    private synchronized void rateLimit(String caller) {
-        Instant now = clock.instant();
-        Bucket b = buckets.computeIfAbsent(caller, c -> new Bucket(burst, now));
-        double refill = Duration.between(b.at, now).toNanos() / 60e9 * perMinute;
-        b.tokens = Math.min(burst, b.tokens + Math.max(0, refill));
-        b.at = now;
-        if (b.tokens < 1) {
-            long retryAfter = (long) Math.ceil((1 - b.tokens) / perMinute * 60);
-            throw new ApiError(429, "rate limit of " + (long) perMinute + " requests per minute exceeded for caller "
-                    + caller, null, Math.max(1, retryAfter));
-        }
-        b.tokens -= 1;
-    }
-
-    /** HMAC-SHA256 of {@code data} with {@code key}; what a client computes to sign a request. */
-    public static byte[] hmac(Secret key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.reveal().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
-    /** The {@code Authorization} header value for an HMAC-signed request. */
-    public static String signature(String caller, Secret key, String method, String pathAndQuery, long epochSeconds,
-                                   byte[] body) {
-        String sig = HexFormat.of().formatHex(hmac(key, method + "\n" + pathAndQuery + "\n" + epochSeconds + "\n"
-                + HexFormat.of().formatHex(sha256(body))));
-        return "CANARY-HMAC-SHA256 caller=" + caller + ", timestamp=" + epochSeconds + ", signature=" + sig;
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------ output
 
-    private static Response error(int status, String message) {
-        ObjectNode n = CanaryJson.MAPPER.createObjectNode();
-        n.put("error", message);
-        return new Response(status, n);
-    }
-
-    private static void send(HttpExchange ex, Response r) throws IOException {
-        byte[] bytes = CanaryJson.MAPPER.writeValueAsBytes(r.body());
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("Pragma", "no-cache");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        ex.sendResponseHeaders(r.status(), bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+    private void audit(Exchange ex, Answer answer) {
+        if (ex.caller == null) {
+            return;
+        }
+        String result = answer.status < 300 ? "ok" : answer.status == 404 ? "not-found"
+                : answer.status < 500 && answer.status != 408 && answer.status != 429 ? "refused" : "failed";
+        String detail = answer.status < 300 ? null : ex.detail != null ? ex.detail
+                : answer.body.path("error").asText(null);
+        AuditEvent e = new AuditEvent(clock.instant(), ex.action, ex.caller.name(), ex.scheme, ex.sourceText,
+                ex.canaryId, ex.asset, ex.profile, ex.kind, result, answer.status, detail);
+        try {
+            audit.record(e);
+        } catch (RuntimeException x) {
+            LOG.error("could not record an audit event: {}", x.toString());
         }
     }
 
-    private record Response(int status, JsonNode body, Map<String, String> headers) {
-        Response(int status, JsonNode body) {
+    private static final class Answer {
+        final int status;
+        final JsonNode body;
+        final Map<String, String> headers;
+
+        Answer(int status, JsonNode body) {
             this(status, body, Map.of());
         }
-    }
 
-    private record Seen(String signature, Instant at) {
-    }
+        Answer(int status, JsonNode body, Map<String, String> headers) {
+            this.status = status;
+            this.body = body;
+            this.headers = headers;
+        }
 
-    private static final class Bucket {
-        double tokens;
-        Instant at;
-
-        Bucket(double tokens, Instant at) {
-            this.tokens = tokens;
-            this.at = at;
+        static Answer error(int status, String message) {
+            ObjectNode n = CanaryJson.MAPPER.createObjectNode();
+            n.put("error", message);
+            return new Answer(status, n);
         }
     }
 
-    /** A 4xx answer with a message for the caller. */
+    /** A 4xx (or 5xx) answer with a message for the caller. */
     private static final class ApiError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
@@ -521,7 +770,7 @@ public final class IssuanceApi implements AutoCloseable {
             this.retryAfter = retryAfter;
         }
 
-        Response response() {
+        Answer answer() {
             Map<String, String> headers = new LinkedHashMap<>();
             if (allow != null) {
                 headers.put("Allow", allow);
@@ -532,7 +781,8 @@ public final class IssuanceApi implements AutoCloseable {
             if (status == 401) {
                 headers.put("WWW-Authenticate", "Bearer");
             }
-            return new Response(status, error(status, getMessage()).body(), headers);
+            Answer a = Answer.error(status, getMessage());
+            return new Answer(status, a.body, headers);
         }
     }
 
@@ -541,15 +791,20 @@ public final class IssuanceApi implements AutoCloseable {
         private CanaryService service;
         private final Map<String, Secret> tokens = new LinkedHashMap<>();
         private final Map<String, Secret> hmacKeys = new LinkedHashMap<>();
+        private final List<CallerAuthenticator> authenticators = new ArrayList<>();
+        private final Map<String, CallerPermissions> permissions = new LinkedHashMap<>();
+        private final Map<String, PlacementProfile> profiles = new LinkedHashMap<>();
         private String host = "127.0.0.1";
         private int port;
         private Clock clock = Clock.systemUTC();
-        private int maxBodyBytes = 64 * 1024;
+        private ServerLimits limits = ServerLimits.defaults();
         private double perMinute = 60;
         private int burst = 10;
-        private int threads = 4;
+        private Duration maxSkew = Duration.ofMinutes(5);
         private CredentialKind defaultKind = CredentialKind.IAM_USER;
-        private List<String> allowedPlacements;
+        private ReplayGuard replayGuard;
+        private AuditLog audit = AuditLog.logger();
+        private boolean standalone = true;
 
         Builder() {
         }
@@ -557,15 +812,39 @@ public final class IssuanceApi implements AutoCloseable {
         /** The service that issues (required). */
         public Builder service(CanaryService v) { service = Objects.requireNonNull(v); return this; }
 
-        /** A caller authenticated by a bearer token. */
+        /** A caller authenticated by a bearer token (at least 16 characters; see {@link BearerTokenAuthenticator}). */
         public Builder bearerToken(String caller, Secret token) {
             tokens.put(Objects.requireNonNull(caller), Objects.requireNonNull(token));
             return this;
         }
 
-        /** A caller authenticated by HMAC-signed requests. */
+        /** A caller authenticated by HMAC-signed requests (see {@link HmacAuthenticator}). */
         public Builder hmacKey(String caller, Secret key) {
             hmacKeys.put(Objects.requireNonNull(caller), Objects.requireNonNull(key));
+            return this;
+        }
+
+        /** A further authenticator, asked after the bearer-token and HMAC callers. */
+        public Builder authenticator(CallerAuthenticator v) {
+            authenticators.add(Objects.requireNonNull(v));
+            return this;
+        }
+
+        /** What the caller {@code name} may do (default {@link CallerPermissions#defaults()}). */
+        public Builder permissions(String caller, CallerPermissions v) {
+            permissions.put(Objects.requireNonNull(caller), Objects.requireNonNull(v));
+            return this;
+        }
+
+        /** A placement profile callers may be allowed to use, besides the built-in {@code return}. */
+        public Builder profile(PlacementProfile v) {
+            Objects.requireNonNull(v);
+            if (v.name().equals(PlacementProfile.RETURN)) {
+                throw new CanaryConfigurationException("the placement profile 'return' is built in");
+            }
+            if (profiles.putIfAbsent(v.name(), v) != null) {
+                throw new CanaryConfigurationException("two placement profiles named " + v.name());
+            }
             return this;
         }
 
@@ -578,9 +857,12 @@ public final class IssuanceApi implements AutoCloseable {
         /** Clock for signatures and rate limits. */
         public Builder clock(Clock v) { clock = Objects.requireNonNull(v); return this; }
 
+        /** The server's limits (default {@link ServerLimits#defaults()}). */
+        public Builder limits(ServerLimits v) { limits = Objects.requireNonNull(v); return this; }
+
         /** Requests per minute and burst per caller (default 60/min, burst 10). */
         public Builder rateLimit(double perMinute, int burst) {
-            if (perMinute <= 0 || burst < 1) {
+            if (!(perMinute > 0) || burst < 1) {
                 throw new CanaryConfigurationException("rate limit must be positive");
             }
             this.perMinute = perMinute;
@@ -588,28 +870,67 @@ public final class IssuanceApi implements AutoCloseable {
             return this;
         }
 
-        /** The credential kind issued when a request names none (default iam-user). */
+        /** How far an HMAC timestamp may be from the server's clock (default 5 minutes). */
+        public Builder maxSkew(Duration v) { maxSkew = Objects.requireNonNull(v); return this; }
+
+        /** The credential kind issued when neither request nor profile names one (default iam-user). */
         public Builder defaultKind(CredentialKind v) { defaultKind = Objects.requireNonNull(v); return this; }
 
-        /** The only placements callers may ask for (default: any the service knows, and {@code return}). */
-        public Builder allowedPlacements(List<String> v) { allowedPlacements = new ArrayList<>(v); return this; }
+        /**
+         * Where used signatures are remembered (default: the service's store, {@link StoreReplayGuard}, so a restart or
+         * another copy of the server refuses a replay too; in memory only if the store has no conditional entries).
+         */
+        public Builder replayGuard(ReplayGuard v) { replayGuard = Objects.requireNonNull(v); return this; }
 
-        /** Largest request body accepted (default 64 KiB). */
-        public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
+        /** Where issuances and revocations are recorded (default {@link AuditLog#logger()}). */
+        public Builder auditLog(AuditLog v) { audit = Objects.requireNonNull(v); return this; }
 
-        /** Builds the server (not started). */
+        /** Largest request body accepted (default 64 KiB); shorthand for {@link ServerLimits#withMaxBodyBytes}. */
+        public Builder maxBodyBytes(int v) { limits = limits.withMaxBodyBytes(v); return this; }
+
+        /** Builds no server of its own: mount {@link #handler()} on a {@link CanaryHttpServer} under {@code /v1/}. */
+        public Builder mounted() { standalone = false; return this; }
+
+        /** The replay guard: the one set, else the store's ({@link StoreReplayGuard}), else one in memory. */
+        ReplayGuard replayGuardOrDefault() {
+            if (replayGuard == null) {
+                try {
+                    replayGuard = StoreReplayGuard.create(store(), clock);
+                } catch (UnsupportedOperationException e) {
+                    LOG.warn("the store {} has no conditional entries, so used HMAC signatures are remembered in "
+                            + "memory only and a restart forgets them: {}", store().getClass().getName(), e.getMessage());
+                    replayGuard = InMemoryReplayGuard.create(clock);
+                }
+            }
+            return replayGuard;
+        }
+
+        io.canarykit.store.CanaryStore store() {
+            if (service == null) {
+                throw new CanaryConfigurationException("IssuanceApi needs a CanaryService");
+            }
+            return service.store();
+        }
+
+        /** Builds the API (not started). */
         public IssuanceApi build() {
             if (service == null) {
                 throw new CanaryConfigurationException("IssuanceApi needs a CanaryService");
             }
-            if (tokens.isEmpty() && hmacKeys.isEmpty()) {
-                throw new CanaryConfigurationException("IssuanceApi needs at least one caller: a bearer token or an HMAC key");
+            if (tokens.isEmpty() && hmacKeys.isEmpty() && authenticators.isEmpty()) {
+                throw new CanaryConfigurationException("IssuanceApi needs at least one caller: a bearer token, an HMAC "
+                        + "key or an authenticator");
             }
-            try {
-                return new IssuanceApi(this);
-            } catch (IOException e) {
-                throw new CanaryConfigurationException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            replayGuardOrDefault();
+            for (Map.Entry<String, CallerPermissions> e : permissions.entrySet()) {
+                for (String p : e.getValue().profiles()) {
+                    if (!p.equals(CallerPermissions.ANY) && !p.equals(PlacementProfile.RETURN) && !profiles.containsKey(p)) {
+                        throw new CanaryConfigurationException("caller " + e.getKey() + " is allowed the placement profile "
+                                + p + ", which is not configured (canary.api.profile." + p + ".placement)");
+                    }
+                }
             }
+            return new IssuanceApi(this);
         }
     }
 }

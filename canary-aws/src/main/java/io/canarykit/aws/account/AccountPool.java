@@ -1,5 +1,6 @@
 package io.canarykit.aws.account;
 
+import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CredentialKind;
 import io.canarykit.issue.CanaryIssuer;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * account; each canary user holds one of its 2 allowed keys), the users AWS counts ({@code GetAccountSummary}, read at
  * most once per {@link Builder#summaryTtl}), the live canaries the store counts, and the reservations of issuances
  * still running. When every account is full it fails with a {@link QuotaExhaustedException} listing each account's
- * usage. Short-term canaries have no quota: the account with the fewest issuances in flight is taken.
+ * usage. Short-term canaries have no quota: the account with the fewest issuances in flight is taken. An
+ * {@link AccountRule} may name the account for an asset first (its own workload account, for plausibility).
  *
  * <p>Use it as the {@link io.canarykit.issue.AtomicIssuance}'s pool, which also checks that every new key decodes to one
  * of the pool's accounts. Thread-safe.
@@ -46,6 +48,7 @@ public final class AccountPool implements IssuerPool {
     private final CanaryStore store;
     private final Clock clock;
     private final Duration summaryTtl;
+    private final AccountRule rule;
     private final Map<String, State> states = new HashMap<>();
 
     private static final class State {
@@ -56,6 +59,7 @@ public final class AccountPool implements IssuerPool {
         Instant summaryAt = Instant.MIN;
         Instant fullUntil = Instant.MIN;
         int inFlight;
+        long lastLive;
         boolean warned;
     }
 
@@ -64,6 +68,7 @@ public final class AccountPool implements IssuerPool {
         this.store = b.store;
         this.clock = b.clock;
         this.summaryTtl = b.summaryTtl;
+        this.rule = b.rule;
         for (IssuingAccount a : accounts) {
             states.put(a.accountId(), new State());
         }
@@ -81,6 +86,18 @@ public final class AccountPool implements IssuerPool {
 
     @Override
     public Reservation reserve(CredentialKind kind, Set<String> excludedAccounts) {
+        return reserve(kind, null, excludedAccounts);
+    }
+
+    /**
+     * Reserves room in the account the {@link Builder#accountRule account rule} names for {@code asset} when it is in
+     * the pool, not excluded and has room; otherwise in the account with the most headroom. Long-term headroom is read
+     * lazily: accounts are visited from the largest room the pool last knew, and AWS's count
+     * ({@code GetAccountSummary}) is read only until no account left could beat the best one found, so an organisation of
+     * a thousand accounts does not cost a thousand calls per canary.
+     */
+    @Override
+    public Reservation reserve(CredentialKind kind, Asset asset, Set<String> excludedAccounts) {
         Objects.requireNonNull(kind, "kind");
         List<IssuingAccount> candidates = new ArrayList<>();
         for (IssuingAccount a : accounts) {
@@ -89,32 +106,67 @@ public final class AccountPool implements IssuerPool {
             }
         }
         if (candidates.isEmpty()) {
-            throw new CanaryConfigurationException("no account in the pool has a " + kind.configName()
-                    + " issuer; add one");
+            throw new CanaryConfigurationException("no account in the pool has a " + kind.configName() + " issuer; add one");
         }
         synchronized (states) {
             IssuingAccount best = null;
             long bestRoom = Long.MIN_VALUE;
             List<String> lines = new ArrayList<>();
-            for (IssuingAccount a : candidates) {
-                if (excludedAccounts.contains(a.accountId())) {
-                    lines.add(a.accountId() + ": skipped (AWS reported it full during this issuance)");
-                    continue;
+            Optional<String> preferred = rule.accountFor(asset);
+            if (preferred.isPresent()) {
+                IssuingAccount p = null;
+                for (IssuingAccount a : candidates) {
+                    if (a.accountId().equals(preferred.get())) {
+                        p = a;
+                    }
                 }
-                long room;
+                if (p == null) {
+                    LOG.debug("the account rule names {} for {}, which has no {} issuer in the pool; using headroom",
+                            preferred.get(), asset == null ? "?" : asset.ref(), kind.configName());
+                } else if (!excludedAccounts.contains(p.accountId())) {
+                    long room = kind.isLongTerm() ? quota(p).headroom() : 1;
+                    if (room > 0) {
+                        best = p;
+                        bestRoom = room;
+                    } else {
+                        LOG.debug("the account rule names {} for {}, which is full; using headroom", p.accountId(),
+                                asset == null ? "?" : asset.ref());
+                    }
+                }
+            }
+            if (best == null) {
+                List<IssuingAccount> order = new ArrayList<>(candidates);
                 if (kind.isLongTerm()) {
-                    AccountQuota q = quota(a);
-                    lines.add(q.describe());
-                    room = q.headroom();
-                    if (room <= 0) {
+                    order.sort(java.util.Comparator.comparingLong(this::optimisticRoom).reversed());
+                }
+                int unread = 0;
+                for (IssuingAccount a : order) {
+                    if (excludedAccounts.contains(a.accountId())) {
+                        lines.add(a.accountId() + ": skipped (AWS reported it full during this issuance)");
                         continue;
                     }
-                } else {
-                    room = -states.get(a.accountId()).inFlight;
+                    long room;
+                    if (kind.isLongTerm()) {
+                        if (best != null && bestRoom >= optimisticRoom(a)) {
+                            unread++;
+                            continue;
+                        }
+                        AccountQuota q = quota(a);
+                        lines.add(q.describe());
+                        room = q.headroom();
+                        if (room <= 0) {
+                            continue;
+                        }
+                    } else {
+                        room = -states.get(a.accountId()).inFlight;
+                    }
+                    if (room > bestRoom) {
+                        best = a;
+                        bestRoom = room;
+                    }
                 }
-                if (room > bestRoom) {
-                    best = a;
-                    bestRoom = room;
+                if (unread > 0) {
+                    LOG.debug("{} account(s) not read: none could have more room than {}", unread, bestRoom);
                 }
             }
             if (best == null) {
@@ -143,6 +195,23 @@ public final class AccountPool implements IssuerPool {
                 }
             };
         }
+    }
+
+    /**
+     * An upper bound of an account's long-term room from what the pool last saw (no AWS or store call): the last room
+     * computed while it is fresh, else the quota minus the canaries counted last time and those in flight. Must hold
+     * the lock.
+     */
+    private long optimisticRoom(IssuingAccount a) {
+        State s = states.get(a.accountId());
+        if (s.fullUntil.isAfter(clock.instant())) {
+            return 0;
+        }
+        long room = (long) s.usersQuota - s.lastLive - s.inFlight;
+        if (a.maxCanaryUsers() != null) {
+            room = Math.min(room, a.maxCanaryUsers() - s.lastLive - s.inFlight);
+        }
+        return room;
     }
 
     @Override
@@ -192,6 +261,7 @@ public final class AccountPool implements IssuerPool {
         State s = states.get(a.accountId());
         Instant now = clock.instant();
         long live = store.countLive(a.accountId());
+        s.lastLive = live;
         if (a.iam() != null && !s.summaryAt.plus(summaryTtl).isAfter(now)) {
             try {
                 Map<SummaryKeyType, Integer> m = a.iam().getAccountSummary().summaryMap();
@@ -234,6 +304,7 @@ public final class AccountPool implements IssuerPool {
         private CanaryStore store;
         private Clock clock = Clock.systemUTC();
         private Duration summaryTtl = Duration.ofMinutes(5);
+        private AccountRule rule = AccountRule.none();
 
         private Builder() {
         }
@@ -266,6 +337,15 @@ public final class AccountPool implements IssuerPool {
                 throw new CanaryConfigurationException("the summary TTL must not be negative, was " + ttl);
             }
             this.summaryTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Which account an asset's canary should come from (default {@link AccountRule#none()}: headroom decides).
+         * An account it names that is not in the pool, or is full, falls back to headroom.
+         */
+        public Builder accountRule(AccountRule v) {
+            this.rule = Objects.requireNonNull(v, "accountRule");
             return this;
         }
 

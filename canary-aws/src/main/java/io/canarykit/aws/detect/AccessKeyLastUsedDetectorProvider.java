@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * Provider {@code access-key-last-used}: an {@link AccessKeyLastUsedDetector} with an IAM client from the client keys
- * of {@link DetectorClients} and {@code pace} (the wait between calls, default 200ms).
+ * of {@link DetectorClients} (with {@code role-name}: each canary's own account through that role) and {@code pace}
+ * (the wait between calls, default 200ms).
  */
 public final class AccessKeyLastUsedDetectorProvider implements DetectorProvider {
     private static final ConfigKeys KEYS = DetectorClients.KEYS.and(
@@ -33,7 +34,7 @@ public final class AccessKeyLastUsedDetectorProvider implements DetectorProvider
     @Override
     public Detector create(CanaryConfig config) {
         return AccessKeyLastUsedDetector.builder()
-                .client(DetectorClients.fromConfig(config).iam())
+                .clients(DetectorClients.fromConfig(config)::iamIn)
                 .pace(config.getDuration("pace", Duration.ofMillis(200)))
                 .build();
     }

@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * Provider {@code cloudtrail-lookup}: a {@link CloudTrailLookupDetector} with CloudTrail clients from the client keys
- * of {@link DetectorClients} ({@code region}, {@code endpoint}, {@code profile}, ...; one account: the credentials')
+ * of {@link DetectorClients} ({@code region}, {@code endpoint}, {@code profile}, ...: the credentials' account, or with
+ * {@code role-name} each canary's own account through that role)
  * and: {@code regions} (comma-separated, besides us-east-1; default every region enabled by default),
  * {@code accounts}, {@code overlap} (30m), {@code by-user-name} (true).
  */
@@ -39,7 +40,7 @@ public final class CloudTrailLookupDetectorProvider implements DetectorProvider 
     public Detector create(CanaryConfig config) {
         DetectorClients clients = DetectorClients.fromConfig(config);
         return CloudTrailLookupDetector.builder()
-                .client(clients::cloudTrail)
+                .clients(clients::cloudTrailIn)
                 .regions(config.getList("regions", CloudTrailLookupDetector.DEFAULT_REGIONS))
                 .accounts(config.getList("accounts"))
                 .overlap(config.getDuration("overlap", Duration.ofMinutes(30)))

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * Provider {@code credential-report}: a {@link CredentialReportDetector} with an IAM client from the client keys of
- * {@link DetectorClients} and {@code reuse} (how long a report is used, default 4h).
+ * {@link DetectorClients} (with {@code role-name}: each canary's own account through that role) and {@code reuse} (how long a report is used, default 4h).
  */
 public final class CredentialReportDetectorProvider implements DetectorProvider {
     private static final ConfigKeys KEYS = DetectorClients.KEYS.and(
@@ -33,7 +33,7 @@ public final class CredentialReportDetectorProvider implements DetectorProvider 
     @Override
     public Detector create(CanaryConfig config) {
         return CredentialReportDetector.builder()
-                .client(DetectorClients.fromConfig(config).iam())
+                .clients(DetectorClients.fromConfig(config)::iamIn)
                 .reuse(config.getDuration("reuse", Duration.ofHours(4)))
                 .build();
     }

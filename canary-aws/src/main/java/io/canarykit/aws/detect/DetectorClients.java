@@ -11,6 +11,10 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import io.canarykit.aws.account.MemberAccountClients;
+import java.time.Duration;
 
 import java.net.URI;
 import java.util.Locale;
@@ -23,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * addressing), credentials from {@code profile} or {@code access-key-id} + {@code secret-access-key} (+
  * {@code session-token}), else the SDK's default chain; {@code max-attempts} (default 8, adaptive retries, which also
  * back off on throttling). Users who build clients themselves pass them to the detectors' builders instead.
+ *
+ * <p>Across an organisation: with {@code role-name} set (and optionally {@code role-path}, {@code external-id},
+ * {@code session-name}, {@code session-duration}, {@code refresh-before}), the per-account clients
+ * ({@link #iamIn}, {@link #cloudTrailIn}) reach each canary's own account through that role, assumed with these
+ * credentials ({@link MemberAccountClients}); without it every account is asked with these credentials.
  */
 final class DetectorClients {
     /** The keys the clients are built from. */
@@ -37,12 +46,16 @@ final class DetectorClients {
     private final AwsCredentialsProvider credentials;
     private final int maxAttempts;
     private final Map<String, CloudTrailClient> cloudTrail = new ConcurrentHashMap<>();
+    private final CanaryConfig config;
+    private volatile MemberAccountClients members;
+    private volatile IamClient iam;
 
     private DetectorClients(CanaryConfig config) {
         this.region = Region.of(config.getString("region", "us-east-1").toLowerCase(Locale.ROOT));
         this.endpoint = AwsClients.uri(config, "endpoint");
         this.credentials = AwsClients.credentials(config);
         this.maxAttempts = config.getInt("max-attempts", 8);
+        this.config = config;
         AwsClients.retryStrategy("adaptive", maxAttempts); // validates the range
     }
 
@@ -58,6 +71,75 @@ final class DetectorClients {
             b.endpointOverride(endpoint).forcePathStyle(true);
         }
         return b.build();
+    }
+
+    /** An SQS client (the endpoint key applies; {@code sqs.endpoint} overrides it for SQS alone). */
+    SqsClient sqs() {
+        URI sqsEndpoint = config.has("sqs.endpoint") ? AwsClients.uri(config, "sqs.endpoint") : endpoint;
+        var b = SqsClient.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(o -> o.retryStrategy(retry()));
+        if (sqsEndpoint != null) {
+            b.endpointOverride(sqsEndpoint);
+        }
+        return b.build();
+    }
+
+    /** True when {@code role-name} sends each account's calls through a role assumed in it. */
+    boolean acrossAccounts() {
+        return config.has("role-name");
+    }
+
+    /** The member-account clients ({@code role-name} must be set), made once. */
+    MemberAccountClients members() {
+        MemberAccountClients m = members;
+        if (m == null) {
+            synchronized (this) {
+                m = members;
+                if (m == null) {
+                    var sb = StsClient.builder().region(region).credentialsProvider(credentials)
+                            .httpClientBuilder(UrlConnectionHttpClient.builder())
+                            .overrideConfiguration(o -> o.retryStrategy(retry()));
+                    if (endpoint != null) {
+                        sb.endpointOverride(endpoint);
+                    }
+                    MemberAccountClients.Builder b = MemberAccountClients.builder().sts(sb.build())
+                            .roleName(config.getString("role-name")).rolePath(config.getString("role-path", "/"))
+                            .sessionName(config.getString("session-name", "canarykit"))
+                            .sessionDuration(config.getDuration("session-duration", Duration.ofHours(1)))
+                            .refreshBefore(config.getDuration("refresh-before", Duration.ofMinutes(5)))
+                            .region(region).endpoint(endpoint);
+                    if (config.has("external-id")) {
+                        b.externalId(config.getString("external-id"));
+                    }
+                    m = b.build();
+                    members = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The IAM client for {@code account}: through the member role when configured, else these credentials'. */
+    IamClient iamIn(String account) {
+        if (acrossAccounts()) {
+            return members().iam(account);
+        }
+        IamClient c = iam;
+        if (c == null) {
+            synchronized (this) {
+                if (iam == null) {
+                    iam = iam();
+                }
+                c = iam;
+            }
+        }
+        return c;
+    }
+
+    /** The CloudTrail client for {@code account} in {@code regionName}. */
+    CloudTrailClient cloudTrailIn(String account, String regionName) {
+        return acrossAccounts() ? members().cloudTrail(account, regionName) : cloudTrail(regionName);
     }
 
     IamClient iam() {

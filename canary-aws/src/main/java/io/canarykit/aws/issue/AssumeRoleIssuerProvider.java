@@ -4,6 +4,8 @@ import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
 
@@ -51,7 +53,15 @@ public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
     public CanaryIssuer create(CanaryConfig config) {
         String roleArn = config.requireString("role-arn");
         AwsClients clients = AwsClients.fromConfig(config);
-        AssumeRoleIssuer.Builder b = AssumeRoleIssuer.builder().sts(clients.sts()).iam(clients.iam()).roleArn(roleArn)
+        return create(config, roleArn, clients.iam(), clients.sts());
+    }
+
+    /**
+     * An issuer for the canary role {@code roleArn} from these keys with clients the caller made (one member account
+     * of an organisation pool); the client keys and {@code role-arn} are not read.
+     */
+    public static AssumeRoleIssuer create(CanaryConfig config, String roleArn, IamClient iam, StsClient sts) {
+        AssumeRoleIssuer.Builder b = AssumeRoleIssuer.builder().sts(sts).iam(iam).roleArn(roleArn)
                 .sessionTags(config.getMap("session-tags"))
                 .revokeOlderSessions(config.getBoolean("revoke-older-sessions", false));
         if (config.has("issuer-arn")) {

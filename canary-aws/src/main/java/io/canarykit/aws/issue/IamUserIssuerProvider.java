@@ -4,6 +4,8 @@ import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
 
@@ -48,7 +50,15 @@ public final class IamUserIssuerProvider implements CanaryIssuerProvider {
     @Override
     public CanaryIssuer create(CanaryConfig config) {
         AwsClients clients = AwsClients.fromConfig(config);
-        IamUserIssuer.Builder b = IamUserIssuer.builder().iam(clients.iam()).sts(clients.sts())
+        return create(config, clients.iam(), clients.sts());
+    }
+
+    /**
+     * An issuer from these keys with clients the caller made (one member account of an organisation pool); the
+     * client keys are not read.
+     */
+    public static IamUserIssuer create(CanaryConfig config, IamClient iam, StsClient sts) {
+        IamUserIssuer.Builder b = IamUserIssuer.builder().iam(iam).sts(sts)
                 .path(config.getString("path", "/"))
                 .ownershipTagKey(config.getString("ownership-tag", IamUserIssuer.DEFAULT_OWNERSHIP_TAG))
                 .tags(config.getMap("tags"));

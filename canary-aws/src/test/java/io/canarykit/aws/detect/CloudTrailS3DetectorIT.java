@@ -211,6 +211,11 @@ class CloudTrailS3DetectorIT {
         @Override public List<Sighting> sightings(CanaryId id) { return d.sightings(id); }
         @Override public Optional<String> checkpoint(String k) { return d.checkpoint(k); }
         @Override public void saveCheckpoint(String k, String v) { d.saveCheckpoint(k, v); }
+        @Override public Optional<io.canarykit.store.StoreEntry> entry(String k) { return d.entry(k); }
+        @Override public boolean putEntryIfAbsent(io.canarykit.store.StoreEntry e) { return d.putEntryIfAbsent(e); }
+        @Override public boolean replaceEntry(String x, io.canarykit.store.StoreEntry e) { return d.replaceEntry(x, e); }
+        @Override public boolean deleteEntry(String k, String x) { return d.deleteEntry(k, x); }
+        @Override public int purgeExpiredEntries(java.time.Instant now) { return d.purgeExpiredEntries(now); }
 
         @Override
         public boolean addSighting(Sighting s) {

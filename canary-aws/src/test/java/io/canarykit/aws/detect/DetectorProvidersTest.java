@@ -29,7 +29,7 @@ class DetectorProvidersTest {
     @Test
     void everyDetectorIsFoundByName() {
         assertThat(registry.names()).contains("cloudtrail-s3", "cloudtrail-lookup", "eventbridge", "access-key-last-used",
-                "credential-report");
+                "credential-report", "cloudtrail-sqs", "eventbridge-sqs");
         assertThat(registry.problems()).isEmpty();
     }
 
@@ -45,6 +45,33 @@ class DetectorProvidersTest {
         assertThat(create("eventbridge", CanaryConfig.empty())).isInstanceOf(EventBridgeDetector.class);
         assertThat(create("access-key-last-used", c).order()).isEqualTo(Detector.ORDER_SAFETY_NET);
         assertThat(create("credential-report", c.with("reuse", "2h")).order()).isEqualTo(Detector.ORDER_SAFETY_NET);
+        assertThat(create("cloudtrail-sqs", c.with("queue-url", "http://127.0.0.1:1/q").with("bucket", "t")
+                .with("dead-letter-queue-url", "http://127.0.0.1:1/dlq").with("consumers", "3")))
+                .isInstanceOf(CloudTrailSqsDetector.class);
+        assertThat(create("eventbridge-sqs", c.with("queue-url", "http://127.0.0.1:1/q")))
+                .isInstanceOf(EventBridgeSqsDetector.class);
+        assertThat(create("credential-report", c.with("role-name", "canarykit-org"))).isNotNull();
+    }
+
+    @Test
+    void sqsDetectorsSayWhatIsMissingOrOutOfRange() {
+        CanaryConfig c = CanaryConfig.of(client);
+        assertThatThrownBy(() -> create("cloudtrail-sqs", c.with("bucket", "t")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("queue-url");
+        assertThatThrownBy(() -> create("cloudtrail-sqs", c.with("queue-url", "http://127.0.0.1:1/q")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("bucket");
+        CanaryConfig q = c.with("queue-url", "http://127.0.0.1:1/q").with("bucket", "t");
+        assertThatThrownBy(() -> create("cloudtrail-sqs", q.with("consumers", "0")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("consumers");
+        assertThatThrownBy(() -> create("cloudtrail-sqs", q.with("visibility-timeout", "1s")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("visibility-timeout");
+        assertThatThrownBy(() -> create("cloudtrail-sqs", q.with("wait-time", "30s")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("wait-time");
+        assertThatThrownBy(() -> create("eventbridge-sqs", c)).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining("queue-url")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-a-real-secret-value"));
+        assertThatThrownBy(() -> create("eventbridge-sqs", c.with("queue-url", "q").with("max-receive-count", "0")))
+                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("max-receive-count");
     }
 
     @Test

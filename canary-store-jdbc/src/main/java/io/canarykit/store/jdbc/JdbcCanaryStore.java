@@ -720,9 +720,12 @@ public final class JdbcCanaryStore implements CanaryStore {
             }
             return dialect;
         } catch (SQLException e) {
-            throw new CanaryStoreException("canary store: cannot connect to read the database's type [SQLState "
-                    + e.getSQLState() + "]: " + e.getMessage() + " (set the dialect on the builder to skip this)",
-                    SqlErrors.isRetryable(null, e), e);
+            if (SqlErrors.isH2FileInUse(e)) {
+                throw SqlErrors.h2FileInUse("opening the store", e);
+            }
+            throw new CanaryStoreException("canary store: cannot connect to the database [SQLState " + e.getSQLState()
+                    + "]: " + e.getMessage() + "; check that the database server is running and reachable and that"
+                    + " the JDBC URL, user and password are right", SqlErrors.isRetryable(null, e), e);
         }
     }
 

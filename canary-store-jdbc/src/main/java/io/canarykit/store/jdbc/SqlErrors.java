@@ -40,6 +40,32 @@ final class SqlErrors {
     }
 
     /**
+     * H2 refused to open a file database because another process has it open (error 90020): H2 file databases
+     * belong to one process at a time.
+     */
+    static boolean isH2FileInUse(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == 90020) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What to tell a user whose H2 file store is held by another process: which process, what to do now, and what to
+     * use for several processes at once. Names no file path beyond what the URL holds (no password is in it).
+     */
+    static CanaryStoreException h2FileInUse(String operation, SQLException e) {
+        return new CanaryStoreException("canary store (h2): " + operation + " failed: the H2 database file is in use by"
+                + " another process, and an H2 file store can be open in only one process at a time. Stop the other"
+                + " canary process using this store (a 'canary detect --follow', 'canary serve' or another command still"
+                + " running), then try again. To run several processes against one store, use PostgreSQL"
+                + " (canary.store.jdbc.url=jdbc:postgresql://host:5432/canary) or DynamoDB (canary.store=dynamodb)."
+                + " [H2 error 90020]", true, e);
+    }
+
+    /**
      * True when the same call may succeed later: lost connection, lock or serialization conflict, timeout, overload.
      * {@code dialect} may be {@code null} (not known yet): then only SQL states count.
      */
@@ -80,6 +106,9 @@ final class SqlErrors {
      * driver's message (drivers never echo a password), plus a hint when the schema is missing.
      */
     static CanaryStoreException translate(JdbcDialect dialect, String operation, SQLException e) {
+        if (dialect == JdbcDialect.H2 && isH2FileInUse(e)) {
+            return h2FileInUse(operation, e);
+        }
         StringBuilder msg = new StringBuilder("canary store (").append(dialect.configName()).append("): ")
                 .append(operation).append(" failed");
         if (e.getSQLState() != null) {

@@ -43,7 +43,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 
 /**
  * A stateful AWS emulator for tests and demos, served over HTTP so that the real AWS SDK v2 clients talk to it through
- * {@code endpointOverride}: one emulated organisation of one or more accounts with IAM, STS, CloudTrail (LookupEvents,
+ * {@code endpointOverride}: one emulated organisation of one or more accounts (AWS Organizations: roots, organisational
+ * units, account status and tags) with IAM, STS, CloudTrail (LookupEvents,
  * S3 log files, an EventBridge-style sink) and S3, where every call signed with an emulated credential, to any service,
  * is verified (SigV4), authorised against the caller's real policies, answered in the service's own protocol and
  * recorded as AWS records it.
@@ -285,6 +286,26 @@ public final class AwsEmulator implements AutoCloseable {
         } finally {
             engine.lock.unlock();
         }
+        engine.notifySinks();
+    }
+
+    /**
+     * Writes an object into the trail bucket directly (no HTTP, no CloudTrail record), as another writer of the bucket
+     * would: a digest file, a file that is no log file, a corrupt one. The S3 notification sink hears of it.
+     *
+     * @param key     the object key
+     * @param content the bytes (copied)
+     */
+    public void putTrailObject(String key, byte[] content) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(content, "content");
+        engine.lock.lock();
+        try {
+            engine.trail.put(key, content.clone(), engine.clock.instant(), 0);
+        } finally {
+            engine.lock.unlock();
+        }
+        engine.notifySinks();
     }
 
     /** Same as {@link #deliverNow()}. */
@@ -319,17 +340,18 @@ public final class AwsEmulator implements AutoCloseable {
 
     /** The log files delivered so far (after applying any delivery that is due), sorted by key. */
     public List<LogFile> logFiles() {
+        List<LogFile> out = new ArrayList<>();
         engine.lock.lock();
         try {
             engine.trail.deliverDue(engine.clock.instant());
-            List<LogFile> out = new ArrayList<>();
             for (Trail.StoredObject o : engine.trail.objects.values()) {
                 out.add(new LogFile(engine.trail.bucket, o.key(), o.lastModified(), o.recordCount(), o.content()));
             }
-            return out;
         } finally {
             engine.lock.unlock();
         }
+        engine.notifySinks();
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------- call log
@@ -591,6 +613,26 @@ public final class AwsEmulator implements AutoCloseable {
         }
     }
 
+    /** Every Secrets Manager secret of an account, in every region (scheduled deletions included), oldest first. */
+    public List<SecretView> secrets(String accountId) {
+        engine.lock.lock();
+        try {
+            return engine.secretsManager.views(accountId, engine.clock.instant());
+        } finally {
+            engine.lock.unlock();
+        }
+    }
+
+    /** Every SSM parameter of an account, in every region, oldest first. */
+    public List<ParameterView> parameters(String accountId) {
+        engine.lock.lock();
+        try {
+            return engine.ssm.views(accountId);
+        } finally {
+            engine.lock.unlock();
+        }
+    }
+
     /**
      * Wipes every account back to its administrator user (same key as before), and clears the trail, the delivered
      * log files, the call log and every fault.
@@ -661,6 +703,8 @@ public final class AwsEmulator implements AutoCloseable {
         private Duration rolePropagationDelay = Duration.ZERO;
         private final Map<String, List<String>> scps = new LinkedHashMap<>();
         private PartialAws partialAws = PartialAws.none();
+        private final Organization.Spec organization = new Organization.Spec();
+        private S3NotificationSink s3NotificationSink;
 
         private Builder() {
         }
@@ -849,6 +893,36 @@ public final class AwsEmulator implements AutoCloseable {
         }
 
         /**
+         * Places an account in an organisational unit, by path from the root ({@code /Workloads/Prod}); the units are
+         * created as needed. Accounts not placed sit directly under the root.
+         */
+        public Builder organizationalUnit(String accountId, String ouPath) {
+            organization.place(accountId, ouPath);
+            return this;
+        }
+
+        /** Tags an account in AWS Organizations ({@code ListTagsForResource}). */
+        public Builder accountTags(String accountId, Map<String, String> tags) {
+            organization.tag(accountId, tags);
+            return this;
+        }
+
+        /** An account's status in the organisation: {@code ACTIVE} (default), {@code SUSPENDED} or {@code PENDING_CLOSURE}. */
+        public Builder accountStatus(String accountId, String status) {
+            organization.status(accountId, Objects.requireNonNull(status, "status"));
+            return this;
+        }
+
+        /**
+         * Announces every object written to the trail bucket to {@code sink}, as an S3 event notification
+         * configuration on the bucket would (see {@link S3ObjectCreated} for the three shapes AWS delivers).
+         */
+        public Builder s3NotificationSink(S3NotificationSink sink) {
+            this.s3NotificationSink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
          * Starts the emulator on 127.0.0.1.
          *
          * @throws CanaryConfigurationException if the configuration is invalid (the message says what to fix)
@@ -869,6 +943,7 @@ public final class AwsEmulator implements AutoCloseable {
                             + ", which is not emulated; add it with account(\"" + id + "\")");
                 }
             }
+            organization.check(ids);
             if (!IamApi.NAME.matcher(adminUserName).matches() || adminUserName.length() > 64) {
                 throw new CanaryConfigurationException("adminUserName '" + adminUserName
                         + "' is not a valid IAM user name (1-64 of [A-Za-z0-9+=,.@_-])");
@@ -895,7 +970,7 @@ public final class AwsEmulator implements AutoCloseable {
             Settings settings = new Settings(ids, org, adminUserName, trailName, bucket, organizationTrail,
                     trailDeliveryDelay, lookupEventsDelay, lookupEventsRateLimit, sink, sinkAllManagementEvents, quotas,
                     sourceIpAddress, callLogLimit, maxTrailRecords, Map.copyOf(scpCopy), credentialReportGenerationTime,
-                    keyPropagationDelay, rolePropagationDelay, partialAws.copy());
+                    keyPropagationDelay, rolePropagationDelay, partialAws.copy(), organization, s3NotificationSink);
             Engine engine = new Engine(settings, clock, idGen, new SimulatorAuthorizer(clock));
             Options options = WireMockConfiguration.options()
                     .port(port)

@@ -51,6 +51,7 @@ final class Engine {
     /** Every access key id the emulator issued, long-term and temporary. */
     final Map<String, Credential> credentials = new HashMap<>();
     final Trail trail;
+    final Organization organization;
     private final ArrayDeque<ApiCall> calls = new ArrayDeque<>();
     private final FaultRule lookupLimit = FaultRule.on("cloudtrail:LookupEvents").rateLimit(2).then(FaultAction.throttle());
     /** The administrator key of each account, kept across {@link #reset()}. */
@@ -62,6 +63,9 @@ final class Engine {
     private final CloudTrailApi cloudTrail;
     private final S3Api s3;
     private final GenericApi generic;
+    private final OrganizationsApi organizations;
+    final SecretsManagerApi secretsManager;
+    final SsmApi ssm;
 
     Engine(Settings settings, Clock clock, Ids ids, Authorizer authorizer) {
         this.settings = settings;
@@ -75,11 +79,17 @@ final class Engine {
         this.trail = new Trail(settings.trailBucket(), now, settings.organizationId(), settings.organizationTrail(),
                 settings.trailDeliveryDelay(), settings.lookupEventsDelay(), settings.maxTrailRecords(),
                 settings.sink(), settings.sinkAllManagementEvents(), ids);
+        this.trail.owner = settings.managementAccount();
+        this.organization = new Organization(settings.organizationId(), settings.accountIds(),
+                settings.organizationSpec(), ids, now);
+        this.organizations = new OrganizationsApi(this);
         this.iam = new IamApi(this);
         this.sts = new StsApi(this);
         this.cloudTrail = new CloudTrailApi(this);
         this.s3 = new S3Api(this);
         this.generic = new GenericApi();
+        this.secretsManager = new SecretsManagerApi(this);
+        this.ssm = new SsmApi();
         bootstrap(now);
     }
 
@@ -115,6 +125,8 @@ final class Engine {
             calls.clear();
             faults.clear();
             partial.restore(partialDefaults);
+            secretsManager.clear();
+            ssm.clear();
             bootstrap(clock.instant());
         } finally {
             lock.unlock();
@@ -127,11 +139,24 @@ final class Engine {
         Instant now = clock.instant();
         String requestId = ids.requestId();
         Reply reply;
-        List<String> outbox;
         lock.lock();
         try {
             reply = serve(r, requestId, now);
+        } finally {
+            lock.unlock();
+        }
+        notifySinks();
+        return reply;
+    }
+
+    /** Hands what the trail queued to the EventBridge and S3 notification sinks; call without holding the lock. */
+    void notifySinks() {
+        List<String> outbox;
+        List<S3ObjectCreated> created;
+        lock.lock();
+        try {
             outbox = trail.drainOutbox();
+            created = trail.drainCreated();
         } finally {
             lock.unlock();
         }
@@ -142,7 +167,17 @@ final class Engine {
                 LOG.warn("CloudTrail event sink failed; the event is dropped", e);
             }
         }
-        return reply;
+        S3NotificationSink s3Sink = settings.s3NotificationSink();
+        if (s3Sink == null) {
+            return;
+        }
+        for (S3ObjectCreated c : created) {
+            try {
+                s3Sink.objectCreated(c);
+            } catch (RuntimeException e) {
+                LOG.warn("S3 notification sink failed; the notification for {} is dropped", c.key(), e);
+            }
+        }
     }
 
     private Reply serve(AwsRequest r, String requestId, Instant now) {
@@ -300,6 +335,10 @@ final class Engine {
             case "sts" -> sts.handle(call);
             case "cloudtrail" -> cloudTrail.handle(call);
             case "s3" -> s3.handle(call);
+            case "organizations" -> organizations.handle(call);
+            case "secretsmanager" -> SecretsManagerApi.OPERATIONS.contains(call.op()) ? secretsManager.handle(call)
+                    : generic.handle(call);
+            case "ssm" -> SsmApi.OPERATIONS.contains(call.op()) ? ssm.handle(call) : generic.handle(call);
             default -> generic.handle(call);
         };
     }

@@ -10,7 +10,8 @@ record Settings(List<String> accountIds, String organizationId, String adminUser
                 boolean lookupEventsRateLimit, CloudTrailEventSink sink, boolean sinkAllManagementEvents,
                 IamQuotas quotas, String sourceIpAddress, int callLogLimit, int maxTrailRecords,
                 Map<String, List<String>> serviceControlPolicies, Duration credentialReportGenerationTime,
-                Duration keyPropagationDelay, Duration rolePropagationDelay, PartialAws partialAws) {
+                Duration keyPropagationDelay, Duration rolePropagationDelay, PartialAws partialAws,
+                Organization.Spec organizationSpec, S3NotificationSink s3NotificationSink) {
 
     String managementAccount() {
         return accountIds.get(0);

@@ -64,6 +64,10 @@ final class Trail {
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     final TreeMap<String, StoredObject> objects = new TreeMap<>();
     private final List<String> outbox = new ArrayList<>();
+    /** Objects written since the last drain, for the S3 notification sink. */
+    private final List<S3ObjectCreated> created = new ArrayList<>();
+    /** The bucket owner (the management account), for notifications. */
+    String owner = "";
 
     Trail(String bucket, Instant bucketCreated, String organizationId, boolean organizationTrail, Duration deliveryDelay,
           Duration lookupDelay, int maxRecords, CloudTrailEventSink sink, boolean sinkAllManagementEvents, Ids ids) {
@@ -160,7 +164,25 @@ final class Trail {
         String key = "AWSLogs/" + (organizationTrail ? organizationId + "/" : "") + account + "/CloudTrail/" + region
                 + "/" + DAY.format(now) + "/" + account + "_CloudTrail_" + region + "_" + STAMP.format(now) + "_"
                 + ids.alnum(16) + ".json.gz";
-        objects.put(key, new StoredObject(key, gz, now, md5(gz), p.records.size()));
+        put(key, gz, now, p.records.size());
+    }
+
+    /** Stores an object in the bucket and queues its notification. */
+    void put(String key, byte[] content, Instant now, int recordCount) {
+        String etag = md5(content);
+        objects.put(key, new StoredObject(key, content, now, etag, recordCount));
+        created.add(new S3ObjectCreated(bucket, key, content.length, etag, now,
+                String.format("%016X", now.toEpochMilli() * 1000 + created.size()), owner, "us-east-1"));
+    }
+
+    /** Notifications for objects written since the last call, removed. */
+    List<S3ObjectCreated> drainCreated() {
+        if (created.isEmpty()) {
+            return List.of();
+        }
+        List<S3ObjectCreated> out = new ArrayList<>(created);
+        created.clear();
+        return out;
     }
 
     List<Entry> entries() {
@@ -172,6 +194,7 @@ final class Trail {
         pending.clear();
         objects.clear();
         outbox.clear();
+        created.clear();
     }
 
     /** The records of one account in one region that LookupEvents may see now, newest first. */

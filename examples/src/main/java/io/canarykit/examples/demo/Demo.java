@@ -299,19 +299,26 @@ public final class Demo {
         CanaryRecord c = a.canary();
         out.println();
         out.println("  ALERT (" + a.type() + ") canary " + c.id());
+        out.println("    what:      " + a.classification().kind().configName() + ", severity "
+                + a.severity().configName());
+        for (String why : a.classification().evidence()) {
+            out.println("               because " + why);
+        }
         out.println("    asset:     " + c.asset().ref() + " " + c.asset().labels());
         out.println("    placed:    " + (c.receipt() == null ? "-" : c.receipt().placement() + " at " + c.receipt().location()));
         out.println("    principal: " + c.principal().arn() + " (account " + c.accountId() + ")");
-        for (io.canarykit.Sighting s : a.sightings()) {
+        for (int i = 0; i < a.sightings().size(); i++) {
+            io.canarykit.Sighting s = a.sightings().get(i);
+            String cls = a.sightings().size() > 1 ? " {" + a.classifications().get(i).kind().configName() + "}" : "";
             if (s.kind() == io.canarykit.SightingKind.UNLOGGED_USE) {
                 out.println("    use:       key last used at " + s.time() + (s.service() == null ? "" : " with " + s.service())
                         + (s.region() == null ? "" : " in " + s.region()) + ", a call CloudTrail never logged ["
-                        + s.source() + ", " + s.kind() + "]");
+                        + s.source() + ", " + s.kind() + "]" + cls);
                 continue;
             }
             out.println("    call:      " + s.service() + " " + s.call() + " in " + s.region() + " at " + s.time()
                     + " from " + s.sourceIp() + (s.errorCode() == null ? "" : " -> " + s.errorCode())
-                    + " [" + s.source() + ", " + s.kind() + "]");
+                    + " [" + s.source() + ", " + s.kind() + "]" + cls);
             out.println("               user agent: " + s.userAgent());
         }
         Duration w = a.window().duration();

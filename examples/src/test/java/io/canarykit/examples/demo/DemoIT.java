@@ -45,6 +45,9 @@ class DemoIT {
         assertThat(first.window().issuedAt()).isEqualTo(r.tripped().issuedAt());
         assertThat(first.window().duration()).isEqualTo(Duration.ofHours(3));
         assertThat(first.priorSightings()).isZero();
+        // the first use was only GetCallerIdentity: classified as a key being verified, with the evidence
+        assertThat(first.classification().kind()).isEqualTo(io.canarykit.SightingClass.SECRET_SCANNER_VERIFICATION);
+        assertThat(first.classification().evidence().get(0)).contains("GetCallerIdentity");
 
         Alert followUp = r.alerts().get(r.alerts().size() - 1);
         assertThat(followUp.type()).isEqualTo(AlertType.FOLLOW_UP);
@@ -61,12 +64,14 @@ class DemoIT {
         assertThat(Files.readString(dir.resolve("laptop-home/.aws/credentials")))
                 .contains(r.successor().accessKeyId()).doesNotContain(r.tripped().accessKeyId());
         assertThat(r.reconcile().clean()).isTrue();
-        assertThat(text.toString()).contains("ALERT (INITIAL)", "ALERT (FOLLOW_UP)", "clean:");
         // nothing an attacker could key on beside the planted profile (issue 15, finding 9: ~/.aws/.credentials.lock)
         try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("laptop-home/.aws"))) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("credentials", "config");
         }
         assertThat(text.toString()).contains("beside it in ~/.aws: [config, credentials]");
+        assertThat(followUp.classification().kind()).isEqualTo(io.canarykit.SightingClass.API_USE);
+        assertThat(text.toString()).contains("ALERT (INITIAL)", "ALERT (FOLLOW_UP)", "clean:",
+                "what:      secret-scanner-verification, severity medium", "what:      api-use, severity high");
     }
 
     /**

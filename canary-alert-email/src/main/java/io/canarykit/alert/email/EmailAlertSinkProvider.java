@@ -1,0 +1,67 @@
+package io.canarykit.alert.email;
+
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.Secret;
+import io.canarykit.alert.AlertSink;
+import io.canarykit.alert.AlertSinkProvider;
+import io.canarykit.config.CanaryConfig;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Provider {@code email}: {@link EmailAlertSink} from {@code canary.alert.email.*}: {@code host}, {@code port},
+ * {@code tls} ({@code starttls} (default), {@code smtps}, {@code none} for a relay on this host), {@code username} and
+ * {@code password} (a secret), {@code from}, {@code to} (comma-separated), {@code link-template}, {@code timeout},
+ * {@code max-attempts}, {@code backoff}, {@code max-backoff}, {@code spool-dir}.
+ */
+public final class EmailAlertSinkProvider implements AlertSinkProvider {
+    private static final String PREFIX = "canary.alert.email.";
+
+    /** Used by ServiceLoader. */
+    public EmailAlertSinkProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "email";
+    }
+
+    @Override
+    public AlertSink create(CanaryConfig whole) {
+        CanaryConfig c = whole.scoped(PREFIX);
+        EmailAlertSink.Builder b = EmailAlertSink.builder();
+        String host = c.getString("host");
+        if (host == null) {
+            throw new CanaryConfigurationException("the email alert sink needs " + PREFIX + "host (the SMTP server)");
+        }
+        b.host(host).tls(EmailAlertSink.Tls.valueOf(c.getEnum("tls", "starttls", "starttls", "smtps", "none")
+                .toUpperCase(Locale.ROOT)));
+        if (c.has("port")) {
+            b.port(c.getInt("port", 587));
+        }
+        String user = c.getString("username");
+        Secret password = c.getSecret("password");
+        if ((user == null) != (password == null)) {
+            throw new CanaryConfigurationException("set both " + PREFIX + "username and " + PREFIX + "password, or neither");
+        }
+        if (user != null) {
+            b.credentials(user, password);
+        }
+        if (!c.has("from") || !c.has("to")) {
+            throw new CanaryConfigurationException("the email alert sink needs " + PREFIX + "from and " + PREFIX + "to");
+        }
+        b.from(c.getString("from"));
+        c.getList("to").forEach(b::to);
+        if (c.has("link-template")) {
+            b.linkTemplate(c.getString("link-template"));
+        }
+        b.timeout(c.getDuration("timeout", Duration.ofSeconds(30))).maxAttempts(c.getInt("max-attempts", 4))
+                .backoff(c.getDuration("backoff", Duration.ofSeconds(1)))
+                .maxBackoff(c.getDuration("max-backoff", Duration.ofSeconds(60)));
+        if (c.has("spool-dir")) {
+            b.spoolDirectory(c.getPath("spool-dir"));
+        }
+        return b.build();
+    }
+}

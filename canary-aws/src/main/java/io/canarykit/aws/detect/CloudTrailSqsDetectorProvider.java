@@ -1,0 +1,49 @@
+package io.canarykit.aws.detect;
+
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.detect.Detector;
+import io.canarykit.detect.DetectorProvider;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Provider {@code cloudtrail-sqs}: a {@link CloudTrailSqsDetector} with SQS and S3 clients from the client keys of
+ * {@link DetectorClients} ({@code region}, {@code endpoint}, {@code sqs.endpoint}, {@code profile}, ...) and:
+ * {@code queue-url} (required), {@code bucket} (required; comma-separated for several trail buckets),
+ * {@code dead-letter-queue-url} (recommended), {@code consumers} (4), {@code max-receive-count} (5),
+ * {@code visibility-timeout} (5m), {@code wait-time} (5s), {@code max-pass-duration} (5m).
+ */
+public final class CloudTrailSqsDetectorProvider implements DetectorProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public CloudTrailSqsDetectorProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "cloudtrail-sqs";
+    }
+
+    @Override
+    public Detector create(CanaryConfig config) {
+        List<String> buckets = config.getList("bucket");
+        if (!config.has("queue-url") || buckets.isEmpty()) {
+            throw new CanaryConfigurationException("the cloudtrail-sqs detector needs queue-url (the queue the trail"
+                    + " bucket notifies) and bucket (the trail bucket)");
+        }
+        DetectorClients clients = DetectorClients.fromConfig(config);
+        CloudTrailSqsDetector.Builder b = CloudTrailSqsDetector.builder()
+                .sqsClient(clients.sqs()).s3Client(clients.s3())
+                .queueUrl(config.getString("queue-url")).buckets(buckets)
+                .consumers(config.getInt("consumers", 4))
+                .maxReceiveCount(config.getInt("max-receive-count", 5))
+                .visibilityTimeout(config.getDuration("visibility-timeout", Duration.ofMinutes(5)))
+                .waitTime(config.getDuration("wait-time", Duration.ofSeconds(5)))
+                .maxPassDuration(config.getDuration("max-pass-duration", Duration.ofMinutes(5)));
+        if (config.has("dead-letter-queue-url")) {
+            b.deadLetterQueueUrl(config.getString("dead-letter-queue-url"));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,45 @@
+package io.canarykit.aws.detect;
+
+import io.canarykit.CanaryConfigurationException;
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.detect.Detector;
+import io.canarykit.detect.DetectorProvider;
+
+import java.time.Duration;
+
+/**
+ * Provider {@code eventbridge-sqs}: an {@link EventBridgeSqsDetector} with an SQS client from the client keys of
+ * {@link DetectorClients} ({@code region}, {@code endpoint}, {@code sqs.endpoint}, {@code profile}, ...) and:
+ * {@code queue-url} (required), {@code dead-letter-queue-url} (recommended), {@code consumers} (2),
+ * {@code max-receive-count} (5), {@code visibility-timeout} (1m), {@code wait-time} (5s), {@code max-pass-duration} (5m).
+ */
+public final class EventBridgeSqsDetectorProvider implements DetectorProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public EventBridgeSqsDetectorProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "eventbridge-sqs";
+    }
+
+    @Override
+    public Detector create(CanaryConfig config) {
+        if (!config.has("queue-url")) {
+            throw new CanaryConfigurationException("the eventbridge-sqs detector needs queue-url: the queue the"
+                    + " EventBridge rule targets");
+        }
+        EventBridgeSqsDetector.Builder b = EventBridgeSqsDetector.builder()
+                .sqsClient(DetectorClients.fromConfig(config).sqs())
+                .queueUrl(config.getString("queue-url"))
+                .consumers(config.getInt("consumers", 2))
+                .maxReceiveCount(config.getInt("max-receive-count", 5))
+                .visibilityTimeout(config.getDuration("visibility-timeout", Duration.ofMinutes(1)))
+                .waitTime(config.getDuration("wait-time", Duration.ofSeconds(5)))
+                .maxPassDuration(config.getDuration("max-pass-duration", Duration.ofMinutes(5)));
+        if (config.has("dead-letter-queue-url")) {
+            b.deadLetterQueueUrl(config.getString("dead-letter-queue-url"));
+        }
+        return b.build();
+    }
+}

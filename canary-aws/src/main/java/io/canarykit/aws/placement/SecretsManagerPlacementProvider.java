@@ -1,0 +1,46 @@
+package io.canarykit.aws.placement;
+
+import io.canarykit.config.CanaryConfig;
+import io.canarykit.placement.PlacementOptions;
+import io.canarykit.placement.Placement;
+import io.canarykit.placement.PlacementProvider;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Provider {@code aws-secrets-manager}: a {@link SecretsManagerPlacement} with a client built from
+ * {@code canary.placement.aws-secrets-manager.*}: {@code region} (default: {@code AWS_REGION} and the SDK's region
+ * chain), {@code endpoint}, {@code profile} or {@code access-key-id}/{@code secret-access-key}/{@code session-token}
+ * (default: the SDK's credential chain), {@code retry-mode} ({@code standard} default, {@code adaptive},
+ * {@code none}), {@code max-attempts} (default 4), {@code api-call-timeout}; and {@code recovery-window-days} (7-30,
+ * or {@code 0} to delete without recovery; default AWS's 30). Unknown keys are refused.
+ */
+public final class SecretsManagerPlacementProvider implements PlacementProvider {
+    private static final Set<String> SETTINGS;
+
+    static {
+        Set<String> s = new HashSet<>(StoredValues.CLIENT_SETTINGS);
+        s.add("recovery-window-days");
+        SETTINGS = Set.copyOf(s);
+    }
+
+    /** For {@link java.util.ServiceLoader}. */
+    public SecretsManagerPlacementProvider() {
+    }
+
+    @Override
+    public String name() {
+        return SecretsManagerPlacement.NAME;
+    }
+
+    @Override
+    public Placement create(CanaryConfig config) {
+        PlacementOptions s = PlacementOptions.strictSettings(SecretsManagerPlacement.NAME, config, SETTINGS,
+                SecretsManagerPlacement.OPTIONS);
+        SecretsManagerPlacement.Builder b = SecretsManagerPlacement.builder()
+                .recoveryWindowDays(s.integer("recovery-window-days", null, 0, 30));
+        return b.ownedClient(StoredValues.client(SecretsManagerPlacement.NAME, SecretsManagerClient.builder(), s)).build();
+    }
+}

@@ -1,0 +1,131 @@
+package io.canarykit.alert;
+
+import io.canarykit.Alert;
+import io.canarykit.AlertType;
+import io.canarykit.CanaryRecord;
+import io.canarykit.Sighting;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What chat, paging and mail sinks show of an alert, in plain words: what fired, where it was planted, the call, where
+ * it came from, what it was (classification and evidence), the detection window and a link. The text is raw: every
+ * value an attacker controls (user agent, call, region, error code, even labels) must go through the sink's own
+ * escaping before use. Stateless.
+ */
+public final class AlertText {
+    /**
+     * One labelled fact.
+     *
+     * @param label such as {@code Planted in}
+     * @param value the fact, raw (escape it for the medium)
+     */
+    public record Fact(String label, String value) {
+    }
+
+    private AlertText() {
+    }
+
+    /** A one-line title: what happened, the classification, the asset and the severity. */
+    public static String title(Alert a) {
+        CanaryRecord c = a.canary();
+        return (a.type() == AlertType.INITIAL ? "Canary triggered" : "Canary used again") + ": "
+                + a.classification().kind().configName() + " on " + c.asset().ref() + " (" + a.severity().configName() + ")";
+    }
+
+    /** The facts, in the order a responder reads them. */
+    public static List<Fact> facts(Alert a) {
+        CanaryRecord c = a.canary();
+        Sighting s = a.sighting();
+        List<Fact> out = new ArrayList<>();
+        out.add(new Fact("What", a.classification().kind().configName() + " (" + a.severity().configName() + "): "
+                + String.join("; ", a.classification().evidence())));
+        out.add(new Fact("Planted in", c.asset().ref() + labels(c.asset().labels())
+                + (c.receipt() == null ? "" : ", " + c.receipt().placement() + " at " + c.receipt().location())));
+        out.add(new Fact("Canary", c.id() + " (" + c.kind().configName() + " " + c.principal().arn() + ", key "
+                + c.accessKeyId() + ")"));
+        out.add(new Fact("Call", (s.service() == null ? "?" : s.service()) + " " + (s.call() == null ? "?" : s.call())
+                + (s.region() == null ? "" : " in " + s.region()) + " at " + s.time()
+                + (s.errorCode() == null ? "" : " -> " + s.errorCode())));
+        out.add(new Fact("From", (s.sourceIp() == null ? "unknown address" : s.sourceIp())
+                + (s.userAgent() == null ? "" : ", user agent " + s.userAgent())));
+        Duration w = a.window().duration();
+        out.add(new Fact("Breach window", a.window().issuedAt() + " .. " + a.window().firstUse() + " (" + human(w) + ")"));
+        if (a.sightings().size() > 1 || a.priorSightings() > 0) {
+            out.add(new Fact("Sightings", a.sightings().size() + " in this alert, " + a.priorSightings() + " before"));
+        }
+        out.add(new Fact("Alert id", AlertJson.alertId(a)));
+        return out;
+    }
+
+    /** The link template with the alert's values, URL-encoded; {@code null} without a template. */
+    public static String link(String template, Alert a) {
+        if (template == null) {
+            return null;
+        }
+        CanaryRecord c = a.canary();
+        Map<String, String> values = Map.of("{canary}", c.id().value(), "{account}", c.accountId(),
+                "{asset-kind}", c.asset().kind(), "{asset-id}", c.asset().id(),
+                "{access-key-id}", c.accessKeyId() == null ? "" : c.accessKeyId(), "{alert}", AlertJson.alertId(a),
+                "{classification}", a.classification().kind().configName());
+        String out = template;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            out = out.replace(e.getKey(), URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static String labels(Map<String, String> labels) {
+        return labels.isEmpty() ? "" : labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", ", " [", "]"));
+    }
+
+    static String human(Duration d) {
+        long s = d.getSeconds();
+        if (s >= 86_400) {
+            return s / 86_400 + "d " + (s % 86_400) / 3600 + "h";
+        }
+        if (s >= 3600) {
+            return s / 3600 + "h " + (s % 3600) / 60 + "m";
+        }
+        return s / 60 + "m " + s % 60 + "s";
+    }
+
+    /** Slack mrkdwn: {@code &}, {@code <}, {@code >} escaped, so no link, mention or channel ping can be injected. */
+    static String slack(String v) {
+        return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /**
+     * Markdown for Teams and Discord: characters with a meaning escaped, {@code @} broken so that no mention (such as
+     * {@code @everyone}) is formed.
+     */
+    static String markdown(String v) {
+        StringBuilder sb = new StringBuilder(v.length() + 8);
+        for (char ch : v.toCharArray()) {
+            if ("\\`*_~|[]()#>".indexOf(ch) >= 0) {
+                sb.append('\\');
+            }
+            sb.append(ch);
+            if (ch == '@') {
+                sb.append('\u200b');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Google Chat text: its HTML-like card text with {@code <}, {@code >} and {@code &} escaped. */
+    static String html(String v) {
+        return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    static String clip(String v, int max) {
+        return v.length() <= max ? v : v.substring(0, max - 3) + "...";
+    }
+}

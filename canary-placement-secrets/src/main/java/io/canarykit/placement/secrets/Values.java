@@ -1,0 +1,31 @@
+package io.canarykit.placement.secrets;
+
+import io.canarykit.CanaryCredential;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/** What the REST placements share about the values they write: which are secret, and comparing them. */
+final class Values {
+    private Values() {
+    }
+
+    /** The credential's secret parts, which no message may show. */
+    static String[] secretsOf(CanaryCredential c) {
+        return c.sessionToken() == null ? new String[] {c.secretAccessKey().reveal()}
+                : new String[] {c.secretAccessKey().reveal(), c.sessionToken().reveal()};
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Compares two values in constant time; {@code null} equals nothing. */
+    static boolean same(String a, String b) {
+        return a != null && b != null
+                && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}
