@@ -3,6 +3,8 @@ package io.canarykit.alert;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.internal.Durations;
 
 import java.net.URI;
@@ -55,6 +57,35 @@ public final class AlertSinkSettings {
         this.http = b.http;
         this.sleeper = b.sleeper;
         this.clock = b.clock;
+    }
+
+    /**
+     * The keys {@link #fromConfig} reads, relative to {@code canary.alert.<sink>.}, for a sink provider's
+     * {@code configKeys()}.
+     *
+     * @param defaultUrl the URL when none is configured, or {@code null} if {@code url} is required
+     * @param tokenKey   the sink's required token key (such as {@code routing-key}), or {@code null}
+     * @param json       whether the sink emits JSON (and so takes {@code format})
+     */
+    public static ConfigKeys keys(String defaultUrl, String tokenKey, boolean json) {
+        ConfigKey url = ConfigKey.url("url", "where alerts are posted (a secret: a webhook URL often holds a token)")
+                .asSecret();
+        ConfigKeys keys = ConfigKeys.of(defaultUrl == null ? url.asRequired() : url,
+                ConfigKey.duration("timeout", "timeout of one delivery attempt").withDefault("10s"),
+                ConfigKey.integer("max-attempts", "delivery attempts before an alert is spooled").withDefault("4"),
+                ConfigKey.duration("backoff", "first pause between attempts").withDefault("500ms"),
+                ConfigKey.duration("max-backoff", "longest pause between attempts").withDefault("30s"),
+                ConfigKey.path("spool-dir", "where undelivered alerts wait to be retried (recommended)"),
+                ConfigKey.string("link-template", "a link to your console or runbook, with {canary}, {account},"
+                        + " {alert} and the like filled in"));
+        if (tokenKey != null) {
+            keys = keys.and(ConfigKey.string(tokenKey, "the token the sink authenticates with").asRequired().asSecret());
+        }
+        if (json) {
+            keys = keys.and(ConfigKey.oneOf("format", "the alert body's schema", "canarykit", "ocsf", "ecs")
+                    .withDefault("canarykit"));
+        }
+        return keys;
     }
 
     /** A builder. */

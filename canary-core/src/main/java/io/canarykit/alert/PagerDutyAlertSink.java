@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.AlertSeverity;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +112,17 @@ public final class PagerDutyAlertSink implements AlertSink {
 
     /** Provider {@code pagerduty}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = AlertSinkSettings.keys(EVENTS_URL, "routing-key", false);
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
+        @Override
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
         @Override
         public String name() {
             return "pagerduty";

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.AlertSeverity;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,17 @@ public final class SplunkHecAlertSink implements AlertSink {
 
     /** Provider {@code splunk-hec}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = AlertSinkSettings.keys(null, "token", true);
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
+        @Override
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
         @Override
         public String name() {
             return "splunk-hec";

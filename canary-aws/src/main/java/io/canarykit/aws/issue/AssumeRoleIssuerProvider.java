@@ -24,7 +24,9 @@ import io.canarykit.issue.CanaryIssuerProvider;
  */
 public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
     private static final ConfigKeys KEYS = AwsClients.KEYS.and(
-            ConfigKey.string("role-arn", "the canary role").asRequired(),
+            ConfigKey.string("role-arn", "the canary role (required; with canary.pool it may hold {account})"),
+            ConfigKey.string("role-name", "with canary.pool: the canary role's name in every member account"),
+            ConfigKey.string("role-path", "with canary.pool: that role's IAM path").withDefault("/"),
             ConfigKey.string("issuer-arn", "the issuer's ARN the role's trust policy names (default: looked up)"),
             ConfigKey.duration("duration", "the default session lifetime").withDefault("1h"),
             ConfigKey.duration("max-session-duration", "the role's maximum session duration"),
