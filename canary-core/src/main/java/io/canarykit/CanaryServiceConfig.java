@@ -111,7 +111,26 @@ public final class CanaryServiceConfig implements ConfigSection {
             ConfigKey.duration("canary.detect.follow-up-window", "later sightings of a canary within it are"
                     + " aggregated").withDefault("15m"),
             ConfigKey.providers("canary.alert.sinks", AlertSinkProvider.class, "the alert sinks, comma-separated")
-                    .withDefault("logging"));
+                    .withDefault("logging"),
+            ConfigKey.provider("canary.pool", IssuerPoolProvider.class, "an issuer pool that builds the issuers of"
+                    + " many accounts, such as organization (default: the issuers of canary.issuers)"),
+            ConfigKey.list("canary.alert.route.<rule>.asset-kind", "the rule matches alerts on these asset kinds"),
+            ConfigKey.list("canary.alert.route.<rule>.label.<label>", "the rule matches assets whose label has one of"
+                    + " these values"),
+            ConfigKey.list("canary.alert.route.<rule>.canary-kind", "the rule matches these canary kinds"),
+            ConfigKey.list("canary.alert.route.<rule>.classification", "the rule matches these sighting"
+                    + " classifications"),
+            ConfigKey.list("canary.alert.route.<rule>.sinks", "the sinks the rule's alerts go to"),
+            ConfigKey.list("canary.alert.default-sinks", "the sinks of alerts no rule matches (default: every sink)"),
+            ConfigKey.list("canary.alert.suppress.<rule>.event-name", "the rule suppresses these API calls"),
+            ConfigKey.list("canary.alert.suppress.<rule>.source-cidr", "the rule suppresses calls from these"
+                    + " networks"),
+            ConfigKey.list("canary.alert.suppress.<rule>.user-agent", "the rule suppresses these user agents"),
+            ConfigKey.string("canary.alert.suppress.<rule>.reason", "why (shown in the digest)"),
+            ConfigKey.duration("canary.alert.digest.interval", "how often suppressed sightings are sent as a digest")
+                    .withDefault("1d"),
+            ConfigKey.list("canary.alert.digest.sinks", "the sinks the digest goes to (default: every sink that"
+                    + " takes digests)"));
 
     /** For {@link java.util.ServiceLoader}. */
     public CanaryServiceConfig() {
@@ -126,11 +145,11 @@ public final class CanaryServiceConfig implements ConfigSection {
     public List<Class<? extends ComponentProvider<?>>> plugInPoints() {
         return List.of(CanaryStoreProvider.class, CanaryIssuerProvider.class, IdentityNamerProvider.class,
                 PolicyHardenerProvider.class, PlacementProvider.class, DetectorProvider.class, AlertSinkProvider.class,
-                AssetSourceProvider.class);
+                AssetSourceProvider.class, IssuerPoolProvider.class);
     }
 
     static CanaryService build(CanaryConfig whole, ClassLoader loader) {
-        ConfigCheck.load(loader).logFindings(whole);
+        ConfigCheck.load(loader).requireKnownKeys(whole);
         CanaryConfig config = whole.declaring(KEYS);
         List<AutoCloseable> owned = new ArrayList<>();
         try {

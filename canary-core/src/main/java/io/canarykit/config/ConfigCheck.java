@@ -287,6 +287,37 @@ public final class ConfigCheck {
      */
     public ConfigReport logFindings(CanaryConfig root) {
         ConfigReport report = check(root);
+        log(report);
+        return report;
+    }
+
+    /**
+     * Checks {@code root} as {@link #logFindings} does, and refuses it when a key under {@code canary.} is unknown
+     * (nothing declares it, or it is under a provider that is not on the class path): a misspelt key would otherwise
+     * be silently ignored. The message names every such key with the closest known one and never shows a value.
+     * Other errors (bad values, missing keys) are left to building, which names them.
+     *
+     * @return the report
+     * @throws CanaryConfigurationException if a key under {@code canary.} is unknown
+     */
+    public ConfigReport requireKnownKeys(CanaryConfig root) {
+        ConfigReport report = check(root);
+        List<String> unknown = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            if (f.kind() == Kind.UNKNOWN_KEY || f.kind() == Kind.UNKNOWN_PROVIDER) {
+                unknown.add(f.key() + (f.suggestion() == null ? "" : " (did you mean " + f.suggestion() + "?)"));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new CanaryConfigurationException("unknown configuration key" + (unknown.size() == 1 ? " " : "s ")
+                    + String.join(", ", unknown) + ": fix the spelling or remove it (canary config check lists every"
+                    + " finding)");
+        }
+        log(report);
+        return report;
+    }
+
+    private static void log(ConfigReport report) {
         for (Finding f : report.findings()) {
             switch (f.kind()) {
                 case DEPRECATED_KEY -> ConfigWarnings.deprecated(f.key(), f.suggestion());
@@ -296,7 +327,6 @@ public final class ConfigCheck {
                 }
             }
         }
-        return report;
     }
 
     /** For each point with a selector: the provider names it selects (what is set, else the default). */
