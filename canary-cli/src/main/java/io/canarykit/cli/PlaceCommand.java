@@ -68,7 +68,7 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file with the placement's settings (canary.placement.<name>.*: region, api-url, "
                     + "token-file, ...); API tokens belong there or in the environment, never in --option.")
-    java.nio.file.Path config;
+    Path config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.TreeSet;
 
 /** {@code canary serve}: the issuance HTTP API. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -42,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
         try (CanaryService s = CanaryService.fromConfig(config);
              IssuanceApi api = IssuanceApi.fromConfig(config, s).host(host).port(port).build().start()) {
             spec.commandLine().getOut().println("issuance API listening on " + api.uri() + " (placement profiles: "
-                    + String.join(", ", new java.util.TreeSet<>(api.profiles().keySet())) + "); Ctrl-C to stop");
+                    + String.join(", ", new TreeSet<>(api.profiles().keySet())) + "); Ctrl-C to stop");
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

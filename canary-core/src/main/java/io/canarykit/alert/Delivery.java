@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The delivery guarantees every sink shares: it hands {@link DeliveryMessage}s to a {@link Transport} with
@@ -67,8 +68,8 @@ public final class Delivery {
     private final AtomicLong sequence = new AtomicLong();
     private final ReentrantLock lock;
     /** One lock per spool directory in this JVM (a file lock cannot be held twice by one JVM). */
-    private static final java.util.concurrent.ConcurrentHashMap<Path, ReentrantLock> SPOOL_LOCKS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, ReentrantLock> SPOOL_LOCKS =
+            new ConcurrentHashMap<>();
 
     /** Waits between attempts; tests pass one that does not sleep. */
     @FunctionalInterface

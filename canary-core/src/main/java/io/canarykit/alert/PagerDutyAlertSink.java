@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.io.IOException;
 
 /**
  * Sends each alert to PagerDuty's Events API v2 (provider {@code pagerduty}; {@code canary.alert.pagerduty.routing-key}
@@ -66,7 +67,7 @@ public final class PagerDutyAlertSink implements AlertSink {
             keyed.put("routing_key", routingKey.reveal());
             keyed.setAll(body);
             return new DeliveryMessage(m.id(), m.contentType(), JSON.writeValueAsBytes(keyed), m.attributes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("a spooled PagerDuty event is not JSON", e);
         }
     }

@@ -27,6 +27,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import java.io.SequenceInputStream;
+import java.time.Instant;
 
 /**
  * Reads CloudTrail records in every shape AWS and common tools produce, streaming, in constant memory whatever the
@@ -148,7 +150,7 @@ public final class CloudTrailReader {
                 s.shapes.add(RecordShape.S3_LOG_FILE);
                 return s.result();
             }
-            s.runDecompressed(new java.io.SequenceInputStream(new ByteArrayInputStream(fast.readSoFar()), in));
+            s.runDecompressed(new SequenceInputStream(new ByteArrayInputStream(fast.readSoFar()), in));
             return s.result();
         } catch (IOException e) {
             Session failed = new Session(source, consumer, filter, 0);
@@ -733,7 +735,7 @@ public final class CloudTrailReader {
     private static final class Fields {
         String eventId;
         String eventTimeText;
-        java.time.Instant eventTime;
+        Instant eventTime;
         String eventSource;
         String eventName;
         String awsRegion;
@@ -750,14 +752,14 @@ public final class CloudTrailReader {
         // LookupEvents item fields (fallbacks for a CloudTrailEvent without them)
         boolean lookupItem;
         String itemEventId;
-        java.time.Instant itemEventTime;
+        Instant itemEventTime;
         String itemEventName;
         String itemEventSource;
         String itemAccessKeyId;
         String itemUsername;
         // EventBridge envelope fields
         boolean envelope;
-        java.time.Instant envelopeTime;
+        Instant envelopeTime;
         String envelopeRegion;
         String envelopeAccount;
 
@@ -880,7 +882,7 @@ public final class CloudTrailReader {
         /** The inner record with this item's or envelope's values where the record lacks them. */
         CloudTrailRecord fallbacks(CloudTrailRecord r) {
             String id = r.eventId() != null ? r.eventId() : itemEventId;
-            java.time.Instant time = r.eventTime() != null ? r.eventTime()
+            Instant time = r.eventTime() != null ? r.eventTime()
                     : itemEventTime != null ? itemEventTime : envelopeTime;
             String src = r.eventSource() != null ? r.eventSource() : itemEventSource;
             String name = r.eventName() != null ? r.eventName() : itemEventName;
@@ -911,7 +913,7 @@ public final class CloudTrailReader {
         String userName = null;
         String invokedBy = null;
         SessionIssuer issuer = null;
-        java.time.Instant created = null;
+        Instant created = null;
         WrongType wrong = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             if (t == null) {
@@ -937,7 +939,7 @@ public final class CloudTrailReader {
                         if (v == JsonToken.START_OBJECT) {
                             Object[] sc = sessionContext(p);
                             issuer = (SessionIssuer) sc[0];
-                            created = (java.time.Instant) sc[1];
+                            created = (Instant) sc[1];
                         } else if (v != JsonToken.VALUE_NULL) {
                             p.skipChildren();
                             throw new WrongType("userIdentity.sessionContext is " + describe(v) + ", expected an object");
@@ -961,7 +963,7 @@ public final class CloudTrailReader {
 
     private static Object[] sessionContext(JsonParser p) throws IOException, WrongType {
         SessionIssuer issuer = null;
-        java.time.Instant created = null;
+        Instant created = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             if (t == null) {
                 throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input in sessionContext");

@@ -3,6 +3,10 @@ package io.canarykit.cloudtrail;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Objects;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Which records a caller wants: those signed with one of a set of access key ids, or made by (or in a session issued
@@ -65,8 +69,8 @@ public final class RecordFilter {
      * hashes of the stored strings the rest, so the strings themselves are touched only on a real match.
      */
     private static final class ByteSet {
-        private static final java.lang.invoke.VarHandle LONGS =
-                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        private static final VarHandle LONGS =
+                MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
         private static final long SEED = 0x6A09E667F3BCC908L;
 
         private final int[] hashes;
@@ -93,7 +97,7 @@ public final class RecordFilter {
             byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
             int h = coldHash(bytes);
             int i = h & mask;
-            while (values[i] != null && !(hashes[i] == h && java.util.Arrays.equals(values[i], bytes))) {
+            while (values[i] != null && !(hashes[i] == h && Arrays.equals(values[i], bytes))) {
                 i = (i + 1) & mask;
             }
             if (values[i] == null) {
@@ -125,7 +129,7 @@ public final class RecordFilter {
                 if (e == null) {
                     return false;
                 }
-                if (hashes[i] == h && e.length == len && java.util.Arrays.equals(e, 0, len, b, from, to)) {
+                if (hashes[i] == h && e.length == len && Arrays.equals(e, 0, len, b, from, to)) {
                     return true;
                 }
             }

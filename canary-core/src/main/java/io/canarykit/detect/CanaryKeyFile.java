@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * The canaries file {@code canary scan} reads: one JSON object per line,
@@ -49,8 +52,8 @@ public final class CanaryKeyFile {
 
         private Canaries(List<Entry> entries, List<CanaryKey> keys, Map<CanaryId, String> labels, RecordFilter filter) {
             // lists no one else holds: wrapped, not copied (copying checks 100,000 elements for null, cold)
-            this.entries = java.util.Collections.unmodifiableList(entries);
-            this.keys = java.util.Collections.unmodifiableList(keys);
+            this.entries = Collections.unmodifiableList(entries);
+            this.keys = Collections.unmodifiableList(keys);
             this.labels = labels;
             this.filter = filter;
         }
@@ -388,7 +391,7 @@ public final class CanaryKeyFile {
             }
             if (e != null) {
                 if (entries.size() == lines.length) {
-                    lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+                    lines = Arrays.copyOf(lines, lines.length * 2);
                 }
                 lines[entries.size()] = where.line;
                 entries.add(e);
@@ -447,7 +450,7 @@ public final class CanaryKeyFile {
 
     static {
         for (int f = 0; f < FIELDS.length; f++) {
-            FIELD_BYTES[f] = FIELDS[f].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            FIELD_BYTES[f] = FIELDS[f].getBytes(StandardCharsets.US_ASCII);
         }
     }
 
@@ -460,7 +463,7 @@ public final class CanaryKeyFile {
      * compiles it quickly.)
      */
     private static int simple(byte[] b, int from, int to, int[] ranges) {
-        java.util.Arrays.fill(ranges, -1);
+        Arrays.fill(ranges, -1);
         int i = ws(b, from, to);
         if (i >= to || b[i] != '{') {
             return -1;
@@ -532,7 +535,7 @@ public final class CanaryKeyFile {
 
     /** The plain ASCII bytes {@code b[from, to)} as a string. */
     private static String ascii(byte[] b, int from, int to) {
-        return new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     /** Which of {@link #FIELDS} the name {@code b[from, to)} is, or -1. */
@@ -560,12 +563,12 @@ public final class CanaryKeyFile {
         /** {@code b[from, to)} (plain ASCII) as a string, the same instance as last time if it is the same. */
         String text(int slot, byte[] b, int from, int to) {
             byte[] last = bytes[slot];
-            if (last != null && java.util.Arrays.equals(last, 0, last.length, b, from, to)) {
+            if (last != null && Arrays.equals(last, 0, last.length, b, from, to)) {
                 return text[slot];
             }
             String v = ascii(b, from, to);
             text[slot] = v;
-            bytes[slot] = java.util.Arrays.copyOfRange(b, from, to);
+            bytes[slot] = Arrays.copyOfRange(b, from, to);
             instants[slot] = null;
             return v;
         }
@@ -620,7 +623,7 @@ public final class CanaryKeyFile {
         for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            int field = java.util.Arrays.asList(FIELDS).indexOf(name);
+            int field = Arrays.asList(FIELDS).indexOf(name);
             if (field < 0) {
                 p.skipChildren(); // another tool's extra field
                 continue;

@@ -23,6 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.io.FilterInputStream;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The CloudTrail scanning engine: finds the uses of the canaries in an index in CloudTrail data (any shape
@@ -143,7 +146,7 @@ public final class CloudTrailScan {
      */
     public static List<Path> files(List<Path> roots) {
         List<Path> out = new ArrayList<>();
-        java.util.Set<Path> seen = new java.util.HashSet<>();
+        Set<Path> seen = new HashSet<>();
         for (Path root : roots) {
             if (!Files.exists(root)) {
                 throw new CanaryConfigurationException("no such file or directory: " + root);
@@ -281,7 +284,7 @@ public final class CloudTrailScan {
     }
 
     /** Remembers what reading the underlying stream threw, to tell a failing source from bad data in it. */
-    private static final class SourceGuard extends java.io.FilterInputStream {
+    private static final class SourceGuard extends FilterInputStream {
         IOException failure;
 
         SourceGuard(InputStream in) {

@@ -21,6 +21,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import io.canarykit.fingerprint.Finding;
+import io.canarykit.fingerprint.Severity;
+import io.canarykit.fingerprint.TellTales;
+import java.time.Duration;
 
 /**
  * A placement request's options, read with clear errors; what every built-in placement uses, and what a placement
@@ -231,7 +235,7 @@ public final class PlacementOptions {
      *
      * @throws CanaryConfigurationException for anything else
      */
-    public java.time.Duration duration(String key, java.time.Duration defaultValue) {
+    public Duration duration(String key, Duration defaultValue) {
         String v = get(key);
         if (v == null) {
             return defaultValue;
@@ -285,8 +289,8 @@ public final class PlacementOptions {
         if (text == null || text.isEmpty()) {
             return;
         }
-        for (io.canarykit.fingerprint.Finding f : io.canarykit.fingerprint.TellTales.principalFindings(text, null)) {
-            if (f.severity().compareTo(io.canarykit.fingerprint.Severity.MEDIUM) >= 0) {
+        for (Finding f : TellTales.principalFindings(text, null)) {
+            if (f.severity().compareTo(Severity.MEDIUM) >= 0) {
                 throw new CanaryConfigurationException("placement " + placement + ": the " + what + " '" + text
                         + "' would give the canary away (" + f.code().code() + "): choose an ordinary name such as "
                         + "the ones your team's real credentials have");
