@@ -16,7 +16,8 @@ public final class JsonlFileAlertSinkProvider implements AlertSinkProvider {
     public static final String PREFIX = "canary.alert.jsonl-file.";
 
     private static final ConfigKeys KEYS = ConfigKeys.of(
-            ConfigKey.path(PATH, "the file alerts are appended to, one JSON object per line").asRequired());
+            ConfigKey.path(PATH, "the file alerts are appended to, one JSON object per line").asRequired(),
+            ConfigKey.oneOf("format", "the schema of each line", "canarykit", "ocsf", "ecs").withDefault("canarykit"));
 
     @Override
     public String name() {

@@ -46,7 +46,8 @@ final class DetectorClients {
     /** The keys the clients are built from. */
     static final ConfigKeys KEYS = ConfigKeys.of(
             ConfigKey.string("region", "the region of the clients").withDefault("us-east-1"),
-            ConfigKey.url("endpoint", "an endpoint for every client (an emulator, a VPC endpoint)"))
+            ConfigKey.url("endpoint", "an endpoint for every client (an emulator, a VPC endpoint)"),
+            ConfigKey.url("sqs.endpoint", "the SQS endpoint, over endpoint"))
             .and(AwsClients.CREDENTIAL_KEYS)
             .and(ConfigKey.integer("max-attempts", "attempts per call, with adaptive retries, 1-20").withDefault("8"))
             .and(MEMBER_ROLE_KEYS);
