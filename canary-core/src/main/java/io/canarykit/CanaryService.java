@@ -155,7 +155,7 @@ public final class CanaryService implements AutoCloseable {
      * @throws CanaryException if issuance or placement failed; everything done before was undone
      */
     public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind) {
-        return issue(asset, placement, kind, null, Map.of());
+        return issue(asset, placement, kind, null, Map.of(), null);
     }
 
     /**
@@ -169,31 +169,49 @@ public final class CanaryService implements AutoCloseable {
      * @throws CanaryException if issuance or placement failed; everything done before was undone
      */
     public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind, Map<String, String> attributes) {
+        return issue(asset, placement, kind, attributes, null);
+    }
+
+    /**
+     * As {@link #issue(Asset, PlacementSpec, CredentialKind, Map)}, with the lifetime of a short-term canary (a CI
+     * run's canary lives just past the job's timeout).
+     *
+     * @param lifetime how long a short-term credential stays valid, or {@code null} for the service's session
+     *                 duration; ignored for long-term kinds; the issuer refuses what AWS would (for example an
+     *                 assumed-role session under 15 minutes or over the role's maximum)
+     */
+    public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind, Map<String, String> attributes,
+                              Duration lifetime) {
         for (String k : attributes.keySet()) {
             if (k.startsWith(ATTR_PLACEMENT)) {
                 throw new CanaryConfigurationException("the record attribute " + k + " is the service's own");
             }
         }
-        return issue(asset, placement, kind, null, attributes);
+        if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
+            throw new CanaryConfigurationException("a canary's lifetime must be positive, not " + lifetime);
+        }
+        return issue(asset, placement, kind, null, attributes, lifetime);
     }
 
     /** Issues a successor of {@code old}: same asset, kind and placement, replacing its placement in place. */
     IssueOutcome issueSuccessor(CanaryRecord old, PlacementSpec spec) {
-        return issue(old.asset(), spec, old.kind(), old, inventoryOf(old));
+        return issue(old.asset(), spec, old.kind(), old, inventoryOf(old), null);
     }
 
     /**
      * Issues a canary and plants it; {@code replaces} (or {@code null}) is the canary it succeeds, whose placement is
-     * replaced in place, and {@code extraAttributes} go on the record.
+     * replaced in place, {@code extraAttributes} go on the record, and {@code lifetime} (or {@code null}: the
+     * session duration) is a short-term canary's lifetime.
      */
     IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
-                       Map<String, String> extraAttributes) {
+                       Map<String, String> extraAttributes, Duration lifetime) {
         Objects.requireNonNull(asset, "asset");
         Objects.requireNonNull(spec, "placement");
         Objects.requireNonNull(kind, "kind");
         Placement placement = spec.returnsCredential() ? null : records.placement(spec.placement());
 
-        IssuanceResult result = issuance.issue(kind, asset, (issuer, attempt) -> request(issuer, asset, attempt));
+        IssuanceResult result = issuance.issue(kind, asset,
+                (issuer, attempt) -> request(issuer, asset, attempt, lifetime));
         CanaryRecord record = result.record();
         CanaryCredential credential = result.canary().credential();
 
@@ -223,10 +241,10 @@ public final class CanaryService implements AutoCloseable {
         return new IssueOutcome(record, result.fingerprint(), null);
     }
 
-    private IssueRequest request(CanaryIssuer issuer, Asset asset, int attempt) {
+    private IssueRequest request(CanaryIssuer issuer, Asset asset, int attempt, Duration lifetime) {
         String name = namer.name(asset, issuer.nameRules(), attempt);
         CanaryPolicySet policies = hardener.harden(issuer.hardeningRequest(name));
-        Duration duration = issuer.kind().isLongTerm() ? null : sessionDuration;
+        Duration duration = issuer.kind().isLongTerm() ? null : lifetime != null ? lifetime : sessionDuration;
         IssueRequest request = new IssueRequest(CanaryId.generate(clock), name, policies, asset, duration, tags);
         prove(policies, issuer.plannedPrincipal(request));
         return request;

@@ -43,7 +43,7 @@ final class Onboarding {
                     : PlacementSpec.of(e.placement(), e.placementOptions());
             try {
                 issued.add(service.issue(e.asset(), spec, kind, null,
-                        Map.of(CanaryService.ATTR_INVENTORY, inventoryName)).record());
+                        Map.of(CanaryService.ATTR_INVENTORY, inventoryName), null).record());
             } catch (RuntimeException ex) {
                 failures.add("issuing a canary for " + e.asset().ref() + " failed: " + ex.getMessage());
             }
