@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Random;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * canarykit's own identifier for a canary. AWS access key IDs are not unique for short-term credentials, so every
@@ -17,7 +19,7 @@ public record CanaryId(String value) implements Comparable<CanaryId> {
     private static final byte[] VALUES = new byte[128];
 
     static {
-        java.util.Arrays.fill(VALUES, (byte) -1);
+        Arrays.fill(VALUES, (byte) -1);
         for (int i = 0; i < ALPHABET.length; i++) {
             VALUES[ALPHABET[i]] = (byte) i;
         }
@@ -59,7 +61,7 @@ public record CanaryId(String value) implements Comparable<CanaryId> {
     /** Parses an id, accepting lower case. */
     public static CanaryId parse(String text) {
         Objects.requireNonNull(text, "canary id");
-        return new CanaryId(text.trim().toUpperCase(java.util.Locale.ROOT));
+        return new CanaryId(text.trim().toUpperCase(Locale.ROOT));
     }
 
     /** When this id was generated (millisecond precision). */

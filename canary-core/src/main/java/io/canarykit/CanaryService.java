@@ -1,47 +1,42 @@
 package io.canarykit;
 
 import io.canarykit.LifecycleReport.Replacement;
-import io.canarykit.internal.Durations;
+import io.canarykit.config.CanaryConfig;
 import io.canarykit.detect.DetectionEngine;
 import io.canarykit.detect.DetectionSummary;
+import io.canarykit.internal.Durations;
 import io.canarykit.inventory.AssetSource;
 import io.canarykit.inventory.InventoryEntry;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.IssuanceResult;
 import io.canarykit.issue.IssueRequest;
-import io.canarykit.issue.IssuedPrincipal;
 import io.canarykit.issue.RecoveryReport;
 import io.canarykit.metrics.IssueFailure;
 import io.canarykit.metrics.MetricsListener;
 import io.canarykit.naming.IdentityNamer;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
-import io.canarykit.placement.PlacementVerification;
 import io.canarykit.policy.CanaryPolicySet;
 import io.canarykit.policy.DenyAllReport;
 import io.canarykit.policy.Policies;
 import io.canarykit.policy.PolicyHardener;
 import io.canarykit.policy.PolicySimulator;
+import io.canarykit.store.CanaryNotFoundException;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.Page;
-import io.canarykit.store.StaleVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +53,10 @@ import java.util.function.UnaryOperator;
  * failure undoes the earlier steps: no principal without a record, no record pointing at nothing, no secret left on
  * disk.
  *
- * <p>Build it by hand with {@link #builder()}, or from properties with {@link #fromConfig}. Thread-safe; the passes ({@link #detect()}, {@link #rotate()}, {@link #expire()}, {@link #reconcile},
- * {@link #onboard}) run one at a time.
+ * <p>Build it by hand with {@link #builder()}, or from properties with {@link #fromConfig}. Thread-safe; the passes
+ * ({@link #detect()}, {@link #rotate()}, {@link #expire()}, {@link #reconcile}, {@link #onboard}) run one at a time.
+ * Issue, revoke and detect are done here; rotation, expiry, reconciliation and onboarding are done by package-private
+ * collaborators that call back into {@code issue} and {@code revoke}.
  */
 public final class CanaryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanaryService.class);
@@ -80,26 +77,25 @@ public final class CanaryService implements AutoCloseable {
     /** Record attribute: why a record was closed by the service. */
     public static final String ATTR_CLOSED_BECAUSE = "canarykit.closed-because";
 
-    private static final int CAS_ATTEMPTS = 10;
-
     private final CanaryStore store;
     private final AtomicIssuance issuance;
     private final IdentityNamer namer;
     private final PolicyHardener hardener;
     private final PolicySimulator simulator;
-    private final Function<String, Placement> placements;
     private final DetectionEngine detection;
     private final Clock clock;
     private final CredentialKind defaultKind;
     private final Duration sessionDuration;
-    private final Duration maxAge;
-    private final Duration renewBeforeExpiry;
-    private final Duration gracePeriod;
     private final ResponsePolicy responsePolicy;
     private final Map<String, String> tags;
     private final List<AutoCloseable> owned;
     private final MetricsListener metrics;
     private final Object passLock = new Object();
+    private final ServiceRecords records;
+    private final Rotation rotation;
+    private final Expiry expiry;
+    private final Reconciliation reconciliation;
+    private final Onboarding onboarding;
 
     private CanaryService(Builder b) {
         this.store = b.store;
@@ -107,18 +103,19 @@ public final class CanaryService implements AutoCloseable {
         this.namer = b.namer;
         this.hardener = b.hardener;
         this.simulator = b.simulator == null ? PolicySimulator.create(b.clock) : b.simulator;
-        this.placements = b.placementLookup();
         this.detection = b.detection;
         this.clock = b.clock;
         this.defaultKind = b.defaultKind;
         this.sessionDuration = b.sessionDuration;
-        this.maxAge = b.maxAge;
-        this.renewBeforeExpiry = b.renewBeforeExpiry;
-        this.gracePeriod = b.gracePeriod;
         this.responsePolicy = b.responsePolicy;
         this.tags = Map.copyOf(b.tags);
         this.owned = List.copyOf(b.owned);
         this.metrics = b.metrics;
+        this.records = new ServiceRecords(b.store, b.placementLookup());
+        this.rotation = new Rotation(this, records, b.clock, b.maxAge, b.renewBeforeExpiry, b.gracePeriod);
+        this.expiry = new Expiry(records, b.clock);
+        this.reconciliation = new Reconciliation(this, records, b.issuance, b.clock);
+        this.onboarding = new Onboarding(this, records, b.defaultKind);
     }
 
     /** A new builder. */
@@ -132,18 +129,18 @@ public final class CanaryService implements AutoCloseable {
      *
      * @throws CanaryConfigurationException naming the key that is wrong or missing
      */
-    public static CanaryService fromConfig(io.canarykit.config.CanaryConfig config) {
+    public static CanaryService fromConfig(CanaryConfig config) {
         return fromConfig(config, MetricsListener.NONE, io.canarykit.detect.PartitionGate.OPEN);
     }
 
     /**
-     * As {@link #fromConfig(io.canarykit.config.CanaryConfig)}, reporting to {@code metrics} (issuance, detection and
+     * As {@link #fromConfig(CanaryConfig)}, reporting to {@code metrics} (issuance, detection and
      * alert delivery) and reading only the detectors and partitions {@code partitions} lets through (what a server
      * sharing its store with other copies needs).
      *
      * @throws CanaryConfigurationException naming the key that is wrong or missing
      */
-    public static CanaryService fromConfig(io.canarykit.config.CanaryConfig config, MetricsListener metrics,
+    public static CanaryService fromConfig(CanaryConfig config, MetricsListener metrics,
                                            io.canarykit.detect.PartitionGate partitions) {
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(partitions, "partitions");
@@ -182,7 +179,7 @@ public final class CanaryService implements AutoCloseable {
      * @throws CanaryException if issuance or placement failed; everything done before was undone
      */
     public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind) {
-        return issue(asset, placement, kind, null, Map.of());
+        return issue(asset, placement, kind, null, Map.of(), null);
     }
 
     /**
@@ -221,17 +218,17 @@ public final class CanaryService implements AutoCloseable {
     }
 
     /** Issues a successor of {@code old}: same asset, kind and placement, replacing its placement in place. */
-    private IssueOutcome issueSuccessor(CanaryRecord old, PlacementSpec spec) {
+    IssueOutcome issueSuccessor(CanaryRecord old, PlacementSpec spec) {
         return issue(old.asset(), spec, old.kind(), old, inventoryOf(old), null);
     }
 
-    private IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
-                               Map<String, String> extraAttributes) {
-        return issue(asset, spec, kind, replaces, extraAttributes, null);
-    }
-
-    private IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
-                               Map<String, String> extraAttributes, Duration lifetime) {
+    /**
+     * Issues a canary and plants it; {@code replaces} (or {@code null}) is the canary it succeeds, whose placement is
+     * replaced in place, {@code extraAttributes} go on the record, and {@code lifetime} (or {@code null}: the
+     * session duration) is a short-term canary's lifetime.
+     */
+    IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
+                       Map<String, String> extraAttributes, Duration lifetime) {
         Objects.requireNonNull(asset, "asset");
         Objects.requireNonNull(spec, "placement");
         Objects.requireNonNull(kind, "kind");
@@ -259,7 +256,7 @@ public final class CanaryService implements AutoCloseable {
 
     private IssueOutcome issueAndPlace(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
                                        Map<String, String> extraAttributes, Duration lifetime, boolean[] placing) {
-        Placement placement = spec.returnsCredential() ? null : placements.apply(spec.placement());
+        Placement placement = spec.returnsCredential() ? null : records.placement(spec.placement());
 
         IssuanceResult result = issuance.issue(kind, asset,
                 (issuer, attempt) -> request(issuer, asset, attempt, lifetime));
@@ -386,14 +383,7 @@ public final class CanaryService implements AutoCloseable {
 
     /** Every canary matching {@code query} (all pages). */
     public List<CanaryRecord> listAll(CanaryQuery query) {
-        List<CanaryRecord> out = new ArrayList<>();
-        String cursor = null;
-        do {
-            Page<CanaryRecord> page = store.list(query.after(cursor));
-            out.addAll(page.items());
-            cursor = page.nextCursor();
-        } while (cursor != null);
-        return out;
+        return records.listAll(query);
     }
 
     // ------------------------------------------------------------------------------------------------ revoke
@@ -409,12 +399,12 @@ public final class CanaryService implements AutoCloseable {
      * one in AWS is not), and the failure is reported afterwards.
      *
      * @return the closed record (or still live with a revocation recorded if AWS failed; recovery completes it)
-     * @throws io.canarykit.store.CanaryNotFoundException if there is no such canary
+     * @throws CanaryNotFoundException if there is no such canary
      * @throws CanaryException if removing the placement failed (the canary is revoked in AWS all the same) or AWS
      *         failed (the intent stays recorded and recovery completes it)
      */
     public CanaryRecord revoke(CanaryId id) {
-        CanaryRecord record = store.find(id).orElseThrow(() -> new io.canarykit.store.CanaryNotFoundException(id));
+        CanaryRecord record = records.require(id);
         if (record.status().isTerminal()) {
             return record;
         }
@@ -424,7 +414,7 @@ public final class CanaryService implements AutoCloseable {
         }
         RuntimeException placementFailure = null;
         try {
-            removePlacementIfStillOurs(record);
+            records.removePlacementIfStillOurs(record);
         } catch (RuntimeException e) {
             placementFailure = e;
         }
@@ -442,48 +432,6 @@ public final class CanaryService implements AutoCloseable {
                     + placementFailure.getMessage() + "; remove it by hand (its key no longer works)", placementFailure);
         }
         return revoked;
-    }
-
-    /**
-     * For every live canary whose revocation was recorded but may not have finished (a crash, a failure), removes its
-     * placement if that still holds the canary: the step of a revocation that comes before AWS, which the issuance
-     * coordinator's recovery cannot do. Failures are added to {@code problems}.
-     */
-    private int finishRevocationPlacements(List<String> problems) {
-        int removed = 0;
-        for (CanaryRecord r : listAll(CanaryQuery.live())) {
-            if (!AtomicIssuance.revocationRequested(r) || r.receipt() == null) {
-                continue;
-            }
-            try {
-                if (removePlacementIfStillOurs(r)) {
-                    removed++;
-                }
-            } catch (RuntimeException e) {
-                problems.add("canary " + r.id() + ": removing the placement of a canary being revoked failed: "
-                        + e.getMessage());
-            }
-        }
-        return removed;
-    }
-
-    /**
-     * Removes the placement unless it is gone or now holds another key (a replacement overwrote it); true if it was
-     * removed.
-     */
-    private boolean removePlacementIfStillOurs(CanaryRecord record) {
-        PlacementReceipt receipt = record.receipt();
-        if (receipt == null) {
-            return false;
-        }
-        Placement placement = placements.apply(receipt.placement());
-        PlacementVerification v = placement.verify(receipt);
-        if (v.present()) {
-            placement.remove(receipt);
-            return true;
-        }
-        LOG.debug("placement of canary {} no longer holds it ({}); leaving it", record.id(), v.detail());
-        return false;
     }
 
     // ------------------------------------------------------------------------------------------------ detect
@@ -518,7 +466,7 @@ public final class CanaryService implements AutoCloseable {
         CanaryRecord record = store.find(id).orElseThrow();
         PlacementSpec spec = placementOf(record);
         if (responsePolicy == ResponsePolicy.REVOKE_AND_REISSUE && spec != null && !spec.returnsCredential()
-                && successorOf(record, listAll(CanaryQuery.live())) == null
+                && ServiceRecords.successorOf(record, listAll(CanaryQuery.live())) == null
                 && !AtomicIssuance.revocationRequested(record)) {
             IssueOutcome fresh = issueSuccessor(record, spec);
             replacements.add(new Replacement(id, fresh.record().id()));
@@ -561,65 +509,8 @@ public final class CanaryService implements AutoCloseable {
      */
     public LifecycleReport.Rotate rotate() {
         synchronized (passLock) {
-            Instant now = clock.instant();
-            List<Replacement> replaced = new ArrayList<>();
-            List<CanaryId> revoked = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            List<CanaryRecord> liveNow = listAll(CanaryQuery.live());
-            for (CanaryRecord r : listAll(CanaryQuery.withStatus(CanaryStatus.ACTIVE, CanaryStatus.TRIGGERED))) {
-                if (!due(r, now) || AtomicIssuance.revocationRequested(r)) {
-                    continue;
-                }
-                CanaryId successor = successorOf(r, liveNow);
-                if (successor != null) {
-                    // a successor exists already (a pass stopped before marking this one ROTATED): finish that instead
-                    try {
-                        casUpdate(r.id(), c -> c.status().isTerminal() || c.status() == CanaryStatus.ROTATED ? null
-                                : c.toBuilder().status(CanaryStatus.ROTATED).replacedBy(successor)
-                                .attribute(ATTR_ROTATED_AT, now.toString()).build());
-                        replaced.add(new Replacement(r.id(), successor));
-                    } catch (RuntimeException e) {
-                        failures.add("marking canary " + r.id() + " as rotated failed: " + e.getMessage());
-                    }
-                    continue;
-                }
-                PlacementSpec spec = placementOf(r);
-                if (spec == null || spec.returnsCredential()) {
-                    continue; // the caller planted it; only the caller can replace it
-                }
-                try {
-                    IssueOutcome fresh = issueSuccessor(r, spec);
-                    casUpdate(r.id(), c -> c.toBuilder().status(CanaryStatus.ROTATED)
-                            .replacedBy(fresh.record().id()).attribute(ATTR_ROTATED_AT, now.toString()).build());
-                    replaced.add(new Replacement(r.id(), fresh.record().id()));
-                } catch (RuntimeException e) {
-                    failures.add("rotating canary " + r.id() + " failed: " + e.getMessage());
-                }
-            }
-            for (CanaryRecord r : listAll(CanaryQuery.withStatus(CanaryStatus.ROTATED))) {
-                String at = r.attributes().get(ATTR_ROTATED_AT);
-                Instant rotatedAt = at == null ? r.windowStart() : Instant.parse(at);
-                if (rotatedAt.plus(gracePeriod).isAfter(now)) {
-                    continue;
-                }
-                try {
-                    CanaryRecord closed = revoke(r.id());
-                    if (closed.status().isTerminal()) {
-                        revoked.add(r.id());
-                    }
-                } catch (RuntimeException e) {
-                    failures.add("revoking rotated canary " + r.id() + " failed: " + e.getMessage());
-                }
-            }
-            return new LifecycleReport.Rotate(replaced, revoked, failures);
+            return rotation.run();
         }
-    }
-
-    private boolean due(CanaryRecord r, Instant now) {
-        if (maxAge != null && !r.createdAt().plus(maxAge).isAfter(now)) {
-            return true;
-        }
-        return r.expiresAt() != null && !r.expiresAt().minus(renewBeforeExpiry).isAfter(now);
     }
 
     // ------------------------------------------------------------------------------------------------ expire
@@ -627,33 +518,7 @@ public final class CanaryService implements AutoCloseable {
     /** Closes short-term canaries past their expiry as {@code EXPIRED}, removing placements still holding them. */
     public LifecycleReport.Expire expire() {
         synchronized (passLock) {
-            Instant now = clock.instant();
-            List<CanaryId> expired = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            List<CanaryId> unfinishedRuns = new ArrayList<>();
-            for (CanaryRecord r : listAll(CanaryQuery.live())) {
-                if (r.expiresAt() == null || r.expiresAt().isAfter(now) || r.status() == CanaryStatus.PENDING) {
-                    continue;
-                }
-                try {
-                    if (r.replacedBy() == null) {
-                        removePlacementIfStillOurs(r);
-                    }
-                    boolean unfinished = RunPhase.isRunCanary(r) && RunPhase.completedAt(r).isEmpty();
-                    casUpdate(r.id(), c -> c.status().isTerminal() ? null : c.toBuilder().status(CanaryStatus.EXPIRED)
-                            .closedAt(c.expiresAt()).attribute(ATTR_CLOSED_BECAUSE,
-                                    unfinished ? "expired-run-not-completed" : "expired").build());
-                    expired.add(r.id());
-                    if (unfinished) {
-                        unfinishedRuns.add(r.id());
-                        LOG.info("canary {} of run {} expired and the run never reported its end: the job was "
-                                + "cancelled or timed out, or its completion step did not run", r.id(), r.asset().ref());
-                    }
-                } catch (RuntimeException e) {
-                    failures.add("expiring canary " + r.id() + " failed: " + e.getMessage());
-                }
-            }
-            return new LifecycleReport.Expire(expired, failures, unfinishedRuns);
+            return expiry.run();
         }
     }
 
@@ -667,203 +532,8 @@ public final class CanaryService implements AutoCloseable {
      */
     public LifecycleReport.Reconcile reconcile(boolean fix) {
         synchronized (passLock) {
-            Instant now = clock.instant();
-            List<String> fixed = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            RecoveryReport recovery = null;
-            if (fix) {
-                List<String> placementProblems = new ArrayList<>();
-                int placementsRemoved = finishRevocationPlacements(placementProblems);
-                if (placementsRemoved > 0) {
-                    fixed.add("removed " + placementsRemoved + " placement(s) of canaries being revoked");
-                }
-                failures.addAll(placementProblems);
-                recovery = issuance.recover();
-                RecoveryReport swept = issuance.sweep();
-                recovery = merge(recovery, swept);
-            }
-            List<CanaryRecord> live = listAll(CanaryQuery.live());
-            Map<String, CanaryRecord> liveByArn = new HashMap<>();
-            for (CanaryRecord r : live) {
-                liveByArn.put(r.principal().arn(), r);
-            }
-            List<IssuedPrincipal> orphans = new ArrayList<>();
-            Set<String> seenArns = new HashSet<>();
-            Set<String> listedKinds = new HashSet<>();
-            for (CanaryIssuer issuer : issuance.pool().issuers()) {
-                List<IssuedPrincipal> issued;
-                try {
-                    issued = issuer.listIssued();
-                } catch (RuntimeException e) {
-                    failures.add("listing what " + issuer.name() + " made in " + issuer.accountId() + " failed: "
-                            + e.getMessage());
-                    continue;
-                }
-                if (issuer.kind().isLongTerm()) {
-                    listedKinds.add(issuer.kind() + "/" + issuer.accountId());
-                }
-                for (IssuedPrincipal p : issued) {
-                    seenArns.add(p.principal().arn());
-                    if (!liveByArn.containsKey(p.principal().arn())) {
-                        orphans.add(p);
-                    }
-                }
-            }
-            List<CanaryRecord> missingPrincipals = new ArrayList<>();
-            List<CanaryRecord> missingPlacements = new ArrayList<>();
-            Duration minimumAge = issuance.minimumAge();
-            for (CanaryRecord r : live) {
-                boolean listed = listedKinds.contains(r.kind() + "/" + r.accountId());
-                boolean oldEnough = !r.createdAt().plus(minimumAge).isAfter(now);
-                if (listed && oldEnough && r.status() != CanaryStatus.PENDING && !seenArns.contains(r.principal().arn())) {
-                    missingPrincipals.add(r);
-                    if (fix) {
-                        try {
-                            casUpdate(r.id(), c -> c.status().isTerminal() ? null : c.toBuilder()
-                                    .status(CanaryStatus.REVOKED).closedAt(now)
-                                    .attribute(ATTR_CLOSED_BECAUSE, "principal-missing").build());
-                            fixed.add("closed canary " + r.id() + ": its principal " + r.principal().arn() + " is gone");
-                        } catch (RuntimeException e) {
-                            failures.add("closing canary " + r.id() + " failed: " + e.getMessage());
-                        }
-                    }
-                    continue;
-                }
-                if (r.status() == CanaryStatus.ACTIVE && r.receipt() == null && oldEnough
-                        && !PlacementSpec.RETURN.equals(r.attributes().get(ATTR_PLACEMENT))) {
-                    // issued but never planted: the process stopped between activation and placement
-                    missingPlacements.add(r);
-                    if (fix) {
-                        try {
-                            issuance.revoke(r.id());
-                            fixed.add("revoked canary " + r.id() + ": it was issued but never planted");
-                        } catch (RuntimeException e) {
-                            failures.add("revoking unplanted canary " + r.id() + " failed: " + e.getMessage());
-                        }
-                    }
-                    continue;
-                }
-                if ((r.status() == CanaryStatus.ACTIVE || r.status() == CanaryStatus.TRIGGERED) && r.receipt() != null) {
-                    try {
-                        PlacementVerification v = placements.apply(r.receipt().placement()).verify(r.receipt());
-                        if (!v.present()) {
-                            CanaryId successor = successorOf(r, live);
-                            if (successor != null || AtomicIssuance.revocationRequested(r)) {
-                                // replaced already, or being revoked: its placement is meant to be gone; never
-                                // replace it again, finish its revocation instead
-                                if (fix) {
-                                    finishRevocation(r, successor, fixed, failures);
-                                }
-                                continue;
-                            }
-                            missingPlacements.add(r);
-                            if (fix) {
-                                replaceLostPlacement(r, now, fixed, failures);
-                            }
-                        }
-                    } catch (RuntimeException e) {
-                        failures.add("verifying the placement of canary " + r.id() + " failed: " + e.getMessage());
-                    }
-                }
-            }
-            if (fix) {
-                // what the sweep could not remove (no record at all) stays reported: it was not made for a record we know
-                List<IssuedPrincipal> still = new ArrayList<>();
-                for (IssuedPrincipal p : orphans) {
-                    if (stillExists(p)) {
-                        still.add(p);
-                    } else {
-                        fixed.add("removed orphan " + p.principal().arn());
-                    }
-                }
-                orphans = still;
-                missingPrincipals = List.of();
-                missingPlacements = List.of();
-            }
-            return new LifecycleReport.Reconcile(orphans, missingPrincipals, missingPlacements, recovery, fixed, failures);
+            return reconciliation.run(fix);
         }
-    }
-
-    private boolean stillExists(IssuedPrincipal p) {
-        for (CanaryIssuer issuer : issuance.pool().issuers()) {
-            if (!issuer.accountId().equals(p.principal().accountId())) {
-                continue;
-            }
-            for (IssuedPrincipal q : issuer.listIssued()) {
-                if (q.principal().arn().equals(p.principal().arn())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The successor of {@code r}: its {@code replacedBy}, or a live record that {@code replaces} it (a pass that
-     * stopped after issuing the successor but before linking it); {@code null} if none.
-     */
-    private static CanaryId successorOf(CanaryRecord r, List<CanaryRecord> live) {
-        if (r.replacedBy() != null) {
-            return r.replacedBy();
-        }
-        for (CanaryRecord other : live) {
-            if (r.id().equals(other.replaces())) {
-                return other.id();
-            }
-        }
-        return null;
-    }
-
-    private void finishRevocation(CanaryRecord r, CanaryId successor, List<String> fixed, List<String> failures) {
-        try {
-            if (successor != null) {
-                casUpdate(r.id(), c -> c.status().isTerminal() || c.replacedBy() != null ? null
-                        : c.toBuilder().replacedBy(successor).build());
-            }
-            CanaryRecord after = issuance.revoke(r.id());
-            if (after.status().isTerminal()) {
-                fixed.add("finished revoking canary " + r.id() + (successor == null ? "" : " (replaced by "
-                        + successor + ")"));
-            }
-        } catch (RuntimeException e) {
-            failures.add("revoking canary " + r.id() + (successor == null ? "" : " (already replaced by " + successor
-                    + ", so not replaced again)") + " failed: " + e.getMessage());
-        }
-    }
-
-    private void replaceLostPlacement(CanaryRecord r, Instant now, List<String> fixed, List<String> failures) {
-        PlacementSpec spec = placementOf(r);
-        if (spec == null) {
-            return;
-        }
-        try {
-            CanaryRecord current = store.find(r.id()).orElse(null);
-            if (current == null || !current.status().isLive() || current.replacedBy() != null
-                    || AtomicIssuance.revocationRequested(current)) {
-                return; // changed meanwhile (another process replaced or is revoking it)
-            }
-            IssueOutcome fresh = issueSuccessor(r, spec);
-            casUpdate(r.id(), c -> c.toBuilder().replacedBy(fresh.record().id()).build());
-            fixed.add("replaced canary " + r.id() + " (its placement lost it) with " + fresh.record().id());
-            try {
-                issuance.revoke(r.id());
-            } catch (RuntimeException e) {
-                failures.add("revoking canary " + r.id() + " after replacing it with " + fresh.record().id()
-                        + " failed (the next pass finishes it and issues nothing more): " + e.getMessage());
-            }
-        } catch (RuntimeException e) {
-            failures.add("replacing canary " + r.id() + " failed: " + e.getMessage());
-        }
-    }
-
-    private static RecoveryReport merge(RecoveryReport a, RecoveryReport b) {
-        List<String> unknown = new ArrayList<>(a.unknownPrincipals());
-        unknown.addAll(b.unknownPrincipals());
-        List<String> problems = new ArrayList<>(a.problems());
-        problems.addAll(b.problems());
-        return new RecoveryReport(a.examined() + b.examined(), a.abandonedIssuances() + b.abandonedIssuances(),
-                a.completedRevocations() + b.completedRevocations(), a.residueRemoved() + b.residueRemoved(),
-                a.tooYoung() + b.tooYoung(), unknown, problems);
     }
 
     /**
@@ -873,10 +543,7 @@ public final class CanaryService implements AutoCloseable {
      */
     public RecoveryReport recover() {
         synchronized (passLock) {
-            List<String> problems = new ArrayList<>();
-            finishRevocationPlacements(problems);
-            RecoveryReport placementsPass = new RecoveryReport(0, 0, 0, 0, 0, List.of(), problems);
-            return merge(placementsPass, merge(issuance.recover(), issuance.sweep()));
+            return reconciliation.recover();
         }
     }
 
@@ -895,40 +562,7 @@ public final class CanaryService implements AutoCloseable {
         Objects.requireNonNull(inventoryName, "inventoryName");
         List<InventoryEntry> entries = source.assets(); // read fully before changing anything
         synchronized (passLock) {
-            List<CanaryRecord> issued = new ArrayList<>();
-            List<CanaryRecord> revoked = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            int unchanged = 0;
-            Set<String> listed = new HashSet<>();
-            for (InventoryEntry e : entries) {
-                listed.add(e.asset().ref());
-                boolean hasLive = store.findByAsset(e.asset().kind(), e.asset().id()).stream()
-                        .anyMatch(r -> r.status().isLive() && r.status() != CanaryStatus.ROTATED);
-                if (hasLive) {
-                    unchanged++;
-                    continue;
-                }
-                PlacementSpec spec = e.placement() == null ? defaultPlacement.withOptions(e.placementOptions())
-                        : PlacementSpec.of(e.placement(), e.placementOptions());
-                try {
-                    issued.add(issue(e.asset(), spec, defaultKind, null, Map.of(ATTR_INVENTORY, inventoryName)).record());
-                } catch (RuntimeException ex) {
-                    failures.add("issuing a canary for " + e.asset().ref() + " failed: " + ex.getMessage());
-                }
-            }
-            for (CanaryRecord r : listAll(CanaryQuery.live())) {
-                if (!inventoryName.equals(r.attributes().get(ATTR_INVENTORY)) || listed.contains(r.asset().ref())
-                        || r.status() == CanaryStatus.PENDING) {
-                    continue;
-                }
-                try {
-                    revoked.add(revoke(r.id()));
-                } catch (RuntimeException ex) {
-                    failures.add("revoking canary " + r.id() + " of removed asset " + r.asset().ref() + " failed: "
-                            + ex.getMessage());
-                }
-            }
-            return new LifecycleReport.Onboard(issued, revoked, unchanged, failures);
+            return onboarding.run(entries, defaultPlacement, inventoryName);
         }
     }
 
@@ -961,24 +595,8 @@ public final class CanaryService implements AutoCloseable {
         return kept;
     }
 
-    /**
-     * Compare-and-set with re-read on conflict; {@code change} returns {@code null} to leave the record alone.
-     */
     private CanaryRecord casUpdate(CanaryId id, UnaryOperator<CanaryRecord> change) {
-        for (int attempt = 0; ; attempt++) {
-            CanaryRecord current = store.find(id).orElseThrow(() -> new io.canarykit.store.CanaryNotFoundException(id));
-            CanaryRecord changed = change.apply(current);
-            if (changed == null) {
-                return current;
-            }
-            try {
-                return store.update(changed);
-            } catch (StaleVersionException e) {
-                if (attempt >= CAS_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        return records.casUpdate(id, change);
     }
 
     /** Closes the components the service created itself (not those given to the builder). */

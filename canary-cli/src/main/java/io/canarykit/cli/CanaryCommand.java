@@ -31,6 +31,7 @@ public final class CanaryCommand implements Runnable {
             ScanCommand.class,
             FingerprintCommand.class,
             PolicyCommand.class,
+            ConfigCommand.class,
             ServeCommand.class,
             DeviceTokenCommand.class,
             CommandLine.HelpCommand.class);

@@ -3,6 +3,7 @@ package io.canarykit.cli;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 
 /** Entry point of {@code java -jar canary.jar}. */
 public final class CanaryMain {
@@ -51,7 +52,7 @@ public final class CanaryMain {
         }
         try {
             err.println(command + ": " + message);
-            if (java.util.Arrays.asList(args).contains("--debug")) {
+            if (Arrays.asList(args).contains("--debug")) {
                 e.printStackTrace(err);
             } else {
                 err.println("(run with --debug for details)");

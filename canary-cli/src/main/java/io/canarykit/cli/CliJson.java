@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reads credentials and receipts, and writes receipts, as JSON for {@code canary place} and {@code canary unplace}.
@@ -90,7 +91,7 @@ final class CliJson {
         n.put("placement", r.placement());
         n.put("location", r.location());
         ObjectNode d = n.putObject("details");
-        new java.util.TreeMap<>(r.details()).forEach(d::put);
+        new TreeMap<>(r.details()).forEach(d::put);
         n.put("placedAt", r.placedAt().toString());
         return n;
     }

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 /** {@code canary issue}: issue a canary for an asset and plant it. */
 @Command(name = "issue", mixinStandardHelpOptions = true,
@@ -64,7 +65,7 @@ final class IssueCommand implements Callable<Integer> {
             } else {
                 out.println("issued " + Cli.line(o.record()));
                 if (o.fingerprint() != null) {
-                    out.println("fingerprint: " + o.fingerprint().verdict().name().toLowerCase(java.util.Locale.ROOT)
+                    out.println("fingerprint: " + o.fingerprint().verdict().name().toLowerCase(Locale.ROOT)
                             + (o.fingerprint().findings().isEmpty() ? "" : "\n" + o.fingerprint().describe()));
                 }
             }

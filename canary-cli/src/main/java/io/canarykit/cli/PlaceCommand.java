@@ -6,6 +6,7 @@ import io.canarykit.CanaryCredential;
 import io.canarykit.CanaryId;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.config.ProviderRegistry;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
@@ -16,9 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,7 +68,7 @@ final class PlaceCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file with the placement's settings (canary.placement.<name>.*: region, api-url, "
                     + "token-file, ...); API tokens belong there or in the environment, never in --option.")
-    java.nio.file.Path config;
+    Path config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -76,7 +79,7 @@ final class PlaceCommand implements Callable<Integer> {
         CanaryId id = canaryId == null ? CanaryId.generate(Clock.systemUTC()) : CanaryId.parse(canaryId);
         Duration serve = serveFor == null ? null : CanaryConfig.of(Map.of("serve-for", serveFor)).getDuration("serve-for");
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
-        Placement p = registry.create(placement, settings(config, placement, options));
+        Placement p = registry.create(placement, settings(registry, config, placement, options));
         boolean endpoint = p instanceof EndpointPlacement;
         try {
             PlacementReceipt receipt = p.place(new PlacementRequest(id, asset(), credential, options));
@@ -111,12 +114,21 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     /**
-     * The placement's settings, as {@code CanaryService} gives them: the keys under {@code canary.placement.<name>.}
-     * of the {@code --config} file (when one is given), with the options laid over them.
+     * The whole configuration the placement is built from: the {@code --config} file (when one is given), with each
+     * option that is one of the placement's settings laid over it under {@code canary.placement.<name>.} (every
+     * option, for a placement that declares no settings).
      */
-    static CanaryConfig settings(java.nio.file.Path config, String placement, Map<String, String> options) {
-        return config == null ? CanaryConfig.of(options)
-                : CanaryConfig.load(config).scoped("canary.placement." + placement + ".").with(options);
+    static CanaryConfig settings(ProviderRegistry<Placement, PlacementProvider> registry, Path config,
+                                 String placement, Map<String, String> options) {
+        ConfigKeys keys = registry.provider(placement).configKeys();
+        String scope = registry.scope(placement);
+        Map<String, String> root = new LinkedHashMap<>();
+        options.forEach((k, v) -> {
+            if (!keys.declared() || keys.canonical(k) != null) {
+                root.put(scope + k, v);
+            }
+        });
+        return (config == null ? CanaryConfig.empty() : CanaryConfig.load(config)).with(root);
     }
 
     private Asset asset() {
@@ -124,7 +136,7 @@ final class PlaceCommand implements Callable<Integer> {
             String host;
             try {
                 host = InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 host = "localhost";
             }
             return Asset.of("host", host);

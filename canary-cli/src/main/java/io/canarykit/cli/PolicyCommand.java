@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.canarykit.naming.IamPath;
+import java.nio.charset.CharacterCodingException;
 
 /**
  * {@code canary policy}: show hardened policy sets and simulate IAM policy evaluation.
@@ -121,7 +123,7 @@ final class PolicyCommand implements Runnable {
             String role = roleArn != null ? roleArn : "arn:aws:iam::" + account + ":role/ci-deploy";
             String issuer = issuerArn != null ? issuerArn : "arn:aws:iam::" + account + ":role/platform-iam-automation";
             HardeningRequest request = switch (k) {
-                case IAM_USER -> HardeningRequest.iamUser(account, principalName, io.canarykit.naming.IamPath.validate(path));
+                case IAM_USER -> HardeningRequest.iamUser(account, principalName, IamPath.validate(path));
                 case ASSUMED_ROLE -> HardeningRequest.assumedRole(account, principalName, role, issuer);
                 case FEDERATION_TOKEN -> HardeningRequest.federationToken(account, principalName, issuer);
             };
@@ -307,7 +309,7 @@ final class PolicyCommand implements Runnable {
                 text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
                 throw new CanaryConfigurationException("policy file " + file + " does not exist");
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 throw new CanaryConfigurationException("policy file " + file + " is not UTF-8 text (it looks binary):"
                         + " an IAM policy is a JSON document such as {\"Version\":\"2012-10-17\",\"Statement\":[...]}",
                         e);

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.nio.file.Path;
 
 /** {@code canary unplace}: removes exactly what a placement receipt describes, and nothing else. */
 @Command(name = "unplace", mixinStandardHelpOptions = true,
@@ -28,7 +29,7 @@ final class UnplaceCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file with the placement's settings (canary.placement.<name>.*).")
-    java.nio.file.Path config;
+    Path config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,7 +39,7 @@ final class UnplaceCommand implements Callable<Integer> {
         PlacementReceipt r = CliJson.receipt(CliJson.readSource(receipt, PlaceCommand.stdin, "--receipt"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
         PrintWriter out = spec.commandLine().getOut();
-        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(config, r.placement(), options))) {
+        try (Placement p = registry.create(r.placement(), PlaceCommand.settings(registry, config, r.placement(), options))) {
             if (p instanceof EndpointPlacement) {
                 out.println("canary unplace: " + r.placement() + " at " + r.location() + " is served by the process that "
                         + "placed it; stop that process to remove it");

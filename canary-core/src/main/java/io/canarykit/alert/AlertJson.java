@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The JSON form of an alert, shared by the {@code webhook} and {@code jsonl-file} sinks:
@@ -174,7 +175,7 @@ public final class AlertJson {
     }
 
     private static void map(ObjectNode target, Map<String, String> values) {
-        new java.util.TreeMap<>(values).forEach(target::put);
+        new TreeMap<>(values).forEach(target::put);
     }
 
     private static String text(Instant t) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.HashSet;
 
 /**
  * A routing rule: alerts that match every condition given go to its sinks. Empty conditions match everything. An
@@ -102,9 +103,9 @@ public record AlertRoute(String name, Set<String> assetKinds, Map<String, Set<St
                             + " label.<name>, canary-kind, classification and sinks");
                 }
             }
-            Set<CredentialKind> kinds = new java.util.HashSet<>();
+            Set<CredentialKind> kinds = new HashSet<>();
             config.getList(p + "canary-kind").forEach(k -> kinds.add(CredentialKind.fromConfigName(k)));
-            Set<SightingClass> classes = new java.util.HashSet<>();
+            Set<SightingClass> classes = new HashSet<>();
             config.getList(p + "classification").forEach(c -> classes.add(SightingClass.fromConfigName(c)));
             out.add(new AlertRoute(name, Set.copyOf(config.getList(p + "asset-kind")), labels, kinds, classes,
                     config.getList(p + "sinks")));

@@ -1,7 +1,12 @@
 package io.canarykit.alert;
 
 import io.canarykit.config.ComponentProvider;
+import io.canarykit.config.PlugInPoint;
 
-/** Finds an {@link AlertSink} by name ({@code logging}, {@code webhook}, {@code jsonl-file}) through ServiceLoader. */
+/**
+ * Finds an {@link AlertSink} by name ({@code logging}, {@code webhook}, {@code jsonl-file}) through ServiceLoader.
+ * Its providers read {@code canary.alert.<name>.*}.
+ */
+@PlugInPoint("alert")
 public interface AlertSinkProvider extends ComponentProvider<AlertSink> {
 }

@@ -3,6 +3,8 @@ package io.canarykit.alert;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.internal.Durations;
 
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -56,13 +59,43 @@ public final class AlertSinkSettings {
         this.clock = b.clock;
     }
 
+    /**
+     * The keys {@link #fromConfig} reads, relative to {@code canary.alert.<sink>.}, for a sink provider's
+     * {@code configKeys()}.
+     *
+     * @param defaultUrl the URL when none is configured, or {@code null} if {@code url} is required
+     * @param tokenKey   the sink's required token key (such as {@code routing-key}), or {@code null}
+     * @param json       whether the sink emits JSON (and so takes {@code format})
+     */
+    public static ConfigKeys keys(String defaultUrl, String tokenKey, boolean json) {
+        ConfigKey url = ConfigKey.url("url", "where alerts are posted (a secret: a webhook URL often holds a token)")
+                .asSecret();
+        ConfigKeys keys = ConfigKeys.of(defaultUrl == null ? url.asRequired() : url,
+                ConfigKey.duration("timeout", "timeout of one delivery attempt").withDefault("10s"),
+                ConfigKey.integer("max-attempts", "delivery attempts before an alert is spooled").withDefault("4"),
+                ConfigKey.duration("backoff", "first pause between attempts").withDefault("500ms"),
+                ConfigKey.duration("max-backoff", "longest pause between attempts").withDefault("30s"),
+                ConfigKey.path("spool-dir", "where undelivered alerts wait to be retried (recommended)"),
+                ConfigKey.string("link-template", "a link to your console or runbook, with {canary}, {account},"
+                        + " {alert} and the like filled in"));
+        if (tokenKey != null) {
+            keys = keys.and(ConfigKey.string(tokenKey, "the token the sink authenticates with").asRequired().asSecret());
+        }
+        if (json) {
+            keys = keys.and(ConfigKey.oneOf("format", "the alert body's schema", "canarykit", "ocsf", "ecs")
+                    .withDefault("canarykit"));
+        }
+        return keys;
+    }
+
     /** A builder. */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Reads {@code canary.alert.<sink>.*} (or, in a configuration already scoped to the sink, the keys as they are).
+     * Reads the sink's keys: a configuration scoped to the sink, as {@code ProviderRegistry.create} hands it to the
+     * sink's provider (or the whole configuration, whose {@code canary.alert.<sink>.*} keys are read).
      *
      * @param whole      the configuration
      * @param sink       the sink's name, such as {@code slack}
@@ -81,7 +114,8 @@ public final class AlertSinkSettings {
      */
     public static AlertSinkSettings fromConfig(CanaryConfig whole, String sink, String defaultUrl, String tokenKey) {
         String prefix = "canary.alert." + sink + ".";
-        CanaryConfig c = WebhookAlertSinkProvider.scoped(whole, prefix);
+        Map<String, String> under = whole.withPrefix(prefix);
+        CanaryConfig c = under.isEmpty() ? whole : CanaryConfig.of(under);
         Builder b = builder();
         Secret url = c.getSecret("url");
         if (url == null && defaultUrl == null) {

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The delivery guarantees every sink shares: it hands {@link DeliveryMessage}s to a {@link Transport} with
@@ -74,8 +75,8 @@ public final class Delivery {
     private final ReentrantLock lock;
     private volatile Consumer<AlertOutcome> report = o -> { };
     /** One lock per spool directory in this JVM (a file lock cannot be held twice by one JVM). */
-    private static final java.util.concurrent.ConcurrentHashMap<Path, ReentrantLock> SPOOL_LOCKS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, ReentrantLock> SPOOL_LOCKS =
+            new ConcurrentHashMap<>();
 
     /** Waits between attempts; tests pass one that does not sleep. */
     @FunctionalInterface

@@ -3,6 +3,7 @@ package io.canarykit.alert;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Arrays;
 
 /**
  * One message a sink hands to its {@link Delivery}, rendered once so that every retry (from memory or from the spool)
@@ -35,7 +36,7 @@ public record DeliveryMessage(String id, String contentType, byte[] body, Map<St
     @Override
     public boolean equals(Object o) {
         return o instanceof DeliveryMessage m && id.equals(m.id) && contentType.equals(m.contentType)
-                && java.util.Arrays.equals(body, m.body) && attributes.equals(m.attributes);
+                && Arrays.equals(body, m.body) && attributes.equals(m.attributes);
     }
 
     @Override

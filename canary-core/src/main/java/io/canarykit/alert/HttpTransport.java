@@ -14,6 +14,12 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.net.URLDecoder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * One HTTP POST per attempt with the JDK's client: 2xx is delivered; 408, 429 and 5xx are retried (honouring
@@ -55,7 +61,7 @@ final class HttpTransport implements Transport {
      * six characters or more on its own (a receiver may echo the token alone), longest first.
      */
     static List<String> secretParts(URI url) {
-        java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+        Set<String> parts = new LinkedHashSet<>();
         for (String x : new String[]{url.toString(), url.getRawPath(), url.getRawQuery(), url.getRawUserInfo()}) {
             if (x != null && !x.isEmpty() && !x.equals("/")) {
                 parts.add(x);
@@ -65,7 +71,7 @@ final class HttpTransport implements Transport {
             for (String segment : url.getRawPath().split("/")) {
                 if (segment.length() >= 6) {
                     parts.add(segment);
-                    parts.add(java.net.URLDecoder.decode(segment, java.nio.charset.StandardCharsets.UTF_8));
+                    parts.add(URLDecoder.decode(segment, StandardCharsets.UTF_8));
                 }
             }
         }
@@ -74,12 +80,12 @@ final class HttpTransport implements Transport {
                 String value = pair.substring(pair.indexOf('=') + 1);
                 if (value.length() >= 6) {
                     parts.add(value);
-                    parts.add(java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+                    parts.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
                 }
             }
         }
-        List<String> out = new java.util.ArrayList<>(parts);
-        out.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        List<String> out = new ArrayList<>(parts);
+        out.sort(Comparator.comparingInt(String::length).reversed());
         return out;
     }
 
@@ -130,7 +136,7 @@ final class HttpTransport implements Transport {
             return s < 0 ? null : Duration.ofSeconds(s);
         } catch (NumberFormatException e) {
             try {
-                Duration d = Duration.between(java.time.Instant.now(),
+                Duration d = Duration.between(Instant.now(),
                         ZonedDateTime.parse(t, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (DateTimeParseException e2) {

@@ -7,6 +7,7 @@ import io.canarykit.Alert;
 import io.canarykit.AlertSeverity;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.config.ConfigKeys;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,17 @@ public final class OpsgenieAlertSink implements AlertSink {
 
     /** Provider {@code opsgenie}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = AlertSinkSettings.keys(ALERTS_URL, "api-key", false);
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
+        @Override
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
         @Override
         public String name() {
             return "opsgenie";

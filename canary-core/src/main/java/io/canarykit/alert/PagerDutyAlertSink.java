@@ -7,12 +7,14 @@ import io.canarykit.Alert;
 import io.canarykit.AlertSeverity;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.config.ConfigKeys;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.io.IOException;
 
 /**
  * Sends each alert to PagerDuty's Events API v2 (provider {@code pagerduty}; {@code canary.alert.pagerduty.routing-key}
@@ -67,7 +69,7 @@ public final class PagerDutyAlertSink implements AlertSink {
             keyed.put("routing_key", routingKey.reveal());
             keyed.setAll(body);
             return new DeliveryMessage(m.id(), m.contentType(), JSON.writeValueAsBytes(keyed), m.attributes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("a spooled PagerDuty event is not JSON", e);
         }
     }
@@ -119,6 +121,17 @@ public final class PagerDutyAlertSink implements AlertSink {
 
     /** Provider {@code pagerduty}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = AlertSinkSettings.keys(EVENTS_URL, "routing-key", false);
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
+        @Override
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
         @Override
         public String name() {
             return "pagerduty";

@@ -15,6 +15,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.time.Instant;
+import java.util.AbstractList;
+import java.util.HashSet;
 
 /**
  * Tells what a sighting was ({@link SightingClass}) and why. The rules, in order:
@@ -134,7 +137,7 @@ public final class SightingClassifier {
     }
 
     /** A canary's API-call sightings in time order, with their read-call names worked out once. */
-    private static final class History extends java.util.AbstractList<Sighting> {
+    private static final class History extends AbstractList<Sighting> {
         static final int ENOUGH = 50;
         private final List<Sighting> all;
         private final Sighting[] calls;
@@ -158,8 +161,8 @@ public final class SightingClassifier {
 
         /** The distinct read calls within {@code window} either side of {@code s} (at most {@link #ENOUGH}). */
         Set<String> readsAround(Sighting s, Duration window) {
-            java.time.Instant from = s.time().minus(window);
-            java.time.Instant to = s.time().plus(window);
+            Instant from = s.time().minus(window);
+            Instant to = s.time().plus(window);
             int lo = 0;
             int hi = calls.length;
             while (lo < hi) {
@@ -170,7 +173,7 @@ public final class SightingClassifier {
                     hi = mid;
                 }
             }
-            Set<String> reads = new java.util.HashSet<>();
+            Set<String> reads = new HashSet<>();
             for (int i = lo; i < calls.length && !calls[i].time().isAfter(to) && reads.size() < ENOUGH; i++) {
                 if (readNames[i] != null) {
                     reads.add(readNames[i]);

@@ -7,6 +7,7 @@ import io.canarykit.Alert;
 import io.canarykit.AlertSeverity;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.config.ConfigKeys;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +94,17 @@ public final class SplunkHecAlertSink implements AlertSink {
 
     /** Provider {@code splunk-hec}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = AlertSinkSettings.keys(null, "token", true);
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
+        @Override
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
         @Override
         public String name() {
             return "splunk-hec";

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.config.ConfigKeys;
 
 import java.util.Map;
 import java.util.Objects;
@@ -120,6 +121,17 @@ public final class TeamsAlertSink implements AlertSink {
 
     /** Provider {@code teams}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = AlertSinkSettings.keys(null, null, false);
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
+        @Override
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
         @Override
         public String name() {
             return "teams";

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The reader's fast path for S3 log files {@code {"Records":[…]}} read with a {@link RecordFilter}: it checks every
@@ -83,8 +87,8 @@ final class FastS3Scanner {
     private static final int QUICK_WINDOW = 32 << 10;
     /** Bytes kept free after the end of the input in the buffer: a sentinel and the rest of a word read with it. */
     private static final int SLACK = 8;
-    private static final java.lang.invoke.VarHandle LONGS =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long QUOTES = 0x2222222222222222L;
@@ -199,7 +203,7 @@ final class FastS3Scanner {
     static List<String> names() {
         List<String> out = new ArrayList<>();
         for (byte[] n : NAMES) {
-            out.add(new String(n, java.nio.charset.StandardCharsets.US_ASCII));
+            out.add(new String(n, StandardCharsets.US_ASCII));
         }
         return out;
     }
@@ -209,7 +213,7 @@ final class FastS3Scanner {
         byte[] b = new byte[name.length() + 64];
         Arrays.fill(b, (byte) 'x');
         b[15] = '"';
-        System.arraycopy(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 16, name.length());
+        System.arraycopy(name.getBytes(StandardCharsets.US_ASCII), 0, b, 16, name.length());
         b[16 + name.length()] = '"';
         return classify(b, 16, name.length());
     }
@@ -288,7 +292,7 @@ final class FastS3Scanner {
     }
 
     private static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Bytes consumed so far. */

@@ -5,6 +5,8 @@ import io.canarykit.Secret;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,24 +31,28 @@ import java.util.regex.Pattern;
  * A read-only, typed view over string properties, from which providers build their components.
  *
  * <p>Every getter comes in a form that returns {@code null} (or empty) when the key is absent and a form with a
- * default. A value that is present but malformed fails with a {@link CanaryConfigurationException} naming the key,
- * the value and what was expected; values of keys that look secret ({@code secret}, {@code password}, {@code token},
- * {@code hmac} or {@code key} as a segment) are never echoed. Keys are case-sensitive and trimmed; values are
- * trimmed; an empty value counts as absent.
+ * default. A value that is present but malformed fails with a {@link CanaryConfigurationException} naming the key and
+ * what was expected; the value itself is shown only when the key is declared ({@link #declaring}) and not secret, so
+ * that a secret under a misspelt or undeclared key never appears in a message, and {@link #toString()} masks the same
+ * values. Keys are case-sensitive and trimmed; values are trimmed; an empty value counts as absent.
+ *
+ * <p>A provider gets its own view: the keys under {@code canary.<plug-in point>.<name>.}, without that prefix,
+ * declaring the keys the provider declares ({@link ProviderRegistry#create}).
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class CanaryConfig {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern SENSITIVE = Pattern.compile("(^|[._-])(secret|password|passwd|token|hmac|key|credentials?)([._-]|$)"
-            // alert sinks' webhook URLs (Slack, Teams, Discord, Google Chat) carry their token in the path or query
-            + "|^canary\\.alert\\.[^.]+\\.url$", Pattern.CASE_INSENSITIVE);
-    private static final CanaryConfig EMPTY = new CanaryConfig(Map.of());
+    private static final CanaryConfig EMPTY = new CanaryConfig(Map.of(), ConfigKeys.undeclared(), "");
 
     private final Map<String, String> values;
+    private final ConfigKeys declared;
+    private final String prefix;
 
-    private CanaryConfig(Map<String, String> values) {
+    private CanaryConfig(Map<String, String> values, ConfigKeys declared, String prefix) {
         this.values = Collections.unmodifiableMap(values);
+        this.declared = declared;
+        this.prefix = prefix;
     }
 
     /** A configuration with no properties. */
@@ -65,7 +70,7 @@ public final class CanaryConfig {
                 copy.put(k.trim(), v.trim());
             }
         });
-        return new CanaryConfig(copy);
+        return new CanaryConfig(copy, ConfigKeys.undeclared(), "");
     }
 
     /** A configuration over a copy of {@code properties}. */
@@ -104,7 +109,7 @@ public final class CanaryConfig {
                 merged.put(k.trim(), v.trim());
             }
         });
-        return new CanaryConfig(merged);
+        return new CanaryConfig(merged, declared, prefix);
     }
 
     /** A new configuration with one property set. */
@@ -135,7 +140,34 @@ public final class CanaryConfig {
      * scoped("canary.issuer.iam-user.")} turns {@code canary.issuer.iam-user.region} into {@code region}.
      */
     public CanaryConfig scoped(String prefix) {
-        return new CanaryConfig(new TreeMap<>(withPrefix(prefix)));
+        return new CanaryConfig(new TreeMap<>(withPrefix(prefix)), declared.under(prefix), this.prefix + prefix);
+    }
+
+    /**
+     * The same properties, declaring {@code keys}: messages and {@link #toString()} then show the values of the
+     * declared keys that are not secret (and of no other key).
+     */
+    public CanaryConfig declaring(ConfigKeys keys) {
+        return new CanaryConfig(values, Objects.requireNonNull(keys, "keys"), prefix);
+    }
+
+    /**
+     * {@code key} as written in the whole configuration, for messages: {@code canary.store.jdbc.url} for {@code url}
+     * in the view {@code scoped("canary.store.jdbc.")} made.
+     */
+    public String qualified(String key) {
+        return prefix + key;
+    }
+
+    /** The keys this configuration declares ({@link ConfigKeys#undeclared()} unless {@link #declaring} said). */
+    public ConfigKeys declaredKeys() {
+        return declared;
+    }
+
+    /** The value of {@code key} as a message may show it: the value if the key is declared and not secret, else masked. */
+    public String shown(String key) {
+        String v = values.get(key);
+        return v == null ? null : declared.showsValueOf(key) ? v : Secret.MASK;
     }
 
     /** True if the key has a (non-empty) value. */
@@ -162,7 +194,7 @@ public final class CanaryConfig {
     public String requireString(String key) {
         String v = values.get(key);
         if (v == null) {
-            throw new CanaryConfigurationException("missing configuration property " + key + ": set it");
+            throw new CanaryConfigurationException("missing configuration property " + qualified(key) + ": set it");
         }
         return v;
     }
@@ -304,14 +336,35 @@ public final class CanaryConfig {
         }
     }
 
+    /**
+     * An absolute URL with a scheme and a host ({@code https://iam.amazonaws.com}, {@code http://127.0.0.1:4566}), or
+     * {@code null}.
+     */
+    public URI getUri(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            URI u = new URI(v);
+            if (u.getScheme() != null && u.getHost() != null) {
+                return u;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw invalid(key, v, "an absolute URL such as https://iam.amazonaws.com or http://127.0.0.1:4566");
+    }
+
     /** A secret, or {@code null}; its value never appears in a message. */
     public Secret getSecret(String key) {
         return Secret.ofNullable(values.get(key));
     }
 
     private CanaryConfigurationException invalid(String key, String value, String expected) {
-        String shown = SENSITIVE.matcher(key).find() ? "its value" : "'" + value + "'";
-        return new CanaryConfigurationException("configuration property " + key + ": " + shown + " is not valid; expected "
+        String shown = declared.showsValueOf(key) ? "'" + value + "'" : "its value";
+        return new CanaryConfigurationException("configuration property " + qualified(key) + ": " + shown
+                + " is not valid; expected "
                 + expected);
     }
 
@@ -351,14 +404,13 @@ public final class CanaryConfig {
         return total;
     }
 
-    /** Keys and values, with values of secret-looking keys masked. */
+    /** Keys and values, every value masked unless its key is declared and not secret. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("CanaryConfig{");
         String sep = "";
-        for (Map.Entry<String, String> e : values.entrySet()) {
-            sb.append(sep).append(e.getKey()).append('=')
-                    .append(SENSITIVE.matcher(e.getKey()).find() ? Secret.MASK : e.getValue());
+        for (String key : values.keySet()) {
+            sb.append(sep).append(key).append('=').append(shown(key));
             sep = ", ";
         }
         return sb.append('}').toString();
@@ -374,11 +426,4 @@ public final class CanaryConfig {
         return values.hashCode();
     }
 
-    static boolean looksSensitive(String key) {
-        return SENSITIVE.matcher(key).find();
-    }
-
-    static List<String> split(String csv) {
-        return Arrays.asList(csv.split(","));
-    }
 }

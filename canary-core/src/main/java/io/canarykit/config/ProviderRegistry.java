@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  *       supplies it.</li>
  *   <li>An instance the caller gives beats configuration, and configuration beats the default name
  *       ({@link #resolve}).</li>
+ *   <li>Each provider gets its own keys ({@link #create}): those under {@code canary.<point>.<name>.} of the whole
+ *       configuration, without that prefix, where {@code point} is the provider interface's {@link PlugInPoint}. The
+ *       old spellings of the keys the provider declares ({@link ComponentProvider#configKeys()}) are renamed with a
+ *       deprecation warning naming the new key, and keys it does not declare are warned about with the closest
+ *       known one.</li>
  * </ul>
  *
  * <p>Instances are immutable and thread-safe.
@@ -42,11 +47,14 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     private static final String KNOWN = "io/canarykit/config/known-providers.properties";
 
     private final Class<P> type;
+    private final String point;
     private final Map<String, P> byName;
     private final List<ProviderProblem> problems;
 
     private ProviderRegistry(Class<P> type, Map<String, P> byName, List<ProviderProblem> problems) {
         this.type = type;
+        PlugInPoint p = type.getAnnotation(PlugInPoint.class);
+        this.point = p == null ? null : p.value();
         this.byName = Collections.unmodifiableMap(byName);
         this.problems = List.copyOf(problems);
     }
@@ -158,9 +166,69 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
         return p;
     }
 
-    /** Creates the component named {@code name} from {@code config}. */
-    public T create(String name, CanaryConfig config) {
-        return provider(name).create(config);
+    /** The plug-in point's name ({@link PlugInPoint}), or {@code null} if the provider interface has none. */
+    public String point() {
+        return point;
+    }
+
+    /**
+     * Where the provider named {@code name} reads its keys: {@code canary.<point>.<name>.}; {@code null} if the
+     * provider interface has no {@link PlugInPoint}.
+     */
+    public String scope(String name) {
+        return point == null ? null : "canary." + point + "." + normalize(name) + ".";
+    }
+
+    /**
+     * Creates the component named {@code name} from the whole configuration: the provider gets its own keys
+     * ({@link #settings}). For a provider interface without a {@link PlugInPoint}, {@code root} is handed over as
+     * given.
+     *
+     * @param root the whole configuration (keys starting with {@code canary.}); to hand a provider keys you have
+     *             already scoped, call {@code provider(name).create(settings)}
+     * @throws CanaryConfigurationException if there is no such provider or its configuration is wrong
+     * @throws IllegalArgumentException if {@code root} has keys but none under {@code canary.}: it was scoped already
+     */
+    public T create(String name, CanaryConfig root) {
+        P provider = provider(name);
+        return provider.create(point == null ? root : settings(name, root));
+    }
+
+    /**
+     * The keys the provider named {@code name} reads, as {@link #create} hands them over: those under
+     * {@link #scope}, without it, with the old spellings of the keys it declares renamed (a deprecation warning,
+     * once per JVM, names the new key), declaring its keys. A key it does not declare is warned about once, with the
+     * closest known key; a provider that declares nothing gets its keys unchecked.
+     *
+     * @throws CanaryConfigurationException if there is no such provider, or a key is given in both spellings with
+     *         different values
+     * @throws IllegalArgumentException if {@code root} has keys but none under {@code canary.}
+     */
+    public CanaryConfig settings(String name, CanaryConfig root) {
+        Objects.requireNonNull(root, "root");
+        P provider = provider(name);
+        if (point == null) {
+            return root;
+        }
+        if (!root.keys().isEmpty() && root.keys().stream().noneMatch(k -> k.startsWith("canary."))) {
+            throw new IllegalArgumentException("the " + componentName() + " registry takes the whole configuration"
+                    + " (the provider's keys under " + scope(name) + "), and these keys are not under canary.: call"
+                    + " provider(\"" + normalize(name) + "\").create(settings) to hand a provider keys you scoped yourself");
+        }
+        String scope = scope(name);
+        ConfigKeys keys = provider.configKeys();
+        if (!keys.declared()) {
+            return root.scoped(scope);
+        }
+        CanaryConfig settings = keys.settings(root, scope, ConfigWarnings::deprecated);
+        for (String key : settings.keys()) {
+            if (keys.find(key) == null) {
+                String close = keys.closest(key);
+                ConfigWarnings.unknown(scope + key, "the " + normalize(name) + " " + componentName(),
+                        close == null ? null : scope + close);
+            }
+        }
+        return settings;
     }
 
     /**
@@ -183,8 +251,12 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
 
     private CanaryConfigurationException unknown(String name) {
         StringBuilder sb = new StringBuilder();
-        sb.append("no ").append(componentName()).append(" named '").append(name).append("'. Available: ")
-                .append(describeNames()).append('.');
+        sb.append("no ").append(componentName()).append(" named '").append(name).append("'");
+        String close = name == null ? null : KeyNames.closest(normalize(name), byName.keySet());
+        if (close != null) {
+            sb.append(" (did you mean ").append(close).append("?)");
+        }
+        sb.append(". Available: ").append(describeNames()).append('.');
         String module = knownModule(type.getSimpleName(), normalize(name));
         if (module != null) {
             sb.append(" '").append(normalize(name)).append("' is provided by ").append(module)

@@ -28,6 +28,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
+import java.util.SortedSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * What the engine has alerted on, kept in the store's {@linkplain StoreEntry conditional entries} so that several
@@ -158,11 +161,11 @@ final class AlertLedger {
     }
 
     private final CanaryStore store;
-    private final Map<String, String> marks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> marks = new ConcurrentHashMap<>();
     private volatile boolean legacyImported;
     /** Canaries with alert state written before conditional entries: only their sightings may have old marks. */
-    private final Set<CanaryId> legacyState = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Set<CanaryId> checkedState = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<CanaryId> legacyState = ConcurrentHashMap.newKeySet();
+    private final Set<CanaryId> checkedState = ConcurrentHashMap.newKeySet();
 
     AlertLedger(CanaryStore store) {
         this.store = store;
@@ -384,12 +387,12 @@ final class AlertLedger {
     }
 
     /** The members of an entry kept as a set (one per line). */
-    java.util.SortedSet<String> set(String key) {
+    SortedSet<String> set(String key) {
         return members(store.entry(key).map(StoreEntry::value).orElse(""));
     }
 
-    private static java.util.SortedSet<String> members(String text) {
-        java.util.SortedSet<String> out = new TreeSet<>();
+    private static SortedSet<String> members(String text) {
+        SortedSet<String> out = new TreeSet<>();
         for (String line : text.split("\n")) {
             if (!line.isBlank()) {
                 out.add(line.trim());
@@ -406,11 +409,11 @@ final class AlertLedger {
         changeSet(key, members -> members.remove(member));
     }
 
-    private void changeSet(String key, java.util.function.Consumer<java.util.SortedSet<String>> change) {
+    private void changeSet(String key, Consumer<SortedSet<String>> change) {
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<StoreEntry> current = store.entry(key);
             String before = current.map(StoreEntry::value).orElse("");
-            java.util.SortedSet<String> members = members(before);
+            SortedSet<String> members = members(before);
             change.accept(members);
             String after = String.join("\n", members);
             if (current.isPresent() && after.equals(before)) {

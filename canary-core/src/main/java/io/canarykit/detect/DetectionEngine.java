@@ -43,6 +43,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Runs detection: every detector's new sightings are correlated with the canaries in the store, stored once, move
@@ -339,12 +343,12 @@ public final class DetectionEngine {
     private static String defaultOwner() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException | RuntimeException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException | RuntimeException e) {
             host = "host";
         }
         String h = host.length() > 60 ? host.substring(0, 60) : host;
-        return h + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffL);
+        return h + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
     }
 
     private CanaryRecord correlate(Sighting s) {
@@ -811,7 +815,7 @@ public final class DetectionEngine {
         final Map<CanaryId, Instant> marked = new HashMap<>();
         final List<SuppressionDigest> digests = new ArrayList<>();
         long suppressed;
-        final String token = owner + "/" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        final String token = owner + "/" + Long.toHexString(ThreadLocalRandom.current().nextLong());
         final Map<CanaryId, List<Sighting>> storedCache = new HashMap<>();
         long seen;
         long stored;
@@ -848,7 +852,7 @@ public final class DetectionEngine {
 
         @Override
         public void report(String problem) {
-            java.util.Objects.requireNonNull(problem, "problem");
+            Objects.requireNonNull(problem, "problem");
             synchronized (pass) {
                 pass.failures.add("detector " + source + ": " + problem);
             }

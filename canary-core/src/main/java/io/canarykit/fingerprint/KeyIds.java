@@ -6,6 +6,7 @@ import io.canarykit.Principal;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import java.util.Arrays;
 
 /**
  * Parses, decodes and generates AWS access key ids ({@code AKIA…}, {@code ASIA…}) and IAM unique ids ({@code AIDA…},
@@ -37,7 +38,7 @@ public final class KeyIds {
     private static final byte[] VALUES = new byte[128];
 
     static {
-        java.util.Arrays.fill(VALUES, (byte) -1);
+        Arrays.fill(VALUES, (byte) -1);
         for (int i = 0; i < ALPHABET.length(); i++) {
             VALUES[ALPHABET.charAt(i)] = (byte) i;
         }

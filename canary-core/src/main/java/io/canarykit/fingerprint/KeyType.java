@@ -1,6 +1,5 @@
 package io.canarykit.fingerprint;
 
-import java.util.Locale;
 
 /**
  * What a key or unique id identifies, from its four-character prefix. The twelve prefixes are the ones AWS documents
@@ -85,10 +84,5 @@ public enum KeyType {
             }
         }
         return UNKNOWN;
-    }
-
-    /** Like {@link #fromPrefix(String)} but ignoring case, as lenient attacker tools do. */
-    static KeyType fromPrefixIgnoringCase(String prefix) {
-        return prefix == null ? UNKNOWN : fromPrefix(prefix.toUpperCase(Locale.ROOT));
     }
 }

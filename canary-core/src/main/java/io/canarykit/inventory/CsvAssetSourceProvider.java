@@ -2,13 +2,18 @@ package io.canarykit.inventory;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 
 import java.nio.file.Path;
 
-/** Provider {@code csv}: {@link CsvAssetSource} reading {@code canary.inventory.csv.path}. */
+/** Provider {@code csv}: {@link CsvAssetSource} reading the file {@code path} ({@code canary.inventory.csv.path}). */
 public final class CsvAssetSourceProvider implements AssetSourceProvider {
-    /** The configuration key of the file. */
-    public static final String PATH = "canary.inventory.csv.path";
+    /** The configuration key of the file, relative to the provider's scope. */
+    public static final String PATH = "path";
+
+    private static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.path(PATH, "the inventory CSV file (kind,id[,placement][,option.KEY][,labels...])").asRequired());
 
     @Override
     public String name() {
@@ -16,11 +21,16 @@ public final class CsvAssetSourceProvider implements AssetSourceProvider {
     }
 
     @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
     public AssetSource create(CanaryConfig config) {
         Path p = config.getPath(PATH);
         if (p == null) {
-            throw new CanaryConfigurationException("missing configuration property " + PATH
-                    + ": set it to the inventory CSV file");
+            throw new CanaryConfigurationException("missing configuration property canary.inventory.csv.path: set it"
+                    + " to the inventory CSV file");
         }
         return CsvAssetSource.of(p);
     }

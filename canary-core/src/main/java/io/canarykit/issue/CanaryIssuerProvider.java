@@ -1,7 +1,12 @@
 package io.canarykit.issue;
 
 import io.canarykit.config.ComponentProvider;
+import io.canarykit.config.PlugInPoint;
 
-/** Finds a {@link CanaryIssuer} by name ({@code iam-user}, {@code assume-role}, {@code federation-token}). */
+/**
+ * Finds a {@link CanaryIssuer} by name ({@code iam-user}, {@code assume-role}, {@code federation-token}).
+ * Its providers read {@code canary.issuer.<name>.*}.
+ */
+@PlugInPoint("issuer")
 public interface CanaryIssuerProvider extends ComponentProvider<CanaryIssuer> {
 }

@@ -3,6 +3,7 @@ package io.canarykit.issue;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ComponentProvider;
+import io.canarykit.config.PlugInPoint;
 import io.canarykit.store.CanaryStore;
 
 /**
@@ -13,6 +14,7 @@ import io.canarykit.store.CanaryStore;
  *
  * <p>A pool that holds resources (clients) implements {@link AutoCloseable}; the service closes it.
  */
+@PlugInPoint("pool")
 public interface IssuerPoolProvider extends ComponentProvider<IssuerPool> {
 
     /**

@@ -1,7 +1,12 @@
 package io.canarykit.naming;
 
 import io.canarykit.config.ComponentProvider;
+import io.canarykit.config.PlugInPoint;
 
-/** Finds an {@link IdentityNamer} by name ({@code plausible}, {@code opaque}, {@code hmac}, {@code template}). */
+/**
+ * Finds an {@link IdentityNamer} by name ({@code plausible}, {@code opaque}, {@code hmac}, {@code template}).
+ * Its providers read {@code canary.namer.<name>.*}.
+ */
+@PlugInPoint("namer")
 public interface IdentityNamerProvider extends ComponentProvider<IdentityNamer> {
 }

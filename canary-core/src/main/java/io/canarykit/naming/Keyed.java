@@ -24,8 +24,8 @@ final class Keyed {
 
     static Secret requireKey(Secret key, String what) {
         if (key == null) {
-            throw new CanaryConfigurationException(what + " needs a key: set naming.key (at least " + MIN_KEY_LENGTH
-                    + " characters, kept secret) or pass one to the builder");
+            throw new CanaryConfigurationException(what + " needs a key: set canary.namer.<name>.key (at least "
+                    + MIN_KEY_LENGTH + " characters, kept secret) or pass one to the builder");
         }
         if (key.length() < MIN_KEY_LENGTH) {
             throw new CanaryConfigurationException(what + " key is too short (" + key.length() + " characters): use at "

@@ -1,17 +1,13 @@
 package io.canarykit.naming;
 
-import io.canarykit.Secret;
-import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
 
-/** Reads the configuration shared by the namer providers. */
+/** The key the keyed namer providers share. */
 final class NamerProviders {
-    /** The key property: {@code naming.key}. */
-    static final String KEY = "naming.key";
+    /** The HMAC key: {@code key}, formerly {@code canary.naming.key} for every namer. */
+    static final ConfigKey KEY = ConfigKey.string("key", "the HMAC key that keys the names (at least 16 characters)")
+            .asSecret().formerly("canary.naming.key");
 
     private NamerProviders() {
-    }
-
-    static Secret key(CanaryConfig config) {
-        return config.getSecret(KEY);
     }
 }

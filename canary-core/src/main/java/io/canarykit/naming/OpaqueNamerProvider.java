@@ -1,25 +1,38 @@
 package io.canarykit.naming;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 
 /**
- * Provider {@code opaque}. Configuration (all optional): {@code naming.opaque.prefix}, {@code naming.opaque.length}
- * (8-24). {@link OpaqueNamer#builder()} builds the same by hand.
+ * Provider {@code opaque}, reading {@code canary.namer.opaque.*} (all optional): {@code prefix}, {@code length}
+ * (8-24). The old keys {@code canary.naming.opaque.*} still work, with a deprecation warning.
+ * {@link OpaqueNamer#builder()} builds the same by hand.
  */
 public final class OpaqueNamerProvider implements IdentityNamerProvider {
+    private static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("prefix", "text every name starts with").formerly("canary.naming.opaque.prefix"),
+            ConfigKey.integer("length", "random characters per name, 8-24").withDefault("12")
+                    .formerly("canary.naming.opaque.length"));
+
     @Override
     public String name() {
         return "opaque";
     }
 
     @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
     public IdentityNamer create(CanaryConfig config) {
         OpaqueNamer.Builder b = OpaqueNamer.builder();
-        if (config.has("naming.opaque.prefix")) {
-            b.prefix(config.getString("naming.opaque.prefix"));
+        if (config.has("prefix")) {
+            b.prefix(config.getString("prefix"));
         }
-        if (config.has("naming.opaque.length")) {
-            b.length(config.getInt("naming.opaque.length"));
+        if (config.has("length")) {
+            b.length(config.getInt("length"));
         }
         return b.build();
     }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.Arrays;
 
 /**
  * The {@code plausible} namer: names that look like real service and automation principals, built from word lists
@@ -81,7 +82,7 @@ public final class PlausibleNamer implements IdentityNamer {
             String team = teams.get(Keyed.pick(h, 0, teams.size()));
             String tool = tools.get(Keyed.pick(h, 4, tools.size()));
             String role = roles.get(Keyed.pick(h, 8, roles.size()));
-            String suffix = Keyed.encode(java.util.Arrays.copyOfRange(h, 16, 32), suffixLength);
+            String suffix = Keyed.encode(Arrays.copyOfRange(h, 16, 32), suffixLength);
             List<String> candidates = List.of(
                     tool + "-" + role + "-" + suffix,
                     team + "-" + tool + "-" + suffix,

@@ -2,36 +2,51 @@ package io.canarykit.naming;
 
 import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 
 /**
- * Provider {@code plausible}. Configuration (all optional): {@code naming.key} (keeps names reproducible),
- * {@code naming.plausible.teams}, {@code naming.plausible.tools}, {@code naming.plausible.roles} (comma-separated
- * words), {@code naming.plausible.suffix-length} (3-8). {@link PlausibleNamer#builder()} builds the same by hand.
+ * Provider {@code plausible}, reading {@code canary.namer.plausible.*} (all optional): {@code key} (keeps names
+ * reproducible), {@code teams}, {@code tools}, {@code roles} (comma-separated words), {@code suffix-length} (3-8).
+ * The old keys {@code canary.naming.key} and {@code canary.naming.plausible.*} still work, with a deprecation warning.
+ * {@link PlausibleNamer#builder()} builds the same by hand.
  */
 public final class PlausibleNamerProvider implements IdentityNamerProvider {
+    private static final ConfigKeys KEYS = ConfigKeys.of(NamerProviders.KEY,
+            ConfigKey.list("teams", "team words names are made of").formerly("canary.naming.plausible.teams"),
+            ConfigKey.list("tools", "tool words names are made of").formerly("canary.naming.plausible.tools"),
+            ConfigKey.list("roles", "role words names are made of").formerly("canary.naming.plausible.roles"),
+            ConfigKey.integer("suffix-length", "length of the random suffix, 3-8").withDefault("4")
+                    .formerly("canary.naming.plausible.suffix-length"));
+
     @Override
     public String name() {
         return "plausible";
     }
 
     @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
     public IdentityNamer create(CanaryConfig config) {
         PlausibleNamer.Builder b = PlausibleNamer.builder();
-        Secret key = NamerProviders.key(config);
+        Secret key = config.getSecret("key");
         if (key != null) {
             b.key(key);
         }
-        if (config.has("naming.plausible.teams")) {
-            b.teams(config.getList("naming.plausible.teams"));
+        if (config.has("teams")) {
+            b.teams(config.getList("teams"));
         }
-        if (config.has("naming.plausible.tools")) {
-            b.tools(config.getList("naming.plausible.tools"));
+        if (config.has("tools")) {
+            b.tools(config.getList("tools"));
         }
-        if (config.has("naming.plausible.roles")) {
-            b.roles(config.getList("naming.plausible.roles"));
+        if (config.has("roles")) {
+            b.roles(config.getList("roles"));
         }
-        if (config.has("naming.plausible.suffix-length")) {
-            b.suffixLength(config.getInt("naming.plausible.suffix-length"));
+        if (config.has("suffix-length")) {
+            b.suffixLength(config.getInt("suffix-length"));
         }
         return b.build();
     }

@@ -230,7 +230,7 @@ public final class TemplateNamer implements IdentityNamer {
                             throw bad("{" + type + ":" + n + "}: the length must be 1-" + max);
                         }
                         if (type.equals("hmac") && key == null) {
-                            throw bad("{hmac:" + n + "} needs a key: set naming.key or call key(...)");
+                            throw bad("{hmac:" + n + "} needs a key: set canary.namer.template.key or call key(...)");
                         }
                         minLength += n;
                     }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.io.IOException;
 
 /**
  * The texts a credential is kept as in secret stores (AWS Secrets Manager, SSM Parameter Store, Vault, CI variables):
@@ -191,7 +192,7 @@ public final class CredentialText {
                         }
                     }
                 }
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 return null;
             }
             return null;

@@ -2,6 +2,8 @@ package io.canarykit.placement;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +95,14 @@ public final class PlacementFiles {
      * {@code lock-directory}, {@code lock-timeout}, {@code max-file-size}.
      */
     public static final Set<String> SETTINGS = Set.of("follow-symlinks", "lock-directory", "lock-timeout", "max-file-size");
+    /** The same settings, declared with their types and defaults (for {@code PlacementProvider.configKeys()}). */
+    public static final ConfigKeys SETTING_KEYS = ConfigKeys.of(
+            ConfigKey.bool("follow-symlinks", "write through a target that is a symbolic link").withDefault("false"),
+            ConfigKey.path("lock-directory", "where the lock file lives, outside the targets' directories"
+                    + " (default: locks in the user's cache)"),
+            ConfigKey.duration("lock-timeout", "longest wait for the lock").withDefault("30s"),
+            ConfigKey.string("max-file-size", "largest file read or written, in bytes or with k, M, G")
+                    .withDefault("1MiB"));
     /** The default size limit of a file a placement reads or writes: 1 MiB. */
     public static final long DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
     /** The name of the one lock file in a lock directory. */

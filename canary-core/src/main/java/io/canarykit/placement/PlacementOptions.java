@@ -4,11 +4,15 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
+import io.canarykit.config.KeyNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +21,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import io.canarykit.fingerprint.Finding;
+import io.canarykit.fingerprint.Severity;
+import io.canarykit.fingerprint.TellTales;
+import java.time.Duration;
 
 /**
  * A placement request's options, read with clear errors; what every built-in placement uses, and what a placement
@@ -38,7 +46,6 @@ import java.util.regex.Pattern;
  */
 public final class PlacementOptions {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementOptions.class);
-    private static final Pattern KEBAB = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Za-z0-9]{16,128}");
     private static final Pattern SECRET_CHARS = Pattern.compile("[\\x21-\\x7E]+");
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -109,41 +116,30 @@ public final class PlacementOptions {
      * @throws CanaryConfigurationException if a setting is given in both spellings with different values
      */
     public static CanaryConfig settings(String placement, CanaryConfig config, Set<String> known) {
+        checkNames(known);
+        List<ConfigKey> keys = new ArrayList<>();
+        for (String k : new TreeSet<>(known)) {
+            keys.add(ConfigKey.string(k, k));
+        }
+        return settings(placement, config, ConfigKeys.of(keys));
+    }
+
+    /**
+     * {@link #settings(String, CanaryConfig, Set)} for a provider that declares its settings: the result also declares
+     * them (so that messages show the values of settings that are not secret).
+     *
+     * @throws CanaryConfigurationException if a setting is given in both spellings with different values
+     */
+    public static CanaryConfig settings(String placement, CanaryConfig config, ConfigKeys known) {
         Objects.requireNonNull(placement, "placement");
         Objects.requireNonNull(config, "config");
-        checkNames(known);
-        Map<String, String> changes = new HashMap<>();
-        for (String key : config.keys()) {
-            String name = canonical(key, known);
-            if (name == null || name.equals(key)) {
-                continue;
-            }
-            String current = config.getString(name);
-            if (current != null && !current.equals(config.getString(key))) {
-                throw new CanaryConfigurationException("placement " + placement + " setting " + name + " is given twice, as "
-                        + name + " and as " + key + ", with different values; keep only " + name);
-            }
-            deprecated(placement, "setting", key, name, "canary.placement." + placement + "." + name);
-            changes.put(key, null);
-            changes.put(name, config.getString(key));
-        }
-        return changes.isEmpty() ? config : config.with(changes);
+        return known.settings(config, "", (old, name) ->
+                deprecated(placement, "setting", old, name, "canary.placement." + placement + "." + name));
     }
 
     /** The camelCase spelling of a kebab-case name: {@code allow-imds-v1} gives {@code allowImdsV1}. */
     public static String camelCase(String kebab) {
-        StringBuilder sb = new StringBuilder(kebab.length());
-        boolean up = false;
-        for (int i = 0; i < kebab.length(); i++) {
-            char c = kebab.charAt(i);
-            if (c == '-') {
-                up = true;
-            } else {
-                sb.append(up ? Character.toUpperCase(c) : c);
-                up = false;
-            }
-        }
-        return sb.toString();
+        return KeyNames.camelCase(kebab);
     }
 
     /** The option's value, trimmed, or {@code null} when it is absent or blank. */
@@ -239,7 +235,7 @@ public final class PlacementOptions {
      *
      * @throws CanaryConfigurationException for anything else
      */
-    public java.time.Duration duration(String key, java.time.Duration defaultValue) {
+    public Duration duration(String key, Duration defaultValue) {
         String v = get(key);
         if (v == null) {
             return defaultValue;
@@ -293,8 +289,8 @@ public final class PlacementOptions {
         if (text == null || text.isEmpty()) {
             return;
         }
-        for (io.canarykit.fingerprint.Finding f : io.canarykit.fingerprint.TellTales.principalFindings(text, null)) {
-            if (f.severity().compareTo(io.canarykit.fingerprint.Severity.MEDIUM) >= 0) {
+        for (Finding f : TellTales.principalFindings(text, null)) {
+            if (f.severity().compareTo(Severity.MEDIUM) >= 0) {
                 throw new CanaryConfigurationException("placement " + placement + ": the " + what + " '" + text
                         + "' would give the canary away (" + f.code().code() + "): choose an ordinary name such as "
                         + "the ones your team's real credentials have");
@@ -388,7 +384,7 @@ public final class PlacementOptions {
 
     private static void checkNames(Set<String> known) {
         for (String k : Objects.requireNonNull(known, "known")) {
-            if (!KEBAB.matcher(k).matches()) {
+            if (!KeyNames.isKebabCase(k)) {
                 throw new IllegalArgumentException("option name '" + k + "' is not kebab-case");
             }
         }
@@ -400,7 +396,7 @@ public final class PlacementOptions {
             return key;
         }
         for (String k : known) {
-            if (k.indexOf('-') >= 0 && camelCase(k).equals(key)) {
+            if (k.indexOf('-') >= 0 && KeyNames.camelCase(k).equals(key)) {
                 return k;
             }
         }
@@ -425,36 +421,7 @@ public final class PlacementOptions {
 
     /** The known name closest to {@code given} (at most a third of its letters different), or {@code null}. */
     static String closest(String given, Set<String> known) {
-        String g = given.toLowerCase(Locale.ROOT).replace("_", "-");
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : new TreeSet<>(known)) {
-            int d = Math.min(distance(g, k), distance(g, camelCase(k).toLowerCase(Locale.ROOT)));
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best != null && bestDistance <= Math.max(1, g.length() / 3) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return KeyNames.closest(given, known);
     }
 
     /** For tests: the options as read, by kebab-case name. */

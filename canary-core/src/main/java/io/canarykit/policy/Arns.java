@@ -47,8 +47,4 @@ final class Arns {
         String[] parts = arn.split(":", 6);
         return parts.length < 3 ? null : parts[2];
     }
-
-    static boolean isAccountId(String s) {
-        return s != null && ACCOUNT.matcher(s).matches();
-    }
 }

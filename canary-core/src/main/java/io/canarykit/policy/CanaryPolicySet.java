@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Collections;
 
 /**
  * The policies that make a canary principal worthless to whoever finds it, as IAM policy JSON documents.
@@ -54,7 +55,7 @@ public record CanaryPolicySet(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(inlinePolicyName, "inlinePolicyName");
         Objects.requireNonNull(inlinePolicy, "inlinePolicy");
-        principalTags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+        principalTags = Collections.unmodifiableMap(new LinkedHashMap<>(
                 principalTags == null ? Map.of() : principalTags));
     }
 

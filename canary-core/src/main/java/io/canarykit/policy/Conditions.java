@@ -13,6 +13,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.time.DateTimeException;
+import java.util.ArrayList;
+import java.util.Arrays;
 
 /** Evaluates condition operators as IAM does. */
 final class Conditions {
@@ -143,7 +146,7 @@ final class Conditions {
         }
         boolean substitute = variables && (op.base.family == Family.STRING || op.base.family == Family.STRING_IGNORE_CASE
                 || op.base.family == Family.STRING_LIKE || op.base.family == Family.ARN || op.base.family == Family.BOOL);
-        java.util.ArrayList<String> policyValues = new java.util.ArrayList<>();
+        ArrayList<String> policyValues = new ArrayList<>();
         for (String v : c.values()) {
             String s = substitute ? ctx.substitute(v, true, where) : v;
             if (s != null) {
@@ -254,7 +257,7 @@ final class Conditions {
 
     private static boolean binaryEquals(String r, String p) {
         try {
-            return java.util.Arrays.equals(Base64.getDecoder().decode(r.trim()), Base64.getDecoder().decode(p.trim()));
+            return Arrays.equals(Base64.getDecoder().decode(r.trim()), Base64.getDecoder().decode(p.trim()));
         } catch (IllegalArgumentException e) {
             return r.equals(p);
         }
@@ -273,7 +276,7 @@ final class Conditions {
         if (DIGITS.matcher(t).matches()) {
             try {
                 return Instant.ofEpochSecond(Long.parseLong(t));
-            } catch (NumberFormatException | java.time.DateTimeException e) {
+            } catch (NumberFormatException | DateTimeException e) {
                 return null;
             }
         }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.Collections;
+import java.util.Locale;
 
 /**
  * The {@code deny-all} hardener: an explicit {@code Deny * on *} everywhere a policy can go.
@@ -90,7 +92,7 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
         this.boundaryPolicyName = b.boundaryPolicyName;
         this.scpMode = b.scpMode;
         this.scpArnPatterns = List.copyOf(b.scpArnPatterns);
-        this.principalTags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.principalTags));
+        this.principalTags = Collections.unmodifiableMap(new LinkedHashMap<>(b.principalTags));
         Map.Entry<String, String> first = principalTags.entrySet().stream().findFirst().orElse(null);
         this.scpTagKey = b.scpTagKey != null ? b.scpTagKey : first == null ? null : first.getKey();
         this.scpTagValue = b.scpTagKey != null ? b.scpTagValue : first == null ? null : first.getValue();
@@ -300,7 +302,7 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
 
         private static String tag(String what, String s, int min, int max) {
             if (s == null || s.length() < min || s.length() > max || !TAG.matcher(s).matches()
-                    || (min > 0 && s.toLowerCase(java.util.Locale.ROOT).startsWith("aws:"))) {
+                    || (min > 0 && s.toLowerCase(Locale.ROOT).startsWith("aws:"))) {
                 throw new CanaryConfigurationException("invalid " + what + " '" + s + "': use " + min + "-" + max
                         + " letters, digits, spaces or _ . : / = + - @ (keys must not start with aws:)");
             }

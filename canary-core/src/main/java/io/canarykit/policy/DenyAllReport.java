@@ -2,6 +2,9 @@ package io.canarykit.policy;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The result of {@link PolicySimulator#checkDeniesEverything}: which requests (if any) would be allowed, and the
@@ -42,9 +45,9 @@ public record DenyAllReport(String principalArn, int requestsChecked, StatementR
         }
         sb.append(allowed.size()).append(" of ").append(requestsChecked).append(" requests by ").append(principalArn)
                 .append(" would be allowed");
-        java.util.Map<String, List<Finding>> byAction = new java.util.LinkedHashMap<>();
+        Map<String, List<Finding>> byAction = new LinkedHashMap<>();
         for (Finding f : allowed) {
-            byAction.computeIfAbsent(f.action(), k -> new java.util.ArrayList<>()).add(f);
+            byAction.computeIfAbsent(f.action(), k -> new ArrayList<>()).add(f);
         }
         int shown = 0;
         for (List<Finding> fs : byAction.values()) {

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import io.canarykit.naming.IamPath;
+import java.util.Collections;
 
 /**
  * The least-privilege IAM policy the issuer itself needs, per credential kind, so that users can create the issuer's
@@ -43,7 +45,7 @@ public final class IssuerPolicies {
         this.boundaryArn = b.boundaryArn != null ? b.boundaryArn
                 : "arn:" + partition + ":iam::" + accountId + ":policy/" + DenyAllPolicyHardener.DEFAULT_BOUNDARY_POLICY_NAME;
         this.roleArn = b.roleArn;
-        this.managementTags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.managementTags));
+        this.managementTags = Collections.unmodifiableMap(new LinkedHashMap<>(b.managementTags));
     }
 
     /** A new builder. */
@@ -168,7 +170,7 @@ public final class IssuerPolicies {
 
         /** The IAM path canary users are created under ({@code /} or {@code /a/b/}); default {@code /}. */
         public Builder userPath(String path) {
-            this.userPath = io.canarykit.naming.IamPath.validate(path);
+            this.userPath = IamPath.validate(path);
             return this;
         }
 

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.canarykit.naming.IamPath;
+import java.util.function.Function;
 
 /**
  * Infrastructure as code for an organisation, rendered from the same hardener and issuer policies as
@@ -270,7 +272,7 @@ public final class OrganizationTemplates {
                 ? sub(s.replace("${", "${!").replace(PLACEHOLDER, "${AWS::AccountId}")) : TextNode.valueOf(s));
     }
 
-    private static JsonNode replace(JsonNode n, java.util.function.Function<String, JsonNode> f) {
+    private static JsonNode replace(JsonNode n, Function<String, JsonNode> f) {
         if (n.isTextual()) {
             return f.apply(n.asText());
         }
@@ -520,7 +522,7 @@ public final class OrganizationTemplates {
 
         /** The IAM path of canary users (default {@code /}). */
         public Builder userPath(String v) {
-            userPath = io.canarykit.naming.IamPath.validate(v);
+            userPath = IamPath.validate(v);
             return this;
         }
 

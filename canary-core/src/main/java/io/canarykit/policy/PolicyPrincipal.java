@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Collections;
 
 /**
  * The {@code Principal} or {@code NotPrincipal} element of a resource-based policy statement: either {@code "*"}
@@ -21,7 +22,7 @@ public record PolicyPrincipal(boolean wildcard, Map<String, List<String>> byType
         Objects.requireNonNull(byType, "byType");
         Map<String, List<String>> copy = new LinkedHashMap<>();
         byType.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "principal type"), List.copyOf(v)));
-        byType = java.util.Collections.unmodifiableMap(copy);
+        byType = Collections.unmodifiableMap(copy);
         if (wildcard && !byType.isEmpty()) {
             throw new IllegalArgumentException("a wildcard principal lists no principals");
         }

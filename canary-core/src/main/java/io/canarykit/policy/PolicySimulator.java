@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.time.Instant;
+import java.util.LinkedHashSet;
 
 /**
  * Evaluates requests against IAM policies offline, with AWS's evaluation logic, and says which statement of which
@@ -127,8 +129,8 @@ public final class PolicySimulator {
         Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(principalArn, "principalArn");
         AccessRequest base = AccessRequest.of(principalArn, "sts:GetCallerIdentity", "*");
-        java.util.LinkedHashSet<String> actions = new java.util.LinkedHashSet<>(ActionCatalog.actions());
-        java.util.LinkedHashSet<String> resources = new java.util.LinkedHashSet<>(
+        LinkedHashSet<String> actions = new LinkedHashSet<>(ActionCatalog.actions());
+        LinkedHashSet<String> resources = new LinkedHashSet<>(
                 ActionCatalog.sampleResources(base.principalAccount() == null ? "111122223333" : base.principalAccount()));
         resources.add(principalArn);
         for (Policies.TypedPolicy tp : policies.all()) {
@@ -200,7 +202,7 @@ public final class PolicySimulator {
             this.request = request;
             this.who = PrincipalInfo.of(request.principalArn(), request.principalAccount());
             Map<String, List<String>> derived = who.derivedKeys();
-            java.time.Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             derived.put("aws:CurrentTime", List.of(DateTimeFormatter.ISO_INSTANT.format(now)));
             derived.put("aws:EpochTime", List.of(Long.toString(now.getEpochSecond())));
             this.ctx = new RequestContext(request, who, derived);

@@ -1,6 +1,7 @@
 package io.canarykit.store;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 
 
 
@@ -12,6 +13,12 @@ public final class InMemoryCanaryStoreProvider implements CanaryStoreProvider {
     @Override
     public String name() {
         return "in-memory";
+    }
+
+    /** Reads no key. */
+    @Override
+    public ConfigKeys configKeys() {
+        return ConfigKeys.none();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.canarykit.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
@@ -73,14 +74,16 @@ class JsonlFileAlertSinkTest {
         ProviderRegistry<AlertSink, AlertSinkProvider> registry = ProviderRegistry.load(AlertSinkProvider.class);
 
         assertThat(registry.names()).contains("logging", "webhook", "jsonl-file");
-        AlertSink sink = registry.create("jsonl-file",
-                CanaryConfig.of(Map.of(JsonlFileAlertSinkProvider.PATH, dir.resolve("x.jsonl").toString())));
+        CanaryConfig scoped = CanaryConfig.of(Map.of(JsonlFileAlertSinkProvider.PATH, dir.resolve("x.jsonl").toString()));
+        AlertSink sink = registry.provider("jsonl-file").create(scoped);
         assertThat(sink).isInstanceOf(JsonlFileAlertSink.class);
+        assertThatThrownBy(() -> registry.create("jsonl-file", scoped)).as("the registry takes the whole configuration")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("canary.alert.jsonl-file.");
         AlertSink fromWhole = registry.create("jsonl-file", CanaryConfig.of(Map.of("canary.alert.sinks", "jsonl-file",
                 JsonlFileAlertSinkProvider.PREFIX + JsonlFileAlertSinkProvider.PATH, dir.resolve("y.jsonl").toString())));
         assertThat(((JsonlFileAlertSink) fromWhole).file()).isEqualTo(dir.resolve("y.jsonl"));
         assertThatThrownBy(() -> registry.create("jsonl-file", CanaryConfig.empty()))
-                .isInstanceOf(io.canarykit.CanaryConfigurationException.class)
-                .hasMessageContaining(JsonlFileAlertSinkProvider.PATH);
+                .isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining(JsonlFileAlertSinkProvider.PREFIX + JsonlFileAlertSinkProvider.PATH);
     }
 }

@@ -242,7 +242,7 @@ class WebhookAlertSinkIT {
                 WebhookAlertSinkProvider.MAX_ATTEMPTS, "2",
                 WebhookAlertSinkProvider.SPOOL_DIR, spool.toString()));
 
-        AlertSink sink = registry.create("webhook", config);
+        AlertSink sink = registry.provider("webhook").create(config);
         sink.send(Alerts.initial("e1"));
 
         assertThat(received).hasSize(1);
@@ -250,11 +250,12 @@ class WebhookAlertSinkIT {
                 WebhookAlertSinkProvider.PREFIX + "url", url().toString(), WebhookAlertSinkProvider.PREFIX + "hmac-key", KEY)));
         fromWhole.send(Alerts.initial("e2"));
         assertThat(received).hasSize(2);
-        assertThatThrownBy(() -> registry.create("webhook", CanaryConfig.of(Map.of(WebhookAlertSinkProvider.URL, "x"))))
+        WebhookAlertSinkProvider provider = new WebhookAlertSinkProvider();
+        assertThatThrownBy(() -> provider.create(CanaryConfig.of(Map.of(WebhookAlertSinkProvider.URL, "x"))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining(WebhookAlertSinkProvider.HMAC_KEY);
-        assertThatThrownBy(() -> registry.create("webhook", CanaryConfig.of(Map.of(WebhookAlertSinkProvider.HMAC_KEY, KEY))))
+        assertThatThrownBy(() -> provider.create(CanaryConfig.of(Map.of(WebhookAlertSinkProvider.HMAC_KEY, KEY))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining(WebhookAlertSinkProvider.URL);
-        assertThatThrownBy(() -> registry.create("webhook", CanaryConfig.of(Map.of(WebhookAlertSinkProvider.URL,
+        assertThatThrownBy(() -> provider.create(CanaryConfig.of(Map.of(WebhookAlertSinkProvider.URL,
                 "ftp://example.com/x", WebhookAlertSinkProvider.HMAC_KEY, KEY))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("http or https")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(KEY));

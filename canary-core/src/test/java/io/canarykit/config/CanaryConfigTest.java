@@ -38,7 +38,9 @@ class CanaryConfigTest {
 
     @Test
     void badValuesNameTheKeyTheValueAndWhatWasExpected() {
-        CanaryConfig c = CanaryConfig.of(Map.of("canary.detect.interval", "soon", "canary.max", "many", "b", "maybe"));
+        CanaryConfig c = CanaryConfig.of(Map.of("canary.detect.interval", "soon", "canary.max", "many", "b", "maybe"))
+                .declaring(ConfigKeys.of(ConfigKey.duration("canary.detect.interval", "an interval"),
+                        ConfigKey.integer("canary.max", "a maximum"), ConfigKey.bool("b", "a flag")));
 
         assertThatThrownBy(() -> c.getDuration("canary.detect.interval"))
                 .isInstanceOf(CanaryConfigurationException.class)
@@ -48,6 +50,38 @@ class CanaryConfigTest {
         assertThatThrownBy(() -> c.getBoolean("b", true)).hasMessageContaining("true or false");
         assertThatThrownBy(() -> c.requireString("canary.store")).hasMessageContaining("missing configuration property canary.store");
         assertThatThrownBy(() -> c.getEnum("b", "x", "warn", "refuse")).hasMessageContaining("one of warn, refuse");
+    }
+
+    @Test
+    void valuesOfKeysNotKnownToBePlainAreNeverShown() {
+        // a secret pasted under a misspelt key, under a key nobody declared, or under a secret key
+        String secret = "hunter2-3f9a1c77e2b54d0c9a8e";
+        CanaryConfig c = CanaryConfig.of(Map.of("canary.store.jdbc.pasword", secret, "canary.rotate.max-age", "soon",
+                "canary.api.tokens.ci", secret))
+                .declaring(ConfigKeys.of(ConfigKey.duration("canary.rotate.max-age", "an age"),
+                        ConfigKey.integer("canary.api.tokens.<caller>", "a token").asSecret()));
+
+        assertThatThrownBy(() -> c.getInt("canary.store.jdbc.pasword", 1)).satisfies(e ->
+                assertThat(e.getMessage()).contains("canary.store.jdbc.pasword", "its value").doesNotContain(secret));
+        assertThatThrownBy(() -> c.getInt("canary.api.tokens.ci", 1)).satisfies(e ->
+                assertThat(e.getMessage()).contains("its value").doesNotContain(secret));
+        assertThatThrownBy(() -> c.getDuration("canary.rotate.max-age")).as("positive control: a plain declared key")
+                .hasMessageContaining("'soon'");
+        assertThat(c.toString()).doesNotContain(secret).contains("canary.store.jdbc.pasword=****",
+                "canary.api.tokens.ci=****");
+        assertThat(CanaryConfig.of(Map.of("x", secret)).toString()).doesNotContain(secret);
+    }
+
+    @Test
+    void aScopedViewNamesTheWholeKeyInMessages() {
+        CanaryConfig scoped = CanaryConfig.of(Map.of("canary.store.jdbc.pool-size", "many"))
+                .declaring(ConfigKeys.of(ConfigKey.integer("canary.store.jdbc.pool-size", "a size")))
+                .scoped("canary.store.jdbc.");
+        assertThat(scoped.qualified("pool-size")).isEqualTo("canary.store.jdbc.pool-size");
+        assertThatThrownBy(() -> scoped.getInt("pool-size", 1))
+                .hasMessageContaining("configuration property canary.store.jdbc.pool-size: 'many' is not valid");
+        assertThatThrownBy(() -> scoped.requireString("url"))
+                .hasMessageContaining("missing configuration property canary.store.jdbc.url");
     }
 
     @Test

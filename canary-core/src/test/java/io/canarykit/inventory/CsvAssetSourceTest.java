@@ -57,7 +57,7 @@ class CsvAssetSourceTest {
         Path f = dir.resolve("inv.csv");
         Files.writeString(f, "kind,id\nhost,web-1\n");
         AssetSource source = ProviderRegistry.load(AssetSourceProvider.class)
-                .create("csv", CanaryConfig.of(Map.of(CsvAssetSourceProvider.PATH, f.toString())));
+                .create("csv", CanaryConfig.of(Map.of("canary.inventory.csv." + CsvAssetSourceProvider.PATH, f.toString())));
         assertThat(source.assets()).extracting(e -> e.asset().ref()).containsExactly("host/web-1");
     }
 }

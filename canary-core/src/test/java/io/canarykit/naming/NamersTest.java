@@ -216,13 +216,13 @@ class NamersTest {
     @Test
     void hmacNeedsAKeyAndNeverShowsIt() {
         assertThatThrownBy(() -> HmacNamer.builder().build()).isInstanceOf(CanaryConfigurationException.class)
-                .hasMessageContaining("naming.key");
+                .hasMessageContaining("canary.namer.<name>.key");
         assertThatThrownBy(() -> HmacNamer.builder().key(Secret.of("short")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("too short")
                 .hasMessageNotContaining("short)");
         assertThatThrownBy(() -> HmacNamer.builder().length(60)).isInstanceOf(CanaryConfigurationException.class);
         ProviderRegistry<IdentityNamer, IdentityNamerProvider> registry = ProviderRegistry.load(IdentityNamerProvider.class);
-        CanaryConfig config = CanaryConfig.of(Map.of("naming.key", "tiny"));
+        CanaryConfig config = CanaryConfig.of(Map.of("canary.namer.hmac.key", "tiny"));
         assertThatThrownBy(() -> registry.create("hmac", config)).isInstanceOf(CanaryConfigurationException.class)
                 .message().doesNotContain("tiny");
         assertThat(config.toString()).doesNotContain("tiny");
@@ -243,8 +243,8 @@ class NamersTest {
         assertThatThrownBy(() -> TemplateNamer.of("x".repeat(60) + "{random:8}")).hasMessageContaining("at least 68");
         assertThatThrownBy(() -> TemplateNamer.of("")).hasMessageContaining("empty");
         ProviderRegistry<IdentityNamer, IdentityNamerProvider> registry = ProviderRegistry.load(IdentityNamerProvider.class);
-        assertThatThrownBy(() -> registry.create("template", CanaryConfig.of(Map.of("naming.template", "{nope}"))))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("{nope}");
+        assertThatThrownBy(() -> registry.create("template", CanaryConfig.of(Map.of("canary.namer.template.pattern",
+                "{nope}")))).isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("{nope}");
     }
 
     @Test
@@ -282,18 +282,46 @@ class NamersTest {
     void providersAreRegistered() {
         ProviderRegistry<IdentityNamer, IdentityNamerProvider> registry = ProviderRegistry.load(IdentityNamerProvider.class);
         CanaryConfig config = CanaryConfig.of(Map.of(
-                "naming.key", KEY.reveal(),
-                "naming.plausible.teams", "payments,search",
-                "naming.plausible.suffix-length", "5",
-                "naming.opaque.length", "10",
-                "naming.hmac.prefix", "ops-",
-                "naming.template", "ci-{hmac:8}"));
+                "canary.namer.plausible.key", KEY.reveal(),
+                "canary.namer.plausible.teams", "payments,search",
+                "canary.namer.plausible.suffix-length", "5",
+                "canary.namer.opaque.length", "10",
+                "canary.namer.hmac.key", KEY.reveal(),
+                "canary.namer.hmac.prefix", "ops-",
+                "canary.namer.template.pattern", "ci-{hmac:8}",
+                "canary.namer.template.key", KEY.reveal()));
         Asset a = Asset.of("host", "h1");
         assertThat(registry.create("plausible", config).name(a, NameRules.IAM_USER, 0)).matches(".*-[0-9a-z]{5}");
         assertThat(registry.create("opaque", config).name(a, NameRules.IAM_USER, 0)).matches("[a-z0-9]{6}-[a-z0-9]{4}");
         assertThat(registry.create("hmac", config).name(a, NameRules.IAM_USER, 0)).startsWith("ops-");
         assertThat(registry.create("template", config).name(a, NameRules.IAM_USER, 0)).matches("ci-[0-9a-z]{8}");
         assertThat(registry.create("plausible", CanaryConfig.empty()).name(a, NameRules.IAM_USER)).isNotBlank();
+    }
+
+    @Test
+    void theOldNamingKeysStillWorkForEveryNamer() {
+        ProviderRegistry<IdentityNamer, IdentityNamerProvider> registry = ProviderRegistry.load(IdentityNamerProvider.class);
+        CanaryConfig old = CanaryConfig.of(Map.of(
+                "canary.naming.key", KEY.reveal(),
+                "canary.naming.plausible.suffix-length", "5",
+                "canary.naming.opaque.length", "10",
+                "canary.naming.hmac.prefix", "ops-",
+                "canary.naming.template", "ci-{hmac:8}"));
+        CanaryConfig current = CanaryConfig.of(Map.of(
+                "canary.namer.plausible.key", KEY.reveal(),
+                "canary.namer.plausible.suffix-length", "5",
+                "canary.namer.opaque.length", "10",
+                "canary.namer.hmac.key", KEY.reveal(),
+                "canary.namer.hmac.prefix", "ops-",
+                "canary.namer.template.pattern", "ci-{hmac:8}",
+                "canary.namer.template.key", KEY.reveal()));
+        Asset a = Asset.of("host", "h1");
+        for (String keyed : List.of("plausible", "hmac", "template")) {
+            assertThat(registry.create(keyed, old).name(a, NameRules.IAM_USER, 0)).as(keyed)
+                    .isEqualTo(registry.create(keyed, current).name(a, NameRules.IAM_USER, 0));
+        }
+        assertThat(registry.create("plausible", old).name(a, NameRules.IAM_USER, 0)).matches(".*-[0-9a-z]{5}");
+        assertThat(registry.create("opaque", old).name(a, NameRules.IAM_USER, 0)).matches("[a-z0-9]{6}-[a-z0-9]{4}");
     }
 
     @Test

@@ -148,19 +148,34 @@ class DenyAllPolicyHardenerTest {
     void providerBuildsFromConfiguration() {
         ProviderRegistry<PolicyHardener, PolicyHardenerProvider> registry = ProviderRegistry.load(PolicyHardenerProvider.class);
         PolicyHardener h = registry.create("deny-all", CanaryConfig.of(Map.of(
-                "policy.inline-name", "access-baseline",
-                "policy.boundary-arn", "arn:aws:iam::111122223333:policy/existing",
-                "policy.scp", "tag",
-                "policy.principal-tags", "owner=platform,env=prod",
-                "policy.scp.tag", "owner=platform")));
+                "canary.hardener.deny-all.inline-name", "access-baseline",
+                "canary.hardener.deny-all.boundary-arn", "arn:aws:iam::111122223333:policy/existing",
+                "canary.hardener.deny-all.scp", "tag",
+                "canary.hardener.deny-all.principal-tags", "owner=platform,env=prod",
+                "canary.hardener.deny-all.scp.tag", "owner=platform")));
         CanaryPolicySet set = h.harden(HardeningRequest.iamUser(ACCOUNT, "u1", "/"));
         assertThat(set.inlinePolicyName()).isEqualTo("access-baseline");
         assertThat(set.boundaryArn()).isEqualTo("arn:aws:iam::111122223333:policy/existing");
         assertThat(set.boundaryPolicy()).isNull();
         assertThat(set.principalTags()).containsEntry("owner", "platform").containsEntry("env", "prod");
         assertThat(set.scpStatement()).contains("aws:PrincipalTag/owner");
-        assertThatThrownBy(() -> registry.create("deny-all", CanaryConfig.of(Map.of("policy.scp", "maybe"))))
-                .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("policy.scp");
+        assertThatThrownBy(() -> registry.create("deny-all", CanaryConfig.of(Map.of("canary.hardener.deny-all.scp",
+                "maybe")))).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining("canary.hardener.deny-all.scp").hasMessageContaining("'maybe'");
+    }
+
+    @Test
+    void theOldPolicyKeysStillWork() {
+        ProviderRegistry<PolicyHardener, PolicyHardenerProvider> registry = ProviderRegistry.load(PolicyHardenerProvider.class);
+        PolicyHardener h = registry.create("deny-all", CanaryConfig.of(Map.of(
+                "canary.policy.inline-name", "access-baseline",
+                "canary.policy.scp", "none")));
+        CanaryPolicySet set = h.harden(HardeningRequest.iamUser(ACCOUNT, "u1", "/"));
+        assertThat(set.inlinePolicyName()).isEqualTo("access-baseline");
+        assertThat(set.scpStatement()).isNull();
+        assertThatThrownBy(() -> registry.create("deny-all", CanaryConfig.of(Map.of("canary.policy.scp", "arn",
+                "canary.hardener.deny-all.scp", "tag")))).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining("given twice").hasMessageContaining("keep only canary.hardener.deny-all.scp");
     }
 
     @Test

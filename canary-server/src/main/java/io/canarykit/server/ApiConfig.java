@@ -6,6 +6,7 @@ import io.canarykit.config.CanaryConfig;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,19 +17,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads {@code canary.api.*} into an {@link IssuanceApi.Builder}. Unknown keys under {@code canary.api.} are refused
- * with the list of known ones, so a misspelt limit or permission is never silently ignored.
+ * Reads {@code canary.api.*} into an {@link IssuanceApi.Builder}. Unknown keys under {@code canary.api.} (those
+ * {@link ApiConfigSection} does not declare) are refused with the closest known key and the list of known ones, so a
+ * misspelt limit or permission is never silently ignored.
  */
 final class ApiConfig {
     private static final String API = "canary.api.";
-    private static final Set<String> SCALARS = Set.of("rate-per-minute", "burst", "header-timeout", "body-timeout",
-            "idle-timeout", "max-header-bytes", "max-body-bytes", "max-connections", "max-connections-per-address",
-            "threads", "failed-auth-per-minute", "failed-auth-burst", "hmac-max-skew", "kind", "audit.file",
-            "authenticators");
-    private static final Set<String> CALLER_KEYS = Set.of("token", "hmac-key", "profiles", "asset-kinds", "kinds",
-            "admin");
-    private static final Set<String> PROFILE_KEYS = Set.of("placement", "allowed-directories", "caller-options",
-            "path-options", "kind");
 
     private ApiConfig() {
     }
@@ -37,7 +31,7 @@ final class ApiConfig {
         checkKeys(config);
         b.limits(ServerLimits.fromConfig(config))
                 .rateLimit(config.getDouble(API + "rate-per-minute", 60), config.getInt(API + "burst", 10))
-                .maxSkew(config.getDuration(API + "hmac-max-skew", java.time.Duration.ofMinutes(5)));
+                .maxSkew(config.getDuration(API + "hmac-max-skew", Duration.ofMinutes(5)));
         if (config.has(API + "kind")) {
             b.defaultKind(CredentialKind.fromConfigName(config.getString(API + "kind")));
         } else if (config.has("canary.kind")) {
@@ -124,10 +118,10 @@ final class ApiConfig {
     private static void refuseRunNamesInPrincipals(CanaryConfig config, List<String> authenticators) {
         boolean runs = authenticators.contains(CiPlatform.GITHUB_ACTIONS.authenticatorName())
                 || authenticators.contains(CiPlatform.GITLAB_CI.authenticatorName());
-        String template = config.getString("canary.naming.template", "");
+        String template = config.getString("canary.namer.template.pattern", config.getString("canary.naming.template", ""));
         if (runs && "template".equals(config.getString("canary.namer", "")) && (template.contains("{id}")
                 || template.contains("{label:"))) {
-            throw new CanaryConfigurationException("canary.naming.template uses {id} or {label:...}, which for a CI "
+            throw new CanaryConfigurationException("canary.namer.template.pattern uses {id} or {label:...}, which for a CI "
                     + "run's canary would put its repository, run id or commit in the principal name; use {hmac:N}, "
                     + "{team}, {tool}, {role} (or canary.namer=plausible) when " + API + "authenticators has CI runs");
         }
@@ -166,35 +160,21 @@ final class ApiConfig {
 
     private static void checkKeys(CanaryConfig config) {
         List<String> unknown = new ArrayList<>();
+        String suggestion = null;
         for (String key : config.withPrefix(API).keySet()) {
-            if (SCALARS.contains(key) || key.startsWith("tokens.") || key.startsWith("hmac-keys.")
-                    || key.startsWith("authenticator.") || key.startsWith("tls.") || key.startsWith("devices.")) {
-                continue;
-            }
-            if (key.startsWith("caller.")) {
-                String rest = key.substring("caller.".length());
-                int dot = rest.lastIndexOf('.');
-                if (dot > 0 && CALLER_KEYS.contains(rest.substring(dot + 1))) {
-                    continue;
-                }
-            } else if (key.startsWith("profile.")) {
-                String rest = key.substring("profile.".length());
-                int dot = rest.indexOf('.');
-                if (dot > 0) {
-                    String sub = rest.substring(dot + 1);
-                    if (PROFILE_KEYS.contains(sub) || (sub.startsWith("option.") && sub.length() > 7)) {
-                        continue;
-                    }
+            if (ApiConfigSection.KEYS.find(API + key) == null) {
+                unknown.add(API + key);
+                if (suggestion == null) {
+                    suggestion = ApiConfigSection.KEYS.closest(API + key);
                 }
             }
-            unknown.add(API + key);
         }
         if (!unknown.isEmpty()) {
+            List<String> known = new ArrayList<>();
+            ApiConfigSection.KEYS.keys().forEach(k -> known.add(k.name()));
             throw new CanaryConfigurationException("unknown configuration key(s) " + String.join(", ", unknown)
-                    + "; known: " + API + "{" + String.join(", ", new TreeSet<>(SCALARS)) + "}, " + API + "tokens.<caller>, "
-                    + API + "hmac-keys.<caller>, " + API + "caller.<caller>.{" + String.join(", ", new TreeSet<>(CALLER_KEYS))
-                    + "}, " + API + "profile.<name>.{" + String.join(", ", new TreeSet<>(PROFILE_KEYS)) + ", option.<key>}, "
-                    + API + "authenticator.<name>.*, " + API + "tls.*, " + API + "devices.*");
+                    + (suggestion == null ? "" : " (did you mean " + suggestion + "?)") + "; known: "
+                    + String.join(", ", known));
         }
     }
 }

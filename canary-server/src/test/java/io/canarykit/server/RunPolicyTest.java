@@ -145,5 +145,9 @@ class RunPolicyTest {
         leakyNames.put("canary.naming.template", "ci-{id}");
         assertThatThrownBy(() -> serve(leakyNames)).hasMessageContaining("would put its repository, run id or commit "
                 + "in the principal name");
+        Map<String, String> leakyPattern = new LinkedHashMap<>(ok);
+        leakyPattern.put("canary.namer", "template");
+        leakyPattern.put("canary.namer.template.pattern", "ci-{label:repository}-{hmac:6}");
+        assertThatThrownBy(() -> serve(leakyPattern)).hasMessageContaining("canary.namer.template.pattern uses {id}");
     }
 }

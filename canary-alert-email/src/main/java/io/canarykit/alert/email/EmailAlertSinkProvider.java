@@ -5,18 +5,36 @@ import io.canarykit.Secret;
 import io.canarykit.alert.AlertSink;
 import io.canarykit.alert.AlertSinkProvider;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Provider {@code email}: {@link EmailAlertSink} from {@code canary.alert.email.*}: {@code host}, {@code port},
+ * Provider {@code email}: {@link EmailAlertSink} from its keys ({@code canary.alert.email.*}, handed over without that
+ * prefix): {@code host}, {@code port},
  * {@code tls} ({@code starttls} (default), {@code smtps}, {@code none} for a relay on this host), {@code username} and
  * {@code password} (a secret), {@code from}, {@code to} (comma-separated), {@code link-template}, {@code timeout},
  * {@code max-attempts}, {@code backoff}, {@code max-backoff}, {@code spool-dir}.
  */
 public final class EmailAlertSinkProvider implements AlertSinkProvider {
     private static final String PREFIX = "canary.alert.email.";
+    private static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("host", "the SMTP server").asRequired(),
+            ConfigKey.integer("port", "the SMTP port").withDefault("587"),
+            ConfigKey.oneOf("tls", "how the connection is protected", "starttls", "smtps", "none")
+                    .withDefault("starttls"),
+            ConfigKey.string("username", "the SMTP user, with password"),
+            ConfigKey.string("password", "the SMTP password").asSecret(),
+            ConfigKey.string("from", "the sender address").asRequired(),
+            ConfigKey.list("to", "the recipients, comma-separated").asRequired(),
+            ConfigKey.string("link-template", "a link to your console or runbook, with {canary} and the like"),
+            ConfigKey.duration("timeout", "timeout of one delivery attempt").withDefault("30s"),
+            ConfigKey.integer("max-attempts", "delivery attempts before an alert is spooled").withDefault("4"),
+            ConfigKey.duration("backoff", "first pause between attempts").withDefault("1s"),
+            ConfigKey.duration("max-backoff", "longest pause between attempts").withDefault("60s"),
+            ConfigKey.path("spool-dir", "where undelivered alerts wait to be retried (recommended)"));
 
     /** Used by ServiceLoader. */
     public EmailAlertSinkProvider() {
@@ -28,8 +46,12 @@ public final class EmailAlertSinkProvider implements AlertSinkProvider {
     }
 
     @Override
-    public AlertSink create(CanaryConfig whole) {
-        CanaryConfig c = whole.scoped(PREFIX);
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
+    public AlertSink create(CanaryConfig c) {
         EmailAlertSink.Builder b = EmailAlertSink.builder();
         String host = c.getString("host");
         if (host == null) {

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Comparator;
 
 /**
  * Several issuing accounts, each with its own clients and issuers, with quota tracking: for each long-term canary it
@@ -137,7 +138,7 @@ public final class AccountPool implements IssuerPool {
             if (best == null) {
                 List<IssuingAccount> order = new ArrayList<>(candidates);
                 if (kind.isLongTerm()) {
-                    order.sort(java.util.Comparator.comparingLong(this::optimisticRoom).reversed());
+                    order.sort(Comparator.comparingLong(this::optimisticRoom).reversed());
                 }
                 int unread = 0;
                 for (IssuingAccount a : order) {

@@ -3,6 +3,8 @@ package io.canarykit.aws.account;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -47,6 +49,29 @@ import java.util.Objects;
  * <p>Closing closes the clients this object built.
  */
 public final class AwsClients implements AutoCloseable {
+    /** The credential keys every component built by name shares: a profile, or a static key. */
+    public static final ConfigKeys CREDENTIAL_KEYS = ConfigKeys.of(
+            ConfigKey.string("profile", "a named profile of the shared AWS files (default: the SDK's chain)"),
+            ConfigKey.string("access-key-id", "a static access key id, with secret-access-key"),
+            ConfigKey.string("secret-access-key", "the static key's secret").asSecret(),
+            ConfigKey.string("session-token", "the static key's session token, for short-term credentials")
+                    .asSecret());
+    /** The keys {@link #fromConfig} reads. */
+    public static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("region", "the region the clients sign in").withDefault("us-east-1"),
+            ConfigKey.url("endpoint", "an endpoint for IAM and STS (an emulator, a VPC endpoint)"),
+            ConfigKey.url("iam.endpoint", "the IAM endpoint, over endpoint"),
+            ConfigKey.url("sts.endpoint", "the STS endpoint, over endpoint"))
+            .and(CREDENTIAL_KEYS).and(
+            ConfigKey.string("assume-role-arn", "a role to assume into the issuing account with those credentials"),
+            ConfigKey.string("assume-role-session-name", "the session name of that role")
+                    .withDefault("canarykit-issuer"),
+            ConfigKey.oneOf("retry-mode", "how throttled calls are retried", "adaptive", "standard", "none")
+                    .withDefault("adaptive"),
+            ConfigKey.integer("max-attempts", "attempts per call, 1-20").withDefault("8"),
+            ConfigKey.duration("api-call-timeout", "a deadline for each call including retries"),
+            ConfigKey.decimal("max-requests-per-second", "pace IAM calls evenly under this rate, such as 19"));
+
     private final IamClient iam;
     private final StsClient sts;
     private final StsClient baseSts;

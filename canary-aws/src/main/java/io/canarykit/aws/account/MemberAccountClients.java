@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.time.Clock;
 
 /**
  * SDK clients inside each member account of an organisation, through one role assumed in every account (the same role
@@ -64,7 +65,7 @@ public final class MemberAccountClients implements AutoCloseable {
     private final Region region;
     private final URI endpoint;
     private final ClientOverrideConfiguration override;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final Map<String, RoleSession> providers = new ConcurrentHashMap<>();
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
     private final List<AutoCloseable> built = new ArrayList<>();
@@ -279,7 +280,7 @@ public final class MemberAccountClients implements AutoCloseable {
         private Duration refreshBefore = Duration.ofMinutes(5);
         private Region region = Region.US_EAST_1;
         private URI endpoint;
-        private java.time.Clock clock = java.time.Clock.systemUTC();
+        private Clock clock = Clock.systemUTC();
         private ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsClients.retryStrategy("adaptive", 8)).build();
 
@@ -364,7 +365,7 @@ public final class MemberAccountClients implements AutoCloseable {
         }
 
         /** The clock sessions' expiry is compared with (default the UTC system clock). */
-        public Builder clock(java.time.Clock v) {
+        public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
             return this;
         }

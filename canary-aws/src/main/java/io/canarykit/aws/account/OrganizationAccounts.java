@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Collections;
 
 /**
  * Which member accounts canaries are issued into and watched in: listed explicitly, or discovered with AWS
@@ -57,7 +58,7 @@ public final class OrganizationAccounts {
     public record Discovery(List<Member> accounts, Map<String, String> skipped) {
         public Discovery {
             accounts = List.copyOf(accounts);
-            skipped = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
+            skipped = Collections.unmodifiableMap(new LinkedHashMap<>(skipped));
         }
 
         /** The ids of {@link #accounts()}. */

@@ -4,6 +4,8 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.aws.issue.AssumeRoleIssuerProvider;
 import io.canarykit.aws.issue.IamUserIssuerProvider;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.IssuerPool;
 import io.canarykit.issue.IssuerPoolProvider;
@@ -44,6 +46,30 @@ import java.util.Map;
  * {@code {account}}). {@code federation-token} needs an IAM user's long-term key in each account and is refused.
  */
 public final class OrganizationPoolProvider implements IssuerPoolProvider {
+    private static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("region", "the region of the central clients").withDefault("us-east-1"),
+            ConfigKey.url("endpoint", "an endpoint for STS and Organizations (an emulator, a VPC endpoint)"),
+            ConfigKey.url("organizations.endpoint", "the Organizations endpoint, over endpoint"))
+            .and(AwsClients.CREDENTIAL_KEYS).and(
+            ConfigKey.oneOf("retry-mode", "how throttled calls are retried", "adaptive", "standard", "none")
+                    .withDefault("adaptive"),
+            ConfigKey.integer("max-attempts", "attempts per call, 1-20").withDefault("8"),
+            ConfigKey.list("accounts", "the member accounts to issue from (without discover)"),
+            ConfigKey.bool("discover", "find the member accounts with the Organizations API").withDefault("false"),
+            ConfigKey.list("ou-paths", "with discover: only these organizational units (/Workloads/Prod or ou-...)"),
+            ConfigKey.map("account-tags", "with discover: only accounts with these tags, canary=enabled,env=*"),
+            ConfigKey.list("exclude-accounts", "accounts never issued from"),
+            ConfigKey.string("role-name", "the role assumed in every member account").asRequired(),
+            ConfigKey.string("role-path", "that role's IAM path").withDefault("/"),
+            ConfigKey.string("external-id", "the external id that role's trust policy asks for"),
+            ConfigKey.string("session-name", "the role session's name").withDefault("canarykit"),
+            ConfigKey.duration("session-duration", "the role session's lifetime").withDefault("1h"),
+            ConfigKey.duration("refresh-before", "renew the session this long before it expires").withDefault("5m"),
+            ConfigKey.string("account-label", "an asset label holding the 12-digit account to issue in"),
+            ConfigKey.string("account-map-label", "an asset label looked up in account-map"),
+            ConfigKey.map("account-map", "label value to account, payments=111122223333,..."),
+            ConfigKey.integer("max-canary-users", "the most long-term canaries per account"),
+            ConfigKey.duration("summary-ttl", "how long an account's canary count is reused").withDefault("5m"));
     /** For {@link java.util.ServiceLoader}. */
     public OrganizationPoolProvider() {
     }
@@ -51,6 +77,11 @@ public final class OrganizationPoolProvider implements IssuerPoolProvider {
     @Override
     public String name() {
         return "organization";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

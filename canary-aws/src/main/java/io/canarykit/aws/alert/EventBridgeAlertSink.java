@@ -13,6 +13,8 @@ import io.canarykit.alert.SuppressionDigest;
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -143,14 +145,32 @@ public final class EventBridgeAlertSink implements AlertSink {
 
     /** Provider {@code eventbridge}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = ConfigKeys.of(
+                ConfigKey.string("bus", "the event bus name or ARN").withDefault("default"),
+                ConfigKey.string("region", "the bus's region").withDefault("us-east-1"),
+                ConfigKey.url("endpoint", "an EventBridge endpoint (an emulator, a VPC endpoint)"))
+                .and(AwsClients.CREDENTIAL_KEYS).and(ConfigKey.oneOf("format", "the alert body's schema", "canarykit", "ocsf", "ecs").withDefault("canarykit"),
+                ConfigKey.integer("max-attempts", "delivery attempts before an alert is spooled").withDefault("4"),
+                ConfigKey.duration("backoff", "first pause between attempts").withDefault("500ms"),
+                ConfigKey.duration("max-backoff", "longest pause between attempts").withDefault("30s"),
+                ConfigKey.path("spool-dir", "where undelivered alerts wait to be retried (recommended)"));
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
         @Override
         public String name() {
             return "eventbridge";
         }
 
         @Override
-        public AlertSink create(CanaryConfig whole) {
-            CanaryConfig c = whole.scoped("canary.alert.eventbridge.");
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
+        @Override
+        public AlertSink create(CanaryConfig c) {
             String bus = c.getString("bus", "default");
             if (bus.isBlank() || bus.length() > 1600) {
                 throw new CanaryConfigurationException("canary.alert.eventbridge.bus is a bus name or ARN");

@@ -13,6 +13,8 @@ import io.canarykit.alert.SuppressionDigest;
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.metrics.AlertOutcome;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -152,14 +154,33 @@ public final class SnsAlertSink implements AlertSink {
 
     /** Provider {@code sns}. */
     public static final class Provider implements AlertSinkProvider {
+        private static final ConfigKeys KEYS = ConfigKeys.of(
+                ConfigKey.string("topic-arn", "the topic alerts are published to, such as"
+                        + " arn:aws:sns:us-east-1:111122223333:canary-alerts").asRequired(),
+                ConfigKey.string("region", "the topic's region (default: the ARN's)"),
+                ConfigKey.url("endpoint", "an SNS endpoint (an emulator, a VPC endpoint)"))
+                .and(AwsClients.CREDENTIAL_KEYS).and(ConfigKey.oneOf("format", "the alert body's schema", "canarykit", "ocsf", "ecs").withDefault("canarykit"),
+                ConfigKey.integer("max-attempts", "delivery attempts before an alert is spooled").withDefault("4"),
+                ConfigKey.duration("backoff", "first pause between attempts").withDefault("500ms"),
+                ConfigKey.duration("max-backoff", "longest pause between attempts").withDefault("30s"),
+                ConfigKey.path("spool-dir", "where undelivered alerts wait to be retried (recommended)"));
+
+        /** For {@link java.util.ServiceLoader}. */
+        public Provider() {
+        }
+
         @Override
         public String name() {
             return "sns";
         }
 
         @Override
-        public AlertSink create(CanaryConfig whole) {
-            CanaryConfig c = whole.scoped("canary.alert.sns.");
+        public ConfigKeys configKeys() {
+            return KEYS;
+        }
+
+        @Override
+        public AlertSink create(CanaryConfig c) {
             String arn = c.getString("topic-arn");
             if (arn == null) {
                 throw new CanaryConfigurationException("the sns alert sink needs canary.alert.sns.topic-arn, such as"

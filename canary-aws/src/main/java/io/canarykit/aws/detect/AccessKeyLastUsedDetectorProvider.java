@@ -1,6 +1,8 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
 
@@ -12,6 +14,9 @@ import java.time.Duration;
  * (the wait between calls, default 200ms).
  */
 public final class AccessKeyLastUsedDetectorProvider implements DetectorProvider {
+    private static final ConfigKeys KEYS = DetectorClients.KEYS.and(
+            ConfigKey.duration("pace", "pause between GetAccessKeyLastUsed calls").withDefault("200ms"));
+
     /** For {@link java.util.ServiceLoader}. */
     public AccessKeyLastUsedDetectorProvider() {
     }
@@ -19,6 +24,11 @@ public final class AccessKeyLastUsedDetectorProvider implements DetectorProvider
     @Override
     public String name() {
         return "access-key-last-used";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

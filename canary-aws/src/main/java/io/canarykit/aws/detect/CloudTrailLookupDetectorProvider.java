@@ -1,6 +1,8 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
 
@@ -14,6 +16,12 @@ import java.time.Duration;
  * {@code accounts}, {@code overlap} (30m), {@code by-user-name} (true).
  */
 public final class CloudTrailLookupDetectorProvider implements DetectorProvider {
+    private static final ConfigKeys KEYS = DetectorClients.KEYS.and(
+            ConfigKey.list("regions", "the regions to read (default: the common ones)"),
+            ConfigKey.list("accounts", "the accounts to read"),
+            ConfigKey.duration("overlap", "how far each pass reads back over the last one").withDefault("30m"),
+            ConfigKey.bool("by-user-name", "also look events up by user name").withDefault("true"));
+
     /** For {@link java.util.ServiceLoader}. */
     public CloudTrailLookupDetectorProvider() {
     }
@@ -21,6 +29,11 @@ public final class CloudTrailLookupDetectorProvider implements DetectorProvider 
     @Override
     public String name() {
         return "cloudtrail-lookup";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

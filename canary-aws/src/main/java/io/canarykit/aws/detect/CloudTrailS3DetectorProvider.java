@@ -3,6 +3,8 @@ package io.canarykit.aws.detect;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.cloudtrail.CloudTrailReader;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
 
@@ -17,6 +19,16 @@ import java.time.Duration;
  * inflates beyond either is cut off as a decompression bomb, with a warning.
  */
 public final class CloudTrailS3DetectorProvider implements DetectorProvider {
+    private static final ConfigKeys KEYS = DetectorClients.KEYS.and(
+            ConfigKey.string("bucket", "the trail's bucket").asRequired(),
+            ConfigKey.string("prefix", "the trail's key prefix in the bucket"),
+            ConfigKey.string("organization-id", "the organization id, for an organization trail"),
+            ConfigKey.list("accounts", "the accounts to read (default: every account in the bucket)"),
+            ConfigKey.list("regions", "the regions to read (default: every region in the bucket)"),
+            ConfigKey.duration("lookback", "how far back the first pass reads").withDefault("7d"),
+            ConfigKey.duration("settle", "how long CloudTrail may take to deliver a file").withDefault("1h"),
+            ConfigKey.integer("parallelism", "log files read at once").withDefault("4"));
+
     /** For {@link java.util.ServiceLoader}. */
     public CloudTrailS3DetectorProvider() {
     }
@@ -24,6 +36,11 @@ public final class CloudTrailS3DetectorProvider implements DetectorProvider {
     @Override
     public String name() {
         return "cloudtrail-s3";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

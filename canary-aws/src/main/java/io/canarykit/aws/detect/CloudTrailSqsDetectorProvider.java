@@ -2,6 +2,8 @@ package io.canarykit.aws.detect;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
 
@@ -23,6 +25,22 @@ public final class CloudTrailSqsDetectorProvider implements DetectorProvider {
     @Override
     public String name() {
         return "cloudtrail-sqs";
+    }
+
+    private static final ConfigKeys KEYS = DetectorClients.KEYS.and(
+            ConfigKey.list("bucket", "the trail buckets whose objects the notifications name").asRequired(),
+            ConfigKey.url("queue-url", "the SQS queue the notifications arrive in").asRequired(),
+            ConfigKey.url("dead-letter-queue-url", "the queue's dead-letter queue, watched for records that failed"),
+            ConfigKey.integer("consumers", "receivers working the queue at once").withDefault("4"),
+            ConfigKey.integer("max-receive-count", "receives before a message goes to the dead-letter queue")
+                    .withDefault("5"),
+            ConfigKey.duration("visibility-timeout", "how long a received message stays hidden").withDefault("5m"),
+            ConfigKey.duration("wait-time", "long-poll wait of one receive, at most 20s").withDefault("5s"),
+            ConfigKey.duration("max-pass-duration", "the longest one detection pass reads").withDefault("5m"));
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

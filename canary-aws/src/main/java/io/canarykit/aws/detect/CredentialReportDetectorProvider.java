@@ -1,6 +1,8 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
 
@@ -11,6 +13,9 @@ import java.time.Duration;
  * {@link DetectorClients} (with {@code role-name}: each canary's own account through that role) and {@code reuse} (how long a report is used, default 4h).
  */
 public final class CredentialReportDetectorProvider implements DetectorProvider {
+    private static final ConfigKeys KEYS = DetectorClients.KEYS.and(
+            ConfigKey.duration("reuse", "how long a generated credential report is reused").withDefault("4h"));
+
     /** For {@link java.util.ServiceLoader}. */
     public CredentialReportDetectorProvider() {
     }
@@ -18,6 +23,11 @@ public final class CredentialReportDetectorProvider implements DetectorProvider 
     @Override
     public String name() {
         return "credential-report";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

@@ -2,9 +2,12 @@ package io.canarykit.aws.detect;
 
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -31,6 +34,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * credentials ({@link MemberAccountClients}); without it every account is asked with these credentials.
  */
 final class DetectorClients {
+    /** The role each canary's own account is reached through, across an organisation. */
+    static final ConfigKeys MEMBER_ROLE_KEYS = ConfigKeys.of(
+            ConfigKey.string("role-name", "the role assumed in each member account (default: ask every account with"
+                    + " these credentials)"),
+            ConfigKey.string("role-path", "that role's IAM path").withDefault("/"),
+            ConfigKey.string("external-id", "the external id that role's trust policy asks for"),
+            ConfigKey.string("session-name", "the role session's name").withDefault("canarykit"),
+            ConfigKey.duration("session-duration", "the role session's lifetime").withDefault("1h"),
+            ConfigKey.duration("refresh-before", "renew the session this long before it expires").withDefault("5m"));
+    /** The keys the clients are built from. */
+    static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("region", "the region of the clients").withDefault("us-east-1"),
+            ConfigKey.url("endpoint", "an endpoint for every client (an emulator, a VPC endpoint)"),
+            ConfigKey.url("sqs.endpoint", "the SQS endpoint, over endpoint"))
+            .and(AwsClients.CREDENTIAL_KEYS)
+            .and(ConfigKey.integer("max-attempts", "attempts per call, with adaptive retries, 1-20").withDefault("8"))
+            .and(MEMBER_ROLE_KEYS);
+
     private final Region region;
     private final URI endpoint;
     private final AwsCredentialsProvider credentials;
@@ -155,7 +176,7 @@ final class DetectorClients {
         });
     }
 
-    private software.amazon.awssdk.retries.api.RetryStrategy retry() {
+    private RetryStrategy retry() {
         return AwsClients.retryStrategy("adaptive", maxAttempts);
     }
 }

@@ -1,6 +1,8 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorProvider;
 import io.canarykit.detect.EventBridgeDetector;
@@ -10,6 +12,9 @@ import io.canarykit.detect.EventBridgeDetector;
  * {@link EventBridgeDetector#offer}); key {@code source} renames the sightings' source (default {@code eventbridge}).
  */
 public final class EventBridgeDetectorProvider implements DetectorProvider {
+    private static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("source", "the source name sightings carry").withDefault("eventbridge"));
+
     /** For {@link java.util.ServiceLoader}. */
     public EventBridgeDetectorProvider() {
     }
@@ -17,6 +22,11 @@ public final class EventBridgeDetectorProvider implements DetectorProvider {
     @Override
     public String name() {
         return "eventbridge";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

@@ -34,6 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.ArrayList;
+import java.util.Locale;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
  * Issues short-term canaries (up to 12 hours): {@code sts:AssumeRole} on a canary role (set it up with
@@ -174,7 +178,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
                 .policy(policies.sessionPolicy())
                 .durationSeconds(seconds);
         if (!tags.isEmpty()) {
-            b.tags(tags.entrySet().stream().map(e -> software.amazon.awssdk.services.sts.model.Tag.builder()
+            b.tags(tags.entrySet().stream().map(e -> Tag.builder()
                     .key(e.getKey()).value(e.getValue()).build()).toList());
         }
         if (sourceIdentity != null) {
@@ -232,8 +236,8 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
      * @throws CanaryIssuerException ({@code NOT_APPLIED}) naming what the role lacks; no session was made
      */
     private void verifyRole(CanaryPolicySet policies) {
-        List<String> problems = new java.util.ArrayList<>();
-        software.amazon.awssdk.services.iam.model.Role role;
+        List<String> problems = new ArrayList<>();
+        Role role;
         try {
             role = ReadBack.read(() -> iam.getRole(g -> g.roleName(roleName)).role());
         } catch (SdkException e) {
@@ -422,7 +426,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
          */
         public Builder sourceIdentity(String sourceIdentity) {
             if (sourceIdentity == null || !SOURCE_IDENTITY.matcher(sourceIdentity).matches()
-                    || sourceIdentity.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+                    || sourceIdentity.toLowerCase(Locale.ROOT).startsWith("aws:")) {
                 throw new CanaryConfigurationException("invalid SourceIdentity '" + sourceIdentity
                         + "': use 2-64 letters, digits or + = , . @ _ -, not starting with aws:");
             }

@@ -2,6 +2,8 @@ package io.canarykit.aws.issue;
 
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import io.canarykit.issue.CanaryIssuer;
@@ -21,6 +23,20 @@ import io.canarykit.issue.CanaryIssuerProvider;
  * </ul>
  */
 public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
+    private static final ConfigKeys KEYS = AwsClients.KEYS.and(
+            ConfigKey.string("role-arn", "the canary role (required; with canary.pool it may hold {account})"),
+            ConfigKey.string("role-name", "with canary.pool: the canary role's name in every member account"),
+            ConfigKey.string("role-path", "with canary.pool: that role's IAM path").withDefault("/"),
+            ConfigKey.string("issuer-arn", "the issuer's ARN the role's trust policy names (default: looked up)"),
+            ConfigKey.duration("duration", "the default session lifetime").withDefault("1h"),
+            ConfigKey.duration("max-session-duration", "the role's maximum session duration"),
+            ConfigKey.string("source-identity", "a SourceIdentity for every session"),
+            ConfigKey.map("session-tags", "session tags, k1=v1,k2=v2"),
+            ConfigKey.bool("revoke-older-sessions", "deny the role's older sessions on revocation")
+                    .withDefault("false"),
+            ConfigKey.duration("wait-for-role", "keep retrying a refused AssumeRole this long while a new role"
+                    + " propagates"));
+
     /** For {@link java.util.ServiceLoader}. */
     public AssumeRoleIssuerProvider() {
     }
@@ -28,6 +44,11 @@ public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
     @Override
     public String name() {
         return "assume-role";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
  * Issues short-term canaries (up to 36 hours) with {@code sts:GetFederationToken}: the namer's name (2-32 characters)
@@ -131,7 +132,7 @@ public final class FederationTokenIssuer implements CanaryIssuer {
                 .policy(policies.sessionPolicy())
                 .durationSeconds(seconds);
         if (!tags.isEmpty()) {
-            b.tags(tags.entrySet().stream().map(e -> software.amazon.awssdk.services.sts.model.Tag.builder()
+            b.tags(tags.entrySet().stream().map(e -> Tag.builder()
                     .key(e.getKey()).value(e.getValue()).build()).toList());
         }
         GetFederationTokenResponse r;

@@ -2,6 +2,8 @@ package io.canarykit.aws.issue;
 
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
 
@@ -12,6 +14,12 @@ import io.canarykit.issue.CanaryIssuerProvider;
  * {@code duration} (default {@code 12h}, at most {@code 36h}), {@code session-tags}.
  */
 public final class FederationTokenIssuerProvider implements CanaryIssuerProvider {
+    private static final ConfigKeys KEYS = AwsClients.KEYS.and(
+            ConfigKey.string("account-id", "the issuing account (default: looked up with sts:GetCallerIdentity)"),
+            ConfigKey.string("issuer-arn", "the issuing IAM user's ARN (default: looked up)"),
+            ConfigKey.duration("duration", "the default token lifetime, at most 36h").withDefault("12h"),
+            ConfigKey.map("session-tags", "session tags, k1=v1,k2=v2"));
+
     /** For {@link java.util.ServiceLoader}. */
     public FederationTokenIssuerProvider() {
     }
@@ -19,6 +27,11 @@ public final class FederationTokenIssuerProvider implements CanaryIssuerProvider
     @Override
     public String name() {
         return "federation-token";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

@@ -36,6 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Issues long-term canaries: one IAM user per canary, with an access key. Provider name {@code iam-user}.
@@ -408,12 +411,12 @@ public final class IamUserIssuer implements CanaryIssuer {
         if (tags.size() > 50) {
             throw new CanaryConfigurationException(tags.size() + " tags for one principal; AWS allows 50");
         }
-        java.util.Set<String> lower = new java.util.HashSet<>();
+        Set<String> lower = new HashSet<>();
         for (Map.Entry<String, String> e : tags.entrySet()) {
             String k = e.getKey();
             String v = e.getValue() == null ? "" : e.getValue();
             if (k.isEmpty() || k.length() > 128 || !TAG.matcher(k).matches()
-                    || k.toLowerCase(java.util.Locale.ROOT).startsWith("aws:")) {
+                    || k.toLowerCase(Locale.ROOT).startsWith("aws:")) {
                 throw new CanaryConfigurationException("invalid tag key '" + k + "': use 1-128 letters, digits, spaces"
                         + " or _ . : / = + - @, not starting with aws:");
             }
@@ -421,7 +424,7 @@ public final class IamUserIssuer implements CanaryIssuer {
                 throw new CanaryConfigurationException("invalid value for tag " + k + ": use 0-256 letters, digits,"
                         + " spaces or _ . : / = + - @");
             }
-            if (!lower.add(k.toLowerCase(java.util.Locale.ROOT))) {
+            if (!lower.add(k.toLowerCase(Locale.ROOT))) {
                 throw new CanaryConfigurationException("tag key " + k + " appears twice (AWS compares tag keys"
                         + " ignoring case)");
             }

@@ -2,6 +2,8 @@ package io.canarykit.aws.issue;
 
 import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import io.canarykit.issue.CanaryIssuer;
@@ -22,6 +24,15 @@ import java.time.Duration;
  * </ul>
  */
 public final class IamUserIssuerProvider implements CanaryIssuerProvider {
+    private static final ConfigKeys KEYS = AwsClients.KEYS.and(
+            ConfigKey.string("account-id", "the issuing account (default: looked up with sts:GetCallerIdentity)"),
+            ConfigKey.string("path", "the IAM path of canary users, such as /svc/").withDefault("/"),
+            ConfigKey.string("ownership-tag", "the tag key holding the canary id")
+                    .withDefault(IamUserIssuer.DEFAULT_OWNERSHIP_TAG),
+            ConfigKey.map("tags", "more tags on every canary user, k1=v1,k2=v2"),
+            ConfigKey.duration("wait-for-key", "wait this long for a new key to authenticate (default: no wait)"),
+            ConfigKey.duration("wait-interval", "pause between those attempts").withDefault("500ms"));
+
     /** For {@link java.util.ServiceLoader}. */
     public IamUserIssuerProvider() {
     }
@@ -29,6 +40,11 @@ public final class IamUserIssuerProvider implements CanaryIssuerProvider {
     @Override
     public String name() {
         return "iam-user";
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

@@ -1,12 +1,13 @@
 package io.canarykit.aws.placement;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -18,13 +19,9 @@ import java.util.Set;
  * or {@code 0} to delete without recovery; default AWS's 30). Unknown keys are refused.
  */
 public final class SecretsManagerPlacementProvider implements PlacementProvider {
-    private static final Set<String> SETTINGS;
-
-    static {
-        Set<String> s = new HashSet<>(StoredValues.CLIENT_SETTINGS);
-        s.add("recovery-window-days");
-        SETTINGS = Set.copyOf(s);
-    }
+    private static final ConfigKeys KEYS = StoredValues.CLIENT_KEYS.and(ConfigKey.integer("recovery-window-days",
+            "days a removed canary secret stays recoverable, 7-30, or 0 to delete without recovery (default: AWS's 30)"));
+    private static final Set<String> SETTINGS = StoredValues.names(KEYS);
 
     /** For {@link java.util.ServiceLoader}. */
     public SecretsManagerPlacementProvider() {
@@ -33,6 +30,11 @@ public final class SecretsManagerPlacementProvider implements PlacementProvider 
     @Override
     public String name() {
         return SecretsManagerPlacement.NAME;
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

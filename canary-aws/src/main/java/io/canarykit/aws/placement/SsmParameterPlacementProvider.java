@@ -1,6 +1,7 @@
 package io.canarykit.aws.placement;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
@@ -21,6 +22,11 @@ public final class SsmParameterPlacementProvider implements PlacementProvider {
     @Override
     public String name() {
         return SsmParameterPlacement.NAME;
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return StoredValues.CLIENT_KEYS;
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
 import io.canarykit.CanaryId;
 import io.canarykit.aws.account.AwsClients;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.CredentialText;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -25,12 +27,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** What the two AWS secret-store placements share: value shapes, comparison, idempotency tokens, clients, errors. */
 final class StoredValues {
     /** Provider settings every AWS placement reads (its client); placements add their own. */
-    static final Set<String> CLIENT_SETTINGS = Set.of("region", "endpoint", "profile", "access-key-id",
-            "secret-access-key", "session-token", "retry-mode", "max-attempts", "api-call-timeout");
+    static final ConfigKeys CLIENT_KEYS = ConfigKeys.of(
+            ConfigKey.string("region", "the client's region (default: AWS_REGION and the SDK's region chain)"),
+            ConfigKey.url("endpoint", "an endpoint for the client (an emulator, a VPC endpoint)"))
+            .and(AwsClients.CREDENTIAL_KEYS).and(
+            ConfigKey.oneOf("retry-mode", "how throttled calls are retried", "standard", "adaptive", "none")
+                    .withDefault("standard"),
+            ConfigKey.integer("max-attempts", "attempts per call, 1-20").withDefault("4"),
+            ConfigKey.duration("api-call-timeout", "a deadline for each call including retries"));
+    /** The names of {@link #CLIENT_KEYS}. */
+    static final Set<String> CLIENT_SETTINGS = names(CLIENT_KEYS);
+
+    /** The names of {@code keys}, for {@link PlacementOptions#strictSettings}. */
+    static Set<String> names(ConfigKeys keys) {
+        return keys.keys().stream().map(ConfigKey::name).collect(Collectors.toUnmodifiableSet());
+    }
 
     private StoredValues() {
     }

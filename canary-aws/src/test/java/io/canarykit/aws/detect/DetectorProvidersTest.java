@@ -8,6 +8,7 @@ import io.canarykit.detect.DetectorProvider;
 import io.canarykit.detect.EventBridgeDetector;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,13 @@ class DetectorProvidersTest {
     private final ProviderRegistry<Detector, DetectorProvider> registry = ProviderRegistry.load(DetectorProvider.class);
     private final Map<String, String> client = Map.of("endpoint", "http://127.0.0.1:1", "access-key-id", "AKIAEXAMPLE",
             "secret-access-key", "not-a-real-secret-value");
+
+    /** Builds the detector the way CanaryService does: from the whole configuration, its keys under its scope. */
+    private Detector create(String name, CanaryConfig settings) {
+        Map<String, String> root = new LinkedHashMap<>();
+        settings.keys().forEach(k -> root.put("canary.detector." + name + "." + k, settings.getString(k)));
+        return registry.create(name, CanaryConfig.of(root));
+    }
 
     @Test
     void everyDetectorIsFoundByName() {
@@ -28,54 +36,54 @@ class DetectorProvidersTest {
     @Test
     void buildsEachFromConfiguration() {
         CanaryConfig c = CanaryConfig.of(client);
-        assertThat(registry.create("cloudtrail-s3", c.with("bucket", "trail-bucket").with("regions", "us-east-1,eu-west-1")))
+        assertThat(create("cloudtrail-s3", c.with("bucket", "trail-bucket").with("regions", "us-east-1,eu-west-1")))
                 .isInstanceOf(CloudTrailS3Detector.class);
-        Detector lookup = registry.create("cloudtrail-lookup", c.with("regions", "eu-west-1"));
+        Detector lookup = create("cloudtrail-lookup", c.with("regions", "eu-west-1"));
         assertThat(((CloudTrailLookupDetector) lookup).regions()).containsExactly("us-east-1", "eu-west-1");
-        assertThat(((CloudTrailLookupDetector) registry.create("cloudtrail-lookup", c)).regions())
+        assertThat(((CloudTrailLookupDetector) create("cloudtrail-lookup", c)).regions())
                 .containsExactlyElementsOf(CloudTrailLookupDetector.DEFAULT_REGIONS);
-        assertThat(registry.create("eventbridge", CanaryConfig.empty())).isInstanceOf(EventBridgeDetector.class);
-        assertThat(registry.create("access-key-last-used", c).order()).isEqualTo(Detector.ORDER_SAFETY_NET);
-        assertThat(registry.create("credential-report", c.with("reuse", "2h")).order()).isEqualTo(Detector.ORDER_SAFETY_NET);
-        assertThat(registry.create("cloudtrail-sqs", c.with("queue-url", "http://127.0.0.1:1/q").with("bucket", "t")
+        assertThat(create("eventbridge", CanaryConfig.empty())).isInstanceOf(EventBridgeDetector.class);
+        assertThat(create("access-key-last-used", c).order()).isEqualTo(Detector.ORDER_SAFETY_NET);
+        assertThat(create("credential-report", c.with("reuse", "2h")).order()).isEqualTo(Detector.ORDER_SAFETY_NET);
+        assertThat(create("cloudtrail-sqs", c.with("queue-url", "http://127.0.0.1:1/q").with("bucket", "t")
                 .with("dead-letter-queue-url", "http://127.0.0.1:1/dlq").with("consumers", "3")))
                 .isInstanceOf(CloudTrailSqsDetector.class);
-        assertThat(registry.create("eventbridge-sqs", c.with("queue-url", "http://127.0.0.1:1/q")))
+        assertThat(create("eventbridge-sqs", c.with("queue-url", "http://127.0.0.1:1/q")))
                 .isInstanceOf(EventBridgeSqsDetector.class);
-        assertThat(registry.create("credential-report", c.with("role-name", "canarykit-org"))).isNotNull();
+        assertThat(create("credential-report", c.with("role-name", "canarykit-org"))).isNotNull();
     }
 
     @Test
     void sqsDetectorsSayWhatIsMissingOrOutOfRange() {
         CanaryConfig c = CanaryConfig.of(client);
-        assertThatThrownBy(() -> registry.create("cloudtrail-sqs", c.with("bucket", "t")))
+        assertThatThrownBy(() -> create("cloudtrail-sqs", c.with("bucket", "t")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("queue-url");
-        assertThatThrownBy(() -> registry.create("cloudtrail-sqs", c.with("queue-url", "http://127.0.0.1:1/q")))
+        assertThatThrownBy(() -> create("cloudtrail-sqs", c.with("queue-url", "http://127.0.0.1:1/q")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("bucket");
         CanaryConfig q = c.with("queue-url", "http://127.0.0.1:1/q").with("bucket", "t");
-        assertThatThrownBy(() -> registry.create("cloudtrail-sqs", q.with("consumers", "0")))
+        assertThatThrownBy(() -> create("cloudtrail-sqs", q.with("consumers", "0")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("consumers");
-        assertThatThrownBy(() -> registry.create("cloudtrail-sqs", q.with("visibility-timeout", "1s")))
+        assertThatThrownBy(() -> create("cloudtrail-sqs", q.with("visibility-timeout", "1s")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("visibility-timeout");
-        assertThatThrownBy(() -> registry.create("cloudtrail-sqs", q.with("wait-time", "30s")))
+        assertThatThrownBy(() -> create("cloudtrail-sqs", q.with("wait-time", "30s")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("wait-time");
-        assertThatThrownBy(() -> registry.create("eventbridge-sqs", c)).isInstanceOf(CanaryConfigurationException.class)
+        assertThatThrownBy(() -> create("eventbridge-sqs", c)).isInstanceOf(CanaryConfigurationException.class)
                 .hasMessageContaining("queue-url")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-a-real-secret-value"));
-        assertThatThrownBy(() -> registry.create("eventbridge-sqs", c.with("queue-url", "q").with("max-receive-count", "0")))
+        assertThatThrownBy(() -> create("eventbridge-sqs", c.with("queue-url", "q").with("max-receive-count", "0")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("max-receive-count");
     }
 
     @Test
     void badConfigurationSaysWhatToFix() {
         CanaryConfig c = CanaryConfig.of(client);
-        assertThatThrownBy(() -> registry.create("cloudtrail-s3", c)).isInstanceOf(CanaryConfigurationException.class)
+        assertThatThrownBy(() -> create("cloudtrail-s3", c)).isInstanceOf(CanaryConfigurationException.class)
                 .hasMessageContaining("bucket");
-        assertThatThrownBy(() -> registry.create("cloudtrail-s3", c.with("bucket", "b").with("parallelism", "0")))
+        assertThatThrownBy(() -> create("cloudtrail-s3", c.with("bucket", "b").with("parallelism", "0")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("parallelism");
-        assertThatThrownBy(() -> registry.create("access-key-last-used", CanaryConfig.of(Map.of("access-key-id", "AKIA"))))
+        assertThatThrownBy(() -> create("access-key-last-used", CanaryConfig.of(Map.of("access-key-id", "AKIA"))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("secret-access-key");
-        assertThatThrownBy(() -> registry.create("cloudtrail-lookup", c.with("endpoint", "not a url")))
+        assertThatThrownBy(() -> create("cloudtrail-lookup", c.with("endpoint", "not a url")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("endpoint")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-a-real-secret-value"));
     }

@@ -49,7 +49,8 @@ class MemberAccountDetectorsIT {
             // judged half an hour later: past the safety net's delivery grace for the unlogged use
             DetectionSummary s = DetectionEngine.builder().store(store)
                     .clock(Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(30)))
-                    .detectors(List.of(registry.create("cloudtrail-lookup", c), registry.create("access-key-last-used", c)))
+                    .detectors(List.of(registry.provider("cloudtrail-lookup").create(c),
+                            registry.provider("access-key-last-used").create(c)))
                     .build().runOnce();
             assertThat(s.failures()).isEmpty();
             assertThat(store.sightings(a.record().id())).extracting(Sighting::source).contains("cloudtrail-lookup");

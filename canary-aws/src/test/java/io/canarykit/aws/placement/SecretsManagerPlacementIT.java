@@ -197,7 +197,7 @@ class SecretsManagerPlacementIT extends StoredSecretsContract {
                 "canary.placement.aws-secrets-manager.secret-access-key", creds.secretAccessKey().reveal(),
                 "canary.placement.aws-secrets-manager.recovery-window-days", "0"));
         ProviderRegistry<Placement, PlacementProvider> registry = ProviderRegistry.load(PlacementProvider.class);
-        try (Placement p = registry.create("aws-secrets-manager", config.scoped(PREFIX))) {
+        try (Placement p = registry.create("aws-secrets-manager", config)) {
             PlacementReceipt r = p.place(request(FIRST, options("prod/provided")));
             receipts.add(r);
             assertThat(r.details()).containsEntry("region", "eu-west-1");
@@ -205,12 +205,13 @@ class SecretsManagerPlacementIT extends StoredSecretsContract {
             assertThat(stored()).isEmpty();
         }
         Throwable e = catchThrowable(() -> registry.create("aws-secrets-manager",
-                config.with("canary.placement.aws-secrets-manager.recovery-window", "0").scoped(PREFIX)));
+                config.with("canary.placement.aws-secrets-manager.recovery-window", "0")));
         errors.add(e);
         assertThat(e).hasMessageContaining("recovery-window").hasMessageContaining("recovery-window-days")
                 .hasMessageNotContaining(creds.secretAccessKey().reveal());
         // the same settings already scoped, with the request's options beside them (as canary place passes them)
-        try (Placement p = registry.create("aws-secrets-manager", config.scoped(PREFIX).with("name", "prod/ignored-here"))) {
+        try (Placement p = registry.provider("aws-secrets-manager")
+                .create(config.scoped(PREFIX).with("name", "prod/ignored-here"))) {
             assertThat(p.name()).isEqualTo("aws-secrets-manager");
         }
     }

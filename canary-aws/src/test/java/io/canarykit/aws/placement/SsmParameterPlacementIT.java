@@ -161,7 +161,7 @@ class SsmParameterPlacementIT extends StoredSecretsContract {
                 "canary.placement.ssm-parameter.endpoint", aws.emulator().endpoint().toString(),
                 "canary.placement.ssm-parameter.access-key-id", creds.accessKeyId(),
                 "canary.placement.ssm-parameter.secret-access-key", creds.secretAccessKey().reveal()));
-        try (Placement p = ProviderRegistry.load(PlacementProvider.class).create("ssm-parameter", config.scoped("canary.placement.ssm-parameter."))) {
+        try (Placement p = ProviderRegistry.load(PlacementProvider.class).create("ssm-parameter", config)) {
             PlacementReceipt r = p.place(request(FIRST, options("/prod/provided")));
             receipts.add(r);
             assertThat(stored()).containsExactly("/prod/provided -> " + FIRST.accessKeyId());

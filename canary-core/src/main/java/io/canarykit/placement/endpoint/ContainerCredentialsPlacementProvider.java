@@ -1,6 +1,8 @@
 package io.canarykit.placement.endpoint;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementFiles;
 import io.canarykit.placement.PlacementOptions;
@@ -20,6 +22,11 @@ import java.util.stream.Stream;
 public final class ContainerCredentialsPlacementProvider implements PlacementProvider {
     static final Set<String> SETTINGS = Stream.concat(PlacementFiles.SETTINGS.stream(),
             Stream.of("host", "port", "refresh-before")).collect(Collectors.toUnmodifiableSet());
+    private static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS.and(
+            ConfigKey.string("host", "the address the endpoint listens on").withDefault("127.0.0.1"),
+            ConfigKey.integer("port", "the port it listens on (0: a free one)").withDefault("0"),
+            ConfigKey.duration("refresh-before", "how long before expiry the credential is refreshed")
+                    .withDefault("5m"));
 
     @Override
     public String name() {
@@ -27,8 +34,13 @@ public final class ContainerCredentialsPlacementProvider implements PlacementPro
     }
 
     @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
     public Placement create(CanaryConfig config) {
-        CanaryConfig s = PlacementOptions.settings(name(), config, SETTINGS);
+        CanaryConfig s = PlacementOptions.settings(name(), config, KEYS);
         return ContainerCredentialsPlacement.builder()
                 .host(s.getString("host", "127.0.0.1"))
                 .port(s.getInt("port", 0))

@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.Collections;
 
 /**
  * Placement {@code aws-credentials-file}: the canary as a named profile in the shared credentials file
@@ -327,7 +328,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
             throw new CanaryConfigurationException("the credentials file and the config file are both " + credsAbs
                     + "; point them at different files");
         }
-        return new Target(profile, credsAbs, configAbs, java.util.Collections.unmodifiableMap(configProps),
+        return new Target(profile, credsAbs, configAbs, Collections.unmodifiableMap(configProps),
                 o.flag("overwrite", false));
     }
 

@@ -1,6 +1,8 @@
 package io.canarykit.placement.file;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
+import io.canarykit.config.ConfigKey;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementFiles;
 import io.canarykit.placement.PlacementOptions;
@@ -16,7 +18,14 @@ import java.util.Set;
  * requests, and the file settings of {@link PlacementFiles.Builder#configure}.
  */
 public final class AwsCredentialsFilePlacementProvider implements PlacementProvider {
-    static final Set<String> SETTINGS = union(PlacementFiles.SETTINGS, "credentials-file", "config-file", "region", "output");
+    static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS.and(
+            ConfigKey.path("credentials-file", "the shared credentials file (default: what the AWS SDKs read)"),
+            ConfigKey.path("config-file", "the shared config file (default: what the AWS SDKs read)"),
+            ConfigKey.string("region", "the region written for a profile when the request names none")
+                    .withDefault("us-east-1"),
+            ConfigKey.string("output", "the output format written for a profile when the request names none")
+                    .withDefault("json"));
+
 
     @Override
     public String name() {
@@ -24,8 +33,13 @@ public final class AwsCredentialsFilePlacementProvider implements PlacementProvi
     }
 
     @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
     public Placement create(CanaryConfig config) {
-        CanaryConfig s = PlacementOptions.settings(name(), config, SETTINGS);
+        CanaryConfig s = PlacementOptions.settings(name(), config, KEYS);
         return AwsCredentialsFilePlacement.builder()
                 .files(PlacementFiles.builder().configure(s).build())
                 .credentialsFile(s.getPath("credentials-file"))

@@ -1,12 +1,12 @@
 package io.canarykit.placement.file;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
+import io.canarykit.config.ConfigKey;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementFiles;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.PlacementProvider;
-
-import java.util.Set;
 
 /**
  * Provider {@code credential-process}: {@link CredentialProcessPlacement}. Settings ({@code
@@ -14,7 +14,9 @@ import java.util.Set;
  * {@link PlacementFiles.Builder#configure}.
  */
 public final class CredentialProcessPlacementProvider implements PlacementProvider {
-    private static final Set<String> SETTINGS = AwsCredentialsFilePlacementProvider.union(PlacementFiles.SETTINGS, "config-file");
+    private static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS.and(
+            ConfigKey.path("config-file", "the shared config file (default: what the AWS SDKs read)"));
+
 
     @Override
     public String name() {
@@ -22,8 +24,13 @@ public final class CredentialProcessPlacementProvider implements PlacementProvid
     }
 
     @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
     public Placement create(CanaryConfig config) {
-        CanaryConfig s = PlacementOptions.settings(name(), config, SETTINGS);
+        CanaryConfig s = PlacementOptions.settings(name(), config, KEYS);
         return CredentialProcessPlacement.builder()
                 .files(PlacementFiles.builder().configure(s).build())
                 .configFile(s.getPath("config-file"))

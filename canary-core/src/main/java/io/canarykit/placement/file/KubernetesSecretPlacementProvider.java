@@ -1,6 +1,7 @@
 package io.canarykit.placement.file;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementFiles;
 import io.canarykit.placement.PlacementOptions;
@@ -11,14 +12,21 @@ import io.canarykit.placement.PlacementProvider;
  * canary.placement.kubernetes-secret.*}, optional): the file settings of {@link PlacementFiles.Builder#configure}.
  */
 public final class KubernetesSecretPlacementProvider implements PlacementProvider {
+    private static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS;
+
     @Override
     public String name() {
         return KubernetesSecretPlacement.NAME;
     }
 
     @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
+    @Override
     public Placement create(CanaryConfig config) {
-        CanaryConfig s = PlacementOptions.settings(name(), config, PlacementFiles.SETTINGS);
+        CanaryConfig s = PlacementOptions.settings(name(), config, KEYS);
         return KubernetesSecretPlacement.builder().files(PlacementFiles.builder().configure(s).build()).build();
     }
 }

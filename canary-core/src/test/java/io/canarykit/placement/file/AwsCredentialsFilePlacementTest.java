@@ -377,8 +377,9 @@ class AwsCredentialsFilePlacementTest {
         assertThat(registry.names()).contains("aws-credentials-file", "env", "credential-process", "imds",
                 "container-credentials", "kubernetes-secret");
         Path c = home.resolve("x/credentials");
-        Placement p = registry.create("aws-credentials-file", CanaryConfig.of(Map.of("credentials-file", c.toString(),
-                "config-file", home.resolve("x/config").toString(), "region", "ap-south-1")));
+        String scope = "canary.placement.aws-credentials-file.";
+        Placement p = registry.create("aws-credentials-file", CanaryConfig.of(Map.of(scope + "credentials-file",
+                c.toString(), scope + "config-file", home.resolve("x/config").toString(), scope + "region", "ap-south-1")));
         PlacementReceipt r = p.place(request(session1(), "profile", "ops"));
         assertThat(r.location()).isEqualTo(c.toString());
         assertThat(r.detail("config.region")).isEqualTo("ap-south-1");

@@ -2,6 +2,8 @@ package io.canarykit.placement.secrets;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.PlacementEnvironment;
 
@@ -13,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -21,8 +24,21 @@ import java.util.regex.Pattern;
  * {@code max-attempts}, {@code max-retry-wait}, {@code allow-http}. The token is a {@link Secret}: never echoed.
  */
 final class ApiSettings {
-    static final Set<String> KEYS = Set.of("api-url", "token", "token-file", "timeout", "max-attempts", "max-retry-wait",
-            "allow-http");
+    static final ConfigKeys CONFIG_KEYS = ConfigKeys.of(
+            ConfigKey.url("api-url", "the service's API URL (default: the environment's, then the public service)"),
+            ConfigKey.string("token", "the API token (default: token-file, then the environment)").asSecret(),
+            ConfigKey.path("token-file", "a file holding the API token"),
+            ConfigKey.duration("timeout", "timeout of one API call").withDefault("30s"),
+            ConfigKey.integer("max-attempts", "attempts per call, 1-10").withDefault("3"),
+            ConfigKey.duration("max-retry-wait", "the longest wait a rate limit may ask for").withDefault("60s"),
+            ConfigKey.bool("allow-http", "allow a plain-http API URL (tests, a local relay)").withDefault("false"));
+    /** The names of {@link #CONFIG_KEYS}. */
+    static final Set<String> KEYS = names(CONFIG_KEYS);
+
+    /** The names of {@code keys}, for {@link io.canarykit.placement.PlacementOptions#strictSettings}. */
+    static Set<String> names(ConfigKeys keys) {
+        return keys.keys().stream().map(ConfigKey::name).collect(Collectors.toUnmodifiableSet());
+    }
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{1,4096}");
 
     private ApiSettings() {

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.net.URI;
+import java.net.http.HttpClient;
 
 /**
  * Placement {@code github-actions-secret}: GitHub Actions secrets holding the canary, as workflows expect them
@@ -468,13 +470,13 @@ public final class GitHubActionsSecretPlacement implements Placement {
          *               Enterprise Server
          * @param token  the token; never logged or shown
          */
-        public Builder api(java.net.URI apiUrl, io.canarykit.Secret token) {
+        public Builder api(URI apiUrl, io.canarykit.Secret token) {
             return connection(RestClient.builder("GitHub").baseUrl(apiUrl)
                     .token("Authorization", "Bearer ", Objects.requireNonNull(token, "token")));
         }
 
         /** The HTTP client to use (default: the JDK's, following no redirects). */
-        public Builder httpClient(java.net.http.HttpClient client) {
+        public Builder httpClient(HttpClient client) {
             Objects.requireNonNull(connection, "call api(...) first").httpClient(client);
             return this;
         }

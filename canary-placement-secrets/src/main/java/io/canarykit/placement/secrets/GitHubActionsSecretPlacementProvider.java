@@ -1,6 +1,7 @@
 package io.canarykit.placement.secrets;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementEnvironment;
@@ -24,6 +25,11 @@ public final class GitHubActionsSecretPlacementProvider implements PlacementProv
     @Override
     public String name() {
         return GitHubActionsSecretPlacement.NAME;
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return ApiSettings.CONFIG_KEYS;
     }
 
     @Override

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.net.URI;
+import java.net.http.HttpClient;
 
 /**
  * Placement {@code gitlab-ci-variable}: GitLab CI/CD variables holding the canary, masked and protected, as pipelines
@@ -450,13 +452,13 @@ public final class GitLabCiVariablePlacement implements Placement {
          * @param apiUrl the API root, such as {@code https://gitlab.com/api/v4}
          * @param token  the token, sent as {@code PRIVATE-TOKEN}; never logged or shown
          */
-        public Builder api(java.net.URI apiUrl, io.canarykit.Secret token) {
+        public Builder api(URI apiUrl, io.canarykit.Secret token) {
             return connection(RestClient.builder("GitLab").baseUrl(apiUrl)
                     .token("PRIVATE-TOKEN", "", Objects.requireNonNull(token, "token")));
         }
 
         /** The HTTP client to use (default: the JDK's, following no redirects). */
-        public Builder httpClient(java.net.http.HttpClient client) {
+        public Builder httpClient(HttpClient client) {
             Objects.requireNonNull(connection, "call api(...) first").httpClient(client);
             return this;
         }

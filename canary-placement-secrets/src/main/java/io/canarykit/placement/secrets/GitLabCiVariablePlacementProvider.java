@@ -1,6 +1,7 @@
 package io.canarykit.placement.secrets;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementEnvironment;
@@ -23,6 +24,11 @@ public final class GitLabCiVariablePlacementProvider implements PlacementProvide
     @Override
     public String name() {
         return GitLabCiVariablePlacement.NAME;
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return ApiSettings.CONFIG_KEYS;
     }
 
     @Override

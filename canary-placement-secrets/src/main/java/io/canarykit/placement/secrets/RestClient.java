@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Arrays;
 
 /**
  * A small JSON-over-HTTPS client for the secret stores' REST APIs, on the JDK's {@link HttpClient}: one API token in
@@ -266,7 +267,7 @@ final class RestClient {
         if (said.length() > 300) {
             said = said.substring(0, 300) + "…";
         }
-        String[] all = java.util.Arrays.copyOf(secrets, secrets.length + 1);
+        String[] all = Arrays.copyOf(secrets, secrets.length + 1);
         all[secrets.length] = token.reveal();
         return "HTTP " + r.status() + (said.isEmpty() ? "" : ": " + scrub(said, all));
     }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.net.URI;
+import java.net.http.HttpClient;
 
 /**
  * Placement {@code vault-kv}: a HashiCorp Vault KV version 2 secret holding the canary's fields, as teams keep AWS
@@ -351,7 +353,7 @@ public final class VaultKvPlacement implements Placement {
          * @param address the address, such as {@code https://vault.example.com:8200}
          * @param token   the token, sent as {@code X-Vault-Token}; never logged or shown
          */
-        public Builder api(java.net.URI address, io.canarykit.Secret token) {
+        public Builder api(URI address, io.canarykit.Secret token) {
             return connection(RestClient.builder("Vault").baseUrl(address)
                     .token("X-Vault-Token", "", Objects.requireNonNull(token, "token")));
         }
@@ -370,7 +372,7 @@ public final class VaultKvPlacement implements Placement {
         }
 
         /** The HTTP client to use (default: the JDK's, following no redirects). */
-        public Builder httpClient(java.net.http.HttpClient client) {
+        public Builder httpClient(HttpClient client) {
             Objects.requireNonNull(connection, "call api(...) first").httpClient(client);
             return this;
         }

@@ -1,12 +1,13 @@
 package io.canarykit.placement.secrets;
 
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementEnvironment;
 import io.canarykit.placement.PlacementProvider;
 
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -18,13 +19,9 @@ import java.util.Set;
 public final class VaultKvPlacementProvider implements PlacementProvider {
     static final ApiSettings.Service SERVICE = new ApiSettings.Service("Vault", null, new String[] {"VAULT_ADDR"},
             new String[] {"VAULT_TOKEN"}, "X-Vault-Token", "");
-    private static final Set<String> SETTINGS;
-
-    static {
-        Set<String> s = new HashSet<>(ApiSettings.KEYS);
-        s.add("namespace");
-        SETTINGS = Set.copyOf(s);
-    }
+    private static final ConfigKeys KEYS = ApiSettings.CONFIG_KEYS.and(
+            ConfigKey.string("namespace", "the Vault Enterprise namespace (default: VAULT_NAMESPACE)"));
+    private static final Set<String> SETTINGS = ApiSettings.names(KEYS);
 
     /** For {@link java.util.ServiceLoader}. */
     public VaultKvPlacementProvider() {
@@ -33,6 +30,11 @@ public final class VaultKvPlacementProvider implements PlacementProvider {
     @Override
     public String name() {
         return VaultKvPlacement.NAME;
+    }
+
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
     }
 
     @Override

@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import static io.canarykit.store.dynamodb.DynamoDbCanaryTable.BY_ACCESS_KEY;
 import static io.canarykit.store.dynamodb.DynamoDbCanaryTable.BY_ACCOUNT;
@@ -253,7 +254,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     }
 
     private List<CanaryRecord> lookup(String index, String keyAttribute, String value,
-                                      java.util.function.Predicate<CanaryRecord> stillMatches) {
+                                      Predicate<CanaryRecord> stillMatches) {
         List<CanaryId> ids = new ArrayList<>();
         QueryRequest request = QueryRequest.builder().tableName(table).indexName(index)
                 .keyConditionExpression("#k = :k")

@@ -2,6 +2,8 @@ package io.canarykit.store.dynamodb;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.CanaryStoreProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -17,7 +19,8 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 
 /**
- * Provider {@code dynamodb}: a {@link DynamoDbCanaryStore} with a DynamoDB client built from configuration. The store
+ * Provider {@code dynamodb}: a {@link DynamoDbCanaryStore} with a DynamoDB client built from its keys
+ * ({@code canary.store.dynamodb.*}, handed over without that prefix). The store
  * owns that client and closes it on {@link CanaryStore#close()}. To use your own client, build the store with
  * {@link DynamoDbCanaryStore#builder()} instead.
  *
@@ -40,10 +43,21 @@ import java.time.Duration;
  * </table>
  */
 public final class DynamoDbCanaryStoreProvider implements CanaryStoreProvider {
-    /** The prefix of every key this provider reads. */
+    /** Where the keys live in the whole configuration (for messages). */
     public static final String PREFIX = "canary.store.dynamodb.";
     /** The table name used when none is configured. */
     public static final String DEFAULT_TABLE = "canarykit";
+
+    private static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string("table", "the table name").withDefault(DEFAULT_TABLE),
+            ConfigKey.string("region", "the AWS region, such as eu-west-1 (default: the SDK's region chain)"),
+            ConfigKey.url("endpoint", "an endpoint URL, for DynamoDB-compatible servers or VPC endpoints"),
+            ConfigKey.string("profile", "a named profile of the shared AWS files for credentials (default: the SDK's"
+                    + " chain)"),
+            ConfigKey.bool("create-table", "create the table (on-demand) if it is missing").withDefault("false"),
+            ConfigKey.bool("ttl", "write the TTL attribute on short-term canaries").withDefault("true"),
+            ConfigKey.duration("ttl-retention", "time after expiry before TTL may delete a never-triggered short-term"
+                    + " canary").withDefault("30d"));
 
     /** Used by ServiceLoader. */
     public DynamoDbCanaryStoreProvider() {
@@ -54,6 +68,11 @@ public final class DynamoDbCanaryStoreProvider implements CanaryStoreProvider {
         return "dynamodb";
     }
 
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
     /**
      * Builds the store, and the table too when {@code create-table} is true.
      *
@@ -61,11 +80,11 @@ public final class DynamoDbCanaryStoreProvider implements CanaryStoreProvider {
      */
     @Override
     public CanaryStore create(CanaryConfig config) {
-        String table = config.getString(PREFIX + "table", DEFAULT_TABLE);
+        String table = config.getString("table", DEFAULT_TABLE);
         DynamoDbCanaryTable.requireTableName(table);
-        boolean createTable = config.getBoolean(PREFIX + "create-table", false);
-        boolean ttl = config.getBoolean(PREFIX + "ttl", true);
-        Duration retention = config.getDuration(PREFIX + "ttl-retention", DynamoDbCanaryStore.DEFAULT_TTL_RETENTION);
+        boolean createTable = config.getBoolean("create-table", false);
+        boolean ttl = config.getBoolean("ttl", true);
+        Duration retention = config.getDuration("ttl-retention", DynamoDbCanaryStore.DEFAULT_TTL_RETENTION);
         DynamoDbClient client = client(config);
         try {
             if (createTable) {
@@ -87,7 +106,7 @@ public final class DynamoDbCanaryStoreProvider implements CanaryStoreProvider {
 
     static DynamoDbClient client(CanaryConfig config) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
-        String region = config.getString(PREFIX + "region");
+        String region = config.getString("region");
         if (region != null) {
             if (!region.matches("[a-z]{2,}(-[a-z0-9]+)+")) {
                 throw new CanaryConfigurationException("configuration property " + PREFIX + "region: '" + region
@@ -95,11 +114,11 @@ public final class DynamoDbCanaryStoreProvider implements CanaryStoreProvider {
             }
             builder.region(Region.of(region));
         }
-        String endpoint = config.getString(PREFIX + "endpoint");
+        String endpoint = config.getString("endpoint");
         if (endpoint != null) {
             builder.endpointOverride(endpoint(endpoint));
         }
-        String profile = config.getString(PREFIX + "profile");
+        String profile = config.getString("profile");
         builder.credentialsProvider(profile != null ? ProfileCredentialsProvider.create(profile)
                 : DefaultCredentialsProvider.builder().build());
         try {

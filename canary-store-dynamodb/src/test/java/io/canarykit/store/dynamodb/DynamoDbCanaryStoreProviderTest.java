@@ -19,6 +19,11 @@ class DynamoDbCanaryStoreProviderTest {
             "canary.store.dynamodb.region", "eu-west-1",
             "canary.store.dynamodb.endpoint", "http://127.0.0.1:1"));
 
+    /** The store, built as CanaryService builds it: from the whole configuration. */
+    private static CanaryStore dynamodb(CanaryConfig root) {
+        return ProviderRegistry.load(CanaryStoreProvider.class).create("dynamodb", root);
+    }
+
     @Test
     void isFoundByServiceLoaderAsDynamodb() {
         ProviderRegistry<CanaryStore, CanaryStoreProvider> stores = ProviderRegistry.load(CanaryStoreProvider.class);
@@ -35,25 +40,24 @@ class DynamoDbCanaryStoreProviderTest {
             assertThat(((DynamoDbCanaryStore) store).tableName()).isEqualTo("my-canaries");
             assertThat(store.toString()).isEqualTo("DynamoDbCanaryStore[table=my-canaries]");
         }
-        try (CanaryStore store = new DynamoDbCanaryStoreProvider().create(BASE)) {
+        try (CanaryStore store = dynamodb(BASE)) {
             assertThat(((DynamoDbCanaryStore) store).tableName()).isEqualTo("canarykit");
         }
     }
 
     @Test
     void malformedValuesFailWithTheKeyAndTheFix() {
-        DynamoDbCanaryStoreProvider provider = new DynamoDbCanaryStoreProvider();
-        assertThatThrownBy(() -> provider.create(BASE.with("canary.store.dynamodb.table", "a/b")))
+        assertThatThrownBy(() -> dynamodb(BASE.with("canary.store.dynamodb.table", "a/b")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("table name 'a/b'");
-        assertThatThrownBy(() -> provider.create(BASE.with("canary.store.dynamodb.region", "Ireland")))
+        assertThatThrownBy(() -> dynamodb(BASE.with("canary.store.dynamodb.region", "Ireland")))
                 .isInstanceOf(CanaryConfigurationException.class)
                 .hasMessageContaining("canary.store.dynamodb.region").hasMessageContaining("eu-west-1");
-        assertThatThrownBy(() -> provider.create(BASE.with("canary.store.dynamodb.endpoint", "localhost:8000")))
+        assertThatThrownBy(() -> dynamodb(BASE.with("canary.store.dynamodb.endpoint", "localhost:8000")))
                 .isInstanceOf(CanaryConfigurationException.class)
                 .hasMessageContaining("canary.store.dynamodb.endpoint").hasMessageContaining("http://localhost:8000");
-        assertThatThrownBy(() -> provider.create(BASE.with("canary.store.dynamodb.ttl-retention", "forever")))
+        assertThatThrownBy(() -> dynamodb(BASE.with("canary.store.dynamodb.ttl-retention", "forever")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("ttl-retention");
-        assertThatThrownBy(() -> provider.create(BASE.with("canary.store.dynamodb.create-table", "maybe")))
+        assertThatThrownBy(() -> dynamodb(BASE.with("canary.store.dynamodb.create-table", "maybe")))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("create-table");
     }
 
@@ -61,7 +65,7 @@ class DynamoDbCanaryStoreProviderTest {
     void builderNeedsClientAndTable() {
         assertThatThrownBy(() -> DynamoDbCanaryStore.builder().tableName("abc").build())
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("DynamoDbClient");
-        try (DynamoDbClient client = DynamoDbCanaryStoreProvider.client(BASE)) {
+        try (DynamoDbClient client = DynamoDbCanaryStoreProvider.client(BASE.scoped(DynamoDbCanaryStoreProvider.PREFIX))) {
             assertThatThrownBy(() -> DynamoDbCanaryStore.builder().client(client).build())
                     .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("table name");
             assertThatThrownBy(() -> DynamoDbCanaryStore.builder().tableName("x"))

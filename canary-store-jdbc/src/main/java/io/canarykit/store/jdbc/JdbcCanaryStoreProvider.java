@@ -3,6 +3,8 @@ package io.canarykit.store.jdbc;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.config.ConfigKey;
+import io.canarykit.config.ConfigKeys;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.CanaryStoreProvider;
 
@@ -34,22 +36,34 @@ import java.time.Duration;
  * {@code JdbcCanaryStore.builder().dataSource(pool).build()}.
  */
 public final class JdbcCanaryStoreProvider implements CanaryStoreProvider {
-    /** Property prefix. */
+    /** Where the keys live in the whole configuration (for messages). */
     public static final String PREFIX = "canary.store.jdbc.";
     /** The JDBC URL (required). */
-    public static final String URL = PREFIX + "url";
+    public static final String URL = "url";
     /** The database user. */
-    public static final String USER = PREFIX + "user";
+    public static final String USER = "user";
     /** The database password. */
-    public static final String PASSWORD = PREFIX + "password";
+    public static final String PASSWORD = "password";
     /** {@code h2}, {@code postgresql} or {@code sqlite}; read from the database when absent. */
-    public static final String DIALECT = PREFIX + "dialect";
+    public static final String DIALECT = "dialect";
     /** Whether to migrate at start-up (default true). */
-    public static final String MIGRATE = PREFIX + "migrate";
+    public static final String MIGRATE = "migrate";
     /** Most connections open at once (default 10). */
-    public static final String POOL_SIZE = PREFIX + "pool-size";
+    public static final String POOL_SIZE = "pool-size";
     /** Longest wait for a free connection (default 30s). */
-    public static final String CONNECTION_TIMEOUT = PREFIX + "connection-timeout";
+    public static final String CONNECTION_TIMEOUT = "connection-timeout";
+
+    private static final ConfigKeys KEYS = ConfigKeys.of(
+            ConfigKey.string(URL, "the JDBC URL: jdbc:h2:file:..., jdbc:postgresql://..., jdbc:sqlite:...")
+                    .asRequired().asSecret(),
+            ConfigKey.string(USER, "the database user"),
+            ConfigKey.string(PASSWORD, "the database password").asSecret(),
+            ConfigKey.oneOf(DIALECT, "the database (default: read from the database)", "h2", "postgresql", "postgres", "sqlite"),
+            ConfigKey.bool(MIGRATE, "apply the schema scripts at start-up (false when Flyway or Liquibase does)")
+                    .withDefault("true"),
+            ConfigKey.integer(POOL_SIZE, "most connections open at once, 1-1000")
+                    .withDefault(String.valueOf(PooledDataSource.DEFAULT_MAX_SIZE)),
+            ConfigKey.duration(CONNECTION_TIMEOUT, "longest wait for a free connection").withDefault("30s"));
 
     /** Used by ServiceLoader. */
     public JdbcCanaryStoreProvider() {
@@ -60,8 +74,13 @@ public final class JdbcCanaryStoreProvider implements CanaryStoreProvider {
         return "jdbc";
     }
 
+    @Override
+    public ConfigKeys configKeys() {
+        return KEYS;
+    }
+
     /**
-     * Opens the store described by {@code canary.store.jdbc.*}.
+     * Opens the store described by its keys ({@code canary.store.jdbc.*}, handed over without that prefix).
      *
      * @throws CanaryConfigurationException if a property is missing or wrong, or no driver accepts the URL
      * @throws io.canarykit.store.CanaryStoreException if the database cannot be reached or migrated
@@ -70,12 +89,12 @@ public final class JdbcCanaryStoreProvider implements CanaryStoreProvider {
     public CanaryStore create(CanaryConfig config) {
         String url = config.getString(URL);
         if (url == null) {
-            throw new CanaryConfigurationException("missing configuration property " + URL + ": set it to a JDBC URL"
+            throw new CanaryConfigurationException("missing configuration property " + PREFIX + URL + ": set it to a JDBC URL"
                     + " such as jdbc:h2:file:./canary/store, jdbc:postgresql://db:5432/canary or"
                     + " jdbc:sqlite:/var/lib/canary/store.db");
         }
         if (!url.startsWith("jdbc:")) {
-            throw new CanaryConfigurationException("configuration property " + URL + ": '" + PooledDataSource.redact(url)
+            throw new CanaryConfigurationException("configuration property " + PREFIX + URL + ": '" + PooledDataSource.redact(url)
                     + "' is not a JDBC URL; it starts with jdbc:, such as jdbc:postgresql://db:5432/canary");
         }
         String user = config.getString(USER);
@@ -85,12 +104,12 @@ public final class JdbcCanaryStoreProvider implements CanaryStoreProvider {
         boolean migrate = config.getBoolean(MIGRATE, true);
         int poolSize = config.getInt(POOL_SIZE, PooledDataSource.DEFAULT_MAX_SIZE);
         if (poolSize < 1 || poolSize > 1000) {
-            throw new CanaryConfigurationException("configuration property " + POOL_SIZE + ": " + poolSize
+            throw new CanaryConfigurationException("configuration property " + PREFIX + POOL_SIZE + ": " + poolSize
                     + " is not valid; expected 1-1000");
         }
         Duration timeout = config.getDuration(CONNECTION_TIMEOUT, PooledDataSource.DEFAULT_TIMEOUT);
         if (timeout.isZero()) {
-            throw new CanaryConfigurationException("configuration property " + CONNECTION_TIMEOUT
+            throw new CanaryConfigurationException("configuration property " + PREFIX + CONNECTION_TIMEOUT
                     + ": must be longer than 0, such as 30s");
         }
         return JdbcCanaryStore.open(url, user, password, dialect, migrate, poolSize, timeout);

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.logging.Logger;
 
 /**
  * The small connection pool behind {@link JdbcCanaryStore#open} and the {@code jdbc} provider, so that the library
@@ -222,7 +223,7 @@ final class PooledDataSource implements DataSource, AutoCloseable {
     }
 
     @Override
-    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
         throw new SQLFeatureNotSupportedException("slf4j is used");
     }
 

@@ -44,7 +44,7 @@ class H2SecondProcessTest {
             assertThat(out.readLine()).isEqualTo("open");
             CanaryConfig config = CanaryConfig.of(Map.of("canary.store.jdbc.url", url, "canary.store.jdbc.user", "sa"));
 
-            assertThatThrownBy(() -> new JdbcCanaryStoreProvider().create(config).close())
+            assertThatThrownBy(() -> JdbcCanaryStoreProviderTest.jdbcStore(config).close())
                     .isInstanceOf(CanaryStoreException.class)
                     .hasMessageContaining("in use by another process")
                     .hasMessageContaining("Stop the other canary process")
@@ -55,7 +55,7 @@ class H2SecondProcessTest {
             holder.getOutputStream().close(); // the holder exits when its stdin ends
             assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        try (CanaryStore again = new JdbcCanaryStoreProvider().create(
+        try (CanaryStore again = JdbcCanaryStoreProviderTest.jdbcStore(
                 CanaryConfig.of(Map.of("canary.store.jdbc.url", url, "canary.store.jdbc.user", "sa")))) {
             assertThat(again.find(r.id())).as("once the other process is gone, the store opens").contains(r);
         }

@@ -21,6 +21,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The {@code jdbc} provider on H2 and SQLite files: configuration, migration, errors, and secrecy of the password. */
 class JdbcCanaryStoreProviderTest {
+    /** The jdbc store, built as CanaryService builds it: from the whole configuration. */
+    static CanaryStore jdbcStore(CanaryConfig root) {
+        return ProviderRegistry.load(CanaryStoreProvider.class).create("jdbc", root);
+    }
+
     private static final String SECRET = "pa55-Wr0ng-9f3e1c";
 
     @TempDir
@@ -67,7 +72,7 @@ class JdbcCanaryStoreProviderTest {
 
     @Test
     void migrateFalseLeavesTheSchemaToSomeoneElse() {
-        try (JdbcCanaryStore store = (JdbcCanaryStore) new JdbcCanaryStoreProvider().create(CanaryConfig.of(Map.of(
+        try (JdbcCanaryStore store = (JdbcCanaryStore) jdbcStore(CanaryConfig.of(Map.of(
                 "canary.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("unmigrated"),
                 "canary.store.jdbc.migrate", "false")))) {
             assertThat(store.schemaVersion()).isZero();
@@ -78,7 +83,7 @@ class JdbcCanaryStoreProviderTest {
 
     @Test
     void closingTheStoreClosesItsPool() {
-        JdbcCanaryStore store = (JdbcCanaryStore) new JdbcCanaryStoreProvider().create(CanaryConfig.of(Map.of(
+        JdbcCanaryStore store = (JdbcCanaryStore) jdbcStore(CanaryConfig.of(Map.of(
                 "canary.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("closing"))));
         store.close();
         store.close();
@@ -88,19 +93,18 @@ class JdbcCanaryStoreProviderTest {
 
     @Test
     void badConfigurationSaysWhatToFix() {
-        JdbcCanaryStoreProvider provider = new JdbcCanaryStoreProvider();
-        assertThatThrownBy(() -> provider.create(CanaryConfig.empty()))
+        assertThatThrownBy(() -> jdbcStore(CanaryConfig.empty()))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("canary.store.jdbc.url")
                 .hasMessageContaining("jdbc:postgresql://");
-        assertThatThrownBy(() -> provider.create(CanaryConfig.of(Map.of("canary.store.jdbc.url", "postgres://db/x"))))
+        assertThatThrownBy(() -> jdbcStore(CanaryConfig.of(Map.of("canary.store.jdbc.url", "postgres://db/x"))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("not a JDBC URL");
-        assertThatThrownBy(() -> provider.create(CanaryConfig.of(Map.of("canary.store.jdbc.url", "jdbc:h2:mem:x",
+        assertThatThrownBy(() -> jdbcStore(CanaryConfig.of(Map.of("canary.store.jdbc.url", "jdbc:h2:mem:x",
                 "canary.store.jdbc.dialect", "oracle"))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("h2, postgresql, sqlite");
-        assertThatThrownBy(() -> provider.create(CanaryConfig.of(Map.of("canary.store.jdbc.url", "jdbc:h2:mem:x",
+        assertThatThrownBy(() -> jdbcStore(CanaryConfig.of(Map.of("canary.store.jdbc.url", "jdbc:h2:mem:x",
                 "canary.store.jdbc.pool-size", "0"))))
                 .isInstanceOf(CanaryConfigurationException.class).hasMessageContaining("pool-size");
-        assertThatThrownBy(() -> provider.create(CanaryConfig.of(Map.of(
+        assertThatThrownBy(() -> jdbcStore(CanaryConfig.of(Map.of(
                 "canary.store.jdbc.url", "jdbc:oracle:thin:@db:1521/x?password=" + SECRET))))
                 .isInstanceOf(CanaryConfigurationException.class)
                 .hasMessageContaining("org.postgresql:postgresql").hasMessageNotContaining(SECRET);

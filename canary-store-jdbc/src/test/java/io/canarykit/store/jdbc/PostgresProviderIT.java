@@ -2,6 +2,9 @@ package io.canarykit.store.jdbc;
 
 import io.canarykit.CanaryRecord;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.store.CanaryStoreProvider;
+import io.canarykit.store.CanaryStore;
+import io.canarykit.config.ProviderRegistry;
 import io.canarykit.store.CanaryStoreException;
 import io.canarykit.testkit.store.CanaryFixtures;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +23,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The {@code jdbc} provider against the real PostgreSQL server, with password authentication over TCP. */
 class PostgresProviderIT {
+    /** The jdbc store, built as CanaryService builds it: from the whole configuration. */
+    static CanaryStore jdbcStore(CanaryConfig root) {
+        return ProviderRegistry.load(CanaryStoreProvider.class).create("jdbc", root);
+    }
+
     private static final String WRONG = "Wr0ng-pg-pa55-71c0";
 
     private final TestPostgres pg = TestPostgres.get();
@@ -49,7 +57,7 @@ class PostgresProviderIT {
     void providerOpensMigratesAndUsesPostgres() {
         CanaryRecord r = new CanaryFixtures(3).active();
         String password = pg.password() == null ? null : pg.password().reveal();
-        try (JdbcCanaryStore store = (JdbcCanaryStore) new JdbcCanaryStoreProvider().create(CanaryConfig.of(config(password)))) {
+        try (JdbcCanaryStore store = (JdbcCanaryStore) jdbcStore(CanaryConfig.of(config(password)))) {
             assertThat(store.dialect()).isEqualTo(JdbcDialect.POSTGRESQL);
             assertThat(store.schemaVersion()).isEqualTo(JdbcCanaryStore.latestSchemaVersion());
             store.create(r);
@@ -65,7 +73,7 @@ class PostgresProviderIT {
         Throwable thrown;
         String logs;
         try (LogCapture capture = new LogCapture()) {
-            thrown = catchThrowable(() -> new JdbcCanaryStoreProvider().create(CanaryConfig.of(config(WRONG))));
+            thrown = catchThrowable(() -> jdbcStore(CanaryConfig.of(config(WRONG))));
             logs = capture.text();
         }
 

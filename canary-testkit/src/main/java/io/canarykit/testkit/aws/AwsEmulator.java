@@ -36,6 +36,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -89,7 +91,7 @@ public final class AwsEmulator implements AutoCloseable {
     private final WireMockServer server;
     private final int clientMaxAttempts;
     private final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
-    private final Map<String, Object> adminClients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> adminClients = new ConcurrentHashMap<>();
 
     private AwsEmulator(Engine engine, WireMockServer server, int clientMaxAttempts) {
         this.engine = engine;
@@ -492,8 +494,8 @@ public final class AwsEmulator implements AutoCloseable {
             keys.add(keyView(c));
         }
         return new IamUserView(accountId, u.name, u.path, u.userId, u.arn, u.created,
-                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(u.tags)),
-                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(u.inlinePolicies)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(u.tags)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(u.inlinePolicies)),
                 List.copyOf(u.attachedPolicies), List.copyOf(u.groups), u.boundaryArn, List.copyOf(keys),
                 u.loginProfile != null, u.mfaSerials.size(), u.sshKeys.size(), u.certificates.size(),
                 u.serviceCredentials.size());

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One HTTP request as the emulator sees it: method, raw path and query, headers (lower-case names), body, and what
@@ -147,14 +146,5 @@ final class AwsRequest {
 
     private static boolean isHex(char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    /** Query parameters sorted by name, as a map of first values (for building request parameters). */
-    Map<String, String> sortedQuery() {
-        Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, String> e : queryParams) {
-            out.putIfAbsent(e.getKey(), e.getValue());
-        }
-        return out;
     }
 }

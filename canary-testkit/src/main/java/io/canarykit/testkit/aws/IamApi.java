@@ -554,7 +554,7 @@ final class IamApi {
             throw ApiError.deleteConflict(conflict);
         }
         c.account.users.remove(AccountState.key(name));
-        java.time.Duration visible = engine.partial.deleteVisibility();
+        Duration visible = engine.partial.deleteVisibility();
         if (!visible.isZero()) {
             c.account.deletedUsers.put(AccountState.key(name), new AccountState.DeletedUser(u, c.now.plus(visible)));
         }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.io.IOException;
 
 /**
  * The members of an AWS JSON 1.1 request body (Secrets Manager, SSM), with the services' validation errors, and the
@@ -30,7 +31,7 @@ final class JsonBody {
             if (n instanceof ObjectNode o) {
                 return new JsonBody(o);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // answered below
         }
         throw new ApiError("SerializationException", 400, "Start of structure or map found where not expected.");

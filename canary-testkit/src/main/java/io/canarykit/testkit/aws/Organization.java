@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.Collection;
 
 /**
  * The emulated AWS Organization: one root, organisational units by path, and for each emulated account its parent,
@@ -57,8 +58,8 @@ final class Organization {
             }
         }
 
-        private static List<String> concat(java.util.Collection<String> a, java.util.Collection<String> b,
-                                           java.util.Collection<String> c) {
+        private static List<String> concat(Collection<String> a, Collection<String> b,
+                                           Collection<String> c) {
             List<String> out = new ArrayList<>(a);
             out.addAll(b);
             out.addAll(c);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * AWS Organizations over AWS JSON 1.1 ({@code AWSOrganizationsV20161128.*}): DescribeOrganization, ListRoots,
@@ -153,7 +154,7 @@ final class OrganizationsApi {
 
     /** Emits one page of {@code items} and sets {@code NextToken} when more follow. */
     private static <T> void page(Call c, JsonNode in, String scope, List<T> items, ObjectNode out,
-                                 java.util.function.Consumer<T> emit) {
+                                 Consumer<T> emit) {
         int max = in.has("MaxResults") ? in.get("MaxResults").asInt() : MAX_PAGE;
         if (max < 1 || max > MAX_PAGE) {
             throw new ApiError("InvalidInputException", 400, "MaxResults must be between 1 and 20.");

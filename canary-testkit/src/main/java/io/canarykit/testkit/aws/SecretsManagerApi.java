@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.io.IOException;
+import java.util.Collections;
 
 /**
  * AWS Secrets Manager, as far as placements use it: {@code CreateSecret}, {@code PutSecretValue},
@@ -320,7 +322,7 @@ final class SecretsManagerApi {
             if (n != null && n.isArray()) {
                 keys = (com.fasterxml.jackson.databind.node.ArrayNode) n;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw JsonBody.validation("TagKeys must be a list of strings");
         }
         keys.forEach(k -> s.tags.remove(k.asText()));
@@ -442,7 +444,7 @@ final class SecretsManagerApi {
                 for (StoredSecret s : region.values()) {
                     Version v = s.current();
                     out.add(new SecretView(s.accountId, s.region, s.arn, s.name, s.description, s.kmsKeyId,
-                            java.util.Collections.unmodifiableMap(new LinkedHashMap<>(s.tags)), v == null ? null : io.canarykit.Secret.ofNullable(v.value),
+                            Collections.unmodifiableMap(new LinkedHashMap<>(s.tags)), v == null ? null : io.canarykit.Secret.ofNullable(v.value),
                             (int) s.versions.values().stream().filter(x -> !x.stages.isEmpty()).count(),
                             s.deletedDate, s.deletionDate));
                 }

@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.io.IOException;
+import java.util.Collections;
 
 /**
  * AWS Systems Manager Parameter Store, as far as placements use it: {@code PutParameter} (create with tags, or
@@ -253,7 +255,7 @@ final class SsmApi {
             if (keys != null && keys.isArray()) {
                 keys.forEach(k -> p.tags.remove(k.asText()));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw JsonBody.validation("TagKeys must be a list of strings");
         }
         return Wire.json(c.req, "{}", c.requestId);
@@ -333,7 +335,7 @@ final class SsmApi {
                 for (Parameter p : region.values()) {
                     List<io.canarykit.Secret> history = p.values.stream().map(io.canarykit.Secret::of).toList();
                     out.add(new ParameterView(p.accountId, p.region, p.arn, p.name, p.type, p.keyId, p.tier,
-                            p.description, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(p.tags)), history.get(history.size() - 1), history, p.version(),
+                            p.description, Collections.unmodifiableMap(new LinkedHashMap<>(p.tags)), history.get(history.size() - 1), history, p.version(),
                             p.lastModified()));
                 }
             }

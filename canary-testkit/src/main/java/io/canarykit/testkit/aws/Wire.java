@@ -2,6 +2,8 @@ package io.canarykit.testkit.aws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /** Success and error bodies in each service protocol, shaped the way the SDK's unmarshallers read them. */
 final class Wire {
@@ -86,7 +88,7 @@ final class Wire {
     }
 
     private static String hostId(String requestId) {
-        return java.util.Base64.getEncoder().encodeToString(requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(requestId.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A throttling error as this service answers it. */

@@ -42,6 +42,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -102,7 +105,7 @@ public abstract class CanaryStoreContract {
     @Test
     void createKeepsMillisecondsAndNullableFields() {
         CanaryRecord pending = CanaryRecord.builder()
-                .id(CanaryId.generate(Instant.parse("2026-11-28T10:00:00.123Z"), new java.util.Random(7)))
+                .id(CanaryId.generate(Instant.parse("2026-11-28T10:00:00.123Z"), new Random(7)))
                 .status(CanaryStatus.PENDING)
                 .kind(io.canarykit.CredentialKind.FEDERATION_TOKEN)
                 .issuer("federation-token")
@@ -124,7 +127,7 @@ public abstract class CanaryStoreContract {
 
     @Test
     void findUnknownIdIsEmpty() {
-        assertThat(store.find(CanaryId.generate(CanaryFixtures.BASE, new java.util.Random(1)))).isEmpty();
+        assertThat(store.find(CanaryId.generate(CanaryFixtures.BASE, new Random(1)))).isEmpty();
     }
 
     @Test
@@ -630,7 +633,7 @@ public abstract class CanaryStoreContract {
         Leases leases = Leases.create(store, clock);
         Lease dead = leases.acquire("partition-7", "dead-host", Duration.ofSeconds(30)).orElseThrow();
         clock.advance(Duration.ofMinutes(1));
-        List<Lease> won = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Lease> won = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger thread = new AtomicInteger();
         runConcurrently(() -> {
             Optional<Lease> l = leases.acquire("partition-7", "host-" + thread.incrementAndGet(), Duration.ofMinutes(1));
@@ -647,7 +650,7 @@ public abstract class CanaryStoreContract {
     void racingClaimsHaveOneHolderAndNoneOnceDone() throws Exception {
         MutableClock clock = new MutableClock(CanaryFixtures.BASE);
         Claims claims = Claims.create(store, clock);
-        List<Claim> won = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Claim> won = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger thread = new AtomicInteger();
         runConcurrently(() -> {
             int t = thread.incrementAndGet();
@@ -684,12 +687,12 @@ public abstract class CanaryStoreContract {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }

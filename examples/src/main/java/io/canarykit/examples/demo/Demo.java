@@ -52,6 +52,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The end-to-end demo: the whole lifecycle on the embedded default (the AWS emulator in process, an H2 file store,
@@ -243,7 +244,7 @@ public final class Demo {
     }
 
     private static List<String> listing(Path directory) {
-        try (java.util.stream.Stream<Path> s = Files.list(directory)) {
+        try (Stream<Path> s = Files.list(directory)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

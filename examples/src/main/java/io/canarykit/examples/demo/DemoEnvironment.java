@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.sts.StsClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import io.canarykit.testkit.aws.MutableClock;
+import java.time.Clock;
 
 /** Where the demo runs: the in-process AWS emulator, or a real AWS account. */
 interface DemoEnvironment extends AutoCloseable {
@@ -36,7 +38,7 @@ interface DemoEnvironment extends AutoCloseable {
     Duration keyWait();
 
     /** The clock every component reads (the emulator's is shared, so the demo can let hours pass). */
-    java.time.Clock clock();
+    Clock clock();
 
     /** Lets {@code d} pass (in the emulator the shared clock moves; against real AWS nothing happens). */
     void elapse(Duration d);
@@ -58,7 +60,7 @@ interface DemoEnvironment extends AutoCloseable {
 
     /** The in-process emulator. */
     static DemoEnvironment emulated() {
-        io.canarykit.testkit.aws.MutableClock clock = io.canarykit.testkit.aws.MutableClock.startingNow();
+        MutableClock clock = MutableClock.startingNow();
         return new EmulatedEnvironment(AwsEmulator.builder().account("480917262534").sourceIpAddress("203.0.113.77")
                 .clock(clock).start(), clock);
     }

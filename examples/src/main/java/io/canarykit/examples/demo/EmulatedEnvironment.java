@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.time.Clock;
 
 /** The demo on the in-process AWS emulator: nothing leaves the machine. */
 final class EmulatedEnvironment implements DemoEnvironment {
@@ -28,7 +29,7 @@ final class EmulatedEnvironment implements DemoEnvironment {
     }
 
     @Override
-    public java.time.Clock clock() {
+    public Clock clock() {
         return clock;
     }
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.time.Clock;
 
 /**
  * The demo against the AWS account of the default credential chain. It creates IAM users, a role and sessions, uses
@@ -43,8 +44,8 @@ final class RealAwsEnvironment implements DemoEnvironment {
     }
 
     @Override
-    public java.time.Clock clock() {
-        return java.time.Clock.systemUTC();
+    public Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Override
