@@ -15,7 +15,7 @@ import java.util.List;
  * @since 0.1.0
  */
 public final class ServerConfigSection implements ConfigSection {
-    static final ConfigKeys KEYS = keys();
+    static final ConfigKeys KEYS = declare();
 
     /** For {@link java.util.ServiceLoader}. */
     public ServerConfigSection() {
@@ -26,7 +26,7 @@ public final class ServerConfigSection implements ConfigSection {
         return KEYS;
     }
 
-    private static ConfigKeys keys() {
+    private static ConfigKeys declare() {
         List<ConfigKey> k = new ArrayList<>();
         for (ServerSettings.Loop l : ServerSettings.Loop.values()) {
             k.add(ConfigKey.string(ServerSettings.PREFIX + l.key + ".interval", "how often the " + l.key
