@@ -222,7 +222,7 @@ class ServerMetricsIT {
         assertThat(receiver.taken().get(0).body()).contains(id);
         assertThat(server.heldLeases()).isEmpty();
         try (CanaryStore store = new JdbcCanaryStoreProvider().create(CanaryConfig.of(Map.of(
-                "canary.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store/canarykit"))))) {
+                "url", "jdbc:h2:file:" + dir.resolve("store/canarykit"))))) {
             String lt2 = CanaryJson.MAPPER.readTree(done.body()).get("canaryId").asText();
             assertThat(store.find(CanaryId.parse(lt2)).orElseThrow().status().isLive()).isTrue();
             Leases leases = Leases.create(store, Clock.systemUTC());
