@@ -8,6 +8,7 @@ import io.canarykit.CanaryRecord;
 import io.canarykit.CanaryService;
 import io.canarykit.CanaryStatus;
 import io.canarykit.LifecycleReport;
+import io.canarykit.ResponsePolicy;
 import io.canarykit.Secret;
 import io.canarykit.aws.detect.CloudTrailLookupDetector;
 import io.canarykit.aws.issue.IamUserIssuer;
@@ -116,7 +117,8 @@ class ConsoleBrowserIT {
                 .issuance(AtomicIssuance.builder().store(store).issuers(issuer).clock(clock).build())
                 .namer(PlausibleNamer.create()).hardener(DenyAllPolicyHardener.create())
                 .placement(EnvFilePlacement.builder().clock(clock).build())
-                .detection(detection).clock(clock).build();
+                .detection(detection).responsePolicy(ResponsePolicy.ALERT) // the responder decides, from the console
+                .clock(clock).build();
         api = IssuanceApi.builder().service(service).clock(clock).mounted()
                 .bearerToken("ops", Secret.of(ADMIN_TOKEN)).bearerToken("ci", Secret.of(CI_TOKEN))
                 .profile(PlacementProfile.of("env-file", "env", Map.of("path", envs + "/${asset.id}.env"), List.of(envs)))
@@ -134,12 +136,14 @@ class ConsoleBrowserIT {
                 .build().start();
         base = server.uri().toString();
 
+        long t0 = System.nanoTime();
         // 1. API issuance: two canaries planted in env files by the server
         triggered = CanaryId.parse(issue("{\"asset\":{\"kind\":\"laptop\",\"id\":\"LT-0042\",\"labels\":{\"owner\":"
                 + "\"zoe@example.com\",\"team\":\"finance\"}},\"profile\":\"env-file\"}").get("canaryId").asText());
         untouched = CanaryId.parse(issue("{\"asset\":{\"kind\":\"ci-build\",\"id\":\"payments-deploy\",\"labels\":"
                 + "{\"team\":\"platform\"}},\"profile\":\"env-file\"}").get("canaryId").asText());
 
+        System.err.printf("[console IT] issued in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         // 2. two hours later an attacker reads the laptop's env file and uses the key with the SDK
         clock.advance(Duration.ofHours(2));
         Map<String, String> env = new HashMap<>();
@@ -169,6 +173,7 @@ class ConsoleBrowserIT {
         // positive control: the emulator's CloudTrail really carries the script in the user agent
         assertThat(aws.trailRecordsForKey(env.get("AWS_ACCESS_KEY_ID")).toString()).contains("<script>");
 
+        System.err.printf("[console IT] attacked at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         // 3. detection 25 minutes later
         clock.advance(Duration.ofMinutes(25));
         aws.deliverNow();
@@ -176,7 +181,9 @@ class ConsoleBrowserIT {
         runs.record(pass.detection());
         assertThat(pass.detection().triggered()).containsExactly(triggered);
 
+        System.err.printf("[console IT] detected at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         browser = TestChromium.start(work);
+        System.err.printf("[console IT] browser up at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
 
     @AfterAll
@@ -210,6 +217,9 @@ class ConsoleBrowserIT {
         login("wrong-token-wrong-token-wrong-token");
         assertThat(browser.findElement(By.id("message")).getText()).contains("not accepted");
         assertThat(browser.findElements(By.id("logout"))).isEmpty();
+        // the two refusals are answered 403 and 401, which the browser reports; nothing else may be there
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).extracting(LogEntry::getMessage)
+                .hasSize(2).allSatisfy(m -> assertThat(m).contains("/console/login").containsPattern("40[13]"));
 
         login(ADMIN_TOKEN);
         assertThat(browser.getCurrentUrl()).endsWith("/console/fleet");
