@@ -107,8 +107,9 @@ final class Svg {
                         .r("a run failed in this hour</title></rect>");
             }
         }
-        h.r("<text x=\"").r(Integer.toString(left)).r("\" y=\"130\" font-size=\"11\" fill=\"#37474f\">")
-                .t(Html.format(end.minusSeconds(24 * 3600L)).substring(11)).r("</text>");
+        h.r("<text x=\"").r(Integer.toString(left)).r("\" y=\"130\" font-size=\"11\" fill=\"#37474f\"><title>")
+                .t(Html.format(end.minusSeconds(values.length * 3600L))).r("</title>").t(values.length + " h ago")
+                .r("</text>");
         h.r("<text x=\"").r(Integer.toString(width - 10)).r("\" y=\"130\" text-anchor=\"end\" font-size=\"11\" "
                 + "fill=\"#37474f\">now</text>");
         h.r("</svg>");

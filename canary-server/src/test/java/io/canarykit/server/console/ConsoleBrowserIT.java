@@ -35,7 +35,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -95,6 +94,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     void scenario() throws Exception {
+        long t0 = System.nanoTime();
         work = Files.createDirectories(Path.of("target", "console-it").toAbsolutePath());
         Path envs = Files.createDirectories(work.resolve("envs"));
         try (var old = Files.list(envs)) {
@@ -136,7 +136,6 @@ class ConsoleBrowserIT {
                 .build().start();
         base = server.uri().toString();
 
-        long t0 = System.nanoTime();
         // 1. API issuance: two canaries planted in env files by the server
         triggered = CanaryId.parse(issue("{\"asset\":{\"kind\":\"laptop\",\"id\":\"LT-0042\",\"labels\":{\"owner\":"
                 + "\"zoe@example.com\",\"team\":\"finance\"}},\"profile\":\"env-file\"}").get("canaryId").asText());
@@ -397,6 +396,40 @@ class ConsoleBrowserIT {
         noConsoleErrors("logout");
     }
 
+    @Test
+    @Order(9)
+    void guessingTokensAtTheLoginLocksTheAddressOutAsTheApiDoes() throws Exception {
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + "/console/canaries/"
+                + "0".repeat(26) + "%3Cscript%3E")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(303); // not logged in: to the login page, nothing echoed
+        assertThat(unknown.headers().firstValue("Location")).contains("/console/login");
+
+        int refused = 0;
+        for (int i = 0; i < 25; i++) {
+            refused += loginOverHttp("guess-" + i + "-0123456789abcdef").statusCode() == 401 ? 1 : 0;
+        }
+        assertThat(refused).isEqualTo(25);
+        HttpResponse<String> right = loginOverHttp(ADMIN_TOKEN);
+        assertThat(right.statusCode()).as("the address is over its allowance: even the right token is refused")
+                .isEqualTo(401);
+        assertThat(right.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(right.body()).doesNotContain(ADMIN_TOKEN);
+    }
+
+    /** A login the way a browser does it: the form (cookie and CSRF token), then the POST. */
+    private HttpResponse<String> loginOverHttp(String token) throws Exception {
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/console/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String cookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/console")
+                .doesNotContain("Secure");
+        String session = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(form.body());
+        assertThat(csrf.find()).isTrue();
+        return post("/console/login", session, "csrf=" + csrf.group(1) + "&token=" + token, Map.of());
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private JsonNode issue(String body) throws Exception {
@@ -436,10 +469,17 @@ class ConsoleBrowserIT {
         assertThat(errors).as("browser console on " + page).isEmpty();
     }
 
+    /** The whole page, beyond the window (Chromium's DevTools screenshot), under {@code target/console-screenshots}. */
     private void fullPageScreenshot(String name) throws Exception {
-        Object height = browser.executeScript("return document.documentElement.scrollHeight");
-        browser.manage().window().setSize(new Dimension(1280, Math.min(3000, ((Number) height).intValue() + 40)));
-        TestChromium.screenshot(browser, name);
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        Map<String, Object> metrics = browser.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
+        double width = ((Number) size.get("width")).doubleValue();
+        double height = Math.min(4000, ((Number) size.get("height")).doubleValue());
+        Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        Files.write(TestChromium.screenshots().resolve(name + ".png"),
+                java.util.Base64.getDecoder().decode((String) shot.get("data")));
     }
 }
