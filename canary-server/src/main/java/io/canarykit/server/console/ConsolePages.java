@@ -592,17 +592,27 @@ final class ConsolePages {
             h.r("</table></div>");
             for (Map.Entry<String, List<Object[]>> e : byDetector.entrySet()) {
                 long[] seen = new long[HOURS];
+                long[] lag = new long[HOURS];
                 boolean[] failedHours = new boolean[HOURS];
+                Instant previous = null;
                 for (Object[] po : e.getValue()) {
-                    int i = hour(((DetectionSummary) po[0]).finishedAt(), from);
+                    Instant at = ((DetectionSummary) po[0]).finishedAt();
+                    int i = hour(at, from);
                     if (i >= 0) {
                         DetectorOutcome o = (DetectorOutcome) po[1];
                         seen[i] += o.seen();
                         failedHours[i] |= !o.succeeded();
+                        if (previous != null) {
+                            lag[i] = Math.max(lag[i], Duration.between(previous, at).toMinutes());
+                        }
                     }
+                    previous = at;
                 }
                 h.r("<h2>").t(e.getKey()).r(": records seen per hour, failed runs in red</h2>");
                 Svg.hourly(h, e.getKey() + " records seen per hour over the last day", "records seen", seen,
+                        failedHours, now);
+                h.r("<h2>").t(e.getKey()).r(": lag, the longest gap between two runs in each hour (minutes)</h2>");
+                Svg.hourly(h, e.getKey() + " longest gap between runs per hour over the last day", "minutes", lag,
                         failedHours, now);
             }
         }

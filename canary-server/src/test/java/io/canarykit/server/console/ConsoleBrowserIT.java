@@ -89,6 +89,7 @@ class ConsoleBrowserIT {
     private String base;
     private CanaryId triggered;
     private CanaryId untouched;
+    private CanaryId failed;
     private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -127,7 +128,7 @@ class ConsoleBrowserIT {
                 .build();
         DetectorRuns runs = DetectorRuns.create(clock);
         WebConsole console = WebConsole.builder().service(service).api(api).clock(clock).detectorRuns(runs)
-                .auditLog(audit::add)
+                .auditLog(audit::add).rotateAfter(Duration.ofHours(2))
                 .inventory(() -> List.of(InventoryEntry.of(Asset.of("laptop", "LT-0042")),
                         InventoryEntry.of(Asset.of("ci-build", "payments-deploy")),
                         InventoryEntry.of(Asset.of("laptop", "LT-0099"))))
@@ -181,6 +182,13 @@ class ConsoleBrowserIT {
         assertThat(pass.detection().triggered()).containsExactly(triggered);
 
         System.err.printf("[console IT] detected at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        // an issuance that failed an hour ago, for the fleet's "needs attention"
+        failed = CanaryId.generate(clock);
+        store.create(io.canarykit.CanaryRecord.builder().id(failed).status(CanaryStatus.FAILED)
+                .kind(io.canarykit.CredentialKind.IAM_USER).issuer("iam-user")
+                .principal(io.canarykit.Principal.iamUser(aws.accountId(), "/", "billing-sync-x1"))
+                .asset(Asset.of("laptop", "LT-0099")).createdAt(clock.instant().minus(Duration.ofHours(1)))
+                .closedAt(clock.instant().minus(Duration.ofMinutes(59))).build());
         browser = TestChromium.start(work);
         System.err.printf("[console IT] browser up at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
@@ -248,6 +256,10 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("by-kind")).getText()).contains("iam-user").contains("2");
         assertThat(browser.findElement(By.id("coverage")).getText()).contains("2 of 3").contains("laptop/LT-0099");
         assertThat(browser.findElements(By.cssSelector("#live tr.canary"))).hasSize(2);
+        assertThat(browser.findElements(By.cssSelector("#due tr.canary"))).as("issued 2 h 25 min ago, due after 2 h")
+                .extracting(e -> e.getAttribute("data-id")).containsExactlyInAnyOrder(triggered.value(), untouched.value());
+        assertThat(browser.findElements(By.cssSelector("#attention tr.canary")))
+                .extracting(e -> e.getAttribute("data-id")).containsExactly(failed.value());
         fullPageScreenshot("fleet");
         browser.get(base + "/console/alerts");
         assertThat(browser.findElements(By.cssSelector("tr.alert"))).hasSize(2);
@@ -380,6 +392,10 @@ class ConsoleBrowserIT {
         assertThat(successor.receipt().location()).isEqualTo(old.receipt().location());
         assertThat(Files.readString(Path.of(successor.receipt().location()))).contains(successor.accessKeyId())
                 .doesNotContain(old.accessKeyId());
+        browser.get(base + "/console/canaries/" + untouched.value());
+        assertThat(browser.findElements(By.cssSelector("svg.timeline g.event")))
+                .extracting(e -> e.getAttribute("data-event")).containsExactly("issued", "planted", "replaced");
+        assertThat(browser.findElement(By.id("facts")).getText()).contains(successor.id().value());
         noConsoleErrors("rotated");
     }
 
@@ -414,6 +430,19 @@ class ConsoleBrowserIT {
                 .isEqualTo(401);
         assertThat(right.headers().allValues("Set-Cookie")).isEmpty();
         assertThat(right.body()).doesNotContain(ADMIN_TOKEN);
+    }
+
+    @Test
+    @Order(10)
+    void behindATlsProxyTheCookieIsSecure() throws Exception {
+        WebConsole behindProxy = WebConsole.builder().service(service).api(api).secureCookie(true).build();
+        try (CanaryHttpServer other = CanaryHttpServer.builder().route(WebConsole.PATH, behindProxy.handler()).build()
+                .start()) {
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(other.uri() + "/console/login"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(form.headers().firstValue("Set-Cookie").orElseThrow()).contains("; Secure")
+                    .contains("HttpOnly").contains("SameSite=Strict");
+        }
     }
 
     /** A login the way a browser does it: the form (cookie and CSRF token), then the POST. */
