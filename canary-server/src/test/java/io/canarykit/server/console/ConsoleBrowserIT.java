@@ -90,12 +90,17 @@ class ConsoleBrowserIT {
     private CanaryId triggered;
     private CanaryId untouched;
     private CanaryId failed;
+    private String stolenSecret;
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+            new ch.qos.logback.core.read.ListAppender<>();
     private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     void scenario() throws Exception {
         long t0 = System.nanoTime();
+        logs.start();
+        rootLogger().addAppender(logs);
         work = Files.createDirectories(Path.of("target", "console-it").toAbsolutePath());
         Path envs = Files.createDirectories(work.resolve("envs"));
         try (var old = Files.list(envs)) {
@@ -154,6 +159,7 @@ class ConsoleBrowserIT {
                         line.substring(eq + 1).strip().replaceAll("^[\"']|[\"']$", ""));
             }
         }
+        stolenSecret = env.get("AWS_SECRET_ACCESS_KEY");
         var stolen = StaticCredentialsProvider.create(AwsBasicCredentials.create(env.get("AWS_ACCESS_KEY_ID"),
                 env.get("AWS_SECRET_ACCESS_KEY")));
         try (StsClient sts = StsClient.builder().region(Region.US_EAST_1).endpointOverride(aws.endpoint())
@@ -195,6 +201,7 @@ class ConsoleBrowserIT {
 
     @AfterAll
     void stop() {
+        rootLogger().detachAppender(logs);
         if (browser != null) {
             browser.quit();
         }
@@ -250,6 +257,8 @@ class ConsoleBrowserIT {
             browser.get(base + "/console/" + page);
             assertThat(browser.getTitle()).endsWith("canarykit").doesNotContain("pwned");
             assertThat(browser.findElement(By.tagName("h1")).getText()).isNotBlank();
+            assertThat(browser.getPageSource()).as("no secret on a page").doesNotContain(stolenSecret)
+                    .doesNotContain(ADMIN_TOKEN);
             noConsoleErrors(page);
         }
         browser.get(base + "/console/fleet");
@@ -443,6 +452,27 @@ class ConsoleBrowserIT {
             assertThat(form.headers().firstValue("Set-Cookie").orElseThrow()).contains("; Secure")
                     .contains("HttpOnly").contains("SameSite=Strict");
         }
+    }
+
+    @Test
+    @Order(11)
+    void noTokenSessionIdOrSecretReachesALogLineOrTheAuditLog() {
+        String text;
+        synchronized (logs) {
+            text = logs.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
+                    .reduce("", (a, b) -> a + b + "\n");
+        }
+        // positive controls: the refused logins and the console's changes were logged
+        assertThat(text).contains("authentication failed from 127.0.0.1").contains("console: ops revoked canary");
+        assertThat(text).doesNotContain(ADMIN_TOKEN).doesNotContain(CI_TOKEN).doesNotContain("guess-3-0123456789abcdef")
+                .doesNotContain(stolenSecret);
+        assertThat(audit.toString()).doesNotContain(ADMIN_TOKEN).doesNotContain(CI_TOKEN).doesNotContain(stolenSecret);
+        assertThat(audit).isNotEmpty();
+    }
+
+    private static ch.qos.logback.classic.Logger rootLogger() {
+        return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     /** A login the way a browser does it: the form (cookie and CSRF token), then the POST. */
