@@ -359,7 +359,7 @@ class ConsoleBrowserIT {
     @Order(6)
     void revokeFromThePageAsksForConfirmationAndRevokes() throws Exception {
         browser.get(base + "/console/canaries/" + triggered.value());
-        browser.findElement(By.id("revoke")).click();
+        clickAndWait(By.id("revoke"));
         assertThat(browser.getCurrentUrl()).endsWith("/canaries/" + triggered.value() + "/revoke");
         assertThat(browser.findElement(By.id("confirm")).getText()).contains("cannot be undone");
         noConsoleErrors("confirm");
@@ -369,7 +369,7 @@ class ConsoleBrowserIT {
         String key = service.find(triggered).orElseThrow().accessKeyId();
         assertThat(aws.accessKey(key)).isPresent();
 
-        browser.findElement(By.id("confirm-button")).click();
+        clickAndWait(By.id("confirm-button"));
         assertThat(browser.getCurrentUrl()).endsWith("/canaries/" + triggered.value() + "?done=revoked");
         assertThat(browser.findElement(By.id("message")).getText()).contains("REVOKED");
         assertThat(service.find(triggered).orElseThrow().status()).isEqualTo(CanaryStatus.REVOKED);
@@ -388,10 +388,10 @@ class ConsoleBrowserIT {
     @Order(7)
     void rotateFromThePageAsksForConfirmationAndReplacesInPlace() throws Exception {
         browser.get(base + "/console/canaries/" + untouched.value());
-        browser.findElement(By.id("rotate")).click();
+        clickAndWait(By.id("rotate"));
         assertThat(browser.findElement(By.id("confirm")).getText()).contains("same placement");
         assertThat(service.find(untouched).orElseThrow().status()).isEqualTo(CanaryStatus.ACTIVE);
-        browser.findElement(By.id("confirm-button")).click();
+        clickAndWait(By.id("confirm-button"));
         assertThat(browser.getCurrentUrl()).contains("?done=rotated");
         CanaryRecord old = service.find(untouched).orElseThrow();
         assertThat(old.status()).isEqualTo(CanaryStatus.ROTATED);
@@ -413,7 +413,7 @@ class ConsoleBrowserIT {
     void logoutEndsTheSession() {
         browser.get(base + "/console/fleet");
         String session = browser.manage().getCookieNamed(WebConsole.COOKIE).getValue();
-        browser.findElement(By.id("logout")).click();
+        clickAndWait(By.id("logout"));
         assertThat(browser.getCurrentUrl()).endsWith("/console/login");
         browser.manage().addCookie(new Cookie(WebConsole.COOKIE, session, "/console"));
         browser.get(base + "/console/fleet");
@@ -502,7 +502,7 @@ class ConsoleBrowserIT {
     private void login(String token) {
         browser.get(base + "/console/login");
         browser.findElement(By.id("token")).sendKeys(token);
-        browser.findElement(By.id("login-button")).click();
+        clickAndWait(By.id("login-button"));
     }
 
     private HttpResponse<String> post(String path, String session, String form, Map<String, String> headers)
@@ -515,6 +515,31 @@ class ConsoleBrowserIT {
         }
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Clicks and waits until the next page has replaced this one (the old document's element goes stale): a click
+     * that submits a form does not always wait for the navigation, and this machine may be slow.
+     */
+    private void clickAndWait(By target) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        browser.findElement(target).click();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                page.isEnabled();
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                browser.findElement(By.tagName("h1")); // waits for the new document to load
+                return;
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("clicking " + target + " did not lead to another page within 30 s");
     }
 
     /** Fails on any error in the browser's console since the last call (a CSP violation, a failed load, ...). */
