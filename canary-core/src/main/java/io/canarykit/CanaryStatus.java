@@ -4,13 +4,18 @@ package io.canarykit;
  * Where a canary is in its life.
  *
  * <p>A canary is <em>live</em> while its principal may exist in AWS ({@link #PENDING}, {@link #ACTIVE},
- * {@link #TRIGGERED}, {@link #ROTATED}); live canaries count against an account's quota.
+ * {@link #COMPLETED}, {@link #TRIGGERED}, {@link #ROTATED}); live canaries count against an account's quota.
  */
 public enum CanaryStatus {
     /** The intent to issue is recorded; AWS objects may or may not exist yet (write-ahead). */
     PENDING,
     /** Issued and planted, never used by anyone but the library. */
     ACTIVE,
+    /**
+     * The run it was issued for (a CI job) reported that it finished, and nobody has used it. The credential stays
+     * valid until it expires, and is watched as before: any use now comes from outside the run (see {@link RunPhase}).
+     */
+    COMPLETED,
     /** Someone used it: an alert was raised. */
     TRIGGERED,
     /** Replaced by a newer canary; revoked after a grace period. */
@@ -24,7 +29,7 @@ public enum CanaryStatus {
 
     /** True while the principal may exist in AWS. */
     public boolean isLive() {
-        return this == PENDING || this == ACTIVE || this == TRIGGERED || this == ROTATED;
+        return this == PENDING || this == ACTIVE || this == COMPLETED || this == TRIGGERED || this == ROTATED;
     }
 
     /** True when nothing more will happen to the canary. */
