@@ -513,6 +513,39 @@ public final class CanaryService implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces one canary now, as {@link #rotate()} replaces those past their age: the successor is placed first (in
+     * the same placement, same asset and kind), then this one is marked {@code ROTATED} and is revoked by a later
+     * {@link #rotate()} once its grace period has passed.
+     *
+     * @return the successor's record
+     * @throws io.canarykit.store.CanaryNotFoundException if there is no such canary
+     * @throws CanaryConfigurationException if the canary is not active or triggered, is being revoked, or its
+     *         credential was returned to its caller (only the caller can replace it); nothing was changed
+     * @throws CanaryException if issuing or placing the successor failed; what it created was undone
+     */
+    public CanaryRecord rotate(CanaryId id) {
+        synchronized (passLock) {
+            CanaryRecord r = store.find(id).orElseThrow(() -> new io.canarykit.store.CanaryNotFoundException(id));
+            if ((r.status() != CanaryStatus.ACTIVE && r.status() != CanaryStatus.TRIGGERED)
+                    || AtomicIssuance.revocationRequested(r)) {
+                throw new CanaryConfigurationException("canary " + id + " is " + r.status()
+                        + (AtomicIssuance.revocationRequested(r) ? " and being revoked" : "")
+                        + ": only an active or triggered canary can be rotated");
+            }
+            PlacementSpec spec = placementOf(r);
+            if (spec == null || spec.returnsCredential()) {
+                throw new CanaryConfigurationException("canary " + id + " was returned to its caller, which planted it:"
+                        + " only that caller can replace it (revoke it and issue a new one)");
+            }
+            IssueOutcome fresh = issueSuccessor(r, spec);
+            Instant now = clock.instant();
+            casUpdate(r.id(), c -> c.toBuilder().status(CanaryStatus.ROTATED).replacedBy(fresh.record().id())
+                    .attribute(ATTR_ROTATED_AT, now.toString()).build());
+            return fresh.record();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ expire
 
     /** Closes short-term canaries past their expiry as {@code EXPIRED}, removing placements still holding them. */

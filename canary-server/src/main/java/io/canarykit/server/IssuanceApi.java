@@ -195,6 +195,43 @@ public final class IssuanceApi implements AutoCloseable {
         return devices;
     }
 
+    /**
+     * Authenticates a request head with this API's authenticators and gives the caller with its permissions, exactly
+     * as the API decides them for its own requests; for the other handlers of the same server (the web console's
+     * login). A refused or unrecognised credential counts against the source address's failed-authentication
+     * allowance; a source over that allowance gets nothing. An authenticator that needs the body (an HMAC signature)
+     * cannot be satisfied here.
+     *
+     * @param request the request head (its {@code authorization} header carries the credential); not {@code null}
+     * @return the caller, or empty if not authenticated; never throws for bad credentials
+     */
+    public java.util.Optional<Caller> authenticate(AuthenticationRequest request) {
+        String source = request.source() == null ? "?" : request.source().getHostAddress();
+        if (failedAuthLimit.check(source) > 0) {
+            return java.util.Optional.empty();
+        }
+        for (CallerAuthenticator a : authenticators) {
+            Authentication result;
+            try {
+                result = a.authenticate(request);
+            } catch (RuntimeException e) {
+                LOG.warn("authenticator {} failed; refusing the request", a.getClass().getName(), e);
+                break;
+            }
+            if (result instanceof Authentication.Accepted acc && acc.bodyCheck() == null) {
+                CallerIdentity id = acc.identity();
+                return java.util.Optional.of(new Caller(id, id.permissions() != null ? id.permissions()
+                        : permissions.getOrDefault(id.name(), CallerPermissions.defaults())));
+            }
+            if (!(result instanceof Authentication.NotApplicable)) {
+                break;
+            }
+        }
+        failedAuthLimit.take(source);
+        LOG.info("authentication failed from {} ({} {})", source, request.method(), Excerpt.of(request.rawPath()));
+        return java.util.Optional.empty();
+    }
+
     /** The placement profiles callers can be allowed, by name ({@code return} included). */
     public Map<String, PlacementProfile> profiles() {
         return profiles;

@@ -215,6 +215,28 @@ class CanaryServiceIT {
     }
 
     @Test
+    void rotatingOneCanaryNowReplacesItInPlaceAndRefusesWhatItCannotRotate() throws Exception {
+        IssueOutcome first = service.issue(Asset.of("laptop", "LT-4"),
+                PlacementSpec.of("aws-credentials-file", Map.of("profile", "audit-ro")));
+
+        CanaryRecord successor = service.rotate(first.record().id());
+
+        CanaryRecord old = store.find(first.record().id()).orElseThrow();
+        assertThat(old.status()).isEqualTo(CanaryStatus.ROTATED);
+        assertThat(old.replacedBy()).isEqualTo(successor.id());
+        assertThat(successor.replaces()).isEqualTo(old.id());
+        assertThat(resolve("audit-ro").accessKeyId()).isEqualTo(successor.accessKeyId());
+        int users = canaryUsers().size();
+        assertThatThrownBy(() -> service.rotate(old.id())).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining("is ROTATED");
+        IssueOutcome returned = service.issue(Asset.of("ci-build", "run-9"), PlacementSpec.returnToCaller());
+        assertThatThrownBy(() -> service.rotate(returned.record().id())).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining("returned to its caller");
+        assertThat(canaryUsers()).as("refusals create nothing").hasSize(users + 1);
+        assertThat(store.find(returned.record().id()).orElseThrow().status()).isEqualTo(CanaryStatus.ACTIVE);
+    }
+
+    @Test
     void reconcileIsCleanThenFindsAMissingPrincipalAndFixesIt() {
         IssueOutcome out = service.issue(Asset.of("host", "web-1"),
                 PlacementSpec.of("aws-credentials-file", Map.of("profile", "web-deploy")));
