@@ -1,5 +1,7 @@
 package io.canarykit.server;
 
+import io.canarykit.server.console.DetectorRuns;
+import io.canarykit.server.console.WebConsole;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryRecord;
 import io.canarykit.CanaryService;
@@ -76,6 +78,7 @@ public final class CanaryServer implements AutoCloseable {
     private final CanaryConfig config;
     private final CanaryService service;
     private final IssuanceApi api;
+    private final DetectorRuns runs;
     private final CanaryHttpServer http;
     private final LeaseKeeper leases;
     private final Readiness readiness;
@@ -96,6 +99,7 @@ public final class CanaryServer implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new MicrometerMetrics(registry, clock);
         this.leases = new LeaseKeeper(settings.instanceId(), settings.leaseDuration(), clock);
+        this.runs = DetectorRuns.create(clock);
         CanaryService s = null;
         Readiness r = null;
         try {
@@ -115,6 +119,9 @@ public final class CanaryServer implements AutoCloseable {
                             settings.metricsAnonymous()));
             if (api != null) {
                 hb.route("/v1/", api.handler());
+                // the web console: the API's admin callers log in with their token (see WebConsole)
+                hb.route(WebConsole.PATH, WebConsole.builder().service(built).api(api).detectorRuns(runs)
+                        .clock(clock).quotas(this::quotas).build().handler());
             }
             this.http = hb.build();
         } catch (RuntimeException e) {
@@ -323,6 +330,7 @@ public final class CanaryServer implements AutoCloseable {
 
     private void detect() {
         LifecycleReport.Detect d = service.detect();
+        runs.record(d.detection());
         d.detection().failures().forEach(f -> LOG.warn("detection: {}", f));
         d.failures().forEach(f -> LOG.warn("response: {}", f));
         if (!d.detection().alerts().isEmpty() || !d.revoked().isEmpty()) {
@@ -392,6 +400,14 @@ public final class CanaryServer implements AutoCloseable {
         List<CanaryRecord> live = service.listAll(CanaryQuery.live());
         metrics.liveCanaries(live);
         metrics.quotaHeadroom(headroom(live));
+    }
+
+    /** The account pool's quotas (the console's headroom), or none when the issuers are not an account pool. */
+    private List<AccountQuota> quotas() {
+        IssuerPool pool = service.issuance().pool();
+        AccountPool accounts = pool instanceof OrganizationPool op ? op.accountPool()
+                : pool instanceof AccountPool ap ? ap : null;
+        return accounts == null ? List.of() : accounts.quotas();
     }
 
     /**
