@@ -81,7 +81,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
         this.sleeper = b.sleeper;
     }
 
-    /** A builder; {@link Builder#apiUrl} and {@link Builder#token} (or a provider) are required. */
+    /** A builder; {@link Builder#api} (the API URL and the token, or a provider) is required. */
     public static Builder builder() {
         return new Builder();
     }
