@@ -3,15 +3,15 @@
 #
 # Rebuilds representative modules from a copy of this source tree in another directory (no tests) and compares their
 # jars byte for byte with the ones the current build made: canary-core (the main jar, the sources jar and the javadoc
-# jar) and canary-store-jdbc (a module with resources and a dependency on core). The copy lives at another path, so a
+# jar) and canary-alert-email (a small module on core, with its ServiceLoader file). The copy lives at another path, so a
 # build that put an absolute path, a time, a user name or a file-system order into an archive fails here.
 # Run from `mvn verify` (canary-release-checks, verify phase) after those modules are packaged, or by hand after
-# `mvn -o package -DskipTests -pl canary-core,canary-store-jdbc -am`.
-#   MODULES   the modules to rebuild (default: canary-core canary-store-jdbc)
+# `mvn -o package -DskipTests -pl canary-core,canary-alert-email`.
+#   MODULES   the modules to rebuild (default: canary-core canary-alert-email; each must build from the others and the parent alone)
 #   MVN       the mvn command (default: mvn on the PATH)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-MODULES="${MODULES:-canary-core canary-store-jdbc}"
+MODULES="${MODULES:-canary-core canary-alert-email}"
 MVN="${MVN:-mvn}"
 WORK="${WORK:-$ROOT/canary-release-checks/target/reproducible}"
 VERSION="$(sed -n 's|^  <version>\(.*\)</version>$|\1|p' "$ROOT/pom.xml" | head -1)"
