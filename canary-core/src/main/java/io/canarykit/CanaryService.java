@@ -58,6 +58,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Build it by hand with {@link #builder()}, or from properties with {@link #fromConfig}. Thread-safe; the passes ({@link #detect()}, {@link #rotate()}, {@link #expire()}, {@link #reconcile},
  * {@link #onboard}) run one at a time.
+ *
+ * @since 0.1.0
  */
 public final class CanaryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanaryService.class);
@@ -919,7 +921,11 @@ public final class CanaryService implements AutoCloseable {
                 + responsePolicy + "]";
     }
 
-    /** Builder for {@link CanaryService}. */
+    /**
+     * Builder for {@link CanaryService}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private CanaryStore store;
         private AtomicIssuance issuance;

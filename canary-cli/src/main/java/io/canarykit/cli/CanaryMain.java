@@ -4,7 +4,11 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 
-/** Entry point of {@code java -jar canary.jar}. */
+/**
+ * Entry point of {@code java -jar canary.jar}.
+ *
+ * @since 0.1.0
+ */
 public final class CanaryMain {
     private CanaryMain() {
     }

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  * it came from, what it was (classification and evidence), the detection window and a link. The text is raw: every
  * value an attacker controls (user agent, call, region, error code, even labels) must go through the sink's own
  * escaping before use. Stateless.
+ *
+ * @since 0.1.0
  */
 public final class AlertText {
     /**
@@ -25,6 +27,8 @@ public final class AlertText {
      *
      * @param label such as {@code Planted in}
      * @param value the fact, raw (escape it for the medium)
+     *
+     * @since 0.1.0
      */
     public record Fact(String label, String value) {
     }

@@ -46,6 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * lets one process at a time deliver from it, so no spooled message is sent twice.
  *
  * <p>Thread-safe: deliveries are serialised.
+ *
+ * @since 0.1.0
  */
 public final class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -70,7 +72,11 @@ public final class Delivery {
     private static final java.util.concurrent.ConcurrentHashMap<Path, ReentrantLock> SPOOL_LOCKS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Waits between attempts; tests pass one that does not sleep. */
+    /**
+     * Waits between attempts; tests pass one that does not sleep.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
     public interface Sleeper {
         /** Waits for {@code d}. */
@@ -314,7 +320,11 @@ public final class Delivery {
         return "Delivery[" + name + (spool == null ? "" : ", spool " + spool) + "]";
     }
 
-    /** Builder for {@link Delivery}. */
+    /**
+     * Builder for {@link Delivery}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String name;
         private Transport transport;

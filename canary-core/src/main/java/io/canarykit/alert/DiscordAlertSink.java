@@ -18,6 +18,8 @@ import java.util.Objects;
  * is a secret: never logged, never in a message or {@code toString}.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DiscordAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +93,11 @@ public final class DiscordAlertSink implements AlertSink {
         return "DiscordAlertSink[" + host + "]";
     }
 
-    /** Provider {@code discord}. */
+    /**
+     * Provider {@code discord}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         @Override
         public String name() {

@@ -5,6 +5,8 @@ import io.canarykit.config.CanaryConfig;
 /**
  * Provider {@code jsonl-file}: {@link JsonlFileAlertSink} appending to the file of key {@code canary.alert.jsonl-file.path}
  * of the whole configuration, or {@code path} of a configuration scoped to the sink (required).
+ *
+ * @since 0.1.0
  */
 public final class JsonlFileAlertSinkProvider implements AlertSinkProvider {
     /** The file to append to. */

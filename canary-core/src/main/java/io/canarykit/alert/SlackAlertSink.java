@@ -18,6 +18,8 @@ import java.util.Objects;
  * is a secret: never logged, never in a message or {@code toString}.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class SlackAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,7 +98,11 @@ public final class SlackAlertSink implements AlertSink {
         return "SlackAlertSink[" + host + "]";
     }
 
-    /** Provider {@code slack}. */
+    /**
+     * Provider {@code slack}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         @Override
         public String name() {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * {@code Authorization: Splunk …} and is never logged; HEC's 503 (busy) and 429 are retried.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class SplunkHecAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,7 +85,11 @@ public final class SplunkHecAlertSink implements AlertSink {
         return "SplunkHecAlertSink[" + host + ", " + format.configName() + "]";
     }
 
-    /** Provider {@code splunk-hec}. */
+    /**
+     * Provider {@code splunk-hec}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         @Override
         public String name() {

@@ -18,6 +18,8 @@ import java.util.Objects;
  * is a secret: never logged, never in a message or {@code toString}.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class TeamsAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,7 +112,11 @@ public final class TeamsAlertSink implements AlertSink {
         return "TeamsAlertSink[" + host + "]";
     }
 
-    /** Provider {@code teams}. */
+    /**
+     * Provider {@code teams}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         @Override
         public String name() {

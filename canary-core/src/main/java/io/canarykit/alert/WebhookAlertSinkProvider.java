@@ -17,6 +17,8 @@ import java.net.URISyntaxException;
  *   <li>{@code spool-dir} (optional; recommended: without it an undelivered alert is retried by the engine's next pass
  *       instead of from disk).</li>
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class WebhookAlertSinkProvider implements AlertSinkProvider {
     public static final String URL = "url";

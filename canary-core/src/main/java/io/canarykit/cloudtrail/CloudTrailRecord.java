@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param readOnly           {@code readOnly}, or {@code null} if absent
  * @param recipientAccountId the account that received the event
  * @param userIdentity       who made the call, or {@code null} when the record has no {@code userIdentity}
+ *
+ * @since 0.1.0
  */
 public record CloudTrailRecord(
         String eventId,

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * trimmed; an empty value counts as absent.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CanaryConfig {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

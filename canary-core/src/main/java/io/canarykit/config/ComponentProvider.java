@@ -8,6 +8,8 @@ package io.canarykit.config;
  * {@code META-INF/services/<provider interface>}.
  *
  * @param <T> the component type
+ *
+ * @since 0.1.0
  */
 public interface ComponentProvider<T> {
 

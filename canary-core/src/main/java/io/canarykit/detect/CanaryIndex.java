@@ -31,6 +31,8 @@ import java.util.Set;
  * also matches wins, then the most recently issued.
  *
  * <p>Immutable (its lookup maps are built once, on first use) and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CanaryIndex {
     private static final CanaryKey[] NONE = new CanaryKey[0];

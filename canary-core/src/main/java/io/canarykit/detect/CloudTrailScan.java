@@ -40,6 +40,8 @@ import java.util.stream.Stream;
  *
  * <p>Immutable and thread-safe; each {@link #scan(List, Listener)} uses its own threads and stops them before it
  * returns.
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailScan {
     private final CanaryIndex index;
@@ -51,6 +53,8 @@ public final class CloudTrailScan {
      *
      * @param canary the canary the record is a use of
      * @param record the record (it has an event time: records without one never match)
+     *
+     * @since 0.1.0
      */
     public record Match(CanaryKey canary, CloudTrailRecord record) {
         public Match {
@@ -77,6 +81,8 @@ public final class CloudTrailScan {
      * @param size    its size on disk (0 if it could not be read)
      * @param read    the records read and the problems found
      * @param matches how many of its records matched a canary
+     *
+     * @since 0.1.0
      */
     public record FileResult(Path file, long size, ReadResult read, long matches) {
         public FileResult {
@@ -88,6 +94,8 @@ public final class CloudTrailScan {
     /**
      * Receives what {@link #scan(List, Listener)} finds, in path order (files in the order given, matches in input
      * order within a file), always on the thread that called it. What it throws ends the scan and propagates.
+     *
+     * @since 0.1.0
      */
     public interface Listener {
         /** One match in {@code file}. */
@@ -108,6 +116,8 @@ public final class CloudTrailScan {
      * @param bytes      decompressed bytes read
      * @param fileBytes  bytes on disk
      * @param problems   the first problems (at most 100 over the whole scan)
+     *
+     * @since 0.1.0
      */
     public record Summary(long files, long records, long sightings, long malformed, long bytes, long fileBytes,
                           List<ReadProblem> problems) {

@@ -5,7 +5,11 @@ import io.canarykit.config.CanaryConfig;
 
 import java.nio.file.Path;
 
-/** Provider {@code csv}: {@link CsvAssetSource} reading {@code canary.inventory.csv.path}. */
+/**
+ * Provider {@code csv}: {@link CsvAssetSource} reading {@code canary.inventory.csv.path}.
+ *
+ * @since 0.1.0
+ */
 public final class CsvAssetSourceProvider implements AssetSourceProvider {
     /** The configuration key of the file. */
     public static final String PATH = "canary.inventory.csv.path";

@@ -6,6 +6,8 @@ import io.canarykit.config.CanaryConfig;
  * Provider {@code hmac}. Configuration: {@code naming.key} (required, at least 16 characters, secret),
  * {@code naming.hmac.prefix} (default {@code svc-}), {@code naming.hmac.length} (12-48, default 16).
  * {@link HmacNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class HmacNamerProvider implements IdentityNamerProvider {
     @Override

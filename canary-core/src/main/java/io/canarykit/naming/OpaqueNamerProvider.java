@@ -5,6 +5,8 @@ import io.canarykit.config.CanaryConfig;
 /**
  * Provider {@code opaque}. Configuration (all optional): {@code naming.opaque.prefix}, {@code naming.opaque.length}
  * (8-24). {@link OpaqueNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class OpaqueNamerProvider implements IdentityNamerProvider {
     @Override

@@ -7,6 +7,8 @@ import io.canarykit.config.CanaryConfig;
  * Provider {@code plausible}. Configuration (all optional): {@code naming.key} (keeps names reproducible),
  * {@code naming.plausible.teams}, {@code naming.plausible.tools}, {@code naming.plausible.roles} (comma-separated
  * words), {@code naming.plausible.suffix-length} (3-8). {@link PlausibleNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class PlausibleNamerProvider implements IdentityNamerProvider {
     @Override

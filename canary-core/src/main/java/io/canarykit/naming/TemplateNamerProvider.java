@@ -6,6 +6,8 @@ import io.canarykit.config.CanaryConfig;
 /**
  * Provider {@code template}. Configuration: {@code naming.template} (required, validated now), {@code naming.key}
  * (needed by {@code {hmac:N}}). {@link TemplateNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class TemplateNamerProvider implements IdentityNamerProvider {
     @Override

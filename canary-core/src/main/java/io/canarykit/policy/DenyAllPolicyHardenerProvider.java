@@ -20,6 +20,8 @@ import java.util.Map;
  *   <li>{@code policy.partition}: {@code aws} (default), {@code aws-cn}, {@code aws-us-gov}</li>
  * </ul>
  * {@link DenyAllPolicyHardener#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class DenyAllPolicyHardenerProvider implements PolicyHardenerProvider {
     @Override

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * scheme, one space and the token (RFC 6750 token characters only): nothing is trimmed, so {@code Bearer <token>\0} or
  * a token with a trailing control character is refused. Tokens are compared in constant time, over every configured
  * caller. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class BearerTokenAuthenticator implements CallerAuthenticator {
     /** The scheme name recorded in identities and the audit log. */
@@ -65,7 +67,11 @@ public final class BearerTokenAuthenticator implements CallerAuthenticator {
         return Hashes.sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Builder for {@link BearerTokenAuthenticator}. */
+    /**
+     * Builder for {@link BearerTokenAuthenticator}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final Map<String, Secret> tokens = new LinkedHashMap<>();
 

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  *                    secrets; may be empty
  * @param permissions the caller's permissions when the authenticator decides them itself (an OIDC policy), or
  *                    {@code null} to use those configured for {@link #name()}
+ *
+ * @since 0.1.0
  */
 public record CallerIdentity(String name, String scheme, Map<String, String> claims, CallerPermissions permissions) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:/+=-]{1,128}");

@@ -45,6 +45,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Closing closes the clients this object built.
+ *
+ * @since 0.1.0
  */
 public final class AwsClients implements AutoCloseable {
     private final IamClient iam;

@@ -36,6 +36,8 @@ import java.util.Objects;
  * <p>Keys {@code canary.alert.sns.*}: {@code topic-arn} (required), {@code region} (default: the ARN's),
  * {@code endpoint}, {@code profile} or {@code access-key-id}/{@code secret-access-key}, {@code format},
  * {@code max-attempts}, {@code backoff}, {@code max-backoff}, {@code spool-dir}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class SnsAlertSink implements AlertSink {
     private final SnsClient sns;
@@ -142,7 +144,11 @@ public final class SnsAlertSink implements AlertSink {
         return "SnsAlertSink[" + topicArn + "]";
     }
 
-    /** Provider {@code sns}. */
+    /**
+     * Provider {@code sns}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         @Override
         public String name() {

@@ -63,6 +63,8 @@ import java.util.regex.Pattern;
  * malformed yields the records before the problem; the problem is logged, the file counted as done.
  *
  * <p>Thread-safe for one poll at a time (the engine serialises them).
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailS3Detector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(CloudTrailS3Detector.class);
@@ -372,7 +374,11 @@ public final class CloudTrailS3Detector implements Detector {
         return "CloudTrailS3Detector[s3://" + bucket + "/" + prefix + "]";
     }
 
-    /** Builder for {@link CloudTrailS3Detector}. */
+    /**
+     * Builder for {@link CloudTrailS3Detector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "cloudtrail-s3";
         private S3Client s3;

@@ -12,6 +12,8 @@ import java.time.Duration;
  * {@link DetectorClients} ({@code region}, {@code endpoint}, {@code profile}, ...) and: {@code bucket} (required),
  * {@code prefix}, {@code organization-id}, {@code accounts}, {@code regions} (comma-separated; default: the canaries'
  * accounts, every region with logs), {@code lookback} (7d), {@code settle} (1h), {@code parallelism} (4).
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailS3DetectorProvider implements DetectorProvider {
     /** For {@link java.util.ServiceLoader}. */

@@ -13,6 +13,8 @@ import java.util.Set;
  * ({@code 127.0.0.1}), {@code port} (0: free), {@code allow-imds-v1} ({@code false}), {@code extended-api}
  * ({@code true}), {@code instance-id}, {@code region} ({@code us-east-1}), {@code availability-zone},
  * {@code refresh-before} ({@code 5m}). A refresher can only be given through {@link ImdsPlacement#builder()}.
+ *
+ * @since 0.1.0
  */
 public final class ImdsPlacementProvider implements PlacementProvider {
     static final Set<String> SETTINGS = Set.of("host", "port", "allow-imds-v1", "extended-api", "instance-id", "region",

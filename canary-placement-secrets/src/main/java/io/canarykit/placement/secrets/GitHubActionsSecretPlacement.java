@@ -442,7 +442,11 @@ public final class GitHubActionsSecretPlacement implements Placement {
         return "GitHubActionsSecretPlacement[" + apiHost + "]";
     }
 
-    /** Builds {@link GitHubActionsSecretPlacement}. Not thread-safe. */
+    /**
+     * Builds {@link GitHubActionsSecretPlacement}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private RestClient api;
         private String apiHost;

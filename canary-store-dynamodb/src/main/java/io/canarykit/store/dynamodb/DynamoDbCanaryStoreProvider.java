@@ -38,6 +38,8 @@ import java.time.Duration;
  *   <tr><td>{@code canary.store.dynamodb.ttl-retention}</td><td>time after expiry before TTL may delete a
  *       short-term canary that was never triggered</td><td>{@code 30d}</td></tr>
  * </table>
+ *
+ * @since 0.1.0
  */
 public final class DynamoDbCanaryStoreProvider implements CanaryStoreProvider {
     /** The prefix of every key this provider reads. */

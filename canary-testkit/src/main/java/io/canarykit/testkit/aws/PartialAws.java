@@ -35,9 +35,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Patterns are {@code service:Operation} with {@code *} wildcards, case-insensitive, as in {@link FaultRule}.
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class PartialAws {
-    /** How an unimplemented operation is answered. */
+    /**
+     * How an unimplemented operation is answered.
+     *
+     * @since 0.1.0
+     */
     public enum Unimplemented {
         /** HTTP 500 with an empty body: no error code, no message, no request id. */
         EMPTY_500,
