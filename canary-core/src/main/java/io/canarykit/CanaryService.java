@@ -174,27 +174,49 @@ public final class CanaryService implements AutoCloseable {
      * @throws CanaryException if issuance or placement failed; everything done before was undone
      */
     public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind, Map<String, String> attributes) {
+        return issue(asset, placement, kind, attributes, null);
+    }
+
+    /**
+     * As {@link #issue(Asset, PlacementSpec, CredentialKind, Map)}, with the lifetime of a short-term canary (a CI
+     * run's canary lives just past the job's timeout).
+     *
+     * @param lifetime how long a short-term credential stays valid, or {@code null} for the service's session
+     *                 duration; ignored for long-term kinds; the issuer refuses what AWS would (for example an
+     *                 assumed-role session under 15 minutes or over the role's maximum)
+     */
+    public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind, Map<String, String> attributes,
+                              Duration lifetime) {
         for (String k : attributes.keySet()) {
             if (k.startsWith(ATTR_PLACEMENT)) {
                 throw new CanaryConfigurationException("the record attribute " + k + " is the service's own");
             }
         }
-        return issue(asset, placement, kind, null, attributes);
+        if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
+            throw new CanaryConfigurationException("a canary's lifetime must be positive, not " + lifetime);
+        }
+        return issue(asset, placement, kind, null, attributes, lifetime);
     }
 
     /** Issues a successor of {@code old}: same asset, kind and placement, replacing its placement in place. */
     private IssueOutcome issueSuccessor(CanaryRecord old, PlacementSpec spec) {
-        return issue(old.asset(), spec, old.kind(), old, inventoryOf(old));
+        return issue(old.asset(), spec, old.kind(), old, inventoryOf(old), null);
     }
 
     private IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
                                Map<String, String> extraAttributes) {
+        return issue(asset, spec, kind, replaces, extraAttributes, null);
+    }
+
+    private IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
+                               Map<String, String> extraAttributes, Duration lifetime) {
         Objects.requireNonNull(asset, "asset");
         Objects.requireNonNull(spec, "placement");
         Objects.requireNonNull(kind, "kind");
         Placement placement = spec.returnsCredential() ? null : placements.apply(spec.placement());
 
-        IssuanceResult result = issuance.issue(kind, asset, (issuer, attempt) -> request(issuer, asset, attempt));
+        IssuanceResult result = issuance.issue(kind, asset,
+                (issuer, attempt) -> request(issuer, asset, attempt, lifetime));
         CanaryRecord record = result.record();
         CanaryCredential credential = result.canary().credential();
 
@@ -224,10 +246,10 @@ public final class CanaryService implements AutoCloseable {
         return new IssueOutcome(record, result.fingerprint(), null);
     }
 
-    private IssueRequest request(CanaryIssuer issuer, Asset asset, int attempt) {
+    private IssueRequest request(CanaryIssuer issuer, Asset asset, int attempt, Duration lifetime) {
         String name = namer.name(asset, issuer.nameRules(), attempt);
         CanaryPolicySet policies = hardener.harden(issuer.hardeningRequest(name));
-        Duration duration = issuer.kind().isLongTerm() ? null : sessionDuration;
+        Duration duration = issuer.kind().isLongTerm() ? null : lifetime != null ? lifetime : sessionDuration;
         IssueRequest request = new IssueRequest(CanaryId.generate(clock), name, policies, asset, duration, tags);
         prove(policies, issuer.plannedPrincipal(request));
         return request;
@@ -560,6 +582,7 @@ public final class CanaryService implements AutoCloseable {
             Instant now = clock.instant();
             List<CanaryId> expired = new ArrayList<>();
             List<String> failures = new ArrayList<>();
+            List<CanaryId> unfinishedRuns = new ArrayList<>();
             for (CanaryRecord r : listAll(CanaryQuery.live())) {
                 if (r.expiresAt() == null || r.expiresAt().isAfter(now) || r.status() == CanaryStatus.PENDING) {
                     continue;
@@ -568,14 +591,21 @@ public final class CanaryService implements AutoCloseable {
                     if (r.replacedBy() == null) {
                         removePlacementIfStillOurs(r);
                     }
+                    boolean unfinished = RunPhase.isRunCanary(r) && RunPhase.completedAt(r).isEmpty();
                     casUpdate(r.id(), c -> c.status().isTerminal() ? null : c.toBuilder().status(CanaryStatus.EXPIRED)
-                            .closedAt(c.expiresAt()).attribute(ATTR_CLOSED_BECAUSE, "expired").build());
+                            .closedAt(c.expiresAt()).attribute(ATTR_CLOSED_BECAUSE,
+                                    unfinished ? "expired-run-not-completed" : "expired").build());
                     expired.add(r.id());
+                    if (unfinished) {
+                        unfinishedRuns.add(r.id());
+                        LOG.info("canary {} of run {} expired and the run never reported its end: the job was "
+                                + "cancelled or timed out, or its completion step did not run", r.id(), r.asset().ref());
+                    }
                 } catch (RuntimeException e) {
                     failures.add("expiring canary " + r.id() + " failed: " + e.getMessage());
                 }
             }
-            return new LifecycleReport.Expire(expired, failures);
+            return new LifecycleReport.Expire(expired, failures, unfinishedRuns);
         }
     }
 

@@ -4,7 +4,7 @@ package io.canarykit;
  * Where a canary is in its life.
  *
  * <p>A canary is <em>live</em> while its principal may exist in AWS ({@link #PENDING}, {@link #ACTIVE},
- * {@link #TRIGGERED}, {@link #ROTATED}); live canaries count against an account's quota.
+ * {@link #COMPLETED}, {@link #TRIGGERED}, {@link #ROTATED}); live canaries count against an account's quota.
  *
  * @since 0.1.0
  */
@@ -13,6 +13,11 @@ public enum CanaryStatus {
     PENDING,
     /** Issued and planted, never used by anyone but the library. */
     ACTIVE,
+    /**
+     * The run it was issued for (a CI job) reported that it finished, and nobody has used it. The credential stays
+     * valid until it expires, and is watched as before: any use now comes from outside the run (see {@link RunPhase}).
+     */
+    COMPLETED,
     /** Someone used it: an alert was raised. */
     TRIGGERED,
     /** Replaced by a newer canary; revoked after a grace period. */
@@ -26,7 +31,7 @@ public enum CanaryStatus {
 
     /** True while the principal may exist in AWS. */
     public boolean isLive() {
-        return this == PENDING || this == ACTIVE || this == TRIGGERED || this == ROTATED;
+        return this == PENDING || this == ACTIVE || this == COMPLETED || this == TRIGGERED || this == ROTATED;
     }
 
     /** True when nothing more will happen to the canary. */

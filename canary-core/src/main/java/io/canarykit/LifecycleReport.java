@@ -68,15 +68,23 @@ public final class LifecycleReport {
     /**
      * One expiry pass.
      *
-     * @param expired  short-term canaries past expiry, now closed
-     * @param failures what failed
+     * @param expired        short-term canaries past expiry, now closed
+     * @param failures       what failed
+     * @param unfinishedRuns those of {@code expired} issued for a run (a CI job) that never reported its end: the job
+     *                       was cancelled or timed out, or its completion step did not run
      *
      * @since 0.1.0
      */
-    public record Expire(List<CanaryId> expired, List<String> failures) {
+    public record Expire(List<CanaryId> expired, List<String> failures, List<CanaryId> unfinishedRuns) {
         public Expire {
             expired = List.copyOf(expired);
             failures = List.copyOf(failures);
+            unfinishedRuns = List.copyOf(unfinishedRuns == null ? List.of() : unfinishedRuns);
+        }
+
+        /** A pass that closed no run canary. */
+        public Expire(List<CanaryId> expired, List<String> failures) {
+            this(expired, failures, List.of());
         }
     }
 

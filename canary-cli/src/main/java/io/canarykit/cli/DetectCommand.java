@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /** {@code canary detect}: one detection pass, or passes forever with {@code --follow}. */
 @Command(name = "detect", mixinStandardHelpOptions = true,
-        description = "Read every configured detector, correlate, store sightings, alert, and answer triggers by the response policy.")
+        description = "Read every configured detector, correlate, store sightings, alert, and answer triggers by the response policy; "
+                + "then close expired short-term canaries and report CI runs that never reported their end.")
 final class DetectCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
@@ -46,9 +47,9 @@ final class DetectCommand implements Callable<Integer> {
             int failures;
             do {
                 LifecycleReport.Detect d = s.detect();
-                s.expire();
-                failures = d.detection().failures().size() + d.failures().size();
-                print(out, err, d);
+                LifecycleReport.Expire e = s.expire();
+                failures = d.detection().failures().size() + d.failures().size() + e.failures().size();
+                print(out, err, d, e);
                 if (follow) {
                     Thread.sleep(every.toMillis());
                 }
@@ -57,7 +58,7 @@ final class DetectCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, PrintWriter err, LifecycleReport.Detect d) {
+    private void print(PrintWriter out, PrintWriter err, LifecycleReport.Detect d, LifecycleReport.Expire e) {
         if (json) {
             ObjectNode n = CanaryJson.MAPPER.createObjectNode();
             n.put("startedAt", d.detection().startedAt().toString());
@@ -78,6 +79,11 @@ final class DetectCommand implements Callable<Integer> {
             var failures = n.putArray("failures");
             d.detection().failures().forEach(failures::add);
             d.failures().forEach(failures::add);
+            e.failures().forEach(failures::add);
+            var expired = n.putArray("expired");
+            e.expired().forEach(id -> expired.add(id.value()));
+            var unfinished = n.putArray("unfinishedRuns");
+            e.unfinishedRuns().forEach(id -> unfinished.add(id.value()));
             Cli.json(out, n);
             return;
         }
@@ -88,6 +94,9 @@ final class DetectCommand implements Callable<Integer> {
         d.revoked().forEach(id -> out.println("revoked " + id));
         d.detection().failures().forEach(f -> err.println("detection: " + f));
         d.failures().forEach(f -> err.println("response: " + f));
+        e.unfinishedRuns().forEach(id -> out.println("canary " + id + " expired and its CI run never reported its end "
+                + "(the job was cancelled or timed out, or its completion step did not run)"));
+        e.failures().forEach(f -> err.println("expiry: " + f));
         out.println(d.detection().seen() + " sighting(s) read, " + d.detection().stored() + " new, "
                 + d.detection().alerts().size() + " alert(s)");
     }

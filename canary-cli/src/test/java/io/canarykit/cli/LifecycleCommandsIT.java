@@ -1,7 +1,15 @@
 package io.canarykit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.canarykit.Asset;
+import io.canarykit.CanaryId;
+import io.canarykit.CanaryRecord;
+import io.canarykit.CanaryStatus;
+import io.canarykit.CredentialKind;
+import io.canarykit.Principal;
+import io.canarykit.RunPhase;
 import io.canarykit.server.CanaryJson;
+import io.canarykit.store.jdbc.JdbcCanaryStore;
 import io.canarykit.testkit.aws.AwsEmulator;
 import io.canarykit.testkit.aws.EmulatedCredentials;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +26,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -135,6 +146,29 @@ class LifecycleCommandsIT {
         assertThat(revoked.json().get("status").asText()).isEqualTo("REVOKED");
         assertThat(aws.usersExceptAdmin(aws.accountId())).isEmpty();
         assertThat(credentials).as("the placement created the file, so removing it leaves nothing").doesNotExist();
+    }
+
+    @Test
+    void detectReportsACiRunThatNeverReportedItsEnd() throws Exception {
+        Instant now = Instant.now();
+        CanaryRecord abandoned;
+        try (JdbcCanaryStore store = JdbcCanaryStore.open("jdbc:h2:file:" + dir.resolve("store/canarykit"), null, null)) {
+            abandoned = store.create(CanaryRecord.builder().id(CanaryId.generate(now, new java.util.Random())).status(CanaryStatus.ACTIVE)
+                    .kind(CredentialKind.FEDERATION_TOKEN).issuer("federation-token")
+                    .principal(Principal.federatedUser(aws.accountId(), "build-cache-7q"))
+                    .accessKeyId("ASIAQRSTUVWXYZ234567")
+                    .asset(new Asset("ci-run", "github/acme/paygate/runs/7153946261/attempts/1",
+                            Map.of("repository", "acme/paygate", "run-id", "7153946261")))
+                    .createdAt(now.minus(Duration.ofHours(2))).issuedAt(now.minus(Duration.ofHours(2)))
+                    .expiresAt(now.minus(Duration.ofMinutes(45))).attribute(RunPhase.ATTR_RUN, "github-actions").build());
+        }
+        Run detected = canary("detect", "--json");
+        assertThat(detected.code()).as(detected.out() + detected.err()).isZero();
+        assertThat(detected.json().get("expired")).extracting(JsonNode::asText).containsExactly(abandoned.id().value());
+        assertThat(detected.json().get("unfinishedRuns")).extracting(JsonNode::asText)
+                .containsExactly(abandoned.id().value());
+        Run again = canary("detect");
+        assertThat(again.out()).as("closed once, reported once").doesNotContain(abandoned.id().value());
     }
 
     @Test

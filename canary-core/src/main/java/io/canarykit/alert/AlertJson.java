@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.Alert;
 import io.canarykit.CanaryRecord;
 import io.canarykit.PlacementReceipt;
+import io.canarykit.RunPhase;
 import io.canarykit.Sighting;
 
 import java.nio.charset.StandardCharsets;
@@ -31,9 +32,10 @@ import java.util.Map;
  *  "window":{"issuedAt","firstUse","seconds"},
  *  "priorSightings":0,
  *  "classification":{"kind":"api-use|enumeration|…","severity":"high","evidence":["…"]},
- *  "classifications":[{"kind","severity","evidence"},…one per entry of "sightings"]}
+ *  "classifications":[{"kind","severity","evidence"},…one per entry of "sightings"],
+ *  "run":{"phase","description","completedAt","ci"} only for a CI run's canary (see {@link RunPhase})}
  * }</pre>
- * Every field before {@code classification} is as it was before classification existed; the last two are added at
+ * Every field before {@code classification} is as it was before classification existed; later fields are added at
  * the end, so readers of the earlier form keep working.
  * An alert carries no secret (records hold none), so neither does its JSON.
  *
@@ -82,6 +84,7 @@ public final class AlertJson {
         o.set("classification", classification(alert.classification()));
         ArrayNode classes = o.putArray("classifications");
         alert.classifications().forEach(c -> classes.add(classification(c)));
+        RunPhase.of(alert).ifPresent(phase -> o.set("run", run(alert.canary(), phase)));
         return o;
     }
 
@@ -92,6 +95,20 @@ public final class AlertJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an alert as JSON", e);
         }
+    }
+
+    /**
+     * The run part of an alert on a CI run's canary: {@code {"phase":"after-run|during-run","description":"used after
+     * the run finished","completedAt":"…" or null,"ci":"github-actions"}}; the run's repository, workflow, run id, sha
+     * and the rest are the asset's labels.
+     */
+    public static ObjectNode run(CanaryRecord canary, RunPhase phase) {
+        ObjectNode r = MAPPER.createObjectNode();
+        r.put("phase", phase.configName());
+        r.put("description", phase.description());
+        r.put("completedAt", RunPhase.completedAt(canary).map(Instant::toString).orElse(null));
+        r.put("ci", canary.attributes().get(RunPhase.ATTR_RUN));
+        return r;
     }
 
     /** A sighting as JSON. */

@@ -3,6 +3,7 @@ package io.canarykit.alert;
 import io.canarykit.Alert;
 import io.canarykit.AlertType;
 import io.canarykit.CanaryRecord;
+import io.canarykit.RunPhase;
 import io.canarykit.Sighting;
 
 import java.net.URLEncoder;
@@ -15,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * What chat, paging and mail sinks show of an alert, in plain words: what fired, where it was planted, the call, where
- * it came from, what it was (classification and evidence), the detection window and a link. The text is raw: every
+ * it came from, what it was (classification and evidence; for a CI run's canary, whether it was used during or after the
+ * run, see {@link RunPhase}), the detection window and a link. The text is raw: every
  * value an attacker controls (user agent, call, region, error code, even labels) must go through the sink's own
  * escaping before use. Stateless.
  *
@@ -50,6 +52,9 @@ public final class AlertText {
         List<Fact> out = new ArrayList<>();
         out.add(new Fact("What", a.classification().kind().configName() + " (" + a.severity().configName() + "): "
                 + String.join("; ", a.classification().evidence())));
+        RunPhase.of(a).ifPresent(phase -> out.add(new Fact("CI run", phase.description()
+                + RunPhase.completedAt(c).map(t -> " (the run reported its end at " + t + ")")
+                        .orElse(" (the run has not reported its end)"))));
         out.add(new Fact("Planted in", c.asset().ref() + labels(c.asset().labels())
                 + (c.receipt() == null ? "" : ", " + c.receipt().placement() + " at " + c.receipt().location())));
         out.add(new Fact("Canary", c.id() + " (" + c.kind().configName() + " " + c.principal().arn() + ", key "

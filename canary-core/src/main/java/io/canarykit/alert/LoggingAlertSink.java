@@ -2,6 +2,7 @@ package io.canarykit.alert;
 
 import io.canarykit.Alert;
 import io.canarykit.CanaryRecord;
+import io.canarykit.RunPhase;
 import io.canarykit.Sighting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public final class LoggingAlertSink implements AlertSink {
                 .append("; source ").append(s.source())
                 .append("; breach window ").append(alert.window().issuedAt()).append(" .. ").append(alert.window().firstUse())
                 .append("; ").append(alert.priorSightings()).append(" earlier sighting(s)");
+        RunPhase.of(alert).ifPresent(p -> sb.append("; CI run: ").append(p.description()));
         sb.append("; why: ").append(String.join("; ", alert.classification().evidence()));
         if (alert.sightings().size() > 1) {
             sb.append("; this alert covers ").append(alert.sightings().size()).append(" sightings");

@@ -710,7 +710,8 @@ public final class DetectionEngine {
         CanaryRecord r = current;
         for (int attempt = 1; ; attempt++) {
             boolean statusChange = (r.status() == CanaryStatus.ACTIVE || r.status() == CanaryStatus.ROTATED
-                    || r.status() == CanaryStatus.PENDING) && r.accessKeyId() != null;
+                    || r.status() == CanaryStatus.PENDING || r.status() == CanaryStatus.COMPLETED)
+                    && r.accessKeyId() != null;
             Instant first = r.triggeredAt() == null || firstUse.isBefore(r.triggeredAt()) ? firstUse : r.triggeredAt();
             if (!statusChange && first.equals(r.triggeredAt())) {
                 return r;

@@ -99,6 +99,7 @@ final class ApiConfig {
 
         // further authenticators, by provider name
         List<String> names = config.getList(API + "authenticators");
+        refuseRunNamesInPrincipals(config, names);
         if (!names.isEmpty()) {
             Map<String, CallerAuthenticatorProvider> found = providers();
             for (String n : names) {
@@ -113,6 +114,22 @@ final class ApiConfig {
             }
         }
         return b;
+    }
+
+    /**
+     * A CI run's asset id and labels are its repository, run id and commit: the template namer's {@code {id}} and
+     * {@code {label:...}} would put them in principal names, where an attacker reads them.
+     */
+    private static void refuseRunNamesInPrincipals(CanaryConfig config, List<String> authenticators) {
+        boolean runs = authenticators.contains(CiPlatform.GITHUB_ACTIONS.authenticatorName())
+                || authenticators.contains(CiPlatform.GITLAB_CI.authenticatorName());
+        String template = config.getString("canary.naming.template", "");
+        if (runs && "template".equals(config.getString("canary.namer", "")) && (template.contains("{id}")
+                || template.contains("{label:"))) {
+            throw new CanaryConfigurationException("canary.naming.template uses {id} or {label:...}, which for a CI "
+                    + "run's canary would put its repository, run id or commit in the principal name; use {hmac:N}, "
+                    + "{team}, {tool}, {role} (or canary.namer=plausible) when " + API + "authenticators has CI runs");
+        }
     }
 
     private static PlacementProfile profile(CanaryConfig config, String name) {

@@ -19,6 +19,15 @@ public sealed interface Authentication {
         return new Refused(reason);
     }
 
+    /**
+     * The credentials are valid and prove {@code identity}, but the server's policy gives it nothing (for example a CI
+     * run of a repository no rule allows): the request gets 403 with {@code reason}, before its body is read, and the
+     * audit log records the attempt under the identity.
+     */
+    static Authentication forbidden(CallerIdentity identity, String reason) {
+        return new Forbidden(identity, reason);
+    }
+
     /** The credentials prove {@code identity}; nothing about the body needs checking. */
     static Authentication accepted(CallerIdentity identity) {
         return new Accepted(identity, null);
@@ -42,6 +51,19 @@ public sealed interface Authentication {
      */
     record Refused(String reason) implements Authentication {
         public Refused {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * See {@link #forbidden(CallerIdentity, String)}.
+     *
+     * @param identity who is calling
+     * @param reason   why it may do nothing, for the caller and the log: never the presented credential
+     */
+    record Forbidden(CallerIdentity identity, String reason) implements Authentication {
+        public Forbidden {
+            Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(reason, "reason");
         }
     }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * Callers that present a static token: {@code Authorization: Bearer <token>}. The header value must be exactly the
  * scheme, one space and the token (RFC 6750 token characters only): nothing is trimmed, so {@code Bearer <token>\0} or
  * a token with a trailing control character is refused. Tokens are compared in constant time, over every configured
- * caller. Thread-safe.
+ * caller. A token shaped like a JSON Web Token ({@link #isJwt(String)}) is left to the OpenID Connect authenticators
+ * (answered {@link Authentication#notApplicable()}), and no configured token may have that shape. Thread-safe.
  *
  * @since 0.1.0
  */
@@ -24,6 +25,7 @@ public final class BearerTokenAuthenticator implements CallerAuthenticator {
     public static final String SCHEME = "bearer";
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
     private static final String PREFIX = "Bearer ";
+    private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*");
 
     private final Map<String, byte[]> tokenHashes;
 
@@ -48,6 +50,9 @@ public final class BearerTokenAuthenticator implements CallerAuthenticator {
             return Authentication.refused("more than one Authorization header");
         }
         String presented = values.get(0).substring(PREFIX.length());
+        if (values.size() == 1 && looksLikeJwt(presented)) {
+            return Authentication.notApplicable();
+        }
         if (!TOKEN.matcher(presented).matches()) {
             return Authentication.refused("malformed bearer token: send exactly 'Bearer <token>', the token made of "
                     + "letters, digits and - . _ ~ + / = only");
@@ -61,6 +66,27 @@ public final class BearerTokenAuthenticator implements CallerAuthenticator {
         }
         return match == null ? Authentication.refused("invalid bearer token")
                 : Authentication.accepted(CallerIdentity.of(match, SCHEME));
+    }
+
+    /**
+     * True if an {@code Authorization} value is {@code Bearer } and a compact JSON Web Token: three base64url parts
+     * separated by dots, the first a JSON object (the JOSE header). Only the shape is looked at; nothing is verified.
+     */
+    public static boolean isJwt(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                && looksLikeJwt(authorization.substring(PREFIX.length()));
+    }
+
+    private static boolean looksLikeJwt(String token) {
+        if (token.length() > 16_384 || !JWT.matcher(token).matches()) {
+            return false;
+        }
+        try {
+            byte[] header = java.util.Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.')));
+            return header.length > 1 && header[0] == '{';
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static byte[] sha256(String s) {
@@ -87,10 +113,10 @@ public final class BearerTokenAuthenticator implements CallerAuthenticator {
         public Builder token(String caller, Secret token) {
             CallerIdentity.of(caller, SCHEME);
             Objects.requireNonNull(token, "token");
-            if (!TOKEN.matcher(token.reveal()).matches() || token.length() < 16) {
+            if (!TOKEN.matcher(token.reveal()).matches() || token.length() < 16 || looksLikeJwt(token.reveal())) {
                 throw new CanaryConfigurationException("the bearer token of caller " + caller + " must be at least 16 "
-                        + "characters of letters, digits and - . _ ~ + / (then = padding); generate one with "
-                        + "'openssl rand -hex 32'");
+                        + "characters of letters, digits and - . _ ~ + / (then = padding), not shaped like a JSON Web "
+                        + "Token; generate one with 'openssl rand -hex 32'");
             }
             for (Map.Entry<String, Secret> e : tokens.entrySet()) {
                 if (!e.getKey().equals(caller) && e.getValue().equals(token)) {

@@ -19,10 +19,13 @@ import java.util.regex.Pattern;
  *                    secrets; may be empty
  * @param permissions the caller's permissions when the authenticator decides them itself (an OIDC policy), or
  *                    {@code null} to use those configured for {@link #name()}
+ * @param scope       what the caller's canaries are bound to when its credentials decide it (a CI run: the asset, the
+ *                    lifetime), or {@code null} when requests name their asset
  *
  * @since 0.1.0
  */
-public record CallerIdentity(String name, String scheme, Map<String, String> claims, CallerPermissions permissions) {
+public record CallerIdentity(String name, String scheme, Map<String, String> claims, CallerPermissions permissions,
+                             IssuanceScope scope) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:/+=-]{1,128}");
 
     public CallerIdentity {
@@ -35,8 +38,13 @@ public record CallerIdentity(String name, String scheme, Map<String, String> cla
         claims = Map.copyOf(new LinkedHashMap<>(claims == null ? Map.of() : claims));
     }
 
+    /** An identity bound to no asset: its requests name their assets. */
+    public CallerIdentity(String name, String scheme, Map<String, String> claims, CallerPermissions permissions) {
+        this(name, scheme, claims, permissions, null);
+    }
+
     /** An identity whose permissions come from the configuration. */
     public static CallerIdentity of(String name, String scheme) {
-        return new CallerIdentity(name, scheme, Map.of(), null);
+        return new CallerIdentity(name, scheme, Map.of(), null, null);
     }
 }

@@ -67,7 +67,15 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /v1/canaries?asset=KIND/ID}: the caller's canaries of that asset (no secrets).
  *       {@code GET /v1/canaries/{id}}: one of the caller's canaries.</li>
  *   <li>{@code DELETE /v1/canaries/{id}}: revokes one of the caller's canaries.</li>
+ *   <li>{@code POST /v1/canaries/{id}/complete}: the run the canary was issued to (a CI job) reports that it finished;
+ *       the canary becomes {@code COMPLETED} and any later use is "used after the run finished"
+ *       ({@link io.canarykit.RunPhase}). A caller bound to an asset ({@link IssuanceScope}: a CI run) completes only
+ *       that asset's canaries.</li>
  * </ul>
+ *
+ * <p>A caller whose credentials bind it to an asset ({@link CallerIdentity#scope()}, such as a CI run's OpenID Connect
+ * token) names no asset in its requests: its canaries are issued for that asset, with its labels, lifetime and
+ * attributes, and {@code GET /v1/canaries} without a query lists them.
  *
  * <p>Callers own what they issue: another caller's canary is answered 404 exactly as a missing one, unless the
  * caller is an admin. Every issuance and revocation (and every refused attempt) goes to the {@link AuditLog}.
@@ -90,6 +98,8 @@ public final class IssuanceApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceApi.class);
     private static final Pattern ONE = Pattern.compile("/v1/canaries/([0-9A-Za-z]{26})");
+    private static final Pattern COMPLETE = Pattern.compile("/v1/canaries/([0-9A-Za-z]{26})/complete");
+    private static final CallerPermissions NOTHING = new CallerPermissions(Set.of(), Set.of(), Set.of(), false);
     private static final Set<String> FIELDS = Set.of("asset", "profile", "placement", "options", "kind");
     private static final Set<String> ASSET_FIELDS = Set.of("kind", "id", "labels");
     private static final int MAX_LABELS = 32;
@@ -319,9 +329,17 @@ public final class IssuanceApi implements AutoCloseable {
             if (result instanceof Authentication.Refused r) {
                 throw failedAuth(ex, r.reason());
             }
+            if (result instanceof Authentication.Forbidden f) {
+                throw forbidden(ex, f);
+            }
             if (result instanceof Authentication.Accepted acc) {
                 return acc;
             }
+        }
+        String authorization = ar.header("authorization");
+        if (authorization != null && BearerTokenAuthenticator.isJwt(authorization)) {
+            throw failedAuth(ex, "the bearer token is a JSON Web Token from an issuer this server does not accept "
+                    + "(the OpenID Connect callers are configured with canary.api.authenticators)");
         }
         throw failedAuth(ex, headers.containsKey("authorization")
                 ? "unsupported Authorization scheme: send 'Bearer <token>' or 'CANARY-HMAC-SHA256 caller=<name>, "
@@ -336,6 +354,32 @@ public final class IssuanceApi implements AutoCloseable {
         LOG.info("authentication failed from {}: {} ({} {})", ex.sourceText, Excerpt.message(reason), ex.method,
                 Excerpt.of(ex.path));
         return new ApiError(401, Excerpt.message(reason));
+    }
+
+    /**
+     * A valid identity the server's policy gives nothing: 403 before the body is read, counted like a failed
+     * authentication (anyone can mint valid CI tokens for a repository of their own), logged and audited.
+     */
+    private ApiError forbidden(Exchange ex, Authentication.Forbidden f) {
+        ex.unreadBody = true;
+        ex.caller = new Caller(f.identity(), NOTHING);
+        ex.scheme = f.identity().scheme();
+        ex.action = actionOf(ex.method, ex.path);
+        ex.detail = Excerpt.message(f.reason());
+        failedAuthLimit.take(ex.sourceText);
+        LOG.info("caller {} from {} refused by policy: {} ({} {})", f.identity().name(), ex.sourceText, ex.detail,
+                ex.method, Excerpt.of(ex.path));
+        return new ApiError(403, ex.detail);
+    }
+
+    private static String actionOf(String method, String path) {
+        if (COMPLETE.matcher(path).matches()) {
+            return "complete";
+        }
+        if (path.equals(PATH)) {
+            return method.equals("POST") ? "issue" : "list";
+        }
+        return method.equals("DELETE") ? "revoke" : "read";
     }
 
     private byte[] readBody(Exchange ex, Request request) {
@@ -393,10 +437,27 @@ public final class IssuanceApi implements AutoCloseable {
                 default: throw new ApiError(405, "use GET or POST on " + PATH, "GET, POST");
             }
         }
+        Matcher done = COMPLETE.matcher(path);
+        if (done.matches()) {
+            if (request.getHttpURI().getQuery() != null) {
+                throw new ApiError(400, PATH + "/{id}/complete takes no query parameters");
+            }
+            if (!ex.method.equals("POST")) {
+                throw new ApiError(405, "use POST on " + PATH + "/{id}/complete", "POST");
+            }
+            CanaryId id;
+            try {
+                id = CanaryId.parse(done.group(1));
+            } catch (CanaryConfigurationException e) {
+                ex.action = "complete";
+                throw new ApiError(404, "no canary " + Excerpt.of(done.group(1)));
+            }
+            return complete(ex, id, body);
+        }
         Matcher m = ONE.matcher(path);
         if (!m.matches()) {
-            throw new ApiError(404, "no such resource: " + Excerpt.of(path) + " (the API serves " + PATH + " and "
-                    + PATH + "/{canary id})");
+            throw new ApiError(404, "no such resource: " + Excerpt.of(path) + " (the API serves " + PATH + ", "
+                    + PATH + "/{canary id} and " + PATH + "/{canary id}/complete)");
         }
         if (request.getHttpURI().getQuery() != null) {
             throw new ApiError(400, PATH + "/{id} takes no query parameters");
@@ -451,12 +512,22 @@ public final class IssuanceApi implements AutoCloseable {
                 throw new ApiError(400, "unknown field '" + Excerpt.of(f) + "'; expected asset, profile, options, kind");
             }
         }
-        Asset asset = asset(req.get("asset"));
+        IssuanceScope scope = ex.caller.identity().scope();
+        Asset asset;
+        if (scope != null) {
+            if (req.has("asset")) {
+                throw new ApiError(400, "caller " + ex.caller.name() + " issues canaries for its own asset ("
+                        + scope.asset().ref() + ", from its credentials): leave out 'asset'");
+            }
+            asset = scope.asset();
+        } else {
+            asset = asset(req.get("asset"));
+        }
         ex.asset = asset.ref();
         PlacementProfile profile = profile(ex, req);
         ex.profile = profile.name();
         Map<String, String> options = stringMap(req.get("options"), "options", 16);
-        CredentialKind kind = kind(req, profile);
+        CredentialKind kind = kind(req, profile, ex.caller.permissions());
         ex.kind = kind.configName();
 
         CallerPermissions p = ex.caller.permissions();
@@ -477,11 +548,14 @@ public final class IssuanceApi implements AutoCloseable {
             throw new ApiError(400, e.getMessage());
         }
         Map<String, String> attributes = new LinkedHashMap<>();
+        if (scope != null) {
+            attributes.putAll(scope.attributes());
+        }
         attributes.put(CanaryService.ATTR_OWNER, ex.caller.name());
         attributes.put(ATTR_PROFILE, profile.name());
         IssueOutcome outcome;
         try {
-            outcome = service.issue(asset, spec, kind, attributes);
+            outcome = service.issue(asset, spec, kind, attributes, scope == null ? null : scope.lifetime());
         } catch (RuntimeException e) {
             throw serviceError(ex, e);
         }
@@ -560,6 +634,23 @@ public final class IssuanceApi implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The kind a request, its profile or the server's default names; when none is asked for and the caller may not have
+     * the default (a CI run allowed only short-term kinds), the first kind the caller may have.
+     */
+    private CredentialKind kind(JsonNode req, PlacementProfile profile, CallerPermissions permissions) {
+        CredentialKind k = kind(req, profile);
+        if (!req.hasNonNull("kind") && profile.kind() == null && !permissions.allowsKind(k)
+                && !permissions.kinds().isEmpty()) {
+            for (CredentialKind c : CredentialKind.values()) {
+                if (permissions.allowsKind(c)) {
+                    return c;
+                }
+            }
+        }
+        return k;
+    }
+
     private CredentialKind kind(JsonNode req, PlacementProfile profile) {
         CredentialKind asked = null;
         if (req.hasNonNull("kind")) {
@@ -584,10 +675,14 @@ public final class IssuanceApi implements AutoCloseable {
     private Answer listByAsset(Exchange ex, String rawQuery) {
         ex.action = "list";
         Map<String, String> q = query(rawQuery);
+        IssuanceScope scope = ex.caller.identity().scope();
+        if (q.isEmpty() && scope != null) {
+            q = Map.of("asset", scope.asset().ref());
+        }
         String asset = q.get("asset");
         if (asset == null || q.size() != 1 || asset.indexOf('/') <= 0 || asset.endsWith("/")) {
             throw new ApiError(400, "give the asset as ?asset=KIND/ID (and nothing else), for example "
-                    + "?asset=ci-build/run-42");
+                    + "?asset=ci-build/run-42" + (scope == null ? "" : ", or no query for your own asset"));
         }
         int slash = asset.indexOf('/');
         ex.asset = Excerpt.of(asset);
@@ -599,6 +694,45 @@ public final class IssuanceApi implements AutoCloseable {
                 list.add(CanaryJson.record(r));
             }
         }
+        return new Answer(200, out);
+    }
+
+    private Answer complete(Exchange ex, CanaryId id, byte[] body) {
+        ex.action = "complete";
+        ex.canaryId = id.value();
+        if (body.length > 0) {
+            JsonNode req;
+            try {
+                req = json.object(body);
+            } catch (StrictJson.BadJson e) {
+                throw new ApiError(400, e.getMessage());
+            }
+            if (req.size() > 0) {
+                throw new ApiError(400, "POST " + PATH + "/{id}/complete takes no fields: send no body or {}");
+            }
+        }
+        CanaryRecord owned = owned(ex, id);
+        ex.asset = owned.asset().ref();
+        IssuanceScope scope = ex.caller.identity().scope();
+        if (scope != null && !scope.sameAsset(owned.asset())) {
+            throw refused(ex, "canary " + id + " was issued to another run (" + owned.asset().ref() + "); this run is "
+                    + scope.asset().ref() + " and completes only its own canaries");
+        }
+        RunCompletion.Result result;
+        try {
+            result = RunCompletion.complete(service.store(), id, clock.instant());
+        } catch (RunCompletion.NotCompletable e) {
+            ex.detail = e.getMessage();
+            throw new ApiError(409, e.getMessage());
+        } catch (CanaryNotFoundException e) {
+            ex.detail = "no such canary";
+            throw new ApiError(404, "no canary " + id);
+        } catch (RuntimeException e) {
+            throw serviceError(ex, e);
+        }
+        LOG.debug("caller {} completed canary {} ({})", ex.caller.name(), id, result.changed() ? "now" : "already");
+        ObjectNode out = CanaryJson.record(result.record());
+        out.put("completedAt", result.completedAt().toString());
         return new Answer(200, out);
     }
 
