@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li><b>Unimplemented operations</b> ({@link #unimplemented}): the call is answered as an implementation that lacks
  *       it answers, {@link Unimplemented#EMPTY_500 HTTP 500 without a body} (the SDK sees no error code, no message
- *       and no request id) or {@link Unimplemented#NOT_IMPLEMENTED a 501 {@code NotImplemented} error}. Nothing is
+ *       and no request id) or {@linkplain Unimplemented#NOT_IMPLEMENTED a 501 NotImplemented error}. Nothing is
  *       changed and nothing is written to CloudTrail.</li>
  *   <li><b>Ignored parameters</b> ({@link #ignoreParameter}): the call succeeds, but the named request parameter is
  *       dropped before the call is served, as if it had never been sent: {@code PermissionsBoundary} on
