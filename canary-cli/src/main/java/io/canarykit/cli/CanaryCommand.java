@@ -33,6 +33,7 @@ public final class CanaryCommand implements Runnable {
             FingerprintCommand.class,
             PolicyCommand.class,
             ServeCommand.class,
+            DeviceTokenCommand.class,
             CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -2,6 +2,7 @@ package io.canarykit.cli;
 
 import io.canarykit.CanaryService;
 import io.canarykit.config.CanaryConfig;
+import io.canarykit.server.DeviceApi;
 import io.canarykit.server.IssuanceApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +41,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "canary.api.hmac-keys.<caller>=<key> in the configuration");
         }
         try (CanaryService s = CanaryService.fromConfig(config);
-             IssuanceApi api = IssuanceApi.fromConfig(config, s).host(host).port(port).build().start()) {
+             IssuanceApi api = IssuanceApi.fromConfig(config, s).host(host).port(port).build().start();
+             DeviceApi.StaleChecks staleChecks = api.devices() == null ? () -> { }
+                     : api.devices().scheduleStaleChecks()) {
             spec.commandLine().getOut().println("issuance API listening on " + api.uri() + " (placement profiles: "
                     + String.join(", ", new java.util.TreeSet<>(api.profiles().keySet())) + "); Ctrl-C to stop");
             spec.commandLine().getOut().flush();

@@ -43,6 +43,7 @@ final class ApiConfig {
         } else if (config.has("canary.kind")) {
             b.defaultKind(CredentialKind.fromConfigName(config.getString("canary.kind")));
         }
+        b.tls(TlsSettings.fromConfig(config)).devices(DeviceSettings.fromConfig(config));
         if (config.has(API + "audit.file")) {
             b.auditLog(AuditLog.file(config.getPath(API + "audit.file")));
         }
@@ -167,7 +168,7 @@ final class ApiConfig {
         List<String> unknown = new ArrayList<>();
         for (String key : config.withPrefix(API).keySet()) {
             if (SCALARS.contains(key) || key.startsWith("tokens.") || key.startsWith("hmac-keys.")
-                    || key.startsWith("authenticator.")) {
+                    || key.startsWith("authenticator.") || key.startsWith("tls.") || key.startsWith("devices.")) {
                 continue;
             }
             if (key.startsWith("caller.")) {
@@ -193,7 +194,7 @@ final class ApiConfig {
                     + "; known: " + API + "{" + String.join(", ", new TreeSet<>(SCALARS)) + "}, " + API + "tokens.<caller>, "
                     + API + "hmac-keys.<caller>, " + API + "caller.<caller>.{" + String.join(", ", new TreeSet<>(CALLER_KEYS))
                     + "}, " + API + "profile.<name>.{" + String.join(", ", new TreeSet<>(PROFILE_KEYS)) + ", option.<key>}, "
-                    + API + "authenticator.<name>.*");
+                    + API + "authenticator.<name>.*, " + API + "tls.*, " + API + "devices.*");
         }
     }
 }

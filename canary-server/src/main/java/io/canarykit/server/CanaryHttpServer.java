@@ -13,7 +13,10 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -60,6 +63,7 @@ public final class CanaryHttpServer implements AutoCloseable {
     private static final long SWEEP_MILLIS = 250;
 
     private final ServerLimits limits;
+    private final TlsSettings tls;
     private final Server server;
     private final ServerConnector connector;
     private final Map<String, Handler> routes;
@@ -82,7 +86,10 @@ public final class CanaryHttpServer implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setSendDateHeader(true);
         http.setIdleTimeout(b.limits.idleTimeout().toMillis());
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        this.tls = b.tls;
+        this.connector = b.tls == null ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
+                : new ServerConnector(server, 1, 1, new SslConnectionFactory(sslContext(b.tls), "http/1.1"),
+                        new HttpConnectionFactory(https(http)));
         connector.setHost(b.host);
         connector.setPort(b.port);
         connector.setIdleTimeout(b.limits.idleTimeout().toMillis());
@@ -128,7 +135,31 @@ public final class CanaryHttpServer implements AutoCloseable {
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + connector.getLocalPort());
+        return URI.create((tls == null ? "http://" : "https://") + host + ":" + connector.getLocalPort());
+    }
+
+    /** Jetty's TLS context for {@code tls}: the server's key, and the client CAs when client certificates are asked for. */
+    private static SslContextFactory.Server sslContext(TlsSettings tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.loadKeyStore());
+        ssl.setKeyStorePassword(tls.keyStorePassword().reveal());
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        if (tls.clientAuth() != TlsSettings.ClientAuth.NONE) {
+            ssl.setTrustStore(tls.trustStore());
+            ssl.setWantClientAuth(tls.clientAuth() == TlsSettings.ClientAuth.WANT);
+            ssl.setNeedClientAuth(tls.clientAuth() == TlsSettings.ClientAuth.NEED);
+        }
+        return ssl;
+    }
+
+    /** The HTTP configuration over TLS: the client's certificates become a request attribute; no SNI host check. */
+    private static HttpConfiguration https(HttpConfiguration http) {
+        HttpConfiguration https = new HttpConfiguration(http);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        secure.setSniRequired(false);
+        https.addCustomizer(secure);
+        return https;
     }
 
     /** The limits this server applies. */
@@ -326,10 +357,16 @@ public final class CanaryHttpServer implements AutoCloseable {
 
     /** Writes a complete JSON response with the security headers every answer carries. */
     static void writeJson(Response response, Callback callback, int status, String json, Map<String, String> headers) {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        write(response, callback, status, "application/json; charset=utf-8", json, headers);
+    }
+
+    /** Writes a complete response of {@code contentType} with the security headers every answer carries. */
+    static void write(Response response, Callback callback, int status, String contentType, String text,
+                      Map<String, String> headers) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         HttpFields.Mutable h = response.getHeaders();
-        h.put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        h.put(HttpHeader.CONTENT_TYPE, contentType);
         h.put(HttpHeader.CACHE_CONTROL, "no-store");
         h.put(HttpHeader.PRAGMA, "no-cache");
         h.put("X-Content-Type-Options", "nosniff");
@@ -347,6 +384,7 @@ public final class CanaryHttpServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private ServerLimits limits = ServerLimits.defaults();
+        private TlsSettings tls;
         private final Map<String, Handler> routes = new LinkedHashMap<>();
 
         Builder() {
@@ -364,6 +402,12 @@ public final class CanaryHttpServer implements AutoCloseable {
                 throw new CanaryConfigurationException("port must be 0-65535, not " + v);
             }
             port = v;
+            return this;
+        }
+
+        /** Serves HTTPS with these settings instead of plain HTTP ({@code null}: plain HTTP, the default). */
+        public Builder tls(TlsSettings v) {
+            tls = v;
             return this;
         }
 

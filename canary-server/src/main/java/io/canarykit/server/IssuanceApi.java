@@ -117,6 +117,7 @@ public final class IssuanceApi implements AutoCloseable {
     private final AuditLog audit;
     private final StrictJson json;
     private final CanaryHttpServer server;
+    private final DeviceApi devices;
     private final Handler handler = new ApiHandler();
 
     private IssuanceApi(Builder b) {
@@ -147,7 +148,9 @@ public final class IssuanceApi implements AutoCloseable {
         p.put(PlacementProfile.RETURN, PlacementProfile.returnToCaller());
         p.putAll(b.profiles);
         this.profiles = Map.copyOf(p);
-        this.server = b.standalone ? CanaryHttpServer.builder().host(b.host).port(b.port).limits(b.limits)
+        this.devices = b.devices == null ? null
+                : new DeviceApi(b.service, b.devices, b.defaultKind, b.clock, b.limits.maxBodyBytes());
+        this.server = b.standalone ? CanaryHttpServer.builder().host(b.host).port(b.port).limits(b.limits).tls(b.tls)
                 .route("/v1/", handler).build() : null;
     }
 
@@ -189,6 +192,11 @@ public final class IssuanceApi implements AutoCloseable {
         return handler;
     }
 
+    /** The device endpoints ({@link DeviceApi}), or {@code null} when devices are not configured. */
+    public DeviceApi devices() {
+        return devices;
+    }
+
     /** The placement profiles callers can be allowed, by name ({@code return} included). */
     public Map<String, PlacementProfile> profiles() {
         return profiles;
@@ -222,7 +230,8 @@ public final class IssuanceApi implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = request.getHttpURI().getPath();
-            if (path == null || !(path.equals(PATH) || path.startsWith(PATH + "/"))) {
+            if (path == null || !(path.equals(PATH) || path.startsWith(PATH + "/")
+                    || (devices != null && path.startsWith(DeviceApi.PATH)))) {
                 return false;
             }
             Exchange ex = new Exchange(request);
@@ -242,7 +251,12 @@ public final class IssuanceApi implements AutoCloseable {
             if (answer.status == 408 || answer.status == 413 || (answer.status == 401 && ex.unreadBody)) {
                 headers.put("Connection", "close");
             }
-            CanaryHttpServer.writeJson(response, callback, answer.status, answer.body.toString(), headers);
+            if (answer.text != null) {
+                CanaryHttpServer.write(response, callback, answer.status, "text/plain; charset=utf-8", answer.text,
+                        headers);
+            } else {
+                CanaryHttpServer.writeJson(response, callback, answer.status, answer.body.toString(), headers);
+            }
             return true;
         }
     }
@@ -426,6 +440,17 @@ public final class IssuanceApi implements AutoCloseable {
 
     private Answer route(Exchange ex, Request request, byte[] body) {
         String path = ex.path;
+        if (devices != null && path.startsWith(DeviceApi.PATH)) {
+            DeviceApi.Reply r = devices.handle(ex.caller, ex.method, path, request.getHttpURI().getQuery(), body);
+            ex.action = r.action();
+            ex.canaryId = r.canaryId();
+            ex.asset = r.asset();
+            if (r.text() == null) {
+                ex.detail = r.error();
+                throw new ApiError(r.status(), r.error());
+            }
+            return Answer.text(r.status(), r.text());
+        }
         if (path.equals(PATH)) {
             switch (ex.method) {
                 case "POST":
@@ -852,7 +877,7 @@ public final class IssuanceApi implements AutoCloseable {
         String result = answer.status < 300 ? "ok" : answer.status == 404 ? "not-found"
                 : answer.status < 500 && answer.status != 408 && answer.status != 429 ? "refused" : "failed";
         String detail = answer.status < 300 ? null : ex.detail != null ? ex.detail
-                : answer.body.path("error").asText(null);
+                : answer.body == null ? null : answer.body.path("error").asText(null);
         AuditEvent e = new AuditEvent(clock.instant(), ex.action, ex.caller.name(), ex.scheme, ex.sourceText,
                 ex.canaryId, ex.asset, ex.profile, ex.kind, result, answer.status, detail);
         try {
@@ -866,15 +891,25 @@ public final class IssuanceApi implements AutoCloseable {
         final int status;
         final JsonNode body;
         final Map<String, String> headers;
+        final String text;
 
         Answer(int status, JsonNode body) {
             this(status, body, Map.of());
         }
 
         Answer(int status, JsonNode body, Map<String, String> headers) {
+            this(status, body, headers, null);
+        }
+
+        private Answer(int status, JsonNode body, Map<String, String> headers, String text) {
             this.status = status;
             this.body = body;
             this.headers = headers;
+            this.text = text;
+        }
+
+        static Answer text(int status, String text) {
+            return new Answer(status, null, Map.of(), text);
         }
 
         static Answer error(int status, String message) {
@@ -945,9 +980,20 @@ public final class IssuanceApi implements AutoCloseable {
         private ReplayGuard replayGuard;
         private AuditLog audit = AuditLog.logger();
         private boolean standalone = true;
+        private TlsSettings tls;
+        private DeviceSettings devices;
 
         Builder() {
         }
+
+        /** Serves HTTPS on its own server ({@code null}: plain HTTP, the default); see {@link TlsSettings}. */
+        public Builder tls(TlsSettings v) { tls = v; return this; }
+
+        /**
+         * Serves the device endpoints ({@link DeviceApi}) with these settings ({@code null}: none, the default). Devices
+         * authenticate with {@link DeviceCertificateAuthenticator} or {@link DeviceTokenAuthenticator}.
+         */
+        public Builder devices(DeviceSettings v) { devices = v; return this; }
 
         /** The service that issues (required). */
         public Builder service(CanaryService v) { service = Objects.requireNonNull(v); return this; }
