@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param raisedAt        when the alert was raised
  * @param classification  what the alert is, with evidence: the most severe of its sightings' classes
  * @param classifications the class of each sighting, in the order of {@code sightings}
+ *
+ * @since 0.1.0
  */
 public record Alert(
         AlertType type,

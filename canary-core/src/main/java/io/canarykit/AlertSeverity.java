@@ -2,7 +2,11 @@ package io.canarykit;
 
 import java.util.Locale;
 
-/** How urgent an alert is, from its {@link SightingClass classification}; sinks map it to their own scales. */
+/**
+ * How urgent an alert is, from its {@link SightingClass classification}; sinks map it to their own scales.
+ *
+ * @since 0.1.0
+ */
 public enum AlertSeverity {
     /** Nothing to act on (self-use; never alerted). */
     INFO,

@@ -1,6 +1,10 @@
 package io.canarykit;
 
-/** Whether an alert is a canary's first or aggregates later sightings. */
+/**
+ * Whether an alert is a canary's first or aggregates later sightings.
+ *
+ * @since 0.1.0
+ */
 public enum AlertType {
     /** The first real use of a canary: raised at once. */
     INITIAL,

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * @param id     the asset's identifier in the user's inventory (a hostname, a device id, a build id); kept in the
  *               store, never put into a principal name unless a naming template asks for it
  * @param labels free-form metadata a responder wants in the alert (owner, team, hostname, ...)
+ *
+ * @since 0.1.0
  */
 public record Asset(String kind, String id, Map<String, String> labels) {
     private static final Pattern KIND = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");

@@ -3,6 +3,8 @@ package io.canarykit;
 /**
  * The caller's configuration or input is wrong; the message says what and how to fix it. Thrown at set-up time or
  * before anything is written.
+ *
+ * @since 0.1.0
  */
 public class CanaryConfigurationException extends CanaryException {
     private static final long serialVersionUID = 1L;

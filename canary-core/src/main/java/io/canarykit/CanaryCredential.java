@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param secretAccessKey the secret access key
  * @param sessionToken    the session token of short-term credentials, or {@code null}
  * @param expiration      when short-term credentials expire, or {@code null} for long-term keys
+ *
+ * @since 0.1.0
  */
 public record CanaryCredential(String accessKeyId, Secret secretAccessKey, Secret sessionToken, Instant expiration) {
 

@@ -3,6 +3,8 @@ package io.canarykit;
 /**
  * Base of every exception canarykit throws. Unchecked, like the AWS SDK's. A message never contains a secret access
  * key or a session token.
+ *
+ * @since 0.1.0
  */
 public class CanaryException extends RuntimeException {
     private static final long serialVersionUID = 1L;

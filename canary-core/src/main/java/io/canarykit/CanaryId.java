@@ -12,6 +12,8 @@ import java.util.Locale;
  * canarykit's own identifier for a canary. AWS access key IDs are not unique for short-term credentials, so every
  * canary gets one of these: a ULID (48-bit millisecond timestamp + 80 random bits, 26 characters of Crockford
  * base32). IDs sort by creation time, as strings and as values.
+ *
+ * @since 0.1.0
  */
 public record CanaryId(String value) implements Comparable<CanaryId> {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();

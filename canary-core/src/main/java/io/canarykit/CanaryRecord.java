@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param replacedBy  the canary that replaced this one, or {@code null}
  * @param selfUses    calls the library made with it, which never alert
  * @param attributes  issuer- and user-specific facts (role ARN, namer, ...); never secrets
+ *
+ * @since 0.1.0
  */
 public record CanaryRecord(
         CanaryId id,
@@ -120,7 +122,11 @@ public record CanaryRecord(
         return issuedAt != null ? issuedAt : createdAt;
     }
 
-    /** Builder for {@link CanaryRecord}. */
+    /**
+     * Builder for {@link CanaryRecord}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private CanaryId id;
         private CanaryStatus status = CanaryStatus.PENDING;

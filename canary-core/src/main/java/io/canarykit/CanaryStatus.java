@@ -5,6 +5,8 @@ package io.canarykit;
  *
  * <p>A canary is <em>live</em> while its principal may exist in AWS ({@link #PENDING}, {@link #ACTIVE},
  * {@link #COMPLETED}, {@link #TRIGGERED}, {@link #ROTATED}); live canaries count against an account's quota.
+ *
+ * @since 0.1.0
  */
 public enum CanaryStatus {
     /** The intent to issue is recorded; AWS objects may or may not exist yet (write-ahead). */

@@ -9,6 +9,8 @@ import java.util.Objects;
  *
  * @param kind     the class
  * @param evidence why, one fact per entry; never empty
+ *
+ * @since 0.1.0
  */
 public record Classification(SightingClass kind, List<String> evidence) {
     public Classification {

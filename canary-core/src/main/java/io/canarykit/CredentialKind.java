@@ -6,7 +6,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The kinds of AWS credential a canary can be. */
+/**
+ * The kinds of AWS credential a canary can be.
+ *
+ * @since 0.1.0
+ */
 public enum CredentialKind {
     /** Long-term: an IAM user with an access key ({@code AKIA…}). Detectable by CloudTrail and by last-used data. */
     IAM_USER("iam-user", null),

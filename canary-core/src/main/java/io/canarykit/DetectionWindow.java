@@ -7,6 +7,8 @@ import java.util.Objects;
 /**
  * When the asset was breached, at the latest and at the earliest: the credential was planted at {@code issuedAt} and
  * first used at {@code firstUse}, so the breach happened in between.
+ *
+ * @since 0.1.0
  */
 public record DetectionWindow(Instant issuedAt, Instant firstUse) {
     public DetectionWindow {

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param fingerprint the fingerprint report of the new credential, or {@code null} when the gate is off
  * @param credential  the credential, only for {@link PlacementSpec#returnToCaller()}; otherwise {@code null} (the
  *                    secret went to the placement and nowhere else). Its {@code toString} masks the secret.
+ *
+ * @since 0.1.0
  */
 public record IssueOutcome(CanaryRecord record, FingerprintReport fingerprint, CanaryCredential credential) {
     public IssueOutcome {

@@ -7,12 +7,20 @@ import io.canarykit.issue.RecoveryReport;
 import java.util.List;
 import java.util.Objects;
 
-/** The reports of {@link CanaryService}'s passes. */
+/**
+ * The reports of {@link CanaryService}'s passes.
+ *
+ * @since 0.1.0
+ */
 public final class LifecycleReport {
     private LifecycleReport() {
     }
 
-    /** A canary and the one that replaced it. */
+    /**
+     * A canary and the one that replaced it.
+     *
+     * @since 0.1.0
+     */
     public record Replacement(CanaryId replaced, CanaryId replacement) {
         public Replacement {
             Objects.requireNonNull(replaced, "replaced");
@@ -27,6 +35,8 @@ public final class LifecycleReport {
      * @param revoked      triggered canaries revoked by the response policy
      * @param replacements triggered canaries replaced by fresh ones on the same asset and placement
      * @param failures     responses that failed (the canary stays as it was; the next pass retries)
+     *
+     * @since 0.1.0
      */
     public record Detect(DetectionSummary detection, List<CanaryId> revoked, List<Replacement> replacements,
                          List<String> failures) {
@@ -44,6 +54,8 @@ public final class LifecycleReport {
      * @param replaced canaries past their maximum age (or close to expiry) that got a successor, placed first
      * @param revoked  rotated canaries whose grace period ended, now revoked
      * @param failures what failed (retried by the next pass)
+     *
+     * @since 0.1.0
      */
     public record Rotate(List<Replacement> replaced, List<CanaryId> revoked, List<String> failures) {
         public Rotate {
@@ -60,6 +72,8 @@ public final class LifecycleReport {
      * @param failures       what failed
      * @param unfinishedRuns those of {@code expired} issued for a run (a CI job) that never reported its end: the job
      *                       was cancelled or timed out, or its completion step did not run
+     *
+     * @since 0.1.0
      */
     public record Expire(List<CanaryId> expired, List<String> failures, List<CanaryId> unfinishedRuns) {
         public Expire {
@@ -83,6 +97,8 @@ public final class LifecycleReport {
      * @param recovery             what recovery and the sweep did (only when fixing), else {@code null}
      * @param fixed                what was fixed, one line each
      * @param failures             what could not be checked or fixed
+     *
+     * @since 0.1.0
      */
     public record Reconcile(List<IssuedPrincipal> orphans, List<CanaryRecord> missingPrincipals,
                             List<CanaryRecord> missingPlacements, RecoveryReport recovery, List<String> fixed,
@@ -108,6 +124,8 @@ public final class LifecycleReport {
      * @param revoked   canaries revoked because their asset left the inventory
      * @param unchanged assets that already had a live canary
      * @param failures  assets that could not be handled (the others were)
+     *
+     * @since 0.1.0
      */
     public record Onboard(List<CanaryRecord> issued, List<CanaryRecord> revoked, int unchanged, List<String> failures) {
         public Onboard {

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param location  where it was written: a file path, a URL, a profile
  * @param details   placement-specific facts needed to verify and remove it (profile name, variable names, ...)
  * @param placedAt  when it was written
+ *
+ * @since 0.1.0
  */
 public record PlacementReceipt(String placement, String location, Map<String, String> details, Instant placedAt) {
     public PlacementReceipt {

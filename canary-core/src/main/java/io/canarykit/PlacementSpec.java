@@ -11,6 +11,8 @@ import java.util.Objects;
  *
  * @param placement the placement's name, such as {@code aws-credentials-file}, or {@value #RETURN}
  * @param options   the placement's options; never secrets
+ *
+ * @since 0.1.0
  */
 public record PlacementSpec(String placement, Map<String, String> options) {
     /** The placement name that returns the credential to the caller instead of planting it. */

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * @param arn       the principal's ARN as CloudTrail and {@code GetCallerIdentity} show it
  * @param name      the principal name: the IAM user name, the RoleSessionName or the federated user name
  * @param path      the IAM path of an IAM user ({@code /} or {@code /a/b/}), {@code null} for STS principals
+ *
+ * @since 0.1.0
  */
 public record Principal(String accountId, String arn, String name, String path) {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");

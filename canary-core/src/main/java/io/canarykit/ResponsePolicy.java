@@ -2,7 +2,11 @@ package io.canarykit;
 
 import java.util.Locale;
 
-/** What {@link CanaryService#detect()} does to a canary that was just triggered, besides alerting. */
+/**
+ * What {@link CanaryService#detect()} does to a canary that was just triggered, besides alerting.
+ *
+ * @since 0.1.0
+ */
 public enum ResponsePolicy {
     /** Alert only; the canary stays in place and keeps reporting. */
     ALERT,

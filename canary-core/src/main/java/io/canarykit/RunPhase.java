@@ -15,6 +15,8 @@ import java.util.Optional;
  *
  * <p>The phase is independent of the sighting's classification (scanner verification, enumeration, ...): alerts
  * carry both.
+ *
+ * @since 0.1.0
  */
 public enum RunPhase {
     /** Used before the run reported its end, or while it never did. */

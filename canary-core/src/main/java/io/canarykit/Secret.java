@@ -8,6 +8,8 @@ import java.util.Objects;
  * A secret value: a secret access key, a session token, a password or an HMAC key. Its {@link #toString()} prints a
  * fixed mask, so a secret that ends up in a log line, a record's {@code toString} or an exception message shows
  * nothing. Call {@link #reveal()} only where the value must leave the process (the AWS call, the placement).
+ *
+ * @since 0.1.0
  */
 public final class Secret {
     /** What every secret prints as. */

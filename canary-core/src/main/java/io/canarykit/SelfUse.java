@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param at        when it was made
  * @param requestId the AWS request id of the call, which CloudTrail records as {@code requestID}
  * @param userAgent the user agent the library sent, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record SelfUse(String eventName, Instant at, String requestId, String userAgent) {
     public SelfUse {

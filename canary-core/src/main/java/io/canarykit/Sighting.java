@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param principalArn  the caller's ARN, or {@code null}
  * @param requestId     the AWS request id, or {@code null}
  * @param canaryId      the canary it was matched to, {@code null} before correlation
+ *
+ * @since 0.1.0
  */
 public record Sighting(
         String source,
@@ -61,7 +63,11 @@ public record Sighting(
         return new Builder();
     }
 
-    /** Builder for {@link Sighting}. */
+    /**
+     * Builder for {@link Sighting}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source;
         private String sourceEventId;

@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 /**
  * What a sighting was. Classification changes an alert's severity and routing, never whether it exists: every real
  * sighting alerts (unless a suppression rule the user wrote holds it for the digest).
+ *
+ * @since 0.1.0
  */
 public enum SightingClass {
     /** A call the library made itself with the canary; recorded, never alerted on. */

@@ -1,6 +1,10 @@
 package io.canarykit;
 
-/** How a sighting was seen. */
+/**
+ * How a sighting was seen.
+ *
+ * @since 0.1.0
+ */
 public enum SightingKind {
     /** A call recorded by CloudTrail (S3 log file, LookupEvents or EventBridge). */
     API_CALL,

@@ -11,6 +11,7 @@ import java.util.List;
         mixinStandardHelpOptions = true,
         versionProvider = CanaryCommand.Version.class,
         description = "Issue, plant, harden, watch and fingerprint-check canary AWS credentials.")
+/** @since 0.1.0 */
 public final class CanaryCommand implements Runnable {
     /**
      * The subcommands, in the order help lists them. {@link CanaryMain} adds them (all of them, or for

@@ -5,7 +5,11 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.util.Arrays;
 
-/** Entry point of {@code java -jar canary.jar}. */
+/**
+ * Entry point of {@code java -jar canary.jar}.
+ *
+ * @since 0.1.0
+ */
 public final class CanaryMain {
     private CanaryMain() {
     }

@@ -8,6 +8,8 @@ import java.time.Duration;
  * The program behind {@code canary demo}, found with {@link java.util.ServiceLoader}. The product jar
  * ({@code canary-cli}) carries none: the demo runs the AWS emulator of {@code canary-testkit}, a test library that
  * the product must not ship. The examples' jar ({@code examples/target/canary-demo.jar}) registers one.
+ *
+ * @since 0.1.0
  */
 public interface DemoProgram {
     /** Runs the whole lifecycle against the in-process AWS emulator; returns the exit code. */

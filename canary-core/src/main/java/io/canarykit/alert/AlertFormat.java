@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * The JSON an alert is written as, by the sinks that emit JSON ({@code webhook}, {@code jsonl-file},
  * {@code splunk-hec}, {@code eventbridge}): canarykit's own ({@link AlertJson}), an OCSF 1.x Detection Finding
  * (class 2004) or an ECS 8 event. None holds a secret (alerts hold none).
+ *
+ * @since 0.1.0
  */
 public enum AlertFormat {
     /** {@link AlertJson}, unchanged. */

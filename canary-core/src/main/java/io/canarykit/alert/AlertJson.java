@@ -39,6 +39,8 @@ import java.util.TreeMap;
  * Every field before {@code classification} is as it was before classification existed; later fields are added at
  * the end, so readers of the earlier form keep working.
  * An alert carries no secret (records hold none), so neither does its JSON.
+ *
+ * @since 0.1.0
  */
 public final class AlertJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -35,6 +35,8 @@ import java.util.HashSet;
  * @param canaryKinds     credential kinds that match, or empty for all
  * @param classifications alert classifications that match, or empty for all
  * @param sinks           the sink names alerts of this route go to (at least one)
+ *
+ * @since 0.1.0
  */
 public record AlertRoute(String name, Set<String> assetKinds, Map<String, Set<String>> labels,
                          Set<CredentialKind> canaryKinds, Set<SightingClass> classifications, List<String> sinks) {

@@ -8,6 +8,8 @@ import java.util.function.Consumer;
 /**
  * Receives alerts. A sink must not lose an alert silently: one it cannot deliver now is kept and retried, or the
  * failure is thrown to the caller.
+ *
+ * @since 0.1.0
  */
 public interface AlertSink extends AutoCloseable {
 

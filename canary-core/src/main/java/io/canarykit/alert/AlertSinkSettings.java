@@ -29,6 +29,8 @@ import java.util.Objects;
  * ({@code canarykit}, {@code ocsf}, {@code ecs}; sinks that emit JSON).
  *
  * <p>Immutable. Its {@code toString} shows no secret.
+ *
+ * @since 0.1.0
  */
 public final class AlertSinkSettings {
     final Secret url;
@@ -175,7 +177,11 @@ public final class AlertSinkSettings {
         return "AlertSinkSettings[" + HttpTransport.safe(uri()) + (spool == null ? "" : ", spool " + spool) + "]";
     }
 
-    /** Builder for {@link AlertSinkSettings}. */
+    /**
+     * Builder for {@link AlertSinkSettings}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private Secret url;
         private Secret token;

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * run, see {@link RunPhase}), the detection window and a link. The text is raw: every
  * value an attacker controls (user agent, call, region, error code, even labels) must go through the sink's own
  * escaping before use. Stateless.
+ *
+ * @since 0.1.0
  */
 public final class AlertText {
     /**
@@ -27,6 +29,8 @@ public final class AlertText {
      *
      * @param label such as {@code Planted in}
      * @param value the fact, raw (escape it for the medium)
+     *
+     * @since 0.1.0
      */
     public record Fact(String label, String value) {
     }

@@ -53,6 +53,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * lets one process at a time deliver from it, so no spooled message is sent twice.
  *
  * <p>Thread-safe: deliveries are serialised.
+ *
+ * @since 0.1.0
  */
 public final class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -78,7 +80,11 @@ public final class Delivery {
     private static final ConcurrentHashMap<Path, ReentrantLock> SPOOL_LOCKS =
             new ConcurrentHashMap<>();
 
-    /** Waits between attempts; tests pass one that does not sleep. */
+    /**
+     * Waits between attempts; tests pass one that does not sleep.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
     public interface Sleeper {
         /** Waits for {@code d}. */
@@ -349,7 +355,11 @@ public final class Delivery {
         return "Delivery[" + name + (spool == null ? "" : ", spool " + spool) + "]";
     }
 
-    /** Builder for {@link Delivery}. */
+    /**
+     * Builder for {@link Delivery}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String name;
         private Transport transport;

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param retryable  true if trying again may help (timeouts, throttling, 5xx)
  * @param retryAfter how long the receiver asked to wait ({@code Retry-After}), or {@code null}
  * @param reason     what happened, for logs; never holds a secret (transports redact what they report)
+ *
+ * @since 0.1.0
  */
 public record DeliveryAttempt(boolean delivered, boolean retryable, Duration retryAfter, String reason) {
     private static final DeliveryAttempt OK = new DeliveryAttempt(true, false, null, "delivered");

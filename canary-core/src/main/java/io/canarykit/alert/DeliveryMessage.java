@@ -13,6 +13,8 @@ import java.util.Arrays;
  * @param contentType the body's media type, such as {@code application/json}
  * @param body        the bytes to send
  * @param attributes  what the transport needs besides the body (such as extra headers or a subject); never a secret
+ *
+ * @since 0.1.0
  */
 public record DeliveryMessage(String id, String contentType, byte[] body, Map<String, String> attributes) {
     public DeliveryMessage {

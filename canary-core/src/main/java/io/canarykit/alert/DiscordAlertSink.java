@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * is a secret: never logged, never in a message or {@code toString}.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DiscordAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,7 +102,11 @@ public final class DiscordAlertSink implements AlertSink {
         return "DiscordAlertSink[" + host + "]";
     }
 
-    /** Provider {@code discord}. */
+    /**
+     * Provider {@code discord}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         private static final ConfigKeys KEYS = AlertSinkSettings.keys(null, null, false);
 

@@ -18,6 +18,8 @@ import java.util.Objects;
  * a failure is thrown (the engine then sends the alert again next pass), never swallowed.
  *
  * <p>Thread-safe: lines from concurrent sends never interleave.
+ *
+ * @since 0.1.0
  */
 public final class JsonlFileAlertSink implements AlertSink {
     private final Path file;

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 /**
  * Writes each alert as one WARN line to the slf4j logger {@code io.canarykit.alert} (provider {@code logging}).
  * Alerts carry no secret, so nothing secret can reach the log.
+ *
+ * @since 0.1.0
  */
 public final class LoggingAlertSink implements AlertSink {
     private static final Logger LOG = LoggerFactory.getLogger("io.canarykit.alert");

@@ -3,7 +3,11 @@ package io.canarykit.alert;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKeys;
 
-/** Provider {@code logging}: {@link LoggingAlertSink}. */
+/**
+ * Provider {@code logging}: {@link LoggingAlertSink}.
+ *
+ * @since 0.1.0
+ */
 public final class LoggingAlertSinkProvider implements AlertSinkProvider {
     @Override
     public String name() {

@@ -23,6 +23,8 @@ import java.util.function.Consumer;
  * The key goes in {@code Authorization: GenieKey …} and is never logged. Opsgenie answers 202.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class OpsgenieAlertSink implements AlertSink {
     /** Opsgenie's Alert API endpoint. */
@@ -105,7 +107,11 @@ public final class OpsgenieAlertSink implements AlertSink {
         return "OpsgenieAlertSink";
     }
 
-    /** Provider {@code opsgenie}. */
+    /**
+     * Provider {@code opsgenie}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         private static final ConfigKeys KEYS = AlertSinkSettings.keys(ALERTS_URL, "api-key", false);
 

@@ -25,6 +25,8 @@ import java.io.IOException;
  * not retried (the event or the key is wrong) but kept in the spool and reported; 429 and 5xx are retried.
  *
  * <p>Thread-safe. The routing key is never logged or shown.
+ *
+ * @since 0.1.0
  */
 public final class PagerDutyAlertSink implements AlertSink {
     /** PagerDuty's Events API v2 endpoint. */
@@ -119,7 +121,11 @@ public final class PagerDutyAlertSink implements AlertSink {
         return "PagerDutyAlertSink";
     }
 
-    /** Provider {@code pagerduty}. */
+    /**
+     * Provider {@code pagerduty}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         private static final ConfigKeys KEYS = AlertSinkSettings.keys(EVENTS_URL, "routing-key", false);
 

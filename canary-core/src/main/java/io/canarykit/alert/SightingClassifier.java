@@ -38,6 +38,8 @@ import java.util.HashSet;
  * </ol>
  * It reads only the sighting, the canary and the canary's other sightings: no network, no clock. Immutable and
  * thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class SightingClassifier {
     private static final Set<String> READ_PREFIXES = Set.of("Get", "List", "Describe", "Head", "Search", "Scan",
@@ -279,7 +281,11 @@ public final class SightingClassifier {
                 + enumerationWindow + "]";
     }
 
-    /** Builder for {@link SightingClassifier}. */
+    /**
+     * Builder for {@link SightingClassifier}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private List<String> scannerAgents = List.of("TruffleHog");
         private int enumerationCalls = 8;

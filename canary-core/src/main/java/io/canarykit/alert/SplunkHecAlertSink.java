@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  * {@code Authorization: Splunk …} and is never logged; HEC's 503 (busy) and 429 are retried.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class SplunkHecAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +94,11 @@ public final class SplunkHecAlertSink implements AlertSink {
         return "SplunkHecAlertSink[" + host + ", " + format.configName() + "]";
     }
 
-    /** Provider {@code splunk-hec}. */
+    /**
+     * Provider {@code splunk-hec}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         private static final ConfigKeys KEYS = AlertSinkSettings.keys(null, "token", true);
 

@@ -20,11 +20,17 @@ import java.util.TreeMap;
  * @param periodStart the period's start (inclusive)
  * @param periodEnd   its end (exclusive)
  * @param items       every suppressed sighting of the period, in time order
+ *
+ * @since 0.1.0
  */
 public record SuppressionDigest(Instant periodStart, Instant periodEnd, List<Item> items) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One suppressed sighting. */
+    /**
+     * One suppressed sighting.
+     *
+     * @since 0.1.0
+     */
     public record Item(CanaryRecord canary, Sighting sighting, String rule, Classification classification) {
         public Item {
             Objects.requireNonNull(canary, "canary");

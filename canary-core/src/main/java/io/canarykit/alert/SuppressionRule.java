@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  *                   service name) matches no range
  * @param userAgents user-agent fragments that match (any, case-insensitive), or empty for all
  * @param reason     why it is noise, shown in the digest
+ *
+ * @since 0.1.0
  */
 public record SuppressionRule(String name, Set<String> eventNames, List<String> cidrs, List<String> userAgents,
                               String reason) {

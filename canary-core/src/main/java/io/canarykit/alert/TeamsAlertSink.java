@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * is a secret: never logged, never in a message or {@code toString}.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class TeamsAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -119,7 +121,11 @@ public final class TeamsAlertSink implements AlertSink {
         return "TeamsAlertSink[" + host + "]";
     }
 
-    /** Provider {@code teams}. */
+    /**
+     * Provider {@code teams}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         private static final ConfigKeys KEYS = AlertSinkSettings.keys(null, null, false);
 

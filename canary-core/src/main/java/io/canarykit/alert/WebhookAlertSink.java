@@ -41,6 +41,8 @@ import java.util.function.Consumer;
  * The HMAC key is a {@link Secret}: it never appears in a log line, a message or {@code toString}.
  *
  * <p>Thread-safe: sends are serialised.
+ *
+ * @since 0.1.0
  */
 public final class WebhookAlertSink implements AlertSink {
     /** The signature header: {@code sha256=} and the lower-case hex HMAC-SHA256 of the body. */
@@ -53,7 +55,11 @@ public final class WebhookAlertSink implements AlertSink {
     private final AlertFormat format;
     private final Delivery delivery;
 
-    /** Waits between attempts; tests pass one that does not sleep. */
+    /**
+     * Waits between attempts; tests pass one that does not sleep.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
     public interface Sleeper extends Delivery.Sleeper {
     }
@@ -133,7 +139,11 @@ public final class WebhookAlertSink implements AlertSink {
         return "WebhookAlertSink[" + url + (spool == null ? "" : ", spool " + spool) + "]";
     }
 
-    /** Builder for {@link WebhookAlertSink}. */
+    /**
+     * Builder for {@link WebhookAlertSink}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private URI url;
         private Secret hmacKey;

@@ -20,6 +20,8 @@ import java.time.Duration;
  *   <li>{@code spool-dir} (optional; recommended: without it an undelivered alert is retried by the engine's next pass
  *       instead of from disk).</li>
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class WebhookAlertSinkProvider implements AlertSinkProvider {
     /** The endpoint alerts are posted to. */

@@ -52,6 +52,8 @@ import java.util.zip.GZIPInputStream;
  * beyond the decompression limits, nothing more can be read from the source.
  *
  * <p>Instances are immutable and thread-safe; each call reads one source on the calling thread.
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailReader {
     /**
@@ -217,7 +219,11 @@ public final class CloudTrailReader {
         return m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
     }
 
-    /** Builder for {@link CloudTrailReader}. */
+    /**
+     * Builder for {@link CloudTrailReader}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         /** The default of {@link #maxDecompressedBytes}: 4 GiB. */
         public static final long DEFAULT_MAX_DECOMPRESSED_BYTES = 4L << 30;

@@ -15,6 +15,8 @@ import java.time.temporal.ChronoField;
  * {@code 2022-02-08 09:23:37+11:00} (CLI output of LookupEvents), {@code 2019-01-01 00:00:00.123} without a zone
  * (exports; read as UTC), the basic form {@code 20131102T010628Z} (old session creation dates) and epoch seconds
  * (LookupEvents over the API).
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailTimes {
     private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()

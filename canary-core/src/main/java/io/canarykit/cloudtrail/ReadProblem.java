@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param column     1-based column, or 0 if unknown
  * @param byteOffset 0-based byte offset in the (decompressed) input, or -1 if unknown
  * @param message    what is wrong
+ *
+ * @since 0.1.0
  */
 public record ReadProblem(String source, long line, long column, long byteOffset, String message) {
     public ReadProblem {

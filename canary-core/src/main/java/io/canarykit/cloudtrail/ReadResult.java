@@ -15,6 +15,8 @@ import java.util.Set;
  * @param shapes     the shapes recognised
  * @param gzipped    true if the input was gzip-compressed
  * @param bytes      decompressed bytes read
+ *
+ * @since 0.1.0
  */
 public record ReadResult(String source, long records, long malformed, List<ReadProblem> problems,
                          Set<RecordShape> shapes, boolean gzipped, long bytes) {

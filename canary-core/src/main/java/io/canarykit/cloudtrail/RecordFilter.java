@@ -12,6 +12,8 @@ import java.util.Objects;
  * the reader skip decoding the others: scanning gigabytes of logs for a set of canaries.
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class RecordFilter {
     private final ByteSet keys;

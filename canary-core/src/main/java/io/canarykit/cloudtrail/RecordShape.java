@@ -1,6 +1,10 @@
 package io.canarykit.cloudtrail;
 
-/** The shapes of CloudTrail data the reader recognises; a file may hold several (JSON Lines of mixed objects). */
+/**
+ * The shapes of CloudTrail data the reader recognises; a file may hold several (JSON Lines of mixed objects).
+ *
+ * @since 0.1.0
+ */
 public enum RecordShape {
     /** An S3 log file body {@code {"Records":[…]}} (gzipped or not). */
     S3_LOG_FILE,

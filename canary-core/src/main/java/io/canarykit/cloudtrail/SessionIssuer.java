@@ -10,6 +10,8 @@ package io.canarykit.cloudtrail;
  * @param arn         the issuer's ARN (an IAM role ARN keeps its path), or {@code null}
  * @param accountId   the issuer's account, or {@code null}
  * @param userName    the role or user name, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record SessionIssuer(String type, String principalId, String arn, String accountId, String userName) {
 

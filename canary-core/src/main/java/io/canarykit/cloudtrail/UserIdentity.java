@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param invokedBy       the AWS service that made the call on the caller's behalf, or {@code null}
  * @param sessionIssuer   where temporary credentials came from, or {@code null} for long-term credentials
  * @param sessionCreated  {@code sessionContext.attributes.creationDate}, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record UserIdentity(
         String type,

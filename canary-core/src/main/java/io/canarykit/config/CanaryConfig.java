@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * declaring the keys the provider declares ({@link ProviderRegistry#create}).
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CanaryConfig {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

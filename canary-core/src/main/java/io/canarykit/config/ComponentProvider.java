@@ -11,6 +11,8 @@ import io.canarykit.CanaryConfigurationException;
  * {@code META-INF/services/<provider interface>}.
  *
  * @param <T> the component type
+ *
+ * @since 0.1.0
  */
 public interface ComponentProvider<T> {
 

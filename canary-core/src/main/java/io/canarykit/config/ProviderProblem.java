@@ -7,6 +7,8 @@ package io.canarykit.config;
  * @param type        the provider interface
  * @param description the service entry or class involved
  * @param cause       what went wrong
+ *
+ * @since 0.1.0
  */
 public record ProviderProblem(Class<?> type, String description, Throwable cause) {
     /** One line a person can read. */

@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  *
  * @param <T> the component type
  * @param <P> the provider type
+ *
+ * @since 0.1.0
  */
 public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
@@ -75,6 +77,9 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
         Objects.requireNonNull(classLoader, "classLoader");
         List<P> found = new ArrayList<>();
         List<ProviderProblem> problems = new ArrayList<>();
+        // on the module path, a plug-in point of another module (the server's, a user's) needs a "uses" of this module
+        // too; on the class path this does nothing
+        ProviderRegistry.class.getModule().addUses(type);
         Iterator<P> it = ServiceLoader.load(type, classLoader).iterator();
         int index = 0;
         while (true) {

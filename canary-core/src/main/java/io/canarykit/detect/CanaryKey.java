@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param principalArn its principal's ARN as CloudTrail shows it, or {@code null}
  * @param validFrom    when the credential was issued
  * @param validUntil   when it expired or was closed, or {@code null} while it is valid
+ *
+ * @since 0.1.0
  */
 public record CanaryKey(CanaryId canaryId, String accessKeyId, String principalArn, Instant validFrom,
                         Instant validUntil) {

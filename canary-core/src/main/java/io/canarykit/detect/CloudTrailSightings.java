@@ -5,7 +5,11 @@ import io.canarykit.cloudtrail.CloudTrailRecord;
 
 import java.util.Optional;
 
-/** Turns CloudTrail records into sightings of the canaries in an index: what every CloudTrail detector does. */
+/**
+ * Turns CloudTrail records into sightings of the canaries in an index: what every CloudTrail detector does.
+ *
+ * @since 0.1.0
+ */
 public final class CloudTrailSightings {
     private CloudTrailSightings() {
     }

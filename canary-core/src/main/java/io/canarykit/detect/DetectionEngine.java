@@ -92,6 +92,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>{@link #runOnce()} is thread-safe (passes of one engine are serialised); detectors may hand over sightings from
  * several threads.
+ *
+ * @since 0.1.0
  */
 public final class DetectionEngine {
     private static final Logger LOG = LoggerFactory.getLogger(DetectionEngine.class);
@@ -915,7 +917,11 @@ public final class DetectionEngine {
                 + followUpWindow + "]";
     }
 
-    /** Builder for {@link DetectionEngine}. */
+    /**
+     * Builder for {@link DetectionEngine}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private CanaryStore store;
         private final List<Detector> detectors = new ArrayList<>();

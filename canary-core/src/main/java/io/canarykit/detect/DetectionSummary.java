@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param triggered    canaries that moved to {@link io.canarykit.CanaryStatus#TRIGGERED} in this pass
  * @param alerts       the alerts handed to every sink in this pass
  * @param failures     problems swallowed (a detector that failed, a sink that threw): a person should look
+ *
+ * @since 0.1.0
  */
 public record DetectionSummary(
         Instant startedAt,

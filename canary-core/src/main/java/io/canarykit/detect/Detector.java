@@ -8,6 +8,8 @@ import java.util.function.Consumer;
  * Reads one source of credential use (CloudTrail S3 logs, LookupEvents, EventBridge, last-used data) and yields
  * sightings, resumably: a restart continues from the saved checkpoints, neither missing nor (beyond what the
  * idempotent store absorbs) repeating.
+ *
+ * @since 0.1.0
  */
 public interface Detector {
 

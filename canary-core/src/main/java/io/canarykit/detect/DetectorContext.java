@@ -9,7 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What a detector may use during one pass. */
+/**
+ * What a detector may use during one pass.
+ *
+ * @since 0.1.0
+ */
 public interface DetectorContext {
 
     /** The clock to read time from. */

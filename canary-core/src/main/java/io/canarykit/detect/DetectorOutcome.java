@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param seen     sightings it handed over
  * @param stored   of those, sightings stored for the first time
  * @param failure  why it stopped early (its checkpoints were kept where it stopped), or {@code null} if it completed
+ *
+ * @since 0.1.0
  */
 public record DetectorOutcome(String source, long seen, long stored, String failure) {
     public DetectorOutcome {

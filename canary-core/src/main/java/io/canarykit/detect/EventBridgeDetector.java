@@ -40,6 +40,8 @@ import java.util.function.Consumer;
  * {@code ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS}.
  *
  * <p>Thread-safe: events may be offered from several threads while a pass drains the queue.
+ *
+ * @since 0.1.0
  */
 public final class EventBridgeDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(EventBridgeDetector.class);
@@ -201,7 +203,11 @@ public final class EventBridgeDetector implements Detector {
         return "EventBridgeDetector[" + source + ", " + queue.size() + " queued]";
     }
 
-    /** Builder for {@link EventBridgeDetector}. */
+    /**
+     * Builder for {@link EventBridgeDetector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "eventbridge";
         private CloudTrailReader reader = CloudTrailReader.create();

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * </ul>
  * Each becomes an {@link SightingKind#EXPOSURE_NOTICE} sighting of the canary. Records about other users, other
  * policies, failed calls, or canaries not watched give nothing. Stateless and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class ExposureNotices {
     private static final Pattern QUARANTINE_ARN =

@@ -30,6 +30,8 @@ import java.util.Optional;
  * same 15 minutes by a logged one (or by the issuer's own check) is not seen separately; the logged one alerts anyway.
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class UnloggedUseRule {
     private final Duration explainTolerance;
@@ -112,7 +114,11 @@ public final class UnloggedUseRule {
         return v == null || v.isBlank() || "N/A".equalsIgnoreCase(v) ? null : v;
     }
 
-    /** Builder for {@link UnloggedUseRule}. */
+    /**
+     * Builder for {@link UnloggedUseRule}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private Duration explainTolerance = Duration.ofMinutes(15);
         private Duration deliveryGrace = Duration.ofMinutes(20);

@@ -1,6 +1,10 @@
 package io.canarykit.fingerprint;
 
-/** Every kind of finding a fingerprint check reports. The {@link #code()} strings are a stable public interface. */
+/**
+ * Every kind of finding a fingerprint check reports. The {@link #code()} strings are a stable public interface.
+ *
+ * @since 0.1.0
+ */
 public enum FindingCode {
     /** The decoded account is on a published list of canary-token accounts (high). */
     KNOWN_CANARY_ACCOUNT("known-canary-account"),

@@ -37,6 +37,8 @@ import java.util.Set;
  *         FingerprintContext.builder().organisationAccount("609629065308").build());
  * if (r.verdict() != Verdict.CLEAN) { ... }
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class FingerprintCheck {
     private static final Logger LOG = LoggerFactory.getLogger(FingerprintCheck.class);
@@ -291,7 +293,11 @@ public final class FingerprintCheck {
         return ("aeiouAEIOU".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
-    /** Builds a {@link FingerprintCheck}. Not thread-safe. */
+    /**
+     * Builds a {@link FingerprintCheck}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private KnownCanaryAccounts knownAccounts;
         private Clock clock = Clock.systemUTC();

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param neighbourArns        principal ARNs found near the credential
  * @param neighboursShortTerm  whether the neighbours are short-term credentials; {@code null} to derive it from the
  *                             neighbour key ids ({@code ASIA} short-term, {@code AKIA} long-term; unknown when mixed)
+ *
+ * @since 0.1.0
  */
 public record FingerprintContext(Set<String> organisationAccounts, List<String> neighbourKeyIds,
                                  List<String> neighbourArns, Boolean neighboursShortTerm) {
@@ -70,7 +72,11 @@ public record FingerprintContext(Set<String> organisationAccounts, List<String> 
         return List.copyOf(out);
     }
 
-    /** Builds a {@link FingerprintContext}. Not thread-safe. */
+    /**
+     * Builds a {@link FingerprintContext}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final Set<String> organisationAccounts = new LinkedHashSet<>();
         private final List<String> neighbourKeyIds = new ArrayList<>();

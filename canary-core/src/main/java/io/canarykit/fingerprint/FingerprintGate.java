@@ -26,6 +26,8 @@ import java.util.Set;
  *   <li>{@code fingerprint.organisation-accounts-file}: a file of account ids, one per line</li>
  *   <li>{@code fingerprint.known-accounts-file}: a file of extra known canary accounts, added to the bundled lists</li>
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class FingerprintGate {
     private static final Logger LOG = LoggerFactory.getLogger(FingerprintGate.class);
@@ -115,7 +117,11 @@ public final class FingerprintGate {
                 + "': expected suspicious or fingerprinted");
     }
 
-    /** Builds a {@link FingerprintGate}. Not thread-safe. */
+    /**
+     * Builds a {@link FingerprintGate}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private FingerprintCheck check;
         private FingerprintMode mode = FingerprintMode.REFUSE;

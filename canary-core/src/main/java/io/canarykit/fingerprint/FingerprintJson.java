@@ -17,6 +17,8 @@ import java.util.Objects;
  * }</pre>
  * The field names are a public interface: fields may be added, never renamed. {@code keyId} is
  * {@link KeyId#display()}, so an input that looks like a secret is never echoed. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class FingerprintJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();

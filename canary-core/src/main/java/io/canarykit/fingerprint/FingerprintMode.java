@@ -4,7 +4,11 @@ import io.canarykit.CanaryConfigurationException;
 
 import java.util.Locale;
 
-/** What the issuance flow does with a canary whose fingerprint check fails: nothing, warn, or refuse to plant it. */
+/**
+ * What the issuance flow does with a canary whose fingerprint check fails: nothing, warn, or refuse to plant it.
+ *
+ * @since 0.1.0
+ */
 public enum FingerprintMode {
     /** Do not check. */
     OFF("off"),

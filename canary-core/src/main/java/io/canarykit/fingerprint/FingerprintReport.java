@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param keyId    the parsed key id (prefix, type, format, strict and lenient account)
  * @param findings the findings, most severe first; empty when nothing was found
  * @param verdict  the overall verdict, {@link Verdict#of(java.util.Collection)} of the findings
+ *
+ * @since 0.1.0
  */
 public record FingerprintReport(KeyId keyId, List<Finding> findings, Verdict verdict) {
     public FingerprintReport {

@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param kind          the credential kind, {@code null} when unknown
  * @param shortTerm     whether the credential is short-term, {@code null} to derive it from the kind or the prefix
  * @param expiration    when a short-term credential expires, {@code null} when unknown or long-term
+ *
+ * @since 0.1.0
  */
 public record FingerprintTarget(String keyId, String principalArn, String principalName, String principalPath,
                                 CredentialKind kind, Boolean shortTerm, Instant expiration) {

@@ -7,6 +7,8 @@ import java.util.Objects;
 /**
  * A canary was refused because its fingerprint check found what gives it away. The message lists the findings (never
  * a secret); {@link #report()} has them all.
+ *
+ * @since 0.1.0
  */
 public final class FingerprintedCanaryException extends CanaryException {
     private static final long serialVersionUID = 1L;

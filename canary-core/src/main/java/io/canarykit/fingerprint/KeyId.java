@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  *                         lenient tool decodes nothing
  * @param reason           why strict decoding yields no account (or a note on an unknown prefix); {@code null} when an
  *                         account decoded cleanly. Never contains the input itself.
+ *
+ * @since 0.1.0
  */
 public record KeyId(String keyId, String prefix, KeyType type, KeyIdFormat format, String accountId,
                     String lenientAccountId, String reason) {

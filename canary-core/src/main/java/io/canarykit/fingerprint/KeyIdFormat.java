@@ -1,6 +1,10 @@
 package io.canarykit.fingerprint;
 
-/** How a key id is laid out, which decides whether an account can be decoded from it. */
+/**
+ * How a key id is laid out, which decides whether an account can be decoded from it.
+ *
+ * @since 0.1.0
+ */
 public enum KeyIdFormat {
     /** The generation bit is set (character 5 is one of {@code Q-Z} or {@code 2-7}): the account is encoded. */
     NEW("new"),

@@ -22,6 +22,8 @@ import java.util.Arrays;
  * input, reject only {@code I}/{@code J} in character 5, decode characters 5-13 with no generation-bit or range check.
  *
  * <p>All methods are thread-safe and allocation-light.
+ *
+ * @since 0.1.0
  */
 public final class KeyIds {
     /** RFC 4648 base32 alphabet. */

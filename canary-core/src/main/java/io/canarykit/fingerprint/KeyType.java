@@ -4,6 +4,8 @@ package io.canarykit.fingerprint;
 /**
  * What a key or unique id identifies, from its four-character prefix. The twelve prefixes are the ones AWS documents
  * in "Understanding unique ID prefixes" (IAM User Guide); anything else is {@link #UNKNOWN}.
+ *
+ * @since 0.1.0
  */
 public enum KeyType {
     /** {@code ABIA}: AWS STS service bearer token. */

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param list      which list it comes from: {@code thinkst}, {@code knockoff}, or the user's own list name
  * @param label     who issues from it, as the source names it (e.g. "Thinkst / canarytokens.org")
  * @param sources   where it was published (tools, files), free text
+ *
+ * @since 0.1.0
  */
 public record KnownCanaryAccount(String accountId, String list, String label, String sources) {
     public KnownCanaryAccount {

@@ -24,6 +24,8 @@ import java.util.Optional;
  * or {@code account<TAB>label<TAB>sources}, or the bundled file's layout {@code account<TAB>list<TAB>label<TAB>sources})
  * or {@link Builder#add}.
  * When an account appears twice, the first entry wins.
+ *
+ * @since 0.1.0
  */
 public final class KnownCanaryAccounts {
     /** Class-path location of the bundled lists. */
@@ -86,7 +88,11 @@ public final class KnownCanaryAccounts {
         return "KnownCanaryAccounts[" + accounts.size() + " accounts]";
     }
 
-    /** Builds a {@link KnownCanaryAccounts}. Not thread-safe. */
+    /**
+     * Builds a {@link KnownCanaryAccounts}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final Map<String, KnownCanaryAccount> accounts = new LinkedHashMap<>();
 

@@ -1,6 +1,10 @@
 package io.canarykit.fingerprint;
 
-/** How much a finding gives a canary away, lowest first. */
+/**
+ * How much a finding gives a canary away, lowest first.
+ *
+ * @since 0.1.0
+ */
 public enum Severity {
     /** Worth knowing, gives nothing away on its own; does not change the verdict. */
     INFO("info"),

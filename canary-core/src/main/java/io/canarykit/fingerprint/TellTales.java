@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * {@code 0abc123def456789}), or is 16 or more hex digits, or is all letters with fewer than one vowel in five. Tokens
  * shorter than 12 characters never count, so an opaque suffix such as {@code ci-deploy-7f3a9c} stays plausible. On its
  * own this is only {@link Severity#INFO}; {@link FingerprintCheck} raises it where the neighbours' names are not random.
+ *
+ * @since 0.1.0
  */
 public final class TellTales {
     /** Name parts a weak word may be glued to on its right ({@code testuser}, {@code fakekey}). */

@@ -2,7 +2,11 @@ package io.canarykit.fingerprint;
 
 import java.util.Collection;
 
-/** The overall result of a fingerprint check. */
+/**
+ * The overall result of a fingerprint check.
+ *
+ * @since 0.1.0
+ */
 public enum Verdict {
     /** Nothing above {@link Severity#INFO} was found. */
     CLEAN("clean"),

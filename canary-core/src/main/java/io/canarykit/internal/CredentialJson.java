@@ -18,6 +18,8 @@ import java.time.temporal.ChronoUnit;
  * The JSON documents credential endpoints and {@code credential_process} commands answer with, written and read by the
  * file and endpoint placements. Internal: public only so that canarykit's placement packages can share it; not API,
  * and it may change without notice.
+ *
+ * @since 0.1.0
  */
 public final class CredentialJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

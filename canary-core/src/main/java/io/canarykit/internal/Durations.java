@@ -8,6 +8,8 @@ import java.util.Objects;
 /**
  * Checks for the durations builders accept. Internal: public only so that canarykit's other modules can use it; not
  * API, and it may change without notice.
+ *
+ * @since 0.1.0
  */
 public final class Durations {
     private Durations() {

@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * An inventory of assets that should each carry a canary: a CSV file, a CMDB, a device-management API. Onboarding
  * reads it; assets that appear get canaries, assets that disappear have theirs revoked.
+ *
+ * @since 0.1.0
  */
 public interface AssetSource {
 

@@ -37,6 +37,8 @@ import java.util.Set;
  *
  * Blank lines and lines starting with {@code #} are ignored. A malformed file fails as a whole with the line number,
  * so onboarding never mistakes a half-read inventory for removed assets.
+ *
+ * @since 0.1.0
  */
 public final class CsvAssetSource implements AssetSource {
     private final Path file;

@@ -73,6 +73,8 @@ import java.util.function.UnaryOperator;
  * undo that died), after checking that each was created for that very record.
  *
  * <p>Thread-safe. Build with {@link #builder()}.
+ *
+ * @since 0.1.0
  */
 public final class AtomicIssuance {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicIssuance.class);
@@ -790,7 +792,11 @@ public final class AtomicIssuance {
         return "AtomicIssuance[" + pool + ", minimumAge=" + minimumAge + "]";
     }
 
-    /** Builder for {@link AtomicIssuance}. */
+    /**
+     * Builder for {@link AtomicIssuance}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private CanaryStore store;
         private IssuerPool pool;

@@ -8,6 +8,8 @@ import io.canarykit.CanaryException;
  * @param index  the request's position in the input
  * @param result the issued canary, or {@code null} if it failed
  * @param error  why it failed, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record BulkOutcome(int index, IssuanceResult result, CanaryException error) {
     public BulkOutcome {

@@ -13,6 +13,8 @@ import java.util.List;
  *
  * <p>Implementations are thread-safe. Use them through {@link AtomicIssuance}, which records the intent in the store
  * before the first AWS write and removes whatever a failure or a crash left behind.
+ *
+ * @since 0.1.0
  */
 public interface CanaryIssuer {
 

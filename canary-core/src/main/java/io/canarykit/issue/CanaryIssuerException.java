@@ -7,11 +7,17 @@ import java.util.Objects;
 /**
  * AWS refused or failed an issuance. The message carries AWS's error code and message, never a secret.
  * {@link #residue()} says whether the failed call may have left something in AWS that the issuer could not undo.
+ *
+ * @since 0.1.0
  */
 public final class CanaryIssuerException extends CanaryException {
     private static final long serialVersionUID = 1L;
 
-    /** Why the issuance failed. */
+    /**
+     * Why the issuance failed.
+     *
+     * @since 0.1.0
+     */
     public enum Reason {
         /** A principal with the name exists already; another name may work. */
         NAME_TAKEN,
@@ -34,7 +40,11 @@ public final class CanaryIssuerException extends CanaryException {
         NOT_APPLIED
     }
 
-    /** Whether anything may remain in AWS. */
+    /**
+     * Whether anything may remain in AWS.
+     *
+     * @since 0.1.0
+     */
     public enum Residue {
         /** Nothing remains: nothing was created, or everything created was deleted and AWS confirmed it. */
         NONE,

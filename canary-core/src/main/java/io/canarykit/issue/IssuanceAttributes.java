@@ -3,6 +3,8 @@ package io.canarykit.issue;
 /**
  * The {@link io.canarykit.CanaryRecord#attributes()} keys that {@link AtomicIssuance} writes. They hold times
  * (ISO-8601) and reasons, never secrets.
+ *
+ * @since 0.1.0
  */
 public final class IssuanceAttributes {
     /** When a revocation was requested (write-ahead, before the first AWS delete); the record stays live until done. */

@@ -6,6 +6,8 @@ import java.util.Set;
 /**
  * A check an {@link AtomicIssuance} runs on every canary after AWS issued it and before the record is activated and
  * the credential handed out. A refused canary is removed from AWS and its record closed as {@code FAILED}.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface IssuanceCheck {

@@ -8,6 +8,8 @@ import io.canarykit.CanaryStatus;
  * An {@link AtomicIssuance} failed. Nothing was handed out. {@link #cleanedUp()} says whether everything is already
  * consistent (the record is {@code FAILED} and AWS holds nothing of the canary) or whether the record was left
  * {@code PENDING} for the recovery pass, which removes what AWS still holds once the record is old enough.
+ *
+ * @since 0.1.0
  */
 public final class IssuanceException extends CanaryException {
     private static final long serialVersionUID = 1L;

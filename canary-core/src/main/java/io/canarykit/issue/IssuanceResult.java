@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param record      the stored {@code ACTIVE} record
  * @param canary      the credential and what the issuer made; the only place the secret lives
  * @param fingerprint what the fingerprint check found, or {@code null} when the gate is off
+ *
+ * @since 0.1.0
  */
 public record IssuanceResult(CanaryRecord record, IssuedCanary canary, FingerprintReport fingerprint) {
     public IssuanceResult {

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param asset         the asset the canary is for
  * @param duration      lifetime of a short-term credential, or {@code null} for the issuer's default
  * @param tags          tags to put on the principal or session (never tell-tale ones), may be empty
+ *
+ * @since 0.1.0
  */
 public record IssueRequest(CanaryId canaryId, String principalName, CanaryPolicySet policies, Asset asset,
                            Duration duration, Map<String, String> tags) {

@@ -3,6 +3,8 @@ package io.canarykit.issue;
 /**
  * Builds the request once the pool has picked the account: names the principal with the issuer's
  * {@link CanaryIssuer#nameRules()} and hardens its policies for {@link CanaryIssuer#hardeningRequest(String)}.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface IssueRequestFactory {

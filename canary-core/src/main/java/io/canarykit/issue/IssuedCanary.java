@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param expiresAt  when it expires, {@code null} for long-term keys
  * @param selfUses   calls the issuer made with it (post-issue check)
  * @param attributes facts to keep with the record (role ARN, ...); never secrets
+ *
+ * @since 0.1.0
  */
 public record IssuedCanary(CanaryCredential credential, Principal principal, Instant issuedAt, Instant expiresAt,
                            List<SelfUse> selfUses, Map<String, String> attributes) {

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param createdAt    when AWS created it, or {@code null} if unknown
  * @param accessKeyIds its access key ids (long-term), may be empty
  * @param canaryId     the canary it was created for (from its ownership tag), or {@code null} if unknown
+ *
+ * @since 0.1.0
  */
 public record IssuedPrincipal(Principal principal, Instant createdAt, List<String> accessKeyIds, CanaryId canaryId) {
     public IssuedPrincipal {

@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * <p>{@code canary-aws}'s {@code AccountPool} tracks quotas per account; {@link #of(CanaryIssuer...)} is a simple
  * pool without quota tracking. Implementations are thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface IssuerPool {
 

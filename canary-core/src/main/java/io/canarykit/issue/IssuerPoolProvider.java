@@ -13,6 +13,8 @@ import io.canarykit.store.CanaryStore;
  * {@code canary.issuers} form a simple pool.
  *
  * <p>A pool that holds resources (clients) implements {@link AutoCloseable}; the service closes it.
+ *
+ * @since 0.1.0
  */
 @PlugInPoint("pool")
 public interface IssuerPoolProvider extends ComponentProvider<IssuerPool> {

@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * Every issuing account is full: no canary of the requested kind can be issued until an account is added to the pool
  * or canaries are revoked. Nothing was written.
+ *
+ * @since 0.1.0
  */
 public final class QuotaExhaustedException extends CanaryException {
     private static final long serialVersionUID = 1L;

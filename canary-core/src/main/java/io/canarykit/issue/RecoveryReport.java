@@ -12,6 +12,8 @@ import java.util.List;
  * @param tooYoung             intents younger than the minimum age, left for a later pass
  * @param unknownPrincipals    principals found in AWS that no record names (sweep; reported, never touched)
  * @param problems             what could not be done, one sentence each; a later pass retries
+ *
+ * @since 0.1.0
  */
 public record RecoveryReport(int examined, int abandonedIssuances, int completedRevocations, int residueRemoved,
                              int tooYoung, List<String> unknownPrincipals, List<String> problems) {

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param foreign    true if a principal with the canary's name exists but was not created for this canary (it carries
  *                   another canary id, or none); it was left untouched
  * @param removed    what was removed, such as {@code access-key AKIA…} or {@code user ci-deploy-7f3a}; never secrets
+ *
+ * @since 0.1.0
  */
 public record Revocation(boolean found, boolean conclusive, boolean foreign, List<String> removed) {
     public Revocation {

@@ -22,6 +22,8 @@ import java.util.Optional;
  * every target the namer is used for, which {@link #name} checks.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class HmacNamer implements IdentityNamer {
     /** How many attempts {@link #identify} tries per asset by default. */
@@ -125,7 +127,11 @@ public final class HmacNamer implements IdentityNamer {
         }
     }
 
-    /** Builds an {@link HmacNamer}. Not thread-safe. */
+    /**
+     * Builds an {@link HmacNamer}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private Secret key;
         private String prefix = "svc-";

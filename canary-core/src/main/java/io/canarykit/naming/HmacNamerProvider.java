@@ -9,6 +9,8 @@ import io.canarykit.config.ConfigKeys;
  * secret), {@code prefix} (default {@code svc-}), {@code length} (12-48, default 16). The old keys
  * {@code canary.naming.key} and {@code canary.naming.hmac.*} still work, with a deprecation warning.
  * {@link HmacNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class HmacNamerProvider implements IdentityNamerProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(NamerProviders.KEY.asRequired(),

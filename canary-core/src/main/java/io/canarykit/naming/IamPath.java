@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * IAM path rules: {@code /} or {@code /…/}, 1-512 printable ASCII characters without spaces
  * ({@code (\u002F)|(\u002F[\u0021-\u007E]+\u002F)}). A path shows in every ARN of the principal, so a path that gives a
  * canary away ({@code /canary/}, {@code /SpaceCrab/}) is refused too.
+ *
+ * @since 0.1.0
  */
 public final class IamPath {
     /** The root path, which is what most real principals have. */

@@ -6,6 +6,8 @@ import io.canarykit.Asset;
  * Turns an asset into a principal name that identifies it to us, tells an attacker nothing, and satisfies the
  * target's {@link NameRules}. Implementations never put the raw asset id into a name unless configured to, and never
  * return a name that fails the tell-tale checks ({@link io.canarykit.fingerprint.TellTales}).
+ *
+ * @since 0.1.0
  */
 public interface IdentityNamer {
 

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * @param minLength              shortest allowed length
  * @param maxLength              longest allowed length
  * @param caseInsensitivelyUnique true when AWS treats names differing only in case as the same (IAM users)
+ *
+ * @since 0.1.0
  */
 public record NameRules(String target, int minLength, int maxLength, boolean caseInsensitivelyUnique) {
     /** The characters AWS allows in IAM user, role session and federated user names: {@code [A-Za-z0-9+=,.@_-]}. */

@@ -13,6 +13,8 @@ import java.util.Random;
  * gives a new name, so a collision is fixed by asking again.
  *
  * <p>Instances are thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class OpaqueNamer implements IdentityNamer {
     private static final int MAX_RETRIES = 64;
@@ -65,7 +67,11 @@ public final class OpaqueNamer implements IdentityNamer {
                 + " that tells nothing; check its prefix");
     }
 
-    /** Builds an {@link OpaqueNamer}. Not thread-safe. */
+    /**
+     * Builds an {@link OpaqueNamer}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String prefix = "";
         private int length = 12;

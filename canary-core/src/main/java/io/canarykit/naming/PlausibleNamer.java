@@ -23,6 +23,8 @@ import java.util.Arrays;
  * the mapping anyway). Names are lower case, so IAM's case-insensitive uniqueness never surprises.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class PlausibleNamer implements IdentityNamer {
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9]{0,19}");
@@ -106,7 +108,11 @@ public final class PlausibleNamer implements IdentityNamer {
                 + "AWS's rules and tells nothing (" + lastProblem + "); configure shorter or different words");
     }
 
-    /** Builds a {@link PlausibleNamer}. Not thread-safe. */
+    /**
+     * Builds a {@link PlausibleNamer}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private List<String> teams = DEFAULT_TEAMS;
         private List<String> tools = DEFAULT_TOOLS;

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * collision (attempt above 0) is an error.
  *
  * <p>Instances are thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class TemplateNamer implements IdentityNamer {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)(?::([^{}]*))?}");
@@ -169,7 +171,11 @@ public final class TemplateNamer implements IdentityNamer {
         return v;
     }
 
-    /** Builds a {@link TemplateNamer}; the template is validated by {@link #build()}. Not thread-safe. */
+    /**
+     * Builds a {@link TemplateNamer}; the template is validated by {@link #build()}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String template;
         private Secret key;

@@ -13,6 +13,8 @@ import java.util.Objects;
  *
  * <p>Called on the endpoint's request thread, at most once at a time per served canary. Returning {@code null} or
  * throwing keeps the current credential (the failure is logged at WARN, without secrets).
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface CredentialRefresher {

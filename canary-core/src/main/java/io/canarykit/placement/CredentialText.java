@@ -35,7 +35,11 @@ public final class CredentialText {
     private CredentialText() {
     }
 
-    /** How one secret value holds the credential. */
+    /**
+     * How one secret value holds the credential.
+     *
+     * @since 0.1.0
+     */
     public enum Format {
         /** A JSON object, such as {@code {"AWS_ACCESS_KEY_ID":"AKIA…","AWS_SECRET_ACCESS_KEY":"…"}}. */
         JSON("json"),
@@ -69,7 +73,11 @@ public final class CredentialText {
         }
     }
 
-    /** The names of the three fields. */
+    /**
+     * The names of the three fields.
+     *
+     * @since 0.1.0
+     */
     public enum KeyNames {
         /** {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}: the environment names. */
         ENV("env", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"),

@@ -9,6 +9,8 @@ import io.canarykit.PlacementReceipt;
  * <p>Placements that hold resources (the {@code imds} and {@code container-credentials} endpoints run an HTTP
  * server) release them in {@link #close()}; for file placements {@code close()} does nothing. Implementations are
  * thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface Placement extends AutoCloseable {
 

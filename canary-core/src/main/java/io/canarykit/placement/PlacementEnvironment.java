@@ -11,6 +11,8 @@ import java.util.Objects;
  * {@code AWS_CONFIG_FILE}, {@code GITHUB_ENV}, ... without touching the real process environment.
  *
  * <p>Implementations are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface PlacementEnvironment {
 

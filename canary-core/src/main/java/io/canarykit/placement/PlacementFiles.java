@@ -87,6 +87,8 @@ import java.util.regex.Pattern;
  * running as different users on the same file do not, unless they are given one shared {@link Builder#lockDirectory}.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class PlacementFiles {
     /**
@@ -780,7 +782,11 @@ public final class PlacementFiles {
         }
     }
 
-    /** What an {@link Editor} decides for one file. */
+    /**
+     * What an {@link Editor} decides for one file.
+     *
+     * @since 0.1.0
+     */
     public static final class FileChange {
         private static final FileChange UNCHANGED = new FileChange(Kind.UNCHANGED, null, null);
         private static final FileChange DELETE = new FileChange(Kind.DELETE, null, null);
@@ -847,6 +853,8 @@ public final class PlacementFiles {
      * @param value   returned by {@link #update}, may be {@code null}
      * @param changes one per file, in the order the files were given
      * @param <R>     the value's type
+     *
+     * @since 0.1.0
      */
     public record Outcome<R>(R value, List<FileChange> changes) {
         public Outcome {
@@ -864,6 +872,8 @@ public final class PlacementFiles {
      * exception it throws leaves every file as it was.
      *
      * @param <R> the value returned by {@link #update}
+     *
+     * @since 0.1.0
      */
     @FunctionalInterface
     public interface Editor<R> {
@@ -873,7 +883,11 @@ public final class PlacementFiles {
         Outcome<R> edit(List<byte[]> current);
     }
 
-    /** Builds {@link PlacementFiles}. */
+    /**
+     * Builds {@link PlacementFiles}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private boolean followSymlinks;
         private Set<PosixFilePermission> filePermissions = PosixFilePermissions.fromString("rw-------");

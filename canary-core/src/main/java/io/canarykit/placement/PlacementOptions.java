@@ -43,6 +43,8 @@ import java.time.Duration;
  * {@link #checkWritable} and {@link #checkReceipt} are the checks every placement makes on its input.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class PlacementOptions {
     private static final Logger LOG = LoggerFactory.getLogger(PlacementOptions.class);

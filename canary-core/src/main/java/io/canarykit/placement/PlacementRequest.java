@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param credential the credential (the only secret-bearing part)
  * @param options    placement-specific options, kebab-case (profile name, file path, prefix, ...); see
  *                   {@link PlacementOptions}
+ *
+ * @since 0.1.0
  */
 public record PlacementRequest(CanaryId canaryId, Asset asset, CanaryCredential credential, Map<String, String> options) {
     public PlacementRequest {

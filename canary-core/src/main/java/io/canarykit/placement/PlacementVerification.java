@@ -5,6 +5,8 @@ package io.canarykit.placement;
  *
  * @param present true if the canary is where the receipt says, with the same access key id
  * @param detail  what was found, for a person
+ *
+ * @since 0.1.0
  */
 public record PlacementVerification(boolean present, String detail) {
     /** The canary is in place; {@code detail} says what was found. */

@@ -25,6 +25,8 @@ import java.util.TreeMap;
  *                         simulator adds {@code aws:PrincipalArn}, {@code aws:PrincipalAccount},
  *                         {@code aws:PrincipalType}, {@code aws:username}, {@code aws:CurrentTime} and
  *                         {@code aws:EpochTime} when they are absent.
+ *
+ * @since 0.1.0
  */
 public record AccessRequest(String principalArn, String principalAccount, String action, String resource,
                             String resourceAccount, Map<String, List<String>> context) {
@@ -78,7 +80,11 @@ public record AccessRequest(String principalArn, String principalAccount, String
         return context.getOrDefault(key, List.of());
     }
 
-    /** Builds an {@link AccessRequest}. Not thread-safe. */
+    /**
+     * Builds an {@link AccessRequest}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String principalArn;
         private String principalAccount;

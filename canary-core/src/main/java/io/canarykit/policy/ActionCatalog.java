@@ -15,6 +15,8 @@ import java.util.Set;
  * The actions and resources the deny-everything check samples: about 300 actions that attackers call first with a
  * found key (identity discovery through calls CloudTrail does not log, enumeration, escalation, exfiltration) and a
  * broad sample of common services.
+ *
+ * @since 0.1.0
  */
 public final class ActionCatalog {
     private static final List<String> ACTIONS = load();

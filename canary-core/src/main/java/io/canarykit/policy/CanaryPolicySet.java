@@ -39,6 +39,8 @@ import java.util.Collections;
  *                         use SCPs, or {@code null}
  * @param principalTags    tags the principal (or session) must carry: the issuer's own policy and a tag-based SCP
  *                         statement rely on them; possibly empty
+ *
+ * @since 0.1.0
  */
 public record CanaryPolicySet(
         CredentialKind kind,

@@ -20,6 +20,8 @@ import java.util.Objects;
  *                   deny
  * @param notes      things worth knowing that did not decide (an unknown condition operator, an unresolved policy
  *                   variable, ...), possibly empty
+ *
+ * @since 0.1.0
  */
 public record Decision(boolean allowed, boolean implicit, String reason, PolicyType policyType, String policyName,
                        StatementRef statement, List<String> notes) {

@@ -34,6 +34,8 @@ import java.util.Locale;
  * total, role inline 10,240, managed 6,144, session 2,048, trust 2,048, SCP 5,120).
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DenyAllPolicyHardener implements PolicyHardener {
     private static final Logger LOG = LoggerFactory.getLogger(DenyAllPolicyHardener.class);
@@ -62,7 +64,11 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
     /** SCPs: 5,120 characters. */
     public static final int SCP_LIMIT = 5120;
 
-    /** How the SCP statement picks the canary principals. */
+    /**
+     * How the SCP statement picks the canary principals.
+     *
+     * @since 0.1.0
+     */
     public enum ScpMode {
         /** By {@code aws:PrincipalArn} (the canary's ARN, or configured patterns). */
         ARN,
@@ -197,7 +203,11 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
         }
     }
 
-    /** Builds a {@link DenyAllPolicyHardener}. Not thread-safe. */
+    /**
+     * Builds a {@link DenyAllPolicyHardener}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String partition = "aws";
         private String inlinePolicyName = DEFAULT_INLINE_POLICY_NAME;

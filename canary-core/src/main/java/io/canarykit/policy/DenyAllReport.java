@@ -14,6 +14,8 @@ import java.util.Map;
  * @param requestsChecked how many action and resource pairs were evaluated
  * @param blanketDeny     an unconditional {@code Deny * on *} that always applies to the principal, or {@code null}
  * @param allowed         the requests that would be allowed (worst case), empty when everything is denied
+ *
+ * @since 0.1.0
  */
 public record DenyAllReport(String principalArn, int requestsChecked, StatementRef blanketDeny, List<Finding> allowed) {
     public DenyAllReport {
@@ -74,6 +76,8 @@ public record DenyAllReport(String principalArn, int requestsChecked, StatementR
      * @param action   the action
      * @param resource the resource
      * @param decision the decision, naming the statement that allowed it
+     *
+     * @since 0.1.0
      */
     public record Finding(String action, String resource, Decision decision) {
         public Finding {

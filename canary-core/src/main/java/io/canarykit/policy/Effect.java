@@ -1,6 +1,10 @@
 package io.canarykit.policy;
 
-/** The {@code Effect} of a policy statement. */
+/**
+ * The {@code Effect} of a policy statement.
+ *
+ * @since 0.1.0
+ */
 public enum Effect {
     /** {@code "Allow"}. */
     ALLOW("Allow"),

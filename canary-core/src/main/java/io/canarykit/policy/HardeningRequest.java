@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param path          the IAM path of a user, or {@code null} for {@code /}
  * @param roleArn       the canary role, for assumed-role canaries, or {@code null}
  * @param issuerArn     the principal that issues canaries (trusted by the canary role), or {@code null}
+ *
+ * @since 0.1.0
  */
 public record HardeningRequest(CredentialKind kind, String accountId, String principalName, String path, String roleArn,
                                String issuerArn) {

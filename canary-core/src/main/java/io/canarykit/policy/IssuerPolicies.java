@@ -29,6 +29,8 @@ import java.util.Collections;
  * </ul>
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class IssuerPolicies {
     private final String partition;
@@ -143,7 +145,11 @@ public final class IssuerPolicies {
                 .actions("iam:CreatePolicy", "iam:GetPolicy").resources(boundaryArn).build();
     }
 
-    /** Builds {@link IssuerPolicies}. Not thread-safe. */
+    /**
+     * Builds {@link IssuerPolicies}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String partition = "aws";
         private String accountId;

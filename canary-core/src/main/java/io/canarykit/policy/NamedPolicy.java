@@ -7,6 +7,8 @@ import java.util.Objects;
  *
  * @param name     the name, never blank
  * @param document the document
+ *
+ * @since 0.1.0
  */
 public record NamedPolicy(String name, PolicyDocument document) {
     public NamedPolicy {

@@ -41,6 +41,8 @@ import java.util.function.Function;
  * </ul>
  * Account ids are never baked in: every ARN naming the member account is written with {@code ${AWS::AccountId}} (or
  * {@code data.aws_caller_identity}), so one template fits every account. Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class OrganizationTemplates {
     /** The account id the policies are rendered for before it is replaced by the deploying account's. */
@@ -467,7 +469,11 @@ public final class OrganizationTemplates {
         return "OrganizationTemplates[" + roleName + ", " + kinds + "]";
     }
 
-    /** Builder for {@link OrganizationTemplates}. */
+    /**
+     * Builder for {@link OrganizationTemplates}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String roleName;
         private String trustedPrincipalArn;

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param session              session policies
  * @param serviceControlLevels SCPs, one list per level of the organisation
  * @param resource             resource-based policies
+ *
+ * @since 0.1.0
  */
 public record Policies(List<NamedPolicy> identity, NamedPolicy boundary, List<NamedPolicy> session,
                        List<List<NamedPolicy>> serviceControlLevels, List<NamedPolicy> resource) {
@@ -97,6 +99,8 @@ public record Policies(List<NamedPolicy> identity, NamedPolicy boundary, List<Na
      *
      * @param type   its role
      * @param policy the policy
+     *
+     * @since 0.1.0
      */
     public record TypedPolicy(PolicyType type, NamedPolicy policy) {
         public TypedPolicy {
@@ -130,7 +134,11 @@ public record Policies(List<NamedPolicy> identity, NamedPolicy boundary, List<Na
         }
     }
 
-    /** Builds {@link Policies}. Not thread-safe. */
+    /**
+     * Builds {@link Policies}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final List<NamedPolicy> identity = new ArrayList<>();
         private NamedPolicy boundary;

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param operator the condition operator as written, such as {@code ForAnyValue:StringLikeIfExists}
  * @param key      the condition key as written (keys are compared case-insensitively)
  * @param values   the values, as strings (JSON numbers and booleans are kept in their text form)
+ *
+ * @since 0.1.0
  */
 public record PolicyCondition(String operator, String key, List<String> values) {
     public PolicyCondition {

@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param version    {@code 2012-10-17} (policy variables work) or {@code 2008-10-17} (they are literal text)
  * @param id         the optional {@code Id}, or {@code null}
  * @param statements the statements, at least one
+ *
+ * @since 0.1.0
  */
 public record PolicyDocument(String version, String id, List<Statement> statements) {
     /** The current policy language version. */

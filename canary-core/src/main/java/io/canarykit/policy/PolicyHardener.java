@@ -1,6 +1,10 @@
 package io.canarykit.policy;
 
-/** Produces the policy set that grants a canary principal nothing. */
+/**
+ * Produces the policy set that grants a canary principal nothing.
+ *
+ * @since 0.1.0
+ */
 public interface PolicyHardener {
 
     /**

@@ -6,6 +6,8 @@ import io.canarykit.CanaryConfigurationException;
  * An IAM policy document that cannot be parsed or is not valid. The message names the policy (when known), the
  * statement ({@code Statement[2]}, 0-based, with its {@code Sid} if it has one) and the field, says what is wrong and
  * how to fix it.
+ *
+ * @since 0.1.0
  */
 public final class PolicyParseException extends CanaryConfigurationException {
     private static final long serialVersionUID = 1L;

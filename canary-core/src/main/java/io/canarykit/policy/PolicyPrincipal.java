@@ -13,6 +13,8 @@ import java.util.Collections;
  *
  * @param wildcard true for {@code "Principal": "*"}
  * @param byType   principal identifiers by type, in document order; empty when {@code wildcard}
+ *
+ * @since 0.1.0
  */
 public record PolicyPrincipal(boolean wildcard, Map<String, List<String>> byType) {
     /** The principal types IAM accepts. */

@@ -47,6 +47,8 @@ import java.util.LinkedHashSet;
  * VPC endpoint policies, ACLs, and the account root user's exemptions beyond SCPs.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class PolicySimulator {
     private static final Logger LOG = LoggerFactory.getLogger(PolicySimulator.class);

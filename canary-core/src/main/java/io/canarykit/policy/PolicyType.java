@@ -1,6 +1,10 @@
 package io.canarykit.policy;
 
-/** The kinds of policy the {@link PolicySimulator} evaluates, each with its own role in the IAM evaluation logic. */
+/**
+ * The kinds of policy the {@link PolicySimulator} evaluates, each with its own role in the IAM evaluation logic.
+ *
+ * @since 0.1.0
+ */
 public enum PolicyType {
     /** Identity-based policies (inline and managed) of the principal; for federated users, those of the issuing IAM user. */
     IDENTITY("identity-based policy"),

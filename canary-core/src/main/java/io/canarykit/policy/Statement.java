@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param principal    the {@code Principal}, or {@code null}
  * @param notPrincipal the {@code NotPrincipal}, or {@code null}
  * @param conditions   the conditions (all must hold), possibly empty
+ *
+ * @since 0.1.0
  */
 public record Statement(String sid, Effect effect, List<String> actions, List<String> notActions,
                         List<String> resources, List<String> notResources, PolicyPrincipal principal,
@@ -78,7 +80,11 @@ public record Statement(String sid, Effect effect, List<String> actions, List<St
         return PolicyJson.writeStatement(this);
     }
 
-    /** Builds a {@link Statement}. Not thread-safe. */
+    /**
+     * Builds a {@link Statement}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String sid;
         private Effect effect;

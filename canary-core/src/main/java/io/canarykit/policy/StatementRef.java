@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param policyName the policy's name
  * @param index      the statement's 0-based index in the policy
  * @param statement  the statement itself
+ *
+ * @since 0.1.0
  */
 public record StatementRef(PolicyType type, String policyName, int index, Statement statement) {
     public StatementRef {

@@ -2,7 +2,11 @@ package io.canarykit.store;
 
 import io.canarykit.CanaryId;
 
-/** An update or lookup named a canary the store does not hold. */
+/**
+ * An update or lookup named a canary the store does not hold.
+ *
+ * @since 0.1.0
+ */
 public final class CanaryNotFoundException extends CanaryStoreException {
     private static final long serialVersionUID = 1L;
 

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param kind      only this kind, or {@code null}
  * @param limit     the page size, 1-1000
  * @param cursor    {@link Page#nextCursor()} of the previous page, or {@code null} for the first
+ *
+ * @since 0.1.0
  */
 public record CanaryQuery(Set<CanaryStatus> statuses, String accountId, CredentialKind kind, int limit, String cursor) {
     /** The default page size. */

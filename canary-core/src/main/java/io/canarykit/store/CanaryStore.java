@@ -29,6 +29,8 @@ import java.util.Optional;
  * <p>The entry methods have default implementations that throw {@link UnsupportedOperationException}, so that stores
  * written before they existed still compile; every store shipped with canarykit implements them, and features that
  * need them (alerts across processes, leases, replay protection) fail with that exception on a store that does not.
+ *
+ * @since 0.1.0
  */
 public interface CanaryStore extends AutoCloseable {
 

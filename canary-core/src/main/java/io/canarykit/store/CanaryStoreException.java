@@ -2,7 +2,11 @@ package io.canarykit.store;
 
 import io.canarykit.CanaryException;
 
-/** The store's backend failed or refused a write. {@link #retryable()} says whether trying again may help. */
+/**
+ * The store's backend failed or refused a write. {@link #retryable()} says whether trying again may help.
+ *
+ * @since 0.1.0
+ */
 public class CanaryStoreException extends CanaryException {
     private static final long serialVersionUID = 1L;
     private final boolean retryable;

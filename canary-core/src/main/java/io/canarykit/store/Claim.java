@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param done      true once the work is done
  * @param payload   what the first claimer recorded about the work (kept across take-overs, so the work is redone
  *                  exactly as it was meant), or {@code null}
+ *
+ * @since 0.1.0
  */
 public record Claim(String name, String owner, String token, Instant expiresAt, boolean done, String payload) {
     public Claim {

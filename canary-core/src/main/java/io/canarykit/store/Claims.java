@@ -25,6 +25,8 @@ import java.util.Optional;
  * after that it may be purged and the name could be claimed again, so keep it longer than the work could be retried.
  *
  * <p>Thread-safe; holds no state of its own.
+ *
+ * @since 0.1.0
  */
 public final class Claims {
     private static final String PREFIX = "claim:";

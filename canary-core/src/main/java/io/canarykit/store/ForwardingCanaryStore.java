@@ -12,6 +12,8 @@ import java.util.Optional;
 /**
  * A {@link CanaryStore} that forwards every call to another one: extend it and override only what a decorator
  * changes (metrics, tracing, caching, access control, fault injection in tests).
+ *
+ * @since 0.1.0
  */
 public abstract class ForwardingCanaryStore implements CanaryStore {
     private final CanaryStore delegate;

@@ -19,6 +19,8 @@ import java.util.function.Predicate;
 /**
  * A {@link CanaryStore} in memory, for tests and short-lived programs. Thread-safe; every operation is atomic.
  * Nothing survives the process.
+ *
+ * @since 0.1.0
  */
 public final class InMemoryCanaryStore implements CanaryStore {
     private final TreeMap<CanaryId, CanaryRecord> records = new TreeMap<>();

@@ -8,6 +8,8 @@ import io.canarykit.config.ConfigKeys;
 
 /**
  * Provider {@code in-memory}. Found by ServiceLoader; {@link InMemoryCanaryStore#create()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class InMemoryCanaryStoreProvider implements CanaryStoreProvider {
     @Override

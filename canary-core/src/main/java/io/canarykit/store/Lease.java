@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param token     a random value that is new each time the lease is acquired or taken over (not on renewal), so
  *                  that a holder can tell its own lease from a later one of the same owner name
  * @param expiresAt when the lease ends unless renewed (kept to the millisecond)
+ *
+ * @since 0.1.0
  */
 public record Lease(String name, String owner, String token, Instant expiresAt) {
     public Lease {

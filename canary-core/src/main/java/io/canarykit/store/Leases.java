@@ -23,6 +23,8 @@ import java.util.Optional;
  * expires with the lease, so {@link CanaryStore#purgeExpiredEntries} clears abandoned ones.
  *
  * <p>Thread-safe; holds no state of its own.
+ *
+ * @since 0.1.0
  */
 public final class Leases {
     private static final String PREFIX = "lease:";

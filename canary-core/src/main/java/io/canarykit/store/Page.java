@@ -8,6 +8,8 @@ import java.util.Objects;
  *
  * @param items      the items, in the listing's order
  * @param nextCursor an opaque cursor for the next page, {@code null} on the last page
+ *
+ * @since 0.1.0
  */
 public record Page<T>(List<T> items, String nextCursor) {
     public Page {

@@ -5,6 +5,8 @@ import io.canarykit.CanaryId;
 /**
  * A compare-and-set {@link CanaryStore#update} lost: the stored record changed since it was read. Nothing was
  * written; read the record again, re-apply the change and retry.
+ *
+ * @since 0.1.0
  */
 public final class StaleVersionException extends CanaryStoreException {
     private static final long serialVersionUID = 1L;

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param value     any text up to {@value #MAX_VALUE_LENGTH} characters; compare-and-set compares it exactly
  * @param expiresAt when the entry may be purged, kept to the millisecond; {@code null} for never. An expired entry
  *                  is still an entry (it blocks set-if-absent and compares as usual) until it is purged
+ *
+ * @since 0.1.0
  */
 public record StoreEntry(String key, String value, Instant expiresAt) {
     /** The longest key, in characters. */

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param result   {@code ok}, {@code refused} (permissions, input), {@code not-found} or {@code failed}
  * @param status   the HTTP status answered
  * @param detail   a short reason for a refusal or failure, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record AuditEvent(Instant at, String action, String caller, String scheme, String source, String canaryId,
                          String asset, String profile, String kind, String result, int status, String detail) {

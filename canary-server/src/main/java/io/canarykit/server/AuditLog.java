@@ -20,6 +20,8 @@ import java.util.Objects;
  * result, never a secret. One JSON object per event.
  *
  * <p>Implementations are thread-safe and never throw into the request: a failure to record is logged.
+ *
+ * @since 0.1.0
  */
 public interface AuditLog {
     /** The logger name of {@link #logger()}: route it to its own file in the logging configuration. */

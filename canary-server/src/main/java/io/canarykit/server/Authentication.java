@@ -4,6 +4,8 @@ import java.util.Objects;
 
 /**
  * What a {@link CallerAuthenticator} concluded about a request's credentials.
+ *
+ * @since 0.1.0
  */
 public sealed interface Authentication {
 

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param source             the TCP peer's address
  * @param clientCertificates the client's certificate chain on a mutual-TLS connection, else empty
  * @param receivedAt         when the request head was complete
+ *
+ * @since 0.1.0
  */
 public record AuthenticationRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
                                     InetAddress source, List<X509Certificate> clientCertificates, Instant receivedAt) {

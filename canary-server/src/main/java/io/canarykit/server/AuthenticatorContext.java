@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param clock       the server's clock
  * @param replayGuard remembers one-time values (signatures, token ids) across restarts and server copies
  * @param store       the canary store, for authenticators that keep state (enrolled devices)
+ *
+ * @since 0.1.0
  */
 public record AuthenticatorContext(CanaryConfig config, Clock clock, ReplayGuard replayGuard, CanaryStore store) {
     public AuthenticatorContext {

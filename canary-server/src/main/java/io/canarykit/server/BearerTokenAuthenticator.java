@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * a token with a trailing control character is refused. Tokens are compared in constant time, over every configured
  * caller. A token shaped like a JSON Web Token ({@link #isJwt(String)}) is left to the OpenID Connect authenticators
  * (answered {@link Authentication#notApplicable()}), and no configured token may have that shape. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class BearerTokenAuthenticator implements CallerAuthenticator {
     /** The scheme name recorded in identities and the audit log. */
@@ -91,7 +93,11 @@ public final class BearerTokenAuthenticator implements CallerAuthenticator {
         return Hashes.sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Builder for {@link BearerTokenAuthenticator}. */
+    /**
+     * Builder for {@link BearerTokenAuthenticator}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final Map<String, Secret> tokens = new LinkedHashMap<>();
 

@@ -7,6 +7,8 @@ import java.util.Objects;
  *
  * @param identity    who it is
  * @param permissions what it may do
+ *
+ * @since 0.1.0
  */
 public record Caller(CallerIdentity identity, CallerPermissions permissions) {
     public Caller {

@@ -10,6 +10,8 @@ package io.canarykit.server;
  * returns an {@link Authentication.BodyCheck} that the server runs once the body, bounded in size and time, has
  * arrived. Implementations must be thread-safe, compare secrets in constant time and never put a presented credential
  * in a reason, a log line or an exception.
+ *
+ * @since 0.1.0
  */
 public interface CallerAuthenticator {
 

@@ -7,6 +7,8 @@ package io.canarykit.server;
  * {@code canary.api.authenticator.<name>.*}, after the built-in bearer-token and HMAC callers.
  *
  * <p>Implementations are stateless, public, with a public no-argument constructor.
+ *
+ * @since 0.1.0
  */
 public interface CallerAuthenticatorProvider {
 

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *                    {@code null} to use those configured for {@link #name()}
  * @param scope       what the caller's canaries are bound to when its credentials decide it (a CI run: the asset, the
  *                    lifetime), or {@code null} when requests name their asset
+ *
+ * @since 0.1.0
  */
 public record CallerIdentity(String name, String scheme, Map<String, String> claims, CallerPermissions permissions,
                              IssuanceScope scope) {

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param kinds      the kinds of canary the caller may ask for
  * @param admin      whether the caller may list, read and revoke every caller's canaries; without it a caller sees
  *                   and revokes only the canaries it issued
+ *
+ * @since 0.1.0
  */
 public record CallerPermissions(Set<String> profiles, Set<String> assetKinds, Set<CredentialKind> kinds,
                                 boolean admin) {

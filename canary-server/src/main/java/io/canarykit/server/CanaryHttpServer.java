@@ -54,6 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * escaped excerpt of the path.
  *
  * <p>Thread-safe; {@link #close()} stops it.
+ *
+ * @since 0.1.0
  */
 public final class CanaryHttpServer implements AutoCloseable {
     /** The liveness endpoint's path. */
@@ -381,7 +383,11 @@ public final class CanaryHttpServer implements AutoCloseable {
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
-    /** Builder for {@link CanaryHttpServer}. */
+    /**
+     * Builder for {@link CanaryHttpServer}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port;

@@ -16,6 +16,8 @@ import java.util.Map;
  * The JSON shape of a canary record, shared by the issuance API and the command line ({@code canary list --json}).
  * Field names are a public interface: fields may be added, never renamed. A record holds no secret, so neither does
  * this.
+ *
+ * @since 0.1.0
  */
 public final class CanaryJson {
     /** The mapper used by the examples. */

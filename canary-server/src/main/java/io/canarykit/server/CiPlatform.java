@@ -9,6 +9,8 @@ import java.util.Set;
 /**
  * A CI system whose jobs prove who they are with OpenID Connect tokens: where its tokens come from, which claims
  * name a run, which of them become the canary's labels, and which policy keys match which claims.
+ *
+ * @since 0.1.0
  */
 public enum CiPlatform {
     /**

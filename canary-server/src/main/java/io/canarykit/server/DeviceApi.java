@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
  *
  * <p>Answers are {@code text/plain} lines {@code key=value}, which a POSIX shell reads without a JSON parser; errors
  * are the API's usual JSON {@code {"error":"…"}}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DeviceApi {
     /** The path prefix of the device endpoints. */
@@ -288,6 +290,8 @@ public final class DeviceApi {
      *                 counts)
      * @param canaries its live canaries
      * @param revoked  whether they were revoked now ({@link DeviceSettings#revokeStale()})
+     *
+     * @since 0.1.0
      */
     public record StaleDevice(String device, Instant lastSeen, List<CanaryId> canaries, boolean revoked) {
         public StaleDevice {
@@ -365,7 +369,11 @@ public final class DeviceApi {
         return executor::shutdownNow;
     }
 
-    /** Stops scheduled stale-device checks ({@link #scheduleStaleChecks()}); idempotent. */
+    /**
+     * Stops scheduled stale-device checks ({@link #scheduleStaleChecks()}); idempotent.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
     public interface StaleChecks extends AutoCloseable {
         /** Stops the checks; one running now is interrupted. */

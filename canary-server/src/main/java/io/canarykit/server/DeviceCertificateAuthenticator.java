@@ -35,13 +35,19 @@ import javax.naming.ldap.Rdn;
  * certificates ({@code canary.api.tls.trust-store}, {@link TlsSettings}); this check is made again here, against this
  * authenticator's own bundle, so that a connector trusting more CAs never lets their certificates in as devices.
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DeviceCertificateAuthenticator implements CallerAuthenticator {
     /** Scheme of an identity proved by a device certificate. */
     public static final String SCHEME = "device-certificate";
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
-    /** Where in the certificate the device id is. */
+    /**
+     * Where in the certificate the device id is.
+     *
+     * @since 0.1.0
+     */
     public enum IdentityFrom {
         /** The subject's common name. */
         SUBJECT_CN,
@@ -164,7 +170,11 @@ public final class DeviceCertificateAuthenticator implements CallerAuthenticator
         return null;
     }
 
-    /** Builder for {@link DeviceCertificateAuthenticator}. */
+    /**
+     * Builder for {@link DeviceCertificateAuthenticator}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private List<X509Certificate> cas = List.of();
         private IdentityFrom from = IdentityFrom.SUBJECT_CN;

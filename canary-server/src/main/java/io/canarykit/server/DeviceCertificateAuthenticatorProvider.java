@@ -11,6 +11,8 @@ import java.util.TreeSet;
  * {@code device-certificate}: {@code canary.api.authenticator.device-certificate.ca-bundle} (PEM, required),
  * {@code .identity-from} ({@code subject-cn}, {@code san-dns}, {@code san-uri}, {@code san-email}),
  * {@code .identity-pattern} (a regular expression with one group).
+ *
+ * @since 0.1.0
  */
 public final class DeviceCertificateAuthenticatorProvider implements CallerAuthenticatorProvider {
     /** For ServiceLoader. */

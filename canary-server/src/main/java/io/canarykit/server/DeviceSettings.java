@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param revokeStale   whether a stale device's canaries are revoked when reported (default false: reported only)
  * @param staleCheckInterval how often {@code canary serve} looks for stale devices (default 1 day;
  *                      {@link DeviceApi#scheduleStaleChecks()})
+ *
+ * @since 0.1.0
  */
 public record DeviceSettings(String assetKind, String awsProfile, CredentialKind kind, Duration maxAge,
                              Duration refreshBefore, Duration staleAfter, boolean revokeStale,

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  *
  * <p>Both identities are named {@code device:<id>} and may use nothing but {@code /v1/devices/}: the enrollment
  * identity only the enrollment itself. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DeviceTokenAuthenticator implements CallerAuthenticator {
     /** Scheme of an identity proved by an enrollment token. */
@@ -132,7 +134,11 @@ public final class DeviceTokenAuthenticator implements CallerAuthenticator {
         return Authentication.accepted(DeviceApi.identity(m.group(1), DEVICE_SCHEME));
     }
 
-    /** Builder for {@link DeviceTokenAuthenticator}. */
+    /**
+     * Builder for {@link DeviceTokenAuthenticator}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private Secret enrollmentKey;
         private Clock clock = Clock.systemUTC();

@@ -7,7 +7,11 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** {@code device-token}: {@code canary.api.authenticator.device-token.enrollment-key} (at least 32 characters). */
+/**
+ * {@code device-token}: {@code canary.api.authenticator.device-token.enrollment-key} (at least 32 characters).
+ *
+ * @since 0.1.0
+ */
 public final class DeviceTokenAuthenticatorProvider implements CallerAuthenticatorProvider {
     /** For ServiceLoader. */
     public DeviceTokenAuthenticatorProvider() {

@@ -4,6 +4,8 @@ package io.canarykit.server;
  * The {@code github-actions} authenticator: GitHub Actions jobs call the API with their OpenID Connect token
  * ({@link OidcAuthenticator}, {@link CiPlatform#GITHUB_ACTIONS}), configured under
  * {@code canary.api.authenticator.github-actions.*}.
+ *
+ * @since 0.1.0
  */
 public final class GitHubActionsAuthenticatorProvider implements CallerAuthenticatorProvider {
     /** Found by {@link java.util.ServiceLoader}. */

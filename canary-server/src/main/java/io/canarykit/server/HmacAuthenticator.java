@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  *       an unknown caller costs the same as a known one.</li>
  * </ul>
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class HmacAuthenticator implements CallerAuthenticator {
     /** The scheme name recorded in identities and the audit log. */
@@ -130,7 +132,11 @@ public final class HmacAuthenticator implements CallerAuthenticator {
         });
     }
 
-    /** Builder for {@link HmacAuthenticator}. */
+    /**
+     * Builder for {@link HmacAuthenticator}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final Map<String, Secret> keys = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();

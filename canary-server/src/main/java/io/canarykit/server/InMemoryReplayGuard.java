@@ -10,6 +10,8 @@ import java.util.Objects;
 /**
  * A {@link ReplayGuard} in this process's memory: a restart forgets what it saw, so use it only where the server's
  * store-backed guard is not available (tests, a single short-lived process).
+ *
+ * @since 0.1.0
  */
 public final class InMemoryReplayGuard implements ReplayGuard {
     private final Clock clock;

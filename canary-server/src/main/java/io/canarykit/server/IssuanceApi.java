@@ -87,6 +87,8 @@ import java.util.regex.Pattern;
  * {@link ServerLimits#maxBodyBytes()} within {@link ServerLimits#bodyTimeout()}; then the caller's own rate limit,
  * permissions and strict input checks. Errors are {@code {"error":"…"}}, never contain a secret, never echo input
  * beyond a short escaped excerpt, and never carry a stack trace.
+ *
+ * @since 0.1.0
  */
 public final class IssuanceApi implements AutoCloseable {
     /** The path prefix the API serves. */
@@ -992,7 +994,11 @@ public final class IssuanceApi implements AutoCloseable {
         }
     }
 
-    /** Builder for {@link IssuanceApi}. */
+    /**
+     * Builder for {@link IssuanceApi}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private CanaryService service;
         private final Map<String, Secret> tokens = new LinkedHashMap<>();

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param lifetime   the lifetime of its short-term canaries, or {@code null} for the server's default
  * @param attributes facts recorded with each canary it is issued (never secrets), such as
  *                   {@link io.canarykit.RunPhase#ATTR_RUN}
+ *
+ * @since 0.1.0
  */
 public record IssuanceScope(Asset asset, Duration lifetime, Map<String, String> attributes) {
     public IssuanceScope {

@@ -61,6 +61,8 @@ import java.util.regex.Pattern;
  * Names of principals never carry any of it: they come from the namer, and the store maps them back to the run.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class OidcAuthenticator implements CallerAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(OidcAuthenticator.class);
@@ -303,7 +305,11 @@ public final class OidcAuthenticator implements CallerAuthenticator {
         }
     }
 
-    /** Builder for {@link OidcAuthenticator}. */
+    /**
+     * Builder for {@link OidcAuthenticator}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final CiPlatform platform;
         private String issuer;

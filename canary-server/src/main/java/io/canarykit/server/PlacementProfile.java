@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  * @param pathOptions        further option names (of a plugin placement) that name files
  * @param kind               the kind of canary this profile always issues, or {@code null} to let the request (or the
  *                           server's default) choose
+ *
+ * @since 0.1.0
  */
 public record PlacementProfile(String name, String placement, Map<String, String> options,
                                List<Path> allowedDirectories, Set<String> callerOptions, Set<String> pathOptions,

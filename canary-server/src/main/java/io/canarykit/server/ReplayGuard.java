@@ -8,6 +8,8 @@ import java.time.Instant;
  * replay as well.
  *
  * <p>Implementations are thread-safe and atomic: of several concurrent calls with one id, exactly one returns true.
+ *
+ * @since 0.1.0
  */
 public interface ReplayGuard {
 

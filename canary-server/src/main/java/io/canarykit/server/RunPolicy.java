@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * public CI service. A run no rule matches is refused (403) with the reason, never with the token.
  *
  * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class RunPolicy {
     /** The asset kind of run canaries unless a rule says otherwise. */
@@ -40,6 +42,8 @@ public final class RunPolicy {
      * @param kinds      kinds of canary (short-term only)
      * @param lifetime   the canary's lifetime
      * @param assetKind  the asset kind of its canaries
+     *
+     * @since 0.1.0
      */
     public record Rule(String name, Map<String, List<String>> conditions, List<String> profiles,
                        Set<CredentialKind> kinds, Duration lifetime, String assetKind) {
@@ -58,6 +62,8 @@ public final class RunPolicy {
      *
      * @param rule   the matching rule, or {@code null} if refused
      * @param reason why it was refused (naming the run's facts, never the token), or {@code null}
+     *
+     * @since 0.1.0
      */
     public record Decision(Rule rule, String reason) {
         /** True if a rule allows the run. */

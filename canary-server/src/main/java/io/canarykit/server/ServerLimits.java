@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param failedAuthBurst           failed authentications one source address may make at once
  *                                  ({@code canary.api.failed-auth-burst}, 20); past these the address gets 429 for
  *                                  every API request until its allowance refills, and that is logged
+ *
+ * @since 0.1.0
  */
 public record ServerLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxHeaderBytes,
                            int maxBodyBytes, int maxConnections, int maxConnectionsPerAddress, int threads,

@@ -17,6 +17,8 @@ import java.util.Objects;
  * every {@value #PURGE_MINUTES} minutes, by whichever call comes first).
  *
  * <p>Thread-safe; atomic as the store's set-if-absent is.
+ *
+ * @since 0.1.0
  */
 public final class StoreReplayGuard implements ReplayGuard {
     /** The prefix of this guard's entry keys. */

@@ -35,13 +35,19 @@ import java.util.Objects;
  * @param keyStoreType       {@code PKCS12} or {@code JKS}
  * @param trustedClientCas   the certificate authorities client certificates must chain to; empty: none asked for
  * @param clientAuth         whether client certificates are asked for, required, or neither
+ *
+ * @since 0.1.0
  */
 public record TlsSettings(Path keyStore, Secret keyStorePassword, String keyStoreType,
                           List<X509Certificate> trustedClientCas, ClientAuth clientAuth) {
     /** Configuration prefix: {@code canary.api.tls.}. */
     public static final String PREFIX = "canary.api.tls.";
 
-    /** Whether the server asks clients for a certificate. */
+    /**
+     * Whether the server asks clients for a certificate.
+     *
+     * @since 0.1.0
+     */
     public enum ClientAuth {
         /** Never asks. */
         NONE,

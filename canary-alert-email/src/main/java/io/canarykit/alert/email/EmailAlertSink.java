@@ -45,9 +45,15 @@ import java.util.function.Consumer;
  * shown.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class EmailAlertSink implements AlertSink {
-    /** How the connection is protected. */
+    /**
+     * How the connection is protected.
+     *
+     * @since 0.1.0
+     */
     public enum Tls {
         /** STARTTLS, required (default; port 587). */
         STARTTLS,
@@ -207,7 +213,11 @@ public final class EmailAlertSink implements AlertSink {
         return "EmailAlertSink[" + host + ":" + port + " -> " + to.size() + " recipient(s)]";
     }
 
-    /** Builder for {@link EmailAlertSink}. */
+    /**
+     * Builder for {@link EmailAlertSink}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String host;
         private int port;

@@ -17,6 +17,8 @@ import java.util.Locale;
  * {@code tls} ({@code starttls} (default), {@code smtps}, {@code none} for a relay on this host), {@code username} and
  * {@code password} (a secret), {@code from}, {@code to} (comma-separated), {@code link-template}, {@code timeout},
  * {@code max-attempts}, {@code backoff}, {@code max-backoff}, {@code spool-dir}.
+ *
+ * @since 0.1.0
  */
 public final class EmailAlertSinkProvider implements AlertSinkProvider {
     private static final String PREFIX = "canary.alert.email.";

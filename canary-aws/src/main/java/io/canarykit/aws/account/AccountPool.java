@@ -37,6 +37,8 @@ import java.util.Comparator;
  *
  * <p>Use it as the {@link io.canarykit.issue.AtomicIssuance}'s pool, which also checks that every new key decodes to one
  * of the pool's accounts. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class AccountPool implements IssuerPool {
     private static final Logger LOG = LoggerFactory.getLogger(AccountPool.class);
@@ -299,7 +301,11 @@ public final class AccountPool implements IssuerPool {
         return "AccountPool" + accounts.stream().map(IssuingAccount::accountId).toList();
     }
 
-    /** Builder for {@link AccountPool}. */
+    /**
+     * Builder for {@link AccountPool}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final Map<String, IssuingAccount> accounts = new LinkedHashMap<>();
         private CanaryStore store;

@@ -13,6 +13,8 @@ package io.canarykit.aws.account;
  * @param maxCanaryUsers         the organisation's own cap, or -1 for none
  * @param full                   true while AWS's last answer was "quota exceeded"
  * @param headroom               how many more long-term canaries the account can take now
+ *
+ * @since 0.1.0
  */
 public record AccountQuota(String accountId, int usersQuota, long awsUsers, long liveCanaries, int inFlight,
                            int accessKeysPerUserQuota, int maxCanaryUsers, boolean full, long headroom) {

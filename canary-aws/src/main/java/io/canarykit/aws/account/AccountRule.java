@@ -13,6 +13,8 @@ import java.util.Optional;
  * Which account a canary for an asset should come from, by the asset's labels: for plausibility, the account the host
  * already works in, so that the key decodes to an account an attacker sees around it. When the rule names no account,
  * or one that is not in the pool or has no room, the {@link AccountPool} falls back to headroom.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface AccountRule {

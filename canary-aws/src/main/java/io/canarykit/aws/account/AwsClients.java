@@ -47,6 +47,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Closing closes the clients this object built.
+ *
+ * @since 0.1.0
  */
 public final class AwsClients implements AutoCloseable {
     /** The credential keys every component built by name shares: a profile, or a static key. */

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param issuers        the account's issuers, at least one
  * @param maxCanaryUsers at most this many live long-term canaries here (to leave room for real users), or
  *                       {@code null} for no cap below AWS's quota
+ *
+ * @since 0.1.0
  */
 public record IssuingAccount(String accountId, IamClient iam, List<CanaryIssuer> issuers, Integer maxCanaryUsers) {
     public IssuingAccount {

@@ -50,6 +50,8 @@ import java.time.Clock;
  * </ul>
  * The session name ({@code canarykit} by default) and an optional external id are what the role's trust policy may
  * check. Thread-safe; closing closes every client and provider it made (never the central STS client).
+ *
+ * @since 0.1.0
  */
 public final class MemberAccountClients implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MemberAccountClients.class);
@@ -268,7 +270,11 @@ public final class MemberAccountClients implements AutoCloseable {
         return "MemberAccountClients[role " + rolePath + roleName + ", " + providers.size() + " accounts in use]";
     }
 
-    /** Builder for {@link MemberAccountClients}. */
+    /**
+     * Builder for {@link MemberAccountClients}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private StsClient sts;
         private String roleName;

@@ -31,6 +31,8 @@ import java.util.Collections;
  *       is reported in the {@link Discovery} with its reason.</li>
  * </ul>
  * Thread-safe; each {@link #discover()} asks Organizations again.
+ *
+ * @since 0.1.0
  */
 public final class OrganizationAccounts {
     private static final Logger LOG = LoggerFactory.getLogger(OrganizationAccounts.class);
@@ -41,6 +43,8 @@ public final class OrganizationAccounts {
      * @param accountId the 12-digit id
      * @param name      its name in Organizations ({@code null} when listed explicitly)
      * @param tags      its Organizations tags (read only when tag filters are set; else empty)
+     *
+     * @since 0.1.0
      */
     public record Member(String accountId, String name, Map<String, String> tags) {
         public Member {
@@ -54,6 +58,8 @@ public final class OrganizationAccounts {
      *
      * @param accounts the accounts to use, in Organizations' order
      * @param skipped  account id → why it was left out (suspended, excluded, tags), in order
+     *
+     * @since 0.1.0
      */
     public record Discovery(List<Member> accounts, Map<String, String> skipped) {
         public Discovery {
@@ -214,7 +220,11 @@ public final class OrganizationAccounts {
                 : "OrganizationAccounts[ou-paths=" + ouPaths + ", tags=" + tagFilters + "]";
     }
 
-    /** Builder for {@link OrganizationAccounts}. */
+    /**
+     * Builder for {@link OrganizationAccounts}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private OrganizationsApi api;
         private final List<String> listed = new ArrayList<>();

@@ -15,6 +15,8 @@ import java.util.Set;
  * An {@link AccountPool} over the member accounts of an organisation, each reached through
  * {@link MemberAccountClients}: what {@code canary.pool=organization} builds. It owns the member clients (and whatever
  * else it was given to close) and closes them with itself. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class OrganizationPool implements IssuerPool, AutoCloseable {
     private final AccountPool pool;

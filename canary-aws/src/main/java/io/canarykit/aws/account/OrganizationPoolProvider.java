@@ -44,6 +44,8 @@ import java.util.Map;
  * {@code canary.issuer.<name>.*} keys but with the member account's clients: {@code iam-user}, and {@code assume-role}
  * whose canary role is named by {@code canary.issuer.assume-role.role-name} (or a {@code role-arn} containing
  * {@code {account}}). {@code federation-token} needs an IAM user's long-term key in each account and is refused.
+ *
+ * @since 0.1.0
  */
 public final class OrganizationPoolProvider implements IssuerPoolProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(

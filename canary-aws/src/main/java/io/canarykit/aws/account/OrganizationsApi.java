@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * The AWS Organizations calls account discovery needs, read-only. {@link SignedOrganizationsApi} sends them to AWS;
  * tests may pass their own. Every list is complete (all pages read). Implementations are thread-safe.
+ *
+ * @since 0.1.0
  */
 public interface OrganizationsApi {
 

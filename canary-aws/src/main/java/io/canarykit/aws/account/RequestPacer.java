@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Add {@link #interceptor()} to the SDK clients of one account (IAM quotas are per account): every attempt,
  * retries included, waits for its slot. {@link AwsClients} does it for the {@code max-requests-per-second} key.
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class RequestPacer {
     private final long intervalNanos;

@@ -41,6 +41,8 @@ import java.util.function.Consumer;
  * with exponential backoff and full jitter, up to {@link Builder#maxAttempts} attempts; any other error is thrown at
  * once as a {@link CanaryException} carrying the AWS error code and message (never the request's credentials).
  * Thread-safe; closing closes the HTTP client it built.
+ *
+ * @since 0.1.0
  */
 public final class SignedOrganizationsApi implements OrganizationsApi, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignedOrganizationsApi.class);
@@ -244,7 +246,11 @@ public final class SignedOrganizationsApi implements OrganizationsApi, AutoClose
         return "SignedOrganizationsApi[" + endpoint + "]";
     }
 
-    /** Builder for {@link SignedOrganizationsApi}. */
+    /**
+     * Builder for {@link SignedOrganizationsApi}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private URI endpoint = AWS_ENDPOINT;
         private String region = "us-east-1";

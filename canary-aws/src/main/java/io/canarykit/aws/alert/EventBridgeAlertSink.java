@@ -42,6 +42,8 @@ import java.util.function.Consumer;
  * <p>Keys {@code canary.alert.eventbridge.*}: {@code bus} (default {@code default}, or an ARN), {@code region},
  * {@code endpoint}, credentials as the other AWS components, {@code format}, {@code max-attempts}, {@code backoff},
  * {@code max-backoff}, {@code spool-dir}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class EventBridgeAlertSink implements AlertSink {
     /** The events' source. */
@@ -143,7 +145,11 @@ public final class EventBridgeAlertSink implements AlertSink {
         return "EventBridgeAlertSink[" + bus + ", " + format.configName() + "]";
     }
 
-    /** Provider {@code eventbridge}. */
+    /**
+     * Provider {@code eventbridge}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         private static final ConfigKeys KEYS = ConfigKeys.of(
                 ConfigKey.string("bus", "the event bus name or ARN").withDefault("default"),

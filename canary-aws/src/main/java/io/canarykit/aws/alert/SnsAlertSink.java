@@ -40,6 +40,8 @@ import java.util.function.Consumer;
  * <p>Keys {@code canary.alert.sns.*}: {@code topic-arn} (required), {@code region} (default: the ARN's),
  * {@code endpoint}, {@code profile} or {@code access-key-id}/{@code secret-access-key}, {@code format},
  * {@code max-attempts}, {@code backoff}, {@code max-backoff}, {@code spool-dir}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class SnsAlertSink implements AlertSink {
     private final SnsClient sns;
@@ -152,7 +154,11 @@ public final class SnsAlertSink implements AlertSink {
         return "SnsAlertSink[" + topicArn + "]";
     }
 
-    /** Provider {@code sns}. */
+    /**
+     * Provider {@code sns}.
+     *
+     * @since 0.1.0
+     */
     public static final class Provider implements AlertSinkProvider {
         private static final ConfigKeys KEYS = ConfigKeys.of(
                 ConfigKey.string("topic-arn", "the topic alerts are published to, such as"

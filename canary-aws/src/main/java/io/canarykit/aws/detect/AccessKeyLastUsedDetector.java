@@ -29,6 +29,8 @@ import java.util.function.Function;
  *
  * <p>Stateless between passes: the sighting's id is derived from the key and the time, so asking again stores
  * nothing twice. Thread-safe for one poll at a time.
+ *
+ * @since 0.1.0
  */
 public final class AccessKeyLastUsedDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(AccessKeyLastUsedDetector.class);
@@ -39,7 +41,11 @@ public final class AccessKeyLastUsedDetector implements Detector {
     private final UnloggedUseRule rule;
     private final Sleeper sleeper;
 
-    /** Waits between calls; tests pass one that does not. */
+    /**
+     * Waits between calls; tests pass one that does not.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
     public interface Sleeper {
         /** Waits for {@code d}. */
@@ -127,7 +133,11 @@ public final class AccessKeyLastUsedDetector implements Detector {
         return "AccessKeyLastUsedDetector[pace " + pace + "]";
     }
 
-    /** Builder for {@link AccessKeyLastUsedDetector}. */
+    /**
+     * Builder for {@link AccessKeyLastUsedDetector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "access-key-last-used";
         private Function<String, IamClient> clients;

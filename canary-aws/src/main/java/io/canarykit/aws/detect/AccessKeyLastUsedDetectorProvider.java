@@ -12,6 +12,8 @@ import java.time.Duration;
  * Provider {@code access-key-last-used}: an {@link AccessKeyLastUsedDetector} with an IAM client from the client keys
  * of {@link DetectorClients} (with {@code role-name}: each canary's own account through that role) and {@code pace}
  * (the wait between calls, default 200ms).
+ *
+ * @since 0.1.0
  */
 public final class AccessKeyLastUsedDetectorProvider implements DetectorProvider {
     private static final ConfigKeys KEYS = DetectorClients.KEYS.and(

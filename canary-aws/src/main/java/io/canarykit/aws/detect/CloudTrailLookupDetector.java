@@ -55,6 +55,8 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Thread-safe for one poll at a time (the engine serialises them).
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailLookupDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(CloudTrailLookupDetector.class);
@@ -235,7 +237,11 @@ public final class CloudTrailLookupDetector implements Detector {
         return "CloudTrailLookupDetector[" + regions + "]";
     }
 
-    /** Builder for {@link CloudTrailLookupDetector}. */
+    /**
+     * Builder for {@link CloudTrailLookupDetector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "cloudtrail-lookup";
         private BiFunction<String, String, CloudTrailClient> clients;

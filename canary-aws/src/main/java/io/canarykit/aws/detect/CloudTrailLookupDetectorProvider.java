@@ -14,6 +14,8 @@ import java.time.Duration;
  * {@code role-name} each canary's own account through that role)
  * and: {@code regions} (comma-separated, besides us-east-1; default every region enabled by default),
  * {@code accounts}, {@code overlap} (30m), {@code by-user-name} (true).
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailLookupDetectorProvider implements DetectorProvider {
     private static final ConfigKeys KEYS = DetectorClients.KEYS.and(

@@ -63,6 +63,8 @@ import java.util.regex.Pattern;
  * download fails (a reset connection) fails the poll after the files before it are done: it is read again next time.
  *
  * <p>Thread-safe for one poll at a time (the engine serialises them).
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailS3Detector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(CloudTrailS3Detector.class);
@@ -383,7 +385,11 @@ public final class CloudTrailS3Detector implements Detector {
         return "CloudTrailS3Detector[s3://" + bucket + "/" + prefix + "]";
     }
 
-    /** Builder for {@link CloudTrailS3Detector}. */
+    /**
+     * Builder for {@link CloudTrailS3Detector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "cloudtrail-s3";
         private S3Client s3;

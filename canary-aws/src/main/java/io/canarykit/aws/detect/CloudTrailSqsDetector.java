@@ -48,6 +48,8 @@ import java.util.function.Consumer;
  * </ul>
  * A pass ends when the queue is empty for a receive, or after {@link Builder#maxPassDuration}. Thread-safe for one
  * poll at a time.
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailSqsDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(CloudTrailSqsDetector.class);
@@ -158,7 +160,11 @@ public final class CloudTrailSqsDetector implements Detector {
         return "CloudTrailSqsDetector[" + consumer + ", buckets " + buckets + "]";
     }
 
-    /** Builder for {@link CloudTrailSqsDetector}. */
+    /**
+     * Builder for {@link CloudTrailSqsDetector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "cloudtrail-sqs";
         private SqsClient sqs;

@@ -16,6 +16,8 @@ import java.util.List;
  * {@code queue-url} (required), {@code bucket} (required; comma-separated for several trail buckets),
  * {@code dead-letter-queue-url} (recommended), {@code consumers} (4), {@code max-receive-count} (5),
  * {@code visibility-timeout} (5m), {@code wait-time} (5s), {@code max-pass-duration} (5m).
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailSqsDetectorProvider implements DetectorProvider {
     /** For {@link java.util.ServiceLoader}. */

@@ -40,6 +40,8 @@ import java.util.function.Function;
  * the user's keys counts. It records only the first use in each 15-minute span.
  *
  * <p>Thread-safe for one poll at a time; the reports it holds are shared by later polls.
+ *
+ * @since 0.1.0
  */
 public final class CredentialReportDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialReportDetector.class);
@@ -165,7 +167,11 @@ public final class CredentialReportDetector implements Detector {
         return "CredentialReportDetector[reuse " + reuse + "]";
     }
 
-    /** Builder for {@link CredentialReportDetector}. */
+    /**
+     * Builder for {@link CredentialReportDetector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "credential-report";
         private Function<String, IamClient> clients;

@@ -11,6 +11,8 @@ import java.time.Duration;
 /**
  * Provider {@code credential-report}: a {@link CredentialReportDetector} with an IAM client from the client keys of
  * {@link DetectorClients} (with {@code role-name}: each canary's own account through that role) and {@code reuse} (how long a report is used, default 4h).
+ *
+ * @since 0.1.0
  */
 public final class CredentialReportDetectorProvider implements DetectorProvider {
     private static final ConfigKeys KEYS = DetectorClients.KEYS.and(

@@ -10,6 +10,8 @@ import io.canarykit.detect.EventBridgeDetector;
 /**
  * Provider {@code eventbridge}: the SDK-free {@link EventBridgeDetector} of canary-core (hand it events with
  * {@link EventBridgeDetector#offer}); key {@code source} renames the sightings' source (default {@code eventbridge}).
+ *
+ * @since 0.1.0
  */
 public final class EventBridgeDetectorProvider implements DetectorProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(

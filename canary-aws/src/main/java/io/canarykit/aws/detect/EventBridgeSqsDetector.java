@@ -34,6 +34,8 @@ import java.util.function.Consumer;
  * {@code Get*}, {@code List*}, {@code Describe*}: most canary trips) only in state
  * {@code ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS}; IAM and STS global events reach the us-east-1 bus only; a
  * central bus accepts member accounts' events only after {@code PutPermission} (conditioned on the organisation id).
+ *
+ * @since 0.1.0
  */
 public final class EventBridgeSqsDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(EventBridgeSqsDetector.class);
@@ -117,7 +119,11 @@ public final class EventBridgeSqsDetector implements Detector {
         return "EventBridgeSqsDetector[" + consumer + "]";
     }
 
-    /** Builder for {@link EventBridgeSqsDetector}. */
+    /**
+     * Builder for {@link EventBridgeSqsDetector}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private String source = "eventbridge-sqs";
         private SqsClient sqs;

@@ -14,6 +14,8 @@ import java.time.Duration;
  * {@link DetectorClients} ({@code region}, {@code endpoint}, {@code sqs.endpoint}, {@code profile}, ...) and:
  * {@code queue-url} (required), {@code dead-letter-queue-url} (recommended), {@code consumers} (2),
  * {@code max-receive-count} (5), {@code visibility-timeout} (1m), {@code wait-time} (5s), {@code max-pass-duration} (5m).
+ *
+ * @since 0.1.0
  */
 public final class EventBridgeSqsDetectorProvider implements DetectorProvider {
     /** For {@link java.util.ServiceLoader}. */

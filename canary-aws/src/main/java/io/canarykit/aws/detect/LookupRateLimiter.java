@@ -13,9 +13,15 @@ import java.util.function.LongSupplier;
  * jitter (a call that arrives late next to one that arrives early) never makes two calls look closer than 500 ms.
  *
  * <p>Thread-safe; callers of one key queue in turn.
+ *
+ * @since 0.1.0
  */
 public final class LookupRateLimiter {
-    /** Waits; tests pass one that records instead. */
+    /**
+     * Waits; tests pass one that records instead.
+     *
+     * @since 0.1.0
+     */
     @FunctionalInterface
     public interface Sleeper {
         /** Waits {@code nanos}. */

@@ -54,6 +54,8 @@ import software.amazon.awssdk.services.sts.model.Tag;
  * cuts off <em>every</em> earlier session of the role, other canaries' included, which is why it is off by default.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class AssumeRoleIssuer implements CanaryIssuer {
     private static final Logger LOG = LoggerFactory.getLogger(AssumeRoleIssuer.class);
@@ -339,7 +341,11 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         return "AssumeRoleIssuer[" + roleArn + "]";
     }
 
-    /** Builder for {@link AssumeRoleIssuer}. */
+    /**
+     * Builder for {@link AssumeRoleIssuer}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private StsClient sts;
         private IamClient iam;

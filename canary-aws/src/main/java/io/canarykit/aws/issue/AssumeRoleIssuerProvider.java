@@ -21,6 +21,8 @@ import io.canarykit.issue.CanaryIssuerProvider;
  *   <li>{@code revoke-older-sessions}: {@code true} to deny the role's older sessions on revocation (default false)</li>
  *   <li>{@code wait-for-role}: keep retrying a refused AssumeRole this long while a new role propagates</li>
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
     private static final ConfigKeys KEYS = AwsClients.KEYS.and(

@@ -29,6 +29,8 @@ import java.util.Objects;
  * to the role and inline policies other than its own, which might grant permissions; it never removes them.
  *
  * <p>Run it once per account at set-up (it is idempotent), with the policy set the hardener produced for the role.
+ *
+ * @since 0.1.0
  */
 public final class CanaryRoleSetup {
     private static final Logger LOG = LoggerFactory.getLogger(CanaryRoleSetup.class);
@@ -65,6 +67,8 @@ public final class CanaryRoleSetup {
      * @param created  true if the role was created now
      * @param changes  what was changed on an existing role, one sentence each
      * @param problems what is wrong and was not (or could not be) fixed, one sentence each
+     *
+     * @since 0.1.0
      */
     public record Result(String roleArn, boolean created, List<String> changes, List<String> problems) {
         public Result {
@@ -215,7 +219,11 @@ public final class CanaryRoleSetup {
         }
     }
 
-    /** Builder for {@link CanaryRoleSetup}. */
+    /**
+     * Builder for {@link CanaryRoleSetup}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private IamClient iam;
         private String accountId;

@@ -44,6 +44,8 @@ import software.amazon.awssdk.services.sts.model.Tag;
  * ({@link CanaryIssuerException.Reason#NOT_APPLIED}) and never handed out.
  *
  * <p>A federation token cannot be deleted; it expires. Revoking one is recorded by the coordinator. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class FederationTokenIssuer implements CanaryIssuer {
     private static final Logger LOG = LoggerFactory.getLogger(FederationTokenIssuer.class);
@@ -188,7 +190,11 @@ public final class FederationTokenIssuer implements CanaryIssuer {
         return "FederationTokenIssuer[account=" + accountId + ", issuer=" + issuerArn + "]";
     }
 
-    /** Builder for {@link FederationTokenIssuer}. */
+    /**
+     * Builder for {@link FederationTokenIssuer}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private StsClient sts;
         private String accountId;

@@ -12,6 +12,8 @@ import io.canarykit.issue.CanaryIssuerProvider;
  * (whose credentials must be an IAM user's long-term key: {@code profile} or {@code access-key-id} /
  * {@code secret-access-key}) and these keys: {@code account-id}, {@code issuer-arn} (looked up when absent),
  * {@code duration} (default {@code 12h}, at most {@code 36h}), {@code session-tags}.
+ *
+ * @since 0.1.0
  */
 public final class FederationTokenIssuerProvider implements CanaryIssuerProvider {
     private static final ConfigKeys KEYS = AwsClients.KEYS.and(

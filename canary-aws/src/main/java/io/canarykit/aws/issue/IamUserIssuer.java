@@ -57,6 +57,8 @@ import java.util.Set;
  * certificates, service-specific credentials, group memberships, attached and inline policies), then the user.
  *
  * <p>Build with {@link #builder()}; use through {@link io.canarykit.issue.AtomicIssuance}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class IamUserIssuer implements CanaryIssuer {
     private static final Logger LOG = LoggerFactory.getLogger(IamUserIssuer.class);
@@ -437,7 +439,11 @@ public final class IamUserIssuer implements CanaryIssuer {
         return "IamUserIssuer[account=" + accountId + ", path=" + path + "]";
     }
 
-    /** Builder for {@link IamUserIssuer}. */
+    /**
+     * Builder for {@link IamUserIssuer}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private IamClient iam;
         private StsClient sts;

@@ -22,6 +22,8 @@ import java.time.Duration;
  *   <li>{@code wait-for-key}: wait this long for a new key to authenticate, such as {@code 30s} (default: no wait);
  *       {@code wait-interval} between attempts (default {@code 500ms})</li>
  * </ul>
+ *
+ * @since 0.1.0
  */
 public final class IamUserIssuerProvider implements CanaryIssuerProvider {
     private static final ConfigKeys KEYS = AwsClients.KEYS.and(

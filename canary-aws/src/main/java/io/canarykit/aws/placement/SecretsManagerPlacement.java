@@ -360,7 +360,11 @@ public final class SecretsManagerPlacement implements Placement {
         return "SecretsManagerPlacement[recoveryWindowDays=" + recoveryWindowDays + "]";
     }
 
-    /** Builds {@link SecretsManagerPlacement}. Not thread-safe. */
+    /**
+     * Builds {@link SecretsManagerPlacement}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private SecretsManagerClient client;
         private boolean ownsClient;

@@ -17,6 +17,8 @@ import java.util.Set;
  * (default: the SDK's credential chain), {@code retry-mode} ({@code standard} default, {@code adaptive},
  * {@code none}), {@code max-attempts} (default 4), {@code api-call-timeout}; and {@code recovery-window-days} (7-30,
  * or {@code 0} to delete without recovery; default AWS's 30). Unknown keys are refused.
+ *
+ * @since 0.1.0
  */
 public final class SecretsManagerPlacementProvider implements PlacementProvider {
     private static final ConfigKeys KEYS = StoredValues.CLIENT_KEYS.and(ConfigKey.integer("recovery-window-days",

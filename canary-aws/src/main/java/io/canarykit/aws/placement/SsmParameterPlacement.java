@@ -352,7 +352,11 @@ public final class SsmParameterPlacement implements Placement {
         return "SsmParameterPlacement";
     }
 
-    /** Builds {@link SsmParameterPlacement}. Not thread-safe. */
+    /**
+     * Builds {@link SsmParameterPlacement}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private SsmClient client;
         private boolean ownsClient;

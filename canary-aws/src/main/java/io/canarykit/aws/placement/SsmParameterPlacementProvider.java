@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * {@code endpoint}, {@code profile} or {@code access-key-id}/{@code secret-access-key}/{@code session-token}
  * (default: the SDK's credential chain), {@code retry-mode}, {@code max-attempts}, {@code api-call-timeout}. Unknown
  * keys are refused.
+ *
+ * @since 0.1.0
  */
 public final class SsmParameterPlacementProvider implements PlacementProvider {
     /** For {@link java.util.ServiceLoader}. */

@@ -53,6 +53,8 @@ import java.util.stream.Stream;
  * {@code authorization} ({@code false}: no token, as with a relative URI on ECS), {@code token-file},
  * {@code allow-long-term} (long-term keys are refused by default: the real endpoint never serves them).
  * Thread-safe; the server starts on first use and stops on {@link #close()}.
+ *
+ * @since 0.1.0
  */
 public final class ContainerCredentialsPlacement extends EndpointPlacement {
     /** The provider name. */
@@ -290,7 +292,11 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
                           Path tokenDirectory) {
     }
 
-    /** Builds {@link ContainerCredentialsPlacement}; the endpoint settings are those of {@link EndpointPlacement.Builder}. */
+    /**
+     * Builds {@link ContainerCredentialsPlacement}; the endpoint settings are those of {@link EndpointPlacement.Builder}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder extends EndpointPlacement.Builder<Builder> {
         private PlacementFiles files;
         private PlacementEnvironment environment = PlacementEnvironment.system();

@@ -18,6 +18,8 @@ import java.util.stream.Stream;
  * canary.placement.container-credentials.*}, optional): {@code host} ({@code 127.0.0.1}), {@code port} (0: free),
  * {@code refresh-before} ({@code 5m}), and the file settings of {@link PlacementFiles.Builder#configure} (for the
  * token file).
+ *
+ * @since 0.1.0
  */
 public final class ContainerCredentialsPlacementProvider implements PlacementProvider {
     static final Set<String> SETTINGS = Stream.concat(PlacementFiles.SETTINGS.stream(),

@@ -30,6 +30,8 @@ import java.util.concurrent.Executor;
  * wrote it, or over HTTP while it runs, and only that endpoint can remove it.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public abstract sealed class EndpointPlacement implements Placement permits ImdsPlacement, ContainerCredentialsPlacement {
     final Clock clock;
@@ -124,6 +126,8 @@ public abstract sealed class EndpointPlacement implements Placement permits Imds
      * What every endpoint builder sets.
      *
      * @param <B> the concrete builder
+     *
+     * @since 0.1.0
      */
     public abstract static sealed class Builder<B extends Builder<B>>
             permits ImdsPlacement.Builder, ContainerCredentialsPlacement.Builder {

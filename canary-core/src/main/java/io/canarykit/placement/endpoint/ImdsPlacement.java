@@ -58,6 +58,8 @@ import java.util.regex.Pattern;
  *
  * <p>The server starts on the first {@link #place} (or {@link #start()}) and stops on {@link #close()}; what it served
  * is gone with it. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class ImdsPlacement extends EndpointPlacement {
     /** The provider name. */
@@ -405,7 +407,11 @@ public final class ImdsPlacement extends EndpointPlacement {
     private record Served(ServedCredential entry, String accountId) {
     }
 
-    /** Builds {@link ImdsPlacement}; the endpoint settings are those of {@link EndpointPlacement.Builder}. */
+    /**
+     * Builds {@link ImdsPlacement}; the endpoint settings are those of {@link EndpointPlacement.Builder}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder extends EndpointPlacement.Builder<Builder> {
         private boolean allowImdsV1;
         private boolean extendedApi = true;

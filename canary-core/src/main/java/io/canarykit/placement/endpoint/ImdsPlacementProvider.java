@@ -14,6 +14,8 @@ import java.time.Duration;
  * ({@code 127.0.0.1}), {@code port} (0: free), {@code allow-imds-v1} ({@code false}), {@code extended-api}
  * ({@code true}), {@code instance-id}, {@code region} ({@code us-east-1}), {@code availability-zone},
  * {@code refresh-before} ({@code 5m}). A refresher can only be given through {@link ImdsPlacement#builder()}.
+ *
+ * @since 0.1.0
  */
 public final class ImdsPlacementProvider implements PlacementProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(

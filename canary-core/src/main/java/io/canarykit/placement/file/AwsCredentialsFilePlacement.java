@@ -70,6 +70,8 @@ import java.util.Collections;
  * {@code credentials-file}, {@code config-file}.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class AwsCredentialsFilePlacement implements Placement {
     /** The provider name. */
@@ -353,7 +355,11 @@ public final class AwsCredentialsFilePlacement implements Placement {
                           boolean overwrite) {
     }
 
-    /** Builds {@link AwsCredentialsFilePlacement}. */
+    /**
+     * Builds {@link AwsCredentialsFilePlacement}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder extends FilePlacementBuilder<Builder> {
         private Path credentialsFile;
         private Path configFile;

@@ -16,6 +16,8 @@ import java.util.Set;
  * canary.placement.aws-credentials-file.*}, all optional): {@code credentials-file}, {@code config-file} (default: what
  * the AWS SDKs would read), {@code region} ({@code us-east-1}) and {@code output} ({@code json}) as defaults for
  * requests, and the file settings of {@link PlacementFiles.Builder#configure}.
+ *
+ * @since 0.1.0
  */
 public final class AwsCredentialsFilePlacementProvider implements PlacementProvider {
     static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS.and(

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * same false-positive warning applies to the profile name.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CredentialProcessPlacement implements Placement {
     /** The provider name. */
@@ -243,7 +245,11 @@ public final class CredentialProcessPlacement implements Placement {
         return "CredentialProcessPlacement";
     }
 
-    /** Builds {@link CredentialProcessPlacement}. */
+    /**
+     * Builds {@link CredentialProcessPlacement}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder extends FilePlacementBuilder<Builder> {
         private Path configFile;
 

@@ -12,6 +12,8 @@ import io.canarykit.placement.PlacementProvider;
  * Provider {@code credential-process}: {@link CredentialProcessPlacement}. Settings ({@code
  * canary.placement.credential-process.*}, optional): {@code config-file}, and the file settings of
  * {@link PlacementFiles.Builder#configure}.
+ *
+ * @since 0.1.0
  */
 public final class CredentialProcessPlacementProvider implements PlacementProvider {
     private static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS.and(

@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
  * <p>Request options: {@code path} (required, except for {@code github-env} when {@code GITHUB_ENV} is set),
  * {@code format} ({@code dotenv}), {@code prefix}, {@code region}, {@code allow-standard-names}. Files are written as in
  * {@link PlacementFiles}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class EnvFilePlacement implements Placement {
     /** The provider name. */
@@ -235,7 +237,11 @@ public final class EnvFilePlacement implements Placement {
         return "EnvFilePlacement";
     }
 
-    /** Builds {@link EnvFilePlacement}. */
+    /**
+     * Builds {@link EnvFilePlacement}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder extends FilePlacementBuilder<Builder> {
         private Builder() {
         }

@@ -10,6 +10,8 @@ import io.canarykit.placement.PlacementProvider;
 /**
  * Provider {@code env}: {@link EnvFilePlacement}. Settings ({@code canary.placement.env.*}, optional): the file settings
  * of {@link PlacementFiles.Builder#configure}.
+ *
+ * @since 0.1.0
  */
 public final class EnvFilePlacementProvider implements PlacementProvider {
     private static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS;

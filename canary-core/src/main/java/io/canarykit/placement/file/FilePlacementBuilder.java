@@ -11,6 +11,8 @@ import java.util.Objects;
  * files are written.
  *
  * @param <B> the concrete builder
+ *
+ * @since 0.1.0
  */
 public abstract sealed class FilePlacementBuilder<B extends FilePlacementBuilder<B>> permits
         AwsCredentialsFilePlacement.Builder, EnvFilePlacement.Builder, CredentialProcessPlacement.Builder,

@@ -47,6 +47,8 @@ import java.util.regex.Pattern;
  * <p>Request options: {@code path} (required), {@code name} (required: {@code metadata.name}, a DNS subdomain),
  * {@code namespace}, {@code format} ({@code yaml} or {@code json}; default from the extension), {@code layout},
  * {@code profile}, {@code labels} ({@code k=v,k2=v2}), {@code overwrite}. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class KubernetesSecretPlacement implements Placement {
     /** The provider name. */
@@ -323,7 +325,11 @@ public final class KubernetesSecretPlacement implements Placement {
         return "KubernetesSecretPlacement";
     }
 
-    /** Builds {@link KubernetesSecretPlacement}. */
+    /**
+     * Builds {@link KubernetesSecretPlacement}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder extends FilePlacementBuilder<Builder> {
         private Builder() {
         }

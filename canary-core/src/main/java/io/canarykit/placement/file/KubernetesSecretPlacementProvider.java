@@ -10,6 +10,8 @@ import io.canarykit.placement.PlacementProvider;
 /**
  * Provider {@code kubernetes-secret}: {@link KubernetesSecretPlacement}. Settings ({@code
  * canary.placement.kubernetes-secret.*}, optional): the file settings of {@link PlacementFiles.Builder#configure}.
+ *
+ * @since 0.1.0
  */
 public final class KubernetesSecretPlacementProvider implements PlacementProvider {
     private static final ConfigKeys KEYS = PlacementFiles.SETTING_KEYS;

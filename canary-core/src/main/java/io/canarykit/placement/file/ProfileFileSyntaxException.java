@@ -7,6 +7,8 @@ import java.nio.file.Path;
 /**
  * A shared credentials or config file that the AWS SDKs cannot parse. The placement leaves such a file byte-for-byte
  * as it was. The message names the file and the line, never the line's content (it may hold a secret).
+ *
+ * @since 0.1.0
  */
 public final class ProfileFileSyntaxException extends CanaryConfigurationException {
     private static final long serialVersionUID = 1L;

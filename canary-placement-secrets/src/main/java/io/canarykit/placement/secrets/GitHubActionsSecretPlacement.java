@@ -83,7 +83,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
         this.sleeper = b.sleeper;
     }
 
-    /** A builder; {@link Builder#apiUrl} and {@link Builder#token} (or a provider) are required. */
+    /** A builder; {@link Builder#api} (the API URL and the token, or a provider) is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -444,7 +444,11 @@ public final class GitHubActionsSecretPlacement implements Placement {
         return "GitHubActionsSecretPlacement[" + apiHost + "]";
     }
 
-    /** Builds {@link GitHubActionsSecretPlacement}. Not thread-safe. */
+    /**
+     * Builds {@link GitHubActionsSecretPlacement}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private RestClient api;
         private String apiHost;

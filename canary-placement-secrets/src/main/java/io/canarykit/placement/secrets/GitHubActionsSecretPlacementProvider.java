@@ -13,6 +13,8 @@ import io.canarykit.placement.PlacementProvider;
  * {@code https://api.github.com}), {@code token-file} or {@code token} (default: {@code GITHUB_TOKEN}, then
  * {@code GH_TOKEN}), {@code timeout} (30s), {@code max-attempts} (3), {@code max-retry-wait} (60s: the longest wait
  * for a rate limit before failing), {@code allow-http} (false). Unknown keys are refused.
+ *
+ * @since 0.1.0
  */
 public final class GitHubActionsSecretPlacementProvider implements PlacementProvider {
     static final ApiSettings.Service SERVICE = new ApiSettings.Service("GitHub", "https://api.github.com",

@@ -430,7 +430,11 @@ public final class GitLabCiVariablePlacement implements Placement {
         return "GitLabCiVariablePlacement[" + apiHost + "]";
     }
 
-    /** Builds {@link GitLabCiVariablePlacement}. Not thread-safe. */
+    /**
+     * Builds {@link GitLabCiVariablePlacement}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private RestClient.Builder connection;
         private RestClient api;

@@ -12,6 +12,8 @@ import io.canarykit.placement.PlacementProvider;
  * {@code canary.placement.gitlab-ci-variable.*}: {@code api-url} (default {@code CI_API_V4_URL}, else
  * {@code https://gitlab.com/api/v4}), {@code token-file} or {@code token} (default {@code GITLAB_TOKEN}),
  * {@code timeout}, {@code max-attempts}, {@code max-retry-wait}, {@code allow-http}. Unknown keys are refused.
+ *
+ * @since 0.1.0
  */
 public final class GitLabCiVariablePlacementProvider implements PlacementProvider {
     static final ApiSettings.Service SERVICE = new ApiSettings.Service("GitLab", "https://gitlab.com/api/v4",

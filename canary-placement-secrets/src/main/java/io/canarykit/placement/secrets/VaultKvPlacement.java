@@ -332,7 +332,11 @@ public final class VaultKvPlacement implements Placement {
         return "VaultKvPlacement[" + apiHost + "]";
     }
 
-    /** Builds {@link VaultKvPlacement}. Not thread-safe. */
+    /**
+     * Builds {@link VaultKvPlacement}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private RestClient.Builder connection;
         private RestClient api;

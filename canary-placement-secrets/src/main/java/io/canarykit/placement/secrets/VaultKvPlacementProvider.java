@@ -15,6 +15,8 @@ import java.util.Set;
  * {@code api-url} (Vault's address; default {@code VAULT_ADDR}), {@code token-file} or {@code token} (default
  * {@code VAULT_TOKEN}), {@code namespace} (default {@code VAULT_NAMESPACE}), {@code timeout}, {@code max-attempts},
  * {@code max-retry-wait}, {@code allow-http}. Unknown keys are refused.
+ *
+ * @since 0.1.0
  */
 public final class VaultKvPlacementProvider implements PlacementProvider {
     static final ApiSettings.Service SERVICE = new ApiSettings.Service("Vault", null, new String[] {"VAULT_ADDR"},

@@ -104,6 +104,8 @@ import static io.canarykit.store.dynamodb.ItemCodec.s;
  * connections; the SDK's own retry strategy (the client's) runs first.
  *
  * <p>Instances are thread-safe. The store holds no secret.
+ *
+ * @since 0.1.0
  */
 public final class DynamoDbCanaryStore implements CanaryStore {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCanaryStore.class);
@@ -804,7 +806,11 @@ public final class DynamoDbCanaryStore implements CanaryStore {
         return "DynamoDbCanaryStore[table=" + table + "]";
     }
 
-    /** Builds a {@link DynamoDbCanaryStore}. Not thread-safe; the store it builds is. */
+    /**
+     * Builds a {@link DynamoDbCanaryStore}. Not thread-safe; the store it builds is.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private DynamoDbClient client;
         private String tableName;

@@ -41,6 +41,8 @@ import java.time.Duration;
  *   <tr><td>{@code canary.store.dynamodb.ttl-retention}</td><td>time after expiry before TTL may delete a
  *       short-term canary that was never triggered</td><td>{@code 30d}</td></tr>
  * </table>
+ *
+ * @since 0.1.0
  */
 public final class DynamoDbCanaryStoreProvider implements CanaryStoreProvider {
     /** Where the keys live in the whole configuration (for messages). */

@@ -78,6 +78,8 @@ import java.util.regex.Pattern;
  * deleted. Sightings, events and checkpoints never expire.
  *
  * <p>The same definition for CloudFormation and Terraform is in the module's {@code TABLE.md}.
+ *
+ * @since 0.1.0
  */
 public final class DynamoDbCanaryTable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCanaryTable.class);

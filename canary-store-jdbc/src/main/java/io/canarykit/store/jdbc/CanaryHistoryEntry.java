@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param accessKeyId the access key id at that version, or {@code null} while pending
  * @param recordedAt  when the store wrote that version (by the store's clock); for versions written before schema
  *                    version 2, the time the database was migrated to it
+ *
+ * @since 0.1.0
  */
 public record CanaryHistoryEntry(CanaryId canaryId, long version, CanaryStatus status, String accessKeyId,
                                  Instant recordedAt) {

@@ -80,6 +80,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * ({@code journal_mode=WAL}) lets other processes read while one writes.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class JdbcCanaryStore implements CanaryStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCanaryStore.class);
@@ -734,7 +736,11 @@ public final class JdbcCanaryStore implements CanaryStore {
         T run(Connection c) throws SQLException;
     }
 
-    /** Builder for {@link JdbcCanaryStore}. Not thread-safe. */
+    /**
+     * Builder for {@link JdbcCanaryStore}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private DataSource dataSource;
         private JdbcDialect dialect;

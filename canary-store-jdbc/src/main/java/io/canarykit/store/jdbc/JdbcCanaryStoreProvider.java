@@ -34,6 +34,8 @@ import java.time.Duration;
  *
  * <p>Applications with a connection pool of their own should build the store by hand instead:
  * {@code JdbcCanaryStore.builder().dataSource(pool).build()}.
+ *
+ * @since 0.1.0
  */
 public final class JdbcCanaryStoreProvider implements CanaryStoreProvider {
     /** Where the keys live in the whole configuration (for messages). */

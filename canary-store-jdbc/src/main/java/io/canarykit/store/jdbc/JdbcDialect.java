@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 /**
  * The databases {@link JdbcCanaryStore} speaks. Each has its own SQL and its own migration scripts, shipped as
  * resources under {@link #scriptLocation()}.
+ *
+ * @since 0.1.0
  */
 public enum JdbcDialect {
     /** H2 2.x, file or in-memory, in any compatibility mode: the embedded default. */

@@ -5,6 +5,8 @@ package io.canarykit.store.jdbc;
  *
  * @param fromVersion the schema version the database had before (0 for an empty database)
  * @param toVersion   the schema version it has now
+ *
+ * @since 0.1.0
  */
 public record MigrationResult(int fromVersion, int toVersion) {
     /** Checks that versions are not negative and do not go down. */

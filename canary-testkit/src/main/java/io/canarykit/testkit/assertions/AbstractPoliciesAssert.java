@@ -23,6 +23,8 @@ import java.util.Objects;
  *
  * @param <SELF>   the assertion type
  * @param <ACTUAL> the value under test
+ *
+ * @since 0.1.0
  */
 public abstract class AbstractPoliciesAssert<SELF extends AbstractPoliciesAssert<SELF, ACTUAL>, ACTUAL>
         extends AbstractAssert<SELF, ACTUAL> {
@@ -120,7 +122,11 @@ public abstract class AbstractPoliciesAssert<SELF extends AbstractPoliciesAssert
         return NamedPolicy.of(name, document);
     }
 
-    /** Checks that everything is denied, with resource-based policies added on the way. */
+    /**
+     * Checks that everything is denied, with resource-based policies added on the way.
+     *
+     * @since 0.1.0
+     */
     public static final class DeniesEverythingAssert {
         private Policies policies;
         private final String principal;

@@ -7,6 +7,8 @@ import java.util.Objects;
 /**
  * The second half of {@code allows("s3:GetObject").on("arn:aws:s3:::b/k")}: evaluates the request and fails with the
  * decision's reason and the deciding statement quoted.
+ *
+ * @since 0.1.0
  */
 public final class ActionAssert {
     enum Expectation { ALLOW, DENY, EXPLICIT_DENY, IMPLICIT_DENY }

@@ -15,6 +15,8 @@ import io.canarykit.policy.Policies;
  *
  * Everything is evaluated offline by {@link io.canarykit.policy.PolicySimulator}; failure messages quote the statement
  * that decided.
+ *
+ * @since 0.1.0
  */
 public final class CanaryPolicyAssertions {
     private CanaryPolicyAssertions() {

@@ -11,6 +11,8 @@ import java.util.List;
  * Assertions over a hardened {@link CanaryPolicySet}, evaluated as AWS would for the canary principal (see
  * {@link CanaryPolicySet#toPolicies()}). Without {@link #asPrincipal} the principal is a made-up one of the set's kind
  * in account 111122223333.
+ *
+ * @since 0.1.0
  */
 public final class CanaryPolicySetAssert extends AbstractPoliciesAssert<CanaryPolicySetAssert, CanaryPolicySet> {
     private final List<NamedPolicy> more = new ArrayList<>();

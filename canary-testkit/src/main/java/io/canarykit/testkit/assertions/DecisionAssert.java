@@ -6,7 +6,11 @@ import org.assertj.core.api.AbstractAssert;
 
 import java.util.Objects;
 
-/** Assertions on one {@link Decision} of the policy simulator; failure messages quote the deciding statement. */
+/**
+ * Assertions on one {@link Decision} of the policy simulator; failure messages quote the deciding statement.
+ *
+ * @since 0.1.0
+ */
 public final class DecisionAssert extends AbstractAssert<DecisionAssert, Decision> {
 
     DecisionAssert(Decision actual) {

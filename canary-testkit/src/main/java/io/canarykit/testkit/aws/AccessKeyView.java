@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param lastUsedDate    when it was last used, or {@code null} if never
  * @param lastUsedService the service namespace of that use ({@code N/A} if never)
  * @param lastUsedRegion  the region of that use ({@code N/A} if never)
+ *
+ * @since 0.1.0
  */
 public record AccessKeyView(String accessKeyId, String accountId, String userName, String status, Instant createDate,
                             Instant lastUsedDate, String lastUsedService, String lastUsedRegion) {

@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param errorCode      the AWS error code, or {@code null}
  * @param fault          the injected fault that shaped the answer, or {@code null}
  * @param trailEventId   the CloudTrail record written for it, or {@code null} when none was written
+ *
+ * @since 0.1.0
  */
 public record ApiCall(String requestId, Instant time, String service, String operation, String accountId,
                       String accessKeyId, String principalArn, int status, String errorCode, String fault,

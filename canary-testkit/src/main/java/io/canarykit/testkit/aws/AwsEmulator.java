@@ -81,6 +81,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
  *
  * <h2>Threads</h2>
  * Thread-safe: requests are served concurrently and all state sits behind one lock held only while a call is computed.
+ *
+ * @since 0.1.0
  */
 public final class AwsEmulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AwsEmulator.class);
@@ -678,7 +680,11 @@ public final class AwsEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ builder
 
-    /** Configures and starts an {@link AwsEmulator}. Not thread-safe. */
+    /**
+     * Configures and starts an {@link AwsEmulator}. Not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final List<String> accounts = new ArrayList<>();
         private String organizationId;

@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  *
  * As a {@code static} field the emulator lives for the test class; as an instance field, for each test. Before each
  * test the fault rules and partial-AWS changes are cleared (state is kept unless {@link #resetBeforeEach()} is set).
+ *
+ * @since 0.1.0
  */
 public final class AwsEmulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {

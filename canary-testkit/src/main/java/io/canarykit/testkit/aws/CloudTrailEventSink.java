@@ -5,6 +5,8 @@ package io.canarykit.testkit.aws;
  * ({@code version}, {@code id}, {@code detail-type}, {@code source}, {@code account}, {@code time}, {@code region},
  * {@code resources}, {@code detail} = the record object). Called on the thread that served the request, after the
  * emulator released its lock; an exception it throws is logged and dropped.
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface CloudTrailEventSink {

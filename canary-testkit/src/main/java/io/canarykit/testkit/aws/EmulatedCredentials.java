@@ -13,6 +13,8 @@ import java.util.Objects;
 /**
  * A set of AWS credentials the emulator issued (or that a test got back from an SDK call against it). The secret
  * access key and session token are {@link Secret}s: {@link #toString()} shows the access key id only.
+ *
+ * @since 0.1.0
  */
 public final class EmulatedCredentials {
     private final String accessKeyId;

@@ -8,6 +8,8 @@ import java.util.Objects;
 /**
  * What an injected fault does to a call: an AWS error in the service's own protocol (5xx, throttling, any code), a
  * broken connection (WireMock {@link Fault}), or added latency.
+ *
+ * @since 0.1.0
  */
 public final class FaultAction {
     enum Kind { SERVER_ERROR, THROTTLE, ERROR, CONNECTION, LATENCY }

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * aws.faults().add(FaultRule.on("iam:CreateAccessKey").onCall(1).afterApplying().then(FaultAction.serverError()));
  * aws.faults().add(FaultRule.on("iam:*").rateLimit(5).then(FaultAction.throttle()));
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class FaultRule {
     private enum Mode { EVERY, ON_CALLS, FIRST, PROBABILITY, RATE }
@@ -138,7 +140,11 @@ public final class FaultRule {
                 + (afterApplying ? " after applying" : "") + " -> " + action + "]";
     }
 
-    /** Builds a {@link FaultRule}; by default it fires on every matching call, before the call takes effect. */
+    /**
+     * Builds a {@link FaultRule}; by default it fires on every matching call, before the call takes effect.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final String pattern;
         private Mode mode = Mode.EVERY;

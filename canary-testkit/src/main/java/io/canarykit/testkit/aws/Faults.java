@@ -9,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The emulator's fault injection: {@link FaultRule}s (errors, throttling, connection resets, latency, on the Nth call
  * or at a rate) and eventual consistency (new access keys and roles not yet usable). Thread-safe; changes apply to the
  * next call.
+ *
+ * @since 0.1.0
  */
 public final class Faults {
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();

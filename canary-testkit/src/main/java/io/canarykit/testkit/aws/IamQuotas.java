@@ -15,6 +15,8 @@ package io.canarykit.testkit.aws;
  * @param trustPolicySize    one role trust policy (AWS: 2,048)
  * @param attachedPolicies   managed policies attached per user, group or role (AWS: 10)
  * @param groupsPerUser      groups a user can belong to (AWS: 10)
+ *
+ * @since 0.1.0
  */
 public record IamQuotas(int usersPerAccount, int accessKeysPerUser, int userPolicySize, int tagsPerEntity,
                         int rolesPerAccount, int rolePolicySize, int groupPolicySize, int managedPolicySize,

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param sshPublicKeys              SSH public keys uploaded
  * @param signingCertificates        signing certificates uploaded
  * @param serviceSpecificCredentials service-specific credentials
+ *
+ * @since 0.1.0
  */
 public record IamUserView(String accountId, String userName, String path, String userId, String arn,
                           Instant createDate, Map<String, String> tags, Map<String, String> inlinePolicies,

@@ -16,6 +16,8 @@ import java.util.zip.GZIPInputStream;
  * @param lastModified delivery time
  * @param recordCount  how many records it holds
  * @param content      the gzipped {@code {"Records":[…]}} bytes (a copy)
+ *
+ * @since 0.1.0
  */
 public record LogFile(String bucket, String key, Instant lastModified, int recordCount, byte[] content) {
     public LogFile {

@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param document           the default version's document
  * @param attachmentCount    users, groups and roles it is attached to
  * @param boundaryUsageCount users and roles that use it as permissions boundary
+ *
+ * @since 0.1.0
  */
 public record ManagedPolicyView(String accountId, String policyName, String path, String arn, String policyId,
                                 Instant createDate, String document, int attachmentCount, int boundaryUsageCount) {

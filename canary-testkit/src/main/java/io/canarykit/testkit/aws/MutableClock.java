@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A clock tests move by hand: give it to {@link AwsEmulator.Builder#clock(Clock)} to expire sessions, age credential
  * reports, pass trail delivery delays and refill rate limits without waiting. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;

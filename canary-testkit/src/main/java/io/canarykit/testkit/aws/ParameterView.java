@@ -23,6 +23,8 @@ import java.util.Map;
  * @param history      every value, oldest first (the current one last), as {@code GetParameterHistory} keeps them
  * @param version      the current version (1 for a new parameter)
  * @param lastModified when the current version was written
+ *
+ * @since 0.1.0
  */
 public record ParameterView(String accountId, String region, String arn, String name, String type, String keyId,
                             String tier, String description, Map<String, String> tags, Secret value,

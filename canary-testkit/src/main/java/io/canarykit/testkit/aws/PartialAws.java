@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li><b>Unimplemented operations</b> ({@link #unimplemented}): the call is answered as an implementation that lacks
  *       it answers, {@link Unimplemented#EMPTY_500 HTTP 500 without a body} (the SDK sees no error code, no message
- *       and no request id) or {@link Unimplemented#NOT_IMPLEMENTED a 501 {@code NotImplemented} error}. Nothing is
+ *       and no request id) or {@linkplain Unimplemented#NOT_IMPLEMENTED a 501 NotImplemented error}. Nothing is
  *       changed and nothing is written to CloudTrail.</li>
  *   <li><b>Ignored parameters</b> ({@link #ignoreParameter}): the call succeeds, but the named request parameter is
  *       dropped before the call is served, as if it had never been sent: {@code PermissionsBoundary} on
@@ -35,9 +35,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Patterns are {@code service:Operation} with {@code *} wildcards, case-insensitive, as in {@link FaultRule}.
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class PartialAws {
-    /** How an unimplemented operation is answered. */
+    /**
+     * How an unimplemented operation is answered.
+     *
+     * @since 0.1.0
+     */
     public enum Unimplemented {
         /** HTTP 500 with an empty body: no error code, no message, no request id. */
         EMPTY_500,

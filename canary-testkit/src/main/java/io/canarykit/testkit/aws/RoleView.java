@@ -19,6 +19,8 @@ import java.util.Map;
  * @param attachedPolicyArns     attached managed policies
  * @param permissionsBoundaryArn the boundary, or {@code null}
  * @param tags                   tags
+ *
+ * @since 0.1.0
  */
 public record RoleView(String accountId, String roleName, String path, String roleId, String arn, Instant createDate,
                        String trustPolicy, int maxSessionDuration, Map<String, String> inlinePolicies,

@@ -22,6 +22,8 @@ import java.util.UUID;
  * @param sequencer S3's ordering hint for events on one key (hex)
  * @param account   the bucket owner's account
  * @param region    the bucket's region
+ *
+ * @since 0.1.0
  */
 public record S3ObjectCreated(String bucket, String key, long size, String etag, Instant eventTime, String sequencer,
                               String account, String region) {

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param versions     how many versions carry a staging label ({@code AWSCURRENT}, {@code AWSPREVIOUS})
  * @param deletedDate  when deletion was scheduled, or {@code null}
  * @param deletionDate when it will be (or was) purged, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record SecretView(String accountId, String region, String arn, String name, String description, String kmsKeyId,
                          Map<String, String> tags, Secret currentValue, int versions, Instant deletedDate,

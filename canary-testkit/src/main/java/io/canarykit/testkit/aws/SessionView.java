@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param principalArn  who the session acts as
  * @param issuedAt      when it was issued
  * @param expiration    when it expires
+ *
+ * @since 0.1.0
  */
 public record SessionView(String accessKeyId, String accountId, String kind, String principalArn, Instant issuedAt,
                           Instant expiration) {

@@ -23,13 +23,19 @@ import java.util.Objects;
  * @param requestId          {@code requestID}, the request id the caller saw
  * @param resources          the resources LookupEvents reports
  * @param json               the whole record as JSON
+ *
+ * @since 0.1.0
  */
 public record TrailRecord(String eventId, Instant eventTime, String recipientAccountId, String awsRegion,
                           String eventSource, String eventName, String userIdentityType, String principalArn,
                           String accessKeyId, String username, String errorCode, boolean readOnly, String requestId,
                           List<Resource> resources, String json) {
 
-    /** A resource a record names (LookupEvents {@code Resources}). */
+    /**
+     * A resource a record names (LookupEvents {@code Resources}).
+     *
+     * @since 0.1.0
+     */
     public record Resource(String type, String name) {
         public Resource {
             Objects.requireNonNull(type, "type");

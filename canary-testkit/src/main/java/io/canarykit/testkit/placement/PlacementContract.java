@@ -82,6 +82,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  *
  * <p>Each test gets fresh directories under {@link #root} and a fresh placement; tests take well under a second for a
  * file placement.
+ *
+ * @since 0.1.0
  */
 public abstract class PlacementContract {
     /** The secret access keys and session tokens the contract plants; none may appear in a receipt or message. */

@@ -39,6 +39,8 @@ import java.util.Objects;
  * }
  * }</pre>
  * Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class EmbeddedSqs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSqs.class);

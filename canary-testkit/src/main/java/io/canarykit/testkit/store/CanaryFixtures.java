@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds realistic canary records and sightings for store tests. Deterministic for a given seed.
+ *
+ * @since 0.1.0
  */
 public final class CanaryFixtures {
     /** A fixed base time (2026-11-28T10:00:00Z) so tests are reproducible. */

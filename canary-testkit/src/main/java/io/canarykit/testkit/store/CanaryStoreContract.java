@@ -60,6 +60,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *     @Override protected CanaryStore newStore() { return MyStore.create(freshDatabase()); }
  * }
  * }</pre>
+ *
+ * @since 0.1.0
  */
 public abstract class CanaryStoreContract {
     /** Threads racing in the concurrency tests. */

@@ -52,6 +52,8 @@ import java.util.function.Consumer;
  * <p>The scenario: {@value #CANARIES} canaries; each gets {@value #FIRST_ROUND} events in the first round and
  * {@value #SECOND_ROUND} more in the second, read by every engine in both rounds (detectors re-read, as after a crash
  * before their checkpoint).
+ *
+ * @since 0.1.0
  */
 public final class ConcurrentDetection {
     /** Canaries in the scenario. */
@@ -115,7 +117,11 @@ public final class ConcurrentDetection {
                 .followUpWindow(Duration.ZERO).build();
     }
 
-    /** A receiver on 127.0.0.1 that records every alert body it gets; close it after the test. */
+    /**
+     * A receiver on 127.0.0.1 that records every alert body it gets; close it after the test.
+     *
+     * @since 0.1.0
+     */
     public static final class Receiver implements AutoCloseable {
         private final HttpServer server;
         private final List<String> ids = new CopyOnWriteArrayList<>();
