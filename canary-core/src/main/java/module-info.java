@@ -26,6 +26,7 @@ module io.canarykit.core {
             io.canarykit.cli;
     exports io.canarykit.inventory;
     exports io.canarykit.issue;
+    exports io.canarykit.metrics;
     exports io.canarykit.naming;
     exports io.canarykit.placement;
     exports io.canarykit.placement.endpoint;
@@ -34,6 +35,7 @@ module io.canarykit.core {
     exports io.canarykit.store;
 
     uses io.canarykit.alert.AlertSinkProvider;
+    uses io.canarykit.config.ConfigSection;
     uses io.canarykit.detect.DetectorProvider;
     uses io.canarykit.inventory.AssetSourceProvider;
     uses io.canarykit.issue.CanaryIssuerProvider;
@@ -54,6 +56,8 @@ module io.canarykit.core {
             io.canarykit.alert.PagerDutyAlertSink.Provider,
             io.canarykit.alert.OpsgenieAlertSink.Provider,
             io.canarykit.alert.SplunkHecAlertSink.Provider;
+    provides io.canarykit.config.ConfigSection with
+            io.canarykit.CanaryServiceConfig;
     provides io.canarykit.inventory.AssetSourceProvider with
             io.canarykit.inventory.CsvAssetSourceProvider;
     provides io.canarykit.naming.IdentityNamerProvider with

@@ -58,6 +58,8 @@ import java.util.function.UnaryOperator;
  * ({@link #detect()}, {@link #rotate()}, {@link #expire()}, {@link #reconcile}, {@link #onboard}) run one at a time.
  * Issue, revoke and detect are done here; rotation, expiry, reconciliation and onboarding are done by package-private
  * collaborators that call back into {@code issue} and {@code revoke}.
+ *
+ * @since 0.1.0
  */
 public final class CanaryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanaryService.class);
@@ -651,7 +653,11 @@ public final class CanaryService implements AutoCloseable {
                 + responsePolicy + "]";
     }
 
-    /** Builder for {@link CanaryService}. */
+    /**
+     * Builder for {@link CanaryService}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private CanaryStore store;
         private AtomicIssuance issuance;

@@ -78,6 +78,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </table>
  *
  * <p>Stateless; public only so that {@link java.util.ServiceLoader} can make it.
+ *
+ * @since 0.1.0
  */
 public final class CanaryServiceConfig implements ConfigSection {
     /** Every key of the table above, declared. */

@@ -8,6 +8,8 @@ import io.canarykit.config.ConfigKeys;
 /**
  * Provider {@code jsonl-file}: {@link JsonlFileAlertSink} appending to the file {@code path}
  * ({@code canary.alert.jsonl-file.path}, required).
+ *
+ * @since 0.1.0
  */
 public final class JsonlFileAlertSinkProvider implements AlertSinkProvider {
     /** The file to append to. */

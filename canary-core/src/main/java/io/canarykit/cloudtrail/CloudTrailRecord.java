@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param userIdentity       who made the call, or {@code null} when the record has no {@code userIdentity}
  * @param requestParameters  the request's user and policy names ({@link RequestParameters}), or {@code null} when it
  *                           names none of them
+ *
+ * @since 0.1.0
  */
 public record CloudTrailRecord(
         String eventId,

@@ -51,7 +51,11 @@ public final class RecordFilter {
         return new Builder(accessKeyIds, arns);
     }
 
-    /** Builds a {@link RecordFilter}; not thread-safe. */
+    /**
+     * Builds a {@link RecordFilter}; not thread-safe.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final ByteSet keys;
         private final ByteSet arns;

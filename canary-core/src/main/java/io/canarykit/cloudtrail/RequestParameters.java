@@ -9,6 +9,8 @@ package io.canarykit.cloudtrail;
  * @param userName   {@code requestParameters.userName}, or {@code null}
  * @param policyArn  {@code requestParameters.policyArn}, or {@code null}
  * @param policyName {@code requestParameters.policyName}, or {@code null}
+ *
+ * @since 0.1.0
  */
 public record RequestParameters(String userName, String policyArn, String policyName) {
 

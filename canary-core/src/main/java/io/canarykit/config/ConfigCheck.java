@@ -36,6 +36,8 @@ import java.util.TreeMap;
  * </ul>
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class ConfigCheck {
     private static final String ROOT = "canary.";
@@ -54,6 +56,8 @@ public final class ConfigCheck {
      * @param point    the plug-in point, such as {@code store}
      * @param provider the provider's name, such as {@code jdbc}
      * @param keys     its keys, relative to {@code canary.<point>.<provider>.}
+     *
+     * @since 0.1.0
      */
     public record ProviderKeys(String point, String provider, ConfigKeys keys) {
         /** Checks the components. */

@@ -31,12 +31,18 @@ import java.util.regex.Pattern;
  *                      value takes; else {@code null}
  * @param formerNames   old absolute keys that still work with a deprecation warning naming this one (such as
  *                      {@code canary.naming.key}); camelCase spellings of the name need not be listed, they always work
+ *
+ * @since 0.1.0
  */
 public record ConfigKey(String name, Type type, String description, String defaultValue, boolean secret,
                         boolean required, List<String> allowedValues, Class<?> providerType, List<String> formerNames) {
     private static final Pattern SEGMENT = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*|<[a-z][a-z0-9-]*>|\\*");
 
-    /** What a value is; {@code canary config check} checks values against it. */
+    /**
+     * What a value is; {@code canary config check} checks values against it.
+     *
+     * @since 0.1.0
+     */
     public enum Type {
         /** Any text. */
         STRING,

@@ -18,6 +18,8 @@ import java.util.function.BiConsumer;
  * a component that declares nothing, as unchecked, and its values are never shown.
  *
  * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class ConfigKeys {
     private static final ConfigKeys UNDECLARED = new ConfigKeys(List.of(), false);

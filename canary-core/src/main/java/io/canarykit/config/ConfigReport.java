@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param effective every key set, under its current name (an old spelling appears under the new one), with the value
  *                  shown only when the key is known and not secret (else {@value io.canarykit.Secret#MASK})
  * @param defaults  the default values that apply: keys of the service and of the selected providers that are not set
+ *
+ * @since 0.1.0
  */
 public record ConfigReport(List<Finding> findings, Map<String, String> effective, Map<String, String> defaults) {
 
@@ -34,7 +36,11 @@ public record ConfigReport(List<Finding> findings, Map<String, String> effective
         return findings.stream().filter(f -> f.severity() == severity).toList();
     }
 
-    /** How much a finding matters. */
+    /**
+     * How much a finding matters.
+     *
+     * @since 0.1.0
+     */
     public enum Severity {
         /** The configuration is wrong: an unknown key, a bad value, a missing required key, an unknown provider. */
         ERROR,
@@ -44,7 +50,11 @@ public record ConfigReport(List<Finding> findings, Map<String, String> effective
         NOTE
     }
 
-    /** What a finding is about. */
+    /**
+     * What a finding is about.
+     *
+     * @since 0.1.0
+     */
     public enum Kind {
         /** A key under {@code canary.} that nothing declares (an error). */
         UNKNOWN_KEY,
@@ -74,6 +84,8 @@ public record ConfigReport(List<Finding> findings, Map<String, String> effective
      * @param key        the key it is about
      * @param message    what is wrong and how to fix it
      * @param suggestion the key (or provider name) probably meant, or {@code null}
+     *
+     * @since 0.1.0
      */
     public record Finding(Severity severity, Kind kind, String key, String message, String suggestion) {
         /** Checks the components. */

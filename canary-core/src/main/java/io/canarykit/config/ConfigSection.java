@@ -9,6 +9,8 @@ import java.util.List;
  * {@code META-INF/services/io.canarykit.config.ConfigSection}.
  *
  * <p>Implementations are stateless, public, with a public no-argument constructor.
+ *
+ * @since 0.1.0
  */
 public interface ConfigSection {
 

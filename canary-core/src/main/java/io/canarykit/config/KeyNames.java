@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Names of configuration keys and placement options: kebab-case, their old camelCase spelling, and the closest known
  * name to a misspelt one ("did you mean"). One implementation for every place that reports unknown names.
+ *
+ * @since 0.1.0
  */
 public final class KeyNames {
     private static final Pattern KEBAB = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");

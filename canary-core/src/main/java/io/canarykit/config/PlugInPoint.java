@@ -10,6 +10,8 @@ import java.lang.annotation.Target;
  * Names the plug-in point of a provider interface: the providers of an interface annotated
  * {@code @PlugInPoint("store")} read {@code canary.store.<name>.*}, and {@link ProviderRegistry#create} hands each
  * one those keys, without the prefix. Put it on your own provider interface to give its providers the same contract.
+ *
+ * @since 0.1.0
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

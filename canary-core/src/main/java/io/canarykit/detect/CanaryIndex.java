@@ -28,6 +28,8 @@ import java.util.Set;
  *
  * <p>The canaries are held compactly (a few arrays, not an object graph: 100,000 take about 10 MB), so that a large
  * index leaves a small heap for scanning. Immutable and thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CanaryIndex {
     private final KeyTable table;

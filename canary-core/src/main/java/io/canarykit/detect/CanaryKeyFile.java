@@ -25,6 +25,8 @@ import java.util.Random;
  * The canaries file {@code canary scan} reads: one JSON object per line,
  * {@code {"canaryId":…,"accessKeyId":…,"principalArn":… or null,"issuedAt":…,"expiresAt":… or null}}; blank lines
  * are skipped. A canary id that is not a canarykit id is kept as the label it is reported under.
+ *
+ * @since 0.1.0
  */
 public final class CanaryKeyFile {
     /** Jackson, for lines off the plain form: loaded on first use. */
@@ -32,7 +34,11 @@ public final class CanaryKeyFile {
         static final JsonFactory FACTORY = new JsonFactory();
     }
 
-    /** One canary of the file: its key, and the id as the file spells it. */
+    /**
+     * One canary of the file: its key, and the id as the file spells it.
+     *
+     * @since 0.1.0
+     */
     public record Entry(String label, CanaryKey key) {
         public Entry {
             Objects.requireNonNull(label, "label");
@@ -43,6 +49,8 @@ public final class CanaryKeyFile {
     /**
      * The canaries of a file, with a lookup from key back to label. Held compactly (see {@link CanaryIndex}): the
      * lists of entries and keys make their elements when asked.
+     *
+     * @since 0.1.0
      */
     public static final class Canaries {
         private final KeyTable table;

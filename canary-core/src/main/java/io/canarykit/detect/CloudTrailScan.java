@@ -39,6 +39,8 @@ import java.util.function.Consumer;
  *
  * <p>Immutable and thread-safe; each {@link #scan(List, Listener)} uses its own threads and stops them before it
  * returns.
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailScan {
     private final CanaryIndex index;
@@ -52,6 +54,8 @@ public final class CloudTrailScan {
      * @param record   the record (it has an event time: records without one never match)
      * @param exposure true if the record is no use of the canary but AWS quarantining its user
      *                 ({@link CanaryIndex#exposedBy})
+     *
+     * @since 0.1.0
      */
     public record Match(CanaryKey canary, CloudTrailRecord record, boolean exposure) {
         public Match {
@@ -97,6 +101,8 @@ public final class CloudTrailScan {
      * @param size    its size on disk (0 if it could not be read)
      * @param read    the records read and the problems found
      * @param matches how many of its records matched a canary
+     *
+     * @since 0.1.0
      */
     public record FileResult(Path file, long size, ReadResult read, long matches) {
         public FileResult {
@@ -108,6 +114,8 @@ public final class CloudTrailScan {
     /**
      * Receives what {@link #scan(List, Listener)} finds, in path order (files in the order given, matches in input
      * order within a file), always on the thread that called it. What it throws ends the scan and propagates.
+     *
+     * @since 0.1.0
      */
     public interface Listener {
         /** One match in {@code file}. */
@@ -128,6 +136,8 @@ public final class CloudTrailScan {
      * @param bytes      decompressed bytes read
      * @param fileBytes  bytes on disk
      * @param problems   the first problems (at most 100 over the whole scan)
+     *
+     * @since 0.1.0
      */
     public record Summary(long files, long records, long sightings, long malformed, long bytes, long fileBytes,
                           List<ReadProblem> problems) {
@@ -284,6 +294,8 @@ public final class CloudTrailScan {
 
     /**
      * One of many sources of {@link #scanSources}: an S3 object, say, opened when its turn comes.
+     *
+     * @since 0.1.0
      */
     public interface Source {
         /** The name problems are reported under, such as {@code s3://bucket/key}. */
@@ -296,6 +308,8 @@ public final class CloudTrailScan {
     /**
      * Receives what {@link #scanSources} finds, in the sources' order (matches in input order within a source), always
      * on the thread that called it. What it throws ends the scan and propagates.
+     *
+     * @since 0.1.0
      */
     public interface SourceListener<S extends Source> {
         /** One match in {@code source}. */

@@ -10,6 +10,8 @@ package io.canarykit.detect;
  * {@link DetectorContext#claimPartition} before reading it. Alerts need no gate: the engine's claims in the store
  * ({@link io.canarykit.store.Claims}) send every alert once, whichever engine raises it. Called from the pass's thread and the detector's threads:
  * implementations are thread-safe and do not throw (a failure to decide is a "no": the partition is read next pass).
+ *
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface PartitionGate {

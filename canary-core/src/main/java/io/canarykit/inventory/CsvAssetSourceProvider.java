@@ -7,7 +7,11 @@ import io.canarykit.config.ConfigKeys;
 
 import java.nio.file.Path;
 
-/** Provider {@code csv}: {@link CsvAssetSource} reading the file {@code path} ({@code canary.inventory.csv.path}). */
+/**
+ * Provider {@code csv}: {@link CsvAssetSource} reading the file {@code path} ({@code canary.inventory.csv.path}).
+ *
+ * @since 0.1.0
+ */
 public final class CsvAssetSourceProvider implements AssetSourceProvider {
     /** The configuration key of the file, relative to the provider's scope. */
     public static final String PATH = "path";

@@ -1,6 +1,10 @@
 package io.canarykit.metrics;
 
-/** One step of an alert's delivery to a sink, as {@link MetricsListener#alertDelivery} reports it. */
+/**
+ * One step of an alert's delivery to a sink, as {@link MetricsListener#alertDelivery} reports it.
+ *
+ * @since 0.1.0
+ */
 public enum AlertOutcome {
     /** The sink delivered the alert (the receiver took it). */
     SENT,

@@ -9,7 +9,11 @@ import io.canarykit.store.CanaryStoreException;
 
 import java.util.Locale;
 
-/** Why an issuance failed, as a small fixed set of values fit for a metric tag ({@link #label()}). */
+/**
+ * Why an issuance failed, as a small fixed set of values fit for a metric tag ({@link #label()}).
+ *
+ * @since 0.1.0
+ */
 public enum IssueFailure {
     /** Every account that could issue the kind is full. */
     QUOTA_EXHAUSTED,

@@ -17,6 +17,8 @@ import java.time.Instant;
  * break nobody. Methods are called on the thread doing the work (an API request, a detection pass), often from
  * several threads at once: implementations must be thread-safe, fast and must not throw (what they throw is logged
  * and ignored). No argument ever holds a secret.
+ *
+ * @since 0.1.0
  */
 public interface MetricsListener {
 

@@ -8,6 +8,8 @@ import io.canarykit.config.ConfigKeys;
  * Provider {@code opaque}, reading {@code canary.namer.opaque.*} (all optional): {@code prefix}, {@code length}
  * (8-24). The old keys {@code canary.naming.opaque.*} still work, with a deprecation warning.
  * {@link OpaqueNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class OpaqueNamerProvider implements IdentityNamerProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(

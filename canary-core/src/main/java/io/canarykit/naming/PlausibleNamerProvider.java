@@ -10,6 +10,8 @@ import io.canarykit.config.ConfigKeys;
  * reproducible), {@code teams}, {@code tools}, {@code roles} (comma-separated words), {@code suffix-length} (3-8).
  * The old keys {@code canary.naming.key} and {@code canary.naming.plausible.*} still work, with a deprecation warning.
  * {@link PlausibleNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class PlausibleNamerProvider implements IdentityNamerProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(NamerProviders.KEY,

@@ -10,6 +10,8 @@ import io.canarykit.config.ConfigKeys;
  * {@code ci-{label:team}-{hmac:8}}), {@code key} (needed by {@code {hmac:N}}). The old keys
  * {@code canary.naming.template} and {@code canary.naming.key} still work, with a deprecation warning.
  * {@link TemplateNamer#builder()} builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class TemplateNamerProvider implements IdentityNamerProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(

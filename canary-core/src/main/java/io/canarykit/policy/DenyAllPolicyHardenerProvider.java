@@ -23,6 +23,8 @@ import java.util.Map;
  * </ul>
  * The old keys {@code canary.policy.*} still work, with a deprecation warning. {@link DenyAllPolicyHardener#builder()}
  * builds the same by hand.
+ *
+ * @since 0.1.0
  */
 public final class DenyAllPolicyHardenerProvider implements PolicyHardenerProvider {
     private static final ConfigKeys KEYS = ConfigKeys.of(

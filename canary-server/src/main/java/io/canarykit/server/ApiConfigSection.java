@@ -8,6 +8,8 @@ import io.canarykit.config.ConfigSection;
  * The keys the issuance API reads ({@code canary.api.*}: {@link ApiConfig}, {@link ServerLimits}), declared so that
  * {@code canary config check} and {@code CanaryService.fromConfig} know them. Stateless; public only so that
  * {@link java.util.ServiceLoader} can make it.
+ *
+ * @since 0.1.0
  */
 public final class ApiConfigSection implements ConfigSection {
     private static final String KINDS = "iam-user, assume-role or federation-token";

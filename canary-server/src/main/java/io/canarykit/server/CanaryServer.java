@@ -70,6 +70,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * released so other copies take over at once, then the service closes.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class CanaryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanaryServer.class);
@@ -443,7 +445,11 @@ public final class CanaryServer implements AutoCloseable {
         return "CanaryServer[" + settings.instanceId() + "]";
     }
 
-    /** Builder for {@link CanaryServer}. */
+    /**
+     * Builder for {@link CanaryServer}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private final CanaryConfig config;
         private String host = "127.0.0.1";

@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </table>
  *
  * <p>Thread-safe: the listener methods are called from request and loop threads.
+ *
+ * @since 0.1.0
  */
 public final class MicrometerMetrics implements MetricsListener {
     private final MeterRegistry registry;

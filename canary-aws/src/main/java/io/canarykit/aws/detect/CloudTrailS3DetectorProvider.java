@@ -17,6 +17,8 @@ import java.time.Duration;
  * accounts, every region with logs), {@code lookback} (7d), {@code settle} (1h), {@code parallelism} (4, files read at
  * once), {@code max-compression-ratio} (100) and {@code max-decompressed-bytes} (4294967296): a gzip log file that
  * inflates beyond either is cut off as a decompression bomb, with a warning.
+ *
+ * @since 0.1.0
  */
 public final class CloudTrailS3DetectorProvider implements DetectorProvider {
     private static final ConfigKeys KEYS = DetectorClients.KEYS.and(

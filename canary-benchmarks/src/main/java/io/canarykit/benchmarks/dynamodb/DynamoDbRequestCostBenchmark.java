@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
  * </pre>
  * Without {@code --endpoint} (or {@code DYNAMODB_ENDPOINT}) it installs and starts dynalite itself (Node.js 20+).
  * Request counts do not depend on the server; capacity units from dynalite cover the table only (no index writes).
+ *
+ * @since 0.1.0
  */
 public final class DynamoDbRequestCostBenchmark {
     private static final String ACCOUNT = "210987654321";

@@ -34,6 +34,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
  * request with one fixed body (HTTP + SDK cost only). Also an issuance-and-revocation cycle of six IAM calls (create user,
  * put inline policy, create key, delete key, delete policy, delete user), with six fixed-body calls as its baseline, and
  * a denied call (AccessDenied answered, recorded, raised by the SDK).
+ *
+ * @since 0.1.0
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -24,6 +24,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
  * Rounds alternate baseline and emulator so that both see the same conditions.
  *
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.emulator.EmulatorCpuMain [calls per round]</pre>
+ *
+ * @since 0.1.0
  */
 public final class EmulatorCpuMain {
     private static final String DENY_ALL =

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * before planting (principal ARN, kind, the organisation's accounts, 8 neighbour keys and 4 neighbour ARNs), plus the
  * JSON line the command prints. Baseline in the same run: {@link KeyIds#parse} alone, the floor of any check.
  * Targets rotate through 256 canaries: most clean, some with a Thinkst account, a canary word or a UUID name.
+ *
+ * @since 0.1.0
  */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * against a baseline written the way public tools do it (trufflehog/pacu style: upper-case, base32-decode the body via
  * {@code String.indexOf}, mask, {@code String.format("%012d")}). Inputs rotate through 1024 ids: 90% new-format keys,
  * the rest old-format, placeholder and too-short ids.
+ *
+ * @since 0.1.0
  */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.Throughput, Mode.AverageTime})

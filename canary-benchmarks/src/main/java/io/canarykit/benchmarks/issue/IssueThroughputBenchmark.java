@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>CPU is reported twice: the issuing threads' own CPU time ({@link ThreadMXBean}: the library and the SDK client,
  * which run on those threads with the URL-connection HTTP client) and the whole process's ({@code OperatingSystemMXBean},
  * which includes the in-process emulator).
+ *
+ * @since 0.1.0
  */
 public final class IssueThroughputBenchmark {
     private static final String ACCOUNT = "123456789012";

@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  *
  * <p>PostgreSQL comes from {@code PG_URL} (+ {@code PG_USER}, {@code PG_PASSWORD}); the benchmark works in a new
  * schema and drops it afterwards. H2 is a file database in a temporary directory, deleted afterwards.
+ *
+ * @since 0.1.0
  */
 public final class JdbcStoreBenchmark {
     private static final int ASSET_FANOUT = 4;

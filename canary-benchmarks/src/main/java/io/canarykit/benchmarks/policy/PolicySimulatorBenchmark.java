@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  *       granting {@code *}.</li>
  * </ul>
  * Run: {@code java -jar canary-benchmarks/target/benchmarks.jar PolicySimulatorBenchmark -f 1 -wi 2 -i 3}.
+ *
+ * @since 0.1.0
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

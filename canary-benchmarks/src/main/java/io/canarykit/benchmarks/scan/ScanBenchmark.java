@@ -44,6 +44,8 @@ import java.util.stream.Stream;
  *     [--verify-general true]</pre>
  * With {@code --verify-general true}, each workload's output is also checked, byte for byte, against what the general
  * reader (every record read by Jackson) gives.
+ *
+ * @since 0.1.0
  */
 public final class ScanBenchmark {
     private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");

@@ -2,7 +2,11 @@ package io.canarykit.benchmarks.sqs;
 
 import io.canarykit.testkit.sqs.EmbeddedSqs;
 
-/** ElasticMQ in a JVM of its own for {@link SqsConsumerBenchmark}: prints its endpoint, stops when stdin closes. */
+/**
+ * ElasticMQ in a JVM of its own for {@link SqsConsumerBenchmark}: prints its endpoint, stops when stdin closes.
+ *
+ * @since 0.1.0
+ */
 public final class ElasticMqServer {
     private ElasticMqServer() {
     }

@@ -60,6 +60,8 @@ import java.util.zip.GZIPOutputStream;
  * <p>Usage (after {@code mvn -pl canary-benchmarks -am package -DskipTests}):
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.sqs.SqsConsumerBenchmark \
  *     [--accounts 1000] [--regions 17] [--records-max 40] [--canaries 1000] [--consumers 1,2,4]</pre>
+ *
+ * @since 0.1.0
  */
 public final class SqsConsumerBenchmark {
     private static final String BUCKET = "org-trail";

@@ -16,6 +16,8 @@ import java.util.Objects;
  * {@code CanaryService.detect()} (the server's detection loop) hands each pass's {@link DetectionSummary} to
  * {@link #record}. Only this process's passes are known; nothing is persisted (a restarted server shows the passes since
  * it started). Bounded: passes older than a day are dropped, and at most {@value #MAX} are kept. Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class DetectorRuns {
     /** The most passes kept. */

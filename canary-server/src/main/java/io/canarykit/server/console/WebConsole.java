@@ -72,6 +72,8 @@ import java.util.regex.Pattern;
  * principal name or a user agent from CloudTrail is attacker-controlled text. Plots are SVG drawn on the server.
  *
  * <p>Thread-safe.
+ *
+ * @since 0.1.0
  */
 public final class WebConsole {
     /** The path prefix the console serves. */
@@ -451,7 +453,11 @@ public final class WebConsole {
         }
     }
 
-    /** Builder for {@link WebConsole}. */
+    /**
+     * Builder for {@link WebConsole}.
+     *
+     * @since 0.1.0
+     */
     public static final class Builder {
         private CanaryService service;
         private IssuanceApi api;

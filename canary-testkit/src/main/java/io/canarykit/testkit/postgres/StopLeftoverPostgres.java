@@ -6,6 +6,8 @@ import java.nio.file.Path;
  * Stops and deletes the throwaway PostgreSQL clusters listed in {@code <module>/target/postgresql/clusters.txt}.
  * Test JVMs stop their cluster in a shutdown hook; this catches the ones that were killed. Run it in Maven's
  * {@code post-integration-test} phase (exec-maven-plugin on the test class path), so it runs after failed tests too.
+ *
+ * @since 0.1.0
  */
 public final class StopLeftoverPostgres {
     private StopLeftoverPostgres() {

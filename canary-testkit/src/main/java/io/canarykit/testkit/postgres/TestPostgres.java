@@ -47,6 +47,8 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>Thread-safe; one server per JVM.
+ *
+ * @since 0.1.0
  */
 public final class TestPostgres {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);

@@ -68,6 +68,8 @@ import java.util.stream.Stream;
  *   <li>the triggered canary is revoked and replaced in the same profile;</li>
  *   <li>a reconcile reports a clean state.</li>
  * </ol>
+ *
+ * @since 0.1.0
  */
 public final class Demo {
     private final PrintWriter out;

@@ -19,6 +19,8 @@ import java.util.List;
  * @param reconcile    the final reconcile report
  * @param issued       the three canaries issued first (laptop, CI job, container host)
  * @param fingerprints their fingerprint reports
+ *
+ * @since 0.1.0
  */
 public record DemoResult(boolean ok, List<Alert> alerts, CanaryRecord tripped, CanaryRecord successor,
                          List<Sighting> sightings, LifecycleReport.Reconcile reconcile, List<CanaryRecord> issued,

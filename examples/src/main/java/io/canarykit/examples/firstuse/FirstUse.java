@@ -19,6 +19,8 @@ import java.util.Map;
 /**
  * The README's first use, compiled (and run by a test against the AWS emulator) so that it cannot rot. The lines
  * between the {@code first-use} markers are copied into the README verbatim; a test checks they match.
+ *
+ * @since 0.1.0
  */
 public final class FirstUse {
     private FirstUse() {

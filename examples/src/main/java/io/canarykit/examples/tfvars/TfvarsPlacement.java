@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *
  * <p>Request options: {@code path} (required, must end with {@code .tfvars}), {@code prefix} (variable prefix,
  * default {@code aws_}), {@code region} (default {@code us-east-1}).
+ *
+ * @since 0.1.0
  */
 public final class TfvarsPlacement implements Placement {
     /** The provider name. */

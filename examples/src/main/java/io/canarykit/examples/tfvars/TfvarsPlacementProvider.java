@@ -16,6 +16,8 @@ import java.time.Clock;
  * ({@code canary.placement.terraform-tfvars.*}): the file settings of {@link PlacementFiles.Builder#configure},
  * declared by {@link #configKeys()} (so that {@code canary config check} knows them) and read through
  * {@link PlacementOptions#settings} so that old camelCase spellings keep working with a warning.
+ *
+ * @since 0.1.0
  */
 public final class TfvarsPlacementProvider implements PlacementProvider {
     @Override
