@@ -290,10 +290,10 @@ class ServerProcessesIT {
     private Map<String, String> storeConfig() {
         TestPostgres pg = TestPostgres.get();
         Map<String, String> c = new HashMap<>();
-        c.put("canary.store.jdbc.url", pg.url(schema));
-        c.put("canary.store.jdbc.user", pg.user());
+        c.put("url", pg.url(schema));
+        c.put("user", pg.user());
         if (pg.password() != null) {
-            c.put("canary.store.jdbc.password", pg.password().reveal());
+            c.put("password", pg.password().reveal());
         }
         return c;
     }
