@@ -81,35 +81,35 @@ final class ScanCommand implements Callable<Integer> {
         List<Path> files = listing.files();
         CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
         Progress progress = terminal ? new Progress(err, files.size(), listing.totalBytes, System::nanoTime) : null;
-        StringBuilder line = new StringBuilder(512);
-        CloudTrailScan.Summary summary = scan.scan(files, new CloudTrailScan.Listener() {
-            private boolean written;
+        // sightings are formatted and written on a thread of their own: writing (which can block on a busy disk)
+        // and formatting never hold up the calling thread, the only one that hands the scan's matches over
+        SightingWriter writer = new SightingWriter(out, json, known);
+        writer.start();
+        CloudTrailScan.Summary summary;
+        try {
+            summary = scan.scan(files, new CloudTrailScan.Listener() {
+                @Override
+                public void match(Path file, CloudTrailScan.Match m) {
+                    writer.add(file, m);
+                }
 
-            @Override
-            public void match(Path file, CloudTrailScan.Match m) {
-                line.setLength(0);
-                if (json) {
-                    sightingJson(line, known.label(m.canary()), m.record());
-                } else {
-                    line.append(sightingText(known.label(m.canary()), m.record(), file));
+                @Override
+                public void file(CloudTrailScan.FileResult result) {
+                    writer.fileDone(); // the file's sightings go out together when it is done
+                    if (progress != null) {
+                        progress.advance(result.size(), result.read().records(), result.matches());
+                    }
                 }
-                line.append(System.lineSeparator());
-                out.append(line); // no flush per line: the file's sightings go out together when it is done
-                written = true;
+            });
+        } catch (RuntimeException | Error e) {
+            try {
+                writer.finish(); // what was handed over is still written
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
             }
-
-            @Override
-            public void file(CloudTrailScan.FileResult result) {
-                if (written) {
-                    out.flush();
-                    written = false;
-                }
-                if (progress != null) {
-                    progress.advance(result.size(), result.read().records(), result.matches());
-                }
-            }
-        });
-        out.flush();
+            throw e;
+        }
+        writer.finish();
         if (progress != null) {
             progress.clear();
         }
@@ -164,7 +164,13 @@ final class ScanCommand implements Callable<Integer> {
         sb.append(',');
         field(sb, "eventId", r.eventId());
         sb.append(',');
-        field(sb, "eventTime", r.eventTime() == null ? null : r.eventTime().toString());
+        if (r.eventTime() == null) {
+            field(sb, "eventTime", null);
+        } else {
+            sb.append("\"eventTime\":\"");
+            instant(sb, r.eventTime());
+            sb.append('"');
+        }
         sb.append(',');
         field(sb, "eventSource", r.eventSource());
         sb.append(',');
@@ -182,6 +188,32 @@ final class ScanCommand implements Callable<Integer> {
         sb.append(',');
         field(sb, "principalArn", r.principalArn());
         sb.append('}');
+    }
+
+    /**
+     * Appends {@code t.toString()}: written directly for whole seconds from 1970 to 9999 (what CloudTrail records
+     * hold, {@code yyyy-MM-ddTHH:mm:ssZ}), as this runs once per sighting; by {@link java.time.Instant#toString}
+     * otherwise.
+     */
+    static void instant(StringBuilder sb, java.time.Instant t) {
+        long sec = t.getEpochSecond();
+        if (t.getNano() != 0 || sec < 0 || sec > 253_402_300_799L) {
+            sb.append(t);
+            return;
+        }
+        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(sec, 0, java.time.ZoneOffset.UTC);
+        int y = d.getYear();
+        sb.append((char) ('0' + y / 1000)).append((char) ('0' + y / 100 % 10)).append((char) ('0' + y / 10 % 10))
+                .append((char) ('0' + y % 10)).append('-');
+        two(sb, d.getMonthValue()).append('-');
+        two(sb, d.getDayOfMonth()).append('T');
+        two(sb, d.getHour()).append(':');
+        two(sb, d.getMinute()).append(':');
+        two(sb, d.getSecond()).append('Z');
+    }
+
+    private static StringBuilder two(StringBuilder sb, int v) {
+        return sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -241,6 +273,146 @@ final class ScanCommand implements Callable<Integer> {
             sb.append('}');
         }
         return sb.append("]}").toString();
+    }
+
+    /**
+     * Formats and writes the sightings on a thread of its own, in the order they are added: the calling thread only
+     * collects them into batches of {@link #BATCH} and hands each over through a queue of {@link #QUEUED} batches, so
+     * that at most {@code (QUEUED + 2) * BATCH} sightings wait at once (memory stays bounded). The writer is flushed
+     * after each file that had sightings ({@link #fileDone}) and at the end. What writing throws is rethrown by
+     * {@link #finish}. Not thread-safe: {@link #add}, {@link #fileDone} and {@link #finish} are called on one thread.
+     */
+    static final class SightingWriter extends Thread {
+        static final int BATCH = 256;
+        static final int QUEUED = 8;
+        private static final Batch END = new Batch();
+
+        /** Sightings handed over together; {@code flush} once they end a file. */
+        private static final class Batch {
+            final Path[] files = new Path[BATCH];
+            final CloudTrailScan.Match[] matches = new CloudTrailScan.Match[BATCH];
+            int size;
+            boolean flush;
+        }
+
+        private final PrintWriter out;
+        private final boolean json;
+        private final CanaryKeyFile.Canaries known;
+        private final java.util.concurrent.BlockingQueue<Batch> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(QUEUED);
+        private Batch current = new Batch();
+        private volatile Throwable failure;
+
+        SightingWriter(PrintWriter out, boolean json, CanaryKeyFile.Canaries known) {
+            super("canary-scan-output");
+            setDaemon(true);
+            this.out = out;
+            this.json = json;
+            this.known = known;
+        }
+
+        /** One sighting in {@code file}. */
+        void add(Path file, CloudTrailScan.Match m) {
+            Batch b = current;
+            b.files[b.size] = file;
+            b.matches[b.size] = m;
+            if (++b.size == BATCH) {
+                handOver(false);
+            }
+        }
+
+        /** A file has been read: its sightings, if any, are written and flushed. */
+        void fileDone() {
+            if (current.size > 0) {
+                handOver(true);
+            }
+        }
+
+        /** Writes what is left, flushes, waits for the thread; rethrows what writing threw. */
+        void finish() {
+            try {
+                if (current.size > 0) {
+                    handOver(true);
+                }
+                put(END);
+                join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the sightings", e);
+            }
+            Throwable f = failure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error err) {
+                throw err;
+            }
+        }
+
+        private void handOver(boolean flush) {
+            Batch b = current;
+            b.flush = flush;
+            current = new Batch();
+            try {
+                put(b);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the sightings", e);
+            }
+        }
+
+        private void put(Batch b) throws InterruptedException {
+            if (!isAlive() && failure != null) {
+                return; // it failed and ended: finish() rethrows why
+            }
+            queue.put(b);
+        }
+
+        @Override
+        public void run() {
+            StringBuilder line = new StringBuilder(512);
+            String eol = System.lineSeparator();
+            while (true) {
+                Batch b;
+                try {
+                    b = queue.take();
+                } catch (InterruptedException e) {
+                    failure = e;
+                    return;
+                }
+                if (b == END) {
+                    break;
+                }
+                if (failure != null) {
+                    continue; // keep taking, so that the scan never waits on a full queue
+                }
+                try {
+                    for (int i = 0; i < b.size; i++) {
+                        CloudTrailScan.Match m = b.matches[i];
+                        line.setLength(0);
+                        if (json) {
+                            sightingJson(line, known.label(m.canary()), m.record());
+                        } else {
+                            line.append(sightingText(known.label(m.canary()), m.record(), b.files[i]));
+                        }
+                        line.append(eol);
+                        out.append(line);
+                    }
+                    if (b.flush) {
+                        out.flush();
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+            }
+            if (failure == null) {
+                try {
+                    out.flush();
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+            }
+        }
     }
 
     /**
