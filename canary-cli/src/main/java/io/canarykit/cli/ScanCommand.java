@@ -153,40 +153,43 @@ final class ScanCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** The fields of a {@code --json} sighting line, in order, each with its quote and colon (and comma). */
+    private static final String[] SIGHTING_FIELDS = {"{\"canaryId\":", ",\"eventId\":", ",\"eventTime\":",
+            ",\"eventSource\":", ",\"eventName\":", ",\"awsRegion\":", ",\"sourceIPAddress\":", ",\"userAgent\":",
+            ",\"errorCode\":", ",\"accessKeyId\":", ",\"principalArn\":"};
+
     /**
      * Appends the {@code --json} line of a sighting: what Jackson's generator writes (the same escapes: {@code \"},
      * {@code \\}, {@code \b \t \n \f \r}, a six-character escape (backslash, u, 00 and two upper-case hex digits) for other control characters, nothing else escaped),
-     * written directly, as this runs once per sighting.
+     * written directly, as this runs once per sighting. Kept small (one loop over the fields, strings without escapes
+     * appended whole) so that the JIT compiles it quickly.
      */
     static void sightingJson(StringBuilder sb, String canaryId, CloudTrailRecord r) {
-        sb.append('{');
-        field(sb, "canaryId", canaryId);
-        sb.append(',');
-        field(sb, "eventId", r.eventId());
-        sb.append(',');
-        if (r.eventTime() == null) {
-            field(sb, "eventTime", null);
-        } else {
-            sb.append("\"eventTime\":\"");
-            instant(sb, r.eventTime());
-            sb.append('"');
+        for (int f = 0; f < SIGHTING_FIELDS.length; f++) {
+            sb.append(SIGHTING_FIELDS[f]);
+            if (f == 2) {
+                if (r.eventTime() == null) {
+                    sb.append("null");
+                } else {
+                    sb.append('"');
+                    instant(sb, r.eventTime());
+                    sb.append('"');
+                }
+                continue;
+            }
+            value(sb, switch (f) {
+                case 0 -> canaryId;
+                case 1 -> r.eventId();
+                case 3 -> r.eventSource();
+                case 4 -> r.eventName();
+                case 5 -> r.awsRegion();
+                case 6 -> r.sourceIpAddress();
+                case 7 -> r.userAgent();
+                case 8 -> r.errorCode();
+                case 9 -> r.accessKeyId();
+                default -> r.principalArn();
+            });
         }
-        sb.append(',');
-        field(sb, "eventSource", r.eventSource());
-        sb.append(',');
-        field(sb, "eventName", r.eventName());
-        sb.append(',');
-        field(sb, "awsRegion", r.awsRegion());
-        sb.append(',');
-        field(sb, "sourceIPAddress", r.sourceIpAddress());
-        sb.append(',');
-        field(sb, "userAgent", r.userAgent());
-        sb.append(',');
-        field(sb, "errorCode", r.errorCode());
-        sb.append(',');
-        field(sb, "accessKeyId", r.accessKeyId());
-        sb.append(',');
-        field(sb, "principalArn", r.principalArn());
         sb.append('}');
     }
 
@@ -201,32 +204,62 @@ final class ScanCommand implements Callable<Integer> {
             sb.append(t);
             return;
         }
-        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(sec, 0, java.time.ZoneOffset.UTC);
-        int y = d.getYear();
-        sb.append((char) ('0' + y / 1000)).append((char) ('0' + y / 100 % 10)).append((char) ('0' + y / 10 % 10))
-                .append((char) ('0' + y % 10)).append('-');
-        two(sb, d.getMonthValue()).append('-');
-        two(sb, d.getDayOfMonth()).append('T');
-        two(sb, d.getHour()).append(':');
-        two(sb, d.getMinute()).append(':');
-        two(sb, d.getSecond()).append('Z');
-    }
-
-    private static StringBuilder two(StringBuilder sb, int v) {
-        return sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+        int secOfDay = (int) (sec % 86_400);
+        // civil date from days since 1970-01-01 (Howard Hinnant's algorithm; non-negative days only)
+        long z = sec / 86_400 + 719_468;
+        long era = z / 146_097;
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        char[] c = {(char) ('0' + year / 1000), (char) ('0' + year / 100 % 10), (char) ('0' + year / 10 % 10),
+                (char) ('0' + year % 10), '-', (char) ('0' + month / 10), (char) ('0' + month % 10), '-',
+                (char) ('0' + day / 10), (char) ('0' + day % 10), 'T', (char) ('0' + secOfDay / 36_000),
+                (char) ('0' + secOfDay / 3600 % 10), ':', (char) ('0' + secOfDay % 3600 / 600),
+                (char) ('0' + secOfDay % 3600 / 60 % 10), ':', (char) ('0' + secOfDay % 60 / 10),
+                (char) ('0' + secOfDay % 10), 'Z'};
+        sb.append(c);
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static void field(StringBuilder sb, String name, String value) {
         sb.append('"').append(name).append("\":");
+        value(sb, value);
+    }
+
+    /** Appends {@code value} as a JSON string (or {@code null}); a string without escapes in one piece. */
+    private static void value(StringBuilder sb, String value) {
         if (value == null) {
             sb.append("null");
             return;
         }
         sb.append('"');
         int n = value.length();
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        while (i < n) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            i++;
+        }
+        if (i == n) {
+            sb.append(value);
+        } else {
+            escaped(sb, value, i);
+        }
+        sb.append('"');
+    }
+
+    /** Appends {@code value}, escaped from {@code from} on (its characters before {@code from} need no escape). */
+    private static void escaped(StringBuilder sb, String value, int from) {
+        sb.append(value, 0, from);
+        int n = value.length();
+        for (int i = from; i < n; i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c != '"' && c != '\\') {
                 sb.append(c);
@@ -243,7 +276,6 @@ final class ScanCommand implements Callable<Integer> {
                 default: sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]); break;
             }
         }
-        sb.append('"');
     }
 
     private static String sightingText(String canaryId, CloudTrailRecord r, Path file) {
