@@ -81,35 +81,35 @@ final class ScanCommand implements Callable<Integer> {
         List<Path> files = listing.files();
         CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
         Progress progress = terminal ? new Progress(err, files.size(), listing.totalBytes, System::nanoTime) : null;
-        StringBuilder line = new StringBuilder(512);
-        CloudTrailScan.Summary summary = scan.scan(files, new CloudTrailScan.Listener() {
-            private boolean written;
+        // sightings are formatted and written on a thread of their own: writing (which can block on a busy disk)
+        // and formatting never hold up the calling thread, the only one that hands the scan's matches over
+        SightingWriter writer = new SightingWriter(out, json, known);
+        writer.start();
+        CloudTrailScan.Summary summary;
+        try {
+            summary = scan.scan(files, new CloudTrailScan.Listener() {
+                @Override
+                public void match(Path file, CloudTrailScan.Match m) {
+                    writer.add(file, m);
+                }
 
-            @Override
-            public void match(Path file, CloudTrailScan.Match m) {
-                line.setLength(0);
-                if (json) {
-                    sightingJson(line, known.label(m.canary()), m.record());
-                } else {
-                    line.append(sightingText(known.label(m.canary()), m.record(), file));
+                @Override
+                public void file(CloudTrailScan.FileResult result) {
+                    writer.fileDone(); // the file's sightings go out together when it is done
+                    if (progress != null) {
+                        progress.advance(result.size(), result.read().records(), result.matches());
+                    }
                 }
-                line.append(System.lineSeparator());
-                out.append(line); // no flush per line: the file's sightings go out together when it is done
-                written = true;
+            });
+        } catch (RuntimeException | Error e) {
+            try {
+                writer.finish(); // what was handed over is still written
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
             }
-
-            @Override
-            public void file(CloudTrailScan.FileResult result) {
-                if (written) {
-                    out.flush();
-                    written = false;
-                }
-                if (progress != null) {
-                    progress.advance(result.size(), result.read().records(), result.matches());
-                }
-            }
-        });
-        out.flush();
+            throw e;
+        }
+        writer.finish();
         if (progress != null) {
             progress.clear();
         }
@@ -153,48 +153,113 @@ final class ScanCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** The fields of a {@code --json} sighting line, in order, each with its quote and colon (and comma). */
+    private static final String[] SIGHTING_FIELDS = {"{\"canaryId\":", ",\"eventId\":", ",\"eventTime\":",
+            ",\"eventSource\":", ",\"eventName\":", ",\"awsRegion\":", ",\"sourceIPAddress\":", ",\"userAgent\":",
+            ",\"errorCode\":", ",\"accessKeyId\":", ",\"principalArn\":"};
+
     /**
      * Appends the {@code --json} line of a sighting: what Jackson's generator writes (the same escapes: {@code \"},
      * {@code \\}, {@code \b \t \n \f \r}, a six-character escape (backslash, u, 00 and two upper-case hex digits) for other control characters, nothing else escaped),
-     * written directly, as this runs once per sighting.
+     * written directly, as this runs once per sighting. Kept small (one loop over the fields, strings without escapes
+     * appended whole) so that the JIT compiles it quickly.
      */
     static void sightingJson(StringBuilder sb, String canaryId, CloudTrailRecord r) {
-        sb.append('{');
-        field(sb, "canaryId", canaryId);
-        sb.append(',');
-        field(sb, "eventId", r.eventId());
-        sb.append(',');
-        field(sb, "eventTime", r.eventTime() == null ? null : r.eventTime().toString());
-        sb.append(',');
-        field(sb, "eventSource", r.eventSource());
-        sb.append(',');
-        field(sb, "eventName", r.eventName());
-        sb.append(',');
-        field(sb, "awsRegion", r.awsRegion());
-        sb.append(',');
-        field(sb, "sourceIPAddress", r.sourceIpAddress());
-        sb.append(',');
-        field(sb, "userAgent", r.userAgent());
-        sb.append(',');
-        field(sb, "errorCode", r.errorCode());
-        sb.append(',');
-        field(sb, "accessKeyId", r.accessKeyId());
-        sb.append(',');
-        field(sb, "principalArn", r.principalArn());
+        for (int f = 0; f < SIGHTING_FIELDS.length; f++) {
+            sb.append(SIGHTING_FIELDS[f]);
+            if (f == 2) {
+                if (r.eventTime() == null) {
+                    sb.append("null");
+                } else {
+                    sb.append('"');
+                    instant(sb, r.eventTime());
+                    sb.append('"');
+                }
+                continue;
+            }
+            value(sb, switch (f) {
+                case 0 -> canaryId;
+                case 1 -> r.eventId();
+                case 3 -> r.eventSource();
+                case 4 -> r.eventName();
+                case 5 -> r.awsRegion();
+                case 6 -> r.sourceIpAddress();
+                case 7 -> r.userAgent();
+                case 8 -> r.errorCode();
+                case 9 -> r.accessKeyId();
+                default -> r.principalArn();
+            });
+        }
         sb.append('}');
+    }
+
+    /**
+     * Appends {@code t.toString()}: written directly for whole seconds from 1970 to 9999 (what CloudTrail records
+     * hold, {@code yyyy-MM-ddTHH:mm:ssZ}), as this runs once per sighting; by {@link java.time.Instant#toString}
+     * otherwise.
+     */
+    static void instant(StringBuilder sb, java.time.Instant t) {
+        long sec = t.getEpochSecond();
+        if (t.getNano() != 0 || sec < 0 || sec > 253_402_300_799L) {
+            sb.append(t);
+            return;
+        }
+        int secOfDay = (int) (sec % 86_400);
+        // civil date from days since 1970-01-01 (Howard Hinnant's algorithm; non-negative days only)
+        long z = sec / 86_400 + 719_468;
+        long era = z / 146_097;
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        char[] c = {(char) ('0' + year / 1000), (char) ('0' + year / 100 % 10), (char) ('0' + year / 10 % 10),
+                (char) ('0' + year % 10), '-', (char) ('0' + month / 10), (char) ('0' + month % 10), '-',
+                (char) ('0' + day / 10), (char) ('0' + day % 10), 'T', (char) ('0' + secOfDay / 36_000),
+                (char) ('0' + secOfDay / 3600 % 10), ':', (char) ('0' + secOfDay % 3600 / 600),
+                (char) ('0' + secOfDay % 3600 / 60 % 10), ':', (char) ('0' + secOfDay % 60 / 10),
+                (char) ('0' + secOfDay % 10), 'Z'};
+        sb.append(c);
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private static void field(StringBuilder sb, String name, String value) {
         sb.append('"').append(name).append("\":");
+        value(sb, value);
+    }
+
+    /** Appends {@code value} as a JSON string (or {@code null}); a string without escapes in one piece. */
+    private static void value(StringBuilder sb, String value) {
         if (value == null) {
             sb.append("null");
             return;
         }
         sb.append('"');
         int n = value.length();
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        while (i < n) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            i++;
+        }
+        if (i == n) {
+            sb.append(value);
+        } else {
+            escaped(sb, value, i);
+        }
+        sb.append('"');
+    }
+
+    /** Appends {@code value}, escaped from {@code from} on (its characters before {@code from} need no escape). */
+    private static void escaped(StringBuilder sb, String value, int from) {
+        sb.append(value, 0, from);
+        int n = value.length();
+        for (int i = from; i < n; i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c != '"' && c != '\\') {
                 sb.append(c);
@@ -211,7 +276,6 @@ final class ScanCommand implements Callable<Integer> {
                 default: sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]); break;
             }
         }
-        sb.append('"');
     }
 
     private static String sightingText(String canaryId, CloudTrailRecord r, Path file) {
@@ -241,6 +305,146 @@ final class ScanCommand implements Callable<Integer> {
             sb.append('}');
         }
         return sb.append("]}").toString();
+    }
+
+    /**
+     * Formats and writes the sightings on a thread of its own, in the order they are added: the calling thread only
+     * collects them into batches of {@link #BATCH} and hands each over through a queue of {@link #QUEUED} batches, so
+     * that at most {@code (QUEUED + 2) * BATCH} sightings wait at once (memory stays bounded). The writer is flushed
+     * after each file that had sightings ({@link #fileDone}) and at the end. What writing throws is rethrown by
+     * {@link #finish}. Not thread-safe: {@link #add}, {@link #fileDone} and {@link #finish} are called on one thread.
+     */
+    static final class SightingWriter extends Thread {
+        static final int BATCH = 256;
+        static final int QUEUED = 8;
+        private static final Batch END = new Batch();
+
+        /** Sightings handed over together; {@code flush} once they end a file. */
+        private static final class Batch {
+            final Path[] files = new Path[BATCH];
+            final CloudTrailScan.Match[] matches = new CloudTrailScan.Match[BATCH];
+            int size;
+            boolean flush;
+        }
+
+        private final PrintWriter out;
+        private final boolean json;
+        private final CanaryKeyFile.Canaries known;
+        private final java.util.concurrent.BlockingQueue<Batch> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(QUEUED);
+        private Batch current = new Batch();
+        private volatile Throwable failure;
+
+        SightingWriter(PrintWriter out, boolean json, CanaryKeyFile.Canaries known) {
+            super("canary-scan-output");
+            setDaemon(true);
+            this.out = out;
+            this.json = json;
+            this.known = known;
+        }
+
+        /** One sighting in {@code file}. */
+        void add(Path file, CloudTrailScan.Match m) {
+            Batch b = current;
+            b.files[b.size] = file;
+            b.matches[b.size] = m;
+            if (++b.size == BATCH) {
+                handOver(false);
+            }
+        }
+
+        /** A file has been read: its sightings, if any, are written and flushed. */
+        void fileDone() {
+            if (current.size > 0) {
+                handOver(true);
+            }
+        }
+
+        /** Writes what is left, flushes, waits for the thread; rethrows what writing threw. */
+        void finish() {
+            try {
+                if (current.size > 0) {
+                    handOver(true);
+                }
+                put(END);
+                join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the sightings", e);
+            }
+            Throwable f = failure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error err) {
+                throw err;
+            }
+        }
+
+        private void handOver(boolean flush) {
+            Batch b = current;
+            b.flush = flush;
+            current = new Batch();
+            try {
+                put(b);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the sightings", e);
+            }
+        }
+
+        private void put(Batch b) throws InterruptedException {
+            if (!isAlive() && failure != null) {
+                return; // it failed and ended: finish() rethrows why
+            }
+            queue.put(b);
+        }
+
+        @Override
+        public void run() {
+            StringBuilder line = new StringBuilder(512);
+            String eol = System.lineSeparator();
+            while (true) {
+                Batch b;
+                try {
+                    b = queue.take();
+                } catch (InterruptedException e) {
+                    failure = e;
+                    return;
+                }
+                if (b == END) {
+                    break;
+                }
+                if (failure != null) {
+                    continue; // keep taking, so that the scan never waits on a full queue
+                }
+                try {
+                    for (int i = 0; i < b.size; i++) {
+                        CloudTrailScan.Match m = b.matches[i];
+                        line.setLength(0);
+                        if (json) {
+                            sightingJson(line, known.label(m.canary()), m.record());
+                        } else {
+                            line.append(sightingText(known.label(m.canary()), m.record(), b.files[i]));
+                        }
+                        line.append(eol);
+                        out.append(line);
+                    }
+                    if (b.flush) {
+                        out.flush();
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+            }
+            if (failure == null) {
+                try {
+                    out.flush();
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+            }
+        }
     }
 
     /**

@@ -200,6 +200,51 @@ class ScanCommandTest {
     }
 
     @Test
+    void eventTimesAreWrittenAsInstantToStringWritesThem() {
+        java.util.Random random = new java.util.Random(22);
+        List<java.time.Instant> times = new ArrayList<>(List.of(java.time.Instant.EPOCH,
+                java.time.Instant.parse("2025-03-14T09:26:53Z"), java.time.Instant.parse("2024-02-29T23:59:59Z"),
+                java.time.Instant.parse("9999-12-31T23:59:59Z"), java.time.Instant.parse("+10000-01-01T00:00:00Z"),
+                java.time.Instant.parse("1969-12-31T23:59:59Z"), java.time.Instant.parse("0999-01-01T00:00:00Z"),
+                java.time.Instant.parse("2025-03-14T09:26:53.120Z"), java.time.Instant.parse("2025-03-14T09:26:53.000001Z")));
+        for (int i = 0; i < 20_000; i++) {
+            long sec = random.nextLong(-100_000_000_000L, 300_000_000_000L);
+            times.add(java.time.Instant.ofEpochSecond(sec, i % 4 == 0 ? random.nextInt(1_000_000_000) : 0));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (java.time.Instant t : times) {
+            sb.setLength(0);
+            ScanCommand.instant(sb, t);
+            assertThat(sb.toString()).isEqualTo(t.toString());
+        }
+    }
+
+    @Test
+    void aFailingOutputEndsTheScanWithAnErrorInsteadOfHanging(@TempDir Path dir) throws IOException {
+        Path file = canaries(dir,
+                "{\"canaryId\":\"" + CANARY_A + "\",\"accessKeyId\":\"" + TERRAFORM_KEY + "\",\"principalArn\":null,"
+                        + "\"issuedAt\":\"2023-07-01T00:00:00Z\",\"expiresAt\":null}");
+        StringWriter written = new StringWriter();
+        PrintWriter failing = new PrintWriter(written) {
+            @Override
+            public void write(String s, int off, int len) {
+                if (written.getBuffer().length() > 10_000) {
+                    throw new IllegalStateException("output closed");
+                }
+                super.write(s, off, len);
+            }
+        };
+        StringWriter err = new StringWriter();
+
+        int code = CanaryMain.run(new String[] {"scan", "--canaries", file.toString(), "--json", SAMPLES.toString()},
+                failing, new PrintWriter(err));
+
+        assertThat(code).as(err.toString()).isNotZero();
+        assertThat(err.toString()).contains("output closed");
+        assertThat(written.toString().lines().count()).isLessThan(2104); // positive control: 2104 sightings otherwise
+    }
+
+    @Test
     void sightingsAndSummariesAreWrittenAsTheTreeModelWritesThem() throws IOException {
         String[] texts = {null, "", "plain", "quote \" and backslash \\", "control \u0001\t\n\r", "caf\u00e9 \u20ac \uD83D\uDE00",
                 "slash / and </script>", "\u2028\u2029", "x".repeat(3000)};

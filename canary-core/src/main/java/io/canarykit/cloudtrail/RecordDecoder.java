@@ -443,13 +443,17 @@ final class RecordDecoder {
     /**
      * The string value of {@code field}, or null if it was absent or null. The records of one caller repeat most
      * values (the user agent, the region, the identity): the last value of each field is kept, and given again
-     * when the bytes are the same.
+     * when the bytes are the same. Not for the values that differ in every record (event id, request id, event
+     * time): keeping them would only copy their bytes once more.
      */
     private String text(byte[] b, int field) {
         byte k = kinds[field];
         if (k == STRING) {
             int from = starts[field];
             int len = ends[field] - from;
+            if (field == EVENT_ID || field == REQUEST_ID || field == EVENT_TIME) {
+                return new String(b, from, len, StandardCharsets.ISO_8859_1);
+            }
             byte[] last = lastBytes[field];
             if (last != null && last.length == len && java.util.Arrays.equals(last, 0, len, b, from, from + len)) {
                 return lastText[field];

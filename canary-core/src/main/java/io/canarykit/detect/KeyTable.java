@@ -496,7 +496,23 @@ final class KeyTable {
             }
         }
 
+        /** The last value looked up and its row: the matches of an incident name the same key over and over. */
+        private record Last(String value, int row) {
+        }
+
+        private Last last; // racy by design: a Last is immutable, and any one seen is right
+
         int first(String v) {
+            Last l = last;
+            if (l != null && l.value.equals(v)) {
+                return l.row;
+            }
+            int row = lookUp(v);
+            last = new Last(v, row);
+            return row;
+        }
+
+        private int lookUp(String v) {
             byte[] b = null;
             int len = v.length();
             for (int k = 0; k < len; k++) {
