@@ -302,7 +302,9 @@ final class OrderedScan<T> {
         if (s.index == head) {
             return !caller && s.pending.size() >= MAX_AT_HEAD;
         }
-        int atHead = head < next ? ring[head % window].pending.size() : 0;
+        // a file that has just become the head may hold up to MAX_BUFFERED matches of its own: count at most
+        // MAX_AT_HEAD of them as the head's, so that all the matches waiting stay within MAX_BUFFERED + MAX_AT_HEAD
+        int atHead = head < next ? Math.min(ring[head % window].pending.size(), MAX_AT_HEAD) : 0;
         return buffered - atHead >= MAX_BUFFERED;
     }
 
