@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,65 +171,22 @@ record ServerSettings(String instanceId, Map<Loop, Duration> loops, boolean reco
         return d;
     }
 
-    private static final List<String> KNOWN = known();
-
-    private static List<String> known() {
-        List<String> k = new ArrayList<>();
-        for (Loop l : Loop.values()) {
-            k.add(l.key + ".interval");
-        }
-        k.addAll(List.of("instance-id", "reconcile.fix", "onboard.inventory", "onboard.name", "onboard.placement",
-                "lease-duration", "shutdown-timeout", "ready.cache-time", "metrics.token", "metrics.anonymous",
-                "log-format"));
-        return List.copyOf(k);
-    }
-
+    /** Refuses keys under {@code canary.server.} that {@link ServerConfigSection} does not declare. */
     private static void checkKeys(CanaryConfig config) {
         Set<String> unknown = new TreeSet<>();
         for (String k : config.withPrefix(PREFIX).keySet()) {
-            if (!KNOWN.contains(k) && !k.startsWith("onboard.option.")) {
-                unknown.add(k);
+            if (ServerConfigSection.KEYS.find(PREFIX + k) == null) {
+                unknown.add(PREFIX + k);
             }
         }
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
-            throw new CanaryConfigurationException("unknown configuration key " + PREFIX + first
-                    + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "") + "; did you mean "
-                    + PREFIX + closest(first) + "? Known: " + PREFIX + String.join(", " + PREFIX, KNOWN)
-                    + ", " + PREFIX + "onboard.option.<key>");
+            String closest = ServerConfigSection.KEYS.closest(first);
+            throw new CanaryConfigurationException("unknown configuration key " + first
+                    + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
+                    + (closest == null ? "" : "; did you mean " + closest + "?") + " (see the README's configuration"
+                    + " reference for every canary.server key)");
         }
-    }
-
-    private static String closest(String key) {
-        String best = KNOWN.get(0);
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : KNOWN) {
-            int d = distance(key, k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** {@code host-pid-random}: unique per process, readable in a lease. */
