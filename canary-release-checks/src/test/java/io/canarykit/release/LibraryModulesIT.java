@@ -2,9 +2,7 @@ package io.canarykit.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.module.Configuration;
 import java.lang.module.FindException;
 import java.lang.module.ModuleDescriptor;
@@ -15,8 +13,6 @@ import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -179,7 +175,7 @@ class LibraryModulesIT {
     @Test
     void providesMatchesTheServicesFilesAndServiceLoaderFindsTheProvidersOnTheModulePath() throws Exception {
         for (String module : ARTIFACTS.keySet()) {
-            Map<String, Set<String>> servicesFiles = servicesFiles(JARS.get(module));
+            Map<String, Set<String>> servicesFiles = ModuleDescriptorIT.servicesFiles(JARS.get(module));
             Map<String, Set<String>> provides = new TreeMap<>();
             descriptor(module).provides().forEach(p -> provides.put(p.service(), new TreeSet<>(p.providers())));
             assertThat(provides).as("provides … with … of %s against its META-INF/services", module)
@@ -193,7 +189,7 @@ class LibraryModulesIT {
                         .containsAll(e.getValue());
             }
         }
-        assertThat(servicesFiles(JARS.get("io.canarykit.aws"))).as("positive control").isNotEmpty();
+        assertThat(ModuleDescriptorIT.servicesFiles(JARS.get("io.canarykit.aws"))).as("positive control").isNotEmpty();
     }
 
     @Test
@@ -287,26 +283,6 @@ class LibraryModulesIT {
             zip.stream().map(ZipEntry::getName)
                     .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/") && n.contains("/"))
                     .forEach(n -> out.add(n.substring(0, n.lastIndexOf('/')).replace('/', '.')));
-        }
-        return out;
-    }
-
-    private static Map<String, Set<String>> servicesFiles(Path jar) throws IOException {
-        Map<String, Set<String>> out = new TreeMap<>();
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            for (ZipEntry entry : zip.stream().collect(Collectors.toList())) {
-                String name = entry.getName();
-                if (!name.startsWith("META-INF/services/") || entry.isDirectory()) {
-                    continue;
-                }
-                Set<String> providers = new TreeSet<>();
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(zip.getInputStream(entry), StandardCharsets.UTF_8))) {
-                    r.lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty())
-                            .forEach(providers::add);
-                }
-                out.put(name.substring("META-INF/services/".length()), providers);
-            }
         }
         return out;
     }
