@@ -107,7 +107,8 @@ class ModuleDescriptorIT {
         assertThat(names).contains("aws-credentials-file", "env", "imds", "kubernetes-secret");
     }
 
-    private static Map<String, Set<String>> servicesFiles(Path jar) throws IOException {
+    /** The providers each {@code META-INF/services} file of {@code jar} lists, by service (also LibraryModulesIT's). */
+    static Map<String, Set<String>> servicesFiles(Path jar) throws IOException {
         Map<String, Set<String>> out = new TreeMap<>();
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             for (ZipEntry entry : zip.stream().collect(Collectors.toList())) {

@@ -329,10 +329,12 @@ final class SchemaMigrator {
     }
 
     private static String load(String resource) {
-        try (InputStream in = SchemaMigrator.class.getClassLoader().getResourceAsStream(resource)) {
+        // Class#getResourceAsStream, not the class loader's: on the module path the scripts are this module's own
+        // (encapsulated) resources, which only the module's classes can read
+        try (InputStream in = SchemaMigrator.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
-                throw new IllegalStateException("schema script " + resource + " is missing from the class path;"
-                        + " the canary-store-jdbc jar is damaged");
+                throw new IllegalStateException("schema script " + resource + " is missing from the"
+                        + " canary-store-jdbc jar; the jar is damaged");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

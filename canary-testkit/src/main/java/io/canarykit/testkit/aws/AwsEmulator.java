@@ -1,5 +1,6 @@
 package io.canarykit.testkit.aws;
 
+import io.canarykit.testkit.internal.ClassPathReads;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.core.Options;
@@ -85,6 +86,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
  * @since 0.1.0
  */
 public final class AwsEmulator implements AutoCloseable {
+    static {
+        ClassPathReads.readWireMock(); // on the module path WireMock is on the class path (see ClassPathReads)
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(AwsEmulator.class);
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");

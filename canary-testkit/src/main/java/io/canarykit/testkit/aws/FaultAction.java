@@ -1,5 +1,6 @@
 package io.canarykit.testkit.aws;
 
+import io.canarykit.testkit.internal.ClassPathReads;
 import com.github.tomakehurst.wiremock.http.Fault;
 
 import java.time.Duration;
@@ -12,6 +13,10 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public final class FaultAction {
+    static {
+        ClassPathReads.readWireMock(); // on the module path WireMock is on the class path (see ClassPathReads)
+    }
+
     enum Kind { SERVER_ERROR, THROTTLE, ERROR, CONNECTION, LATENCY }
 
     final Kind kind;

@@ -1,5 +1,6 @@
 package io.canarykit.testkit.aws;
 
+import io.canarykit.testkit.internal.ClassPathReads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 
@@ -11,6 +12,10 @@ import java.util.Map;
 
 /** The answer to one request, plus what the CloudTrail record of the call needs. */
 final class Reply {
+    static {
+        ClassPathReads.readWireMock(); // on the module path WireMock is on the class path (see ClassPathReads)
+    }
+
     int status = 200;
     final Map<String, String> headers = new LinkedHashMap<>();
     byte[] body = new byte[0];

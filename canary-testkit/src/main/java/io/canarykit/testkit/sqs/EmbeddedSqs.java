@@ -1,5 +1,6 @@
 package io.canarykit.testkit.sqs;
 
+import io.canarykit.testkit.internal.ClassPathReads;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -60,6 +61,10 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Starts a server on a free port of 127.0.0.1 and waits until it listens. */
     public static EmbeddedSqs start() {
+        // ElasticMQ's Scala jars have no valid module name: on the module path they are on the class path
+        ClassPathReads.read("org.elasticmq.rest.sqs.SQSRestServerBuilder", "EmbeddedSqs needs ElasticMQ: add"
+                + " org.elasticmq:elasticmq-rest-sqs_2.13 to the test class path (not the module path: its Scala jars"
+                + " have no valid module name)");
         int port = freePort();
         SQSRestServer server = SQSRestServerBuilder.withPort(port).withInterface("127.0.0.1")
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).withAWSRegion("us-east-1")
