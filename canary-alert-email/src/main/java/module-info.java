@@ -6,6 +6,7 @@
 module io.canarykit.alert.email {
     requires io.canarykit.core;
     requires jakarta.mail;
+    requires static org.jspecify;
 
     exports io.canarykit.alert.email;
 

@@ -2,6 +2,7 @@ package io.canarykit.server;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of the audit log: who asked the issuance API to issue or revoke which canary, and what happened. It holds
@@ -22,8 +23,9 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record AuditEvent(Instant at, String action, String caller, String scheme, String source, String canaryId,
-                         String asset, String profile, String kind, String result, int status, String detail) {
+public record AuditEvent(Instant at, String action, String caller, String scheme, @Nullable String source,
+                         @Nullable String canaryId, @Nullable String asset, @Nullable String profile, @Nullable String kind,
+                         String result, int status, @Nullable String detail) {
     public AuditEvent {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(action, "action");

@@ -1,6 +1,7 @@
 package io.canarykit.server;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link CallerAuthenticator} concluded about a request's credentials.
@@ -74,7 +75,7 @@ public sealed interface Authentication {
      * @param identity  who is calling
      * @param bodyCheck checks the body (a signature over it, its declared hash), or {@code null} for none
      */
-    record Accepted(CallerIdentity identity, BodyCheck bodyCheck) implements Authentication {
+    record Accepted(CallerIdentity identity, @Nullable BodyCheck bodyCheck) implements Authentication {
         public Accepted {
             Objects.requireNonNull(identity, "identity");
         }
@@ -87,6 +88,6 @@ public sealed interface Authentication {
          * @param body the whole body, possibly empty, never {@code null}
          * @return {@code null} if the body is acceptable, otherwise why not (the request gets 401)
          */
-        String refusal(byte[] body);
+        @Nullable String refusal(byte[] body);
     }
 }

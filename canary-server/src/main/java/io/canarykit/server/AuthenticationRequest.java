@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an authenticator sees of a request before its body is read: the request line, the headers exactly as
@@ -22,8 +23,8 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record AuthenticationRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-                                    InetAddress source, List<X509Certificate> clientCertificates, Instant receivedAt) {
+public record AuthenticationRequest(String method, String rawPath, @Nullable String rawQuery,
+                                    Map<String, List<String>> headers, @Nullable InetAddress source, List<X509Certificate> clientCertificates, Instant receivedAt) {
     public AuthenticationRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(rawPath, "rawPath");
@@ -38,7 +39,7 @@ public record AuthenticationRequest(String method, String rawPath, String rawQue
     }
 
     /** The single value of header {@code name}, or {@code null} if absent. Callers refuse repeated credentials. */
-    public String header(String name) {
+    public @Nullable String header(String name) {
         List<String> v = headers(name);
         return v.isEmpty() ? null : v.get(0);
     }

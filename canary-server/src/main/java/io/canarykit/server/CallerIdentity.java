@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who is calling, as an authenticator proved it. The {@link #name()} is the caller's identity everywhere: canaries it
@@ -24,8 +25,8 @@ import java.util.regex.Pattern;
  *
  * @since 0.1.0
  */
-public record CallerIdentity(String name, String scheme, Map<String, String> claims, CallerPermissions permissions,
-                             IssuanceScope scope) {
+public record CallerIdentity(String name, String scheme, Map<String, String> claims,
+                             @Nullable CallerPermissions permissions, @Nullable IssuanceScope scope) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:/+=-]{1,128}");
 
     public CallerIdentity {
@@ -39,7 +40,8 @@ public record CallerIdentity(String name, String scheme, Map<String, String> cla
     }
 
     /** An identity bound to no asset: its requests name their assets. */
-    public CallerIdentity(String name, String scheme, Map<String, String> claims, CallerPermissions permissions) {
+    public CallerIdentity(String name, String scheme, Map<String, String> claims,
+                          @Nullable CallerPermissions permissions) {
         this(name, scheme, claims, permissions, null);
     }
 

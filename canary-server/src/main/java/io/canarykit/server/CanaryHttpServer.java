@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class CanaryHttpServer implements AutoCloseable {
     private static final long SWEEP_MILLIS = 250;
 
     private final ServerLimits limits;
-    private final TlsSettings tls;
+    private final @Nullable TlsSettings tls;
     private final Server server;
     private final ServerConnector connector;
     private final Map<String, Handler> routes;
@@ -212,7 +213,7 @@ public final class CanaryHttpServer implements AutoCloseable {
         }
     }
 
-    private static InetAddress addressOf(SocketAddress a) {
+    private static @Nullable InetAddress addressOf(SocketAddress a) {
         return a instanceof InetSocketAddress isa ? isa.getAddress() : null;
     }
 
@@ -233,11 +234,11 @@ public final class CanaryHttpServer implements AutoCloseable {
     }
 
     private static final class ConnectionState {
-        final InetAddress address;
+        final @Nullable InetAddress address;
         final AtomicInteger busy = new AtomicInteger();
         volatile long idleSince = System.nanoTime();
 
-        ConnectionState(InetAddress address) {
+        ConnectionState(@Nullable InetAddress address) {
             this.address = address;
         }
     }
@@ -393,7 +394,7 @@ public final class CanaryHttpServer implements AutoCloseable {
         private int port;
         private ServerLimits limits = ServerLimits.defaults();
         private Duration stopTimeout = Duration.ofSeconds(2);
-        private TlsSettings tls;
+        private @Nullable TlsSettings tls;
         private final Map<String, Handler> routes = new LinkedHashMap<>();
 
         Builder() {
@@ -425,7 +426,7 @@ public final class CanaryHttpServer implements AutoCloseable {
         }
 
         /** Serves HTTPS with these settings instead of plain HTTP ({@code null}: plain HTTP, the default). */
-        public Builder tls(TlsSettings v) {
+        public Builder tls(@Nullable TlsSettings v) {
             tls = v;
             return this;
         }

@@ -11,6 +11,7 @@ import io.canarykit.fingerprint.FingerprintReport;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON shape of a canary record, shared by the issuance API and the command line ({@code canary list --json}).
@@ -64,7 +65,7 @@ public final class CanaryJson {
     }
 
     /** A placement receipt, or JSON null. */
-    public static ObjectNode receipt(PlacementReceipt receipt) {
+    public static @Nullable ObjectNode receipt(PlacementReceipt receipt) {
         if (receipt == null) {
             return null;
         }
@@ -80,7 +81,7 @@ public final class CanaryJson {
     }
 
     /** A fingerprint report, or JSON null. */
-    public static ObjectNode fingerprint(FingerprintReport report) {
+    public static @Nullable ObjectNode fingerprint(FingerprintReport report) {
         return report == null ? null : FingerprintJson.toNode(report);
     }
 

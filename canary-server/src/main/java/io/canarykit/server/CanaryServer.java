@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class CanaryServer implements AutoCloseable {
     private final ServerSettings settings;
     private final CanaryConfig config;
     private final CanaryService service;
-    private final IssuanceApi api;
+    private final @Nullable IssuanceApi api;
     private final DetectorRuns runs;
     private final CanaryHttpServer http;
     private final LeaseKeeper leases;
@@ -92,7 +93,7 @@ public final class CanaryServer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile DeviceApi.StaleChecks staleChecks;
+    private volatile DeviceApi.@Nullable StaleChecks staleChecks;
 
     private CanaryServer(Builder b) {
         this.config = b.config;
@@ -154,7 +155,8 @@ public final class CanaryServer implements AutoCloseable {
         tasks.put(Loop.PURGE, this::purge);
         tasks.put(Loop.METRICS, this::refreshGauges);
         for (Loop l : Loop.values()) {
-            loops.put(l, new ServerLoop(l.key, settings.interval(l), l.leased, tasks.get(l), leases, clock));
+            loops.put(l, new ServerLoop(l.key, settings.interval(l), l.leased,
+                    Objects.requireNonNull(tasks.get(l), l.key), leases, clock)); // every loop has its task above
         }
         AtomicInteger n = new AtomicInteger();
         this.scheduler = new ScheduledThreadPoolExecutor(Loop.values().length + 1, runnable -> {
@@ -261,7 +263,7 @@ public final class CanaryServer implements AutoCloseable {
 
     /** Runs a loop once now (unless it is running or another process holds its lease); for tests and operators. */
     ServerLoop.Outcome runNow(Loop loop) {
-        return loops.get(loop).runOnce();
+        return Objects.requireNonNull(loops.get(loop), loop.key).runOnce(); // the constructor made every loop
     }
 
     /**

@@ -11,6 +11,7 @@ import io.canarykit.CredentialKind;
 import io.canarykit.IssueOutcome;
 import io.canarykit.PlacementSpec;
 import io.canarykit.store.CanaryQuery;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,8 +112,9 @@ public final class DeviceApi {
      * @param canaryId the canary concerned, for the audit log, or {@code null}
      * @param asset    the asset, for the audit log, or {@code null}
      */
-    record Reply(int status, String text, String error, String action, String canaryId, String asset) {
-        static Reply error(int status, String message, String action, String asset) {
+    record Reply(int status, @Nullable String text, @Nullable String error, String action, @Nullable String canaryId,
+                 @Nullable String asset) {
+        static Reply error(int status, @Nullable String message, String action, @Nullable String asset) {
             return new Reply(status, null, message, action, null, asset);
         }
     }
@@ -161,7 +163,7 @@ public final class DeviceApi {
         }
     }
 
-    private Reply enroll(String device, String asset) {
+    private Reply enroll(String device, @Nullable String asset) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String s = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -172,7 +174,7 @@ public final class DeviceApi {
                 "device-enroll", null, asset);
     }
 
-    private Reply retire(Caller caller, String device, String asset) {
+    private Reply retire(Caller caller, String device, @Nullable String asset) {
         int revoked = 0;
         for (CanaryRecord r : live(caller, device)) {
             revoke(r, "device retired");
@@ -183,7 +185,7 @@ public final class DeviceApi {
         return new Reply(200, "retired=" + revoked + "\n", null, "device-retire", null, asset);
     }
 
-    private Reply canary(Caller caller, String device, String asset, byte[] body) {
+    private Reply canary(Caller caller, String device, @Nullable String asset, byte[] body) {
         JsonNode req = json.object(body);
         for (Iterator<String> it = req.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -293,7 +295,7 @@ public final class DeviceApi {
      *
      * @since 0.1.0
      */
-    public record StaleDevice(String device, Instant lastSeen, List<CanaryId> canaries, boolean revoked) {
+    public record StaleDevice(String device, @Nullable Instant lastSeen, List<CanaryId> canaries, boolean revoked) {
         public StaleDevice {
             Objects.requireNonNull(device, "device");
             canaries = List.copyOf(canaries);

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Devices that present a client certificate (mutual TLS, as MDMs issue them: Jamf, Intune SCEP/PKCS, Fleet): the
@@ -65,7 +66,7 @@ public final class DeviceCertificateAuthenticator implements CallerAuthenticator
 
     private final Set<TrustAnchor> anchors;
     private final IdentityFrom from;
-    private final Pattern pattern;
+    private final @Nullable Pattern pattern;
 
     private DeviceCertificateAuthenticator(Builder b) {
         Set<TrustAnchor> a = new LinkedHashSet<>();
@@ -128,7 +129,7 @@ public final class DeviceCertificateAuthenticator implements CallerAuthenticator
         return false;
     }
 
-    private String deviceId(X509Certificate leaf) {
+    private @Nullable String deviceId(X509Certificate leaf) {
         List<String> candidates = new ArrayList<>();
         if (from == IdentityFrom.SUBJECT_CN) {
             try {
@@ -178,7 +179,7 @@ public final class DeviceCertificateAuthenticator implements CallerAuthenticator
     public static final class Builder {
         private List<X509Certificate> cas = List.of();
         private IdentityFrom from = IdentityFrom.SUBJECT_CN;
-        private Pattern pattern;
+        private @Nullable Pattern pattern;
 
         Builder() {
         }

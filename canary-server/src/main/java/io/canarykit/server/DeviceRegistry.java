@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Devices as the store's conditional entries: {@code device:<id>} holds when a device was first and last seen (created
@@ -91,7 +92,7 @@ final class DeviceRegistry {
         store.entry(SEEN + device).ifPresent(e -> store.deleteEntry(SEEN + device, e.value()));
     }
 
-    private static String field(String value, String name) {
+    private static @Nullable String field(String value, String name) {
         for (String part : value.split(" ")) {
             if (part.startsWith(name + "=")) {
                 return part.substring(name.length() + 1);

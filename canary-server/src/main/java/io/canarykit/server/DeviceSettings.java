@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the server decides for endpoint devices ({@code /v1/devices/}, the endpoint script): the asset kind devices are
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
  *
  * @since 0.1.0
  */
-public record DeviceSettings(String assetKind, String awsProfile, CredentialKind kind, Duration maxAge,
+public record DeviceSettings(String assetKind, String awsProfile, @Nullable CredentialKind kind, Duration maxAge,
                              Duration refreshBefore, Duration staleAfter, boolean revokeStale,
                              Duration staleCheckInterval) {
     /** Configuration prefix: {@code canary.api.devices.}. */
@@ -85,7 +86,7 @@ public record DeviceSettings(String assetKind, String awsProfile, CredentialKind
      *
      * @throws CanaryConfigurationException naming the key that is wrong or unknown
      */
-    public static DeviceSettings fromConfig(CanaryConfig config) {
+    public static @Nullable DeviceSettings fromConfig(CanaryConfig config) {
         if (config.withPrefix(PREFIX).isEmpty()) {
             return null;
         }

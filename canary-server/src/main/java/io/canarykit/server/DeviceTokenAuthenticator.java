@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Devices without a certificate: a per-device <em>enrollment token</em>, good for one enrollment, is exchanged once
@@ -53,10 +54,10 @@ public final class DeviceTokenAuthenticator implements CallerAuthenticator {
     private final DeviceRegistry registry;
 
     private DeviceTokenAuthenticator(Builder b) {
-        this.enrollmentKey = b.enrollmentKey;
+        this.enrollmentKey = Objects.requireNonNull(b.enrollmentKey, "enrollmentKey"); // build() checked it
         this.clock = b.clock;
-        this.replayGuard = b.replayGuard;
-        this.registry = new DeviceRegistry(b.store, b.clock);
+        this.replayGuard = Objects.requireNonNull(b.replayGuard, "replayGuard"); // build() checked it
+        this.registry = new DeviceRegistry(Objects.requireNonNull(b.store, "store"), b.clock); // build() checked it
     }
 
     /** A new builder. */
@@ -140,10 +141,10 @@ public final class DeviceTokenAuthenticator implements CallerAuthenticator {
      * @since 0.1.0
      */
     public static final class Builder {
-        private Secret enrollmentKey;
+        private @Nullable Secret enrollmentKey;
         private Clock clock = Clock.systemUTC();
-        private ReplayGuard replayGuard;
-        private CanaryStore store;
+        private @Nullable ReplayGuard replayGuard;
+        private @Nullable CanaryStore store;
 
         Builder() {
         }

@@ -1,5 +1,7 @@
 package io.canarykit.server;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Short, escaped excerpts of what a client sent, for error messages and logs: at most {@value #MAX} characters,
  * anything but printable ASCII written as {@code \\uXXXX}, so that nothing a client sends comes back or reaches a log
@@ -14,7 +16,7 @@ final class Excerpt {
     }
 
     /** {@code text} cut to {@value #MAX} characters (with {@code …} when cut) and escaped. */
-    static String of(String text) {
+    static String of(@Nullable String text) {
         if (text == null) {
             return "";
         }
@@ -23,7 +25,7 @@ final class Excerpt {
     }
 
     /** A whole message made safe: control characters escaped, at most 400 characters. */
-    static String message(String message) {
+    static String message(@Nullable String message) {
         if (message == null) {
             return "";
         }

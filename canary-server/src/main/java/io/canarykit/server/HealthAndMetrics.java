@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The server's own endpoints besides the API: readiness and metrics. */
 final class HealthAndMetrics {
@@ -65,7 +66,7 @@ final class HealthAndMetrics {
      * {@code Authorization: Bearer <token>} (compared in constant time; 401 otherwise); without one it answers only when
      * anonymous access was allowed, else 403 saying how to configure it.
      */
-    static Handler metrics(PrometheusMeterRegistry registry, Secret token, boolean anonymous) {
+    static Handler metrics(PrometheusMeterRegistry registry, @Nullable Secret token, boolean anonymous) {
         Objects.requireNonNull(registry, "registry");
         byte[] expected = token == null ? null : ("Bearer " + token.reveal()).getBytes(StandardCharsets.UTF_8);
         return new Handler.Abstract() {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Callers that sign each request with a shared key:
@@ -53,7 +54,7 @@ public final class HmacAuthenticator implements CallerAuthenticator {
         this.keys = Map.copyOf(b.keys);
         this.clock = b.clock;
         this.maxSkew = b.maxSkew;
-        this.replayGuard = b.replayGuard;
+        this.replayGuard = Objects.requireNonNull(b.replayGuard, "replayGuard"); // build() checked it
     }
 
     /** A new builder. */
@@ -141,7 +142,7 @@ public final class HmacAuthenticator implements CallerAuthenticator {
         private final Map<String, Secret> keys = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
         private Duration maxSkew = Duration.ofMinutes(5);
-        private ReplayGuard replayGuard;
+        private @Nullable ReplayGuard replayGuard;
 
         Builder() {
         }

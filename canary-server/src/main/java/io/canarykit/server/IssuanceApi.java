@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,12 +117,12 @@ public final class IssuanceApi implements AutoCloseable {
     private final CredentialKind defaultKind;
     private final AuditLog audit;
     private final StrictJson json;
-    private final CanaryHttpServer server;
-    private final DeviceApi devices;
+    private final @Nullable CanaryHttpServer server;
+    private final @Nullable DeviceApi devices;
     private final Handler handler = new ApiHandler();
 
     private IssuanceApi(Builder b) {
-        this.service = b.service;
+        this.service = Objects.requireNonNull(b.service, "service"); // build() checked it
         this.clock = b.clock;
         this.limits = b.limits;
         this.defaultKind = b.defaultKind;
@@ -136,7 +137,8 @@ public final class IssuanceApi implements AutoCloseable {
             auth.add(bearer.build());
         }
         if (!b.hmacKeys.isEmpty()) {
-            HmacAuthenticator.Builder hmac = HmacAuthenticator.builder().clock(b.clock).replayGuard(b.replayGuard)
+            HmacAuthenticator.Builder hmac = HmacAuthenticator.builder().clock(b.clock)
+                    .replayGuard(Objects.requireNonNull(b.replayGuard, "replayGuard")) // build() set it
                     .maxSkew(b.maxSkew);
             b.hmacKeys.forEach(hmac::key);
             auth.add(hmac.build());
@@ -149,7 +151,7 @@ public final class IssuanceApi implements AutoCloseable {
         p.putAll(b.profiles);
         this.profiles = Map.copyOf(p);
         this.devices = b.devices == null ? null
-                : new DeviceApi(b.service, b.devices, b.defaultKind, b.clock, b.limits.maxBodyBytes());
+                : new DeviceApi(this.service, b.devices, b.defaultKind, b.clock, b.limits.maxBodyBytes());
         this.server = b.standalone ? CanaryHttpServer.builder().host(b.host).port(b.port).limits(b.limits).tls(b.tls)
                 .route("/v1/", handler).build() : null;
     }
@@ -193,7 +195,7 @@ public final class IssuanceApi implements AutoCloseable {
     }
 
     /** The device endpoints ({@link DeviceApi}), or {@code null} when devices are not configured. */
-    public DeviceApi devices() {
+    public @Nullable DeviceApi devices() {
         return devices;
     }
 
@@ -292,7 +294,7 @@ public final class IssuanceApi implements AutoCloseable {
                 CanaryHttpServer.write(response, callback, answer.status, "text/plain; charset=utf-8", answer.text,
                         headers);
             } else {
-                CanaryHttpServer.writeJson(response, callback, answer.status, answer.body.toString(), headers);
+                CanaryHttpServer.writeJson(response, callback, answer.status, String.valueOf(answer.body), headers);
             }
             return true;
         }
@@ -302,16 +304,16 @@ public final class IssuanceApi implements AutoCloseable {
     private static final class Exchange {
         final String method;
         final String path;
-        final InetAddress source;
+        final @Nullable InetAddress source;
         final String sourceText;
-        Caller caller;
-        String scheme;
-        String action;
-        String canaryId;
-        String asset;
-        String profile;
-        String kind;
-        String detail;
+        @Nullable Caller caller;
+        @Nullable String scheme;
+        @Nullable String action;
+        @Nullable String canaryId;
+        @Nullable String asset;
+        @Nullable String profile;
+        @Nullable String kind;
+        @Nullable String detail;
         boolean unreadBody;
 
         Exchange(Request request) {
@@ -475,10 +477,15 @@ public final class IssuanceApi implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ routing
 
+    /** The authenticated caller: route() and what it calls run only after serve() set it. */
+    private static Caller caller(Exchange ex) {
+        return Objects.requireNonNull(ex.caller, "caller");
+    }
+
     private Answer route(Exchange ex, Request request, byte[] body) {
         String path = ex.path;
         if (devices != null && path.startsWith(DeviceApi.PATH)) {
-            DeviceApi.Reply r = devices.handle(ex.caller, ex.method, path, request.getHttpURI().getQuery(), body);
+            DeviceApi.Reply r = devices.handle(caller(ex), ex.method, path, request.getHttpURI().getQuery(), body);
             ex.action = r.action();
             ex.canaryId = r.canaryId();
             ex.asset = r.asset();
@@ -549,7 +556,7 @@ public final class IssuanceApi implements AutoCloseable {
             ex.detail = "no such canary";
             throw new ApiError(404, "no canary " + id);
         }
-        if (!ownsOrAdmin(ex.caller, r)) {
+        if (!ownsOrAdmin(caller(ex), r)) {
             ex.detail = "owned by another caller";
             throw new ApiError(404, "no canary " + id);
         }
@@ -574,11 +581,11 @@ public final class IssuanceApi implements AutoCloseable {
                 throw new ApiError(400, "unknown field '" + Excerpt.of(f) + "'; expected asset, profile, options, kind");
             }
         }
-        IssuanceScope scope = ex.caller.identity().scope();
+        IssuanceScope scope = caller(ex).identity().scope();
         Asset asset;
         if (scope != null) {
             if (req.has("asset")) {
-                throw new ApiError(400, "caller " + ex.caller.name() + " issues canaries for its own asset ("
+                throw new ApiError(400, "caller " + caller(ex).name() + " issues canaries for its own asset ("
                         + scope.asset().ref() + ", from its credentials): leave out 'asset'");
             }
             asset = scope.asset();
@@ -589,23 +596,23 @@ public final class IssuanceApi implements AutoCloseable {
         PlacementProfile profile = profile(ex, req);
         ex.profile = profile.name();
         Map<String, String> options = stringMap(req.get("options"), "options", 16);
-        CredentialKind kind = kind(req, profile, ex.caller.permissions());
+        CredentialKind kind = kind(req, profile, caller(ex).permissions());
         ex.kind = kind.configName();
 
-        CallerPermissions p = ex.caller.permissions();
+        CallerPermissions p = caller(ex).permissions();
         if (!p.allowsProfile(profile.name())) {
-            throw refused(ex, "caller " + ex.caller.name() + " may not use the placement profile " + profile.name());
+            throw refused(ex, "caller " + caller(ex).name() + " may not use the placement profile " + profile.name());
         }
         if (!p.allowsAssetKind(asset.kind())) {
-            throw refused(ex, "caller " + ex.caller.name() + " may not issue canaries for assets of kind "
+            throw refused(ex, "caller " + caller(ex).name() + " may not issue canaries for assets of kind "
                     + asset.kind());
         }
         if (!p.allowsKind(kind)) {
-            throw refused(ex, "caller " + ex.caller.name() + " may not issue " + kind.configName() + " canaries");
+            throw refused(ex, "caller " + caller(ex).name() + " may not issue " + kind.configName() + " canaries");
         }
         PlacementSpec spec;
         try {
-            spec = profile.resolve(asset, ex.caller.name(), options);
+            spec = profile.resolve(asset, caller(ex).name(), options);
         } catch (CanaryConfigurationException e) {
             throw new ApiError(400, e.getMessage());
         }
@@ -613,7 +620,7 @@ public final class IssuanceApi implements AutoCloseable {
         if (scope != null) {
             attributes.putAll(scope.attributes());
         }
-        attributes.put(CanaryService.ATTR_OWNER, ex.caller.name());
+        attributes.put(CanaryService.ATTR_OWNER, caller(ex).name());
         attributes.put(ATTR_PROFILE, profile.name());
         IssueOutcome outcome;
         try {
@@ -622,7 +629,7 @@ public final class IssuanceApi implements AutoCloseable {
             throw serviceError(ex, e);
         }
         ex.canaryId = outcome.record().id().value();
-        LOG.debug("caller {} issued canary {} for {} with profile {}", ex.caller.name(), outcome.record().id(),
+        LOG.debug("caller {} issued canary {} for {} with profile {}", caller(ex).name(), outcome.record().id(),
                 asset.ref(), profile.name());
         ObjectNode out = CanaryJson.record(outcome.record());
         out.set("fingerprint", CanaryJson.fingerprint(outcome.fingerprint()));
@@ -652,7 +659,7 @@ public final class IssuanceApi implements AutoCloseable {
                 throw new ApiError(400, "unknown field 'asset." + Excerpt.of(f) + "'; expected kind, id, labels");
             }
         }
-        String kind = text(node, "asset", "kind", true);
+        String kind = Objects.requireNonNull(text(node, "asset", "kind", true), "kind"); // required: text() throws
         String id = text(node, "asset", "id", true);
         Map<String, String> labels = stringMap(node.get("labels"), "asset.labels", MAX_LABELS);
         try {
@@ -689,7 +696,7 @@ public final class IssuanceApi implements AutoCloseable {
         if (p == null) {
             ex.profile = Excerpt.of(name);
             Set<String> usable = new TreeSet<>();
-            profiles.keySet().stream().filter(ex.caller.permissions()::allowsProfile).forEach(usable::add);
+            profiles.keySet().stream().filter(caller(ex).permissions()::allowsProfile).forEach(usable::add);
             throw new ApiError(400, "unknown placement profile '" + Excerpt.of(name) + "'; you may use: "
                     + (usable.isEmpty() ? "none" : String.join(", ", usable)));
         }
@@ -737,7 +744,7 @@ public final class IssuanceApi implements AutoCloseable {
     private Answer listByAsset(Exchange ex, String rawQuery) {
         ex.action = "list";
         Map<String, String> q = query(rawQuery);
-        IssuanceScope scope = ex.caller.identity().scope();
+        IssuanceScope scope = caller(ex).identity().scope();
         if (q.isEmpty() && scope != null) {
             q = Map.of("asset", scope.asset().ref());
         }
@@ -752,7 +759,7 @@ public final class IssuanceApi implements AutoCloseable {
         ObjectNode out = CanaryJson.MAPPER.createObjectNode();
         ArrayNode list = out.putArray("canaries");
         for (CanaryRecord r : records) {
-            if (ownsOrAdmin(ex.caller, r)) {
+            if (ownsOrAdmin(caller(ex), r)) {
                 list.add(CanaryJson.record(r));
             }
         }
@@ -775,7 +782,7 @@ public final class IssuanceApi implements AutoCloseable {
         }
         CanaryRecord owned = owned(ex, id);
         ex.asset = owned.asset().ref();
-        IssuanceScope scope = ex.caller.identity().scope();
+        IssuanceScope scope = caller(ex).identity().scope();
         if (scope != null && !scope.sameAsset(owned.asset())) {
             throw refused(ex, "canary " + id + " was issued to another run (" + owned.asset().ref() + "); this run is "
                     + scope.asset().ref() + " and completes only its own canaries");
@@ -792,7 +799,7 @@ public final class IssuanceApi implements AutoCloseable {
         } catch (RuntimeException e) {
             throw serviceError(ex, e);
         }
-        LOG.debug("caller {} completed canary {} ({})", ex.caller.name(), id, result.changed() ? "now" : "already");
+        LOG.debug("caller {} completed canary {} ({})", caller(ex).name(), id, result.changed() ? "now" : "already");
         ObjectNode out = CanaryJson.record(result.record());
         out.put("completedAt", result.completedAt().toString());
         return new Answer(200, out);
@@ -812,7 +819,7 @@ public final class IssuanceApi implements AutoCloseable {
         } catch (RuntimeException e) {
             throw serviceError(ex, e);
         }
-        LOG.debug("caller {} revoked canary {}", ex.caller.name(), id);
+        LOG.debug("caller {} revoked canary {}", caller(ex).name(), id);
         return new Answer(200, CanaryJson.record(r));
     }
 
@@ -846,7 +853,7 @@ public final class IssuanceApi implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ input
 
-    private static String text(JsonNode node, String parent, String name, boolean required) {
+    private static @Nullable String text(JsonNode node, @Nullable String parent, String name, boolean required) {
         String field = parent == null ? name : parent + "." + name;
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
@@ -908,14 +915,16 @@ public final class IssuanceApi implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ output
 
     private void audit(Exchange ex, Answer answer) {
-        if (ex.caller == null) {
+        Caller caller = ex.caller;
+        String action = ex.action;
+        if (caller == null || action == null) {
             return;
         }
         String result = answer.status < 300 ? "ok" : answer.status == 404 ? "not-found"
                 : answer.status < 500 && answer.status != 408 && answer.status != 429 ? "refused" : "failed";
         String detail = answer.status < 300 ? null : ex.detail != null ? ex.detail
                 : answer.body == null ? null : answer.body.path("error").asText(null);
-        AuditEvent e = new AuditEvent(clock.instant(), ex.action, ex.caller.name(), ex.scheme, ex.sourceText,
+        AuditEvent e = new AuditEvent(clock.instant(), action, caller.name(), caller.identity().scheme(), ex.sourceText,
                 ex.canaryId, ex.asset, ex.profile, ex.kind, result, answer.status, detail);
         try {
             audit.record(e);
@@ -926,19 +935,19 @@ public final class IssuanceApi implements AutoCloseable {
 
     private static final class Answer {
         final int status;
-        final JsonNode body;
+        final @Nullable JsonNode body;
         final Map<String, String> headers;
-        final String text;
+        final @Nullable String text;
 
         Answer(int status, JsonNode body) {
             this(status, body, Map.of());
         }
 
-        Answer(int status, JsonNode body, Map<String, String> headers) {
+        Answer(int status, @Nullable JsonNode body, Map<String, String> headers) {
             this(status, body, headers, null);
         }
 
-        private Answer(int status, JsonNode body, Map<String, String> headers, String text) {
+        private Answer(int status, @Nullable JsonNode body, Map<String, String> headers, @Nullable String text) {
             this.status = status;
             this.body = body;
             this.headers = headers;
@@ -949,7 +958,7 @@ public final class IssuanceApi implements AutoCloseable {
             return new Answer(status, null, Map.of(), text);
         }
 
-        static Answer error(int status, String message) {
+        static Answer error(int status, @Nullable String message) {
             ObjectNode n = CanaryJson.MAPPER.createObjectNode();
             n.put("error", message);
             return new Answer(status, n);
@@ -960,18 +969,18 @@ public final class IssuanceApi implements AutoCloseable {
     private static final class ApiError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final int status;
-        private final String allow;
+        private final @Nullable String allow;
         private final long retryAfter;
 
-        ApiError(int status, String message) {
+        ApiError(int status, @Nullable String message) {
             this(status, message, null, 0);
         }
 
-        ApiError(int status, String message, String allow) {
+        ApiError(int status, @Nullable String message, @Nullable String allow) {
             this(status, message, allow, 0);
         }
 
-        ApiError(int status, String message, String allow, long retryAfter) {
+        ApiError(int status, @Nullable String message, @Nullable String allow, long retryAfter) {
             super(message, null, false, false);
             this.status = status;
             this.allow = allow;
@@ -1000,7 +1009,7 @@ public final class IssuanceApi implements AutoCloseable {
      * @since 0.1.0
      */
     public static final class Builder {
-        private CanaryService service;
+        private @Nullable CanaryService service;
         private final Map<String, Secret> tokens = new LinkedHashMap<>();
         private final Map<String, Secret> hmacKeys = new LinkedHashMap<>();
         private final List<CallerAuthenticator> authenticators = new ArrayList<>();
@@ -1014,23 +1023,23 @@ public final class IssuanceApi implements AutoCloseable {
         private int burst = 10;
         private Duration maxSkew = Duration.ofMinutes(5);
         private CredentialKind defaultKind = CredentialKind.IAM_USER;
-        private ReplayGuard replayGuard;
+        private @Nullable ReplayGuard replayGuard;
         private AuditLog audit = AuditLog.logger();
         private boolean standalone = true;
-        private TlsSettings tls;
-        private DeviceSettings devices;
+        private @Nullable TlsSettings tls;
+        private @Nullable DeviceSettings devices;
 
         Builder() {
         }
 
         /** Serves HTTPS on its own server ({@code null}: plain HTTP, the default); see {@link TlsSettings}. */
-        public Builder tls(TlsSettings v) { tls = v; return this; }
+        public Builder tls(@Nullable TlsSettings v) { tls = v; return this; }
 
         /**
          * Serves the device endpoints ({@link DeviceApi}) with these settings ({@code null}: none, the default). Devices
          * authenticate with {@link DeviceCertificateAuthenticator} or {@link DeviceTokenAuthenticator}.
          */
-        public Builder devices(DeviceSettings v) { devices = v; return this; }
+        public Builder devices(@Nullable DeviceSettings v) { devices = v; return this; }
 
         /** The service that issues (required). */
         public Builder service(CanaryService v) { service = Objects.requireNonNull(v); return this; }

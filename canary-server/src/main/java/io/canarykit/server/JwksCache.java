@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +53,9 @@ final class JwksCache implements JWKSource<SecurityContext> {
     private final Duration ttl;
     private final Duration minRefreshInterval;
     private final Object lock = new Object();
-    private volatile Snapshot current;
-    private Instant lastAttempt; // guarded by lock
-    private String lastFailure; // guarded by lock
+    private volatile @Nullable Snapshot current;
+    private @Nullable Instant lastAttempt; // guarded by lock
+    private @Nullable String lastFailure; // guarded by lock
     private long fetches; // guarded by lock
 
     private record Snapshot(JWKSet keys, Instant fetchedAt) {
@@ -100,7 +101,7 @@ final class JwksCache implements JWKSource<SecurityContext> {
      * Fetches the set again unless another thread just did (then its result is used) or the last attempt is less than
      * {@code minRefreshInterval} ago (then what is held is used, or the last failure is thrown when nothing is).
      */
-    private Snapshot refresh(Snapshot seen, Instant now) throws KeySourceException {
+    private Snapshot refresh(@Nullable Snapshot seen, Instant now) throws KeySourceException {
         synchronized (lock) {
             Snapshot s = current;
             if (s != null && s != seen) {
@@ -148,7 +149,7 @@ final class JwksCache implements JWKSource<SecurityContext> {
             Thread.currentThread().interrupt();
             throw new KeySourceException("interrupted while fetching " + uri);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
+            Throwable c = e.getCause() != null ? e.getCause() : e;
             throw new KeySourceException(c instanceof TooLarge ? c.getMessage()
                     : "fetching " + uri + " failed: " + c.getClass().getSimpleName()
                     + (c.getMessage() == null ? "" : ": " + Excerpt.message(c.getMessage())));
@@ -175,7 +176,7 @@ final class JwksCache implements JWKSource<SecurityContext> {
         private final int max;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
+        private Flow.@Nullable Subscription subscription;
 
         Limited(int max) {
             this.max = max;
@@ -199,7 +200,10 @@ final class JwksCache implements JWKSource<SecurityContext> {
             }
             for (ByteBuffer b : items) {
                 if (out.size() + b.remaining() > max) {
-                    subscription.cancel();
+                    Flow.Subscription s = subscription; // set by onSubscribe, which comes first
+                    if (s != null) {
+                        s.cancel();
+                    }
                     result.completeExceptionally(new TooLarge("the JWK set is larger than " + max + " bytes"));
                     return;
                 }

@@ -4,6 +4,7 @@ import io.canarykit.detect.PartitionGate;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.Lease;
 import io.canarykit.store.Leases;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,7 @@ final class LeaseKeeper implements PartitionGate {
     private final Duration ttl;
     private final Clock clock;
     private final Map<String, Lease> held = new ConcurrentHashMap<>();
-    private volatile Leases leases;
+    private volatile @Nullable Leases leases;
     private volatile boolean unsupported;
     private volatile boolean closed;
 

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * canarykit's {@link MetricsListener} on a Micrometer registry: the metrics {@code canary serve} exposes for
@@ -134,7 +135,7 @@ public final class MicrometerMetrics implements MetricsListener {
         ref.accumulateAndGet(newestRecord, (a, b) -> a == null || b.isAfter(a) ? b : a);
     }
 
-    private double lagSeconds(Instant t) {
+    private double lagSeconds(@Nullable Instant t) {
         if (t == null) {
             return Double.NaN;
         }

@@ -20,6 +20,7 @@ import io.canarykit.Asset;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CredentialKind;
 import io.canarykit.RunPhase;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,9 +92,9 @@ public final class OidcAuthenticator implements CallerAuthenticator {
         this.audiences = Set.copyOf(b.audiences);
         this.clock = b.clock;
         this.clockSkew = b.clockSkew;
-        this.policy = b.policy;
+        this.policy = Objects.requireNonNull(b.policy, "policy"); // build() checked it
         this.algorithmNames = b.algorithms.stream().map(JWSAlgorithm::getName).toList();
-        this.keys = new JwksCache(b.jwksUri, b.http != null ? b.http : HttpClient.newBuilder()
+        this.keys = new JwksCache(Objects.requireNonNull(b.jwksUri, "jwksUri"), b.http != null ? b.http : HttpClient.newBuilder()
                 .connectTimeout(b.jwksTimeout).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build(), b.clock,
                 b.jwksTimeout, b.jwksMaxBytes, b.jwksMaxKeys, b.jwksCacheTime, b.jwksMinRefreshInterval);
@@ -205,9 +206,9 @@ public final class OidcAuthenticator implements CallerAuthenticator {
         RunPolicy.Decision d = policy.decide(facts);
         CallerIdentity unbound = new CallerIdentity(callerName, platform.authenticatorName(), labels, null, null);
         if (!d.allowed()) {
-            return Authentication.forbidden(unbound, d.reason());
+            return Authentication.forbidden(unbound, Objects.requireNonNull(d.reason(), "reason")); // a refusal says why
         }
-        RunPolicy.Rule rule = d.rule();
+        RunPolicy.Rule rule = Objects.requireNonNull(d.rule(), "rule"); // an allowed decision names its rule
         String assetId = platform == CiPlatform.GITLAB_CI
                 ? "gitlab/" + subject + "/pipelines/" + facts.get("pipeline_id") + "/jobs/" + facts.get("job_id")
                 : "github/" + subject + "/runs/" + facts.get("run_id") + "/attempts/" + facts.get("run_attempt");
@@ -222,7 +223,7 @@ public final class OidcAuthenticator implements CallerAuthenticator {
     }
 
     /** The run's claims must be present and well-formed (they become names, ids and labels). */
-    private String checkRunClaims(Map<String, String> facts) {
+    private @Nullable String checkRunClaims(Map<String, String> facts) {
         List<String> missing = new ArrayList<>();
         for (String c : platform.runClaims()) {
             if (facts.get(c) == null || facts.get(c).isEmpty()) {
@@ -313,13 +314,13 @@ public final class OidcAuthenticator implements CallerAuthenticator {
     public static final class Builder {
         private final CiPlatform platform;
         private String issuer;
-        private URI jwksUri;
+        private @Nullable URI jwksUri;
         private final Set<String> audiences = new LinkedHashSet<>();
         private final Set<JWSAlgorithm> algorithms = new LinkedHashSet<>(Set.of(JWSAlgorithm.RS256));
         private Duration clockSkew = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
-        private RunPolicy policy;
-        private HttpClient http;
+        private @Nullable RunPolicy policy;
+        private @Nullable HttpClient http;
         private Duration jwksTimeout = Duration.ofSeconds(5);
         private int jwksMaxBytes = 65_536;
         private int jwksMaxKeys = 32;

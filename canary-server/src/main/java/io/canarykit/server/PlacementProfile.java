@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A placement the server's operator allows API callers to use, by name. Callers ask for a profile; the server
@@ -51,7 +52,7 @@ import java.util.regex.Pattern;
  */
 public record PlacementProfile(String name, String placement, Map<String, String> options,
                                List<Path> allowedDirectories, Set<String> callerOptions, Set<String> pathOptions,
-                               CredentialKind kind) {
+                               @Nullable CredentialKind kind) {
     /** The built-in profile (and placement) that returns the credential to the caller. */
     public static final String RETURN = PlacementSpec.RETURN;
 
@@ -232,7 +233,7 @@ public record PlacementProfile(String name, String placement, Map<String, String
     }
 
     /** The value of a kebab-case option, also when written in camelCase. */
-    private static String get(Map<String, String> options, String kebab) {
+    private static @Nullable String get(Map<String, String> options, String kebab) {
         for (Map.Entry<String, String> e : options.entrySet()) {
             if (kebab(e.getKey()).equals(kebab)) {
                 return e.getValue();

@@ -5,6 +5,7 @@ import io.canarykit.config.CanaryConfig;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.jdbc.JdbcCanaryStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -54,7 +55,7 @@ final class Readiness implements AutoCloseable {
             "cloudtrail-lookup", "access-key-last-used", "credential-report");
 
     /** One check's result: passed, or why not (for the log only). */
-    record Check(boolean ok, String detail) {
+    record Check(boolean ok, @Nullable String detail) {
     }
 
     /** A readiness answer. */
@@ -71,7 +72,7 @@ final class Readiness implements AutoCloseable {
         return t;
     });
     private volatile boolean stopping;
-    private Answer last;
+    private @Nullable Answer last;
     private Map<String, Boolean> lastLogged = Map.of();
 
     Readiness(Supplier<CanaryStore> store, Map<String, Supplier<AwsCredentialsProvider>> credentials,
@@ -170,7 +171,7 @@ final class Readiness implements AutoCloseable {
             f.cancel(true);
             return new Check(false, "no answer within " + CHECK_TIMEOUT);
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
+            Throwable c = e.getCause() != null ? e.getCause() : e;
             return new Check(false, c.getClass().getSimpleName() + ": " + c.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which CI runs may get canaries, and which: rules tried in name order, the first whose every condition matches the
@@ -65,7 +66,7 @@ public final class RunPolicy {
      *
      * @since 0.1.0
      */
-    public record Decision(Rule rule, String reason) {
+    public record Decision(@Nullable Rule rule, @Nullable String reason) {
         /** True if a rule allows the run. */
         public boolean allowed() {
             return rule != null;
@@ -194,7 +195,7 @@ public final class RunPolicy {
         for (Rule r : rules) {
             List<String> failed = new ArrayList<>();
             boolean scoped = false;
-            for (Map.Entry<String, List<Pattern>> c : compiled.get(r).entrySet()) {
+            for (Map.Entry<String, List<Pattern>> c : Objects.requireNonNull(compiled.get(r), "rule").entrySet()) {
                 String value = claims.get(claimName(c.getKey()));
                 boolean ok = value != null && c.getValue().stream().anyMatch(g -> g.matcher(value).matches());
                 if (!ok) {
@@ -233,7 +234,7 @@ public final class RunPolicy {
         return v == null ? "(none)" : Excerpt.of(v);
     }
 
-    private String claimName(String conditionKey) {
+    private @Nullable String claimName(String conditionKey) {
         return conditionKey.startsWith("claim.") ? conditionKey.substring(6)
                 : platform.claimOfCondition().get(conditionKey);
     }

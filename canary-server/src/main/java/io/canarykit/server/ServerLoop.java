@@ -1,5 +1,6 @@
 package io.canarykit.server;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +39,8 @@ final class ServerLoop {
     private final LeaseKeeper leases;
     private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
-    private volatile Instant lastRun;
-    private volatile String lastFailure;
+    private volatile @Nullable Instant lastRun;
+    private volatile @Nullable String lastFailure;
     private volatile long runs;
 
     ServerLoop(String name, Duration interval, boolean leased, Runnable task, LeaseKeeper leases, Clock clock) {
@@ -60,7 +61,7 @@ final class ServerLoop {
     }
 
     /** The lease name, or {@code null} if the loop runs in every process. */
-    String leaseName() {
+    @Nullable String leaseName() {
         return leased ? "loop:" + name : null;
     }
 
@@ -71,7 +72,7 @@ final class ServerLoop {
             return Outcome.BUSY;
         }
         try {
-            if (leased && !leases.hold(leaseName())) {
+            if (leased && !leases.hold(Objects.requireNonNull(leaseName(), "lease name"))) { // a leased loop has one
                 LOG.debug("loop {}: another process holds its lease; skipped", name);
                 return Outcome.NOT_LEASED;
             }
@@ -98,12 +99,12 @@ final class ServerLoop {
     }
 
     /** When the last run started, or {@code null}. */
-    Instant lastRun() {
+    @Nullable Instant lastRun() {
         return lastRun;
     }
 
     /** How the last run failed, or {@code null} if it did not. */
-    String lastFailure() {
+    @Nullable String lastFailure() {
         return lastFailure;
     }
 

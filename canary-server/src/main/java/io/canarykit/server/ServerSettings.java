@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code canary.server.*} configures: the loops and their intervals, leases, readiness, metrics, shutdown and
@@ -35,8 +36,8 @@ import java.util.TreeSet;
  * @param metricsAnonymous true if {@code /metrics} answers without a token ({@code metrics.anonymous}, default false)
  * @param logFormat        {@code text} or {@code json} ({@code log-format}, else {@code CANARY_LOG_FORMAT})
  */
-record ServerSettings(String instanceId, Map<Loop, Duration> loops, boolean reconcileFix, Onboard onboard,
-                      Duration leaseDuration, Duration shutdownTimeout, Duration readyCacheTime, Secret metricsToken,
+record ServerSettings(String instanceId, Map<Loop, Duration> loops, boolean reconcileFix, @Nullable Onboard onboard,
+                      Duration leaseDuration, Duration shutdownTimeout, Duration readyCacheTime, @Nullable Secret metricsToken,
                       boolean metricsAnonymous, String logFormat) {
 
     /** The server's loops, each with its own interval key {@code canary.server.<name>.interval}. */
@@ -144,7 +145,7 @@ record ServerSettings(String instanceId, Map<Loop, Duration> loops, boolean reco
             format = fromEnv == null || fromEnv.isBlank() ? "text" : fromEnv.trim().toLowerCase(Locale.ROOT);
             if (!format.equals("text") && !format.equals("json")) {
                 throw new CanaryConfigurationException(LOG_FORMAT_VARIABLE + " must be text or json, was '"
-                        + fromEnv.trim() + "'");
+                        + Objects.requireNonNull(fromEnv, LOG_FORMAT_VARIABLE).trim() + "'"); // not text: it was set
             }
         } else {
             format = config.getEnum(PREFIX + "log-format", "text", "text", "json");

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TLS side of {@link CanaryHttpServer}: the server's own key and certificate, and the certificate authorities whose
@@ -78,7 +79,7 @@ public record TlsSettings(Path keyStore, Secret keyStorePassword, String keyStor
      * @return the settings, or {@code null} when no {@code canary.api.tls.} key is set (plain HTTP)
      * @throws CanaryConfigurationException naming the key that is wrong or the file that cannot be read
      */
-    public static TlsSettings fromConfig(CanaryConfig config) {
+    public static @Nullable TlsSettings fromConfig(CanaryConfig config) {
         if (config.withPrefix(PREFIX).isEmpty()) {
             return null;
         }
@@ -124,7 +125,7 @@ public record TlsSettings(Path keyStore, Secret keyStorePassword, String keyStor
     }
 
     /** A trust store holding {@link #trustedClientCas()}, or {@code null} for none. */
-    KeyStore trustStore() {
+    @Nullable KeyStore trustStore() {
         if (trustedClientCas.isEmpty()) {
             return null;
         }
@@ -146,7 +147,7 @@ public record TlsSettings(Path keyStore, Secret keyStorePassword, String keyStor
      *
      * @throws CanaryConfigurationException if the file cannot be read or holds no certificate
      */
-    public static List<X509Certificate> certificates(Path file, String type, Secret password) {
+    public static List<X509Certificate> certificates(Path file, @Nullable String type, @Nullable Secret password) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends each alert (and digest) as a plain-text e-mail over SMTP (provider {@code email}), with Jakarta Mail (Eclipse
@@ -66,19 +67,19 @@ public final class EmailAlertSink implements AlertSink {
     private final Session session;
     private final String host;
     private final int port;
-    private final String username;
-    private final Secret password;
+    private final @Nullable String username;
+    private final @Nullable Secret password;
     private final InternetAddress from;
     private final List<InternetAddress> to;
-    private final String linkTemplate;
+    private final @Nullable String linkTemplate;
     private final Delivery delivery;
 
     private EmailAlertSink(Builder b) {
-        this.host = b.host;
+        this.host = Objects.requireNonNull(b.host, "host"); // build() checked it
         this.port = b.port != 0 ? b.port : b.tls == Tls.SMTPS ? 465 : b.tls == Tls.NONE ? 25 : 587;
         this.username = b.username;
         this.password = b.password;
-        this.from = b.from;
+        this.from = Objects.requireNonNull(b.from, "from"); // build() checked it
         this.to = List.copyOf(b.to);
         this.linkTemplate = b.linkTemplate;
         this.session = Session.getInstance(properties(b, port));
@@ -219,22 +220,22 @@ public final class EmailAlertSink implements AlertSink {
      * @since 0.1.0
      */
     public static final class Builder {
-        private String host;
+        private @Nullable String host;
         private int port;
         private Tls tls = Tls.STARTTLS;
-        private String username;
-        private Secret password;
-        private InternetAddress from;
+        private @Nullable String username;
+        private @Nullable Secret password;
+        private @Nullable InternetAddress from;
         private final List<InternetAddress> to = new ArrayList<>();
-        private String linkTemplate;
+        private @Nullable String linkTemplate;
         private Duration timeout = Duration.ofSeconds(30);
         private int maxAttempts = 4;
         private Duration backoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(60);
-        private Path spool;
-        private Delivery.Sleeper sleeper;
+        private @Nullable Path spool;
+        private Delivery.@Nullable Sleeper sleeper;
         private Clock clock = Clock.systemUTC();
-        private String trustStoreHosts;
+        private @Nullable String trustStoreHosts;
 
         private Builder() {
         }

@@ -7,6 +7,7 @@ import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.IssuerPool;
 import io.canarykit.issue.QuotaExhaustedException;
 import io.canarykit.store.CanaryStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -68,7 +69,7 @@ public final class AccountPool implements IssuerPool {
 
     private AccountPool(Builder b) {
         this.accounts = List.copyOf(b.accounts.values());
-        this.store = b.store;
+        this.store = Objects.requireNonNull(b.store, "store"); // build() checked it
         this.clock = b.clock;
         this.summaryTtl = b.summaryTtl;
         this.rule = b.rule;
@@ -100,7 +101,7 @@ public final class AccountPool implements IssuerPool {
      * a thousand accounts does not cost a thousand calls per canary.
      */
     @Override
-    public Reservation reserve(CredentialKind kind, Asset asset, Set<String> excludedAccounts) {
+    public Reservation reserve(CredentialKind kind, @Nullable Asset asset, Set<String> excludedAccounts) {
         Objects.requireNonNull(kind, "kind");
         List<IssuingAccount> candidates = new ArrayList<>();
         for (IssuingAccount a : accounts) {
@@ -161,7 +162,7 @@ public final class AccountPool implements IssuerPool {
                             continue;
                         }
                     } else {
-                        room = -states.get(a.accountId()).inFlight;
+                        room = -state(a).inFlight;
                     }
                     if (room > bestRoom) {
                         best = a;
@@ -177,9 +178,10 @@ public final class AccountPool implements IssuerPool {
                         + String.join("; ", lines) + "): add an issuing account to the pool, or revoke canaries that"
                         + " are no longer planted", lines);
             }
-            State s = states.get(best.accountId());
+            State s = state(best);
             s.inFlight++;
-            CanaryIssuer issuer = best.issuer(kind);
+            // only accounts with an issuer of this kind are candidates
+            CanaryIssuer issuer = Objects.requireNonNull(best.issuer(kind), "issuer");
             LOG.debug("reserved {} in {} (headroom {})", kind.configName(), best.accountId(), bestRoom);
             AtomicBoolean released = new AtomicBoolean();
             return new Reservation() {
@@ -206,7 +208,7 @@ public final class AccountPool implements IssuerPool {
      * the lock.
      */
     private long optimisticRoom(IssuingAccount a) {
-        State s = states.get(a.accountId());
+        State s = state(a);
         if (s.fullUntil.isAfter(clock.instant())) {
             return 0;
         }
@@ -259,9 +261,18 @@ public final class AccountPool implements IssuerPool {
         }
     }
 
+    /** The state of an account of the pool (every account has one from the start). Must hold the lock. */
+    private State state(IssuingAccount a) {
+        State s = states.get(a.accountId());
+        if (s == null) {
+            throw new IllegalStateException("account " + a.accountId() + " is not in the pool");
+        }
+        return s;
+    }
+
     /** Must hold the lock. */
     private AccountQuota quota(IssuingAccount a) {
-        State s = states.get(a.accountId());
+        State s = state(a);
         Instant now = clock.instant();
         long live = store.countLive(a.accountId());
         s.lastLive = live;
@@ -308,7 +319,7 @@ public final class AccountPool implements IssuerPool {
      */
     public static final class Builder {
         private final Map<String, IssuingAccount> accounts = new LinkedHashMap<>();
-        private CanaryStore store;
+        private @Nullable CanaryStore store;
         private Clock clock = Clock.systemUTC();
         private Duration summaryTtl = Duration.ofMinutes(5);
         private AccountRule rule = AccountRule.none();

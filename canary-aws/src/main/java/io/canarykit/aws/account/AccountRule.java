@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which account a canary for an asset should come from, by the asset's labels: for plausibility, the account the host
@@ -24,7 +25,7 @@ public interface AccountRule {
      *
      * @param asset the asset, or {@code null} when the caller issues without one
      */
-    Optional<String> accountFor(Asset asset);
+    Optional<String> accountFor(@Nullable Asset asset);
 
     /** No preference: headroom decides. */
     static AccountRule none() {

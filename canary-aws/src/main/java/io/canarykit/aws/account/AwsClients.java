@@ -5,6 +5,7 @@ import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -76,9 +77,9 @@ public final class AwsClients implements AutoCloseable {
 
     private final IamClient iam;
     private final StsClient sts;
-    private final StsClient baseSts;
+    private final @Nullable StsClient baseSts;
 
-    private AwsClients(IamClient iam, StsClient sts, StsClient baseSts) {
+    private AwsClients(IamClient iam, StsClient sts, @Nullable StsClient baseSts) {
         this.iam = iam;
         this.sts = sts;
         this.baseSts = baseSts;
@@ -167,7 +168,7 @@ public final class AwsClients implements AutoCloseable {
         }
     }
 
-    private static StsClient sts(Region region, URI endpoint, AwsCredentialsProvider credentials,
+    private static StsClient sts(Region region, @Nullable URI endpoint, AwsCredentialsProvider credentials,
                                  ClientOverrideConfiguration override) {
         var b = StsClient.builder().region(region).httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(credentials).overrideConfiguration(override);
@@ -211,7 +212,7 @@ public final class AwsClients implements AutoCloseable {
      *
      * @throws CanaryConfigurationException if it is not an absolute URL
      */
-    public static URI uri(CanaryConfig config, String key) {
+    public static @Nullable URI uri(CanaryConfig config, String key) {
         String v = config.getString(key);
         if (v == null) {
             return null;

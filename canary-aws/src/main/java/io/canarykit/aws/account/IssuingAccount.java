@@ -4,6 +4,7 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CredentialKind;
 import io.canarykit.Principal;
 import io.canarykit.issue.CanaryIssuer;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.iam.IamClient;
 
 import java.util.EnumSet;
@@ -23,7 +24,8 @@ import java.util.Set;
  *
  * @since 0.1.0
  */
-public record IssuingAccount(String accountId, IamClient iam, List<CanaryIssuer> issuers, Integer maxCanaryUsers) {
+public record IssuingAccount(String accountId, @Nullable IamClient iam, List<CanaryIssuer> issuers,
+                             @Nullable Integer maxCanaryUsers) {
     public IssuingAccount {
         Principal.requireAccount(accountId);
         issuers = List.copyOf(Objects.requireNonNull(issuers, "issuers"));
@@ -51,7 +53,7 @@ public record IssuingAccount(String accountId, IamClient iam, List<CanaryIssuer>
     }
 
     /** The issuer of {@code kind}, or {@code null}. */
-    public CanaryIssuer issuer(CredentialKind kind) {
+    public @Nullable CanaryIssuer issuer(CredentialKind kind) {
         for (CanaryIssuer i : issuers) {
             if (i.kind() == kind) {
                 return i;

@@ -3,6 +3,7 @@ package io.canarykit.aws.account;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Principal;
 import io.canarykit.internal.Durations;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -61,11 +62,11 @@ public final class MemberAccountClients implements AutoCloseable {
     private final String rolePath;
     private final String partition;
     private final String sessionName;
-    private final String externalId;
+    private final @Nullable String externalId;
     private final Duration sessionDuration;
     private final Duration refreshBefore;
     private final Region region;
-    private final URI endpoint;
+    private final @Nullable URI endpoint;
     private final ClientOverrideConfiguration override;
     private final Clock clock;
     private final Map<String, RoleSession> providers = new ConcurrentHashMap<>();
@@ -74,8 +75,8 @@ public final class MemberAccountClients implements AutoCloseable {
     private volatile boolean closed;
 
     private MemberAccountClients(Builder b) {
-        this.centralSts = b.sts;
-        this.roleName = b.roleName;
+        this.centralSts = Objects.requireNonNull(b.sts, "sts"); // build() checked it
+        this.roleName = Objects.requireNonNull(b.roleName, "roleName"); // build() checked it
         this.rolePath = b.rolePath;
         this.partition = b.partition;
         this.sessionName = b.sessionName;
@@ -122,7 +123,7 @@ public final class MemberAccountClients implements AutoCloseable {
      */
     private final class RoleSession implements AwsCredentialsProvider {
         private final String roleArn;
-        private volatile AwsSessionCredentials current;
+        private volatile @Nullable AwsSessionCredentials current;
 
         RoleSession(String roleArn) {
             this.roleArn = roleArn;
@@ -276,16 +277,16 @@ public final class MemberAccountClients implements AutoCloseable {
      * @since 0.1.0
      */
     public static final class Builder {
-        private StsClient sts;
-        private String roleName;
+        private @Nullable StsClient sts;
+        private @Nullable String roleName;
         private String rolePath = "/";
         private String partition = "aws";
         private String sessionName = "canarykit";
-        private String externalId;
+        private @Nullable String externalId;
         private Duration sessionDuration = Duration.ofHours(1);
         private Duration refreshBefore = Duration.ofMinutes(5);
         private Region region = Region.US_EAST_1;
-        private URI endpoint;
+        private @Nullable URI endpoint;
         private Clock clock = Clock.systemUTC();
         private ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsClients.retryStrategy("adaptive", 8)).build();
@@ -365,7 +366,7 @@ public final class MemberAccountClients implements AutoCloseable {
         }
 
         /** An endpoint for every client (an emulator, a VPC endpoint); default AWS's. */
-        public Builder endpoint(URI v) {
+        public Builder endpoint(@Nullable URI v) {
             endpoint = v;
             return this;
         }

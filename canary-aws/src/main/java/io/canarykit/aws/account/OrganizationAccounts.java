@@ -2,6 +2,7 @@ package io.canarykit.aws.account;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Principal;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class OrganizationAccounts {
      *
      * @since 0.1.0
      */
-    public record Member(String accountId, String name, Map<String, String> tags) {
+    public record Member(String accountId, @Nullable String name, Map<String, String> tags) {
         public Member {
             Principal.requireAccount(accountId);
             tags = Map.copyOf(tags);
@@ -73,7 +74,7 @@ public final class OrganizationAccounts {
         }
     }
 
-    private final OrganizationsApi api;
+    private final @Nullable OrganizationsApi api;
     private final List<String> listed;
     private final List<String> ouPaths;
     private final Map<String, String> tagFilters;
@@ -153,7 +154,7 @@ public final class OrganizationAccounts {
         return new Discovery(out, skipped);
     }
 
-    private String firstMissing(Map<String, String> tags) {
+    private @Nullable String firstMissing(Map<String, String> tags) {
         for (Map.Entry<String, String> f : tagFilters.entrySet()) {
             String v = tags.get(f.getKey());
             if (v == null || !f.getValue().equals("*") && !f.getValue().equals(v)) {
@@ -163,13 +164,18 @@ public final class OrganizationAccounts {
         return null;
     }
 
+    /** The Organizations API: only the paths of {@link #discover()} taken when there is one call this. */
+    private OrganizationsApi api() {
+        return Objects.requireNonNull(api, "api");
+    }
+
     /** The id of the unit a path names: an id as it is, else names from the root. */
     private String resolve(String path) {
         String p = path.trim();
         if (p.startsWith("ou-") || p.startsWith("r-")) {
             return p;
         }
-        List<OrganizationsApi.Unit> roots = api.listRoots();
+        List<OrganizationsApi.Unit> roots = api().listRoots();
         if (roots.isEmpty()) {
             throw new CanaryConfigurationException("AWS Organizations lists no root; is this the management account?");
         }
@@ -182,7 +188,7 @@ public final class OrganizationAccounts {
             walked.append('/').append(name);
             String next = null;
             List<String> names = new ArrayList<>();
-            for (OrganizationsApi.Unit u : api.listOrganizationalUnitsForParent(id)) {
+            for (OrganizationsApi.Unit u : api().listOrganizationalUnitsForParent(id)) {
                 names.add(u.name());
                 if (u.name().equals(name)) {
                     next = u.id();
@@ -206,8 +212,8 @@ public final class OrganizationAccounts {
             if (!visited.add(id)) {
                 continue;
             }
-            out.addAll(api.listAccountsForParent(id));
-            for (OrganizationsApi.Unit u : api.listOrganizationalUnitsForParent(id)) {
+            out.addAll(api().listAccountsForParent(id));
+            for (OrganizationsApi.Unit u : api().listOrganizationalUnitsForParent(id)) {
                 todo.add(u.id());
             }
         }
@@ -226,7 +232,7 @@ public final class OrganizationAccounts {
      * @since 0.1.0
      */
     public static final class Builder {
-        private OrganizationsApi api;
+        private @Nullable OrganizationsApi api;
         private final List<String> listed = new ArrayList<>();
         private final List<String> ouPaths = new ArrayList<>();
         private final Map<String, String> tagFilters = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -63,7 +64,7 @@ public final class SignedOrganizationsApi implements OrganizationsApi, AutoClose
     private SignedOrganizationsApi(Builder b) {
         this.endpoint = b.endpoint;
         this.region = b.region;
-        this.credentials = b.credentials;
+        this.credentials = Objects.requireNonNull(b.credentials, "credentials"); // build() checked it
         this.ownsHttp = b.http == null;
         this.http = b.http != null ? b.http : UrlConnectionHttpClient.create();
         this.maxAttempts = b.maxAttempts;
@@ -254,8 +255,8 @@ public final class SignedOrganizationsApi implements OrganizationsApi, AutoClose
     public static final class Builder {
         private URI endpoint = AWS_ENDPOINT;
         private String region = "us-east-1";
-        private AwsCredentialsProvider credentials;
-        private SdkHttpClient http;
+        private @Nullable AwsCredentialsProvider credentials;
+        private @Nullable SdkHttpClient http;
         private int maxAttempts = 8;
         private Duration baseDelay = Duration.ofMillis(200);
 

@@ -7,6 +7,7 @@ import io.canarykit.Sighting;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorContext;
 import io.canarykit.detect.UnloggedUseRule;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -54,7 +55,7 @@ public final class AccessKeyLastUsedDetector implements Detector {
 
     private AccessKeyLastUsedDetector(Builder b) {
         this.source = b.source;
-        this.clients = b.clients;
+        this.clients = Objects.requireNonNull(b.clients, "clients"); // build() checked it
         this.pace = b.pace;
         this.rule = b.rule;
         this.sleeper = b.sleeper;
@@ -140,7 +141,7 @@ public final class AccessKeyLastUsedDetector implements Detector {
      */
     public static final class Builder {
         private String source = "access-key-last-used";
-        private Function<String, IamClient> clients;
+        private @Nullable Function<String, IamClient> clients;
         private Duration pace = Duration.ofMillis(200);
         private UnloggedUseRule rule = UnloggedUseRule.create();
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());

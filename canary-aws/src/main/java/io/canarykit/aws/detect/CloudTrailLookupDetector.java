@@ -13,6 +13,7 @@ import io.canarykit.detect.CanaryIndex;
 import io.canarykit.detect.CloudTrailSightings;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorContext;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
@@ -79,7 +80,7 @@ public final class CloudTrailLookupDetector implements Detector {
 
     private CloudTrailLookupDetector(Builder b) {
         this.source = b.source;
-        this.clients = b.clients;
+        this.clients = Objects.requireNonNull(b.clients, "clients"); // build() checked it
         LinkedHashSet<String> r = new LinkedHashSet<>();
         r.add("us-east-1");
         r.addAll(b.regions);
@@ -244,7 +245,7 @@ public final class CloudTrailLookupDetector implements Detector {
      */
     public static final class Builder {
         private String source = "cloudtrail-lookup";
-        private BiFunction<String, String, CloudTrailClient> clients;
+        private @Nullable BiFunction<String, String, CloudTrailClient> clients;
         private final List<String> regions = new ArrayList<>(DEFAULT_REGIONS);
         private final List<String> accounts = new ArrayList<>();
         private Duration overlap = Duration.ofMinutes(30);

@@ -10,6 +10,7 @@ import io.canarykit.detect.CanaryIndex;
 import io.canarykit.detect.CloudTrailScan;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorContext;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -77,7 +78,7 @@ public final class CloudTrailS3Detector implements Detector {
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
-    private final String organizationId;
+    private final @Nullable String organizationId;
     private final List<String> accounts;
     private final List<String> regions;
     private final Duration lookback;
@@ -88,8 +89,8 @@ public final class CloudTrailS3Detector implements Detector {
 
     private CloudTrailS3Detector(Builder b) {
         this.source = b.source;
-        this.s3 = b.s3;
-        this.bucket = b.bucket;
+        this.s3 = Objects.requireNonNull(b.s3, "s3"); // build() checked it
+        this.bucket = Objects.requireNonNull(b.bucket, "bucket"); // build() checked it
         this.prefix = b.prefix;
         this.organizationId = b.organizationId;
         this.accounts = List.copyOf(b.accounts);
@@ -305,7 +306,7 @@ public final class CloudTrailS3Detector implements Detector {
     }
 
     /** The time in a log file's name ({@code …_20250314T0930Z_…}), or {@code null}. */
-    static Instant fileTime(String name) {
+    static @Nullable Instant fileTime(String name) {
         Matcher m = FILE_TIME.matcher(name);
         if (!m.find()) {
             return null;
@@ -320,7 +321,7 @@ public final class CloudTrailS3Detector implements Detector {
     /**
      * The state of one day prefix: every file up to {@code after} (by name) is done, and so are {@code done}.
      */
-    record PrefixCheckpoint(String after, Set<String> done) {
+    record PrefixCheckpoint(@Nullable String after, Set<String> done) {
         static final PrefixCheckpoint EMPTY = new PrefixCheckpoint(null, Set.of());
 
         PrefixCheckpoint {
@@ -331,7 +332,7 @@ public final class CloudTrailS3Detector implements Detector {
             return "after=" + (after == null ? "" : after) + ";done=" + String.join(",", new TreeSet<>(done));
         }
 
-        static PrefixCheckpoint decode(String text) {
+        static PrefixCheckpoint decode(@Nullable String text) {
             if (text == null || text.isBlank()) {
                 return EMPTY;
             }
@@ -356,7 +357,8 @@ public final class CloudTrailS3Detector implements Detector {
          * Moves {@code after} as far as it safely can: over done files, in name order among those listed, while
          * their name time is before {@code cutoff}; forgets the done files it passed.
          */
-        static PrefixCheckpoint compact(String after, TreeSet<String> done, List<String> listed, Instant cutoff) {
+        static PrefixCheckpoint compact(@Nullable String after, TreeSet<String> done, List<String> listed,
+                                        Instant cutoff) {
             TreeSet<String> all = new TreeSet<>(listed);
             all.addAll(done);
             String newAfter = after;
@@ -392,10 +394,10 @@ public final class CloudTrailS3Detector implements Detector {
      */
     public static final class Builder {
         private String source = "cloudtrail-s3";
-        private S3Client s3;
-        private String bucket;
+        private @Nullable S3Client s3;
+        private @Nullable String bucket;
         private String prefix = "";
-        private String organizationId;
+        private @Nullable String organizationId;
         private final List<String> accounts = new ArrayList<>();
         private final List<String> regions = new ArrayList<>();
         private Duration lookback = Duration.ofDays(7);

@@ -8,6 +8,7 @@ import io.canarykit.cloudtrail.ReadResult;
 import io.canarykit.detect.CanaryIndex;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorContext;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -61,15 +62,16 @@ public final class CloudTrailSqsDetector implements Detector {
     private final LogScanner scanner;
     private final Duration clockSkew;
     private final AtomicLong filesRead = new AtomicLong();
-    private volatile SqsConsumer.Report lastReport;
+    private volatile SqsConsumer.@Nullable Report lastReport;
 
     private CloudTrailSqsDetector(Builder b) {
         this.source = b.source;
-        this.s3 = b.s3;
+        this.s3 = Objects.requireNonNull(b.s3, "s3"); // build() checked it
         this.buckets = Set.copyOf(b.buckets);
         this.scanner = b.scanner != null ? b.scanner : LogScanner.of(b.reader);
         this.clockSkew = b.clockSkew;
-        this.consumer = new SqsConsumer(source, b.sqs, b.queueUrl, b.deadLetterQueueUrl, b.consumers,
+        this.consumer = new SqsConsumer(source, Objects.requireNonNull(b.sqs, "sqs"),
+                Objects.requireNonNull(b.queueUrl, "queueUrl"), b.deadLetterQueueUrl, b.consumers,
                 b.maxReceiveCount, b.visibilityTimeout, b.waitSeconds, b.maxPassDuration, b.clock);
     }
 
@@ -107,7 +109,7 @@ public final class CloudTrailSqsDetector implements Detector {
     }
 
     /** What the last pass did, or {@code null} before the first. */
-    SqsConsumer.Report lastReport() {
+    SqsConsumer.@Nullable Report lastReport() {
         return lastReport;
     }
 
@@ -167,10 +169,10 @@ public final class CloudTrailSqsDetector implements Detector {
      */
     public static final class Builder {
         private String source = "cloudtrail-sqs";
-        private SqsClient sqs;
-        private S3Client s3;
-        private String queueUrl;
-        private String deadLetterQueueUrl;
+        private @Nullable SqsClient sqs;
+        private @Nullable S3Client s3;
+        private @Nullable String queueUrl;
+        private @Nullable String deadLetterQueueUrl;
         private final Set<String> buckets = new LinkedHashSet<>();
         private int consumers = 4;
         private int maxReceiveCount = 5;
@@ -180,7 +182,7 @@ public final class CloudTrailSqsDetector implements Detector {
         private Duration clockSkew = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
         private CloudTrailReader reader = CloudTrailReader.create();
-        private LogScanner scanner;
+        private @Nullable LogScanner scanner;
 
         private Builder() {
         }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IAM credential report (CSV, one row per user) as far as the safety net needs it: each user's access keys, whether
@@ -18,7 +19,8 @@ import java.util.Optional;
  */
 final class CredentialReport {
     /** One access key column group of a row. */
-    record KeyUse(int slot, boolean active, Instant lastUsed, String service, String region) {
+    record KeyUse(int slot, boolean active, @Nullable Instant lastUsed, @Nullable String service,
+                  @Nullable String region) {
     }
 
     /** One user row. */
@@ -102,17 +104,25 @@ final class CredentialReport {
                     continue;
                 }
                 keys.add(new KeyUse(slot,
-                        "true".equalsIgnoreCase(f.get(col.get(p + "active")).trim()),
+                        "true".equalsIgnoreCase(f.get(column(col, p + "active")).trim()),
                         time(value(f, col, p + "last_used_date")),
                         value(f, col, p + "last_used_service"),
                         value(f, col, p + "last_used_region")));
             }
-            rows.add(new Row(f.get(col.get("user")), f.get(col.get("arn")), keys));
+            rows.add(new Row(f.get(column(col, "user")), f.get(column(col, "arn")), keys));
         }
         return new CredentialReport(generatedAt, rows);
     }
 
-    private static String value(List<String> f, Map<String, Integer> col, String name) {
+    private static int column(Map<String, Integer> col, String name) {
+        Integer i = col.get(name);
+        if (i == null) {
+            throw new IllegalStateException("the credential report has no column " + name);
+        }
+        return i;
+    }
+
+    private static @Nullable String value(List<String> f, Map<String, Integer> col, String name) {
         Integer i = col.get(name);
         if (i == null) {
             return null;
@@ -122,7 +132,7 @@ final class CredentialReport {
                 || v.equalsIgnoreCase("not_supported") ? null : v;
     }
 
-    private static Instant time(String v) {
+    private static @Nullable Instant time(@Nullable String v) {
         return v == null ? null : CloudTrailTimes.parse(v);
     }
 

@@ -8,6 +8,7 @@ import io.canarykit.Sighting;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorContext;
 import io.canarykit.detect.UnloggedUseRule;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -57,7 +58,7 @@ public final class CredentialReportDetector implements Detector {
 
     private CredentialReportDetector(Builder b) {
         this.source = b.source;
-        this.clients = b.clients;
+        this.clients = Objects.requireNonNull(b.clients, "clients"); // build() checked it
         this.reuse = b.reuse;
         this.generationPoll = b.generationPoll;
         this.maxWait = b.maxWait;
@@ -127,7 +128,7 @@ public final class CredentialReportDetector implements Detector {
     }
 
     /** The current report if it is younger than the reuse time, else null. */
-    private CredentialReport fetch(IamClient iam, Instant now) {
+    private @Nullable CredentialReport fetch(IamClient iam, Instant now) {
         GetCredentialReportResponse r;
         try {
             r = iam.getCredentialReport();
@@ -174,7 +175,7 @@ public final class CredentialReportDetector implements Detector {
      */
     public static final class Builder {
         private String source = "credential-report";
-        private Function<String, IamClient> clients;
+        private @Nullable Function<String, IamClient> clients;
         private Duration reuse = Duration.ofHours(4);
         private Duration generationPoll = Duration.ofSeconds(2);
         private Duration maxWait = Duration.ofMinutes(2);

@@ -4,6 +4,7 @@ import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -53,13 +54,13 @@ final class DetectorClients {
             .and(MEMBER_ROLE_KEYS);
 
     private final Region region;
-    private final URI endpoint;
+    private final @Nullable URI endpoint;
     private final AwsCredentialsProvider credentials;
     private final int maxAttempts;
     private final Map<String, CloudTrailClient> cloudTrail = new ConcurrentHashMap<>();
     private final CanaryConfig config;
-    private volatile MemberAccountClients members;
-    private volatile IamClient iam;
+    private volatile @Nullable MemberAccountClients members;
+    private volatile @Nullable IamClient iam;
 
     private DetectorClients(CanaryConfig config) {
         this.region = Region.of(config.getString("region", "us-east-1").toLowerCase(Locale.ROOT));

@@ -11,6 +11,7 @@ import io.canarykit.detect.CloudTrailSightings;
 import io.canarykit.detect.Detector;
 import io.canarykit.detect.DetectorContext;
 import io.canarykit.detect.EventBridgeDetector;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -51,7 +52,8 @@ public final class EventBridgeSqsDetector implements Detector {
         this.source = b.source;
         this.clockSkew = b.clockSkew;
         this.parser = EventBridgeDetector.builder().source(b.source).build();
-        this.consumer = new SqsConsumer(source, b.sqs, b.queueUrl, b.deadLetterQueueUrl, b.consumers,
+        this.consumer = new SqsConsumer(source, Objects.requireNonNull(b.sqs, "sqs"),
+                Objects.requireNonNull(b.queueUrl, "queueUrl"), b.deadLetterQueueUrl, b.consumers,
                 b.maxReceiveCount, b.visibilityTimeout, b.waitSeconds, b.maxPassDuration, b.clock);
     }
 
@@ -102,7 +104,7 @@ public final class EventBridgeSqsDetector implements Detector {
     }
 
     /** The {@code detail-type} of an event (inside an SNS notification too), or {@code null}. */
-    private static String detailType(String body) {
+    private static @Nullable String detailType(String body) {
         try {
             JsonNode n = JSON.readTree(body);
             if (n != null && "Notification".equals(n.path("Type").asText()) && n.path("Message").isTextual()) {
@@ -126,9 +128,9 @@ public final class EventBridgeSqsDetector implements Detector {
      */
     public static final class Builder {
         private String source = "eventbridge-sqs";
-        private SqsClient sqs;
-        private String queueUrl;
-        private String deadLetterQueueUrl;
+        private @Nullable SqsClient sqs;
+        private @Nullable String queueUrl;
+        private @Nullable String deadLetterQueueUrl;
         private int consumers = 2;
         private int maxReceiveCount = 5;
         private Duration visibilityTimeout = Duration.ofMinutes(1);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the S3 {@code ObjectCreated} notifications an SQS queue receives for a trail bucket, in the three shapes AWS
@@ -55,7 +56,7 @@ final class S3Notifications {
     }
 
     /** A message, read. */
-    record Parsed(Kind kind, List<ObjectRef> objects, String why) {
+    record Parsed(Kind kind, List<ObjectRef> objects, @Nullable String why) {
         static Parsed skip(String why) {
             return new Parsed(Kind.SKIP, List.of(), why);
         }

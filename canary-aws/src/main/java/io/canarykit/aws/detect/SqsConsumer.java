@@ -1,6 +1,7 @@
 package io.canarykit.aws.detect;
 
 import io.canarykit.CanaryConfigurationException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -94,7 +95,7 @@ final class SqsConsumer {
 
     private final SqsClient sqs;
     private final String queueUrl;
-    private final String deadLetterQueueUrl;
+    private final @Nullable String deadLetterQueueUrl;
     private final int consumers;
     private final int maxReceiveCount;
     private final Duration visibilityTimeout;
@@ -103,7 +104,7 @@ final class SqsConsumer {
     private final Clock clock;
     private final String name;
 
-    SqsConsumer(String name, SqsClient sqs, String queueUrl, String deadLetterQueueUrl, int consumers,
+    SqsConsumer(String name, SqsClient sqs, String queueUrl, @Nullable String deadLetterQueueUrl, int consumers,
                 int maxReceiveCount, Duration visibilityTimeout, int waitSeconds, Duration maxPassDuration, Clock clock) {
         this.name = name;
         this.sqs = Objects.requireNonNull(sqs, "sqs");
@@ -285,7 +286,7 @@ final class SqsConsumer {
     }
 
     /** Handles one message; the handled message (not yet deleted), or {@code null} if it failed. */
-    private Handled handle(Handler handler, Message m, Counters c, ScheduledExecutorService heartbeat,
+    private @Nullable Handled handle(Handler handler, Message m, Counters c, ScheduledExecutorService heartbeat,
                            AtomicBoolean stop) {
         int visibility = (int) visibilityTimeout.toSeconds();
         long period = Math.max(1000, visibilityTimeout.toMillis() / 3);

@@ -2,6 +2,7 @@ package io.canarykit.aws.issue;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -12,7 +13,7 @@ final class Accounts {
     }
 
     /** The caller's identity, for builders that were not told the account id or the issuer ARN. */
-    static GetCallerIdentityResponse caller(StsClient sts, String issuerName) {
+    static GetCallerIdentityResponse caller(@Nullable StsClient sts, String issuerName) {
         if (sts == null) {
             throw new CanaryConfigurationException("the " + issuerName + " issuer needs its account id: call"
                     + " accountId(...) or give it an STS client to look it up");
@@ -25,7 +26,7 @@ final class Accounts {
         }
     }
 
-    static String callerAccount(StsClient sts, String issuerName) {
+    static String callerAccount(@Nullable StsClient sts, String issuerName) {
         return caller(sts, issuerName).account();
     }
 }

@@ -16,6 +16,7 @@ import io.canarykit.issue.Revocation;
 import io.canarykit.naming.NameRules;
 import io.canarykit.policy.CanaryPolicySet;
 import io.canarykit.policy.HardeningRequest;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -66,14 +67,14 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
     private static final Duration ROLE_WAIT_INTERVAL = Duration.ofMillis(250);
 
     private final StsClient sts;
-    private final IamClient iam;
+    private final @Nullable IamClient iam;
     private final String accountId;
     private final String roleArn;
     private final String roleName;
     private final String issuerArn;
     private final Duration defaultDuration;
-    private final Duration maxSessionDuration;
-    private final String sourceIdentity;
+    private final @Nullable Duration maxSessionDuration;
+    private final @Nullable String sourceIdentity;
     private final Map<String, String> sessionTags;
     private final boolean revokeOlderSessions;
     private final Duration roleWait;
@@ -81,9 +82,9 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
     private final Clock clock;
 
     private AssumeRoleIssuer(Builder b, String issuerArn) {
-        this.sts = b.sts;
+        this.sts = Objects.requireNonNull(b.sts, "sts"); // build() checked it
         this.iam = b.iam;
-        this.roleArn = b.roleArn;
+        this.roleArn = Objects.requireNonNull(b.roleArn, "roleArn"); // build() checked it
         var m = ROLE_ARN.matcher(b.roleArn);
         if (!m.matches()) {
             throw new IllegalStateException(b.roleArn);
@@ -237,11 +238,16 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
      *
      * @throws CanaryIssuerException ({@code NOT_APPLIED}) naming what the role lacks; no session was made
      */
+    /** The IAM client: build() requires one when the role is verified or older sessions are revoked. */
+    private IamClient iam() {
+        return Objects.requireNonNull(iam, "iam");
+    }
+
     private void verifyRole(CanaryPolicySet policies) {
         List<String> problems = new ArrayList<>();
         Role role;
         try {
-            role = ReadBack.read(() -> iam.getRole(g -> g.roleName(roleName)).role());
+            role = ReadBack.read(() -> iam().getRole(g -> g.roleName(roleName)).role());
         } catch (SdkException e) {
             if (AwsErrors.is(e, "NoSuchEntity")) {
                 throw new CanaryIssuerException("the canary role " + roleArn + " does not exist (GetRole: "
@@ -261,7 +267,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         }
         String document;
         try {
-            document = ReadBack.read(() -> iam.getRolePolicy(g -> g.roleName(roleName)
+            document = ReadBack.read(() -> iam().getRolePolicy(g -> g.roleName(roleName)
                     .policyName(policies.inlinePolicyName())).policyDocument());
         } catch (SdkException e) {
             if (!AwsErrors.is(e, "NoSuchEntity")) {
@@ -314,7 +320,7 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
         String document = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":[\"*\"],"
                 + "\"Resource\":[\"*\"],\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\"" + cutoff + "\"}}}]}";
         try {
-            iam.putRolePolicy(p -> p.roleName(roleName).policyName(REVOKE_POLICY_NAME).policyDocument(document));
+            iam().putRolePolicy(p -> p.roleName(roleName).policyName(REVOKE_POLICY_NAME).policyDocument(document));
         } catch (SdkException e) {
             throw AwsErrors.revokeFailure("PutRolePolicy " + REVOKE_POLICY_NAME, "role " + roleName, e);
         }
@@ -347,13 +353,13 @@ public final class AssumeRoleIssuer implements CanaryIssuer {
      * @since 0.1.0
      */
     public static final class Builder {
-        private StsClient sts;
-        private IamClient iam;
-        private String roleArn;
-        private String issuerArn;
+        private @Nullable StsClient sts;
+        private @Nullable IamClient iam;
+        private @Nullable String roleArn;
+        private @Nullable String issuerArn;
         private Duration defaultDuration = Duration.ofHours(1);
-        private Duration maxSessionDuration;
-        private String sourceIdentity;
+        private @Nullable Duration maxSessionDuration;
+        private @Nullable String sourceIdentity;
         private final Map<String, String> sessionTags = new LinkedHashMap<>();
         private boolean revokeOlderSessions;
         private Duration roleWait = Duration.ZERO;

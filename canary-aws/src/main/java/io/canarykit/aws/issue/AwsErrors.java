@@ -2,6 +2,7 @@ package io.canarykit.aws.issue;
 
 import io.canarykit.CanaryException;
 import io.canarykit.issue.CanaryIssuerException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -19,7 +20,7 @@ final class AwsErrors {
     }
 
     /** AWS's error code, or {@code null} when the failure was not an AWS error response. */
-    static String code(Throwable e) {
+    static @Nullable String code(Throwable e) {
         if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
             return ase.awsErrorDetails().errorCode();
         }

@@ -5,6 +5,7 @@ import io.canarykit.CanaryException;
 import io.canarykit.CredentialKind;
 import io.canarykit.policy.CanaryPolicySet;
 import io.canarykit.policy.PolicyDocument;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -45,11 +46,11 @@ public final class CanaryRoleSetup {
     private final boolean fix;
 
     private CanaryRoleSetup(Builder b) {
-        this.iam = b.iam;
-        this.accountId = b.accountId;
-        this.roleName = b.roleName;
+        this.iam = Objects.requireNonNull(b.iam, "iam"); // build() checked it
+        this.accountId = Objects.requireNonNull(b.accountId, "accountId"); // build() checked it
+        this.roleName = Objects.requireNonNull(b.roleName, "roleName"); // build() checked it
         this.path = b.path;
-        this.policies = b.policies;
+        this.policies = Objects.requireNonNull(b.policies, "policies"); // build() checked it
         this.maxSessionDuration = b.maxSessionDuration;
         this.tags = Map.copyOf(b.tags);
         this.fix = b.fix;
@@ -201,14 +202,14 @@ public final class CanaryRoleSetup {
                 + "; set-up is idempotent, run it again", e);
     }
 
-    private static String decode(String document) {
+    private static @Nullable String decode(String document) {
         if (document == null) {
             return null;
         }
         return document.trim().startsWith("{") ? document : URLDecoder.decode(document, StandardCharsets.UTF_8);
     }
 
-    private static boolean same(String actual, String expected) {
+    private static boolean same(@Nullable String actual, String expected) {
         if (actual == null) {
             return false;
         }
@@ -225,11 +226,11 @@ public final class CanaryRoleSetup {
      * @since 0.1.0
      */
     public static final class Builder {
-        private IamClient iam;
-        private String accountId;
-        private String roleName;
+        private @Nullable IamClient iam;
+        private @Nullable String accountId;
+        private @Nullable String roleName;
         private String path = "/";
-        private CanaryPolicySet policies;
+        private @Nullable CanaryPolicySet policies;
         private Duration maxSessionDuration = Duration.ofHours(1);
         private final Map<String, String> tags = new LinkedHashMap<>();
         private boolean fix = true;

@@ -15,6 +15,7 @@ import io.canarykit.issue.Revocation;
 import io.canarykit.naming.NameRules;
 import io.canarykit.policy.CanaryPolicySet;
 import io.canarykit.policy.HardeningRequest;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -58,7 +59,7 @@ public final class FederationTokenIssuer implements CanaryIssuer {
     private final Clock clock;
 
     private FederationTokenIssuer(Builder b, String accountId, String issuerArn) {
-        this.sts = b.sts;
+        this.sts = Objects.requireNonNull(b.sts, "sts"); // build() checked it
         this.accountId = accountId;
         this.issuerArn = issuerArn;
         this.defaultDuration = b.defaultDuration;
@@ -196,9 +197,9 @@ public final class FederationTokenIssuer implements CanaryIssuer {
      * @since 0.1.0
      */
     public static final class Builder {
-        private StsClient sts;
-        private String accountId;
-        private String issuerArn;
+        private @Nullable StsClient sts;
+        private @Nullable String accountId;
+        private @Nullable String issuerArn;
         private Duration defaultDuration = Duration.ofHours(12);
         private final Map<String, String> sessionTags = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();

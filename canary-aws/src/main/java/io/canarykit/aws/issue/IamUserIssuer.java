@@ -18,6 +18,7 @@ import io.canarykit.issue.Revocation;
 import io.canarykit.naming.NameRules;
 import io.canarykit.policy.CanaryPolicySet;
 import io.canarykit.policy.HardeningRequest;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -73,18 +74,19 @@ public final class IamUserIssuer implements CanaryIssuer {
     private final String ownershipTagKey;
     private final Map<String, String> tags;
     private final Clock clock;
-    private final KeyProbe probe;
+    private final @Nullable KeyProbe probe;
     private final IamUserRemover remover;
     private final BoundaryPolicies boundaries;
 
     private IamUserIssuer(Builder b, String accountId) {
-        this.iam = b.iam;
+        this.iam = Objects.requireNonNull(b.iam, "iam"); // build() checked it
         this.accountId = accountId;
         this.path = b.path;
         this.ownershipTagKey = b.ownershipTagKey;
         this.tags = Map.copyOf(b.tags);
         this.clock = b.clock;
-        this.probe = b.keyWait == null ? null : new KeyProbe(b.sts, b.keyWait, b.keyWaitInterval, b.clock);
+        this.probe = b.keyWait == null ? null
+                : new KeyProbe(Objects.requireNonNull(b.sts, "sts"), b.keyWait, b.keyWaitInterval, b.clock);
         this.remover = new IamUserRemover(iam, ownershipTagKey, b.retryPause);
         this.boundaries = new BoundaryPolicies(iam, accountId);
     }
@@ -243,7 +245,7 @@ public final class IamUserIssuer implements CanaryIssuer {
     }
 
     /** What AWS shows of a user: its boundary, its tags and the inline policy's document (each may be missing). */
-    private record Shown(String boundary, Map<String, String> tags, String inlinePolicy) {
+    private record Shown(@Nullable String boundary, Map<String, String> tags, @Nullable String inlinePolicy) {
         List<String> differences(CanaryPolicySet policies, Map<String, String> wanted) {
             List<String> problems = new ArrayList<>();
             String asked = policies.boundaryArn();
@@ -267,7 +269,7 @@ public final class IamUserIssuer implements CanaryIssuer {
         return new Shown(boundaryOf(name), tagsOf(name), inlinePolicyOf(name, policies.inlinePolicyName()));
     }
 
-    private String boundaryOf(String name) {
+    private @Nullable String boundaryOf(String name) {
         User u = ReadBack.read(() -> iam.getUser(b -> b.userName(name)).user());
         return u.permissionsBoundary() == null ? null : u.permissionsBoundary().permissionsBoundaryArn();
     }
@@ -279,7 +281,7 @@ public final class IamUserIssuer implements CanaryIssuer {
         return out;
     }
 
-    private String inlinePolicyOf(String name, String policyName) {
+    private @Nullable String inlinePolicyOf(String name, String policyName) {
         try {
             return ReadBack.read(() -> iam.getUserPolicy(b -> b.userName(name).policyName(policyName))
                     .policyDocument());
@@ -322,7 +324,7 @@ public final class IamUserIssuer implements CanaryIssuer {
      * answered with success in this call, so the user is ours even if AWS dropped its ownership tag.
      */
     private CanaryIssuerException undo(CanaryIssuerException failure, String name, CanaryId owner, boolean created,
-                                       String keyId) {
+                                       @Nullable String keyId) {
         try {
             Revocation r = created ? remover.removeCreated(name, owner, keyId) : remover.remove(name, owner, keyId);
             if (r.found()) {
@@ -445,14 +447,14 @@ public final class IamUserIssuer implements CanaryIssuer {
      * @since 0.1.0
      */
     public static final class Builder {
-        private IamClient iam;
-        private StsClient sts;
-        private String accountId;
+        private @Nullable IamClient iam;
+        private @Nullable StsClient sts;
+        private @Nullable String accountId;
         private String path = "/";
         private String ownershipTagKey = DEFAULT_OWNERSHIP_TAG;
         private final Map<String, String> tags = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
-        private Duration keyWait;
+        private @Nullable Duration keyWait;
         private Duration keyWaitInterval = Duration.ofMillis(500);
         private Duration retryPause = Duration.ofMillis(25);
 

@@ -3,6 +3,7 @@ package io.canarykit.aws.issue;
 import io.canarykit.CanaryException;
 import io.canarykit.CanaryId;
 import io.canarykit.issue.Revocation;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -84,7 +85,7 @@ final class IamUserRemover {
      *                   may be {@code null}
      * @throws CanaryException if AWS failed; calling again is safe
      */
-    Revocation remove(String name, CanaryId owner, String knownKeyId) {
+    Revocation remove(String name, CanaryId owner, @Nullable String knownKeyId) {
         return remove(name, owner, knownKeyId, false);
     }
 
@@ -92,11 +93,11 @@ final class IamUserRemover {
      * Removes user {@code name}, which the calling issuance created a moment ago ({@code CreateUser} answered with
      * success, so the name was free): no ownership tag is needed, since AWS may have dropped the tags.
      */
-    Revocation removeCreated(String name, CanaryId owner, String knownKeyId) {
+    Revocation removeCreated(String name, CanaryId owner, @Nullable String knownKeyId) {
         return remove(name, owner, knownKeyId, true);
     }
 
-    private Revocation remove(String name, CanaryId owner, String knownKeyId, boolean createdByCaller) {
+    private Revocation remove(String name, CanaryId owner, @Nullable String knownKeyId, boolean createdByCaller) {
         User user;
         try {
             user = retried("GetUser", () -> iam.getUser(b -> b.userName(name)).user());
@@ -161,7 +162,7 @@ final class IamUserRemover {
                 + " does), or remove what is left by hand", e);
     }
 
-    private void removeSubResources(String name, String knownKeyId, List<String> removed, Skipped skipped) {
+    private void removeSubResources(String name, @Nullable String knownKeyId, List<String> removed, Skipped skipped) {
         String what = "user " + name;
         // 1. keys: deactivate every key first (a deleted-later key must not work meanwhile), then delete them
         List<String> keys = new ArrayList<>();
@@ -273,12 +274,12 @@ final class IamUserRemover {
         return out;
     }
 
-    private static <T> List<T> orEmpty(List<T> list) {
+    private static <T> List<T> orEmpty(@Nullable List<T> list) {
         return list == null ? List.of() : list;
     }
 
     /** A listing; a user that vanished meanwhile has nothing; {@code null} when it failed (recorded as skipped). */
-    private <T> List<T> list(String operation, String what, Skipped skipped, Supplier<List<T>> listing) {
+    private <T> @Nullable List<T> list(String operation, String what, Skipped skipped, Supplier<List<T>> listing) {
         try {
             return retried(operation, listing);
         } catch (SdkException e) {

@@ -3,6 +3,7 @@ package io.canarykit.aws.issue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canarykit.issue.CanaryIssuerException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.net.URLDecoder;
@@ -29,7 +30,7 @@ final class ReadBack {
      * True when {@code returned} (as a Get*Policy call returns it: URL-encoded, or plain) is the same policy as
      * {@code expected}; false for {@code null} or a document that is not JSON.
      */
-    static boolean samePolicy(String expected, String returned) {
+    static boolean samePolicy(String expected, @Nullable String returned) {
         if (returned == null) {
             return false;
         }
@@ -50,7 +51,7 @@ final class ReadBack {
         }
     }
 
-    private static JsonNode parse(String text) {
+    private static @Nullable JsonNode parse(String text) {
         try {
             return JSON.readTree(text);
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import io.canarykit.placement.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.PlacementVerification;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -62,7 +63,7 @@ public final class SecretsManagerPlacement implements Placement {
 
     private final SecretsManagerClient client;
     private final boolean ownsClient;
-    private final Integer recoveryWindowDays;
+    private final @Nullable Integer recoveryWindowDays;
     private final Clock clock;
 
     private SecretsManagerPlacement(Builder b) {
@@ -160,10 +161,11 @@ public final class SecretsManagerPlacement implements Placement {
         String arn = previous.detail("arn");
         GetSecretValueResponse current = read(arn, value);
         String holds = current == null ? null : CredentialText.accessKeyId(current.secretString());
-        if (c.accessKeyId().equals(holds) && StoredValues.sameValue(current.secretString(), value)) {
+        if (current != null && c.accessKeyId().equals(holds)
+                && StoredValues.sameValue(current.secretString(), value)) {
             return receipt(request, o, name, arn, current.versionId()); // already replaced (a repeated call)
         }
-        if (!previous.detail("accessKeyId").equals(holds)) {
+        if (current == null || !previous.detail("accessKeyId").equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": secret " + arn + (current == null
                     ? " no longer exists or is scheduled for deletion" : " no longer holds canary "
                     + previous.detail("accessKeyId")) + "; nothing was changed. Place the new canary with place instead");
@@ -282,7 +284,7 @@ public final class SecretsManagerPlacement implements Placement {
     }
 
     /** The current value, or {@code null} when the secret does not exist or is scheduled for deletion. */
-    private GetSecretValueResponse read(String secretId, String... secrets) {
+    private @Nullable GetSecretValueResponse read(String secretId, String... secrets) {
         try {
             return client.getSecretValue(b -> b.secretId(secretId));
         } catch (SdkException e) {
@@ -366,9 +368,9 @@ public final class SecretsManagerPlacement implements Placement {
      * @since 0.1.0
      */
     public static final class Builder {
-        private SecretsManagerClient client;
+        private @Nullable SecretsManagerClient client;
         private boolean ownsClient;
-        private Integer recoveryWindowDays;
+        private @Nullable Integer recoveryWindowDays;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {

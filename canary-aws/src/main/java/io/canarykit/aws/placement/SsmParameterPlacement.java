@@ -9,6 +9,7 @@ import io.canarykit.placement.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.PlacementVerification;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -154,10 +155,10 @@ public final class SsmParameterPlacement implements Placement {
         String value = StoredValues.render(NAME, o, c);
         Parameter current = read(name);
         String holds = current == null ? null : CredentialText.accessKeyId(current.value());
-        if (c.accessKeyId().equals(holds) && StoredValues.sameValue(current.value(), value)) {
+        if (current != null && c.accessKeyId().equals(holds) && StoredValues.sameValue(current.value(), value)) {
             return receipt(request, o, name, current.arn(), current.version()); // already replaced
         }
-        if (!previous.detail("accessKeyId").equals(holds)) {
+        if (current == null || !previous.detail("accessKeyId").equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": parameter " + name + (current == null
                     ? " no longer exists" : " no longer holds canary " + previous.detail("accessKeyId"))
                     + "; nothing was changed. Place the new canary with place instead");
@@ -282,7 +283,7 @@ public final class SsmParameterPlacement implements Placement {
     }
 
     /** The parameter, decrypted, or {@code null} when it does not exist. */
-    private Parameter read(String name) {
+    private @Nullable Parameter read(String name) {
         try {
             return client.getParameter(b -> b.name(name).withDecryption(true)).parameter();
         } catch (SdkException e) {
@@ -358,7 +359,7 @@ public final class SsmParameterPlacement implements Placement {
      * @since 0.1.0
      */
     public static final class Builder {
-        private SsmClient client;
+        private @Nullable SsmClient client;
         private boolean ownsClient;
         private Clock clock = Clock.systemUTC();
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The provider settings every REST placement reads, under {@code canary.placement.<name>.}: {@code api-url},
@@ -48,7 +49,7 @@ final class ApiSettings {
      * What differs between services: the name in messages, the default API URL ({@code null}: required), the
      * environment variables that may hold the URL and the token, and the header that carries the token.
      */
-    record Service(String name, String defaultUrl, String[] urlVariables, String[] tokenVariables, String tokenHeader,
+    record Service(String name, @Nullable String defaultUrl, String[] urlVariables, String[] tokenVariables, String tokenHeader,
                    String tokenPrefix) {
     }
 

@@ -11,6 +11,7 @@ import io.canarykit.placement.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.PlacementVerification;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
 
     private GitHubActionsSecretPlacement(Builder b) {
         this.api = Objects.requireNonNull(b.api, "the GitHub API connection");
-        this.apiHost = b.apiHost;
+        this.apiHost = Objects.requireNonNull(b.apiHost, "apiHost"); // build() set it
         this.random = b.random;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
@@ -94,7 +95,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
     }
 
     /** Where secrets go: the scope's API path, and the names and values. */
-    private record Target(String scope, String owner, String environment, String basePath, String location) {
+    private record Target(String scope, String owner, @Nullable String environment, String basePath, String location) {
     }
 
     @Override
@@ -284,7 +285,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
     }
 
     /** Why the receipt's secrets no longer match, or {@code null} when every one is as written. */
-    private String changedSince(Target t, PlacementReceipt receipt) {
+    private @Nullable String changedSince(Target t, PlacementReceipt receipt) {
         for (String name : receipt.detail("names").split(",")) {
             RestClient.Response r = api.send("GET", t.basePath + "/secrets/" + name, null);
             if (r.status() == 404) {
@@ -352,7 +353,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
                 receipt.detail("environment"));
     }
 
-    private Target target(String scope, String owner, String environment) {
+    private Target target(String scope, String owner, @Nullable String environment) {
         String base;
         String location;
         if (scope.equals("organization")) {
@@ -450,9 +451,9 @@ public final class GitHubActionsSecretPlacement implements Placement {
      * @since 0.1.0
      */
     public static final class Builder {
-        private RestClient api;
-        private String apiHost;
-        private RestClient.Builder connection;
+        private @Nullable RestClient api;
+        private @Nullable String apiHost;
+        private RestClient.@Nullable Builder connection;
         private SecureRandom random = new SecureRandom();
         private Clock clock = Clock.systemUTC();
         private RestClient.Sleeper sleeper = d -> Thread.sleep(d.toMillis());

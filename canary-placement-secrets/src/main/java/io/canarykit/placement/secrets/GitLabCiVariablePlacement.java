@@ -11,6 +11,7 @@ import io.canarykit.placement.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.PlacementVerification;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +68,8 @@ public final class GitLabCiVariablePlacement implements Placement {
     private final Clock clock;
 
     private GitLabCiVariablePlacement(Builder b) {
-        this.api = b.api;
-        this.apiHost = b.apiHost;
+        this.api = Objects.requireNonNull(b.api, "api"); // build() set it
+        this.apiHost = Objects.requireNonNull(b.apiHost, "apiHost"); // build() set it
         this.clock = b.clock;
     }
 
@@ -252,7 +253,7 @@ public final class GitLabCiVariablePlacement implements Placement {
 
     // ----------------------------------------------------------------------------------------------------------
 
-    private ObjectNode body(PlacementOptions o, Target t, String key, String value) {
+    private ObjectNode body(PlacementOptions o, Target t, @Nullable String key, String value) {
         ObjectNode b = RestClient.JSON.createObjectNode();
         if (key != null) {
             b.put("key", key);
@@ -287,7 +288,7 @@ public final class GitLabCiVariablePlacement implements Placement {
     }
 
     /** The variable, or {@code null} when GitLab answers 404. */
-    private JsonNode get(Target t, String key, String... secrets) {
+    private @Nullable JsonNode get(Target t, String key, String... secrets) {
         RestClient.Response r = api.send("GET", t.variable(key), null);
         if (r.status() == 404) {
             return null;
@@ -299,7 +300,7 @@ public final class GitLabCiVariablePlacement implements Placement {
     }
 
     /** The access key id the receipt's id variable holds now, or {@code null}. */
-    private String heldKey(Target t, PlacementReceipt receipt, String... secrets) {
+    private @Nullable String heldKey(Target t, PlacementReceipt receipt, String... secrets) {
         JsonNode v = get(t, receipt.detail("idName"), secrets);
         if (v == null) {
             return null;
@@ -436,9 +437,9 @@ public final class GitLabCiVariablePlacement implements Placement {
      * @since 0.1.0
      */
     public static final class Builder {
-        private RestClient.Builder connection;
-        private RestClient api;
-        private String apiHost;
+        private RestClient.@Nullable Builder connection;
+        private @Nullable RestClient api;
+        private @Nullable String apiHost;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {

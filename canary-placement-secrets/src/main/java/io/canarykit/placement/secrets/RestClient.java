@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryException;
 import io.canarykit.Secret;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,14 +63,14 @@ final class RestClient {
 
     private RestClient(Builder b) {
         this.service = b.service;
-        this.base = b.base;
+        this.base = Objects.requireNonNull(b.base, "base URL"); // build() checked it
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.timeout = b.timeout;
         this.headers = Map.copyOf(b.headers);
-        this.tokenHeader = b.tokenHeader;
+        this.tokenHeader = Objects.requireNonNull(b.tokenHeader, "token header"); // set with the token
         this.tokenPrefix = b.tokenPrefix;
-        this.token = b.token;
+        this.token = Objects.requireNonNull(b.token, "token"); // build() checked it
         this.maxAttempts = b.maxAttempts;
         this.maxRetryWait = b.maxRetryWait;
         this.sleeper = b.sleeper;
@@ -82,7 +83,7 @@ final class RestClient {
 
     /** One answer: status, headers and (bounded) body. */
     record Response(int status, Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
+        @Nullable String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
                     return e.getValue().get(0);
@@ -128,7 +129,7 @@ final class RestClient {
      * @param secrets values that must not appear in any message (what the body carries)
      * @throws CanaryException when no answer could be had, or the rate limit is exhausted beyond the longest wait
      */
-    Response send(String method, String path, JsonNode body, String... secrets) {
+    Response send(String method, String path, @Nullable JsonNode body, String... secrets) {
         URI uri = URI.create(base + path);
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(bytes(body));
@@ -168,7 +169,7 @@ final class RestClient {
     }
 
     /** How long to wait before the next attempt, or {@code null} to return this answer. */
-    private Duration retryWait(Response r, int attempt) {
+    private @Nullable Duration retryWait(Response r, int attempt) {
         int s = r.status();
         boolean limited = s == 429 || (s == 403 && (r.header("retry-after") != null
                 || "0".equals(r.header("x-ratelimit-remaining"))));
@@ -177,11 +178,12 @@ final class RestClient {
         }
         Duration wait = backoff(attempt);
         String retryAfter = r.header("retry-after");
+        String rateLimitReset = r.header("x-ratelimit-reset");
         if (retryAfter != null && retryAfter.trim().matches("\\d{1,9}")) {
             wait = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
-        } else if ("0".equals(r.header("x-ratelimit-remaining")) && r.header("x-ratelimit-reset") != null
-                && r.header("x-ratelimit-reset").trim().matches("\\d{1,12}")) {
-            Instant reset = Instant.ofEpochSecond(Long.parseLong(r.header("x-ratelimit-reset").trim()));
+        } else if ("0".equals(r.header("x-ratelimit-remaining")) && rateLimitReset != null
+                && rateLimitReset.trim().matches("\\d{1,12}")) {
+            Instant reset = Instant.ofEpochSecond(Long.parseLong(rateLimitReset.trim()));
             wait = Duration.between(clock.instant(), reset).plusSeconds(1);
             if (wait.isNegative()) {
                 wait = Duration.ofSeconds(1);
@@ -225,7 +227,7 @@ final class RestClient {
         }
     }
 
-    private static byte[] bytes(JsonNode body) {
+    private static byte[] bytes(@Nullable JsonNode body) {
         try {
             return JSON.writeValueAsBytes(body);
         } catch (IOException e) {
@@ -289,13 +291,13 @@ final class RestClient {
     /** Builds a {@link RestClient}. */
     static final class Builder {
         private final String service;
-        private URI base;
-        private HttpClient http;
+        private @Nullable URI base;
+        private @Nullable HttpClient http;
         private Duration timeout = Duration.ofSeconds(30);
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private String tokenHeader;
+        private @Nullable String tokenHeader;
         private String tokenPrefix = "";
-        private Secret token;
+        private @Nullable Secret token;
         private int maxAttempts = 3;
         private Duration maxRetryWait = Duration.ofSeconds(60);
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
@@ -311,7 +313,7 @@ final class RestClient {
             return this;
         }
 
-        Builder httpClient(HttpClient client) {
+        Builder httpClient(@Nullable HttpClient client) {
             this.http = client;
             return this;
         }

@@ -11,6 +11,7 @@ import io.canarykit.placement.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.PlacementVerification;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,8 @@ public final class VaultKvPlacement implements Placement {
     private final Clock clock;
 
     private VaultKvPlacement(Builder b) {
-        this.api = b.api;
-        this.apiHost = b.apiHost;
+        this.api = Objects.requireNonNull(b.api, "api"); // build() set it
+        this.apiHost = Objects.requireNonNull(b.apiHost, "apiHost"); // build() set it
         this.clock = b.clock;
     }
 
@@ -176,7 +177,7 @@ public final class VaultKvPlacement implements Placement {
         if (current != null && data.equals(current.data)) {
             return receipt(request, t, current.version); // a repeated call: already replaced
         }
-        if (!previous.detail("accessKeyId").equals(holds)) {
+        if (current == null || !previous.detail("accessKeyId").equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": " + location(t) + (current == null
                     ? " no longer exists" : " no longer holds canary " + previous.detail("accessKeyId"))
                     + "; nothing was changed. Place the new canary with place instead");
@@ -208,7 +209,7 @@ public final class VaultKvPlacement implements Placement {
         Target t = target(receipt);
         Current current = read(t);
         String holds = current == null ? null : CredentialText.accessKeyId(current.data);
-        return receipt.detail("accessKeyId").equals(holds)
+        return current != null && receipt.detail("accessKeyId").equals(holds)
                 ? PlacementVerification.present(location(t) + " version " + current.version + " holds " + holds)
                 : PlacementVerification.missing(location(t) + (current == null ? " no longer exists"
                 : holds == null ? " holds no access key id" : " holds " + holds + ", not " + receipt.detail("accessKeyId")));
@@ -250,7 +251,7 @@ public final class VaultKvPlacement implements Placement {
     }
 
     /** The current version, or {@code null} when the path does not exist (or its current version is deleted). */
-    private Current read(Target t, String... secrets) {
+    private @Nullable Current read(Target t, String... secrets) {
         RestClient.Response r = api.send("GET", t.data(), null);
         if (r.status() == 404) {
             return null;
@@ -338,9 +339,9 @@ public final class VaultKvPlacement implements Placement {
      * @since 0.1.0
      */
     public static final class Builder {
-        private RestClient.Builder connection;
-        private RestClient api;
-        private String apiHost;
+        private RestClient.@Nullable Builder connection;
+        private @Nullable RestClient api;
+        private @Nullable String apiHost;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {

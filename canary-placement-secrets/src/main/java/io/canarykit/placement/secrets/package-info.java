@@ -10,5 +10,12 @@
  * {@link io.canarykit.Secret} read from {@code canary.placement.<name>.token-file} (or {@code .token}, or the service's
  * usual environment variable), sent only in its header, never logged or put in a message. Each place reads back what
  * it wrote, undoes a placement that fails half-way, and leaves alone what no longer holds its canary.
+ *
+ * <p>Nullness: {@code @NullMarked}: no parameter, return value or field is null unless marked {@code @Nullable}, and
+ * NullAway checks it at build time.
  */
+@NullMarked
 package io.canarykit.placement.secrets;
+
+import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;

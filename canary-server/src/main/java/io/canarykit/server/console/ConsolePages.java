@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** The console's pages, rendered from the store on every request. Thread-safe (no state of its own). */
 final class ConsolePages {
@@ -42,14 +43,14 @@ final class ConsolePages {
 
     private final CanaryService service;
     private final Clock clock;
-    private final AssetSource inventory;
-    private final Supplier<List<AccountQuota>> quotas;
-    private final DetectorRuns runs;
+    private final @Nullable AssetSource inventory;
+    private final @Nullable Supplier<List<AccountQuota>> quotas;
+    private final @Nullable DetectorRuns runs;
     private final Duration rotateAfter;
     private final SightingClassifier classifier = SightingClassifier.create();
 
-    ConsolePages(CanaryService service, Clock clock, AssetSource inventory, Supplier<List<AccountQuota>> quotas,
-                 DetectorRuns runs, Duration rotateAfter) {
+    ConsolePages(CanaryService service, Clock clock, @Nullable AssetSource inventory,
+                 @Nullable Supplier<List<AccountQuota>> quotas, @Nullable DetectorRuns runs, Duration rotateAfter) {
         this.service = service;
         this.clock = clock;
         this.inventory = inventory;
@@ -60,7 +61,7 @@ final class ConsolePages {
 
     // ------------------------------------------------------------------------------------------------ layout
 
-    private static Html start(ConsoleSessions.Session s, String title, String current) {
+    private static Html start(ConsoleSessions.@Nullable Session s, String title, String current) {
         Html h = new Html();
         h.r("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -85,7 +86,7 @@ final class ConsolePages {
         return h.r("</main></body></html>").toString();
     }
 
-    String message(ConsoleSessions.Session s, String title, String text) {
+    String message(ConsoleSessions.@Nullable Session s, String title, String text) {
         Html h = start(s, title, "");
         h.r("<div class=\"notice error\" id=\"message\">").t(text).r("</div>");
         if (s != null && s.loggedIn()) {
@@ -96,7 +97,7 @@ final class ConsolePages {
         return end(h);
     }
 
-    String login(ConsoleSessions.Session s, String error) {
+    String login(ConsoleSessions.Session s, @Nullable String error) {
         Html h = start(null, "Log in", "");
         if (error != null) {
             h.r("<div class=\"notice error\" id=\"message\">").t(error).r("</div>");
@@ -196,6 +197,10 @@ final class ConsolePages {
     }
 
     private void coverage(Html h, List<CanaryRecord> live) {
+        AssetSource inventory = this.inventory;
+        if (inventory == null) {
+            return; // the page says that no inventory is configured instead
+        }
         List<InventoryEntry> assets;
         try {
             assets = inventory.assets();
@@ -288,7 +293,7 @@ final class ConsolePages {
         return out;
     }
 
-    String alerts(ConsoleSessions.Session s, String labelFilter) {
+    String alerts(ConsoleSessions.Session s, @Nullable String labelFilter) {
         String key = null;
         String value = null;
         if (labelFilter != null && !labelFilter.isBlank()) {
@@ -355,7 +360,7 @@ final class ConsolePages {
 
     // ------------------------------------------------------------------------------------------------ one canary
 
-    String canary(ConsoleSessions.Session s, CanaryRecord r, String done) {
+    String canary(ConsoleSessions.Session s, CanaryRecord r, @Nullable String done) {
         List<Use> uses = uses(r);
         Html h = start(s, "Canary " + r.id().value(), "");
         if ("revoked".equals(done)) {

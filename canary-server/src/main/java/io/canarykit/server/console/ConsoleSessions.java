@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The console's sessions, in memory: a session id (the cookie, 256 random bits) maps to a CSRF token (another 256 bits)
@@ -36,13 +37,13 @@ final class ConsoleSessions {
     }
 
     /** One session. {@code caller} is {@code null} while anonymous. */
-    record Session(String id, String csrf, String caller, Instant created, Instant lastSeen) {
+    record Session(String id, String csrf, @Nullable String caller, Instant created, Instant lastSeen) {
         boolean loggedIn() {
             return caller != null;
         }
 
         /** True if {@code presented} is this session's CSRF token (compared in constant time). */
-        boolean csrfMatches(String presented) {
+        boolean csrfMatches(@Nullable String presented) {
             return presented != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
                     presented.getBytes(StandardCharsets.UTF_8));
         }
@@ -92,7 +93,7 @@ final class ConsoleSessions {
         return lifetime;
     }
 
-    private Session put(String caller) {
+    private Session put(@Nullable String caller) {
         Instant now = clock.instant();
         if (sessions.size() >= max) {
             sessions.values().removeIf(s -> expired(s, now));

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A page being written. Everything that is not a constant of this package goes through {@link #t(String)} (text
@@ -21,13 +22,13 @@ final class Html {
     }
 
     /** Appends {@code text} escaped for element content and double-quoted attributes; {@code null} as an empty string. */
-    Html t(String text) {
+    Html t(@Nullable String text) {
         b.append(escape(text));
         return this;
     }
 
     /** Appends an instant to the second, or a dash. */
-    Html time(Instant at) {
+    Html time(@Nullable Instant at) {
         return at == null ? r("&#8212;") : r("<time datetime=\"").t(at.toString()).r("\">").t(format(at)).r("</time>");
     }
 
@@ -40,7 +41,7 @@ final class Html {
      * {@code text} with {@code & < > " '} replaced by character references and every control character except tab,
      * line feed and carriage return dropped; {@code null} gives an empty string.
      */
-    static String escape(String text) {
+    static String escape(@Nullable String text) {
         if (text == null) {
             return "";
         }

@@ -2,6 +2,7 @@ package io.canarykit.server.console;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Charts drawn on the server as inline SVG (no script, no network): a canary's timeline and an hourly bar chart.
@@ -22,7 +23,7 @@ final class Svg {
      * @param at    when
      * @param alarm whether it is a use (drawn red)
      */
-    record Event(String kind, String label, Instant at, boolean alarm) {
+    record Event(String kind, String label, @Nullable Instant at, boolean alarm) {
     }
 
     /**
@@ -73,7 +74,7 @@ final class Svg {
      * 24 hourly bars ending at {@code end}: {@code values[i]} is hour {@code i} (0 the oldest); hours in which
      * {@code failed[i]} get a red mark under the bar.
      */
-    static void hourly(Html h, String ariaLabel, String unit, long[] values, boolean[] failed, Instant end) {
+    static void hourly(Html h, String ariaLabel, String unit, long[] values, boolean @Nullable [] failed, Instant end) {
         long max = 1;
         for (long v : values) {
             max = Math.max(max, v);

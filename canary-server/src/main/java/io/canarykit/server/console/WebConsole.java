@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,13 +101,13 @@ public final class WebConsole {
     private final Handler handler = new ConsoleHandler();
 
     private WebConsole(Builder b) {
-        this.service = b.service;
-        this.api = b.api;
+        this.service = Objects.requireNonNull(b.service, "service"); // build() checked it
+        this.api = Objects.requireNonNull(b.api, "api"); // build() checked it
         this.clock = b.clock;
         this.audit = b.audit;
         this.secureCookie = b.secureCookie;
         this.sessions = new ConsoleSessions(b.clock, b.idleTimeout, b.sessionLifetime, b.maxSessions);
-        this.pages = new ConsolePages(b.service, b.clock, b.inventory, b.quotas, b.runs, b.rotateAfter);
+        this.pages = new ConsolePages(this.service, b.clock, b.inventory, b.quotas, b.runs, b.rotateAfter);
     }
 
     /** A new builder. */
@@ -209,7 +210,7 @@ public final class WebConsole {
 
     // ------------------------------------------------------------------------------------------------ login
 
-    private Reply login(Request request, String method, ConsoleSessions.Session found) {
+    private Reply login(Request request, String method, ConsoleSessions.@Nullable Session found) {
         if (method.equals("GET") || method.equals("HEAD")) {
             ConsoleSessions.Session s = found != null ? found : sessions.anonymous();
             Reply r = Reply.page(200, pages.login(s, null));
@@ -249,9 +250,11 @@ public final class WebConsole {
     // ------------------------------------------------------------------------------------------------ changes
 
     private Reply change(Request request, String path, ConsoleSessions.Session s, Map<String, String> form) {
+        // handle() lets only logged-in sessions (with a caller) change anything
+        String caller = Objects.requireNonNull(s.caller(), "caller");
         if (path.equals(PATH + "/logout")) {
             sessions.end(s.id());
-            record(request, "console-logout", s.caller(), null, null, "ok", 303, null);
+            record(request, "console-logout", caller, null, null, "ok", 303, null);
             return Reply.redirect(PATH + "/login").withExpiredCookie();
         }
         Matcher m = CANARY.matcher(path);
@@ -263,19 +266,19 @@ public final class WebConsole {
         try {
             if (action.equals("revoke")) {
                 CanaryRecord after = service.revoke(r.id());
-                record(request, "console-revoke", s.caller(), r.id().value(), r.asset().ref(), "ok", 303, null);
-                LOG.info("console: {} revoked canary {} ({})", s.caller(), r.id(), after.status());
+                record(request, "console-revoke", caller, r.id().value(), r.asset().ref(), "ok", 303, null);
+                LOG.info("console: {} revoked canary {} ({})", caller, r.id(), after.status());
                 return Reply.redirect(PATH + "/canaries/" + r.id().value() + "?done=revoked");
             }
             CanaryRecord successor = service.rotate(r.id());
-            record(request, "console-rotate", s.caller(), r.id().value(), r.asset().ref(), "ok", 303,
+            record(request, "console-rotate", caller, r.id().value(), r.asset().ref(), "ok", 303,
                     "replaced by " + successor.id());
-            LOG.info("console: {} rotated canary {} (successor {})", s.caller(), r.id(), successor.id());
+            LOG.info("console: {} rotated canary {} (successor {})", caller, r.id(), successor.id());
             return Reply.redirect(PATH + "/canaries/" + successor.id().value() + "?done=rotated");
         } catch (RuntimeException e) {
-            record(request, "console-" + action, s.caller(), r.id().value(), r.asset().ref(), "failed", 409,
+            record(request, "console-" + action, caller, r.id().value(), r.asset().ref(), "failed", 409,
                     e.getClass().getSimpleName());
-            LOG.warn("console: {} of canary {} by {} failed", action, r.id(), s.caller(), e);
+            LOG.warn("console: {} of canary {} by {} failed", action, r.id(), caller, e);
             return Reply.page(409, pages.message(s, action.equals("revoke") ? "Revocation failed" : "Rotation failed",
                     e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
@@ -359,13 +362,13 @@ public final class WebConsole {
         return Optional.empty();
     }
 
-    private static InetAddress source(Request request) {
+    private static @Nullable InetAddress source(Request request) {
         return request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress a
                 ? a.getAddress() : null;
     }
 
-    private void record(Request request, String action, String caller, String canaryId, String asset, String result,
-                        int status, String detail) {
+    private void record(Request request, String action, String caller, @Nullable String canaryId, @Nullable String asset,
+                        String result, int status, @Nullable String detail) {
         InetAddress a = source(request);
         audit.record(new AuditEvent(clock.instant(), action, caller, "console", a == null ? "?" : a.getHostAddress(),
                 canaryId, asset, null, null, result, status, detail));
@@ -402,7 +405,7 @@ public final class WebConsole {
         final String type;
         final byte[] body;
         final Map<String, String> headers;
-        String cookie;
+        @Nullable String cookie;
         boolean expireCookie;
 
         Reply(int status, String type, byte[] body, Map<String, String> headers) {
@@ -459,13 +462,13 @@ public final class WebConsole {
      * @since 0.1.0
      */
     public static final class Builder {
-        private CanaryService service;
-        private IssuanceApi api;
+        private @Nullable CanaryService service;
+        private @Nullable IssuanceApi api;
         private Clock clock = Clock.systemUTC();
         private AuditLog audit = AuditLog.logger();
-        private AssetSource inventory;
-        private Supplier<List<AccountQuota>> quotas;
-        private DetectorRuns runs;
+        private @Nullable AssetSource inventory;
+        private @Nullable Supplier<List<AccountQuota>> quotas;
+        private @Nullable DetectorRuns runs;
         private Duration rotateAfter = Duration.ofDays(90);
         private Duration idleTimeout = Duration.ofMinutes(30);
         private Duration sessionLifetime = Duration.ofHours(8);

@@ -12,6 +12,7 @@ import io.canarykit.store.DuplicateCanaryException;
 import io.canarykit.store.Page;
 import io.canarykit.store.StaleVersionException;
 import io.canarykit.store.StoreEntry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -122,12 +123,12 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     private final DynamoDbClient client;
     private final String table;
     private final Clock clock;
-    private final Duration ttlRetention;
+    private final @Nullable Duration ttlRetention;
     private final boolean ownsClient;
 
     private DynamoDbCanaryStore(Builder b) {
-        this.client = b.client;
-        this.table = b.tableName;
+        this.client = Objects.requireNonNull(b.client, "client"); // build() checked it
+        this.table = Objects.requireNonNull(b.tableName, "tableName"); // build() checked it
         this.clock = b.clock;
         this.ttlRetention = b.ttlRetention;
         this.ownsClient = b.ownsClient;
@@ -327,11 +328,12 @@ public final class DynamoDbCanaryStore implements CanaryStore {
                 items.add(r);
             }
         }
-        return new Page<>(items, more ? ListCursor.encode(last) : null);
+        // more is only set on a full page (limit >= 1), which set last
+        return new Page<>(items, more ? ListCursor.encode(Objects.requireNonNull(last, "last")) : null);
     }
 
     /** The index ranges that hold the canaries a query asks for, each ordered by canary id. */
-    private List<RangeReader> plan(CanaryQuery query, CanaryId after) {
+    private List<RangeReader> plan(CanaryQuery query, @Nullable CanaryId after) {
         int pageSize = Math.min(1000, query.limit() + 1);
         List<RangeReader> readers = new ArrayList<>();
         if (query.accountId() != null) {
@@ -359,7 +361,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     }
 
     private QueryRequest rangeQuery(String index, String pkAttribute, String pkValue, String skAttribute,
-                                    String skPrefix, Set<CanaryStatus> statusFilter, CanaryQuery query, CanaryId after,
+                                    String skPrefix, Set<CanaryStatus> statusFilter, CanaryQuery query, @Nullable CanaryId after,
                                     int pageSize) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
@@ -415,7 +417,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     private final class RangeReader {
         private final QueryRequest request;
         private final ArrayDeque<CanaryId> buffer = new ArrayDeque<>();
-        private Map<String, AttributeValue> start;
+        private @Nullable Map<String, AttributeValue> start;
         private boolean done;
 
         RangeReader(QueryRequest request) {
@@ -423,7 +425,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
         }
 
         /** The next id above {@code floor}, fetching pages as needed; {@code null} when the range is exhausted. */
-        CanaryId peek(CanaryId floor) {
+        @Nullable CanaryId peek(@Nullable CanaryId floor) {
             while (true) {
                 while (!buffer.isEmpty() && floor != null && buffer.peekFirst().compareTo(floor) <= 0) {
                     buffer.pollFirst();
@@ -532,7 +534,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     /** The sighting item exactly as the call that took the event would have written it. */
     private static Map<String, AttributeValue> sightingItemFromEvent(Map<String, AttributeValue> event) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
-        item.put(PK, s(ItemCodec.canaryPk(new CanaryId(event.get(CANARY_ID).s()))));
+        item.put(PK, s(ItemCodec.canaryPk(new CanaryId(Objects.requireNonNull(event.get(CANARY_ID), CANARY_ID).s()))));
         item.put(SK, event.get(SIGHTING_KEY));
         item.put(TYPE, s(ItemCodec.TYPE_SIGHTING));
         event.forEach((k, v) -> {
@@ -712,7 +714,7 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     // ------------------------------------------------------------------------------------------ plumbing
 
     /** A strongly consistent read of one item, or {@code null}. */
-    private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
+    private @Nullable Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
         GetItemResponse response;
         try {
             response = client.getItem(r -> r.tableName(table).key(key).consistentRead(true));
@@ -786,10 +788,11 @@ public final class DynamoDbCanaryStore implements CanaryStore {
     }
 
     private static CanaryId idOf(Map<String, AttributeValue> indexItem) {
-        return new CanaryId(indexItem.get(PK).s().substring(2));
+        // an index query returns the table's key attributes with every item
+        return new CanaryId(Objects.requireNonNull(indexItem.get(PK), PK).s().substring(2));
     }
 
-    private static Map<String, AttributeValue> lastKey(QueryResponse page) {
+    private static @Nullable Map<String, AttributeValue> lastKey(QueryResponse page) {
         return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     }
 
@@ -812,10 +815,10 @@ public final class DynamoDbCanaryStore implements CanaryStore {
      * @since 0.1.0
      */
     public static final class Builder {
-        private DynamoDbClient client;
-        private String tableName;
+        private @Nullable DynamoDbClient client;
+        private @Nullable String tableName;
         private Clock clock = Clock.systemUTC();
-        private Duration ttlRetention = DEFAULT_TTL_RETENTION;
+        private @Nullable Duration ttlRetention = DEFAULT_TTL_RETENTION;
         private boolean ownsClient;
 
         private Builder() {

@@ -2,6 +2,7 @@ package io.canarykit.store.dynamodb;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.store.CanaryStoreException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -239,7 +240,7 @@ public final class DynamoDbCanaryTable {
         }
     }
 
-    private static TableDescription describe(DynamoDbClient client, String tableName) {
+    private static @Nullable TableDescription describe(DynamoDbClient client, String tableName) {
         try {
             return client.describeTable(r -> r.tableName(tableName)).table();
         } catch (ResourceNotFoundException e) {

@@ -12,6 +12,7 @@ import io.canarykit.Sighting;
 import io.canarykit.SightingKind;
 import io.canarykit.store.CanaryStoreException;
 import io.canarykit.store.StoreEntry;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.nio.charset.StandardCharsets;
@@ -185,7 +186,7 @@ final class ItemCodec {
      * @param ttlRetention how long after its expiry a short-term canary may be deleted by TTL, or {@code null} for no
      *                     TTL attribute
      */
-    static Map<String, AttributeValue> canaryItem(CanaryRecord r, Instant now, Duration ttlRetention) {
+    static Map<String, AttributeValue> canaryItem(CanaryRecord r, Instant now, @Nullable Duration ttlRetention) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(PK, s(canaryPk(r.id())));
         item.put(SK, s(CANARY_SK));
@@ -262,7 +263,7 @@ final class ItemCodec {
      * When TTL may delete the record: the expiry of a short-term canary plus the retention, unless it was triggered
      * (evidence of a breach is kept) or TTL is off.
      */
-    static Long ttlEpochSeconds(CanaryRecord r, Duration retention) {
+    static @Nullable Long ttlEpochSeconds(CanaryRecord r, @Nullable Duration retention) {
         if (retention == null || r.expiresAt() == null || r.triggeredAt() != null || r.status() == CanaryStatus.TRIGGERED) {
             return null;
         }
@@ -271,13 +272,13 @@ final class ItemCodec {
 
     static CanaryRecord canaryRecord(Map<String, AttributeValue> item) {
         try {
-            Map<String, AttributeValue> p = item.get(PRINCIPAL).m();
+            Map<String, AttributeValue> p = attribute(item, PRINCIPAL).m();
             Principal principal = new Principal(str(p, ACCOUNT_ID), str(p, ARN), str(p, NAME), optStr(p, PATH));
-            Map<String, AttributeValue> a = item.get(ASSET).m();
+            Map<String, AttributeValue> a = attribute(item, ASSET).m();
             Asset asset = new Asset(str(a, KIND), str(a, ID), stringMap(a.get(LABELS)));
             PlacementReceipt receipt = null;
             if (item.containsKey(RECEIPT)) {
-                Map<String, AttributeValue> rc = item.get(RECEIPT).m();
+                Map<String, AttributeValue> rc = attribute(item, RECEIPT).m();
                 receipt = new PlacementReceipt(str(rc, PLACEMENT), str(rc, LOCATION), stringMap(rc.get(DETAILS)),
                         Instant.parse(str(rc, PLACED_AT)));
             }
@@ -295,7 +296,7 @@ final class ItemCodec {
             return new CanaryRecord(
                     new CanaryId(str(item, ID)),
                     CanaryStatus.valueOf(str(item, STATUS)),
-                    Long.parseLong(item.get(VERSION).n()),
+                    Long.parseLong(attribute(item, VERSION).n()),
                     CredentialKind.valueOf(str(item, KIND)),
                     str(item, ISSUER),
                     str(item, ACCOUNT_ID),
@@ -458,7 +459,7 @@ final class ItemCodec {
         return m(out);
     }
 
-    static Map<String, String> stringMap(AttributeValue value) {
+    static Map<String, String> stringMap(@Nullable AttributeValue value) {
         Map<String, String> out = new LinkedHashMap<>();
         if (value != null && value.hasM()) {
             value.m().forEach((k, v) -> out.put(unescapeKey(k), v.s()));
@@ -474,6 +475,14 @@ final class ItemCodec {
         return !key.isEmpty() && key.charAt(0) == ESCAPE ? key.substring(1) : key;
     }
 
+    private static AttributeValue attribute(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        if (v == null) {
+            throw new IllegalStateException("attribute '" + name + "' is missing");
+        }
+        return v;
+    }
+
     private static String str(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         if (v == null || v.s() == null) {
@@ -482,12 +491,12 @@ final class ItemCodec {
         return v.s();
     }
 
-    private static String optStr(Map<String, AttributeValue> item, String name) {
+    private static @Nullable String optStr(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null ? null : v.s();
     }
 
-    private static Instant optInstant(Map<String, AttributeValue> item, String name) {
+    private static @Nullable Instant optInstant(Map<String, AttributeValue> item, String name) {
         String v = optStr(item, name);
         return v == null ? null : Instant.parse(v);
     }

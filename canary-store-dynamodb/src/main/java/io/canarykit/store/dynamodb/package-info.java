@@ -4,6 +4,10 @@
  * {@link io.canarykit.store.dynamodb.DynamoDbCanaryStoreProvider}), and the single-table layout with its helpers in
  * {@link io.canarykit.store.dynamodb.DynamoDbCanaryTable}.
  *
- * <p>Everything is non-null unless documented otherwise.
+ * <p>Nullness: {@code @NullMarked}: no parameter, return value or field is null unless marked {@code @Nullable}, and
+ * NullAway checks it at build time.
  */
+@NullMarked
 package io.canarykit.store.dynamodb;
+
+import org.jspecify.annotations.NullMarked;

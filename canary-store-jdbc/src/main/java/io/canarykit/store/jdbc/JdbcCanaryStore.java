@@ -14,6 +14,7 @@ import io.canarykit.store.DuplicateCanaryException;
 import io.canarykit.store.Page;
 import io.canarykit.store.StaleVersionException;
 import io.canarykit.store.StoreEntry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,7 @@ public final class JdbcCanaryStore implements CanaryStore {
     private final Rows rows;
     private final SchemaMigrator migrator;
     private final List<Migration> migrations;
-    private final AutoCloseable owned;
+    private final @Nullable AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
     /**
      * SQLite has one writer at a time per database and, in its default rollback-journal mode, shuts readers out while
@@ -108,13 +109,13 @@ public final class JdbcCanaryStore implements CanaryStore {
     private final AtomicBoolean h2Flush = new AtomicBoolean(true);
 
     private JdbcCanaryStore(Builder b, JdbcDialect dialect) {
-        this.dataSource = b.dataSource;
+        this.dataSource = Objects.requireNonNull(b.dataSource, "dataSource"); // build() checked it
         this.dialect = dialect;
         this.clock = b.clock;
         this.sql = new Sql(dialect);
         this.rows = new Rows(sql);
         this.migrations = b.migrations;
-        this.migrator = new SchemaMigrator(dialect, b.dataSource, b.clock, b.migrationLockTimeout, b.migrations,
+        this.migrator = new SchemaMigrator(dialect, this.dataSource, b.clock, b.migrationLockTimeout, b.migrations,
                 b.scriptLocation != null ? b.scriptLocation : dialect.scriptLocation());
         this.owned = b.owned;
     }
@@ -140,7 +141,7 @@ public final class JdbcCanaryStore implements CanaryStore {
         return open(url, user, password, null, true, PooledDataSource.DEFAULT_MAX_SIZE, PooledDataSource.DEFAULT_TIMEOUT);
     }
 
-    static JdbcCanaryStore open(String url, String user, Secret password, JdbcDialect dialect, boolean migrate,
+    static JdbcCanaryStore open(String url, String user, Secret password, @Nullable JdbcDialect dialect, boolean migrate,
                                 int poolSize, Duration connectionTimeout) {
         PooledDataSource pool = new PooledDataSource(url, user, password, poolSize, connectionTimeout);
         try {
@@ -208,7 +209,7 @@ public final class JdbcCanaryStore implements CanaryStore {
                 throw e;
             }
             insertHistory(c, stored, now);
-            return null;
+            return stored; // the transaction's result is not used
         });
         LOG.debug("canary store ({}): created canary {}", dialect.configName(), stored.id());
         return stored;
@@ -237,7 +238,7 @@ public final class JdbcCanaryStore implements CanaryStore {
                 throw new StaleVersionException(stored.id(), expected, "version " + current);
             }
             insertHistory(c, stored, now);
-            return null;
+            return stored; // the transaction's result is not used
         });
         LOG.debug("canary store ({}): updated canary {} to version {}", dialect.configName(), stored.id(),
                 stored.version());
@@ -377,7 +378,7 @@ public final class JdbcCanaryStore implements CanaryStore {
                     while (rs.next()) {
                         out.add(new CanaryHistoryEntry(new CanaryId(rs.getString("canary_id")), rs.getLong("version"),
                                 CanaryStatus.valueOf(rs.getString("status")), rs.getString("access_key_id"),
-                                sql.getInstant(rs, "recorded_at")));
+                                Objects.requireNonNull(sql.getInstant(rs, "recorded_at"), "recorded_at")));
                     }
                 }
                 return List.copyOf(out);
@@ -410,7 +411,7 @@ public final class JdbcCanaryStore implements CanaryStore {
                 sql.setInstant(ps, 3, now);
                 ps.executeUpdate();
             }
-            return null;
+            return key; // the result is not used
         });
     }
 
@@ -523,7 +524,7 @@ public final class JdbcCanaryStore implements CanaryStore {
         }
     }
 
-    private Long currentVersion(Connection c, CanaryId id) throws SQLException {
+    private @Nullable Long currentVersion(Connection c, CanaryId id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.selectVersion)) {
             ps.setString(1, id.value());
             try (ResultSet rs = ps.executeQuery()) {
@@ -586,7 +587,7 @@ public final class JdbcCanaryStore implements CanaryStore {
     }
 
     /** On SQLite, waits for its turn and returns the lock to release afterwards; elsewhere returns {@code null}. */
-    private Lock enqueue(String operation, boolean write) {
+    private @Nullable Lock enqueue(String operation, boolean write) {
         if (dialect != JdbcDialect.SQLITE) {
             return null;
         }
@@ -742,13 +743,13 @@ public final class JdbcCanaryStore implements CanaryStore {
      * @since 0.1.0
      */
     public static final class Builder {
-        private DataSource dataSource;
-        private JdbcDialect dialect;
+        private @Nullable DataSource dataSource;
+        private @Nullable JdbcDialect dialect;
         private Clock clock = Clock.systemUTC();
         private Duration migrationLockTimeout = Duration.ofMinutes(1);
         private List<Migration> migrations = Migration.ALL;
-        private String scriptLocation;
-        private AutoCloseable owned;
+        private @Nullable String scriptLocation;
+        private @Nullable AutoCloseable owned;
 
         Builder() {
         }
@@ -763,7 +764,7 @@ public final class JdbcCanaryStore implements CanaryStore {
         }
 
         /** The dialect; {@code null} (the default) reads it from the database's metadata when building. */
-        public Builder dialect(JdbcDialect dialect) {
+        public Builder dialect(@Nullable JdbcDialect dialect) {
             this.dialect = dialect;
             return this;
         }

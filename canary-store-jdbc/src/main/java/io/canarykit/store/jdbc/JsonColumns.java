@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON text of the store's JSON columns: asset labels and attributes (objects of strings, keys sorted so that the
@@ -47,7 +48,7 @@ final class JsonColumns {
         return out;
     }
 
-    static String writeReceipt(PlacementReceipt receipt) {
+    static @Nullable String writeReceipt(@Nullable PlacementReceipt receipt) {
         if (receipt == null) {
             return null;
         }
@@ -60,7 +61,7 @@ final class JsonColumns {
         return write(node);
     }
 
-    static PlacementReceipt readReceipt(String json) {
+    static @Nullable PlacementReceipt readReceipt(@Nullable String json) {
         if (json == null) {
             return null;
         }
@@ -128,7 +129,7 @@ final class JsonColumns {
         return v.textValue();
     }
 
-    private static String optionalText(JsonNode node, String field) {
+    private static @Nullable String optionalText(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

@@ -2,6 +2,7 @@ package io.canarykit.store.jdbc;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
@@ -80,7 +81,7 @@ final class PooledDataSource implements DataSource, AutoCloseable {
     }
 
     /** The URL with the values of password-like parameters masked, for messages. */
-    static String redact(String url) {
+    static @Nullable String redact(@Nullable String url) {
         return url == null ? null : URL_SECRET.matcher(url).replaceAll("$1" + Secret.MASK);
     }
 
@@ -203,7 +204,7 @@ final class PooledDataSource implements DataSource, AutoCloseable {
     }
 
     @Override
-    public PrintWriter getLogWriter() {
+    public @Nullable PrintWriter getLogWriter() {
         return null;
     }
 
@@ -256,7 +257,7 @@ final class PooledDataSource implements DataSource, AutoCloseable {
         }
 
         @Override
-        public synchronized Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        public synchronized @Nullable Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             switch (method.getName()) {
                 case "close":
                     if (!returned) {

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SQL one dialect runs, and how it binds and reads instants. Each statement here has been run against the real
@@ -130,7 +131,7 @@ final class Sql {
     }
 
     /** Binds an instant (or SQL NULL) in this dialect's time representation. */
-    void setInstant(PreparedStatement ps, int index, Instant instant) throws SQLException {
+    void setInstant(PreparedStatement ps, int index, @Nullable Instant instant) throws SQLException {
         if (dialect == JdbcDialect.SQLITE) {
             ps.setString(index, instant == null ? null : SQLITE_TIME.format(instant));
         } else if (instant == null) {
@@ -141,7 +142,7 @@ final class Sql {
     }
 
     /** Reads an instant, or {@code null}. */
-    Instant getInstant(ResultSet rs, String column) throws SQLException {
+    @Nullable Instant getInstant(ResultSet rs, String column) throws SQLException {
         if (dialect == JdbcDialect.SQLITE) {
             String text = rs.getString(column);
             return text == null ? null : Instant.parse(text);
@@ -151,7 +152,7 @@ final class Sql {
     }
 
     /** What the store keeps of an instant: microseconds, the finest precision all three dialects hold. */
-    static Instant truncate(Instant instant) {
+    static @Nullable Instant truncate(@Nullable Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
     }
 

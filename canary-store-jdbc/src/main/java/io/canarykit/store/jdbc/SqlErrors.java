@@ -5,6 +5,7 @@ import io.canarykit.store.CanaryStoreException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import org.jspecify.annotations.Nullable;
 
 /** Classifies driver errors of the three dialects and turns them into {@link CanaryStoreException}s. */
 final class SqlErrors {
@@ -69,7 +70,7 @@ final class SqlErrors {
      * True when the same call may succeed later: lost connection, lock or serialization conflict, timeout, overload.
      * {@code dialect} may be {@code null} (not known yet): then only SQL states count.
      */
-    static boolean isRetryable(JdbcDialect dialect, SQLException e) {
+    static boolean isRetryable(@Nullable JdbcDialect dialect, SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
                 return true;
@@ -81,7 +82,7 @@ final class SqlErrors {
         return false;
     }
 
-    private static boolean retryableState(JdbcDialect dialect, SQLException e) {
+    private static boolean retryableState(@Nullable JdbcDialect dialect, SQLException e) {
         if (dialect == JdbcDialect.SQLITE) {
             String m = message(e);
             return m.contains("SQLITE_BUSY") || m.contains("SQLITE_LOCKED") || m.contains("SQLITE_IOERR");

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assertions over a set of IAM policies, evaluated offline by the {@link PolicySimulator}. Subclasses say how the
@@ -28,7 +29,7 @@ import java.util.Objects;
  */
 public abstract class AbstractPoliciesAssert<SELF extends AbstractPoliciesAssert<SELF, ACTUAL>, ACTUAL>
         extends AbstractAssert<SELF, ACTUAL> {
-    private String principalArn;
+    private @Nullable String principalArn;
     private final Map<String, List<String>> context = new LinkedHashMap<>();
     private PolicySimulator simulator = PolicySimulator.create();
 
@@ -133,7 +134,7 @@ public abstract class AbstractPoliciesAssert<SELF extends AbstractPoliciesAssert
         private final PolicySimulator simulator;
         private final String description;
         private final List<String> added = new ArrayList<>();
-        private DenyAllReport report;
+        private @Nullable DenyAllReport report;
 
         DeniesEverythingAssert(Policies policies, String principal, PolicySimulator simulator, String description) {
             this.policies = policies;
@@ -177,6 +178,7 @@ public abstract class AbstractPoliciesAssert<SELF extends AbstractPoliciesAssert
          * not only the sampled ones.
          */
         public DeniesEverythingAssert andIsProvenByABlanketDeny() {
+            DenyAllReport report = report();
             if (!report.proven()) {
                 throw new AssertionError(description + "Expecting an unconditional Deny of * on * that always applies to "
                         + principal + ", but there is none: the denial holds for the " + report.requestsChecked()
@@ -187,7 +189,11 @@ public abstract class AbstractPoliciesAssert<SELF extends AbstractPoliciesAssert
 
         /** The last report, for further checks. */
         public DenyAllReport report() {
-            return report;
+            DenyAllReport r = report;
+            if (r == null) {
+                throw new IllegalStateException("the policies were not checked yet"); // deniesEverything() checks them
+            }
+            return r;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.canarykit.testkit.postgres;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the integration tests get a PostgreSQL server, decided from the environment alone (so that the decision can be
@@ -15,7 +16,7 @@ sealed interface PostgresPlan {
     String DEBIAN_PACKAGE = "postgresql-15";
 
     /** Use the server {@code PG_URL} points to. */
-    record External(String url, String user, String password) implements PostgresPlan {
+    record External(String url, String user, @Nullable String password) implements PostgresPlan {
     }
 
     /** initdb and start a throwaway cluster with the binaries in {@code bin}; as user postgres when root. */
@@ -38,7 +39,7 @@ sealed interface PostgresPlan {
      * @param root         whether the build runs as root
      * @param aptAvailable whether {@code apt-get} is on this machine
      */
-    static PostgresPlan decide(Map<String, String> env, Path found, boolean root, boolean aptAvailable) {
+    static PostgresPlan decide(Map<String, String> env, @Nullable Path found, boolean root, boolean aptAvailable) {
         String url = env.get("PG_URL");
         if (url != null && !url.isBlank()) {
             String user = env.get("PG_USER");

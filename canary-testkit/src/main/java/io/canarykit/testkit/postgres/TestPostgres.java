@@ -27,6 +27,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A PostgreSQL server for integration tests: the one {@code PG_URL} points to ({@code PG_USER}, default
@@ -54,14 +55,14 @@ public final class TestPostgres {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
-    private static TestPostgres instance;
-    private static RuntimeException failure;
+    private static @Nullable TestPostgres instance;
+    private static @Nullable RuntimeException failure;
 
     private final String url;
     private final String user;
-    private final String password;
+    private final @Nullable String password;
 
-    private TestPostgres(String url, String user, String password) {
+    private TestPostgres(String url, String user, @Nullable String password) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -162,7 +163,7 @@ public final class TestPostgres {
         return new Cluster(bin, root).start();
     }
 
-    private static Path findBinaries(Map<String, String> env) {
+    private static @Nullable Path findBinaries(Map<String, String> env) {
         String pgBin = env.get("PG_BIN");
         if (pgBin != null && !pgBin.isBlank()) {
             return hasServerBinaries(Path.of(pgBin.trim())) ? Path.of(pgBin.trim()) : null;
@@ -184,8 +185,12 @@ public final class TestPostgres {
     }
 
     private static int majorOf(Path bin) {
+        Path version = bin.getParent() == null ? null : bin.getParent().getFileName();
+        if (version == null) {
+            return 0;
+        }
         try {
-            return Integer.parseInt(bin.getParent().getFileName().toString());
+            return Integer.parseInt(version.toString());
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -245,8 +250,8 @@ public final class TestPostgres {
     private static final class Cluster {
         private final Path bin;
         private final boolean root;
-        private Path dir;
-        private Path data;
+        private @Nullable Path dir;
+        private @Nullable Path data;
 
         Cluster(Path bin, boolean root) {
             this.bin = bin;
@@ -328,10 +333,16 @@ public final class TestPostgres {
         }
 
         private void stop() {
+            Path dir = this.dir;
+            Path data = this.data;
+            if (dir == null || data == null) {
+                return; // start() sets both before it adds the hook that calls this
+            }
             stopCluster(bin, data, root);
             deleteTree(dir);
             Path parent = dir.getParent();
-            if (!parent.equals(workBase()) && parent.getFileName().toString().startsWith("canarykit-pg-")) {
+            if (parent != null && !parent.equals(workBase())
+                    && String.valueOf(parent.getFileName()).startsWith("canarykit-pg-")) {
                 deleteTree(parent); // the temp-dir fallback's base, now empty
             }
         }
@@ -383,7 +394,7 @@ public final class TestPostgres {
 
     // ------------------------------------------------------------------------------------------ small helpers
 
-    private static int run(List<String> command, Path log, Duration timeout, Map<String, String> extraEnv) {
+    private static int run(List<String> command, @Nullable Path log, Duration timeout, Map<String, String> extraEnv) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(extraEnv);
         if (log != null) {

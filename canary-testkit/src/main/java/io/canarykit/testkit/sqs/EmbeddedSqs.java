@@ -4,6 +4,7 @@ import io.canarykit.testkit.internal.ClassPathReads;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -125,8 +126,12 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** The queue's ARN. */
     public String queueArn(String queueUrl) {
-        return admin().getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        String arn = admin().getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
+        if (arn == null) {
+            throw new IllegalStateException("SQS returned no QueueArn for " + queueUrl);
+        }
+        return arn;
     }
 
     /** Messages waiting (visible) plus in flight (received, not deleted). */
@@ -138,7 +143,7 @@ public final class EmbeddedSqs implements AutoCloseable {
                 + Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
     }
 
-    private SqsClient admin;
+    private @Nullable SqsClient admin;
 
     private synchronized SqsClient admin() {
         if (admin == null) {
