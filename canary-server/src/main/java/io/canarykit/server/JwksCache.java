@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -150,6 +151,10 @@ final class JwksCache implements JWKSource<SecurityContext> {
             throw new KeySourceException("interrupted while fetching " + uri);
         } catch (ExecutionException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (c instanceof HttpTimeoutException) {
+                // the request's own timeout (the same duration) can fire before the wait above: the same failure
+                throw new KeySourceException("no complete answer from " + uri + " within " + timeout);
+            }
             throw new KeySourceException(c instanceof TooLarge ? c.getMessage()
                     : "fetching " + uri + " failed: " + c.getClass().getSimpleName()
                     + (c.getMessage() == null ? "" : ": " + Excerpt.message(c.getMessage())));
