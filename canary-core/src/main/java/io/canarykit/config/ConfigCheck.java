@@ -1,5 +1,6 @@
 package io.canarykit.config;
 
+import io.canarykit.internal.KeyNames;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
 import io.canarykit.config.ConfigReport.Finding;

@@ -1,5 +1,6 @@
 package io.canarykit.config;
 
+import io.canarykit.internal.KeyNames;
 import io.canarykit.CanaryConfigurationException;
 
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
-import io.canarykit.config.KeyNames;
+import io.canarykit.internal.KeyNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

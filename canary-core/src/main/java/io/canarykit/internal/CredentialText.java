@@ -1,4 +1,4 @@
-package io.canarykit.placement;
+package io.canarykit.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +22,9 @@ import java.io.IOException;
  * that a placement can tell its own value from someone else's without keeping the secret.
  *
  * <p>Stateless and thread-safe. Nothing here logs; the rendered text holds the secret and must only go to the store.
+ *
+ * <p>Internal: public only so that canarykit's own modules can share it; not API, and it may change without
+ * notice.
  *
  * @since 0.1.0
  */

@@ -1,4 +1,4 @@
-package io.canarykit.config;
+package io.canarykit.internal;
 
 import java.util.Collection;
 import java.util.Locale;
@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 /**
  * Names of configuration keys and placement options: kebab-case, their old camelCase spelling, and the closest known
  * name to a misspelt one ("did you mean"). One implementation for every place that reports unknown names.
+ *
+ * <p>Internal: public only so that canarykit's own modules can share it; not API, and it may change without
+ * notice.
  *
  * @since 0.1.0
  */
