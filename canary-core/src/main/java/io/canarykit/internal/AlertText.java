@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What chat, paging and mail sinks show of an alert, in plain words: what fired, where it was planted, the call, where
@@ -78,7 +79,7 @@ public final class AlertText {
     }
 
     /** The link template with the alert's values, URL-encoded; {@code null} without a template. */
-    public static String link(String template, Alert a) {
+    public static @Nullable String link(@Nullable String template, Alert a) {
         if (template == null) {
             return null;
         }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The texts a credential is kept as in secret stores (AWS Secrets Manager, SSM Parameter Store, Vault, CI variables):
@@ -187,7 +188,7 @@ public final class CredentialText {
      * {@code aws_access_key_id = …} credentials-file line; {@code null} when there is none or the text is
      * {@code null}. Never throws.
      */
-    public static String accessKeyId(String text) {
+    public static @Nullable String accessKeyId(@Nullable String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -213,7 +214,7 @@ public final class CredentialText {
     }
 
     /** The access key id fields in a key/value map such as Vault's {@code data} ({@code null} when none). */
-    public static String accessKeyId(Map<String, ?> data) {
+    public static @Nullable String accessKeyId(@Nullable Map<String, ?> data) {
         if (data == null) {
             return null;
         }

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names of configuration keys and placement options: kebab-case, their old camelCase spelling, and the closest known
@@ -45,7 +46,7 @@ public final class KeyNames {
      * The known name closest to {@code given} (at most a third of its letters different, ignoring case and reading
      * {@code _} as {@code -}), or {@code null} when none is that close.
      */
-    public static String closest(String given, Collection<String> known) {
+    public static @Nullable String closest(String given, Collection<String> known) {
         String g = given.toLowerCase(Locale.ROOT).replace("_", "-");
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
