@@ -121,12 +121,13 @@ public final class AlertSinkSettings {
         Map<String, String> under = whole.withPrefix(prefix);
         CanaryConfig c = under.isEmpty() ? whole : CanaryConfig.of(under);
         Builder b = builder();
-        Secret url = c.getSecret("url");
-        if (url == null && defaultUrl == null) {
+        Secret configured = c.getSecret("url");
+        Secret url = configured != null ? configured : defaultUrl != null ? Secret.of(defaultUrl) : null;
+        if (url == null) {
             throw new CanaryConfigurationException("the " + sink + " alert sink needs " + prefix + "url: set it to the"
                     + " webhook URL the service gave you (it is treated as a secret and never logged)");
         }
-        b.url(url != null ? url : Secret.of(defaultUrl), prefix + "url");
+        b.url(url, prefix + "url");
         if (tokenKey != null) {
             Secret token = c.getSecret(tokenKey);
             if (token == null) {
