@@ -345,7 +345,7 @@ public final class CanaryService implements AutoCloseable {
             return casUpdate(record.id(), change);
         } catch (RuntimeException e) {
             String removed = "";
-            if (placement != null) {
+            if (placement != null && receipt != null) {
                 try {
                     placement.remove(receipt);
                     removed = "its placement was removed; ";
