@@ -140,14 +140,17 @@ public final class AlertSinkSettings {
                 .maxAttempts(c.getInt("max-attempts", 4))
                 .backoff(c.getDuration("backoff", Duration.ofMillis(500)))
                 .maxBackoff(c.getDuration("max-backoff", Duration.ofSeconds(30)));
-        if (c.has("spool-dir")) {
-            b.spoolDirectory(c.getPath("spool-dir"));
+        Path spool = c.getPath("spool-dir");
+        if (spool != null) {
+            b.spoolDirectory(spool);
         }
-        if (c.has("link-template")) {
-            b.linkTemplate(c.getString("link-template"));
+        String linkTemplate = c.getString("link-template");
+        if (linkTemplate != null) {
+            b.linkTemplate(linkTemplate);
         }
-        if (c.has("format")) {
-            b.format(AlertFormat.fromConfigName(c.getString("format")));
+        String format = c.getString("format");
+        if (format != null) {
+            b.format(AlertFormat.fromConfigName(format));
         }
         return b.build();
     }

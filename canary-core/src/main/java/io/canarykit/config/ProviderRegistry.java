@@ -18,6 +18,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The providers of one plugin point, by name.
@@ -50,7 +51,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     private static final String KNOWN = "io/canarykit/config/known-providers.properties";
 
     private final Class<P> type;
-    private final String point;
+    private final @Nullable String point;
     private final Map<String, P> byName;
     private final List<ProviderProblem> problems;
 
@@ -173,7 +174,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     }
 
     /** The plug-in point's name ({@link PlugInPoint}), or {@code null} if the provider interface has none. */
-    public String point() {
+    public @Nullable String point() {
         return point;
     }
 
@@ -181,8 +182,12 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
      * Where the provider named {@code name} reads its keys: {@code canary.<point>.<name>.}; {@code null} if the
      * provider interface has no {@link PlugInPoint}.
      */
-    public String scope(String name) {
-        return point == null ? null : "canary." + point + "." + normalize(name) + ".";
+    public @Nullable String scope(String name) {
+        return point == null ? null : scopeOf(point, name);
+    }
+
+    private static String scopeOf(String point, String name) {
+        return "canary." + point + "." + normalize(name) + ".";
     }
 
     /**
@@ -213,7 +218,8 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     public CanaryConfig settings(String name, CanaryConfig root) {
         Objects.requireNonNull(root, "root");
         P provider = provider(name);
-        if (point == null) {
+        String p = point;
+        if (p == null) {
             return root;
         }
         if (!root.keys().isEmpty() && root.keys().stream().noneMatch(k -> k.startsWith("canary."))) {
@@ -221,7 +227,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
                     + " (the provider's keys under " + scope(name) + "), and these keys are not under canary.: call"
                     + " provider(\"" + normalize(name) + "\").create(settings) to hand a provider keys you scoped yourself");
         }
-        String scope = scope(name);
+        String scope = scopeOf(p, name);
         ConfigKeys keys = provider.configKeys();
         if (!keys.declared()) {
             return root.scoped(scope);
@@ -243,7 +249,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
      *
      * @throws CanaryConfigurationException if none of them yields a component
      */
-    public T resolve(T explicit, CanaryConfig config, String key, String defaultName) {
+    public T resolve(@Nullable T explicit, CanaryConfig config, String key, String defaultName) {
         if (explicit != null) {
             return explicit;
         }
@@ -288,10 +294,10 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     }
 
     static String normalize(String name) {
-        return name == null ? null : name.trim().toLowerCase(Locale.ROOT);
+        return name.trim().toLowerCase(Locale.ROOT);
     }
 
-    private static String knownModule(String providerType, String name) {
+    private static @Nullable String knownModule(String providerType, @Nullable String name) {
         if (name == null) {
             return null;
         }

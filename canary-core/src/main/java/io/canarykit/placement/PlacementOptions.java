@@ -244,7 +244,8 @@ public final class PlacementOptions {
             return defaultValue;
         }
         try {
-            return CanaryConfig.of(Map.of(key, v)).getDuration(key);
+            Duration d = CanaryConfig.of(Map.of(key, v)).getDuration(key);
+            return d == null ? defaultValue : d;
         } catch (CanaryConfigurationException e) {
             throw invalid(key, v, "a duration such as 500ms, 30s or 2m");
         }
