@@ -311,7 +311,7 @@ public final class PlacementFiles {
                 }
             }
             apply(targets, current, outcome.changes());
-            return outcome.value();
+            return valueOf(outcome);
         } finally {
             if (processLocked && processLock != null) {
                 processLock.release();
@@ -518,6 +518,16 @@ public final class PlacementFiles {
                 return;
             }
         }
+    }
+
+    /**
+     * The editor's value. R is the editor's own type: the value is null only where the editor returns null for it (as
+     * the placements do with {@code Void}); NullAway without JSpecify generics cannot express
+     * {@code <R extends @Nullable Object>}, so the caller's choice of R is trusted here.
+     */
+    @SuppressWarnings("NullAway")
+    private static <R> R valueOf(Outcome<R> outcome) {
+        return outcome.value();
     }
 
     /** The directory holding {@code p}, an absolute path; a root, which has none, is refused with a clear error. */
@@ -872,13 +882,13 @@ public final class PlacementFiles {
      *
      * @since 0.1.0
      */
-    public record Outcome<R>(R value, List<FileChange> changes) {
+    public record Outcome<R>(@Nullable R value, List<FileChange> changes) {
         public Outcome {
             changes = List.copyOf(changes);
         }
 
         /** An outcome with these changes. */
-        public static <R> Outcome<R> of(R value, FileChange... changes) {
+        public static <R> Outcome<R> of(@Nullable R value, FileChange... changes) {
             return new Outcome<>(value, List.of(changes));
         }
     }
