@@ -156,7 +156,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
 
     /** True if a provider has this name. */
     public boolean contains(String name) {
-        return byName.containsKey(normalize(name));
+        return name != null && byName.containsKey(normalize(name)); // a caller outside NullAway may pass null
     }
 
     /**
@@ -165,10 +165,9 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
      * @throws CanaryConfigurationException listing the names available if there is none
      */
     public P provider(String name) {
-        String n = normalize(name);
-        P p = n == null ? null : byName.get(n);
+        P p = name == null ? null : byName.get(normalize(name)); // a caller outside NullAway may pass null
         if (p == null) {
-            throw unknown(name);
+            throw unknown(String.valueOf(name));
         }
         return p;
     }
@@ -264,7 +263,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     private CanaryConfigurationException unknown(String name) {
         StringBuilder sb = new StringBuilder();
         sb.append("no ").append(componentName()).append(" named '").append(name).append("'");
-        String close = name == null ? null : KeyNames.closest(normalize(name), byName.keySet());
+        String close = KeyNames.closest(normalize(name), byName.keySet());
         if (close != null) {
             sb.append(" (did you mean ").append(close).append("?)");
         }
