@@ -58,7 +58,8 @@ public record Alert(
     /** An alert without classification (classed {@code api-use}, evidence "not classified"). */
     public Alert(AlertType type, CanaryRecord canary, Sighting sighting, List<Sighting> sightings, DetectionWindow window,
                  int priorSightings, Instant raisedAt) {
-        this(type, canary, sighting, sightings, window, priorSightings, raisedAt, null, null);
+        this(type, canary, sighting, sightings, window, priorSightings, raisedAt,
+                Classification.of(SightingClass.API_USE, UNCLASSIFIED), List.of());
     }
 
     /** The alert's severity, from its classification. */

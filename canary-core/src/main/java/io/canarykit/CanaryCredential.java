@@ -2,6 +2,7 @@ package io.canarykit;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A canary's credential as the issuer hands it to a placement. It exists only between issuer and placement: it is
@@ -14,7 +15,8 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record CanaryCredential(String accessKeyId, Secret secretAccessKey, Secret sessionToken, Instant expiration) {
+public record CanaryCredential(String accessKeyId, Secret secretAccessKey, @Nullable Secret sessionToken,
+                               @Nullable Instant expiration) {
 
     public CanaryCredential {
         Objects.requireNonNull(accessKeyId, "accessKeyId");

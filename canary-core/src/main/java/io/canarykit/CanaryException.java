@@ -1,5 +1,7 @@
 package io.canarykit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base of every exception canarykit throws. Unchecked, like the AWS SDK's. A message never contains a secret access
  * key or a session token.
@@ -13,7 +15,7 @@ public class CanaryException extends RuntimeException {
         super(message);
     }
 
-    public CanaryException(String message, Throwable cause) {
+    public CanaryException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

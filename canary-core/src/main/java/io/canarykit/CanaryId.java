@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Arrays;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * canarykit's own identifier for a canary. AWS access key IDs are not unique for short-term credentials, so every
@@ -85,7 +86,7 @@ public record CanaryId(String value) implements Comparable<CanaryId> {
         return value;
     }
 
-    private static String problem(String value) {
+    private static @Nullable String problem(String value) {
         if (value.length() != LENGTH) {
             return "it has " + value.length() + " characters, not " + LENGTH;
         }

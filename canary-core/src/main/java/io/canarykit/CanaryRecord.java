@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything canarykit keeps about one canary: what names must not carry (the asset, the placement, its history).
@@ -42,16 +43,16 @@ public record CanaryRecord(
         String issuer,
         String accountId,
         Principal principal,
-        String accessKeyId,
+        @Nullable String accessKeyId,
         Asset asset,
-        PlacementReceipt receipt,
+        @Nullable PlacementReceipt receipt,
         Instant createdAt,
-        Instant issuedAt,
-        Instant expiresAt,
-        Instant closedAt,
-        Instant triggeredAt,
-        CanaryId replaces,
-        CanaryId replacedBy,
+        @Nullable Instant issuedAt,
+        @Nullable Instant expiresAt,
+        @Nullable Instant closedAt,
+        @Nullable Instant triggeredAt,
+        @Nullable CanaryId replaces,
+        @Nullable CanaryId replacedBy,
         List<SelfUse> selfUses,
         Map<String, String> attributes) {
 
@@ -100,7 +101,7 @@ public record CanaryRecord(
      * ({@code closedAt}); a short-term session stays usable until it expires whether or not its record was closed (AWS
      * cannot delete a session), so its end is {@code expiresAt}.
      */
-    public Instant validUntil() {
+    public @Nullable Instant validUntil() {
         Instant until = kind.isLongTerm() ? closedAt : expiresAt;
         if (until == null && expiresAt != null) {
             until = expiresAt;
@@ -128,23 +129,23 @@ public record CanaryRecord(
      * @since 0.1.0
      */
     public static final class Builder {
-        private CanaryId id;
+        private @Nullable CanaryId id;
         private CanaryStatus status = CanaryStatus.PENDING;
         private long version;
-        private CredentialKind kind;
-        private String issuer;
-        private String accountId;
-        private Principal principal;
-        private String accessKeyId;
-        private Asset asset;
-        private PlacementReceipt receipt;
-        private Instant createdAt;
-        private Instant issuedAt;
-        private Instant expiresAt;
-        private Instant closedAt;
-        private Instant triggeredAt;
-        private CanaryId replaces;
-        private CanaryId replacedBy;
+        private @Nullable CredentialKind kind;
+        private @Nullable String issuer;
+        private @Nullable String accountId;
+        private @Nullable Principal principal;
+        private @Nullable String accessKeyId;
+        private @Nullable Asset asset;
+        private @Nullable PlacementReceipt receipt;
+        private @Nullable Instant createdAt;
+        private @Nullable Instant issuedAt;
+        private @Nullable Instant expiresAt;
+        private @Nullable Instant closedAt;
+        private @Nullable Instant triggeredAt;
+        private @Nullable CanaryId replaces;
+        private @Nullable CanaryId replacedBy;
         private final List<SelfUse> selfUses = new ArrayList<>();
         private final Map<String, String> attributes = new LinkedHashMap<>();
 
@@ -187,24 +188,27 @@ public record CanaryRecord(
             }
             return this;
         }
-        public Builder accessKeyId(String v) { accessKeyId = v; return this; }
+        public Builder accessKeyId(@Nullable String v) { accessKeyId = v; return this; }
         public Builder asset(Asset v) { asset = v; return this; }
-        public Builder receipt(PlacementReceipt v) { receipt = v; return this; }
+        public Builder receipt(@Nullable PlacementReceipt v) { receipt = v; return this; }
         public Builder createdAt(Instant v) { createdAt = v; return this; }
-        public Builder issuedAt(Instant v) { issuedAt = v; return this; }
-        public Builder expiresAt(Instant v) { expiresAt = v; return this; }
-        public Builder closedAt(Instant v) { closedAt = v; return this; }
-        public Builder triggeredAt(Instant v) { triggeredAt = v; return this; }
-        public Builder replaces(CanaryId v) { replaces = v; return this; }
-        public Builder replacedBy(CanaryId v) { replacedBy = v; return this; }
+        public Builder issuedAt(@Nullable Instant v) { issuedAt = v; return this; }
+        public Builder expiresAt(@Nullable Instant v) { expiresAt = v; return this; }
+        public Builder closedAt(@Nullable Instant v) { closedAt = v; return this; }
+        public Builder triggeredAt(@Nullable Instant v) { triggeredAt = v; return this; }
+        public Builder replaces(@Nullable CanaryId v) { replaces = v; return this; }
+        public Builder replacedBy(@Nullable CanaryId v) { replacedBy = v; return this; }
         public Builder selfUses(List<SelfUse> v) { selfUses.clear(); selfUses.addAll(v); return this; }
         public Builder addSelfUse(SelfUse v) { selfUses.add(v); return this; }
         public Builder attributes(Map<String, String> v) { attributes.clear(); attributes.putAll(v); return this; }
         public Builder attribute(String key, String value) { attributes.put(key, value); return this; }
 
         public CanaryRecord build() {
-            return new CanaryRecord(id, status, version, kind, issuer, accountId, principal, accessKeyId, asset, receipt,
-                    createdAt, issuedAt, expiresAt, closedAt, triggeredAt, replaces, replacedBy, selfUses, attributes);
+            return new CanaryRecord(Objects.requireNonNull(id, "id"), status, version, Objects.requireNonNull(kind, "kind"),
+                    Objects.requireNonNull(issuer, "issuer"), Objects.requireNonNull(accountId, "accountId"),
+                    Objects.requireNonNull(principal, "principal"), accessKeyId, Objects.requireNonNull(asset, "asset"),
+                    receipt, Objects.requireNonNull(createdAt, "createdAt"), issuedAt, expiresAt, closedAt, triggeredAt,
+                    replaces, replacedBy, selfUses, attributes);
         }
     }
 }

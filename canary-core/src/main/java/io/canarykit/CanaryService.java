@@ -43,6 +43,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs canaries with no manual step: issues and plants them, watches them, answers triggers, replaces them before
@@ -85,7 +86,7 @@ public final class CanaryService implements AutoCloseable {
     private final IdentityNamer namer;
     private final PolicyHardener hardener;
     private final PolicySimulator simulator;
-    private final DetectionEngine detection;
+    private final @Nullable DetectionEngine detection;
     private final Clock clock;
     private final CredentialKind defaultKind;
     private final Duration sessionDuration;
@@ -101,10 +102,11 @@ public final class CanaryService implements AutoCloseable {
     private final Onboarding onboarding;
 
     private CanaryService(Builder b) {
-        this.store = b.store;
-        this.issuance = b.issuance;
-        this.namer = b.namer;
-        this.hardener = b.hardener;
+        // build() has refused a builder without these four
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.issuance = Objects.requireNonNull(b.issuance, "issuance");
+        this.namer = Objects.requireNonNull(b.namer, "namer");
+        this.hardener = Objects.requireNonNull(b.hardener, "hardener");
         this.simulator = b.simulator == null ? PolicySimulator.create(b.clock) : b.simulator;
         this.detection = b.detection;
         this.clock = b.clock;
@@ -114,10 +116,10 @@ public final class CanaryService implements AutoCloseable {
         this.tags = Map.copyOf(b.tags);
         this.owned = List.copyOf(b.owned);
         this.metrics = b.metrics;
-        this.records = new ServiceRecords(b.store, b.placementLookup());
+        this.records = new ServiceRecords(store, b.placementLookup());
         this.rotation = new Rotation(this, records, b.clock, b.maxAge, b.renewBeforeExpiry, b.gracePeriod);
         this.expiry = new Expiry(records, b.clock);
-        this.reconciliation = new Reconciliation(this, records, b.issuance, b.clock);
+        this.reconciliation = new Reconciliation(this, records, issuance, b.clock);
         this.onboarding = new Onboarding(this, records, b.defaultKind);
     }
 
@@ -208,7 +210,7 @@ public final class CanaryService implements AutoCloseable {
      *                 assumed-role session under 15 minutes or over the role's maximum)
      */
     public IssueOutcome issue(Asset asset, PlacementSpec placement, CredentialKind kind, Map<String, String> attributes,
-                              Duration lifetime) {
+                              @Nullable Duration lifetime) {
         for (String k : attributes.keySet()) {
             if (k.startsWith(ATTR_PLACEMENT)) {
                 throw new CanaryConfigurationException("the record attribute " + k + " is the service's own");
@@ -230,8 +232,8 @@ public final class CanaryService implements AutoCloseable {
      * replaced in place, {@code extraAttributes} go on the record, and {@code lifetime} (or {@code null}: the
      * session duration) is a short-term canary's lifetime.
      */
-    IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
-                       Map<String, String> extraAttributes, Duration lifetime) {
+    IssueOutcome issue(Asset asset, PlacementSpec spec, CredentialKind kind, @Nullable CanaryRecord replaces,
+                       Map<String, String> extraAttributes, @Nullable Duration lifetime) {
         Objects.requireNonNull(asset, "asset");
         Objects.requireNonNull(spec, "placement");
         Objects.requireNonNull(kind, "kind");
@@ -257,8 +259,9 @@ public final class CanaryService implements AutoCloseable {
         }
     }
 
-    private IssueOutcome issueAndPlace(Asset asset, PlacementSpec spec, CredentialKind kind, CanaryRecord replaces,
-                                       Map<String, String> extraAttributes, Duration lifetime, boolean[] placing) {
+    private IssueOutcome issueAndPlace(Asset asset, PlacementSpec spec, CredentialKind kind,
+                                       @Nullable CanaryRecord replaces, Map<String, String> extraAttributes,
+                                       @Nullable Duration lifetime, boolean[] placing) {
         Placement placement = spec.returnsCredential() ? null : records.placement(spec.placement());
 
         IssuanceResult result = issuance.issue(kind, asset,
@@ -294,7 +297,7 @@ public final class CanaryService implements AutoCloseable {
         return new IssueOutcome(record, result.fingerprint(), null);
     }
 
-    private IssueRequest request(CanaryIssuer issuer, Asset asset, int attempt, Duration lifetime) {
+    private IssueRequest request(CanaryIssuer issuer, Asset asset, int attempt, @Nullable Duration lifetime) {
         String name = namer.name(asset, issuer.nameRules(), attempt);
         CanaryPolicySet policies = hardener.harden(issuer.hardeningRequest(name));
         Duration duration = issuer.kind().isLongTerm() ? null : lifetime != null ? lifetime : sessionDuration;
@@ -325,8 +328,8 @@ public final class CanaryService implements AutoCloseable {
                 + "\"Principal\":{\"AWS\":\"" + arn + "\"},\"Action\":\"*\",\"Resource\":\"*\"}]}";
     }
 
-    private static CanaryRecord withAttributes(CanaryRecord r, Map<String, String> attributes, CanaryRecord replaces,
-                                               PlacementReceipt receipt) {
+    private static CanaryRecord withAttributes(CanaryRecord r, Map<String, String> attributes,
+                                               @Nullable CanaryRecord replaces, @Nullable PlacementReceipt receipt) {
         CanaryRecord.Builder b = r.toBuilder().receipt(receipt);
         attributes.forEach(b::attribute);
         if (replaces != null) {
@@ -336,13 +339,13 @@ public final class CanaryService implements AutoCloseable {
     }
 
     /** Stores the placement's receipt; if that fails, removes the placement and revokes the canary. */
-    private CanaryRecord updateOrUndo(CanaryRecord record, Placement placement, PlacementReceipt receipt,
+    private CanaryRecord updateOrUndo(CanaryRecord record, @Nullable Placement placement, @Nullable PlacementReceipt receipt,
                                       UnaryOperator<CanaryRecord> change) {
         try {
             return casUpdate(record.id(), change);
         } catch (RuntimeException e) {
             String removed = "";
-            if (placement != null) {
+            if (placement != null && receipt != null) {
                 try {
                     placement.remove(receipt);
                     removed = "its placement was removed; ";
@@ -605,7 +608,7 @@ public final class CanaryService implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** The placement a record was planted with, or {@code null} if unknown. */
-    public static PlacementSpec placementOf(CanaryRecord r) {
+    public static @Nullable PlacementSpec placementOf(CanaryRecord r) {
         String name = r.attributes().get(ATTR_PLACEMENT);
         if (name == null) {
             return r.receipt() == null ? null : PlacementSpec.of(r.receipt().placement());
@@ -659,18 +662,18 @@ public final class CanaryService implements AutoCloseable {
      * @since 0.1.0
      */
     public static final class Builder {
-        private CanaryStore store;
-        private AtomicIssuance issuance;
-        private IdentityNamer namer;
-        private PolicyHardener hardener;
-        private PolicySimulator simulator;
+        private @Nullable CanaryStore store;
+        private @Nullable AtomicIssuance issuance;
+        private @Nullable IdentityNamer namer;
+        private @Nullable PolicyHardener hardener;
+        private @Nullable PolicySimulator simulator;
         private final Map<String, Placement> placementMap = new LinkedHashMap<>();
-        private Function<String, Placement> placementResolver;
-        private DetectionEngine detection;
+        private @Nullable Function<String, Placement> placementResolver;
+        private @Nullable DetectionEngine detection;
         private Clock clock = Clock.systemUTC();
         private CredentialKind defaultKind = CredentialKind.IAM_USER;
         private Duration sessionDuration = Duration.ofHours(12);
-        private Duration maxAge = Duration.ofDays(90);
+        private @Nullable Duration maxAge = Duration.ofDays(90);
         private Duration renewBeforeExpiry = Duration.ofMinutes(30);
         private Duration gracePeriod = Duration.ofHours(1);
         private ResponsePolicy responsePolicy = ResponsePolicy.REVOKE_AND_REISSUE;
@@ -721,7 +724,7 @@ public final class CanaryService implements AutoCloseable {
         public Builder sessionDuration(Duration v) { sessionDuration = positive(v, "sessionDuration"); return this; }
 
         /** Age after which a canary is replaced by {@link #rotate()} (default 90 days; {@code null}: never). */
-        public Builder maxAge(Duration v) { maxAge = v == null ? null : positive(v, "maxAge"); return this; }
+        public Builder maxAge(@Nullable Duration v) { maxAge = v == null ? null : positive(v, "maxAge"); return this; }
 
         /** How long before expiry short-term canaries are replaced (default 30 minutes). */
         public Builder renewBeforeExpiry(Duration v) { renewBeforeExpiry = nonNegative(v, "renewBeforeExpiry"); return this; }

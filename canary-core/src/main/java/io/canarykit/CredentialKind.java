@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kinds of AWS credential a canary can be.
@@ -20,9 +21,9 @@ public enum CredentialKind {
     FEDERATION_TOKEN("federation-token", Duration.ofHours(36));
 
     private final String configName;
-    private final Duration maxDuration;
+    private final @Nullable Duration maxDuration;
 
-    CredentialKind(String configName, Duration maxDuration) {
+    CredentialKind(String configName, @Nullable Duration maxDuration) {
         this.configName = configName;
         this.maxDuration = maxDuration;
     }

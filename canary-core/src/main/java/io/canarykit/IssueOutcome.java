@@ -4,6 +4,7 @@ import io.canarykit.fingerprint.FingerprintReport;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link CanaryService#issue} made.
@@ -15,7 +16,8 @@ import java.util.Optional;
  *
  * @since 0.1.0
  */
-public record IssueOutcome(CanaryRecord record, FingerprintReport fingerprint, CanaryCredential credential) {
+public record IssueOutcome(CanaryRecord record, @Nullable FingerprintReport fingerprint,
+                           @Nullable CanaryCredential credential) {
     public IssueOutcome {
         Objects.requireNonNull(record, "record");
     }

@@ -6,6 +6,7 @@ import io.canarykit.issue.RecoveryReport;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The reports of {@link CanaryService}'s passes.
@@ -101,7 +102,7 @@ public final class LifecycleReport {
      * @since 0.1.0
      */
     public record Reconcile(List<IssuedPrincipal> orphans, List<CanaryRecord> missingPrincipals,
-                            List<CanaryRecord> missingPlacements, RecoveryReport recovery, List<String> fixed,
+                            List<CanaryRecord> missingPlacements, @Nullable RecoveryReport recovery, List<String> fixed,
                             List<String> failures) {
         public Reconcile {
             orphans = List.copyOf(orphans);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a placement wrote where, stored with the canary so that it can be verified and removed later. Never holds a
@@ -25,7 +26,7 @@ public record PlacementReceipt(String placement, String location, Map<String, St
     }
 
     /** A detail, or {@code null}. */
-    public String detail(String key) {
+    public @Nullable String detail(String key) {
         return details.get(key);
     }
 }

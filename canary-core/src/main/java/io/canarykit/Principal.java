@@ -2,6 +2,7 @@ package io.canarykit;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The AWS principal a canary credential belongs to.
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  *
  * @since 0.1.0
  */
-public record Principal(String accountId, String arn, String name, String path) {
+public record Principal(String accountId, String arn, String name, @Nullable String path) {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
 
     public Principal {
@@ -27,7 +28,7 @@ public record Principal(String accountId, String arn, String name, String path) 
     }
 
     /** An IAM user {@code arn:aws:iam::<account>:user/<path><name>}. */
-    public static Principal iamUser(String accountId, String path, String userName) {
+    public static Principal iamUser(String accountId, @Nullable String path, String userName) {
         String p = path == null || path.isEmpty() ? "/" : path;
         return new Principal(accountId, "arn:aws:iam::" + accountId + ":user" + p + userName, userName, p);
     }

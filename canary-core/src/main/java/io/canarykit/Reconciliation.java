@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link CanaryService#reconcile} and {@link CanaryService#recover()}: compares AWS, the placements and the store,
@@ -174,7 +175,7 @@ final class Reconciliation {
         return false;
     }
 
-    private void finishRevocation(CanaryRecord r, CanaryId successor, List<String> fixed, List<String> failures) {
+    private void finishRevocation(CanaryRecord r, @Nullable CanaryId successor, List<String> fixed, List<String> failures) {
         try {
             if (successor != null) {
                 records.casUpdate(r.id(), c -> c.status().isTerminal() || c.replacedBy() != null ? null

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link CanaryService#rotate()}: replaces canaries past the maximum age (and short-term ones close to expiry), new
@@ -18,11 +19,11 @@ final class Rotation {
     private final CanaryService service;
     private final ServiceRecords records;
     private final Clock clock;
-    private final Duration maxAge;
+    private final @Nullable Duration maxAge;
     private final Duration renewBeforeExpiry;
     private final Duration gracePeriod;
 
-    Rotation(CanaryService service, ServiceRecords records, Clock clock, Duration maxAge, Duration renewBeforeExpiry,
+    Rotation(CanaryService service, ServiceRecords records, Clock clock, @Nullable Duration maxAge, Duration renewBeforeExpiry,
              Duration gracePeriod) {
         this.service = service;
         this.records = records;

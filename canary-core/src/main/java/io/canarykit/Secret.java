@@ -3,6 +3,7 @@ package io.canarykit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret value: a secret access key, a session token, a password or an HMAC key. Its {@link #toString()} prints a
@@ -35,7 +36,7 @@ public final class Secret {
     }
 
     /** Wraps a secret value, or returns {@code null} for a {@code null} or empty value. */
-    public static Secret ofNullable(String value) {
+    public static @Nullable Secret ofNullable(@Nullable String value) {
         return value == null || value.isEmpty() ? null : new Secret(value);
     }
 

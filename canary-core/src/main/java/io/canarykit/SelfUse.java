@@ -2,6 +2,7 @@ package io.canarykit;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call the library itself made with a canary (for example the issuer's post-issue {@code GetCallerIdentity}
@@ -14,7 +15,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record SelfUse(String eventName, Instant at, String requestId, String userAgent) {
+public record SelfUse(String eventName, Instant at, String requestId, @Nullable String userAgent) {
     public SelfUse {
         Objects.requireNonNull(eventName, "eventName");
         Objects.requireNonNull(at, "at");

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link CanaryService} and its passes share: the store (listing every page, compare-and-set with re-read) and
@@ -127,7 +128,7 @@ final class ServiceRecords {
      * The successor of {@code r}: its {@code replacedBy}, or a live record that {@code replaces} it (a pass that
      * stopped after issuing the successor but before linking it); {@code null} if none.
      */
-    static CanaryId successorOf(CanaryRecord r, List<CanaryRecord> live) {
+    static @Nullable CanaryId successorOf(CanaryRecord r, List<CanaryRecord> live) {
         if (r.replacedBy() != null) {
             return r.replacedBy();
         }

@@ -2,6 +2,7 @@ package io.canarykit;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One observed use of a credential, from one source. Stored once per {@code (source, sourceEventId)}.
@@ -28,16 +29,16 @@ public record Sighting(
         String sourceEventId,
         Instant time,
         SightingKind kind,
-        String service,
-        String call,
-        String region,
-        String sourceIp,
-        String userAgent,
-        String errorCode,
-        String accessKeyId,
-        String principalArn,
-        String requestId,
-        CanaryId canaryId) {
+        @Nullable String service,
+        @Nullable String call,
+        @Nullable String region,
+        @Nullable String sourceIp,
+        @Nullable String userAgent,
+        @Nullable String errorCode,
+        @Nullable String accessKeyId,
+        @Nullable String principalArn,
+        @Nullable String requestId,
+        @Nullable CanaryId canaryId) {
 
     public Sighting {
         Objects.requireNonNull(source, "source");
@@ -69,20 +70,20 @@ public record Sighting(
      * @since 0.1.0
      */
     public static final class Builder {
-        private String source;
-        private String sourceEventId;
-        private Instant time;
+        private @Nullable String source;
+        private @Nullable String sourceEventId;
+        private @Nullable Instant time;
         private SightingKind kind = SightingKind.API_CALL;
-        private String service;
-        private String call;
-        private String region;
-        private String sourceIp;
-        private String userAgent;
-        private String errorCode;
-        private String accessKeyId;
-        private String principalArn;
-        private String requestId;
-        private CanaryId canaryId;
+        private @Nullable String service;
+        private @Nullable String call;
+        private @Nullable String region;
+        private @Nullable String sourceIp;
+        private @Nullable String userAgent;
+        private @Nullable String errorCode;
+        private @Nullable String accessKeyId;
+        private @Nullable String principalArn;
+        private @Nullable String requestId;
+        private @Nullable CanaryId canaryId;
 
         Builder() {
         }
@@ -91,20 +92,21 @@ public record Sighting(
         public Builder sourceEventId(String v) { sourceEventId = v; return this; }
         public Builder time(Instant v) { time = v; return this; }
         public Builder kind(SightingKind v) { kind = v; return this; }
-        public Builder service(String v) { service = v; return this; }
-        public Builder call(String v) { call = v; return this; }
-        public Builder region(String v) { region = v; return this; }
-        public Builder sourceIp(String v) { sourceIp = v; return this; }
-        public Builder userAgent(String v) { userAgent = v; return this; }
-        public Builder errorCode(String v) { errorCode = v; return this; }
-        public Builder accessKeyId(String v) { accessKeyId = v; return this; }
-        public Builder principalArn(String v) { principalArn = v; return this; }
-        public Builder requestId(String v) { requestId = v; return this; }
-        public Builder canaryId(CanaryId v) { canaryId = v; return this; }
+        public Builder service(@Nullable String v) { service = v; return this; }
+        public Builder call(@Nullable String v) { call = v; return this; }
+        public Builder region(@Nullable String v) { region = v; return this; }
+        public Builder sourceIp(@Nullable String v) { sourceIp = v; return this; }
+        public Builder userAgent(@Nullable String v) { userAgent = v; return this; }
+        public Builder errorCode(@Nullable String v) { errorCode = v; return this; }
+        public Builder accessKeyId(@Nullable String v) { accessKeyId = v; return this; }
+        public Builder principalArn(@Nullable String v) { principalArn = v; return this; }
+        public Builder requestId(@Nullable String v) { requestId = v; return this; }
+        public Builder canaryId(@Nullable CanaryId v) { canaryId = v; return this; }
 
         public Sighting build() {
-            return new Sighting(source, sourceEventId, time, kind, service, call, region, sourceIp, userAgent, errorCode,
-                    accessKeyId, principalArn, requestId, canaryId);
+            return new Sighting(Objects.requireNonNull(source, "source"), Objects.requireNonNull(sourceEventId,
+                    "sourceEventId"), Objects.requireNonNull(time, "time"), kind, service, call, region, sourceIp,
+                    userAgent, errorCode, accessKeyId, principalArn, requestId, canaryId);
         }
     }
 }

@@ -4,7 +4,7 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.fingerprint.Finding;
 import io.canarykit.fingerprint.FingerprintCheck;
 import io.canarykit.fingerprint.FingerprintContext;
-import io.canarykit.fingerprint.FingerprintJson;
+import io.canarykit.internal.FingerprintJson;
 import io.canarykit.fingerprint.FingerprintReport;
 import io.canarykit.fingerprint.FingerprintTarget;
 import io.canarykit.fingerprint.KeyId;

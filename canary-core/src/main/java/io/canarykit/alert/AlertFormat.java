@@ -1,5 +1,6 @@
 package io.canarykit.alert;
 
+import io.canarykit.internal.AlertText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON form of an alert, shared by the {@code webhook} and {@code jsonl-file} sinks:
@@ -180,7 +181,7 @@ public final class AlertJson {
         new TreeMap<>(values).forEach(target::put);
     }
 
-    private static String text(Instant t) {
+    private static @Nullable String text(@Nullable Instant t) {
         return t == null ? null : t.toString();
     }
 }

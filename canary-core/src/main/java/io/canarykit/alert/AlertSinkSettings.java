@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an HTTP alert sink needs: where to post (the URL may hold a token: it is a {@link Secret}), an optional token
@@ -34,20 +35,20 @@ import java.util.Objects;
  */
 public final class AlertSinkSettings {
     final Secret url;
-    final Secret token;
+    final @Nullable Secret token;
     final Duration timeout;
     final int maxAttempts;
     final Duration backoff;
     final Duration maxBackoff;
-    final Path spool;
-    final String linkTemplate;
-    final AlertFormat format;
-    final HttpClient http;
+    final @Nullable Path spool;
+    final @Nullable String linkTemplate;
+    final @Nullable AlertFormat format;
+    final @Nullable HttpClient http;
     final Delivery.Sleeper sleeper;
     final Clock clock;
 
-    private AlertSinkSettings(Builder b) {
-        this.url = b.url;
+    private AlertSinkSettings(Builder b, Secret url) {
+        this.url = url;
         this.token = b.token;
         this.timeout = b.timeout;
         this.maxAttempts = b.maxAttempts;
@@ -69,7 +70,7 @@ public final class AlertSinkSettings {
      * @param tokenKey   the sink's required token key (such as {@code routing-key}), or {@code null}
      * @param json       whether the sink emits JSON (and so takes {@code format})
      */
-    public static ConfigKeys keys(String defaultUrl, String tokenKey, boolean json) {
+    public static ConfigKeys keys(@Nullable String defaultUrl, @Nullable String tokenKey, boolean json) {
         ConfigKey url = ConfigKey.url("url", "where alerts are posted (a secret: a webhook URL often holds a token)")
                 .asSecret();
         ConfigKeys keys = ConfigKeys.of(defaultUrl == null ? url.asRequired() : url,
@@ -104,7 +105,7 @@ public final class AlertSinkSettings {
      * @param defaultUrl the URL when none is configured (such as PagerDuty's), or {@code null} if one is required
      * @throws CanaryConfigurationException naming the key that is missing or wrong
      */
-    public static AlertSinkSettings fromConfig(CanaryConfig whole, String sink, String defaultUrl) {
+    public static AlertSinkSettings fromConfig(CanaryConfig whole, String sink, @Nullable String defaultUrl) {
         return fromConfig(whole, sink, defaultUrl, null);
     }
 
@@ -114,17 +115,19 @@ public final class AlertSinkSettings {
      *
      * @throws CanaryConfigurationException if the token is missing
      */
-    public static AlertSinkSettings fromConfig(CanaryConfig whole, String sink, String defaultUrl, String tokenKey) {
+    public static AlertSinkSettings fromConfig(CanaryConfig whole, String sink, @Nullable String defaultUrl,
+            @Nullable String tokenKey) {
         String prefix = "canary.alert." + sink + ".";
         Map<String, String> under = whole.withPrefix(prefix);
         CanaryConfig c = under.isEmpty() ? whole : CanaryConfig.of(under);
         Builder b = builder();
-        Secret url = c.getSecret("url");
-        if (url == null && defaultUrl == null) {
+        Secret configured = c.getSecret("url");
+        Secret url = configured != null ? configured : defaultUrl != null ? Secret.of(defaultUrl) : null;
+        if (url == null) {
             throw new CanaryConfigurationException("the " + sink + " alert sink needs " + prefix + "url: set it to the"
                     + " webhook URL the service gave you (it is treated as a secret and never logged)");
         }
-        b.url(url != null ? url : Secret.of(defaultUrl), prefix + "url");
+        b.url(url, prefix + "url");
         if (tokenKey != null) {
             Secret token = c.getSecret(tokenKey);
             if (token == null) {
@@ -137,14 +140,17 @@ public final class AlertSinkSettings {
                 .maxAttempts(c.getInt("max-attempts", 4))
                 .backoff(c.getDuration("backoff", Duration.ofMillis(500)))
                 .maxBackoff(c.getDuration("max-backoff", Duration.ofSeconds(30)));
-        if (c.has("spool-dir")) {
-            b.spoolDirectory(c.getPath("spool-dir"));
+        Path spool = c.getPath("spool-dir");
+        if (spool != null) {
+            b.spoolDirectory(spool);
         }
-        if (c.has("link-template")) {
-            b.linkTemplate(c.getString("link-template"));
+        String linkTemplate = c.getString("link-template");
+        if (linkTemplate != null) {
+            b.linkTemplate(linkTemplate);
         }
-        if (c.has("format")) {
-            b.format(AlertFormat.fromConfigName(c.getString("format")));
+        String format = c.getString("format");
+        if (format != null) {
+            b.format(AlertFormat.fromConfigName(format));
         }
         return b.build();
     }
@@ -183,16 +189,16 @@ public final class AlertSinkSettings {
      * @since 0.1.0
      */
     public static final class Builder {
-        private Secret url;
-        private Secret token;
+        private @Nullable Secret url;
+        private @Nullable Secret token;
         private Duration timeout = Duration.ofSeconds(10);
         private int maxAttempts = 4;
         private Duration backoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
-        private Path spool;
-        private String linkTemplate;
-        private AlertFormat format;
-        private HttpClient http;
+        private @Nullable Path spool;
+        private @Nullable String linkTemplate;
+        private @Nullable AlertFormat format;
+        private @Nullable HttpClient http;
         private Delivery.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private Clock clock = Clock.systemUTC();
 
@@ -308,7 +314,7 @@ public final class AlertSinkSettings {
             if (url == null) {
                 throw new CanaryConfigurationException("an alert sink needs a URL");
             }
-            return new AlertSinkSettings(this);
+            return new AlertSinkSettings(this, url);
         }
     }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The delivery guarantees every sink shares: it hands {@link DeliveryMessage}s to a {@link Transport} with
@@ -70,7 +71,7 @@ public final class Delivery {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
-    private final Path spool;
+    private final @Nullable Path spool;
     private final Sleeper sleeper;
     private final Clock clock;
     private final AtomicLong sequence = new AtomicLong();
@@ -91,9 +92,9 @@ public final class Delivery {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    private Delivery(Builder b) {
-        this.name = b.name;
-        this.transport = b.transport;
+    private Delivery(Builder b, String name, Transport transport) {
+        this.name = name;
+        this.transport = transport;
         this.maxAttempts = b.maxAttempts;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
@@ -149,7 +150,7 @@ public final class Delivery {
             }
             Path file;
             try {
-                file = spoolMessage(message);
+                file = spoolMessage(message, spool);
             } catch (RuntimeException e) {
                 report(AlertOutcome.FAILED);
                 throw e;
@@ -214,10 +215,11 @@ public final class Delivery {
 
     private List<Path> spoolFiles() {
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(spool)) {
+        Path dir = spool;
+        if (dir == null || !Files.isDirectory(dir)) {
             return out;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(spool)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
                 if (!n.startsWith(".") && (n.endsWith(SPOOL_SUFFIX) || n.endsWith(LEGACY_SUFFIX))) {
@@ -246,9 +248,9 @@ public final class Delivery {
                 Base64.getDecoder().decode(n.path("body").asText()), attributes);
     }
 
-    private Path spoolMessage(DeliveryMessage m) {
+    private Path spoolMessage(DeliveryMessage m, Path dir) {
         try {
-            Files.createDirectories(spool);
+            Files.createDirectories(dir);
             ObjectNode o = JSON.createObjectNode();
             o.put("id", m.id());
             o.put("contentType", m.contentType());
@@ -259,22 +261,21 @@ public final class Delivery {
             String fileName = String.format(Locale.ROOT, "%013d-%06d-%s%s", clock.millis(),
                     sequence.incrementAndGet() % 1_000_000, safeId.length() > 80 ? safeId.substring(0, 80) : safeId,
                     SPOOL_SUFFIX);
-            Path tmp = spool.resolve("." + fileName + ".tmp");
+            Path tmp = dir.resolve("." + fileName + ".tmp");
             Files.write(tmp, JSON.writeValueAsBytes(o), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            Path target = spool.resolve(fileName);
+            Path target = dir.resolve(fileName);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
-            throw new CanaryException(name + " did not take message " + m.id() + " and it cannot be spooled in " + spool
+            throw new CanaryException(name + " did not take message " + m.id() + " and it cannot be spooled in " + dir
                     + " (" + e.getMessage() + "); it is sent again on the next pass", e);
         }
     }
 
     private DeliveryAttempt deliverWithRetries(DeliveryMessage m) {
-        DeliveryAttempt last = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            last = attempt(m);
+            DeliveryAttempt last = attempt(m);
             if (last.delivered() || !last.retryable() || attempt == maxAttempts) {
                 return last;
             }
@@ -288,7 +289,7 @@ public final class Delivery {
                 return DeliveryAttempt.refused(last.reason() + "; interrupted while waiting to retry");
             }
         }
-        return last;
+        throw new IllegalStateException(name + ": maxAttempts is " + maxAttempts + ", below 1"); // the builder refuses it
     }
 
     private DeliveryAttempt attempt(DeliveryMessage m) {
@@ -306,7 +307,7 @@ public final class Delivery {
         }
     }
 
-    Duration backoff(int attempt, Duration retryAfter) {
+    Duration backoff(int attempt, @Nullable Duration retryAfter) {
         Duration d = initialBackoff.multipliedBy(1L << Math.min(attempt - 1, 20));
         if (retryAfter != null && retryAfter.compareTo(d) > 0) {
             d = retryAfter;
@@ -334,7 +335,7 @@ public final class Delivery {
         }
     }
 
-    private record SpoolLock(FileChannel channel, FileLock lock) implements AutoCloseable {
+    private record SpoolLock(@Nullable FileChannel channel, @Nullable FileLock lock) implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -361,12 +362,12 @@ public final class Delivery {
      * @since 0.1.0
      */
     public static final class Builder {
-        private String name;
-        private Transport transport;
+        private @Nullable String name;
+        private @Nullable Transport transport;
         private int maxAttempts = 4;
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
-        private Path spool;
+        private @Nullable Path spool;
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private Clock clock = Clock.systemUTC();
 
@@ -433,7 +434,7 @@ public final class Delivery {
             if (name == null || transport == null) {
                 throw new CanaryConfigurationException("a Delivery needs a name and a transport");
             }
-            return new Delivery(this);
+            return new Delivery(this, name, transport);
         }
     }
 }

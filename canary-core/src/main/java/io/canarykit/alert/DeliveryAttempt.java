@@ -1,6 +1,7 @@
 package io.canarykit.alert;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one attempt to hand a message over.
@@ -12,7 +13,7 @@ import java.time.Duration;
  *
  * @since 0.1.0
  */
-public record DeliveryAttempt(boolean delivered, boolean retryable, Duration retryAfter, String reason) {
+public record DeliveryAttempt(boolean delivered, boolean retryable, @Nullable Duration retryAfter, String reason) {
     private static final DeliveryAttempt OK = new DeliveryAttempt(true, false, null, "delivered");
 
     /** Delivered. */
@@ -21,7 +22,7 @@ public record DeliveryAttempt(boolean delivered, boolean retryable, Duration ret
     }
 
     /** Failed; may be retried, after {@code retryAfter} if the receiver said so. */
-    public static DeliveryAttempt retry(String reason, Duration retryAfter) {
+    public static DeliveryAttempt retry(String reason, @Nullable Duration retryAfter) {
         return new DeliveryAttempt(false, true, retryAfter, reason);
     }
 

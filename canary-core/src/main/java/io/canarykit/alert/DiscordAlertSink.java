@@ -1,5 +1,6 @@
 package io.canarykit.alert;
 
+import io.canarykit.internal.AlertText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import io.canarykit.config.ConfigKeys;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Posts each alert to a Discord webhook with an embed (no mention can be formed: allowed_mentions is empty) (provider {@code discord}, keys {@code canary.alert.discord.*}: see
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
 public final class DiscordAlertSink implements AlertSink {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Delivery delivery;
-    private final String linkTemplate;
+    private final @Nullable String linkTemplate;
     private final String host;
 
     private DiscordAlertSink(AlertSinkSettings s) {

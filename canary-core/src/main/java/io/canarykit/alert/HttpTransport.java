@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP POST per attempt with the JDK's client: 2xx is delivered; 408, 429 and 5xx are retried (honouring
@@ -129,7 +130,7 @@ final class HttpTransport implements Transport {
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; {@code null} if neither. */
-    static Duration retryAfter(String v) {
+    static @Nullable Duration retryAfter(String v) {
         String t = v.trim();
         try {
             long s = Long.parseLong(t);

@@ -33,11 +33,12 @@ public final class JsonlFileAlertSinkProvider implements AlertSinkProvider {
 
     @Override
     public AlertSink create(CanaryConfig config) {
-        if (!config.has(PATH)) {
+        java.nio.file.Path path = config.getPath(PATH);
+        if (path == null) {
             throw new CanaryConfigurationException("the jsonl-file alert sink needs " + PREFIX + PATH
                     + ": set it to the file alerts are appended to, such as /var/log/canarykit/alerts.jsonl");
         }
-        return JsonlFileAlertSink.create(config.getPath(PATH), config.has("format")
-                ? AlertFormat.fromConfigName(config.getString("format")) : AlertFormat.CANARYKIT);
+        String format = config.getString("format");
+        return JsonlFileAlertSink.create(path, format != null ? AlertFormat.fromConfigName(format) : AlertFormat.CANARYKIT);
     }
 }

@@ -1,5 +1,6 @@
 package io.canarykit.alert;
 
+import io.canarykit.internal.AlertText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates an Opsgenie alert for each alert (provider {@code opsgenie}; {@code canary.alert.opsgenie.api-key} is
@@ -31,7 +33,7 @@ public final class OpsgenieAlertSink implements AlertSink {
     public static final String ALERTS_URL = "https://api.opsgenie.com/v2/alerts";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Delivery delivery;
-    private final String linkTemplate;
+    private final @Nullable String linkTemplate;
 
     private OpsgenieAlertSink(AlertSinkSettings s) {
         Objects.requireNonNull(s.token, "an Opsgenie sink needs its API key (token)");

@@ -1,5 +1,6 @@
 package io.canarykit.alert;
 
+import io.canarykit.internal.AlertText;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends each alert to PagerDuty's Events API v2 (provider {@code pagerduty}; {@code canary.alert.pagerduty.routing-key}
@@ -33,20 +35,20 @@ public final class PagerDutyAlertSink implements AlertSink {
     public static final String EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Delivery delivery;
-    private final String linkTemplate;
+    private final @Nullable String linkTemplate;
     private final io.canarykit.Secret routingKey;
 
     private PagerDutyAlertSink(AlertSinkSettings s) {
         this.routingKey = Objects.requireNonNull(s.token, "a PagerDuty sink needs its routing key (token)");
-        HttpTransport http = new HttpTransport(s.httpClient(), s.uri(), s.timeout, Map.of(), secrets(s));
+        HttpTransport http = new HttpTransport(s.httpClient(), s.uri(), s.timeout, Map.of(), secrets(s, routingKey));
         // the routing key is added at each attempt: the spool on disk never holds it
         this.delivery = s.delivery("pagerduty", m -> http.attempt(withRoutingKey(m)));
         this.linkTemplate = s.linkTemplate;
     }
 
-    private static List<String> secrets(AlertSinkSettings s) {
+    private static List<String> secrets(AlertSinkSettings s, io.canarykit.Secret routingKey) {
         List<String> out = new ArrayList<>(HttpTransport.secretParts(s.uri()));
-        out.add(s.token.reveal());
+        out.add(routingKey.reveal());
         return out;
     }
 

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.HashSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells what a sighting was ({@link SightingClass}) and why. The rules, in order:
@@ -242,7 +243,7 @@ public final class SightingClassifier {
                 && agent.startsWith("aws-internal/") && s.principalArn() != null && s.principalArn().contains(":user/");
     }
 
-    private static boolean isRead(String call) {
+    private static boolean isRead(@Nullable String call) {
         if (call == null) {
             return false;
         }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Known noise: sightings that meet every condition of a rule (event names, source address ranges, user-agent
@@ -77,7 +78,7 @@ public record SuppressionRule(String name, Set<String> eventNames, List<String> 
     }
 
     /** The first rule that matches, or {@code null}. */
-    public static SuppressionRule first(List<SuppressionRule> rules, Sighting s) {
+    public static @Nullable SuppressionRule first(List<SuppressionRule> rules, Sighting s) {
         for (SuppressionRule r : rules) {
             if (r.matches(s)) {
                 return r;

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Posts each alert as JSON to an HTTP(S) endpoint (provider {@code webhook}): canarykit's own ({@link AlertJson}), or
@@ -51,7 +52,7 @@ public final class WebhookAlertSink implements AlertSink {
     public static final String ALERT_ID_HEADER = "X-Canarykit-Alert-Id";
 
     private final URI url;
-    private final Path spool;
+    private final @Nullable Path spool;
     private final AlertFormat format;
     private final Delivery delivery;
 
@@ -64,12 +65,11 @@ public final class WebhookAlertSink implements AlertSink {
     public interface Sleeper extends Delivery.Sleeper {
     }
 
-    private WebhookAlertSink(Builder b) {
-        this.url = b.url;
+    private WebhookAlertSink(Builder b, URI url, Secret key) {
+        this.url = url;
         this.spool = b.spool;
         this.format = b.format;
         HttpClient http = b.http != null ? b.http : HttpTransport.client(b.timeout);
-        Secret key = b.hmacKey;
         HttpTransport transport = new HttpTransport(http, url, b.timeout, Map.of(), List.of());
         Delivery.Builder d = Delivery.builder().name("webhook (" + url.getHost() + ")").transport(m -> transport.attempt(
                         new DeliveryMessage(m.id(), m.contentType(), m.body(), Map.of(
@@ -145,14 +145,14 @@ public final class WebhookAlertSink implements AlertSink {
      * @since 0.1.0
      */
     public static final class Builder {
-        private URI url;
-        private Secret hmacKey;
+        private @Nullable URI url;
+        private @Nullable Secret hmacKey;
         private Duration timeout = Duration.ofSeconds(10);
         private int maxAttempts = 4;
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(30);
-        private Path spool;
-        private HttpClient http;
+        private @Nullable Path spool;
+        private @Nullable HttpClient http;
         private Delivery.Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private Clock clock = Clock.systemUTC();
         private AlertFormat format = AlertFormat.CANARYKIT;
@@ -251,7 +251,7 @@ public final class WebhookAlertSink implements AlertSink {
             if (hmacKey == null) {
                 throw new CanaryConfigurationException("the webhook alert sink needs an HMAC key to sign its requests with");
             }
-            return new WebhookAlertSink(this);
+            return new WebhookAlertSink(this, url, hmacKey);
         }
     }
 }

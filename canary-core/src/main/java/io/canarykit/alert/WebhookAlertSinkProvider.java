@@ -7,6 +7,7 @@ import io.canarykit.config.ConfigKeys;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -89,11 +90,13 @@ public final class WebhookAlertSinkProvider implements AlertSinkProvider {
                 .maxAttempts(config.getInt(MAX_ATTEMPTS, 4))
                 .initialBackoff(config.getDuration(BACKOFF, Duration.ofMillis(500)))
                 .maxBackoff(config.getDuration(MAX_BACKOFF, Duration.ofSeconds(30)));
-        if (config.has(SPOOL_DIR)) {
-            b.spoolDirectory(config.getPath(SPOOL_DIR));
+        Path spool = config.getPath(SPOOL_DIR);
+        if (spool != null) {
+            b.spoolDirectory(spool);
         }
-        if (config.has(FORMAT)) {
-            b.format(AlertFormat.fromConfigName(config.getString(FORMAT)));
+        String format = config.getString(FORMAT);
+        if (format != null) {
+            b.format(AlertFormat.fromConfigName(format));
         }
         return b.build();
     }

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A read-only, typed view over string properties, from which providers build their components.
@@ -167,7 +168,7 @@ public final class CanaryConfig {
     }
 
     /** The value of {@code key} as a message may show it: the value if the key is declared and not secret, else masked. */
-    public String shown(String key) {
+    public @Nullable String shown(String key) {
         String v = values.get(key);
         return v == null ? null : declared.showsValueOf(key) ? v : Secret.MASK;
     }
@@ -178,7 +179,7 @@ public final class CanaryConfig {
     }
 
     /** The value, or {@code null}. */
-    public String getString(String key) {
+    public @Nullable String getString(String key) {
         return values.get(key);
     }
 
@@ -217,7 +218,7 @@ public final class CanaryConfig {
     }
 
     /** The value as an int, or {@code null}. */
-    public Integer getInt(String key) {
+    public @Nullable Integer getInt(String key) {
         String v = values.get(key);
         if (v == null) {
             return null;
@@ -278,7 +279,7 @@ public final class CanaryConfig {
      * A duration written as {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 2d}, a combination such as
      * {@code 1h30m}, or ISO-8601 such as {@code PT15M}; or {@code null}.
      */
-    public Duration getDuration(String key) {
+    public @Nullable Duration getDuration(String key) {
         String v = values.get(key);
         return v == null ? null : parseDuration(key, v);
     }
@@ -323,7 +324,7 @@ public final class CanaryConfig {
     }
 
     /** A file system path, or {@code null}. A leading {@code ~/} is expanded to the user's home. */
-    public Path getPath(String key) {
+    public @Nullable Path getPath(String key) {
         String v = values.get(key);
         if (v == null) {
             return null;
@@ -342,7 +343,7 @@ public final class CanaryConfig {
      * An absolute URL with a scheme and a host ({@code https://iam.amazonaws.com}, {@code http://127.0.0.1:4566}), or
      * {@code null}.
      */
-    public URI getUri(String key) {
+    public @Nullable URI getUri(String key) {
         String v = values.get(key);
         if (v == null) {
             return null;
@@ -359,11 +360,11 @@ public final class CanaryConfig {
     }
 
     /** A secret, or {@code null}; its value never appears in a message. */
-    public Secret getSecret(String key) {
+    public @Nullable Secret getSecret(String key) {
         return Secret.ofNullable(values.get(key));
     }
 
-    private CanaryConfigurationException invalid(String key, String value, String expected) {
+    private CanaryConfigurationException invalid(String key, @Nullable String value, String expected) {
         String shown = declared.showsValueOf(key) ? "'" + value + "'" : "its value";
         return new CanaryConfigurationException("configuration property " + qualified(key) + ": " + shown
                 + " is not valid; expected "

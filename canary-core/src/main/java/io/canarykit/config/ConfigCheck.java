@@ -1,5 +1,6 @@
 package io.canarykit.config;
 
+import io.canarykit.internal.KeyNames;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
 import io.canarykit.config.ConfigReport.Finding;
@@ -18,6 +19,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a whole configuration against every key known on the class path, without building anything: no AWS client,
@@ -47,7 +49,12 @@ public final class ConfigCheck {
     private final List<Finding> loadProblems;
 
     /** A plug-in point: its providers, and the section key that selects among them ({@code null}: all available). */
-    private record Point(String name, ProviderRegistry<?, ?> registry, ConfigKey selector) {
+    private record Point(String name, ProviderRegistry<?, ?> registry, @Nullable ConfigKey selector) {
+        /** The key that selects this point's providers, for messages. */
+        String selectorName() {
+            return selector == null ? ROOT + name : selector.name();
+        }
+
     }
 
     /**
@@ -136,7 +143,7 @@ public final class ConfigCheck {
                 }
                 points.add(new Point(annotation.value(), registry, selector));
             } catch (CanaryConfigurationException e) {
-                problems.add(new Finding(Severity.ERROR, Kind.NOT_LOADED, key, e.getMessage(), null));
+                problems.add(new Finding(Severity.ERROR, Kind.NOT_LOADED, key, String.valueOf(e.getMessage()), null));
             }
         }
         return new ConfigCheck(keys, points, problems);
@@ -187,7 +194,7 @@ public final class ConfigCheck {
         Map<String, String> renamed = renames(root, providers, selected);
 
         for (String key : root.keys()) {
-            String value = root.getString(key);
+            String value = root.requireString(key); // one of root's keys
             if (!key.startsWith(ROOT)) {
                 String close = known.closest(key);
                 findings.add(new Finding(Severity.NOTE, Kind.NOT_CANARYKIT, key, "not under canary.: canarykit does not read it"
@@ -197,7 +204,8 @@ public final class ConfigCheck {
             String name = renamed.getOrDefault(key, key);
             if (!name.equals(key)) {
                 findings.add(new Finding(Severity.WARNING, Kind.DEPRECATED_KEY, key, "deprecated spelling: rename it to " + name, name));
-                if (root.has(name) && !root.getString(name).equals(value)) {
+                String other = root.getString(name);
+                if (other != null && !other.equals(value)) {
                     findings.add(new Finding(Severity.ERROR, Kind.INVALID_VALUE, key, "given twice, as " + name + " and as " + key
                             + ", with different values: keep only " + name, name));
                 }
@@ -205,7 +213,7 @@ public final class ConfigCheck {
             ConfigKey declared = sectionKeys.find(name);
             if (declared == null) {
                 Placed placed = place(name, providers);
-                if (placed.point != null && placed.provider == null) {
+                if (placed != null && placed.provider == null) {
                     String close = known.closest(name);
                     String message = unknownProvider(placed.point, placed.segment);
                     findings.add(new Finding(Severity.ERROR, Kind.UNKNOWN_PROVIDER, name, message.contains("did you mean") ? message
@@ -213,7 +221,7 @@ public final class ConfigCheck {
                     effective.put(name, Secret.MASK);
                     continue;
                 }
-                if (placed.provider != null) {
+                if (placed != null && placed.provider != null) {
                     ConfigKeys keys = placed.provider.keys();
                     if (!keys.declared()) {
                         findings.add(new Finding(Severity.NOTE, Kind.UNCHECKED_KEY, name, "not checked: the " + placed.provider.provider()
@@ -228,7 +236,7 @@ public final class ConfigCheck {
                         Set<String> chosen = selected.get(placed.point.name());
                         if (chosen != null && !chosen.contains(placed.provider.provider())) {
                             findings.add(new Finding(Severity.WARNING, Kind.NOT_SELECTED, name, "not used: " + placed.provider.provider()
-                                    + " is not selected by " + placed.point.selector().name(), null));
+                                    + " is not selected by " + placed.point.selectorName(), null));
                         }
                     }
                 }
@@ -324,7 +332,7 @@ public final class ConfigCheck {
     private static void log(ConfigReport report) {
         for (Finding f : report.findings()) {
             switch (f.kind()) {
-                case DEPRECATED_KEY -> ConfigWarnings.deprecated(f.key(), f.suggestion());
+                case DEPRECATED_KEY -> ConfigWarnings.deprecated(f.key(), String.valueOf(f.suggestion())); // always set
                 case UNKNOWN_KEY, UNKNOWN_PROVIDER, NOT_SELECTED -> ConfigWarnings.finding(f.key(), f.message());
                 default -> {
                     // errors that building reports itself, and notes
@@ -409,15 +417,15 @@ public final class ConfigCheck {
             p.registry().provider(name);
             return "the " + p.name() + " " + name + " is on the class path";
         } catch (CanaryConfigurationException e) {
-            return e.getMessage();
+            return String.valueOf(e.getMessage());
         }
     }
 
     /** Where a key falls: under a plug-in point ({@code canary.<point>.}) and, if found, one of its providers. */
-    private record Placed(Point point, ProviderKeys provider, String segment) {
+    private record Placed(Point point, @Nullable ProviderKeys provider, String segment) {
     }
 
-    private Placed place(String key, List<ProviderKeys> providers) {
+    private @Nullable Placed place(String key, List<ProviderKeys> providers) {
         for (Point p : points) {
             String prefix = ROOT + p.name() + ".";
             if (!key.startsWith(prefix)) {
@@ -437,11 +445,11 @@ public final class ConfigCheck {
             }
             return new Placed(p, best, dot < 0 ? rest : rest.substring(0, dot));
         }
-        return new Placed(null, null, null);
+        return null;
     }
 
     /** What is wrong with {@code value} for {@code key}, or {@code null}; shows the value only if not secret. */
-    private static String invalid(String key, String value, ConfigKey declared) {
+    private static @Nullable String invalid(String key, String value, ConfigKey declared) {
         CanaryConfig one = CanaryConfig.of(Map.of(key, value)).declaring(ConfigKeys.of(declared.renamed(key)));
         try {
             switch (declared.type()) {
@@ -452,7 +460,7 @@ public final class ConfigCheck {
                 case MAP -> one.getMap(key);
                 case PATH -> one.getPath(key);
                 case URL -> one.getUri(key);
-                case ONE_OF -> one.getEnum(key, null, declared.allowedValues().toArray(new String[0]));
+                case ONE_OF -> one.getEnum(key, value, declared.allowedValues().toArray(new String[0]));
                 default -> {
                     // STRING, LIST, PROVIDER(S): any text (selectors are checked against the registries)
                 }
@@ -463,7 +471,7 @@ public final class ConfigCheck {
         }
     }
 
-    private static String didYouMean(String suggestion) {
+    private static String didYouMean(@Nullable String suggestion) {
         return suggestion == null ? "" : " (did you mean " + suggestion + "?)";
     }
 

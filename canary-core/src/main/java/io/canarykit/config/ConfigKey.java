@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One configuration key a component reads: its name, what its value is, what it is for, and whether its value is a
@@ -34,8 +35,9 @@ import java.util.regex.Pattern;
  *
  * @since 0.1.0
  */
-public record ConfigKey(String name, Type type, String description, String defaultValue, boolean secret,
-                        boolean required, List<String> allowedValues, Class<?> providerType, List<String> formerNames) {
+public record ConfigKey(String name, Type type, String description, @Nullable String defaultValue, boolean secret,
+                        boolean required, List<String> allowedValues, @Nullable Class<?> providerType,
+                        List<String> formerNames) {
     private static final Pattern SEGMENT = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*|<[a-z][a-z0-9-]*>|\\*");
 
     /**

@@ -1,5 +1,6 @@
 package io.canarykit.config;
 
+import io.canarykit.internal.KeyNames;
 import io.canarykit.CanaryConfigurationException;
 
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys a component declares, relative to its scope ({@code canary.<plug-in point>.<name>.} for a provider), or
@@ -111,7 +113,7 @@ public final class ConfigKeys {
     }
 
     /** The declared key that stands for {@code key} (by name, else by placeholder), or {@code null}. */
-    public ConfigKey find(String key) {
+    public @Nullable ConfigKey find(String key) {
         for (ConfigKey k : keys) {
             if (k.name().equals(key)) {
                 return k;
@@ -132,7 +134,7 @@ public final class ConfigKeys {
     }
 
     /** The declared name closest to {@code key} ("did you mean"), or {@code null}. */
-    public String closest(String key) {
+    public @Nullable String closest(String key) {
         List<String> candidates = new ArrayList<>();
         for (ConfigKey k : keys) {
             if (k.type() != ConfigKey.Type.UNCHECKED) {
@@ -146,7 +148,7 @@ public final class ConfigKeys {
      * The declared name that {@code key} is the camelCase spelling of ({@code followSymlinks} for
      * {@code follow-symlinks}), or {@code key} itself when it is declared, else {@code null}.
      */
-    public String canonical(String key) {
+    public @Nullable String canonical(String key) {
         if (find(key) != null) {
             return key;
         }
@@ -192,8 +194,8 @@ public final class ConfigKeys {
         return (changes.isEmpty() ? scoped : scoped.with(changes)).declaring(this);
     }
 
-    private static void adopt(CanaryConfig scoped, Map<String, String> changes, String oldRelative, String oldKey,
-                              String value, String name, String scope) {
+    private static void adopt(CanaryConfig scoped, Map<String, String> changes, @Nullable String oldRelative,
+                              String oldKey, @Nullable String value, String name, String scope) {
         String current = changes.containsKey(name) && changes.get(name) != null ? changes.get(name)
                 : scoped.getString(name);
         if (current != null && !current.equals(value)) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ConfigCheck} found in a configuration, and the configuration as it will be read.
@@ -87,7 +88,7 @@ public record ConfigReport(List<Finding> findings, Map<String, String> effective
      *
      * @since 0.1.0
      */
-    public record Finding(Severity severity, Kind kind, String key, String message, String suggestion) {
+    public record Finding(Severity severity, Kind kind, String key, String message, @Nullable String suggestion) {
         /** Checks the components. */
         public Finding {
             Objects.requireNonNull(severity, "severity");

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** Warnings about configuration keys (deprecated, unknown), each logged once per JVM. Never logs a value. */
 final class ConfigWarnings {
@@ -29,7 +30,7 @@ final class ConfigWarnings {
     }
 
     /** Warns that {@code key} is not known to {@code owner} and is ignored. */
-    static void unknown(String key, String owner, String suggestion) {
+    static void unknown(String key, String owner, @Nullable String suggestion) {
         if (WARNED.add("unknown\u0000" + key)) {
             LOG.warn("configuration key {} is not known to {} and is ignored{}", key, owner,
                     suggestion == null ? "" : " (did you mean " + suggestion + "?)");

@@ -1,5 +1,6 @@
 package io.canarykit.config;
 
+import io.canarykit.internal.KeyNames;
 import io.canarykit.CanaryConfigurationException;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The providers of one plugin point, by name.
@@ -49,7 +51,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     private static final String KNOWN = "io/canarykit/config/known-providers.properties";
 
     private final Class<P> type;
-    private final String point;
+    private final @Nullable String point;
     private final Map<String, P> byName;
     private final List<ProviderProblem> problems;
 
@@ -154,7 +156,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
 
     /** True if a provider has this name. */
     public boolean contains(String name) {
-        return byName.containsKey(normalize(name));
+        return name != null && byName.containsKey(normalize(name)); // a caller outside NullAway may pass null
     }
 
     /**
@@ -163,16 +165,15 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
      * @throws CanaryConfigurationException listing the names available if there is none
      */
     public P provider(String name) {
-        String n = normalize(name);
-        P p = n == null ? null : byName.get(n);
+        P p = name == null ? null : byName.get(normalize(name)); // a caller outside NullAway may pass null
         if (p == null) {
-            throw unknown(name);
+            throw unknown(String.valueOf(name));
         }
         return p;
     }
 
     /** The plug-in point's name ({@link PlugInPoint}), or {@code null} if the provider interface has none. */
-    public String point() {
+    public @Nullable String point() {
         return point;
     }
 
@@ -180,8 +181,12 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
      * Where the provider named {@code name} reads its keys: {@code canary.<point>.<name>.}; {@code null} if the
      * provider interface has no {@link PlugInPoint}.
      */
-    public String scope(String name) {
-        return point == null ? null : "canary." + point + "." + normalize(name) + ".";
+    public @Nullable String scope(String name) {
+        return point == null ? null : scopeOf(point, name);
+    }
+
+    private static String scopeOf(String point, String name) {
+        return "canary." + point + "." + normalize(name) + ".";
     }
 
     /**
@@ -212,7 +217,8 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     public CanaryConfig settings(String name, CanaryConfig root) {
         Objects.requireNonNull(root, "root");
         P provider = provider(name);
-        if (point == null) {
+        String p = point;
+        if (p == null) {
             return root;
         }
         if (!root.keys().isEmpty() && root.keys().stream().noneMatch(k -> k.startsWith("canary."))) {
@@ -220,7 +226,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
                     + " (the provider's keys under " + scope(name) + "), and these keys are not under canary.: call"
                     + " provider(\"" + normalize(name) + "\").create(settings) to hand a provider keys you scoped yourself");
         }
-        String scope = scope(name);
+        String scope = scopeOf(p, name);
         ConfigKeys keys = provider.configKeys();
         if (!keys.declared()) {
             return root.scoped(scope);
@@ -242,7 +248,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
      *
      * @throws CanaryConfigurationException if none of them yields a component
      */
-    public T resolve(T explicit, CanaryConfig config, String key, String defaultName) {
+    public T resolve(@Nullable T explicit, CanaryConfig config, String key, String defaultName) {
         if (explicit != null) {
             return explicit;
         }
@@ -257,7 +263,7 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     private CanaryConfigurationException unknown(String name) {
         StringBuilder sb = new StringBuilder();
         sb.append("no ").append(componentName()).append(" named '").append(name).append("'");
-        String close = name == null ? null : KeyNames.closest(normalize(name), byName.keySet());
+        String close = KeyNames.closest(normalize(name), byName.keySet());
         if (close != null) {
             sb.append(" (did you mean ").append(close).append("?)");
         }
@@ -287,10 +293,10 @@ public final class ProviderRegistry<T, P extends ComponentProvider<T>> {
     }
 
     static String normalize(String name) {
-        return name == null ? null : name.trim().toLowerCase(Locale.ROOT);
+        return name.trim().toLowerCase(Locale.ROOT);
     }
 
-    private static String knownModule(String providerType, String name) {
+    private static @Nullable String knownModule(String providerType, @Nullable String name) {
         if (name == null) {
             return null;
         }

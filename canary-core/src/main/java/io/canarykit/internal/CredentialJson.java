@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON documents credential endpoints and {@code credential_process} commands answer with, written and read by the
@@ -40,7 +41,7 @@ public final class CredentialJson {
     }
 
     /** What a {@code credential_process} command prints: {@code Version} 1. */
-    public static byte[] process(CanaryCredential c, String accountId) {
+    public static byte[] process(CanaryCredential c, @Nullable String accountId) {
         ObjectNode n = JSON.createObjectNode();
         n.put("Version", 1);
         n.put("AccessKeyId", c.accessKeyId());
@@ -58,7 +59,7 @@ public final class CredentialJson {
     }
 
     /** What the instance metadata service answers for a role, with {@code AccountId} on the extended path. */
-    public static byte[] imds(CanaryCredential c, Instant lastUpdated, String accountId) {
+    public static byte[] imds(CanaryCredential c, Instant lastUpdated, @Nullable String accountId) {
         ObjectNode n = JSON.createObjectNode();
         n.put("Code", "Success");
         n.put("LastUpdated", time(lastUpdated));
@@ -78,7 +79,7 @@ public final class CredentialJson {
     }
 
     /** What the ECS / EKS container credentials endpoint answers. */
-    public static byte[] container(CanaryCredential c, String roleArn, String accountId) {
+    public static byte[] container(CanaryCredential c, @Nullable String roleArn, @Nullable String accountId) {
         ObjectNode n = JSON.createObjectNode();
         n.put("AccessKeyId", c.accessKeyId());
         if (c.expiration() != null) {
@@ -107,7 +108,7 @@ public final class CredentialJson {
     }
 
     /** The {@code AccessKeyId} of a document, or {@code null} when it is not such a document. */
-    public static String accessKeyId(byte[] document) {
+    public static @Nullable String accessKeyId(byte @Nullable [] document) {
         if (document == null) {
             return null;
         }

@@ -45,6 +45,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Issues canaries so that no failure and no crash leaves an AWS principal without a live record, or a live record
@@ -95,8 +96,9 @@ public final class AtomicIssuance {
     private final KnownCanaryAccounts knownAccounts;
 
     private AtomicIssuance(Builder b) {
-        this.store = b.store;
-        this.pool = b.pool;
+        // build() has refused a builder without these two
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.pool = Objects.requireNonNull(b.pool, "pool");
         this.clock = b.clock;
         this.minimumAge = b.minimumAge;
         this.maxNameAttempts = b.maxNameAttempts;
@@ -158,7 +160,7 @@ public final class AtomicIssuance {
      *
      * @param asset the asset the canary is for, or {@code null}
      */
-    public IssuanceResult issue(CredentialKind kind, Asset asset, IssueRequestFactory factory) {
+    public IssuanceResult issue(CredentialKind kind, @Nullable Asset asset, IssueRequestFactory factory) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(factory, "factory");
         Set<String> excluded = new HashSet<>();
@@ -421,7 +423,7 @@ public final class AtomicIssuance {
      * Why the key's account disqualifies the canary, or {@code null}: it must decode to one of the pool's accounts,
      * the issuer's own, and not to a known canary vendor's.
      */
-    private String accountProblem(IssuedCanary issued, CanaryIssuer issuer) {
+    private @Nullable String accountProblem(IssuedCanary issued, CanaryIssuer issuer) {
         KeyId k = KeyIds.parse(issued.credential().accessKeyId());
         if (!k.decodes()) {
             return null; // the fingerprint gate reports an undecodable account
@@ -461,8 +463,9 @@ public final class AtomicIssuance {
     }
 
     /** Removes what AWS holds for a pending record, then closes it as FAILED; leaves it PENDING if unsure. */
-    private IssuanceException undo(CanaryIssuer issuer, CanaryRecord pending, IssuedCanary issued,
-                                   CanaryIssuerException.Reason reason, String message, Throwable cause) {
+    private IssuanceException undo(CanaryIssuer issuer, CanaryRecord pending, @Nullable IssuedCanary issued,
+                                   CanaryIssuerException.@Nullable Reason reason, @Nullable String message,
+                                   Throwable cause) {
         CanaryId id = pending.id();
         Revocation r;
         try {
@@ -483,7 +486,7 @@ public final class AtomicIssuance {
                 closed ? CanaryStatus.FAILED : CanaryStatus.PENDING, closed, reason, cause);
     }
 
-    private boolean closeFailed(CanaryRecord pending, IssuedCanary issued, String reason) {
+    private boolean closeFailed(CanaryRecord pending, @Nullable IssuedCanary issued, String reason) {
         CanaryRecord.Builder b = pending.toBuilder()
                 .status(CanaryStatus.FAILED)
                 .closedAt(clock.instant())
@@ -754,7 +757,7 @@ public final class AtomicIssuance {
         return !createdAt.isAfter(clock.instant().minus(minimumAge));
     }
 
-    private static CanaryRecord forRevoke(CanaryRecord pending, IssuedCanary issued) {
+    private static CanaryRecord forRevoke(CanaryRecord pending, @Nullable IssuedCanary issued) {
         return issued == null ? pending : pending.toBuilder().accessKeyId(issued.credential().accessKeyId()).build();
     }
 
@@ -766,7 +769,7 @@ public final class AtomicIssuance {
         return "issuing canary " + id + " failed (" + e.reason() + "): " + e.getMessage();
     }
 
-    private static Instant parse(String text, Instant fallback) {
+    private static Instant parse(@Nullable String text, Instant fallback) {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
@@ -798,15 +801,15 @@ public final class AtomicIssuance {
      * @since 0.1.0
      */
     public static final class Builder {
-        private CanaryStore store;
-        private IssuerPool pool;
+        private @Nullable CanaryStore store;
+        private @Nullable IssuerPool pool;
         private Clock clock = Clock.systemUTC();
         private Duration minimumAge = DEFAULT_MINIMUM_AGE;
         private int maxNameAttempts = 3;
-        private ThreadFactory threadFactory;
+        private @Nullable ThreadFactory threadFactory;
         private final List<IssuanceCheck> checks = new ArrayList<>();
-        private FingerprintGate fingerprintGate;
-        private KnownCanaryAccounts knownAccounts;
+        private @Nullable FingerprintGate fingerprintGate;
+        private @Nullable KnownCanaryAccounts knownAccounts;
 
         private Builder() {
         }

@@ -1,6 +1,7 @@
 package io.canarykit.issue;
 
 import io.canarykit.CanaryException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one request of a bulk issuance: a result or the exception, never both.
@@ -11,7 +12,7 @@ import io.canarykit.CanaryException;
  *
  * @since 0.1.0
  */
-public record BulkOutcome(int index, IssuanceResult result, CanaryException error) {
+public record BulkOutcome(int index, @Nullable IssuanceResult result, @Nullable CanaryException error) {
     public BulkOutcome {
         if ((result == null) == (error == null)) {
             throw new IllegalArgumentException("a bulk outcome has exactly one of result and error");

@@ -3,6 +3,7 @@ package io.canarykit.issue;
 import io.canarykit.CanaryException;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AWS refused or failed an issuance. The message carries AWS's error code and message, never a secret.
@@ -54,7 +55,7 @@ public final class CanaryIssuerException extends CanaryException {
 
     private final Reason reason;
     private final Residue residue;
-    private final transient String awsErrorCode;
+    private final transient @Nullable String awsErrorCode;
 
     /**
      * @param message      what failed and what to do about it (never a secret)
@@ -63,7 +64,8 @@ public final class CanaryIssuerException extends CanaryException {
      * @param awsErrorCode AWS's error code ({@code LimitExceeded}, ...), or {@code null}
      * @param cause        the SDK exception, or {@code null}
      */
-    public CanaryIssuerException(String message, Reason reason, Residue residue, String awsErrorCode, Throwable cause) {
+    public CanaryIssuerException(String message, Reason reason, Residue residue, @Nullable String awsErrorCode,
+                                 @Nullable Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.residue = Objects.requireNonNull(residue, "residue");
@@ -81,7 +83,7 @@ public final class CanaryIssuerException extends CanaryException {
     }
 
     /** AWS's error code, or {@code null} when the failure was not an AWS error response. */
-    public String awsErrorCode() {
+    public @Nullable String awsErrorCode() {
         return awsErrorCode;
     }
 
@@ -92,7 +94,8 @@ public final class CanaryIssuerException extends CanaryException {
 
     /** A copy with another residue (used when an undo failed). */
     public CanaryIssuerException withResidue(Residue newResidue) {
-        CanaryIssuerException e = new CanaryIssuerException(getMessage(), reason, newResidue, awsErrorCode, getCause());
+        CanaryIssuerException e = new CanaryIssuerException(Objects.requireNonNullElse(getMessage(), reason.name()), reason,
+                newResidue, awsErrorCode, getCause());
         for (Throwable s : getSuppressed()) {
             e.addSuppressed(s);
         }

@@ -2,6 +2,7 @@ package io.canarykit.issue;
 
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A check an {@link AtomicIssuance} runs on every canary after AWS issued it and before the record is activated and
@@ -29,7 +30,7 @@ public interface IssuanceCheck {
      * @param summary why, one sentence; never a secret
      * @param canary  the canary to go on with (the input, or a copy with more attributes), or {@code null} when refused
      */
-    record Outcome(boolean refused, String summary, IssuedCanary canary) {
+    record Outcome(boolean refused, String summary, @Nullable IssuedCanary canary) {
         public Outcome {
             Objects.requireNonNull(summary, "summary");
             if (!refused) {

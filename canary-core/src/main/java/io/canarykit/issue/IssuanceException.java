@@ -3,6 +3,7 @@ package io.canarykit.issue;
 import io.canarykit.CanaryException;
 import io.canarykit.CanaryId;
 import io.canarykit.CanaryStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link AtomicIssuance} failed. Nothing was handed out. {@link #cleanedUp()} says whether everything is already
@@ -14,9 +15,9 @@ import io.canarykit.CanaryStatus;
 public final class IssuanceException extends CanaryException {
     private static final long serialVersionUID = 1L;
     private final transient CanaryId canaryId;
-    private final CanaryStatus recordStatus;
+    private final @Nullable CanaryStatus recordStatus;
     private final boolean cleanedUp;
-    private final CanaryIssuerException.Reason reason;
+    private final CanaryIssuerException.@Nullable Reason reason;
 
     /**
      * @param message      what failed
@@ -26,8 +27,8 @@ public final class IssuanceException extends CanaryException {
      * @param reason       the issuer's reason, or {@code null} when the store or a check failed
      * @param cause        the cause
      */
-    public IssuanceException(String message, CanaryId canaryId, CanaryStatus recordStatus, boolean cleanedUp,
-                             CanaryIssuerException.Reason reason, Throwable cause) {
+    public IssuanceException(String message, CanaryId canaryId, @Nullable CanaryStatus recordStatus, boolean cleanedUp,
+                             CanaryIssuerException.@Nullable Reason reason, Throwable cause) {
         super(message, cause);
         this.canaryId = canaryId;
         this.recordStatus = recordStatus;
@@ -41,7 +42,7 @@ public final class IssuanceException extends CanaryException {
     }
 
     /** The record's status as the failed call left it, or {@code null} if the store could not say. */
-    public CanaryStatus recordStatus() {
+    public @Nullable CanaryStatus recordStatus() {
         return recordStatus;
     }
 
@@ -51,7 +52,7 @@ public final class IssuanceException extends CanaryException {
     }
 
     /** The issuer's reason, or {@code null} when the store or a check failed. */
-    public CanaryIssuerException.Reason reason() {
+    public CanaryIssuerException.@Nullable Reason reason() {
         return reason;
     }
 

@@ -4,6 +4,7 @@ import io.canarykit.CanaryRecord;
 import io.canarykit.fingerprint.FingerprintReport;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A canary that was issued and recorded: hand {@link #canary()} to a placement, then drop it.
@@ -14,7 +15,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record IssuanceResult(CanaryRecord record, IssuedCanary canary, FingerprintReport fingerprint) {
+public record IssuanceResult(CanaryRecord record, IssuedCanary canary, @Nullable FingerprintReport fingerprint) {
     public IssuanceResult {
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(canary, "canary");

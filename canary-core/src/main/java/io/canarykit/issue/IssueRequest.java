@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to issue.
@@ -22,7 +23,7 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public record IssueRequest(CanaryId canaryId, String principalName, CanaryPolicySet policies, Asset asset,
-                           Duration duration, Map<String, String> tags) {
+                           @Nullable Duration duration, Map<String, String> tags) {
     public IssueRequest {
         Objects.requireNonNull(canaryId, "canaryId");
         Objects.requireNonNull(principalName, "principalName");

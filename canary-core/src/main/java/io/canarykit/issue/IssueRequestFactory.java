@@ -1,5 +1,7 @@
 package io.canarykit.issue;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Builds the request once the pool has picked the account: names the principal with the issuer's
  * {@link CanaryIssuer#nameRules()} and hardens its policies for {@link CanaryIssuer#hardeningRequest(String)}.
@@ -15,7 +17,8 @@ public interface IssueRequestFactory {
      * @param issuer  the issuer the pool picked
      * @param attempt 0 first; larger after a name collision, so the namer can return another name (pass it to
      *                {@link io.canarykit.naming.IdentityNamer#name})
-     * @return the request; a retry must carry a new canary id (the coordinator replaces a repeated one)
+     * @return the request; a retry must carry a new canary id (the coordinator replaces a repeated one); {@code null}
+     *         to make no more attempts (the last name collision is then thrown)
      */
-    IssueRequest create(CanaryIssuer issuer, int attempt);
+    @Nullable IssueRequest create(CanaryIssuer issuer, int attempt);
 }

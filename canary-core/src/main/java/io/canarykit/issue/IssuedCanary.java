@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an issuer made. The credential is the only place the secret lives; hand it to a placement and drop it.
@@ -22,7 +23,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record IssuedCanary(CanaryCredential credential, Principal principal, Instant issuedAt, Instant expiresAt,
+public record IssuedCanary(CanaryCredential credential, Principal principal, Instant issuedAt, @Nullable Instant expiresAt,
                            List<SelfUse> selfUses, Map<String, String> attributes) {
     public IssuedCanary {
         Objects.requireNonNull(credential, "credential");

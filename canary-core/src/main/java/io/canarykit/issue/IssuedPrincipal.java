@@ -6,6 +6,7 @@ import io.canarykit.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A principal an issuer finds in AWS when it lists what it made, for reconciliation against the store.
@@ -17,14 +18,15 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record IssuedPrincipal(Principal principal, Instant createdAt, List<String> accessKeyIds, CanaryId canaryId) {
+public record IssuedPrincipal(Principal principal, @Nullable Instant createdAt, List<String> accessKeyIds,
+                              @Nullable CanaryId canaryId) {
     public IssuedPrincipal {
         Objects.requireNonNull(principal, "principal");
         accessKeyIds = List.copyOf(accessKeyIds == null ? List.of() : accessKeyIds);
     }
 
     /** A principal whose canary is not known. */
-    public IssuedPrincipal(Principal principal, Instant createdAt, List<String> accessKeyIds) {
+    public IssuedPrincipal(Principal principal, @Nullable Instant createdAt, List<String> accessKeyIds) {
         this(principal, createdAt, accessKeyIds, null);
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The issuers an {@link AtomicIssuance} may use: one or more issuing accounts, each with its issuers. It picks the
@@ -34,7 +35,7 @@ public interface IssuerPool {
      *
      * @param asset the asset the canary is for, or {@code null} when unknown
      */
-    default Reservation reserve(CredentialKind kind, Asset asset, Set<String> excludedAccounts) {
+    default Reservation reserve(CredentialKind kind, @Nullable Asset asset, Set<String> excludedAccounts) {
         return reserve(kind, excludedAccounts);
     }
 

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code hmac} namer: a prefix and a keyed HMAC-SHA256 of the asset (and the attempt) in groups of eight, such as
@@ -133,7 +134,7 @@ public final class HmacNamer implements IdentityNamer {
      * @since 0.1.0
      */
     public static final class Builder {
-        private Secret key;
+        private @Nullable Secret key;
         private String prefix = "svc-";
         private int length = 16;
 

@@ -32,11 +32,13 @@ public final class HmacNamerProvider implements IdentityNamerProvider {
     @Override
     public IdentityNamer create(CanaryConfig config) {
         HmacNamer.Builder b = HmacNamer.builder().key(Keyed.requireKey(config.getSecret("key"), "the hmac namer"));
-        if (config.has("prefix")) {
-            b.prefix(config.getString("prefix"));
+        String prefix = config.getString("prefix");
+        if (prefix != null) {
+            b.prefix(prefix);
         }
-        if (config.has("length")) {
-            b.length(config.getInt("length"));
+        Integer length = config.getInt("length");
+        if (length != null) {
+            b.length(length);
         }
         return b.build();
     }

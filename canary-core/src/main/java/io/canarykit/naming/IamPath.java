@@ -3,6 +3,7 @@ package io.canarykit.naming;
 import io.canarykit.CanaryConfigurationException;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * IAM path rules: {@code /} or {@code /…/}, 1-512 printable ASCII characters without spaces
@@ -22,7 +23,7 @@ public final class IamPath {
     }
 
     /** The problem with {@code path}, or {@code null} if IAM accepts it and it tells nothing. */
-    public static String problem(String path) {
+    public static @Nullable String problem(@Nullable String path) {
         if (path == null || path.isEmpty()) {
             return "IAM path is missing; use / (the default)";
         }

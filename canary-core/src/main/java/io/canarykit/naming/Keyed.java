@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 
 /** Keyed hashing and the alphabet names are written in. */
 final class Keyed {
@@ -22,7 +23,7 @@ final class Keyed {
     private Keyed() {
     }
 
-    static Secret requireKey(Secret key, String what) {
+    static Secret requireKey(@Nullable Secret key, String what) {
         if (key == null) {
             throw new CanaryConfigurationException(what + " needs a key: set canary.namer.<name>.key (at least "
                     + MIN_KEY_LENGTH + " characters, kept secret) or pass one to the builder");

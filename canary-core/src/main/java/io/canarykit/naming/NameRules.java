@@ -5,6 +5,7 @@ import io.canarykit.CanaryConfigurationException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What AWS accepts as a principal name for one target. A name that does not fit is an error naming the rule, never
@@ -47,7 +48,7 @@ public record NameRules(String target, int minLength, int maxLength, boolean cas
     }
 
     /** The problem with {@code name}, or {@code null} if it fits. */
-    public String problem(String name) {
+    public @Nullable String problem(@Nullable String name) {
         if (name == null) {
             return target + " is missing";
         }

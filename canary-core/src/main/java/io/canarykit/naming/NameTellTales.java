@@ -7,6 +7,7 @@ import io.canarykit.fingerprint.TellTales;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tell-tale checks namers apply before returning a name: every check of the fingerprint capability
@@ -29,7 +30,7 @@ final class NameTellTales {
     }
 
     /** What gives the IAM path {@code path} away, or {@code null} if nothing does. */
-    static String pathProblem(String path) {
+    static @Nullable String pathProblem(String path) {
         for (Finding f : TellTales.principalFindings(null, path)) {
             if (f.severity() != Severity.INFO) {
                 return f.message();
@@ -39,7 +40,7 @@ final class NameTellTales {
     }
 
     /** What gives {@code name} away, or {@code null} if nothing does. */
-    static String problem(String name) {
+    static @Nullable String problem(@Nullable String name) {
         if (name == null) {
             return null;
         }
@@ -56,7 +57,7 @@ final class NameTellTales {
         return TellTales.principalFindings(name, null);
     }
 
-    private static String ownProblem(String name) {
+    private static @Nullable String ownProblem(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         for (String w : WORDS) {
             if (lower.contains(w)) {

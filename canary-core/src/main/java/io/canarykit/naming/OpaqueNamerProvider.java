@@ -30,11 +30,13 @@ public final class OpaqueNamerProvider implements IdentityNamerProvider {
     @Override
     public IdentityNamer create(CanaryConfig config) {
         OpaqueNamer.Builder b = OpaqueNamer.builder();
-        if (config.has("prefix")) {
-            b.prefix(config.getString("prefix"));
+        String prefix = config.getString("prefix");
+        if (prefix != null) {
+            b.prefix(prefix);
         }
-        if (config.has("length")) {
-            b.length(config.getInt("length"));
+        Integer length = config.getInt("length");
+        if (length != null) {
+            b.length(length);
         }
         return b.build();
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code plausible} namer: names that look like real service and automation principals, built from word lists
@@ -117,7 +118,7 @@ public final class PlausibleNamer implements IdentityNamer {
         private List<String> teams = DEFAULT_TEAMS;
         private List<String> tools = DEFAULT_TOOLS;
         private List<String> roles = DEFAULT_ROLES;
-        private Secret key;
+        private @Nullable Secret key;
         private int suffixLength = 4;
 
         private Builder() {

@@ -47,8 +47,9 @@ public final class PlausibleNamerProvider implements IdentityNamerProvider {
         if (config.has("roles")) {
             b.roles(config.getList("roles"));
         }
-        if (config.has("suffix-length")) {
-            b.suffixLength(config.getInt("suffix-length"));
+        Integer suffixLength = config.getInt("suffix-length");
+        if (suffixLength != null) {
+            b.suffixLength(suffixLength);
         }
         return b.build();
     }

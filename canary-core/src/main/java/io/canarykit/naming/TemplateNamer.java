@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code template} namer: the user's own pattern with placeholders, validated when configured.
@@ -45,12 +46,12 @@ public final class TemplateNamer implements IdentityNamer {
 
     private final String template;
     private final List<Part> parts;
-    private final Keyed.Hasher hasher;
+    private final Keyed.@Nullable Hasher hasher;
     private final Random random;
     private final boolean varies;
     private final boolean retryable;
 
-    private TemplateNamer(String template, List<Part> parts, Secret key, Random random) {
+    private TemplateNamer(String template, List<Part> parts, @Nullable Secret key, Random random) {
         this.template = template;
         this.parts = List.copyOf(parts);
         this.hasher = key == null ? null : new Keyed.Hasher(key);
@@ -117,7 +118,8 @@ public final class TemplateNamer implements IdentityNamer {
         for (Part p : parts) {
             switch (p.type) {
                 case "text" -> sb.append(p.arg);
-                case "hmac" -> sb.append(Keyed.encode(h, Integer.parseInt(p.arg)));
+                case "hmac" -> sb.append(Keyed.encode(Objects.requireNonNull(h, "an {hmac:N} part without a key (build() refuses it)"),
+                        Integer.parseInt(p.arg)));
                 case "random" -> {
                     int n = Integer.parseInt(p.arg);
                     synchronized (random) {
@@ -177,8 +179,8 @@ public final class TemplateNamer implements IdentityNamer {
      * @since 0.1.0
      */
     public static final class Builder {
-        private String template;
-        private Secret key;
+        private @Nullable String template;
+        private @Nullable Secret key;
         private Random random = new SecureRandom();
 
         private Builder() {

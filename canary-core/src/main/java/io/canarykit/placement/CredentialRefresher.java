@@ -5,6 +5,7 @@ import io.canarykit.CanaryId;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Supplies the next short-term credential for a canary that an endpoint placement ({@code imds},
@@ -23,7 +24,7 @@ public interface CredentialRefresher {
      * @param request what is served now (no secret)
      * @return the credential to serve next, or {@code null} to keep the current one
      */
-    CanaryCredential refresh(Request request);
+    @Nullable CanaryCredential refresh(Request request);
 
     /**
      * What is being refreshed.

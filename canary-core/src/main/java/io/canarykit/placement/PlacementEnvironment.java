@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What placements read from the process: environment variables, JVM system properties and the home directory. Inject
@@ -17,10 +18,10 @@ import java.util.Objects;
 public interface PlacementEnvironment {
 
     /** An environment variable, or {@code null} when it is not set. */
-    String variable(String name);
+    @Nullable String variable(String name);
 
     /** A JVM system property, or {@code null} when it is not set. */
-    String property(String name);
+    @Nullable String property(String name);
 
     /**
      * The home directory as the AWS SDK finds it: {@code HOME}, then {@code USERPROFILE}, then
@@ -51,7 +52,7 @@ public interface PlacementEnvironment {
      * {@code aws.sharedCredentialsFile} / {@code AWS_SHARED_CREDENTIALS_FILE}; {@code null} when neither is set (empty
      * counts as unset).
      */
-    default String awsSetting(String systemProperty, String environmentVariable) {
+    default @Nullable String awsSetting(String systemProperty, String environmentVariable) {
         String v = property(systemProperty);
         if (v == null || v.isBlank()) {
             v = variable(environmentVariable);
@@ -88,12 +89,12 @@ public interface PlacementEnvironment {
         Map<String, String> props = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(properties, "properties")));
         return new PlacementEnvironment() {
             @Override
-            public String variable(String name) {
+            public @Nullable String variable(String name) {
                 return vars.get(name);
             }
 
             @Override
-            public String property(String name) {
+            public @Nullable String property(String name) {
                 return props.get(name);
             }
 

@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Safe edits of the small files placements write into: what every file placement uses, and what a custom placement
@@ -122,7 +123,7 @@ public final class PlacementFiles {
     private final Set<PosixFilePermission> directoryPermissions;
     private final Duration lockTimeout;
     private final long maxFileSize;
-    private final Path lockDirectory;
+    private final @Nullable Path lockDirectory;
     private final PlacementEnvironment environment;
 
     private PlacementFiles(Builder b) {
@@ -208,7 +209,7 @@ public final class PlacementFiles {
                 throw new CanaryConfigurationException(file + ": too many levels of symbolic links");
             }
             try {
-                p = p.getParent().resolve(Files.readSymbolicLink(p)).toAbsolutePath().normalize();
+                p = parentOf(p).resolve(Files.readSymbolicLink(p)).toAbsolutePath().normalize();
             } catch (IOException e) {
                 throw new CanaryConfigurationException("cannot read the symbolic link " + p + ": " + e.getMessage(), e);
             }
@@ -221,7 +222,7 @@ public final class PlacementFiles {
      * would create; {@code null} when its directory exists. Call it from an {@link Editor} (under the locks) to record
      * in a receipt what the placement creates, and give it to {@link FileChange#delete(Path)} on removal.
      */
-    public Path missingDirectory(Path file) {
+    public @Nullable Path missingDirectory(Path file) {
         Path top = null;
         for (Path d = resolve(file).getParent(); d != null && !Files.exists(d, LinkOption.NOFOLLOW_LINKS); d = d.getParent()) {
             top = d;
@@ -237,7 +238,7 @@ public final class PlacementFiles {
      * @throws CanaryConfigurationException if it is not a regular file, is larger than the size limit, or cannot be
      *         read
      */
-    public byte[] read(Path file) {
+    public byte @Nullable [] read(Path file) {
         return readChecked(resolve(file), "nothing was read");
     }
 
@@ -304,15 +305,15 @@ public final class PlacementFiles {
             for (int i = 0; i < targets.size(); i++) {
                 if (outcome.changes().get(i).kind == FileChange.Kind.WRITE) {
                     checkWritable(targets.get(i), current.get(i) != null);
-                    checkSize(targets.get(i), outcome.changes().get(i).content.length);
+                    checkSize(targets.get(i), outcome.changes().get(i).bytes().length);
                 } else if (outcome.changes().get(i).kind == FileChange.Kind.DELETE && current.get(i) != null) {
                     checkWritable(targets.get(i), false);
                 }
             }
             apply(targets, current, outcome.changes());
-            return outcome.value();
+            return valueOf(outcome);
         } finally {
-            if (processLocked) {
+            if (processLocked && processLock != null) {
                 processLock.release();
             }
             for (int i = held.size() - 1; i >= 0; i--) {
@@ -333,7 +334,7 @@ public final class PlacementFiles {
                 if (c.kind == FileChange.Kind.DELETE) {
                     delete(targets.get(i), c.createdDirectory);
                 } else {
-                    write(targets.get(i), c.content, current.get(i) != null, createdDirectories);
+                    write(targets.get(i), c.bytes(), current.get(i) != null, createdDirectories);
                 }
                 done.add(i);
             } catch (RuntimeException e) {
@@ -359,7 +360,7 @@ public final class PlacementFiles {
     }
 
     /** The file's bytes after checking it is a regular file within the size limit; {@code null} if it is missing. */
-    private byte[] readChecked(Path p, String outcome) {
+    private byte @Nullable [] readChecked(Path p, String outcome) {
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(p, BasicFileAttributes.class);
@@ -461,7 +462,7 @@ public final class PlacementFiles {
     }
 
     private void write(Path target, byte[] content, boolean exists, List<Path> createdDirectories) {
-        Path dir = target.getParent();
+        Path dir = parentOf(target);
         createdDirectories.addAll(ensureDirectory(dir));
         Path tmp = null;
         try {
@@ -499,10 +500,10 @@ public final class PlacementFiles {
     }
 
     /** Deletes {@code target}, then its directories up to and including {@code createdDirectory} while they are empty. */
-    private static void delete(Path target, Path createdDirectory) {
+    private static void delete(Path target, @Nullable Path createdDirectory) {
         try {
             if (Files.deleteIfExists(target)) {
-                forceDirectory(target.getParent());
+                forceDirectory(parentOf(target));
                 LOG.debug("deleted {}", target);
             }
         } catch (IOException e) {
@@ -517,6 +518,25 @@ public final class PlacementFiles {
                 return;
             }
         }
+    }
+
+    /**
+     * The editor's value. R is the editor's own type: the value is null only where the editor returns null for it (as
+     * the placements do with {@code Void}); NullAway without JSpecify generics cannot express
+     * {@code <R extends @Nullable Object>}, so the caller's choice of R is trusted here.
+     */
+    @SuppressWarnings("NullAway")
+    private static <R> R valueOf(Outcome<R> outcome) {
+        return outcome.value();
+    }
+
+    /** The directory holding {@code p}, an absolute path; a root, which has none, is refused with a clear error. */
+    private static Path parentOf(Path p) {
+        Path dir = p.getParent();
+        if (dir == null) {
+            throw new CanaryConfigurationException(p + " is a root directory, not a file: give the path of a file");
+        }
+        return dir;
     }
 
     /** Deletes an empty directory; false if it is not empty or cannot be deleted (logged), true if it is gone. */
@@ -655,7 +675,7 @@ public final class PlacementFiles {
      * process's POSIX locks on it.
      */
     private FileChannel openLockFile(Path lockFile) throws IOException {
-        Path dir = lockFile.getParent();
+        Path dir = parentOf(lockFile);
         prepareLockDirectory(dir);
         try {
             FileAttribute<?>[] attrs = posix(dir)
@@ -714,8 +734,8 @@ public final class PlacementFiles {
     private static final class ProcessLock {
         private final Path file;
         private final ReentrantLock guard = new ReentrantLock();
-        private FileChannel channel;
-        private FileLock lock;
+        private @Nullable FileChannel channel;
+        private @Nullable FileLock lock;
 
         ProcessLock(Path file) {
             this.file = file;
@@ -727,14 +747,15 @@ public final class PlacementFiles {
                 return;
             }
             try {
-                channel = owner.openLockFile(file);
-                FileLock l = channel.tryLock();
+                FileChannel ch = owner.openLockFile(file);
+                channel = ch;
+                FileLock l = ch.tryLock();
                 while (l == null) {
                     if (System.nanoTime() > deadline) {
                         throw lockTimeout(target);
                     }
                     Thread.sleep(5);
-                    l = channel.tryLock();
+                    l = ch.tryLock();
                 }
                 lock = l;
             } catch (InterruptedException e) {
@@ -794,10 +815,10 @@ public final class PlacementFiles {
         enum Kind { UNCHANGED, WRITE, DELETE }
 
         private final Kind kind;
-        private final byte[] content;
-        private final Path createdDirectory;
+        private final byte @Nullable [] content;
+        private final @Nullable Path createdDirectory;
 
-        private FileChange(Kind kind, byte[] content, Path createdDirectory) {
+        private FileChange(Kind kind, byte @Nullable [] content, @Nullable Path createdDirectory) {
             this.kind = kind;
             this.content = content;
             this.createdDirectory = createdDirectory;
@@ -823,17 +844,22 @@ public final class PlacementFiles {
          * including {@code createdDirectory}, each only while it is empty (what {@link #missingDirectory} said before
          * the file was first written; {@code null}: none).
          */
-        public static FileChange delete(Path createdDirectory) {
+        public static FileChange delete(@Nullable Path createdDirectory) {
             return createdDirectory == null ? DELETE : new FileChange(Kind.DELETE, null, createdDirectory);
         }
 
         /** The file's content after this change, given its content {@code before} ({@code null}: absent). */
-        public byte[] content(byte[] before) {
+        public byte @Nullable [] content(byte @Nullable [] before) {
             switch (kind) {
-                case WRITE: return content.clone();
+                case WRITE: return bytes().clone();
                 case DELETE: return null;
                 default: return before;
             }
+        }
+
+        /** The content of a {@code WRITE} change (every {@code WRITE} has one). */
+        byte[] bytes() {
+            return Objects.requireNonNull(content, "a WRITE change has content");
         }
 
         /** True unless this is {@link #unchanged()}. */
@@ -843,7 +869,7 @@ public final class PlacementFiles {
 
         @Override
         public String toString() {
-            return kind == Kind.WRITE ? "FileChange[WRITE " + content.length + " bytes]" : "FileChange[" + kind + "]";
+            return kind == Kind.WRITE ? "FileChange[WRITE " + bytes().length + " bytes]" : "FileChange[" + kind + "]";
         }
     }
 
@@ -856,13 +882,13 @@ public final class PlacementFiles {
      *
      * @since 0.1.0
      */
-    public record Outcome<R>(R value, List<FileChange> changes) {
+    public record Outcome<R>(@Nullable R value, List<FileChange> changes) {
         public Outcome {
             changes = List.copyOf(changes);
         }
 
         /** An outcome with these changes. */
-        public static <R> Outcome<R> of(R value, FileChange... changes) {
+        public static <R> Outcome<R> of(@Nullable R value, FileChange... changes) {
             return new Outcome<>(value, List.of(changes));
         }
     }
@@ -894,7 +920,7 @@ public final class PlacementFiles {
         private Set<PosixFilePermission> directoryPermissions = PosixFilePermissions.fromString("rwx------");
         private Duration lockTimeout = Duration.ofSeconds(30);
         private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
-        private Path lockDirectory;
+        private @Nullable Path lockDirectory;
         private PlacementEnvironment environment = PlacementEnvironment.system();
 
         private Builder() {
@@ -910,8 +936,9 @@ public final class PlacementFiles {
         public Builder configure(CanaryConfig settings) {
             Objects.requireNonNull(settings, "settings");
             followSymlinks(settings.getBoolean("follow-symlinks", false));
-            if (settings.getPath("lock-directory") != null) {
-                lockDirectory(settings.getPath("lock-directory"));
+            Path lockDir = settings.getPath("lock-directory");
+            if (lockDir != null) {
+                lockDirectory(lockDir);
             }
             lockTimeout(settings.getDuration("lock-timeout", lockTimeout));
             if (settings.getString("max-file-size") != null) {

@@ -6,7 +6,7 @@ import io.canarykit.PlacementReceipt;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
-import io.canarykit.config.KeyNames;
+import io.canarykit.internal.KeyNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +25,7 @@ import io.canarykit.fingerprint.Finding;
 import io.canarykit.fingerprint.Severity;
 import io.canarykit.fingerprint.TellTales;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A placement request's options, read with clear errors; what every built-in placement uses, and what a placement
@@ -145,7 +146,7 @@ public final class PlacementOptions {
     }
 
     /** The option's value, trimmed, or {@code null} when it is absent or blank. */
-    public String get(String key) {
+    public @Nullable String get(String key) {
         String v = values.get(key);
         return v == null || v.isBlank() ? null : v.trim();
     }
@@ -243,7 +244,8 @@ public final class PlacementOptions {
             return defaultValue;
         }
         try {
-            return CanaryConfig.of(Map.of(key, v)).getDuration(key);
+            Duration d = CanaryConfig.of(Map.of(key, v)).getDuration(key);
+            return d == null ? defaultValue : d;
         } catch (CanaryConfigurationException e) {
             throw invalid(key, v, "a duration such as 500ms, 30s or 2m");
         }
@@ -393,7 +395,7 @@ public final class PlacementOptions {
     }
 
     /** The known kebab-case name {@code key} stands for, or {@code null}. */
-    private static String canonical(String key, Set<String> known) {
+    private static @Nullable String canonical(String key, Set<String> known) {
         if (known.contains(key)) {
             return key;
         }
@@ -422,7 +424,7 @@ public final class PlacementOptions {
     }
 
     /** The known name closest to {@code given} (at most a third of its letters different), or {@code null}. */
-    static String closest(String given, Set<String> known) {
+    static @Nullable String closest(String given, Set<String> known) {
         return KeyNames.closest(given, known);
     }
 

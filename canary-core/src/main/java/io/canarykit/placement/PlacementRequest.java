@@ -7,6 +7,7 @@ import io.canarykit.CanaryId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A credential to plant.
@@ -28,7 +29,7 @@ public record PlacementRequest(CanaryId canaryId, Asset asset, CanaryCredential 
     }
 
     /** An option, or {@code null}. */
-    public String option(String key) {
+    public @Nullable String option(String key) {
         return options.get(key);
     }
 }

@@ -1,5 +1,7 @@
 package io.canarykit.placement;
 
+import org.jspecify.annotations.Nullable;
+
 /** The real process environment and system properties. */
 final class SystemPlacementEnvironment implements PlacementEnvironment {
     static final SystemPlacementEnvironment INSTANCE = new SystemPlacementEnvironment();
@@ -8,12 +10,12 @@ final class SystemPlacementEnvironment implements PlacementEnvironment {
     }
 
     @Override
-    public String variable(String name) {
+    public @Nullable String variable(String name) {
         return System.getenv(name);
     }
 
     @Override
-    public String property(String name) {
+    public @Nullable String property(String name) {
         return System.getProperty(name);
     }
 

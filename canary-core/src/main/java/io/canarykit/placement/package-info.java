@@ -54,5 +54,11 @@
  * {@code META-INF/services/io.canarykit.placement.PlacementProvider}, and extend the test kit's
  * {@code io.canarykit.testkit.placement.PlacementContract} in its test; the {@code examples} module's
  * {@code io.canarykit.examples.tfvars} package is a complete example.
+ *
+ * <p>Nullness: {@code @NullMarked}: no parameter, return value or field is null unless marked {@code @Nullable}, and
+ * NullAway checks it at build time.
  */
+@NullMarked
 package io.canarykit.placement;
+
+import org.jspecify.annotations.NullMarked;

@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * @since 0.1.0
  */
-public final class ActionCatalog {
+final class ActionCatalog {
     private static final List<String> ACTIONS = load();
 
     private ActionCatalog() {

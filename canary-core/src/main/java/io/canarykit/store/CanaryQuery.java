@@ -6,6 +6,7 @@ import io.canarykit.CredentialKind;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A listing of canaries: optional filters by status, account and kind, a page size, and the cursor from the previous
@@ -19,7 +20,8 @@ import java.util.Set;
  *
  * @since 0.1.0
  */
-public record CanaryQuery(Set<CanaryStatus> statuses, String accountId, CredentialKind kind, int limit, String cursor) {
+public record CanaryQuery(Set<CanaryStatus> statuses, @Nullable String accountId, @Nullable CredentialKind kind, int limit,
+                          @Nullable String cursor) {
     /** The default page size. */
     public static final int DEFAULT_LIMIT = 100;
 
@@ -55,11 +57,13 @@ public record CanaryQuery(Set<CanaryStatus> statuses, String accountId, Credenti
         return new CanaryQuery(v, accountId, kind, limit, cursor);
     }
 
-    public CanaryQuery account(String v) {
+    /** This query for account {@code v} only ({@code null}: every account). */
+    public CanaryQuery account(@Nullable String v) {
         return new CanaryQuery(statuses, v, kind, limit, cursor);
     }
 
-    public CanaryQuery kind(CredentialKind v) {
+    /** This query for kind {@code v} only ({@code null}: every kind). */
+    public CanaryQuery kind(@Nullable CredentialKind v) {
         return new CanaryQuery(statuses, accountId, v, limit, cursor);
     }
 
@@ -67,12 +71,13 @@ public record CanaryQuery(Set<CanaryStatus> statuses, String accountId, Credenti
         return new CanaryQuery(statuses, accountId, kind, v, cursor);
     }
 
-    public CanaryQuery after(String v) {
+    /** This query from the cursor {@code v} on ({@link Page#nextCursor()}; {@code null}: the first page). */
+    public CanaryQuery after(@Nullable String v) {
         return new CanaryQuery(statuses, accountId, kind, limit, v);
     }
 
     /** True if {@code status}, {@code account} and {@code kind} pass the filters. */
-    public boolean matches(CanaryStatus status, String account, CredentialKind credentialKind) {
+    public boolean matches(CanaryStatus status, @Nullable String account, @Nullable CredentialKind credentialKind) {
         return (statuses.isEmpty() || statuses.contains(status))
                 && (accountId == null || Objects.equals(accountId, account))
                 && (kind == null || kind == credentialKind);

@@ -2,6 +2,7 @@ package io.canarykit.store;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A one-time piece of work claimed in a {@link CanaryStore} (see {@link Claims}), such as "deliver alert 3 of canary
@@ -18,7 +19,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record Claim(String name, String owner, String token, Instant expiresAt, boolean done, String payload) {
+public record Claim(String name, String owner, String token, Instant expiresAt, boolean done, @Nullable String payload) {
     public Claim {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(owner, "owner");

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One-time work claimed by compare-and-set on a {@link CanaryStore}'s {@linkplain StoreEntry entries}: of any number
@@ -54,7 +55,7 @@ public final class Claims {
      * @return the claim now held by {@code owner} (its {@link Claim#payload()} is what to do), or empty if the work is
      *         done or another holder's claim has not expired
      */
-    public Optional<Claim> claim(String name, String owner, Duration ttl, String payload) {
+    public Optional<Claim> claim(String name, String owner, Duration ttl, @Nullable String payload) {
         Holds.checkOwner(owner);
         positive(ttl);
         String key = key(name);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The value {@link Leases} and {@link Claims} keep in a {@link StoreEntry}: one line of JSON,
@@ -19,7 +20,7 @@ final class Holds {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What an entry holds, decoded. */
-    record Hold(String owner, String token, Instant expiresAt, boolean done, String payload) {
+    record Hold(String owner, String token, Instant expiresAt, boolean done, @Nullable String payload) {
     }
 
     private Holds() {

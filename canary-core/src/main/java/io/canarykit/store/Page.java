@@ -2,6 +2,7 @@ package io.canarykit.store;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of a listing.
@@ -11,7 +12,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record Page<T>(List<T> items, String nextCursor) {
+public record Page<T>(List<T> items, @Nullable String nextCursor) {
     public Page {
         items = List.copyOf(Objects.requireNonNull(items, "items"));
     }

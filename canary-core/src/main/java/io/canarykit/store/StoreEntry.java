@@ -3,6 +3,7 @@ package io.canarykit.store;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One conditional entry of a {@link CanaryStore}: a small value under a key, written only by compare-and-set
@@ -20,7 +21,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record StoreEntry(String key, String value, Instant expiresAt) {
+public record StoreEntry(String key, String value, @Nullable Instant expiresAt) {
     /** The longest key, in characters. */
     public static final int MAX_KEY_LENGTH = 256;
     /** The longest value, in characters. */

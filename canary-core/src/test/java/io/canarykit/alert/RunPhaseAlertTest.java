@@ -1,5 +1,6 @@
 package io.canarykit.alert;
 
+import io.canarykit.internal.AlertText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canarykit.Alert;

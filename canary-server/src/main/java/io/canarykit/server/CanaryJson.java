@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.canarykit.CanaryRecord;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.SelfUse;
-import io.canarykit.fingerprint.FingerprintJson;
+import io.canarykit.internal.FingerprintJson;
 import io.canarykit.fingerprint.FingerprintReport;
 
 import java.time.Instant;

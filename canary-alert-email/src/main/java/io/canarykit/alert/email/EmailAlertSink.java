@@ -5,7 +5,7 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.Secret;
 import io.canarykit.alert.AlertJson;
 import io.canarykit.alert.AlertSink;
-import io.canarykit.alert.AlertText;
+import io.canarykit.internal.AlertText;
 import io.canarykit.alert.Delivery;
 import io.canarykit.alert.DeliveryAttempt;
 import io.canarykit.alert.DeliveryMessage;

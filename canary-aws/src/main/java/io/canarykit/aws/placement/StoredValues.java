@@ -7,7 +7,7 @@ import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
-import io.canarykit.placement.CredentialText;
+import io.canarykit.internal.CredentialText;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;

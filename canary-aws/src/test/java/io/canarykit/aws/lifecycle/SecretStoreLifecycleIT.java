@@ -12,7 +12,7 @@ import io.canarykit.aws.placement.SecretsManagerPlacement;
 import io.canarykit.aws.placement.SsmParameterPlacement;
 import io.canarykit.issue.AtomicIssuance;
 import io.canarykit.naming.PlausibleNamer;
-import io.canarykit.placement.CredentialText;
+import io.canarykit.internal.CredentialText;
 import io.canarykit.policy.DenyAllPolicyHardener;
 import io.canarykit.store.InMemoryCanaryStore;
 import io.canarykit.testkit.aws.AwsEmulator;

@@ -6,7 +6,7 @@ import io.canarykit.PlacementReceipt;
 import io.canarykit.aws.issue.Emulated;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
-import io.canarykit.placement.CredentialText;
+import io.canarykit.internal.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
 import io.canarykit.testkit.aws.AwsEmulatorExtension;

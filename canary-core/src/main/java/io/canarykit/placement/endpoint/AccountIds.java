@@ -1,5 +1,7 @@
 package io.canarykit.placement.endpoint;
 
+import org.jspecify.annotations.Nullable;
+
 /** The AWS account id that a new-format access key id encodes (AWS-REFERENCE §K.1), for plausible metadata answers. */
 final class AccountIds {
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -8,7 +10,7 @@ final class AccountIds {
     }
 
     /** The 12-digit account, or {@code null} for an old-format or undecodable key id. */
-    static String fromAccessKeyId(String keyId) {
+    static @Nullable String fromAccessKeyId(@Nullable String keyId) {
         if (keyId == null || keyId.length() < 13) {
             return null;
         }

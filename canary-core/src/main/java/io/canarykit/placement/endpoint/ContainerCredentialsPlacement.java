@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Placement {@code container-credentials}: an embeddable HTTP server that answers like the ECS task credentials
@@ -72,7 +73,7 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
 
     private ContainerCredentialsPlacement(Builder b) {
         super(b, "the container credentials endpoint");
-        this.files = b.files;
+        this.files = Objects.requireNonNull(b.files, "files"); // build() sets it
         this.environment = b.environment;
     }
 
@@ -87,7 +88,7 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
     }
 
     @Override
-    PlacementReceipt serve(PlacementReceipt previous, PlacementRequest request) {
+    PlacementReceipt serve(@Nullable PlacementReceipt previous, PlacementRequest request) {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
         checkServable(o, c);
@@ -96,9 +97,21 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
             throw new CanaryConfigurationException("placement " + NAME + " option role-arn: '" + roleArn
                     + "' is not a role ARN such as arn:aws:iam::123456789012:role/ecs-task");
         }
-        String accountId = o.get("account-id", AccountIds.fromAccessKeyId(c.accessKeyId()));
-        String path = previous != null && o.get("relative-uri") == null ? previous.detail("relativeUri")
-                : o.get("relative-uri", "/v2/credentials/" + UUID.randomUUID());
+        String accountId = o.get("account-id");
+        if (accountId == null) {
+            accountId = AccountIds.fromAccessKeyId(c.accessKeyId());
+        }
+        String path;
+        if (previous != null && o.get("relative-uri") == null) {
+            String served = previous.detail("relativeUri");
+            if (served == null) {
+                throw new CanaryConfigurationException("placement " + NAME + ": the receipt does not say which "
+                        + "relative-uri it was served on; give the option relative-uri");
+            }
+            path = served;
+        } else {
+            path = o.get("relative-uri", "/v2/credentials/" + UUID.randomUUID());
+        }
         if (!PATH.matcher(path).matches()) {
             throw new CanaryConfigurationException("placement " + NAME + " option relative-uri: '" + path
                     + "' is not a path such as /v2/credentials/8f2d...");
@@ -121,7 +134,8 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
             token = !authorization ? null : existing != null && existing.token != null ? existing.token : newToken();
             Path madeDirectory = null;
             if (tokenFile != null) {
-                madeDirectory = writeTokenFile(tokenFile, token, existing != null && existing.tokenDirectory() != null
+                // a token file needs authorization (refused above), so there is a token
+                madeDirectory = writeTokenFile(tokenFile, Objects.requireNonNull(token, "token"), existing != null && existing.tokenDirectory() != null
                         && tokenFile.startsWith(existing.tokenDirectory()) ? existing.tokenDirectory() : null);
             }
             paths.put(path, new Served(new ServedCredential(request.canaryId(), NAME, path, c, clock.instant()), token,
@@ -225,7 +239,7 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
      * @param madeBefore a directory the placement being replaced created, above this file, or {@code null}
      * @return the topmost directory created for it (now or before), or {@code null}
      */
-    private Path writeTokenFile(Path tokenFile, Secret token, Path madeBefore) {
+    private @Nullable Path writeTokenFile(Path tokenFile, Secret token, @Nullable Path madeBefore) {
         byte[] bytes = token.reveal().getBytes(StandardCharsets.US_ASCII);
         return files.update(tokenFile, current -> {
             if (current.get(0) != null && !MessageDigest.isEqual(current.get(0), bytes)) {
@@ -239,8 +253,12 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
 
     /** Deletes a token file (and the directories made for it) while it still holds the token written. */
     private void deleteTokenFile(Served s) {
+        Path tokenFile = s.tokenFile();
+        if (tokenFile == null) {
+            return;
+        }
         byte[] token = s.token() == null ? null : s.token().reveal().getBytes(StandardCharsets.US_ASCII);
-        files.update(s.tokenFile(), current -> PlacementFiles.Outcome.of(null,
+        files.update(tokenFile, current -> PlacementFiles.Outcome.of(null,
                 current.get(0) != null && token != null && MessageDigest.isEqual(current.get(0), token)
                         ? PlacementFiles.FileChange.delete(s.tokenDirectory()) : PlacementFiles.FileChange.unchanged()));
     }
@@ -288,8 +306,8 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
         return "ContainerCredentialsPlacement[" + where() + ", " + paths.size() + " served]";
     }
 
-    private record Served(ServedCredential entry, Secret token, String roleArn, String accountId, Path tokenFile,
-                          Path tokenDirectory) {
+    private record Served(ServedCredential entry, @Nullable Secret token, @Nullable String roleArn, @Nullable String accountId,
+                          @Nullable Path tokenFile, @Nullable Path tokenDirectory) {
     }
 
     /**
@@ -298,7 +316,7 @@ public final class ContainerCredentialsPlacement extends EndpointPlacement {
      * @since 0.1.0
      */
     public static final class Builder extends EndpointPlacement.Builder<Builder> {
-        private PlacementFiles files;
+        private @Nullable PlacementFiles files;
         private PlacementEnvironment environment = PlacementEnvironment.system();
 
         private Builder() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the endpoint placements ({@link ImdsPlacement}, {@link ContainerCredentialsPlacement}) share: an embedded HTTP
@@ -35,7 +36,7 @@ import java.util.concurrent.Executor;
  */
 public abstract sealed class EndpointPlacement implements Placement permits ImdsPlacement, ContainerCredentialsPlacement {
     final Clock clock;
-    final CredentialRefresher refresher;
+    final @Nullable CredentialRefresher refresher;
     final Duration refreshBefore;
     final SecureRandom random = new SecureRandom();
     final EndpointServer server;
@@ -84,7 +85,7 @@ public abstract sealed class EndpointPlacement implements Placement permits Imds
     }
 
     /** Places ({@code previous == null}) or replaces. */
-    abstract PlacementReceipt serve(PlacementReceipt previous, PlacementRequest request);
+    abstract PlacementReceipt serve(@Nullable PlacementReceipt previous, PlacementRequest request);
 
     /** Answers one request. */
     abstract void handle(HttpExchange exchange) throws IOException;
@@ -134,9 +135,9 @@ public abstract sealed class EndpointPlacement implements Placement permits Imds
         private String host = "127.0.0.1";
         private int port;
         private Clock clock = Clock.systemUTC();
-        private CredentialRefresher refresher;
+        private @Nullable CredentialRefresher refresher;
         private Duration refreshBefore = Duration.ofMinutes(5);
-        private Executor executor;
+        private @Nullable Executor executor;
 
         Builder() {
         }

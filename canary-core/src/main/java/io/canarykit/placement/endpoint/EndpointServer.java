@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /** The JDK's HTTP server ({@code jdk.httpserver}) behind an endpoint placement, started once and stopped on close. */
 final class EndpointServer {
@@ -20,14 +22,14 @@ final class EndpointServer {
 
     private final String host;
     private final int port;
-    private final Executor executor;
+    private final @Nullable Executor executor;
     private final HttpHandler handler;
     private final String what;
-    private HttpServer server;
-    private URI endpoint;
+    private @Nullable HttpServer server;
+    private @Nullable URI endpoint;
     private boolean closed;
 
-    EndpointServer(String host, int port, Executor executor, HttpHandler handler, String what) {
+    EndpointServer(String host, int port, @Nullable Executor executor, HttpHandler handler, String what) {
         this.host = host;
         this.port = port;
         this.executor = executor;
@@ -63,7 +65,7 @@ final class EndpointServer {
                         + "; choose another address or port", e);
             }
         }
-        return endpoint;
+        return Objects.requireNonNull(endpoint, "endpoint"); // set whenever the server runs
     }
 
     synchronized boolean running() {

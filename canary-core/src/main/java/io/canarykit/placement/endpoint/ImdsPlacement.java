@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Placement {@code imds}: an embeddable HTTP server that answers like the EC2 instance metadata service, so that
@@ -110,7 +111,7 @@ public final class ImdsPlacement extends EndpointPlacement {
     }
 
     @Override
-    PlacementReceipt serve(PlacementReceipt previous, PlacementRequest request) {
+    PlacementReceipt serve(@Nullable PlacementReceipt previous, PlacementRequest request) {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         String role = o.require("role", "the IAM role name the instance appears to have, such as web-prod-instance");
         if (!ROLE.matcher(role).matches()) {
@@ -119,7 +120,10 @@ public final class ImdsPlacement extends EndpointPlacement {
         }
         CanaryCredential c = request.credential();
         checkServable(o, c);
-        String accountId = o.get("account-id", AccountIds.fromAccessKeyId(c.accessKeyId()));
+        String accountId = o.get("account-id");
+        if (accountId == null) {
+            accountId = AccountIds.fromAccessKeyId(c.accessKeyId());
+        }
         URI base = server.start();
         synchronized (roles) {
             Served existing = roles.get(role);
@@ -194,7 +198,8 @@ public final class ImdsPlacement extends EndpointPlacement {
             try (InputStream in = get.getInputStream()) {
                 key = CredentialJson.accessKeyId(in.readNBytes(MAX_ANSWER));
             }
-            return receipt.detail("accessKeyId").equals(key)
+            String expected = receipt.detail("accessKeyId"); // absent from a receipt this placement did not write
+            return expected != null && expected.equals(key)
                     ? PlacementVerification.present(receipt.location() + " serves " + key)
                     : PlacementVerification.missing(receipt.location() + " serves " + key + ", not " + receipt.detail("accessKeyId"));
         } catch (IOException | RuntimeException e) {
@@ -404,7 +409,7 @@ public final class ImdsPlacement extends EndpointPlacement {
         return "ImdsPlacement[" + where() + ", roles=" + roles.keySet() + "]";
     }
 
-    private record Served(ServedCredential entry, String accountId) {
+    private record Served(ServedCredential entry, @Nullable String accountId) {
     }
 
     /**
@@ -415,9 +420,9 @@ public final class ImdsPlacement extends EndpointPlacement {
     public static final class Builder extends EndpointPlacement.Builder<Builder> {
         private boolean allowImdsV1;
         private boolean extendedApi = true;
-        private String instanceId;
+        private @Nullable String instanceId;
         private String region = "us-east-1";
-        private String availabilityZone;
+        private @Nullable String availabilityZone;
 
         private Builder() {
         }
@@ -439,8 +444,8 @@ public final class ImdsPlacement extends EndpointPlacement {
             return this;
         }
 
-        /** The instance id answered (default: a random {@code i-0...}). */
-        public Builder instanceId(String instanceId) {
+        /** The instance id answered ({@code null}, the default: a random {@code i-0...}). */
+        public Builder instanceId(@Nullable String instanceId) {
             this.instanceId = instanceId;
             return this;
         }
@@ -451,8 +456,8 @@ public final class ImdsPlacement extends EndpointPlacement {
             return this;
         }
 
-        /** The availability zone answered (default: the region + {@code a}). */
-        public Builder availabilityZone(String zone) {
+        /** The availability zone answered ({@code null}, the default: the region + {@code a}). */
+        public Builder availabilityZone(@Nullable String zone) {
             this.availabilityZone = zone;
             return this;
         }

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** A canary an endpoint serves, refreshed shortly before it expires. */
 final class ServedCredential {
@@ -46,7 +47,7 @@ final class ServedCredential {
      * The credential to serve now: the current one, or a fresh one from {@code refresher} once the current one is
      * within {@code before} of its expiration.
      */
-    synchronized CanaryCredential current(Clock clock, CredentialRefresher refresher, Duration before) {
+    synchronized CanaryCredential current(Clock clock, @Nullable CredentialRefresher refresher, Duration before) {
         if (refresher == null || credential.expiration() == null) {
             return credential;
         }

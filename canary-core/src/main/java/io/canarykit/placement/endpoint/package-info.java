@@ -14,5 +14,11 @@
  * <p>Both extend {@link io.canarykit.placement.endpoint.EndpointPlacement}: the server (started on first use, stopped
  * on {@code close()}), refreshes of short-term canaries before they expire, and the refusal of long-term keys. What
  * they serve lives in the process only.
+ *
+ * <p>Nullness: {@code @NullMarked}: no parameter, return value or field is null unless marked {@code @Nullable}, and
+ * NullAway checks it at build time.
  */
+@NullMarked
 package io.canarykit.placement.endpoint;
+
+import org.jspecify.annotations.NullMarked;

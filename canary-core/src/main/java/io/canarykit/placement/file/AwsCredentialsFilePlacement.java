@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.Collections;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Placement {@code aws-credentials-file}: the canary as a named profile in the shared credentials file
@@ -85,8 +86,8 @@ public final class AwsCredentialsFilePlacement implements Placement {
     private final PlacementEnvironment environment;
     private final Clock clock;
     private final PlacementFiles files;
-    private final Path credentialsFile;
-    private final Path configFile;
+    private final @Nullable Path credentialsFile;
+    private final @Nullable Path configFile;
     private final String defaultRegion;
     private final String defaultOutput;
 
@@ -136,7 +137,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
         return write(previous, request);
     }
 
-    private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
+    private PlacementReceipt write(@Nullable PlacementReceipt previous, PlacementRequest request) {
         Target t = target(request);
         CanaryCredential c = request.credential();
         PlacementOptions.checkWritable(NAME, c);
@@ -178,9 +179,10 @@ public final class AwsCredentialsFilePlacement implements Placement {
             if (configDoc == null) {
                 return PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(newCreds));
             }
-            byte[] newConfig = ProfileSections.put(configDoc, t.config, t.profile, t.configProperties, s -> true, true);
+            Path config = Objects.requireNonNull(t.config, "a config document comes with its file");
+            byte[] newConfig = ProfileSections.put(configDoc, config, t.profile, t.configProperties, s -> true, true);
             created[1] = current.get(1) == null;
-            madeDirectory[1] = created[1] ? files.missingDirectory(t.config) : null;
+            madeDirectory[1] = created[1] ? files.missingDirectory(config) : null;
             return PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(newCreds),
                     PlacementFiles.FileChange.write(newConfig));
         });
@@ -203,14 +205,14 @@ public final class AwsCredentialsFilePlacement implements Placement {
     @Override
     public PlacementVerification verify(PlacementReceipt receipt) {
         checkReceipt(receipt);
-        String profile = receipt.detail("profile");
-        String key = receipt.detail("accessKeyId");
-        Path credsPath = Path.of(receipt.detail("credentialsFile"));
+        String profile = Created.checked(receipt, "profile");
+        String key = Created.checked(receipt, "accessKeyId");
+        Path credsPath = Path.of(Created.checked(receipt, "credentialsFile"));
         ProfileDocument creds;
         try {
             creds = ProfileDocument.parse(files.read(credsPath), ProfileDocument.Kind.CREDENTIALS, credsPath);
         } catch (CanaryConfigurationException e) {
-            return PlacementVerification.missing(e.getMessage());
+            return PlacementVerification.missing(String.valueOf(e.getMessage()));
         }
         Map<String, String> seen = creds.profiles().get(profile);
         if (seen == null) {
@@ -230,7 +232,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
                             + ", but its section in " + configPath + " is missing or was changed");
                 }
             } catch (CanaryConfigurationException e) {
-                return PlacementVerification.missing(e.getMessage());
+                return PlacementVerification.missing(String.valueOf(e.getMessage()));
             }
         }
         return PlacementVerification.present("profile " + profile + " in " + credsPath + " holds access key " + key);
@@ -239,9 +241,9 @@ public final class AwsCredentialsFilePlacement implements Placement {
     @Override
     public void remove(PlacementReceipt receipt) {
         checkReceipt(receipt);
-        String profile = receipt.detail("profile");
-        String key = receipt.detail("accessKeyId");
-        Path credsPath = Path.of(receipt.detail("credentialsFile"));
+        String profile = Created.checked(receipt, "profile");
+        String key = Created.checked(receipt, "accessKeyId");
+        Path credsPath = Path.of(Created.checked(receipt, "credentialsFile"));
         Path configPath = receipt.detail("configFile") == null ? null : Path.of(receipt.detail("configFile"));
         Map<String, String> cfg = configProperties(receipt);
         List<Path> paths = configPath == null ? List.of(credsPath) : List.of(credsPath, configPath);
@@ -309,12 +311,14 @@ public final class AwsCredentialsFilePlacement implements Placement {
                     + "allow-default=true: every tool and SDK run without an explicit profile would then use the canary "
                     + "and trigger it. Choose another profile name, or set allow-default=true if that is intended");
         }
-        Path creds = o.get("credentials-file") != null ? environment.expandHome(o.get("credentials-file"))
+        String credsOption = o.get("credentials-file");
+        Path creds = credsOption != null ? environment.expandHome(credsOption)
                 : credentialsFile != null ? credentialsFile : AwsProfileFiles.credentialsFile(environment);
         Path config = null;
         Map<String, String> configProps = new LinkedHashMap<>();
         if (o.flag("config", true)) {
-            config = o.get("config-file") != null ? environment.expandHome(o.get("config-file"))
+            String configOption = o.get("config-file");
+            config = configOption != null ? environment.expandHome(configOption)
                     : configFile != null ? configFile : AwsProfileFiles.configFile(environment);
             String region = o.get("region", defaultRegion);
             if (!REGION.matcher(region).matches()) {
@@ -351,7 +355,7 @@ public final class AwsCredentialsFilePlacement implements Placement {
                 : credentialsFile) + "]";
     }
 
-    private record Target(String profile, Path credentials, Path config, Map<String, String> configProperties,
+    private record Target(String profile, Path credentials, @Nullable Path config, Map<String, String> configProperties,
                           boolean overwrite) {
     }
 
@@ -361,8 +365,8 @@ public final class AwsCredentialsFilePlacement implements Placement {
      * @since 0.1.0
      */
     public static final class Builder extends FilePlacementBuilder<Builder> {
-        private Path credentialsFile;
-        private Path configFile;
+        private @Nullable Path credentialsFile;
+        private @Nullable Path configFile;
         private String defaultRegion = "us-east-1";
         private String defaultOutput = "json";
 
@@ -375,13 +379,13 @@ public final class AwsCredentialsFilePlacement implements Placement {
         }
 
         /** The credentials file, instead of the one the environment names (a request option still wins). */
-        public Builder credentialsFile(Path file) {
+        public Builder credentialsFile(@Nullable Path file) {
             this.credentialsFile = file;
             return this;
         }
 
         /** The config file, instead of the one the environment names (a request option still wins). */
-        public Builder configFile(Path file) {
+        public Builder configFile(@Nullable Path file) {
             this.configFile = file;
             return this;
         }

@@ -5,6 +5,8 @@ import io.canarykit.placement.PlacementFiles;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a file placement created (a file, and the topmost directory made on the way to it), recorded in its receipt so
@@ -24,7 +26,8 @@ final class Created {
      * @param directory the topmost directory this write created, or {@code null}
      * @param previous  the receipt being replaced at the same place, or {@code null}
      */
-    static void record(Map<String, String> details, String name, boolean file, Path directory, PlacementReceipt previous) {
+    static void record(Map<String, String> details, String name, boolean file, @Nullable Path directory,
+                       @Nullable PlacementReceipt previous) {
         details.put("created" + name + "File", String.valueOf(file || (previous != null && file(previous, name))));
         Path dir = directory != null ? directory : previous == null ? null : directory(previous, name);
         if (dir != null) {
@@ -37,8 +40,13 @@ final class Created {
         return "true".equals(receipt.detail("created" + name + "File"));
     }
 
+    /** A receipt detail that the placement's receipt check has made sure is there. */
+    static String checked(PlacementReceipt receipt, String name) {
+        return Objects.requireNonNull(receipt.detail(name), name);
+    }
+
     /** The topmost directory the placement created for the file, or {@code null}. */
-    static Path directory(PlacementReceipt receipt, String name) {
+    static @Nullable Path directory(PlacementReceipt receipt, String name) {
         String d = receipt.detail("created" + name + "Directory");
         return d == null ? null : Path.of(d);
     }

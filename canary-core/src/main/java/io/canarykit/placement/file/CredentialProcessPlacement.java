@@ -18,8 +18,10 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Placement {@code credential-process}: the JSON document ({@code Version} 1) that a {@code credential_process}
@@ -50,7 +52,7 @@ public final class CredentialProcessPlacement implements Placement {
     private final PlacementEnvironment environment;
     private final Clock clock;
     private final PlacementFiles files;
-    private final Path configFile;
+    private final @Nullable Path configFile;
 
     private CredentialProcessPlacement(Builder b) {
         this.environment = b.environment();
@@ -80,7 +82,7 @@ public final class CredentialProcessPlacement implements Placement {
         return write(previous, request);
     }
 
-    private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
+    private PlacementReceipt write(@Nullable PlacementReceipt previous, PlacementRequest request) {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
         PlacementOptions.checkWritable(NAME, c);
@@ -101,7 +103,8 @@ public final class CredentialProcessPlacement implements Placement {
                         + "allow-default=true: everything run without an explicit profile would use the canary and "
                         + "trigger it");
             }
-            config = (o.get("config-file") != null ? environment.expandHome(o.get("config-file"))
+            String configOption = o.get("config-file");
+            config = (configOption != null ? environment.expandHome(configOption)
                     : configFile != null ? configFile : AwsProfileFiles.configFile(environment)).toAbsolutePath().normalize();
             String command = o.get("command", defaultCommand(json));
             if (command.contains("\n") || command.contains("\r")) {
@@ -133,7 +136,7 @@ public final class CredentialProcessPlacement implements Placement {
             created[1] = current.get(1) == null;
             madeDirectory[1] = created[1] ? files.missingDirectory(cfg) : null;
             ProfileDocument doc = ProfileDocument.parse(current.get(1), ProfileDocument.Kind.CONFIG, cfg);
-            byte[] newConfig = ProfileSections.put(doc, cfg, prof, props,
+            byte[] newConfig = ProfileSections.put(doc, cfg, Objects.requireNonNull(prof, "a config file comes with a profile"), props,
                     s -> s.properties().equals(props) || (previousProps != null && s.properties().equals(previousProps)),
                     overwrite);
             return PlacementFiles.Outcome.of(null, PlacementFiles.FileChange.write(document),
@@ -162,8 +165,8 @@ public final class CredentialProcessPlacement implements Placement {
     @Override
     public PlacementVerification verify(PlacementReceipt receipt) {
         check(receipt);
-        Path json = Path.of(receipt.detail("path"));
-        String key = receipt.detail("accessKeyId");
+        Path json = Path.of(Created.checked(receipt, "path"));
+        String key = Created.checked(receipt, "accessKeyId");
         String found = CredentialJson.accessKeyId(files.read(json));
         if (!key.equals(found)) {
             return PlacementVerification.missing(json + (found == null ? " is missing or not a credential document"
@@ -179,7 +182,7 @@ public final class CredentialProcessPlacement implements Placement {
                             + " is missing or was changed");
                 }
             } catch (CanaryConfigurationException e) {
-                return PlacementVerification.missing(e.getMessage());
+                return PlacementVerification.missing(String.valueOf(e.getMessage()));
             }
         }
         return PlacementVerification.present(json + " holds access key " + key);
@@ -188,8 +191,8 @@ public final class CredentialProcessPlacement implements Placement {
     @Override
     public void remove(PlacementReceipt receipt) {
         check(receipt);
-        Path json = Path.of(receipt.detail("path"));
-        String key = receipt.detail("accessKeyId");
+        Path json = Path.of(Created.checked(receipt, "path"));
+        String key = Created.checked(receipt, "accessKeyId");
         Path cfg = receipt.detail("configFile") == null ? null : Path.of(receipt.detail("configFile"));
         Map<String, String> props = configProperties(receipt);
         List<Path> paths = cfg == null ? List.of(json) : List.of(json, cfg);
@@ -207,7 +210,7 @@ public final class CredentialProcessPlacement implements Placement {
             // the profile goes with the last document it prints
             if (current.get(1) != null && (ours || current.get(0) == null)) {
                 byte[] out = ProfileSections.remove(ProfileDocument.parse(current.get(1), ProfileDocument.Kind.CONFIG, cfg),
-                        cfg, receipt.detail("profile"), ProfileSections.exactly(props));
+                        cfg, Created.checked(receipt, "profile"), ProfileSections.exactly(props)); // recorded with configFile
                 if (out != null) {
                     cfgChange = Created.leaving(out, receipt, "Config");
                 }
@@ -232,7 +235,7 @@ public final class CredentialProcessPlacement implements Placement {
         return cfg;
     }
 
-    private static boolean contains(Set<String> keys, String key) {
+    private static boolean contains(Set<String> keys, @Nullable String key) {
         return key != null && keys.contains(key);
     }
 
@@ -251,7 +254,7 @@ public final class CredentialProcessPlacement implements Placement {
      * @since 0.1.0
      */
     public static final class Builder extends FilePlacementBuilder<Builder> {
-        private Path configFile;
+        private @Nullable Path configFile;
 
         private Builder() {
         }
@@ -262,7 +265,7 @@ public final class CredentialProcessPlacement implements Placement {
         }
 
         /** The config file, instead of the one the environment names (a request option still wins). */
-        public Builder configFile(Path file) {
+        public Builder configFile(@Nullable Path file) {
             this.configFile = file;
             return this;
         }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Placement {@code env}: the canary as environment variable assignments in a file, where secret scrapers of CI
@@ -86,7 +87,7 @@ public final class EnvFilePlacement implements Placement {
         return write(previous, request);
     }
 
-    private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
+    private PlacementReceipt write(@Nullable PlacementReceipt previous, PlacementRequest request) {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
         PlacementOptions.checkWritable(NAME, c);
@@ -205,7 +206,7 @@ public final class EnvFilePlacement implements Placement {
     }
 
     /** Lines {first, last} assigning {@code names} in order, the first one to one of {@code keys}; or {@code null}. */
-    private static int[] findBlock(TextLines lines, Set<String> keys, List<String> names) {
+    private static int @Nullable [] findBlock(TextLines lines, Set<String> keys, List<String> names) {
         for (int i = 0; i + names.size() <= lines.size(); i++) {
             Matcher first = ASSIGNMENT.matcher(lines.text(i));
             if (!first.matches() || !first.group(2).equals(names.get(0)) || !first.group(3).equals("=")
@@ -225,7 +226,7 @@ public final class EnvFilePlacement implements Placement {
     }
 
     private static List<String> names(PlacementReceipt receipt) {
-        return List.of(receipt.detail("variables").split(","));
+        return List.of(Created.checked(receipt, "variables").split(","));
     }
 
     private static void check(PlacementReceipt receipt) {

@@ -5,6 +5,7 @@ import io.canarykit.placement.PlacementFiles;
 
 import java.time.Clock;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every file placement's builder sets: where the process environment is read, the clock for receipts, and how
@@ -19,7 +20,7 @@ public abstract sealed class FilePlacementBuilder<B extends FilePlacementBuilder
         KubernetesSecretPlacement.Builder {
     private PlacementEnvironment environment = PlacementEnvironment.system();
     private Clock clock = Clock.systemUTC();
-    private PlacementFiles files;
+    private @Nullable PlacementFiles files;
 
     FilePlacementBuilder() {
     }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Placement {@code kubernetes-secret}: a Kubernetes {@code Secret} manifest ({@code v1}, {@code type: Opaque},
@@ -92,13 +93,13 @@ public final class KubernetesSecretPlacement implements Placement {
     public PlacementReceipt replace(PlacementReceipt previous, PlacementRequest request) {
         check(previous);
         PlacementReceipt placed = write(previous, request);
-        if (!placed.detail("path").equals(previous.detail("path"))) {
+        if (!Created.checked(placed, "path").equals(previous.detail("path"))) {
             remove(previous);
         }
         return placed;
     }
 
-    private PlacementReceipt write(PlacementReceipt previous, PlacementRequest request) {
+    private PlacementReceipt write(@Nullable PlacementReceipt previous, PlacementRequest request) {
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         CanaryCredential c = request.credential();
         PlacementOptions.checkWritable(NAME, c);
@@ -169,7 +170,7 @@ public final class KubernetesSecretPlacement implements Placement {
         check(receipt);
         Path path = Path.of(receipt.detail("path"));
         String found = accessKeyId(files.read(path));
-        return receipt.detail("accessKeyId").equals(found)
+        return Created.checked(receipt, "accessKeyId").equals(found)
                 ? PlacementVerification.present(path + " holds Secret " + receipt.detail("name") + " with "
                 + receipt.detail("accessKeyId"))
                 : PlacementVerification.missing(path + (found == null ? " is missing or holds no AWS access key id"
@@ -181,7 +182,7 @@ public final class KubernetesSecretPlacement implements Placement {
         check(receipt);
         Path path = Path.of(receipt.detail("path"));
         files.update(path, current -> {
-            boolean ours = receipt.detail("accessKeyId").equals(accessKeyId(current.get(0)));
+            boolean ours = Created.checked(receipt, "accessKeyId").equals(accessKeyId(current.get(0)));
             if (!ours && current.get(0) != null) {
                 LOG.warn("{} no longer holds canary {}; it was left as it is", path, receipt.detail("accessKeyId"));
             }
@@ -191,7 +192,7 @@ public final class KubernetesSecretPlacement implements Placement {
         LOG.debug("removed canary {} from {}", receipt.detail("accessKeyId"), path);
     }
 
-    private static byte[] yaml(String name, String namespace, Map<String, String> labels, Map<String, String> data) {
+    private static byte[] yaml(String name, @Nullable String namespace, Map<String, String> labels, Map<String, String> data) {
         StringBuilder y = new StringBuilder("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ").append(name).append('\n');
         if (namespace != null) {
             y.append("  namespace: ").append(namespace).append('\n');
@@ -205,7 +206,7 @@ public final class KubernetesSecretPlacement implements Placement {
         return y.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] json(String name, String namespace, Map<String, String> labels, Map<String, String> data) {
+    private static byte[] json(String name, @Nullable String namespace, Map<String, String> labels, Map<String, String> data) {
         ObjectNode root = JSON.createObjectNode();
         root.put("apiVersion", "v1");
         root.put("kind", "Secret");
@@ -229,7 +230,7 @@ public final class KubernetesSecretPlacement implements Placement {
     }
 
     /** The access key id in a manifest this placement wrote (either layout, either format), or {@code null}. */
-    static String accessKeyId(byte[] manifest) {
+    static @Nullable String accessKeyId(byte @Nullable [] manifest) {
         if (manifest == null) {
             return null;
         }
@@ -270,7 +271,7 @@ public final class KubernetesSecretPlacement implements Placement {
         return null;
     }
 
-    private static String decode(String b64) {
+    private static @Nullable String decode(@Nullable String b64) {
         if (b64 == null) {
             return null;
         }
@@ -294,7 +295,7 @@ public final class KubernetesSecretPlacement implements Placement {
         }
     }
 
-    private static Map<String, String> labels(String spec) {
+    private static Map<String, String> labels(@Nullable String spec) {
         Map<String, String> out = new LinkedHashMap<>();
         if (spec == null) {
             return out;
@@ -312,7 +313,7 @@ public final class KubernetesSecretPlacement implements Placement {
         return out;
     }
 
-    private static boolean contains(Set<String> keys, String key) {
+    private static boolean contains(Set<String> keys, @Nullable String key) {
         return key != null && keys.contains(key);
     }
 

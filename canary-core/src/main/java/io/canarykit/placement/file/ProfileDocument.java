@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A shared credentials or config file parsed exactly as the AWS SDK for Java v2 ({@code ProfileFileReader}) parses
@@ -54,7 +55,8 @@ final class ProfileDocument {
      * @param name       its name, or {@code null} when ignored
      * @param properties its own properties (a profile split over several sections is merged only in {@link #profiles()})
      */
-    record Section(int header, int last, SectionType type, String name, Map<String, String> properties) {
+    record Section(int header, int last, @Nullable SectionType type, @Nullable String name,
+                   Map<String, String> properties) {
         boolean isProfile(String profile) {
             return type == SectionType.PROFILE && profile.equals(name);
         }
@@ -113,7 +115,7 @@ final class ProfileDocument {
      *
      * @throws ProfileFileSyntaxException where the SDK would throw
      */
-    static ProfileDocument parse(byte[] bytes, Kind kind, Path file) {
+    static ProfileDocument parse(byte @Nullable [] bytes, Kind kind, Path file) {
         TextLines lines = TextLines.of(bytes);
         Parser p = new Parser(kind, file, lines);
         for (int i = 0; i < lines.size(); i++) {
@@ -141,18 +143,18 @@ final class ProfileDocument {
         final Map<String, Map<String, String>> others = new LinkedHashMap<>();
         final List<Section> sections = new ArrayList<>();
 
-        Map<String, String> current;          // merged properties of the current section (SDK view)
-        Map<String, String> currentOwn;       // this section's own properties
-        String currentProperty;
+        @Nullable Map<String, String> current;          // merged properties of the current section (SDK view)
+        Map<String, String> currentOwn = new LinkedHashMap<>(); // this section's own properties (set with current)
+        @Nullable String currentProperty;
         boolean ignoringSection;
         boolean ignoringProperty;
         boolean subProperties;
         boolean seenDefaultWithPrefix;
 
         int openHeader = -1;
-        SectionType openType;
-        String openName;
-        Map<String, String> openOwn;
+        @Nullable SectionType openType;
+        @Nullable String openName;
+        @Nullable Map<String, String> openOwn;
         int openLast = -1;
 
         Parser(Kind kind, Path file, TextLines lines) {
@@ -187,7 +189,7 @@ final class ProfileDocument {
             }
             String inner = line.substring(1, line.length() - 1).trim();
             SectionType special = null;
-            String title = null;
+            String title = "";
             if (startsWithWord(inner, "sso-session")) {
                 special = SectionType.SSO_SESSION;
                 title = "sso-session";
@@ -230,7 +232,7 @@ final class ProfileDocument {
             ignoringProperty = false;
         }
 
-        String profileName(String stripped) {
+        @Nullable String profileName(String stripped) {
             String raw = stripped.substring(1, stripped.length() - 1).trim();
             boolean prefixed = raw.startsWith("profile ") || raw.startsWith("profile\t");
             String name;
@@ -301,7 +303,7 @@ final class ProfileDocument {
         }
 
         /** {key, value}; {@code null} for a name the SDK ignores. */
-        String[] keyValue(int number, String line) {
+        String @Nullable [] keyValue(int number, String line) {
             int eq = line.indexOf('=');
             if (eq < 0) {
                 throw error(number, "expected an '=' sign defining a property");

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /** Adds, replaces and removes one profile's sections in a {@link ProfileDocument}, leaving every other byte alone. */
 final class ProfileSections {
@@ -72,7 +73,8 @@ final class ProfileSections {
      *
      * @return the new bytes, or {@code null} when nothing is ours
      */
-    static byte[] remove(ProfileDocument doc, Path file, String profile, Predicate<ProfileDocument.Section> ours) {
+    static byte @Nullable [] remove(ProfileDocument doc, Path file, String profile,
+                                    Predicate<ProfileDocument.Section> ours) {
         ProfileDocument d = doc;
         byte[] out = null;
         while (true) {
@@ -109,7 +111,7 @@ final class ProfileSections {
      * must read as {@code expected} ({@code null}: anything).
      */
     private static void checkOnlyProfileChanged(ProfileDocument before, ProfileDocument after, String profile,
-                                                Map<String, String> expected) {
+                                                @Nullable Map<String, String> expected) {
         Set<String> names = new HashSet<>(before.profiles().keySet());
         names.addAll(after.profiles().keySet());
         names.remove(profile);

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file's bytes cut into lines the way {@link java.io.BufferedReader#readLine()} cuts them ({@code \n}, {@code \r\n}
@@ -30,7 +31,7 @@ final class TextLines {
         this.lines = lines;
     }
 
-    static TextLines of(byte[] bytes) {
+    static TextLines of(byte @Nullable [] bytes) {
         byte[] b = bytes == null ? new byte[0] : bytes;
         int bom = b.length >= 3 && b[0] == BOM[0] && b[1] == BOM[1] && b[2] == BOM[2] ? 3 : 0;
         List<Line> lines = new ArrayList<>();

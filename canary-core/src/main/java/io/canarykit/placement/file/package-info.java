@@ -19,5 +19,11 @@
  * <p>The AWS profile files are parsed exactly as the AWS SDK for Java v2 parses them
  * ({@link io.canarykit.placement.file.ProfileFileSyntaxException} when it could not), so that only the canary's own
  * sections change.
+ *
+ * <p>Nullness: {@code @NullMarked}: no parameter, return value or field is null unless marked {@code @Nullable}, and
+ * NullAway checks it at build time.
  */
+@NullMarked
 package io.canarykit.placement.file;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,7 +7,7 @@ import io.canarykit.CanaryCredential;
 import io.canarykit.CanaryException;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.placement.PlacementOptions;
-import io.canarykit.placement.CredentialText;
+import io.canarykit.internal.CredentialText;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.PlacementVerification;

@@ -1,4 +1,4 @@
-package io.canarykit.placement;
+package io.canarykit.internal;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;

@@ -1,6 +1,7 @@
-package io.canarykit.fingerprint;
+package io.canarykit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.canarykit.fingerprint.FingerprintCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package io.canarykit.fingerprint;
+package io.canarykit.internal;
 
+import io.canarykit.fingerprint.KeyId;
+import io.canarykit.fingerprint.FingerprintReport;
+import io.canarykit.fingerprint.Finding;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +20,9 @@ import java.util.Objects;
  * }</pre>
  * The field names are a public interface: fields may be added, never renamed. {@code keyId} is
  * {@link KeyId#display()}, so an input that looks like a secret is never echoed. Thread-safe.
+ *
+ * <p>Internal: public only so that canarykit's own modules can share it; not API, and it may change without
+ * notice.
  *
  * @since 0.1.0
  */

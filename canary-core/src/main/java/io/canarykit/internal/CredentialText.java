@@ -1,4 +1,4 @@
-package io.canarykit.placement;
+package io.canarykit.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The texts a credential is kept as in secret stores (AWS Secrets Manager, SSM Parameter Store, Vault, CI variables):
@@ -22,6 +23,9 @@ import java.io.IOException;
  * that a placement can tell its own value from someone else's without keeping the secret.
  *
  * <p>Stateless and thread-safe. Nothing here logs; the rendered text holds the secret and must only go to the store.
+ *
+ * <p>Internal: public only so that canarykit's own modules can share it; not API, and it may change without
+ * notice.
  *
  * @since 0.1.0
  */
@@ -184,7 +188,7 @@ public final class CredentialText {
      * {@code aws_access_key_id = …} credentials-file line; {@code null} when there is none or the text is
      * {@code null}. Never throws.
      */
-    public static String accessKeyId(String text) {
+    public static @Nullable String accessKeyId(@Nullable String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
@@ -210,7 +214,7 @@ public final class CredentialText {
     }
 
     /** The access key id fields in a key/value map such as Vault's {@code data} ({@code null} when none). */
-    public static String accessKeyId(Map<String, ?> data) {
+    public static @Nullable String accessKeyId(@Nullable Map<String, ?> data) {
         if (data == null) {
             return null;
         }

@@ -1,5 +1,6 @@
-package io.canarykit.alert;
+package io.canarykit.internal;
 
+import io.canarykit.alert.AlertJson;
 import io.canarykit.Alert;
 import io.canarykit.AlertType;
 import io.canarykit.CanaryRecord;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What chat, paging and mail sinks show of an alert, in plain words: what fired, where it was planted, the call, where
@@ -20,6 +22,9 @@ import java.util.stream.Collectors;
  * run, see {@link RunPhase}), the detection window and a link. The text is raw: every
  * value an attacker controls (user agent, call, region, error code, even labels) must go through the sink's own
  * escaping before use. Stateless.
+ *
+ * <p>Internal: public only so that canarykit's own modules can share it; not API, and it may change without
+ * notice.
  *
  * @since 0.1.0
  */
@@ -74,7 +79,7 @@ public final class AlertText {
     }
 
     /** The link template with the alert's values, URL-encoded; {@code null} without a template. */
-    public static String link(String template, Alert a) {
+    public static @Nullable String link(@Nullable String template, Alert a) {
         if (template == null) {
             return null;
         }
@@ -95,7 +100,8 @@ public final class AlertText {
                 .collect(Collectors.joining(", ", " [", "]"));
     }
 
-    static String human(Duration d) {
+    /** A duration as a person reads it: {@code 2d 3h}, {@code 4h 5m}, {@code 6m 7s}. */
+    public static String human(Duration d) {
         long s = d.getSeconds();
         if (s >= 86_400) {
             return s / 86_400 + "d " + (s % 86_400) / 3600 + "h";
@@ -107,7 +113,7 @@ public final class AlertText {
     }
 
     /** Slack mrkdwn: {@code &}, {@code <}, {@code >} escaped, so no link, mention or channel ping can be injected. */
-    static String slack(String v) {
+    public static String slack(String v) {
         return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
@@ -115,7 +121,7 @@ public final class AlertText {
      * Markdown for Teams and Discord: characters with a meaning escaped, {@code @} broken so that no mention (such as
      * {@code @everyone}) is formed.
      */
-    static String markdown(String v) {
+    public static String markdown(String v) {
         StringBuilder sb = new StringBuilder(v.length() + 8);
         for (char ch : v.toCharArray()) {
             if ("\\`*_~|[]()#>".indexOf(ch) >= 0) {
@@ -130,11 +136,12 @@ public final class AlertText {
     }
 
     /** Google Chat text: its HTML-like card text with {@code <}, {@code >} and {@code &} escaped. */
-    static String html(String v) {
+    public static String html(String v) {
         return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    static String clip(String v, int max) {
+    /** {@code v} cut to at most {@code max} characters, ending in {@code ...} when cut. */
+    public static String clip(String v, int max) {
         return v.length() <= max ? v : v.substring(0, max - 3) + "...";
     }
 }

@@ -1,13 +1,17 @@
-package io.canarykit.config;
+package io.canarykit.internal;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Names of configuration keys and placement options: kebab-case, their old camelCase spelling, and the closest known
  * name to a misspelt one ("did you mean"). One implementation for every place that reports unknown names.
+ *
+ * <p>Internal: public only so that canarykit's own modules can share it; not API, and it may change without
+ * notice.
  *
  * @since 0.1.0
  */
@@ -42,7 +46,7 @@ public final class KeyNames {
      * The known name closest to {@code given} (at most a third of its letters different, ignoring case and reading
      * {@code _} as {@code -}), or {@code null} when none is that close.
      */
-    public static String closest(String given, Collection<String> known) {
+    public static @Nullable String closest(String given, Collection<String> known) {
         String g = given.toLowerCase(Locale.ROOT).replace("_", "-");
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
