@@ -47,8 +47,8 @@ public record Sighting(
         Objects.requireNonNull(kind, "kind");
     }
 
-    /** A copy matched to {@code id}. */
-    public Sighting withCanaryId(CanaryId id) {
+    /** A copy matched to {@code id}, or unmatched when {@code id} is null. */
+    public Sighting withCanaryId(@Nullable CanaryId id) {
         return new Sighting(source, sourceEventId, time, kind, service, call, region, sourceIp, userAgent, errorCode,
                 accessKeyId, principalArn, requestId, id);
     }

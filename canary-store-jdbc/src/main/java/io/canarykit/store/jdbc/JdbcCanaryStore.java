@@ -137,11 +137,11 @@ public final class JdbcCanaryStore implements CanaryStore {
      * @throws CanaryConfigurationException if no driver accepts the URL or the database is not supported
      * @throws CanaryStoreException         if the database cannot be reached or migrated
      */
-    public static JdbcCanaryStore open(String url, String user, Secret password) {
+    public static JdbcCanaryStore open(String url, @Nullable String user, @Nullable Secret password) {
         return open(url, user, password, null, true, PooledDataSource.DEFAULT_MAX_SIZE, PooledDataSource.DEFAULT_TIMEOUT);
     }
 
-    static JdbcCanaryStore open(String url, String user, Secret password, @Nullable JdbcDialect dialect, boolean migrate,
+    static JdbcCanaryStore open(String url, @Nullable String user, @Nullable Secret password, @Nullable JdbcDialect dialect, boolean migrate,
                                 int poolSize, Duration connectionTimeout) {
         PooledDataSource pool = new PooledDataSource(url, user, password, poolSize, connectionTimeout);
         try {
@@ -336,7 +336,7 @@ public final class JdbcCanaryStore implements CanaryStore {
                     return false;
                 }
                 if (SqlErrors.isForeignKeyViolation(dialect, e)) {
-                    throw new CanaryNotFoundException(stored.canaryId());
+                    throw new CanaryNotFoundException(Objects.requireNonNull(stored.canaryId(), "canaryId")); // checked on entry
                 }
                 throw e;
             }

@@ -57,7 +57,7 @@ final class PooledDataSource implements DataSource, AutoCloseable {
     private record Idle(Connection connection, long since) {
     }
 
-    PooledDataSource(String url, String user, Secret password, int maxSize, Duration timeout) {
+    PooledDataSource(String url, @Nullable String user, @Nullable Secret password, int maxSize, Duration timeout) {
         this.url = Objects.requireNonNull(url, "url");
         if (maxSize < 1) {
             throw new CanaryConfigurationException("the connection pool needs at least 1 connection, was " + maxSize);

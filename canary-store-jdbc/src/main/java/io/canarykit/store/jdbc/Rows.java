@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Maps records and sightings to and from rows. */
 final class Rows {
@@ -33,12 +34,12 @@ final class Rows {
     static CanaryRecord normalize(CanaryRecord r) {
         List<SelfUse> uses = new ArrayList<>();
         for (SelfUse u : r.selfUses()) {
-            uses.add(new SelfUse(u.eventName(), Sql.truncate(u.at()), u.requestId(), u.userAgent()));
+            uses.add(new SelfUse(u.eventName(), Sql.truncateSet(u.at()), u.requestId(), u.userAgent()));
         }
         PlacementReceipt receipt = r.receipt() == null ? null : new PlacementReceipt(r.receipt().placement(),
-                r.receipt().location(), r.receipt().details(), Sql.truncate(r.receipt().placedAt()));
+                r.receipt().location(), r.receipt().details(), Sql.truncateSet(r.receipt().placedAt()));
         return r.toBuilder()
-                .createdAt(Sql.truncate(r.createdAt()))
+                .createdAt(Sql.truncateSet(r.createdAt()))
                 .issuedAt(Sql.truncate(r.issuedAt()))
                 .expiresAt(Sql.truncate(r.expiresAt()))
                 .closedAt(Sql.truncate(r.closedAt()))
@@ -50,7 +51,7 @@ final class Rows {
 
     /** A sighting as the store keeps it (its time cut to microseconds). */
     static Sighting normalize(Sighting s) {
-        return new Sighting(s.source(), s.sourceEventId(), Sql.truncate(s.time()), s.kind(), s.service(), s.call(),
+        return new Sighting(s.source(), s.sourceEventId(), Sql.truncateSet(s.time()), s.kind(), s.service(), s.call(),
                 s.region(), s.sourceIp(), s.userAgent(), s.errorCode(), s.accessKeyId(), s.principalArn(),
                 s.requestId(), s.canaryId());
     }
@@ -109,7 +110,7 @@ final class Rows {
                     .asset(new Asset(rs.getString("asset_kind"), rs.getString("asset_id"),
                             JsonColumns.readMap(rs.getString("asset_labels"), "asset_labels")))
                     .receipt(JsonColumns.readReceipt(rs.getString("receipt")))
-                    .createdAt(sql.getInstant(rs, "created_at"))
+                    .createdAt(sql.getSetInstant(rs, "created_at"))
                     .issuedAt(sql.getInstant(rs, "issued_at"))
                     .expiresAt(sql.getInstant(rs, "expires_at"))
                     .closedAt(sql.getInstant(rs, "closed_at"))
@@ -129,7 +130,7 @@ final class Rows {
         int i = 1;
         ps.setString(i++, s.source());
         ps.setString(i++, s.sourceEventId());
-        ps.setString(i++, s.canaryId().value());
+        ps.setString(i++, Objects.requireNonNull(s.canaryId(), "canaryId").value()); // addSighting refuses one without
         sql.setInstant(ps, i++, s.time());
         ps.setString(i++, s.kind().name());
         ps.setString(i++, s.service());
@@ -148,7 +149,7 @@ final class Rows {
         String source = rs.getString("source");
         String eventId = rs.getString("source_event_id");
         try {
-            return new Sighting(source, eventId, sql.getInstant(rs, "event_time"),
+            return new Sighting(source, eventId, sql.getSetInstant(rs, "event_time"),
                     SightingKind.valueOf(rs.getString("kind")), rs.getString("service"), rs.getString("call_name"),
                     rs.getString("region"), rs.getString("source_ip"), rs.getString("user_agent"),
                     rs.getString("error_code"), rs.getString("access_key_id"), rs.getString("principal_arn"),

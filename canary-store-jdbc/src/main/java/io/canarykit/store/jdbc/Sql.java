@@ -156,6 +156,20 @@ final class Sql {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** {@link #truncate} of an instant that is never null. */
+    static Instant truncateSet(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Reads an instant from a {@code NOT NULL} column. */
+    Instant getSetInstant(ResultSet rs, String column) throws SQLException {
+        Instant at = getInstant(rs, column);
+        if (at == null) {
+            throw new SQLException("column " + column + " is NULL; the schema declares it NOT NULL");
+        }
+        return at;
+    }
+
     private static String marks(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
     }

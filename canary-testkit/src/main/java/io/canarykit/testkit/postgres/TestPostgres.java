@@ -99,7 +99,7 @@ public final class TestPostgres {
     }
 
     /** The password, or {@code null} when {@code PG_URL} named a server without one. */
-    public Secret password() {
+    public @Nullable Secret password() {
         return Secret.ofNullable(password);
     }
 

@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -218,7 +219,7 @@ public abstract class CanaryStoreContract {
         CanaryRecord v1 = store.create(fixtures.active());
         CanaryRecord v2 = store.update(v1.withStatus(CanaryStatus.TRIGGERED));
 
-        assertThat(store.findByAccessKeyId(v1.accessKeyId())).containsExactly(v2);
+        assertThat(store.findByAccessKeyId(Objects.requireNonNull(v1.accessKeyId()))).containsExactly(v2);
         assertThat(store.findByPrincipalName(v1.principal().name())).containsExactly(v2);
         assertThat(store.findByAsset(v1.asset().kind(), v1.asset().id())).containsExactly(v2);
     }
