@@ -786,6 +786,7 @@ final class FastS3Scanner {
         final int limit = end;
         int i = start + 1;
         int depth = 1;
+        long level = 2L; // bit depth set: the depth again, as a bit, so that no loop below is a counted loop to C2
         long objects = 2L; // bit d: the container at depth d is an object
         int identityDepth = Integer.MAX_VALUE; // depth of the userIdentity object's members, while inside it
         boolean recordish = false;
@@ -875,7 +876,8 @@ final class FastS3Scanner {
                         i++; // {}: a value with nothing inside
                     } else {
                         depth++;
-                        objects |= 1L << depth;
+                        level <<= 1;
+                        objects |= level;
                         if (kind == K_USER_IDENTITY) {
                             identityDepth = depth;
                         }
@@ -890,7 +892,8 @@ final class FastS3Scanner {
                         i++; // []
                     } else {
                         depth++;
-                        objects &= ~(1L << depth);
+                        level <<= 1;
+                        objects &= ~level;
                         kind = K_NONE;
                         continue value;
                     }
@@ -922,7 +925,7 @@ final class FastS3Scanner {
                 // after a value: a comma, or the end of one or more containers
                 while (true) {
                     byte d = b[i];
-                    boolean inObject = (objects & (1L << depth)) != 0;
+                    boolean inObject = (objects & level) != 0;
                     if (d == ',') {
                         i++;
                         if (inObject) {
@@ -936,10 +939,11 @@ final class FastS3Scanner {
                     }
                     i++;
                     depth--;
+                    level >>>= 1;
                     if (depth < identityDepth) {
                         identityDepth = Integer.MAX_VALUE;
                     }
-                    if (depth == 0) {
+                    if (level == 1L) { // depth 0: the record's closing brace (tested on the bit, see level)
                         return recordish ? i : BAIL;
                     }
                 }

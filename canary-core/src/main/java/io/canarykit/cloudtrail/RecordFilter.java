@@ -48,7 +48,22 @@ public final class RecordFilter {
      * canaries in bulk uses it to add each one's bytes without making strings of them.
      */
     public static Builder builder(int accessKeyIds, int arns) {
-        return new Builder(accessKeyIds, arns);
+        return new Builder(accessKeyIds, arns, accessKeyIds * 24L, arns * 24L);
+    }
+
+    /**
+     * A builder for a filter of {@code accessKeyIds} keys of {@code accessKeyIdBytes} bytes in all and {@code arns}
+     * ARNs of {@code arnBytes} bytes in all (it grows beyond): with the sizes known, its tables are allocated once, at
+     * their final size, instead of growing by copies (what loading 100,000 canaries into a small heap needs).
+     *
+     * @throws IllegalArgumentException if a number is negative
+     */
+    public static Builder builder(int accessKeyIds, long accessKeyIdBytes, int arns, long arnBytes) {
+        if (accessKeyIds < 0 || arns < 0 || accessKeyIdBytes < 0 || arnBytes < 0) {
+            throw new IllegalArgumentException("negative size: " + accessKeyIds + " keys of " + accessKeyIdBytes
+                    + " bytes, " + arns + " ARNs of " + arnBytes + " bytes");
+        }
+        return new Builder(accessKeyIds, arns, accessKeyIdBytes, arnBytes);
     }
 
     /**
@@ -62,10 +77,12 @@ public final class RecordFilter {
         private final ByteSet users;
         private boolean built;
 
-        private Builder(int accessKeyIds, int arns) {
-            this.keys = new ByteSet(accessKeyIds);
-            this.arns = new ByteSet(arns);
-            this.users = new ByteSet(Math.max(4, arns / 4));
+        private Builder(int accessKeyIds, int arns, long keyBytes, long arnBytes) {
+            // each value takes its bytes and two length bytes in its set's arena; an IAM user's name is part of its ARN
+            this.keys = new ByteSet(accessKeyIds, keyBytes + 2L * accessKeyIds);
+            this.arns = new ByteSet(arns, arnBytes + 2L * arns);
+            // a user name is its ARN less at least "arn:" ":iam::" ":user/" (16 bytes): at most as many, and shorter
+            this.users = new ByteSet(arns, Math.max(0, arnBytes - 16L * arns) + 2L * arns);
         }
 
         /** Adds an access key id. */
@@ -208,9 +225,9 @@ public final class RecordFilter {
         private int bloomMask;
         private int size;
 
-        ByteSet(int expected) {
+        ByteSet(int expected, long bytes) {
             allocate(expected);
-            arena = new byte[Math.max(64, expected * 24)];
+            arena = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(64, bytes + 2 + 8))];
         }
 
         private void allocate(int expected) {
@@ -360,11 +377,23 @@ public final class RecordFilter {
                 if (start == 0) {
                     return false;
                 }
-                if (hashes[i] == h && lengthAt(start) == len
-                        && java.util.Arrays.equals(arena, start, start + len, b, from, to)) {
+                if (hashes[i] == h && lengthAt(start) == len && same(start, b, from, len)) {
                     return true;
                 }
             }
+        }
+
+        /**
+         * Whether the arena holds {@code b[from, from+len)} at {@code start}: a plain loop, not {@code Arrays.equals},
+         * whose intrinsic has branches a first match would take for the first time, making the JIT throw away and
+         * compile again the fast path it is inlined into.
+         */
+        private boolean same(int start, byte[] b, int from, int len) {
+            int diff = 0;
+            for (int k = 0; k < len; k++) {
+                diff |= arena[start + k] ^ b[from + k];
+            }
+            return diff == 0;
         }
 
         /**

@@ -154,11 +154,16 @@ final class KeyTable {
     RecordFilter filter() {
         int keyCount = 0;
         int arnCount = 0;
+        long keyBytes = 0;
+        long arnBytes = 0;
         for (int r = 0; r < size; r++) {
             keyCount += keyLen[r] >= 0 ? 1 : 0;
             arnCount += arnLen[r] >= 0 ? 1 : 0;
+            keyBytes += Math.max(keyLen[r], 0);
+            arnBytes += Math.max(arnLen[r], 0);
         }
-        RecordFilter.Builder f = RecordFilter.builder(keyCount, arnCount);
+        // sized exactly: no table grows by copies while the canaries are loaded (a 64 MB heap holds 100,000)
+        RecordFilter.Builder f = RecordFilter.builder(keyCount, keyBytes, arnCount, arnBytes);
         for (int r = 0; r < size; r++) {
             addToFilter(f, r); // one call per row: compiled code from the start
         }
