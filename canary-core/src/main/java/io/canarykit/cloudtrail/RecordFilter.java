@@ -186,6 +186,11 @@ public final class RecordFilter {
         return si != null && si.arn() != null && arns.contains(si.arn());
     }
 
+    /** The 32-bit hash the sets file {@code b[from, to)} under (for tests of values that share one). */
+    static int hashOf(byte[] b, int from, int to) {
+        return ByteSet.hash(b, from, to);
+    }
+
     /** True if the ASCII bytes {@code b[from, to)} are one of the access key ids. */
     boolean isKey(byte[] b, int from, int to) {
         return keys.contains(b, from, to);
@@ -255,7 +260,7 @@ public final class RecordFilter {
         }
 
         private void allocate(int expected) {
-            int cap = Math.max(4, expected + expected / 2 + 1);
+            int cap = Math.max(4, expected * 2 + 1); // at most half full: short probes for values not in the set
             hashes = new int[cap];
             starts = new int[cap];
             int bloomBits = Integer.highestOneBit(Math.max(64, expected * 16)) << 1;
@@ -302,8 +307,22 @@ public final class RecordFilter {
             starts[i] = used + 2;
             used += len + 2;
             size++;
-            int bit = (h >>> 7) & bloomMask;
-            bloom[bit >>> 6] |= 1L << bit;
+            setBloom(h);
+        }
+
+        /** Sets the two bloom bits of hash {@code h}. */
+        private void setBloom(int h) {
+            int b1 = (h >>> 7) & bloomMask;
+            int b2 = ((h * 0x9E3779B9) >>> 9) & bloomMask;
+            bloom[b1 >>> 6] |= 1L << b1;
+            bloom[b2 >>> 6] |= 1L << b2;
+        }
+
+        /** 1 if both bloom bits of hash {@code h} are set (the value may be in the set), else 0. */
+        private long mayHave(int h) {
+            int b1 = (h >>> 7) & bloomMask;
+            int b2 = ((h * 0x9E3779B9) >>> 9) & bloomMask;
+            return (bloom[b1 >>> 6] >>> b1) & (bloom[b2 >>> 6] >>> b2) & 1L;
         }
 
         /** More slots (and bloom bits), every string put in again. */
@@ -319,8 +338,7 @@ public final class RecordFilter {
                     }
                     hashes[i] = oldHashes[j];
                     starts[i] = oldStarts[j];
-                    int bit = (oldHashes[j] >>> 7) & bloomMask;
-                    bloom[bit >>> 6] |= 1L << bit;
+                    setBloom(oldHashes[j]);
                 }
             }
         }
@@ -363,8 +381,7 @@ public final class RecordFilter {
             }
             h = mix(h, tail);
             int hash = (int) (h ^ (h >>> 32));
-            int bit = (hash >>> 7) & bloomMask;
-            if ((bloom[bit >>> 6] & (1L << bit)) == 0) {
+            if (mayHave(hash) == 0) {
                 return false;
             }
             for (int j = slot(hash); ; j = after(j)) {
@@ -402,8 +419,7 @@ public final class RecordFilter {
         int find(byte[] b, int from, int to) {
             int len = to - from;
             int h = hash(b, from, to);
-            int bit = (h >>> 7) & bloomMask;
-            if ((bloom[bit >>> 6] & (1L << bit)) == 0 || len >= EMPTY_LENGTH) {
+            if (mayHave(h) == 0 || len >= EMPTY_LENGTH) {
                 return 0;
             }
             for (int i = slot(h); ; i = after(i)) {
@@ -413,9 +429,15 @@ public final class RecordFilter {
                 int stored = lengthAt(at);
                 int diff = (stored ^ len) | (hashes[i] ^ h);
                 int n = Math.min(len, stored) & (empty - 1); // no bytes compared for an empty slot
-                for (int k = 0; k < n; k++) {
+                int k = 0;
+                long words = 0;
+                for (int w = n & ~7; k < w; k += 8) {
+                    words |= (long) LONGS.get(arena, at + k) ^ (long) LONGS.get(b, from + k);
+                }
+                for (; k < n; k++) {
                     diff |= arena[at + k] ^ b[from + k];
                 }
+                diff |= (int) (words | (words >>> 32));
                 int found = ((diff | -diff) >>> 31) ^ 1;
                 if ((found | empty) != 0) {
                     return found;

@@ -452,6 +452,13 @@ public final class CanaryKeyFile {
         private int lines(int len, boolean last) {
             int at = 0;
             while (at < len) {
+                // a line of the plain form is read in one pass, which also finds its end (simple never reads past a
+                // newline); any other line, or one the block cuts, is first measured, then read as it comes
+                int end = simple(bytes, at, len, ranges);
+                if (end >= 0 && (end < len || last)) {
+                    at = readLine(at, end, true);
+                    continue;
+                }
                 int nl = at;
                 while (nl < len && bytes[nl] != '\n') {
                     nl++;
@@ -459,15 +466,18 @@ public final class CanaryKeyFile {
                 if (nl == len && !last) {
                     return at;
                 }
-                at = readLine(at, nl);
+                at = readLine(at, nl, false);
             }
-            return at;
+            return Math.min(at, len); // a last line without a newline ends at len, not after its (absent) newline
         }
 
-        /** Reads the line {@code bytes[at, end)}; returns where the next one starts. */
-        private int readLine(int at, int end) {
+        /**
+         * Reads the line {@code bytes[at, end)} ({@code plain}: {@link #simple} has just read it, its ranges are set);
+         * returns where the next one starts.
+         */
+        private int readLine(int at, int end, boolean plain) {
             where.line++;
-            if (simple(bytes, at, end, ranges) >= 0) {
+            if (plain || simple(bytes, at, end, ranges) >= 0) {
                 plainRow();
             } else {
                 if (blank(bytes, at, end)) {
