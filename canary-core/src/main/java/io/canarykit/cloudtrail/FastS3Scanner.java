@@ -786,9 +786,11 @@ final class FastS3Scanner {
         final int limit = end;
         int i = start + 1;
         int depth = 1;
+        long level = 2L; // bit depth set: the depth again, as a bit, so that no loop below is a counted loop to C2
         long objects = 2L; // bit d: the container at depth d is an object
         int identityDepth = Integer.MAX_VALUE; // depth of the userIdentity object's members, while inside it
         boolean recordish = false;
+        int bail = 0; // 1: a watched value or anything else that is left to the others, found on the way
         member:
         while (true) {
             // a field name
@@ -847,7 +849,7 @@ final class FastS3Scanner {
                 if (c == '"') {
                     int vs = i + 1;
                     j = plainRun(b, vs, limit);
-                    boolean plain = true;
+                    int escaped = 0;
                     while (b[j] != '"') {
                         if (b[j] != '\\') {
                             return BAIL; // a control or non-ASCII byte (for Jackson to check), or the end of the buffer
@@ -856,14 +858,23 @@ final class FastS3Scanner {
                         if (j < 0) {
                             return BAIL;
                         }
-                        plain = false;
+                        escaped = 1;
                         j = plainRun(b, j, limit);
                     }
                     if (kind >= K_WATCH_KEY) {
-                        if (kind == K_WATCH_USER ? !plain || filter.isUserName(b, vs, j) : kind >= K_USER_IDENTITY
-                                || !plain || (kind == K_WATCH_KEY ? filter.isKey(b, vs, j) : filter.isArn(b, vs, j))) {
-                            return BAIL;
+                        // a watched value (or an escaped one) is added up, not branched on: a sighting then takes the
+                        // branches every record takes, and the JIT does not compile this method again at the first
+                        int found;
+                        if (kind == K_WATCH_KEY) {
+                            found = filter.keyBit(b, vs, j);
+                        } else if (kind == K_WATCH_ARN) {
+                            found = filter.arnBit(b, vs, j);
+                        } else if (kind == K_WATCH_USER) {
+                            found = filter.userNameBit(b, vs, j);
+                        } else {
+                            found = 1; // a string where the general reader expects an object or null
                         }
+                        bail |= found | escaped;
                     }
                     i = j + 1;
                 } else if (c == '{') {
@@ -875,7 +886,8 @@ final class FastS3Scanner {
                         i++; // {}: a value with nothing inside
                     } else {
                         depth++;
-                        objects |= 1L << depth;
+                        level <<= 1;
+                        objects |= level;
                         if (kind == K_USER_IDENTITY) {
                             identityDepth = depth;
                         }
@@ -890,7 +902,8 @@ final class FastS3Scanner {
                         i++; // []
                     } else {
                         depth++;
-                        objects &= ~(1L << depth);
+                        level <<= 1;
+                        objects &= ~level;
                         kind = K_NONE;
                         continue value;
                     }
@@ -922,7 +935,7 @@ final class FastS3Scanner {
                 // after a value: a comma, or the end of one or more containers
                 while (true) {
                     byte d = b[i];
-                    boolean inObject = (objects & (1L << depth)) != 0;
+                    boolean inObject = (objects & level) != 0;
                     if (d == ',') {
                         i++;
                         if (inObject) {
@@ -936,11 +949,12 @@ final class FastS3Scanner {
                     }
                     i++;
                     depth--;
+                    level >>>= 1;
                     if (depth < identityDepth) {
                         identityDepth = Integer.MAX_VALUE;
                     }
-                    if (depth == 0) {
-                        return recordish ? i : BAIL;
+                    if (level == 1L) { // depth 0: the record's closing brace (tested on the bit, see level)
+                        return recordish ? (i & (bail - 1)) | (BAIL & -bail) : BAIL; // BAIL if bail is 1
                     }
                 }
             }

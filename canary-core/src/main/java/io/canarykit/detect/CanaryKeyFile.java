@@ -180,15 +180,23 @@ public final class CanaryKeyFile {
         for (Piece part : parts) {
             builders.add(part.rows);
         }
-        KeyTable table = KeyTable.Builder.concat(builders).build();
+        KeyTable.Builder all = KeyTable.Builder.concat(builders);
+        builders.clear();
+        for (Piece part : parts) {
+            part.count = part.rows.size();
+            if (part.rows != all) {
+                part.rows = null; // copied into all: let it go before the filter and the id check take their memory
+            }
+        }
+        KeyTable table = all.build();
         FilterTask filter = new FilterTask(table);
         filter.start();
         IdSet seen = new IdSet(table.size());
         int row = 0;
         for (Piece part : parts) {
             // the entries a piece read before its problem come first in the file, so they are checked first
-            for (int i = 0; i < part.rows.size(); i++, row++) {
-                checkId(file, parts, part, i, seen, row);
+            for (int i = 0; i < part.count; i++, row++) {
+                checkId(file, parts, all, part, i, seen, row);
             }
             if (part.failure != null) {
                 throw part.failure;
@@ -221,19 +229,19 @@ public final class CanaryKeyFile {
     }
 
     /** Checks that entry {@code i} of {@code part} (row {@code row} of the file) has an id no earlier entry has. */
-    private static void checkId(Path file, List<Piece> parts, Piece part, int i, IdSet seen, int row) {
-        KeyTable.Builder r = part.rows;
+    private static void checkId(Path file, List<Piece> parts, KeyTable.Builder r, Piece part, int i, IdSet seen,
+                                int row) {
         int before;
-        if (r.plainId(i)) {
-            before = seen.add(r.arena(), r.labelAt(i), r.labelLength(i), row);
+        if (r.plainId(row)) {
+            before = seen.add(r.arena(), r.labelAt(row), r.labelLength(row), row);
         } else {
-            String canonical = r.canonicalId(i);
+            String canonical = r.canonicalId(row);
             byte[] b = canonical == null ? null : canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             before = b == null ? -1 : seen.add(b, 0, b.length, row);
         }
         if (before >= 0) {
             throw new CanaryConfigurationException("canaries file " + file + " line " + part.line(i)
-                    + ": canaryId " + r.label(i) + " appears twice (also on line " + lineOf(parts, before) + ")");
+                    + ": canaryId " + r.label(row) + " appears twice (also on line " + lineOf(parts, before) + ")");
         }
     }
 
@@ -275,10 +283,10 @@ public final class CanaryKeyFile {
     /** The line of the {@code n}th entry of the file (counting from 0 over all pieces). */
     private static long lineOf(List<Piece> parts, int n) {
         for (Piece part : parts) {
-            if (n < part.rows.size()) {
+            if (n < part.count) {
                 return part.line(n);
             }
-            n -= part.rows.size();
+            n -= part.count;
         }
         throw new IllegalStateException("no entry " + n);
     }
@@ -358,7 +366,10 @@ public final class CanaryKeyFile {
         private final Path file;
         private final long from;
         private final long to;
-        final KeyTable.Builder rows;
+        /** The rows read; null once they have been copied into the whole file's builder. */
+        KeyTable.Builder rows;
+        /** How many rows it read (set once it has been read). */
+        int count;
         private byte[] bytes; // the block being parsed
         private int[] lines = new int[1024];
         private long firstLine = -1;
@@ -441,6 +452,13 @@ public final class CanaryKeyFile {
         private int lines(int len, boolean last) {
             int at = 0;
             while (at < len) {
+                // a line of the plain form is read in one pass, which also finds its end (simple never reads past a
+                // newline); any other line, or one the block cuts, is first measured, then read as it comes
+                int end = simple(bytes, at, len, ranges);
+                if (end >= 0 && (end < len || last)) {
+                    at = readLine(at, end, true);
+                    continue;
+                }
                 int nl = at;
                 while (nl < len && bytes[nl] != '\n') {
                     nl++;
@@ -448,15 +466,18 @@ public final class CanaryKeyFile {
                 if (nl == len && !last) {
                     return at;
                 }
-                at = readLine(at, nl);
+                at = readLine(at, nl, false);
             }
-            return at;
+            return Math.min(at, len); // a last line without a newline ends at len, not after its (absent) newline
         }
 
-        /** Reads the line {@code bytes[at, end)}; returns where the next one starts. */
-        private int readLine(int at, int end) {
+        /**
+         * Reads the line {@code bytes[at, end)} ({@code plain}: {@link #simple} has just read it, its ranges are set);
+         * returns where the next one starts.
+         */
+        private int readLine(int at, int end, boolean plain) {
             where.line++;
-            if (simple(bytes, at, end, ranges) >= 0) {
+            if (plain || simple(bytes, at, end, ranges) >= 0) {
                 plainRow();
             } else {
                 if (blank(bytes, at, end)) {

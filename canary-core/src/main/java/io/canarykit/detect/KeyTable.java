@@ -45,22 +45,20 @@ final class KeyTable {
     private final ConcurrentHashMap<CanaryId, Integer> rowOfId = new ConcurrentHashMap<>();
 
     private KeyTable(Builder b) {
+        // the builder's arrays as they are, longer than needed or not: no second copy of every canary while loading
+        // (the table reads only the first size rows; a builder's arrays are at most about a third longer)
         size = b.size;
-        arena = b.used == b.arena.length ? b.arena : Arrays.copyOf(b.arena, b.used);
-        rowAt = fit(b.rowAt, size);
-        labelLen = fit(b.labelLen, size);
-        keyLen = fit(b.keyLen, size);
-        arnLen = fit(b.arnLen, size);
-        fromSecond = b.fromSecond.length == size ? b.fromSecond : Arrays.copyOf(b.fromSecond, size);
-        fromNano = fit(b.fromNano, size);
-        untilSecond = b.untilSecond.length == size ? b.untilSecond : Arrays.copyOf(b.untilSecond, size);
-        untilNano = fit(b.untilNano, size);
-        idKind = b.idKind.length == size ? b.idKind : Arrays.copyOf(b.idKind, size);
+        arena = b.arena;
+        rowAt = b.rowAt;
+        labelLen = b.labelLen;
+        keyLen = b.keyLen;
+        arnLen = b.arnLen;
+        fromSecond = b.fromSecond;
+        fromNano = b.fromNano;
+        untilSecond = b.untilSecond;
+        untilNano = b.untilNano;
+        idKind = b.idKind;
         keys = b.given == null ? new CanaryKey[size] : Arrays.copyOf(b.given, size);
-    }
-
-    private static int[] fit(int[] a, int size) {
-        return a.length == size ? a : Arrays.copyOf(a, size);
     }
 
     /** The lookup by access key id, built on first use (a scan needs only the filter until its first match). */
@@ -154,11 +152,16 @@ final class KeyTable {
     RecordFilter filter() {
         int keyCount = 0;
         int arnCount = 0;
+        long keyBytes = 0;
+        long arnBytes = 0;
         for (int r = 0; r < size; r++) {
             keyCount += keyLen[r] >= 0 ? 1 : 0;
             arnCount += arnLen[r] >= 0 ? 1 : 0;
+            keyBytes += Math.max(keyLen[r], 0);
+            arnBytes += Math.max(arnLen[r], 0);
         }
-        RecordFilter.Builder f = RecordFilter.builder(keyCount, arnCount);
+        // sized exactly: no table grows by copies while the canaries are loaded (a 64 MB heap holds 100,000)
+        RecordFilter.Builder f = RecordFilter.builder(keyCount, keyBytes, arnCount, arnBytes);
         for (int r = 0; r < size; r++) {
             addToFilter(f, r); // one call per row: compiled code from the start
         }
@@ -434,6 +437,7 @@ final class KeyTable {
             idKind = Arrays.copyOf(idKind, n);
         }
 
+        /** The table, sharing this builder's arrays: add nothing to the builder afterwards. */
         KeyTable build() {
             return new KeyTable(this);
         }

@@ -137,6 +137,68 @@ class CloudTrailReaderTest {
         assertThat(a.shapes()).containsExactly(RecordShape.S3_LOG_FILE);
     }
 
+    /**
+     * The buffers and the inflater a thread reuses from one source to the next leak nothing: a long file (whose 300 KB
+     * record grows the scan buffer), a file cut off in the middle of its gzip data and a decompression bomb cut off at its limit, each
+     * followed on the same thread by a short file, plain or gzipped: the short file gives what it gives read first
+     * on a fresh thread, record for record, and its wanted record only.
+     */
+    @Test
+    void aShortFileAfterALongOneOnTheSameThreadGivesOnlyItsOwnRecords(@TempDir Path dir) throws Exception {
+        RecordFilter filter = RecordFilter.of(List.of("AKIAIOSFODNN7EXAMPLE"), List.of());
+        String big = record(0).replace("\"a\":[1,", "\"a\":[\"" + "x".repeat(300_000) + "\",1,");
+        Path longFile = dir.resolve("long.json.gz");
+        Files.write(longFile, gzip("{\"Records\":[" + big + "," + s3File(1, 1000).substring(12)));
+        byte[] cutWhole = gzip(s3File(5000, 2000));
+        Path cut = dir.resolve("cut.json.gz");
+        Files.write(cut, Arrays.copyOf(cutWhole, cutWhole.length * 2 / 3));
+        Path bomb = dir.resolve("bomb.json.gz");
+        Files.write(bomb, gzip("{\"Records\":[" + record(9000) + "," + " ".repeat(3 << 20) + record(9001) + "]}"));
+        Path shortGz = dir.resolve("short.json.gz");
+        Files.write(shortGz, gzip(s3File(7, 1)));
+        Path shortPlain = dir.resolve("short.json");
+        Files.writeString(shortPlain, s3File(8, 2));
+        CloudTrailReader limited = CloudTrailReader.create();
+        // the bomb is cut off at 1 MiB (the workspace is the thread's, whichever reader reads)
+        CloudTrailReader cutOff = CloudTrailReader.builder().maxDecompressedBytes(1 << 20).build();
+
+        java.util.Map<Path, List<String>> fresh = new java.util.HashMap<>();
+        java.util.Map<Path, ReadResult> freshResults = new java.util.HashMap<>();
+        for (Path p : List.of(shortGz, shortPlain)) {
+            Thread t = new Thread(() -> { // a thread of its own: a workspace nobody used before
+                List<String> ids = new ArrayList<>();
+                freshResults.put(p, limited.read(p, filter, r -> ids.add(r.eventId())));
+                fresh.put(p, ids);
+            });
+            t.start();
+            t.join();
+        }
+        assertThat(fresh.get(shortGz)).containsExactly("event-7");
+        assertThat(fresh.get(shortPlain)).containsExactly("event-8", "event-9");
+
+        for (Path before : List.of(longFile, cut, bomb)) {
+            for (Path after : List.of(shortGz, shortPlain)) {
+                List<String> ignored = new ArrayList<>();
+                ReadResult first = (before == bomb ? cutOff : limited).read(before, filter,
+                        r -> ignored.add(r.eventId()));
+                assertThat(first.records()).as(before.toString()).isPositive();
+                assertThat(first.malformed()).isEqualTo(before == longFile ? 0 : 1);
+                List<String> ids = new ArrayList<>();
+                ReadResult r = limited.read(after, filter, rec -> ids.add(rec.eventId()));
+                assertThat(ids).as(after + " after " + before).isEqualTo(fresh.get(after));
+                assertThat(r.records()).isEqualTo(freshResults.get(after).records());
+                assertThat(r.bytes()).isEqualTo(freshResults.get(after).bytes());
+                assertThat(r.gzipped()).isEqualTo(freshResults.get(after).gzipped());
+                assertThat(r.malformed()).isZero();
+                assertThat(r.problems()).isEmpty();
+            }
+        }
+        // and the long file, read again after the short ones, still gives all of its records
+        List<String> again = new ArrayList<>();
+        assertThat(limited.read(longFile, filter, rec -> again.add(rec.eventId())).records()).isEqualTo(1001);
+        assertThat(again).hasSize(1001).startsWith("event-0", "event-1").endsWith("event-1000");
+    }
+
     @Test
     void concatenatedGzipMembersAreOneStream() throws IOException {
         ByteArrayOutputStream both = new ByteArrayOutputStream();

@@ -50,6 +50,30 @@ class CanaryKeyFileTest {
         assertThat(four.keys().get(19_999).accessKeyId()).isEqualTo("AKIA0000000000019999");
     }
 
+    /** A file whose last line has no newline (as an editor or printf leaves it) is read whole, small or large. */
+    @Test
+    void aLastLineWithoutANewlineIsRead(@TempDir Path dir) throws IOException {
+        Path small = dir.resolve("small.jsonl");
+        List<String> two = many(2);
+        Files.writeString(small, two.get(0) + "\n" + two.get(1));
+        assertThat(CanaryKeyFile.read(small).keys()).extracting(CanaryKey::accessKeyId)
+                .containsExactly("AKIA0000000000000000", "AKIA0000000000000001");
+
+        Path large = dir.resolve("large.jsonl");
+        List<String> lines = many(20_000);
+        Files.writeString(large, String.join("\n", lines)); // over 1 MB: read in pieces and blocks
+        for (int parallelism : new int[] {1, 3}) {
+            CanaryKeyFile.Canaries c = CanaryKeyFile.read(large, parallelism);
+            assertThat(c.keys()).hasSize(20_000);
+            assertThat(c.keys().get(19_999).accessKeyId()).isEqualTo("AKIA0000000000019999");
+        }
+        // a last line that is not of the plain form (read by Jackson), without its newline, and blank lines before it
+        Files.writeString(small, two.get(0) + "\n\n  \n{ \"accessKeyId\" : \"AKIA0000000000000009\", \"canaryId\":\"x\","
+                + "\"issuedAt\":\"2025-01-01T00:00:00Z\"}");
+        assertThat(CanaryKeyFile.read(small).keys()).extracting(CanaryKey::accessKeyId)
+                .containsExactly("AKIA0000000000000000", "AKIA0000000000000009");
+    }
+
     @Test
     void reportsTheLineOfTheFirstProblemFromAnyPiece(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("canaries.jsonl");
