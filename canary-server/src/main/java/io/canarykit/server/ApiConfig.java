@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,13 +34,14 @@ final class ApiConfig {
                 .rateLimit(config.getDouble(API + "rate-per-minute", 60), config.getInt(API + "burst", 10))
                 .maxSkew(config.getDuration(API + "hmac-max-skew", Duration.ofMinutes(5)));
         if (config.has(API + "kind")) {
-            b.defaultKind(CredentialKind.fromConfigName(config.getString(API + "kind")));
+            b.defaultKind(CredentialKind.fromConfigName(config.requireString(API + "kind")));
         } else if (config.has("canary.kind")) {
-            b.defaultKind(CredentialKind.fromConfigName(config.getString("canary.kind")));
+            b.defaultKind(CredentialKind.fromConfigName(config.requireString("canary.kind")));
         }
         b.tls(TlsSettings.fromConfig(config)).devices(DeviceSettings.fromConfig(config));
-        if (config.has(API + "audit.file")) {
-            b.auditLog(AuditLog.file(config.getPath(API + "audit.file")));
+        Path auditFile = config.getPath(API + "audit.file");
+        if (auditFile != null) {
+            b.auditLog(AuditLog.file(auditFile));
         }
 
         // callers: the older flat keys and canary.api.caller.<name>.*
@@ -74,12 +76,14 @@ final class ApiConfig {
         }
         for (String caller : tokens.keySet()) {
             String key = config.has(API + "tokens." + caller) ? API + "tokens." + caller : API + "caller." + caller + ".token";
-            b.bearerToken(caller, config.getSecret(key));
+            // a caller is in tokens only when one of its two token keys is set, and key is the one that is
+            b.bearerToken(caller, Objects.requireNonNull(config.getSecret(key), key));
         }
         for (String caller : keys.keySet()) {
             String key = config.has(API + "hmac-keys." + caller) ? API + "hmac-keys." + caller
                     : API + "caller." + caller + ".hmac-key";
-            b.hmacKey(caller, config.getSecret(key));
+            // a caller is in keys only when one of its two hmac-key keys is set, and key is the one that is
+            b.hmacKey(caller, Objects.requireNonNull(config.getSecret(key), key));
         }
 
         // placement profiles
@@ -138,7 +142,7 @@ final class ApiConfig {
         for (String d : config.getList(p + "allowed-directories")) {
             dirs.add(Path.of(d));
         }
-        CredentialKind kind = config.has(p + "kind") ? CredentialKind.fromConfigName(config.getString(p + "kind")) : null;
+        CredentialKind kind = config.has(p + "kind") ? CredentialKind.fromConfigName(config.requireString(p + "kind")) : null;
         return new PlacementProfile(name, placement, new LinkedHashMap<>(config.withPrefix(p + "option.")), dirs,
                 new LinkedHashSet<>(config.getList(p + "caller-options")),
                 new LinkedHashSet<>(config.getList(p + "path-options")), kind);

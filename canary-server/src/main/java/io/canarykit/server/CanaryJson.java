@@ -65,7 +65,7 @@ public final class CanaryJson {
     }
 
     /** A placement receipt, or JSON null. */
-    public static @Nullable ObjectNode receipt(PlacementReceipt receipt) {
+    public static @Nullable ObjectNode receipt(@Nullable PlacementReceipt receipt) {
         if (receipt == null) {
             return null;
         }
@@ -81,11 +81,11 @@ public final class CanaryJson {
     }
 
     /** A fingerprint report, or JSON null. */
-    public static @Nullable ObjectNode fingerprint(FingerprintReport report) {
+    public static @Nullable ObjectNode fingerprint(@Nullable FingerprintReport report) {
         return report == null ? null : FingerprintJson.toNode(report);
     }
 
-    private static void time(ObjectNode n, String field, Instant t) {
+    private static void time(ObjectNode n, String field, @Nullable Instant t) {
         n.put(field, t == null ? null : t.toString());
     }
 }

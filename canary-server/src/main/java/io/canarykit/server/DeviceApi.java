@@ -238,7 +238,8 @@ public final class DeviceApi {
         for (CanaryRecord r : live) {
             revoke(r, "replaced on the device by " + outcome.record().id());
         }
-        CanaryCredential c = outcome.credential();
+        // issued with PlacementSpec.returnToCaller(), so the outcome carries the credential
+        CanaryCredential c = Objects.requireNonNull(outcome.credential(), "credential");
         StringBuilder out = new StringBuilder("action=plant\ncanary-id=").append(outcome.record().id())
                 .append("\nprofile=").append(settings.awsProfile())
                 .append("\naccess-key-id=").append(c.accessKeyId())

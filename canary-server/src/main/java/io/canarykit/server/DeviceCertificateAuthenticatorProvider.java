@@ -3,6 +3,7 @@ package io.canarykit.server;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.config.CanaryConfig;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,17 +29,19 @@ public final class DeviceCertificateAuthenticatorProvider implements CallerAuthe
     public CallerAuthenticator create(AuthenticatorContext context) {
         CanaryConfig c = context.config();
         DeviceTokenAuthenticatorProvider.checkKeys(c, name(), Set.of("ca-bundle", "identity-from", "identity-pattern"));
-        if (c.getPath("ca-bundle") == null) {
+        Path caBundle = c.getPath("ca-bundle");
+        if (caBundle == null) {
             throw new CanaryConfigurationException("canary.api.authenticator.device-certificate.ca-bundle is required: "
                     + "a PEM file with the CA certificates that issue device certificates");
         }
         DeviceCertificateAuthenticator.Builder b = DeviceCertificateAuthenticator.builder()
-                .deviceCas(TlsSettings.certificates(c.getPath("ca-bundle"), null, null))
+                .deviceCas(TlsSettings.certificates(caBundle, null, null))
                 .identityFrom(DeviceCertificateAuthenticator.IdentityFrom.valueOf(c.getEnum("identity-from",
                         "subject-cn", "subject-cn", "san-dns", "san-uri", "san-email").toUpperCase(Locale.ROOT)
                         .replace('-', '_')));
-        if (c.has("identity-pattern")) {
-            b.identityPattern(c.getString("identity-pattern"));
+        String identityPattern = c.getString("identity-pattern");
+        if (identityPattern != null) {
+            b.identityPattern(identityPattern);
         }
         return b.build();
     }

@@ -103,7 +103,7 @@ public record DeviceSettings(String assetKind, String awsProfile, @Nullable Cred
         }
         DeviceSettings d = of(profile);
         return new DeviceSettings(config.getString(PREFIX + "asset-kind", d.assetKind), profile,
-                config.has(PREFIX + "kind") ? CredentialKind.fromConfigName(config.getString(PREFIX + "kind")) : null,
+                config.has(PREFIX + "kind") ? CredentialKind.fromConfigName(config.requireString(PREFIX + "kind")) : null,
                 config.getDuration(PREFIX + "max-age", d.maxAge), config.getDuration(PREFIX + "refresh-before",
                 d.refreshBefore), config.getDuration(PREFIX + "stale-after", d.staleAfter),
                 config.getBoolean(PREFIX + "revoke-stale", false),

@@ -1,6 +1,7 @@
 package io.canarykit.server;
 
 import io.canarykit.CanaryConfigurationException;
+import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
 
 import java.util.Locale;
@@ -26,11 +27,12 @@ public final class DeviceTokenAuthenticatorProvider implements CallerAuthenticat
     public CallerAuthenticator create(AuthenticatorContext context) {
         CanaryConfig c = context.config();
         checkKeys(c, name(), Set.of("enrollment-key"));
-        if (!c.has("enrollment-key")) {
+        Secret enrollmentKey = c.getSecret("enrollment-key");
+        if (enrollmentKey == null) {
             throw new CanaryConfigurationException("canary.api.authenticator.device-token.enrollment-key is required "
                     + "(openssl rand -hex 32): enrollment tokens are signed with it");
         }
-        return DeviceTokenAuthenticator.builder().enrollmentKey(c.getSecret("enrollment-key"))
+        return DeviceTokenAuthenticator.builder().enrollmentKey(enrollmentKey)
                 .clock(context.clock()).replayGuard(context.replayGuard()).store(context.store()).build();
     }
 

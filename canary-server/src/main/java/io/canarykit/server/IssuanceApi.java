@@ -660,7 +660,7 @@ public final class IssuanceApi implements AutoCloseable {
             }
         }
         String kind = Objects.requireNonNull(text(node, "asset", "kind", true), "kind"); // required: text() throws
-        String id = text(node, "asset", "id", true);
+        String id = Objects.requireNonNull(text(node, "asset", "id", true), "id"); // required: text() throws
         Map<String, String> labels = stringMap(node.get("labels"), "asset.labels", MAX_LABELS);
         try {
             return new Asset(kind, id, labels);
@@ -723,7 +723,7 @@ public final class IssuanceApi implements AutoCloseable {
     private CredentialKind kind(JsonNode req, PlacementProfile profile) {
         CredentialKind asked = null;
         if (req.hasNonNull("kind")) {
-            String k = text(req, null, "kind", true);
+            String k = Objects.requireNonNull(text(req, null, "kind", true), "kind"); // required: text() throws
             try {
                 asked = CredentialKind.fromConfigName(k);
             } catch (CanaryConfigurationException e) {

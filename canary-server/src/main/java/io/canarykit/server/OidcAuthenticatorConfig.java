@@ -48,7 +48,7 @@ final class OidcAuthenticatorConfig {
         }
         audiences.forEach(b::audience);
         if (c.has("issuer")) {
-            b.issuer(c.getString("issuer"));
+            b.issuer(c.requireString("issuer"));
         }
         if (c.has("jwks-uri")) {
             try {

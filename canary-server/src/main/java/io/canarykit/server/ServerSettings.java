@@ -165,7 +165,7 @@ record ServerSettings(String instanceId, Map<Loop, Duration> loops, boolean reco
         if (raw.trim().equalsIgnoreCase("off")) {
             return Duration.ZERO;
         }
-        Duration d = config.getDuration(key);
+        Duration d = Objects.requireNonNull(config.getDuration(key), key); // the key is set: raw is not null
         if (d.isNegative()) {
             throw new CanaryConfigurationException(key + " must be a positive duration such as 5m, or off; was " + raw);
         }

@@ -96,13 +96,15 @@ public record TlsSettings(Path keyStore, Secret keyStorePassword, String keyStor
             throw new CanaryConfigurationException(PREFIX + "key-store is required for TLS: a PKCS#12 file with the "
                     + "server's key and certificate (openssl pkcs12 -export -in cert.pem -inkey key.pem -out server.p12)");
         }
-        Secret password = config.has(PREFIX + "key-store-password") ? config.getSecret(PREFIX + "key-store-password")
-                : Secret.of("");
+        Secret password = config.getSecret(PREFIX + "key-store-password");
+        if (password == null) {
+            password = Secret.of("");
+        }
         List<X509Certificate> cas = List.of();
         Path trust = config.getPath(PREFIX + "trust-store");
         if (trust != null) {
-            cas = certificates(trust, config.getString(PREFIX + "trust-store-type", null),
-                    config.has(PREFIX + "trust-store-password") ? config.getSecret(PREFIX + "trust-store-password") : null);
+            cas = certificates(trust, config.getString(PREFIX + "trust-store-type"),
+                    config.getSecret(PREFIX + "trust-store-password"));
         }
         String auth = config.getEnum(PREFIX + "client-auth", cas.isEmpty() ? "none" : "want", "none", "want", "need");
         TlsSettings s = new TlsSettings(keyStore, password, config.getString(PREFIX + "key-store-type", "PKCS12"), cas,
@@ -120,7 +122,7 @@ public record TlsSettings(Path keyStore, Secret keyStorePassword, String keyStor
         } catch (IOException | GeneralSecurityException e) {
             throw new CanaryConfigurationException("cannot load the TLS key store " + keyStore + " (" + PREFIX
                     + "key-store, type " + keyStoreType + "): " + e.getClass().getSimpleName()
-                    + " (wrong password or type?)", null);
+                    + " (wrong password or type?)"); // deliberately without the cause, as before
         }
     }
 
@@ -173,8 +175,8 @@ public record TlsSettings(Path keyStore, Secret keyStorePassword, String keyStor
             }
         } catch (IOException | GeneralSecurityException e) {
             throw new CanaryConfigurationException("cannot read certificates from " + file + ": "
-                    + e.getClass().getSimpleName() + " (give a PEM bundle, or a key store with its type and password)",
-                    null);
+                    + e.getClass().getSimpleName() + " (give a PEM bundle, or a key store with its type and password)");
+            // deliberately without the cause, as before
         }
         if (out.isEmpty()) {
             throw new CanaryConfigurationException("no certificate in " + file);

@@ -8,6 +8,7 @@ import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -75,16 +76,18 @@ public final class EmailAlertSinkProvider implements AlertSinkProvider {
         if (!c.has("from") || !c.has("to")) {
             throw new CanaryConfigurationException("the email alert sink needs " + PREFIX + "from and " + PREFIX + "to");
         }
-        b.from(c.getString("from"));
+        b.from(c.requireString("from"));
         c.getList("to").forEach(b::to);
-        if (c.has("link-template")) {
-            b.linkTemplate(c.getString("link-template"));
+        String linkTemplate = c.getString("link-template");
+        if (linkTemplate != null) {
+            b.linkTemplate(linkTemplate);
         }
         b.timeout(c.getDuration("timeout", Duration.ofSeconds(30))).maxAttempts(c.getInt("max-attempts", 4))
                 .backoff(c.getDuration("backoff", Duration.ofSeconds(1)))
                 .maxBackoff(c.getDuration("max-backoff", Duration.ofSeconds(60)));
-        if (c.has("spool-dir")) {
-            b.spoolDirectory(c.getPath("spool-dir"));
+        Path spool = c.getPath("spool-dir");
+        if (spool != null) {
+            b.spoolDirectory(spool);
         }
         return b.build();
     }

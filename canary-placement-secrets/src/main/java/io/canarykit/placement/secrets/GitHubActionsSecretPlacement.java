@@ -133,7 +133,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
             return placed;
         }
         String[] secrets = Values.secretsOf(request.credential());
-        List<String> before = List.of(previous.detail("names").split(","));
+        List<String> before = List.of(Values.detail(NAME, previous, "names").split(","));
         for (String name : entries.keySet()) {
             if (!before.contains(name) && api.send("GET", t.basePath + "/secrets/" + name, null).status() != 404) {
                 throw new CanaryConfigurationException("placement " + NAME + ": secret " + name + " already exists in "
@@ -181,7 +181,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
         check(receipt);
         Target t = target(receipt);
         List<String> deleted = new ArrayList<>();
-        for (String name : receipt.detail("names").split(",")) {
+        for (String name : Values.detail(NAME, receipt, "names").split(",")) {
             RestClient.Response r = api.send("GET", t.basePath + "/secrets/" + name, null);
             if (r.status() == 404) {
                 continue;
@@ -286,7 +286,7 @@ public final class GitHubActionsSecretPlacement implements Placement {
 
     /** Why the receipt's secrets no longer match, or {@code null} when every one is as written. */
     private @Nullable String changedSince(Target t, PlacementReceipt receipt) {
-        for (String name : receipt.detail("names").split(",")) {
+        for (String name : Values.detail(NAME, receipt, "names").split(",")) {
             RestClient.Response r = api.send("GET", t.basePath + "/secrets/" + name, null);
             if (r.status() == 404) {
                 return "secret " + name + " is no longer in " + t.location;
@@ -335,6 +335,8 @@ public final class GitHubActionsSecretPlacement implements Placement {
             }
             return target("organization", organization, null);
         }
+        // exactly one of repository and organization is set (checked above) and organization is not
+        Objects.requireNonNull(repository, "repository");
         if (!REPOSITORY.matcher(repository).matches() || repository.endsWith("/.") || repository.endsWith("/..")) {
             throw new CanaryConfigurationException("placement " + NAME + " option repository: '" + repository
                     + "' is not owner/name, such as octo-org/billing-service");
@@ -348,8 +350,8 @@ public final class GitHubActionsSecretPlacement implements Placement {
     }
 
     private Target target(PlacementReceipt receipt) {
-        String scope = receipt.detail("scope");
-        return target(scope, "organization".equals(scope) ? receipt.detail("organization") : receipt.detail("repository"),
+        String scope = Values.detail(NAME, receipt, "scope");
+        return target(scope, Values.detail(NAME, receipt, "organization".equals(scope) ? "organization" : "repository"),
                 receipt.detail("environment"));
     }
 

@@ -154,11 +154,11 @@ public final class GitLabCiVariablePlacement implements Placement {
         if (request.credential().accessKeyId().equals(holds)) {
             return receipt(request, o, t, e); // a repeated call: already replaced
         }
-        if (!previous.detail("accessKeyId").equals(holds)) {
+        if (!Values.detail(NAME, previous, "accessKeyId").equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": " + t.location + " no longer holds canary "
                     + previous.detail("accessKeyId") + "; nothing was changed. Place the new canary with place instead");
         }
-        List<String> before = List.of(previous.detail("names").split(","));
+        List<String> before = List.of(Values.detail(NAME, previous, "names").split(","));
         Map<String, String> old = new LinkedHashMap<>();
         for (String key : e.values.keySet()) {
             JsonNode v = get(t, key, secrets);
@@ -217,12 +217,12 @@ public final class GitLabCiVariablePlacement implements Placement {
         check(receipt);
         Target t = target(receipt);
         String holds = heldKey(t, receipt);
-        if (!receipt.detail("accessKeyId").equals(holds)) {
+        if (!Values.detail(NAME, receipt, "accessKeyId").equals(holds)) {
             return PlacementVerification.missing("variable " + receipt.detail("idName") + " in " + t.location
                     + (holds == null ? " is gone or holds no access key id" : " holds " + holds + ", not "
                     + receipt.detail("accessKeyId")));
         }
-        for (String key : receipt.detail("names").split(",")) {
+        for (String key : Values.detail(NAME, receipt, "names").split(",")) {
             if (get(t, key) == null) {
                 return PlacementVerification.missing("variable " + key + " is no longer in " + t.location);
             }
@@ -236,12 +236,12 @@ public final class GitLabCiVariablePlacement implements Placement {
         check(receipt);
         Target t = target(receipt);
         String holds = heldKey(t, receipt);
-        if (holds != null && !receipt.detail("accessKeyId").equals(holds)) {
+        if (holds != null && !Values.detail(NAME, receipt, "accessKeyId").equals(holds)) {
             LOG.warn("GitLab variables {} in {} no longer hold canary {}; they were left as they are",
                     receipt.detail("names"), t.location, receipt.detail("accessKeyId"));
             return;
         }
-        for (String key : receipt.detail("names").split(",")) {
+        for (String key : Values.detail(NAME, receipt, "names").split(",")) {
             RestClient.Response r = api.send("DELETE", t.variable(key), null);
             if (r.status() != 204 && r.status() != 404) {
                 throw failure("deleting variable " + key + " in " + t.location, r);
@@ -301,7 +301,7 @@ public final class GitLabCiVariablePlacement implements Placement {
 
     /** The access key id the receipt's id variable holds now, or {@code null}. */
     private @Nullable String heldKey(Target t, PlacementReceipt receipt, String... secrets) {
-        JsonNode v = get(t, receipt.detail("idName"), secrets);
+        JsonNode v = get(t, Values.detail(NAME, receipt, "idName"), secrets);
         if (v == null) {
             return null;
         }
@@ -341,8 +341,8 @@ public final class GitLabCiVariablePlacement implements Placement {
     }
 
     private Target target(PlacementReceipt receipt) {
-        String scope = receipt.detail("scope");
-        return target(scope, receipt.detail(scope), receipt.detail("environmentScope"));
+        String scope = Values.detail(NAME, receipt, "scope");
+        return target(scope, Values.detail(NAME, receipt, scope), Values.detail(NAME, receipt, "environmentScope"));
     }
 
     private Target target(String scope, String owner, String environmentScope) {
@@ -389,7 +389,10 @@ public final class GitLabCiVariablePlacement implements Placement {
                         + "masked=false knowingly");
             }
         }
-        o.requirePlausible("description", o.get("description"));
+        String description = o.get("description");
+        if (description != null) {
+            o.requirePlausible("description", description);
+        }
         return new Entries(out, idName);
     }
 

@@ -1,6 +1,8 @@
 package io.canarykit.placement.secrets;
 
+import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
+import io.canarykit.PlacementReceipt;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,5 +29,19 @@ final class Values {
     static boolean same(String a, String b) {
         return a != null && b != null
                 && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A detail the receipt must hold. The keys each placement's {@code check(receipt)} requires are there already; any
+     * other key that is missing means the receipt was not written by this placement (or was edited), and gets the same
+     * error {@code PlacementOptions.checkReceipt} gives rather than a {@code NullPointerException}.
+     */
+    static String detail(String placement, PlacementReceipt receipt, String key) {
+        String v = receipt.detail(key);
+        if (v == null) {
+            throw new CanaryConfigurationException("this receipt was not written by placement " + placement
+                    + " (placement '" + receipt.placement() + "'); use the placement named in it");
+        }
+        return v;
     }
 }

@@ -177,7 +177,7 @@ public final class VaultKvPlacement implements Placement {
         if (current != null && data.equals(current.data)) {
             return receipt(request, t, current.version); // a repeated call: already replaced
         }
-        if (current == null || !previous.detail("accessKeyId").equals(holds)) {
+        if (current == null || !Values.detail(NAME, previous, "accessKeyId").equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": " + location(t) + (current == null
                     ? " no longer exists" : " no longer holds canary " + previous.detail("accessKeyId"))
                     + "; nothing was changed. Place the new canary with place instead");
@@ -209,7 +209,7 @@ public final class VaultKvPlacement implements Placement {
         Target t = target(receipt);
         Current current = read(t);
         String holds = current == null ? null : CredentialText.accessKeyId(current.data);
-        return current != null && receipt.detail("accessKeyId").equals(holds)
+        return current != null && Values.detail(NAME, receipt, "accessKeyId").equals(holds)
                 ? PlacementVerification.present(location(t) + " version " + current.version + " holds " + holds)
                 : PlacementVerification.missing(location(t) + (current == null ? " no longer exists"
                 : holds == null ? " holds no access key id" : " holds " + holds + ", not " + receipt.detail("accessKeyId")));
@@ -224,7 +224,7 @@ public final class VaultKvPlacement implements Placement {
             LOG.debug("{} is already gone", location(t));
             return;
         }
-        if (!receipt.detail("accessKeyId").equals(CredentialText.accessKeyId(current.data))) {
+        if (!Values.detail(NAME, receipt, "accessKeyId").equals(CredentialText.accessKeyId(current.data))) {
             LOG.warn("{} no longer holds canary {}; it was left as it is", location(t), receipt.detail("accessKeyId"));
             return;
         }
@@ -286,7 +286,7 @@ public final class VaultKvPlacement implements Placement {
     }
 
     private static Target target(PlacementReceipt receipt) {
-        return new Target(receipt.detail("mount"), receipt.detail("path"));
+        return new Target(Values.detail(NAME, receipt, "mount"), Values.detail(NAME, receipt, "path"));
     }
 
     private String location(Target t) {
@@ -363,8 +363,8 @@ public final class VaultKvPlacement implements Placement {
                     .token("X-Vault-Token", "", Objects.requireNonNull(token, "token")));
         }
 
-        /** The Vault Enterprise namespace ({@code X-Vault-Namespace}), or none. */
-        public Builder namespace(String namespace) {
+        /** The Vault Enterprise namespace ({@code X-Vault-Namespace}); {@code null} or blank for none. */
+        public Builder namespace(@Nullable String namespace) {
             Objects.requireNonNull(connection, "call api(...) first");
             if (namespace != null && !namespace.isBlank()) {
                 if (!SEGMENTS.matcher(namespace.strip()).matches()) {

@@ -46,7 +46,10 @@ public final class VaultKvPlacementProvider implements PlacementProvider {
 
     static Placement create(CanaryConfig config, PlacementEnvironment env) {
         PlacementOptions s = PlacementOptions.strictSettings(VaultKvPlacement.NAME, config, SETTINGS, VaultKvPlacement.OPTIONS);
-        String namespace = s.get("namespace", env.variable("VAULT_NAMESPACE"));
+        String namespace = s.get("namespace");
+        if (namespace == null) {
+            namespace = env.variable("VAULT_NAMESPACE");
+        }
         return VaultKvPlacement.builder().connection(ApiSettings.client(VaultKvPlacement.NAME, SERVICE, s, env))
                 .namespace(namespace).build();
     }

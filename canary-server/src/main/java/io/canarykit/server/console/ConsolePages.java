@@ -441,7 +441,7 @@ final class ConsolePages {
         return h.r("<dt>").t(name).r("</dt><dd>");
     }
 
-    private static void link(Html h, String name, CanaryId id) {
+    private static void link(Html h, String name, @Nullable CanaryId id) {
         if (id != null) {
             fact(h, name).r("<a class=\"mono\" href=\"" + WebConsole.PATH + "/canaries/").t(id.value()).r("\">")
                     .t(id.value()).r("</a></dd>");
