@@ -1,5 +1,7 @@
 package io.canarykit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The caller's configuration or input is wrong; the message says what and how to fix it. Thrown at set-up time or
  * before anything is written.
@@ -13,7 +15,7 @@ public class CanaryConfigurationException extends CanaryException {
         super(message);
     }
 
-    public CanaryConfigurationException(String message, Throwable cause) {
+    public CanaryConfigurationException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

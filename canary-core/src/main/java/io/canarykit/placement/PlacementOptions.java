@@ -289,7 +289,7 @@ public final class PlacementOptions {
      * @param text the text; {@code null} or empty passes
      * @throws CanaryConfigurationException saying what gives the canary away
      */
-    public void requirePlausible(String what, String text) {
+    public void requirePlausible(String what, @Nullable String text) {
         if (text == null || text.isEmpty()) {
             return;
         }
