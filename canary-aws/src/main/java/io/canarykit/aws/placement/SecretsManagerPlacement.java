@@ -161,16 +161,17 @@ public final class SecretsManagerPlacement implements Placement {
         CanaryCredential c = request.credential();
         String value = StoredValues.render(NAME, o, c);
         String arn = StoredValues.detail(previous, "arn");
+        String placedKeyId = StoredValues.detail(previous, "accessKeyId");
         GetSecretValueResponse current = read(arn, value);
         String holds = current == null ? null : CredentialText.accessKeyId(current.secretString());
         if (current != null && c.accessKeyId().equals(holds)
                 && StoredValues.sameValue(current.secretString(), value)) {
             return receipt(request, o, name, arn, current.versionId()); // already replaced (a repeated call)
         }
-        if (current == null || !StoredValues.detail(previous, "accessKeyId").equals(holds)) {
+        if (current == null || !placedKeyId.equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": secret " + arn + (current == null
                     ? " no longer exists or is scheduled for deletion" : " no longer holds canary "
-                    + StoredValues.detail(previous, "accessKeyId")) + "; nothing was changed. Place the new canary with place instead");
+                    + placedKeyId) + "; nothing was changed. Place the new canary with place instead");
         }
         String token = StoredValues.token(request.canaryId(), c.accessKeyId());
         PutSecretValueResponse put;
@@ -187,7 +188,7 @@ public final class SecretsManagerPlacement implements Placement {
             restoreIfMoved(arn, current.versionId(), put.versionId(), e);
             throw e;
         }
-        LOG.debug("replaced canary {} by {} in secret {}", StoredValues.detail(previous, "accessKeyId"), c.accessKeyId(), arn);
+        LOG.debug("replaced canary {} by {} in secret {}", placedKeyId, c.accessKeyId(), arn);
         return receipt(request, o, name, arn, put.versionId());
     }
 
@@ -195,29 +196,31 @@ public final class SecretsManagerPlacement implements Placement {
     public PlacementVerification verify(PlacementReceipt receipt) {
         check(receipt);
         String arn = StoredValues.detail(receipt, "arn");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         GetSecretValueResponse current = read(arn);
         if (current == null) {
             return PlacementVerification.missing("secret " + arn + " no longer exists or is scheduled for deletion");
         }
         String found = CredentialText.accessKeyId(current.secretString());
-        return StoredValues.detail(receipt, "accessKeyId").equals(found)
+        return placedKeyId.equals(found)
                 ? PlacementVerification.present("secret " + arn + " holds " + found)
                 : PlacementVerification.missing("secret " + arn + (found == null ? " holds no AWS access key id"
-                : " holds " + found + ", not " + StoredValues.detail(receipt, "accessKeyId")));
+                : " holds " + found + ", not " + placedKeyId));
     }
 
     @Override
     public void remove(PlacementReceipt receipt) {
         check(receipt);
         String arn = StoredValues.detail(receipt, "arn");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         GetSecretValueResponse current = read(arn);
         if (current == null) {
             LOG.debug("secret {} is already gone", arn);
             return;
         }
         String found = CredentialText.accessKeyId(current.secretString());
-        if (!StoredValues.detail(receipt, "accessKeyId").equals(found)) {
-            LOG.warn("secret {} no longer holds canary {}; it was left as it is", arn, StoredValues.detail(receipt, "accessKeyId"));
+        if (!placedKeyId.equals(found)) {
+            LOG.warn("secret {} no longer holds canary {}; it was left as it is", arn, placedKeyId);
             return;
         }
         try {
@@ -237,9 +240,9 @@ public final class SecretsManagerPlacement implements Placement {
         }
         if (read(arn) != null) {
             throw new CanaryException("placement " + NAME + ": secret " + arn + " still holds canary "
-                    + StoredValues.detail(receipt, "accessKeyId") + " after DeleteSecret was accepted; run remove again");
+                    + placedKeyId + " after DeleteSecret was accepted; run remove again");
         }
-        LOG.debug("removed canary {} from secret {}", StoredValues.detail(receipt, "accessKeyId"), arn);
+        LOG.debug("removed canary {} from secret {}", placedKeyId, arn);
     }
 
     @Override

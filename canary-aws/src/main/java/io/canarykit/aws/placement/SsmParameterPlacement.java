@@ -154,15 +154,16 @@ public final class SsmParameterPlacement implements Placement {
             return placed;
         }
         CanaryCredential c = request.credential();
+        String placedKeyId = StoredValues.detail(previous, "accessKeyId");
         String value = StoredValues.render(NAME, o, c);
         Parameter current = read(name);
         String holds = current == null ? null : CredentialText.accessKeyId(current.value());
         if (current != null && c.accessKeyId().equals(holds) && StoredValues.sameValue(current.value(), value)) {
             return receipt(request, o, name, current.arn(), current.version()); // already replaced
         }
-        if (current == null || !StoredValues.detail(previous, "accessKeyId").equals(holds)) {
+        if (current == null || !placedKeyId.equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": parameter " + name + (current == null
-                    ? " no longer exists" : " no longer holds canary " + StoredValues.detail(previous, "accessKeyId"))
+                    ? " no longer exists" : " no longer holds canary " + placedKeyId)
                     + "; nothing was changed. Place the new canary with place instead");
         }
         long version;
@@ -181,7 +182,7 @@ public final class SsmParameterPlacement implements Placement {
             restoreIfChanged(name, current, e);
             throw e;
         }
-        LOG.debug("replaced canary {} by {} in parameter {}", StoredValues.detail(previous, "accessKeyId"), c.accessKeyId(), name);
+        LOG.debug("replaced canary {} by {} in parameter {}", placedKeyId, c.accessKeyId(), name);
         return receipt(request, o, name, back.arn(), version);
     }
 
@@ -189,28 +190,30 @@ public final class SsmParameterPlacement implements Placement {
     public PlacementVerification verify(PlacementReceipt receipt) {
         check(receipt);
         String name = StoredValues.detail(receipt, "name");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         Parameter p = read(name);
         if (p == null) {
             return PlacementVerification.missing("parameter " + name + " no longer exists");
         }
         String found = CredentialText.accessKeyId(p.value());
-        return StoredValues.detail(receipt, "accessKeyId").equals(found)
+        return placedKeyId.equals(found)
                 ? PlacementVerification.present("parameter " + name + " holds " + found)
                 : PlacementVerification.missing("parameter " + name + (found == null ? " holds no AWS access key id"
-                : " holds " + found + ", not " + StoredValues.detail(receipt, "accessKeyId")));
+                : " holds " + found + ", not " + placedKeyId));
     }
 
     @Override
     public void remove(PlacementReceipt receipt) {
         check(receipt);
         String name = StoredValues.detail(receipt, "name");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         Parameter p = read(name);
         if (p == null) {
             LOG.debug("parameter {} is already gone", name);
             return;
         }
-        if (!StoredValues.detail(receipt, "accessKeyId").equals(CredentialText.accessKeyId(p.value()))) {
-            LOG.warn("parameter {} no longer holds canary {}; it was left as it is", name, StoredValues.detail(receipt, "accessKeyId"));
+        if (!placedKeyId.equals(CredentialText.accessKeyId(p.value()))) {
+            LOG.warn("parameter {} no longer holds canary {}; it was left as it is", name, placedKeyId);
             return;
         }
         try {
@@ -225,7 +228,7 @@ public final class SsmParameterPlacement implements Placement {
             throw new CanaryException("placement " + NAME + ": parameter " + name + " still exists after DeleteParameter "
                     + "was accepted; run remove again");
         }
-        LOG.debug("removed canary {} from parameter {}", StoredValues.detail(receipt, "accessKeyId"), name);
+        LOG.debug("removed canary {} from parameter {}", placedKeyId, name);
     }
 
     @Override
