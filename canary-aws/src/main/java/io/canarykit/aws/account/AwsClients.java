@@ -195,8 +195,9 @@ public final class AwsClients implements AutoCloseable {
             throw new CanaryConfigurationException("set either profile or access-key-id/secret-access-key, not both");
         }
         if (hasKey) {
-            String id = config.getString("access-key-id");
-            Secret secret = config.getSecret("secret-access-key");
+            String id = config.requireString("access-key-id");
+            // hasKey == hasSecret (checked above), so the secret is set
+            Secret secret = Objects.requireNonNull(config.getSecret("secret-access-key"), "secret-access-key");
             Secret token = config.getSecret("session-token");
             return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(id, secret.reveal())
                     : AwsSessionCredentials.create(id, secret.reveal(), token.reveal()));

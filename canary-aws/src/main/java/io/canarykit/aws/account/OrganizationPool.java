@@ -4,6 +4,7 @@ import io.canarykit.Asset;
 import io.canarykit.CredentialKind;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.IssuerPool;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class OrganizationPool implements IssuerPool, AutoCloseable {
     }
 
     @Override
-    public Reservation reserve(CredentialKind kind, Asset asset, Set<String> excludedAccounts) {
+    public Reservation reserve(CredentialKind kind, @Nullable Asset asset, Set<String> excludedAccounts) {
         return pool.reserve(kind, asset, excludedAccounts);
     }
 

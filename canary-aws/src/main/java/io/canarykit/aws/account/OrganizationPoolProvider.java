@@ -89,7 +89,8 @@ public final class OrganizationPoolProvider implements IssuerPoolProvider {
     @Override
     public IssuerPool create(CanaryConfig root, CanaryStore store) {
         CanaryConfig c = root.scoped("canary.pool.organization.");
-        if (!c.has("role-name")) {
+        String roleName = c.getString("role-name");
+        if (roleName == null) {
             throw new CanaryConfigurationException("canary.pool.organization.role-name is missing: name the role the"
                     + " StackSet created in every member account (canary policy render --format stackset)");
         }
@@ -130,13 +131,14 @@ public final class OrganizationPoolProvider implements IssuerPoolProvider {
             }
 
             MemberAccountClients.Builder mb = MemberAccountClients.builder().sts(central)
-                    .roleName(c.getString("role-name")).rolePath(c.getString("role-path", "/"))
+                    .roleName(roleName).rolePath(c.getString("role-path", "/"))
                     .sessionName(c.getString("session-name", "canarykit"))
                     .sessionDuration(c.getDuration("session-duration", Duration.ofHours(1)))
                     .refreshBefore(c.getDuration("refresh-before", Duration.ofMinutes(5)))
                     .region(region).endpoint(endpoint).overrideConfiguration(override);
-            if (c.has("external-id")) {
-                mb.externalId(c.getString("external-id"));
+            String externalId = c.getString("external-id");
+            if (externalId != null) {
+                mb.externalId(externalId);
             }
             MemberAccountClients members = mb.build();
 
@@ -172,10 +174,12 @@ public final class OrganizationPoolProvider implements IssuerPoolProvider {
                     members.sts(accountId));
             case "assume-role" -> {
                 String arn;
-                if (ic.has("role-name")) {
-                    arn = "arn:aws:iam::" + accountId + ":role" + ic.getString("role-path", "/") + ic.getString("role-name");
-                } else if (ic.has("role-arn") && ic.getString("role-arn").contains("{account}")) {
-                    arn = ic.getString("role-arn").replace("{account}", accountId);
+                String roleName = ic.getString("role-name");
+                String roleArn = ic.getString("role-arn");
+                if (roleName != null) {
+                    arn = "arn:aws:iam::" + accountId + ":role" + ic.getString("role-path", "/") + roleName;
+                } else if (roleArn != null && roleArn.contains("{account}")) {
+                    arn = roleArn.replace("{account}", accountId);
                 } else {
                     throw new CanaryConfigurationException("in an organisation pool, the assume-role issuer needs"
                             + " canary.issuer.assume-role.role-name (the canary role in every account), or a role-arn"
@@ -194,16 +198,18 @@ public final class OrganizationPoolProvider implements IssuerPoolProvider {
 
     private static AccountRule rule(CanaryConfig c) {
         List<AccountRule> rules = new ArrayList<>();
-        if (c.has("account-map-label")) {
+        String mapLabel = c.getString("account-map-label");
+        if (mapLabel != null) {
             Map<String, String> map = c.getMap("account-map");
             if (map.isEmpty()) {
                 throw new CanaryConfigurationException("account-map-label is set but account-map is empty: give"
                         + " label-value=account pairs such as payments=111122223333");
             }
-            rules.add(AccountRule.mapped(c.getString("account-map-label"), map));
+            rules.add(AccountRule.mapped(mapLabel, map));
         }
-        if (c.has("account-label")) {
-            rules.add(AccountRule.label(c.getString("account-label")));
+        String label = c.getString("account-label");
+        if (label != null) {
+            rules.add(AccountRule.label(label));
         }
         return rules.isEmpty() ? AccountRule.none() : AccountRule.firstOf(rules);
     }

@@ -7,6 +7,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** What the AWS sinks share: how an SDK failure becomes a {@link DeliveryAttempt}, and the delivery options. */
@@ -32,8 +33,9 @@ final class AwsDelivery {
     static Delivery.Builder options(Delivery.Builder b, CanaryConfig c) {
         b.maxAttempts(c.getInt("max-attempts", 4)).initialBackoff(c.getDuration("backoff", Duration.ofMillis(500)))
                 .maxBackoff(c.getDuration("max-backoff", Duration.ofSeconds(30)));
-        if (c.has("spool-dir")) {
-            b.spoolDirectory(c.getPath("spool-dir"));
+        Path spool = c.getPath("spool-dir");
+        if (spool != null) {
+            b.spoolDirectory(spool);
         }
         return b;
     }

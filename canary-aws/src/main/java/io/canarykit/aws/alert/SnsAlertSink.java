@@ -200,7 +200,8 @@ public final class SnsAlertSink implements AlertSink {
             if (endpoint != null) {
                 b.endpointOverride(endpoint);
             }
-            AlertFormat format = c.has("format") ? AlertFormat.fromConfigName(c.getString("format")) : AlertFormat.CANARYKIT;
+            String formatName = c.getString("format");
+            AlertFormat format = formatName != null ? AlertFormat.fromConfigName(formatName) : AlertFormat.CANARYKIT;
             return new SnsAlertSink(b.build(), arn, format, AwsDelivery.options(Delivery.builder(), c), true);
         }
     }

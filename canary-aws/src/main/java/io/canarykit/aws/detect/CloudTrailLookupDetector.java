@@ -162,7 +162,10 @@ public final class CloudTrailLookupDetector implements Detector {
             }
             if (start.isBefore(end)) {
                 asked++;
-                lookup(client, account, region, LookupAttributeKey.ACCESS_KEY_ID, c.accessKeyId(), start, end, index, sink);
+                String keyId = c.accessKeyId();
+                if (keyId != null) { // null while pending: no key yet, nothing to look up by key id
+                    lookup(client, account, region, LookupAttributeKey.ACCESS_KEY_ID, keyId, start, end, index, sink);
+                }
                 if (byUserName && c.kind() == CredentialKind.IAM_USER) {
                     lookup(client, account, region, LookupAttributeKey.USERNAME, c.principal().name(), start, end,
                             index, sink);

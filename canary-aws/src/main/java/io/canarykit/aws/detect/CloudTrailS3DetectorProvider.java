@@ -47,12 +47,13 @@ public final class CloudTrailS3DetectorProvider implements DetectorProvider {
 
     @Override
     public Detector create(CanaryConfig config) {
-        if (!config.has("bucket")) {
+        String bucket = config.getString("bucket");
+        if (bucket == null) {
             throw new CanaryConfigurationException("the cloudtrail-s3 detector needs bucket: set it to the trail's bucket");
         }
         CloudTrailS3Detector.Builder b = CloudTrailS3Detector.builder()
                 .s3Client(DetectorClients.fromConfig(config).s3())
-                .bucket(config.getString("bucket"))
+                .bucket(bucket)
                 .prefix(config.getString("prefix", ""))
                 .accounts(config.getList("accounts"))
                 .regions(config.getList("regions"))
@@ -60,8 +61,9 @@ public final class CloudTrailS3DetectorProvider implements DetectorProvider {
                 .settle(config.getDuration("settle", Duration.ofHours(1)))
                 .parallelism(config.getInt("parallelism", 4))
                 .reader(reader(config));
-        if (config.has("organization-id")) {
-            b.organizationId(config.getString("organization-id"));
+        String organizationId = config.getString("organization-id");
+        if (organizationId != null) {
+            b.organizationId(organizationId);
         }
         return b.build();
     }

@@ -48,21 +48,23 @@ public final class CloudTrailSqsDetectorProvider implements DetectorProvider {
     @Override
     public Detector create(CanaryConfig config) {
         List<String> buckets = config.getList("bucket");
-        if (!config.has("queue-url") || buckets.isEmpty()) {
+        String queueUrl = config.getString("queue-url");
+        if (queueUrl == null || buckets.isEmpty()) {
             throw new CanaryConfigurationException("the cloudtrail-sqs detector needs queue-url (the queue the trail"
                     + " bucket notifies) and bucket (the trail bucket)");
         }
         DetectorClients clients = DetectorClients.fromConfig(config);
         CloudTrailSqsDetector.Builder b = CloudTrailSqsDetector.builder()
                 .sqsClient(clients.sqs()).s3Client(clients.s3())
-                .queueUrl(config.getString("queue-url")).buckets(buckets)
+                .queueUrl(queueUrl).buckets(buckets)
                 .consumers(config.getInt("consumers", 4))
                 .maxReceiveCount(config.getInt("max-receive-count", 5))
                 .visibilityTimeout(config.getDuration("visibility-timeout", Duration.ofMinutes(5)))
                 .waitTime(config.getDuration("wait-time", Duration.ofSeconds(5)))
                 .maxPassDuration(config.getDuration("max-pass-duration", Duration.ofMinutes(5)));
-        if (config.has("dead-letter-queue-url")) {
-            b.deadLetterQueueUrl(config.getString("dead-letter-queue-url"));
+        String deadLetterQueueUrl = config.getString("dead-letter-queue-url");
+        if (deadLetterQueueUrl != null) {
+            b.deadLetterQueueUrl(deadLetterQueueUrl);
         }
         return b.build();
     }

@@ -116,13 +116,15 @@ final class DetectorClients {
                         sb.endpointOverride(endpoint);
                     }
                     MemberAccountClients.Builder b = MemberAccountClients.builder().sts(sb.build())
-                            .roleName(config.getString("role-name")).rolePath(config.getString("role-path", "/"))
+                            // callers ask only when acrossAccounts(); otherwise a clear error naming the key
+                            .roleName(config.requireString("role-name")).rolePath(config.getString("role-path", "/"))
                             .sessionName(config.getString("session-name", "canarykit"))
                             .sessionDuration(config.getDuration("session-duration", Duration.ofHours(1)))
                             .refreshBefore(config.getDuration("refresh-before", Duration.ofMinutes(5)))
                             .region(region).endpoint(endpoint);
-                    if (config.has("external-id")) {
-                        b.externalId(config.getString("external-id"));
+                    String externalId = config.getString("external-id");
+                    if (externalId != null) {
+                        b.externalId(externalId);
                     }
                     m = b.build();
                     members = m;

@@ -44,20 +44,22 @@ public final class EventBridgeSqsDetectorProvider implements DetectorProvider {
 
     @Override
     public Detector create(CanaryConfig config) {
-        if (!config.has("queue-url")) {
+        String queueUrl = config.getString("queue-url");
+        if (queueUrl == null) {
             throw new CanaryConfigurationException("the eventbridge-sqs detector needs queue-url: the queue the"
                     + " EventBridge rule targets");
         }
         EventBridgeSqsDetector.Builder b = EventBridgeSqsDetector.builder()
                 .sqsClient(DetectorClients.fromConfig(config).sqs())
-                .queueUrl(config.getString("queue-url"))
+                .queueUrl(queueUrl)
                 .consumers(config.getInt("consumers", 2))
                 .maxReceiveCount(config.getInt("max-receive-count", 5))
                 .visibilityTimeout(config.getDuration("visibility-timeout", Duration.ofMinutes(1)))
                 .waitTime(config.getDuration("wait-time", Duration.ofSeconds(5)))
                 .maxPassDuration(config.getDuration("max-pass-duration", Duration.ofMinutes(5)));
-        if (config.has("dead-letter-queue-url")) {
-            b.deadLetterQueueUrl(config.getString("dead-letter-queue-url"));
+        String deadLetterQueueUrl = config.getString("dead-letter-queue-url");
+        if (deadLetterQueueUrl != null) {
+            b.deadLetterQueueUrl(deadLetterQueueUrl);
         }
         return b.build();
     }

@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
+import java.time.Duration;
 
 /**
  * Provider {@code assume-role}: an {@link AssumeRoleIssuer} with clients from {@link AwsClients#fromConfig} and these
@@ -68,20 +69,25 @@ public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
         AssumeRoleIssuer.Builder b = AssumeRoleIssuer.builder().sts(sts).iam(iam).roleArn(roleArn)
                 .sessionTags(config.getMap("session-tags"))
                 .revokeOlderSessions(config.getBoolean("revoke-older-sessions", false));
-        if (config.has("issuer-arn")) {
-            b.issuerArn(config.getString("issuer-arn"));
+        String issuerArn = config.getString("issuer-arn");
+        if (issuerArn != null) {
+            b.issuerArn(issuerArn);
         }
-        if (config.has("duration")) {
-            b.defaultDuration(config.getDuration("duration"));
+        Duration duration = config.getDuration("duration");
+        if (duration != null) {
+            b.defaultDuration(duration);
         }
-        if (config.has("max-session-duration")) {
-            b.maxSessionDuration(config.getDuration("max-session-duration"));
+        Duration maxSessionDuration = config.getDuration("max-session-duration");
+        if (maxSessionDuration != null) {
+            b.maxSessionDuration(maxSessionDuration);
         }
-        if (config.has("wait-for-role")) {
-            b.waitForRole(config.getDuration("wait-for-role"));
+        Duration waitForRole = config.getDuration("wait-for-role");
+        if (waitForRole != null) {
+            b.waitForRole(waitForRole);
         }
-        if (config.has("source-identity")) {
-            b.sourceIdentity(config.getString("source-identity"));
+        String sourceIdentity = config.getString("source-identity");
+        if (sourceIdentity != null) {
+            b.sourceIdentity(sourceIdentity);
         }
         return b.build();
     }

@@ -6,6 +6,7 @@ import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
+import java.time.Duration;
 
 /**
  * Provider {@code federation-token}: a {@link FederationTokenIssuer} with clients from {@link AwsClients#fromConfig}
@@ -41,14 +42,17 @@ public final class FederationTokenIssuerProvider implements CanaryIssuerProvider
         AwsClients clients = AwsClients.fromConfig(config);
         FederationTokenIssuer.Builder b = FederationTokenIssuer.builder().sts(clients.sts())
                 .sessionTags(config.getMap("session-tags"));
-        if (config.has("account-id")) {
-            b.accountId(config.getString("account-id"));
+        String accountId = config.getString("account-id");
+        if (accountId != null) {
+            b.accountId(accountId);
         }
-        if (config.has("issuer-arn")) {
-            b.issuerArn(config.getString("issuer-arn"));
+        String issuerArn = config.getString("issuer-arn");
+        if (issuerArn != null) {
+            b.issuerArn(issuerArn);
         }
-        if (config.has("duration")) {
-            b.defaultDuration(config.getDuration("duration"));
+        Duration duration = config.getDuration("duration");
+        if (duration != null) {
+            b.defaultDuration(duration);
         }
         return b.build();
     }

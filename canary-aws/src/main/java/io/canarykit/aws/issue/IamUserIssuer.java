@@ -149,7 +149,9 @@ public final class IamUserIssuer implements CanaryIssuer {
         try {
             boundaries.ensure(policies);
         } catch (CanaryException e) {
-            throw new CanaryIssuerException(e.getMessage(), CanaryIssuerException.Reason.REFUSED,
+            String why = e.getMessage();
+            throw new CanaryIssuerException(why != null ? why : e.getClass().getSimpleName(),
+                    CanaryIssuerException.Reason.REFUSED,
                     CanaryIssuerException.Residue.NONE, null, e);
         }
 

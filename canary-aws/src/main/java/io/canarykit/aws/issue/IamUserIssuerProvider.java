@@ -64,8 +64,9 @@ public final class IamUserIssuerProvider implements CanaryIssuerProvider {
                 .path(config.getString("path", "/"))
                 .ownershipTagKey(config.getString("ownership-tag", IamUserIssuer.DEFAULT_OWNERSHIP_TAG))
                 .tags(config.getMap("tags"));
-        if (config.has("account-id")) {
-            b.accountId(config.getString("account-id"));
+        String accountId = config.getString("account-id");
+        if (accountId != null) {
+            b.accountId(accountId);
         }
         Duration wait = config.getDuration("wait-for-key");
         if (wait != null) {

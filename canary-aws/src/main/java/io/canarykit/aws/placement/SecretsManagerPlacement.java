@@ -90,7 +90,9 @@ public final class SecretsManagerPlacement implements Placement {
         String name = secretName(o);
         String value = StoredValues.render(NAME, o, c);
         String description = o.get("description");
-        o.requirePlausible("description", description);
+        if (description != null) { // requirePlausible passes null, but core does not mark its parameter @Nullable
+            o.requirePlausible("description", description);
+        }
         Map<String, String> tags = StoredValues.tags(o);
         String token = StoredValues.token(request.canaryId(), c.accessKeyId());
 
@@ -151,24 +153,25 @@ public final class SecretsManagerPlacement implements Placement {
         check(previous);
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         String name = secretName(o);
-        if (!name.equals(previous.detail("name"))) {
+        if (!name.equals(StoredValues.detail(previous, "name"))) {
             PlacementReceipt placed = place(request);
             remove(previous);
             return placed;
         }
         CanaryCredential c = request.credential();
         String value = StoredValues.render(NAME, o, c);
-        String arn = previous.detail("arn");
+        String arn = StoredValues.detail(previous, "arn");
+        String placedKeyId = StoredValues.detail(previous, "accessKeyId");
         GetSecretValueResponse current = read(arn, value);
         String holds = current == null ? null : CredentialText.accessKeyId(current.secretString());
         if (current != null && c.accessKeyId().equals(holds)
                 && StoredValues.sameValue(current.secretString(), value)) {
             return receipt(request, o, name, arn, current.versionId()); // already replaced (a repeated call)
         }
-        if (current == null || !previous.detail("accessKeyId").equals(holds)) {
+        if (current == null || !placedKeyId.equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": secret " + arn + (current == null
                     ? " no longer exists or is scheduled for deletion" : " no longer holds canary "
-                    + previous.detail("accessKeyId")) + "; nothing was changed. Place the new canary with place instead");
+                    + placedKeyId) + "; nothing was changed. Place the new canary with place instead");
         }
         String token = StoredValues.token(request.canaryId(), c.accessKeyId());
         PutSecretValueResponse put;
@@ -185,37 +188,39 @@ public final class SecretsManagerPlacement implements Placement {
             restoreIfMoved(arn, current.versionId(), put.versionId(), e);
             throw e;
         }
-        LOG.debug("replaced canary {} by {} in secret {}", previous.detail("accessKeyId"), c.accessKeyId(), arn);
+        LOG.debug("replaced canary {} by {} in secret {}", placedKeyId, c.accessKeyId(), arn);
         return receipt(request, o, name, arn, put.versionId());
     }
 
     @Override
     public PlacementVerification verify(PlacementReceipt receipt) {
         check(receipt);
-        String arn = receipt.detail("arn");
+        String arn = StoredValues.detail(receipt, "arn");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         GetSecretValueResponse current = read(arn);
         if (current == null) {
             return PlacementVerification.missing("secret " + arn + " no longer exists or is scheduled for deletion");
         }
         String found = CredentialText.accessKeyId(current.secretString());
-        return receipt.detail("accessKeyId").equals(found)
+        return placedKeyId.equals(found)
                 ? PlacementVerification.present("secret " + arn + " holds " + found)
                 : PlacementVerification.missing("secret " + arn + (found == null ? " holds no AWS access key id"
-                : " holds " + found + ", not " + receipt.detail("accessKeyId")));
+                : " holds " + found + ", not " + placedKeyId));
     }
 
     @Override
     public void remove(PlacementReceipt receipt) {
         check(receipt);
-        String arn = receipt.detail("arn");
+        String arn = StoredValues.detail(receipt, "arn");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         GetSecretValueResponse current = read(arn);
         if (current == null) {
             LOG.debug("secret {} is already gone", arn);
             return;
         }
         String found = CredentialText.accessKeyId(current.secretString());
-        if (!receipt.detail("accessKeyId").equals(found)) {
-            LOG.warn("secret {} no longer holds canary {}; it was left as it is", arn, receipt.detail("accessKeyId"));
+        if (!placedKeyId.equals(found)) {
+            LOG.warn("secret {} no longer holds canary {}; it was left as it is", arn, placedKeyId);
             return;
         }
         try {
@@ -235,9 +240,9 @@ public final class SecretsManagerPlacement implements Placement {
         }
         if (read(arn) != null) {
             throw new CanaryException("placement " + NAME + ": secret " + arn + " still holds canary "
-                    + receipt.detail("accessKeyId") + " after DeleteSecret was accepted; run remove again");
+                    + placedKeyId + " after DeleteSecret was accepted; run remove again");
         }
-        LOG.debug("removed canary {} from secret {}", receipt.detail("accessKeyId"), arn);
+        LOG.debug("removed canary {} from secret {}", placedKeyId, arn);
     }
 
     @Override
@@ -396,7 +401,7 @@ public final class SecretsManagerPlacement implements Placement {
          *
          * @throws CanaryConfigurationException for another value
          */
-        public Builder recoveryWindowDays(Integer days) {
+        public Builder recoveryWindowDays(@Nullable Integer days) {
             if (days != null && days != 0 && (days < 7 || days > 30)) {
                 throw new CanaryConfigurationException("recovery-window-days must be 0 (delete at once) or 7-30, was "
                         + days);

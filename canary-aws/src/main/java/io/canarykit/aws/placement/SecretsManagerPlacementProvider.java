@@ -6,6 +6,7 @@ import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.util.Set;
@@ -44,7 +45,16 @@ public final class SecretsManagerPlacementProvider implements PlacementProvider 
         PlacementOptions s = PlacementOptions.strictSettings(SecretsManagerPlacement.NAME, config, SETTINGS,
                 SecretsManagerPlacement.OPTIONS);
         SecretsManagerPlacement.Builder b = SecretsManagerPlacement.builder()
-                .recoveryWindowDays(s.integer("recovery-window-days", null, 0, 30));
+                .recoveryWindowDays(recoveryWindowDays(s));
         return b.ownedClient(StoredValues.client(SecretsManagerPlacement.NAME, SecretsManagerClient.builder(), s)).build();
+    }
+
+    /**
+     * {@code recovery-window-days}, or {@code null} (Secrets Manager's default window) when unset. Read through
+     * {@code has} because core's {@code integer(key, defaultValue, ...)} does not mark a {@code null} default
+     * {@code @Nullable}; when the key is set its default is not used.
+     */
+    private static @Nullable Integer recoveryWindowDays(PlacementOptions s) {
+        return s.has("recovery-window-days") ? s.integer("recovery-window-days", 0, 0, 30) : null;
     }
 }

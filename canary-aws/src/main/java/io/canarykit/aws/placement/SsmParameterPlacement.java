@@ -88,7 +88,9 @@ public final class SsmParameterPlacement implements Placement {
         String name = parameterName(o);
         String value = StoredValues.render(NAME, o, c);
         String description = o.get("description");
-        o.requirePlausible("description", description);
+        if (description != null) { // requirePlausible passes null, but core does not mark its parameter @Nullable
+            o.requirePlausible("description", description);
+        }
         Map<String, String> tags = StoredValues.tags(o);
         ParameterTier tier = tier(o);
         boolean created = false;
@@ -146,21 +148,22 @@ public final class SsmParameterPlacement implements Placement {
         check(previous);
         PlacementOptions o = PlacementOptions.of(NAME, request.options(), OPTIONS);
         String name = parameterName(o);
-        if (!name.equals(previous.detail("name"))) {
+        if (!name.equals(StoredValues.detail(previous, "name"))) {
             PlacementReceipt placed = place(request);
             remove(previous);
             return placed;
         }
         CanaryCredential c = request.credential();
+        String placedKeyId = StoredValues.detail(previous, "accessKeyId");
         String value = StoredValues.render(NAME, o, c);
         Parameter current = read(name);
         String holds = current == null ? null : CredentialText.accessKeyId(current.value());
         if (current != null && c.accessKeyId().equals(holds) && StoredValues.sameValue(current.value(), value)) {
             return receipt(request, o, name, current.arn(), current.version()); // already replaced
         }
-        if (current == null || !previous.detail("accessKeyId").equals(holds)) {
+        if (current == null || !placedKeyId.equals(holds)) {
             throw new CanaryConfigurationException("placement " + NAME + ": parameter " + name + (current == null
-                    ? " no longer exists" : " no longer holds canary " + previous.detail("accessKeyId"))
+                    ? " no longer exists" : " no longer holds canary " + placedKeyId)
                     + "; nothing was changed. Place the new canary with place instead");
         }
         long version;
@@ -179,36 +182,38 @@ public final class SsmParameterPlacement implements Placement {
             restoreIfChanged(name, current, e);
             throw e;
         }
-        LOG.debug("replaced canary {} by {} in parameter {}", previous.detail("accessKeyId"), c.accessKeyId(), name);
+        LOG.debug("replaced canary {} by {} in parameter {}", placedKeyId, c.accessKeyId(), name);
         return receipt(request, o, name, back.arn(), version);
     }
 
     @Override
     public PlacementVerification verify(PlacementReceipt receipt) {
         check(receipt);
-        String name = receipt.detail("name");
+        String name = StoredValues.detail(receipt, "name");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         Parameter p = read(name);
         if (p == null) {
             return PlacementVerification.missing("parameter " + name + " no longer exists");
         }
         String found = CredentialText.accessKeyId(p.value());
-        return receipt.detail("accessKeyId").equals(found)
+        return placedKeyId.equals(found)
                 ? PlacementVerification.present("parameter " + name + " holds " + found)
                 : PlacementVerification.missing("parameter " + name + (found == null ? " holds no AWS access key id"
-                : " holds " + found + ", not " + receipt.detail("accessKeyId")));
+                : " holds " + found + ", not " + placedKeyId));
     }
 
     @Override
     public void remove(PlacementReceipt receipt) {
         check(receipt);
-        String name = receipt.detail("name");
+        String name = StoredValues.detail(receipt, "name");
+        String placedKeyId = StoredValues.detail(receipt, "accessKeyId");
         Parameter p = read(name);
         if (p == null) {
             LOG.debug("parameter {} is already gone", name);
             return;
         }
-        if (!receipt.detail("accessKeyId").equals(CredentialText.accessKeyId(p.value()))) {
-            LOG.warn("parameter {} no longer holds canary {}; it was left as it is", name, receipt.detail("accessKeyId"));
+        if (!placedKeyId.equals(CredentialText.accessKeyId(p.value()))) {
+            LOG.warn("parameter {} no longer holds canary {}; it was left as it is", name, placedKeyId);
             return;
         }
         try {
@@ -223,7 +228,7 @@ public final class SsmParameterPlacement implements Placement {
             throw new CanaryException("placement " + NAME + ": parameter " + name + " still exists after DeleteParameter "
                     + "was accepted; run remove again");
         }
-        LOG.debug("removed canary {} from parameter {}", receipt.detail("accessKeyId"), name);
+        LOG.debug("removed canary {} from parameter {}", placedKeyId, name);
     }
 
     @Override

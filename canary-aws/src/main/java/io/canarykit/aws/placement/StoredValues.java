@@ -7,6 +7,7 @@ import io.canarykit.aws.account.AwsClients;
 import io.canarykit.config.ConfigKey;
 import io.canarykit.config.ConfigKeys;
 import io.canarykit.placement.PlacementOptions;
+import io.canarykit.PlacementReceipt;
 import io.canarykit.internal.CredentialText;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -25,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -99,6 +101,14 @@ final class StoredValues {
         return text;
     }
 
+    /**
+     * A detail of a receipt the placement's {@code check} already accepted: {@link PlacementOptions#checkReceipt}
+     * refuses a receipt without any of the details it names, so this one is there.
+     */
+    static String detail(PlacementReceipt receipt, String name) {
+        return Objects.requireNonNull(receipt.detail(name), name);
+    }
+
     static boolean isCode(Throwable e, String code) {
         return e instanceof AwsServiceException ase && ase.awsErrorDetails() != null
                 && code.equals(ase.awsErrorDetails().errorCode());
@@ -113,8 +123,9 @@ final class StoredValues {
                                                                                        PlacementOptions s) {
         var config = s.asConfig();
         Region region;
-        if (s.has("region")) {
-            region = Region.of(s.get("region").toLowerCase(Locale.ROOT));
+        String regionName = s.get("region");
+        if (regionName != null) {
+            region = Region.of(regionName.toLowerCase(Locale.ROOT));
         } else {
             try {
                 region = DefaultAwsRegionProviderChain.builder().build().getRegion();
@@ -126,9 +137,8 @@ final class StoredValues {
         ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsClients.retryStrategy(s.get("retry-mode", "standard"),
                         s.integer("max-attempts", 4, 1, 20)));
-        Duration timeout = s.duration("api-call-timeout", null);
-        if (timeout != null) {
-            o.apiCallTimeout(timeout);
+        if (s.has("api-call-timeout")) { // duration(key, default) is not @Nullable in core: no null default
+            o.apiCallTimeout(s.duration("api-call-timeout", Duration.ZERO));
         }
         builder.region(region).httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(AwsClients.credentials(config)).overrideConfiguration(o.build());

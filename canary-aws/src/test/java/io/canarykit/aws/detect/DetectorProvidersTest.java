@@ -54,6 +54,16 @@ class DetectorProvidersTest {
     }
 
     @Test
+    void memberAccountClientsWithoutRoleNameNameTheMissingKey() {
+        DetectorClients clients = DetectorClients.fromConfig(
+                CanaryConfig.of(Map.of("canary.detector.credential-report.region", "us-east-1"))
+                        .scoped("canary.detector.credential-report."));
+        assertThat(clients.acrossAccounts()).isFalse();
+        assertThatThrownBy(clients::members).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessageContaining("canary.detector.credential-report.role-name");
+    }
+
+    @Test
     void sqsDetectorsSayWhatIsMissingOrOutOfRange() {
         CanaryConfig c = CanaryConfig.of(client);
         assertThatThrownBy(() -> create("cloudtrail-sqs", c.with("bucket", "t")))

@@ -336,15 +336,27 @@ final class ItemCodec {
         putIfPresent(item, ACCESS_KEY_ID, s.accessKeyId());
         putIfPresent(item, PRINCIPAL_ARN, s.principalArn());
         putIfPresent(item, REQUEST_ID, s.requestId());
-        item.put(CANARY_ID, s(s.canaryId().value()));
+        item.put(CANARY_ID, s(canaryIdOf(s).value()));
         item.put(STORED_AT, instant(now));
         return item;
+    }
+
+    /**
+     * The canary a sighting to store was matched to. {@link DynamoDbCanaryStore} refuses a sighting without one before
+     * it encodes it, so this holds; should another caller pass one, it gets the store's contract error, not an NPE.
+     */
+    private static CanaryId canaryIdOf(Sighting s) {
+        CanaryId id = s.canaryId();
+        if (id == null) {
+            throw new IllegalArgumentException("a sighting is stored under its canary: this one has no canary id");
+        }
+        return id;
     }
 
     /** The sighting item, under its canary's partition. */
     static Map<String, AttributeValue> sightingItem(Sighting s, Instant now) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
-        item.put(PK, s(canaryPk(s.canaryId())));
+        item.put(PK, s(canaryPk(canaryIdOf(s))));
         item.put(SK, s(sightingSk(s)));
         item.put(TYPE, s(TYPE_SIGHTING));
         item.putAll(sightingFields(s, now));
@@ -441,13 +453,13 @@ final class ItemCodec {
         return s(t.toString());
     }
 
-    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, @Nullable String value) {
         if (value != null) {
             item.put(name, s(value));
         }
     }
 
-    private static void putIfPresent(Map<String, AttributeValue> item, String name, Instant value) {
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, @Nullable Instant value) {
         if (value != null) {
             item.put(name, instant(value));
         }

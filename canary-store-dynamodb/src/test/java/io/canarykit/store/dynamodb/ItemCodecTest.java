@@ -155,6 +155,16 @@ class ItemCodecTest {
     }
 
     @Test
+    void aSightingWithoutCanaryIdIsRefusedWithTheStoresErrorNotAnNpe() {
+        Sighting unmatched = Sighting.builder().source("credential-report").sourceEventId("x").time(T)
+                .kind(SightingKind.UNLOGGED_USE).build();
+        assertThatThrownBy(() -> ItemCodec.sightingItem(unmatched, NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no canary id");
+        assertThatThrownBy(() -> ItemCodec.eventItem(unmatched, NOW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no canary id");
+    }
+
+    @Test
     void sortableTimeSortsLikeInstants() {
         Random random = new Random(11);
         List<Instant> instants = new ArrayList<>(List.of(Instant.MIN, Instant.MAX, Instant.EPOCH,
