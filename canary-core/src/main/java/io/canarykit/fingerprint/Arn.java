@@ -1,5 +1,7 @@
 package io.canarykit.fingerprint;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The parts of a principal ARN that matter for fingerprinting. Package-private plumbing.
  *
@@ -8,10 +10,10 @@ package io.canarykit.fingerprint;
  * @param roleName  the role of an assumed-role session or a role ARN, else {@code null}
  * @param name      the user, session or federated user name, {@code null} for the root user or unknown forms
  */
-record Arn(String accountId, String path, String roleName, String name) {
+record Arn(@Nullable String accountId, @Nullable String path, @Nullable String roleName, @Nullable String name) {
 
     /** Parses {@code arn:partition:service:region:account:resource}; {@code null} when it is not an ARN. */
-    static Arn parse(String arn) {
+    static @Nullable Arn parse(@Nullable String arn) {
         if (arn == null || !arn.startsWith("arn:")) {
             return null;
         }

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds everything that gives a canary credential away to an attacker who found it, and returns a
@@ -48,17 +49,19 @@ public final class FingerprintCheck {
     private final KnownCanaryAccounts knownAccounts;
     private final Clock clock;
     /** The last context's neighbourhood: contexts are immutable, so one reused across checks is decoded once. */
-    private volatile Cached cached;
+    private volatile @Nullable Cached cached;
 
     /** What the neighbours tell: their accounts, whether they are short-term (null: unknown or mixed), their names. */
-    private record Neighbourhood(Set<String> accounts, Boolean shortTerm, List<String> names, boolean namesPlain) {
+    private record Neighbourhood(Set<String> accounts, @Nullable Boolean shortTerm, List<String> names,
+                                 boolean namesPlain) {
     }
 
     private record Cached(FingerprintContext context, Neighbourhood neighbourhood) {
     }
 
     private FingerprintCheck(Builder b) {
-        this.knownAccounts = b.knownAccounts;
+        // build() sets the bundled lists when none were given
+        this.knownAccounts = Objects.requireNonNull(b.knownAccounts, "knownAccounts");
         this.clock = b.clock;
     }
 
@@ -78,7 +81,7 @@ public final class FingerprintCheck {
     }
 
     /** Checks a key id on its own, as an attacker who found only the key would. Never throws. */
-    public FingerprintReport check(String keyId) {
+    public FingerprintReport check(@Nullable String keyId) {
         return check(FingerprintTarget.ofKeyId(keyId), FingerprintContext.none());
     }
 
@@ -90,8 +93,8 @@ public final class FingerprintCheck {
      * @param kind       its kind, may be {@code null}
      * @param context    what surrounds it, may be {@code null} for none
      */
-    public FingerprintReport check(CanaryCredential credential, Principal principal, CredentialKind kind,
-                                   FingerprintContext context) {
+    public FingerprintReport check(CanaryCredential credential, @Nullable Principal principal,
+                                   @Nullable CredentialKind kind, @Nullable FingerprintContext context) {
         Objects.requireNonNull(credential, "credential");
         return check(FingerprintTarget.of(credential, principal, kind), context);
     }
@@ -103,7 +106,7 @@ public final class FingerprintCheck {
      * @param context what surrounds it, may be {@code null} for none
      * @return the report, never {@code null}
      */
-    public FingerprintReport check(FingerprintTarget target, FingerprintContext context) {
+    public FingerprintReport check(FingerprintTarget target, @Nullable FingerprintContext context) {
         Objects.requireNonNull(target, "target");
         FingerprintContext ctx = context == null ? FingerprintContext.none() : context;
         KeyId k = KeyIds.parse(target.keyId());
@@ -299,7 +302,7 @@ public final class FingerprintCheck {
      * @since 0.1.0
      */
     public static final class Builder {
-        private KnownCanaryAccounts knownAccounts;
+        private @Nullable KnownCanaryAccounts knownAccounts;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What surrounds a credential: the organisation's own accounts, and the other credentials and ARNs found near it (in
@@ -23,7 +24,7 @@ import java.util.Set;
  * @since 0.1.0
  */
 public record FingerprintContext(Set<String> organisationAccounts, List<String> neighbourKeyIds,
-                                 List<String> neighbourArns, Boolean neighboursShortTerm) {
+                                 List<String> neighbourArns, @Nullable Boolean neighboursShortTerm) {
     private static final FingerprintContext NONE = new FingerprintContext(Set.of(), List.of(), List.of(), null);
 
     public FingerprintContext {
@@ -59,7 +60,7 @@ public record FingerprintContext(Set<String> organisationAccounts, List<String> 
         return out;
     }
 
-    private static List<String> copyNonNull(List<String> values) {
+    private static List<String> copyNonNull(@Nullable List<String> values) {
         if (values == null) {
             return List.of();
         }
@@ -81,7 +82,7 @@ public record FingerprintContext(Set<String> organisationAccounts, List<String> 
         private final Set<String> organisationAccounts = new LinkedHashSet<>();
         private final List<String> neighbourKeyIds = new ArrayList<>();
         private final List<String> neighbourArns = new ArrayList<>();
-        private Boolean neighboursShortTerm;
+        private @Nullable Boolean neighboursShortTerm;
 
         private Builder() {
         }

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the issuance flow calls on every canary before planting it: runs a {@link FingerprintCheck} with the
@@ -60,10 +61,15 @@ public final class FingerprintGate {
                 .threshold(verdict(config.getString("fingerprint.threshold", "fingerprinted")));
         b.organisationAccounts(config.getList("fingerprint.organisation-accounts", List.of()));
         if (config.has("fingerprint.organisation-accounts-file")) {
-            b.organisationAccounts(FingerprintContext.readAccounts(config.getPath("fingerprint.organisation-accounts-file")));
+            // has(...) is true, so the path is set
+            Path file = Objects.requireNonNull(config.getPath("fingerprint.organisation-accounts-file"),
+                    "fingerprint.organisation-accounts-file");
+            b.organisationAccounts(FingerprintContext.readAccounts(file));
         }
         if (config.has("fingerprint.known-accounts-file")) {
-            Path file = config.getPath("fingerprint.known-accounts-file");
+            // has(...) is true, so the path is set
+            Path file = Objects.requireNonNull(config.getPath("fingerprint.known-accounts-file"),
+                    "fingerprint.known-accounts-file");
             b.check(FingerprintCheck.builder()
                     .knownAccounts(KnownCanaryAccounts.builder().addBundled().addFile(file).build()).build());
         }
@@ -85,7 +91,7 @@ public final class FingerprintGate {
      * @return the report, or {@code null} when the mode is {@code off}
      * @throws FingerprintedCanaryException in {@code refuse} mode when the verdict is at or above the threshold
      */
-    public FingerprintReport admit(FingerprintTarget target, FingerprintContext context) {
+    public @Nullable FingerprintReport admit(FingerprintTarget target, @Nullable FingerprintContext context) {
         Objects.requireNonNull(target, "target");
         if (mode == FingerprintMode.OFF) {
             return null;
@@ -123,7 +129,7 @@ public final class FingerprintGate {
      * @since 0.1.0
      */
     public static final class Builder {
-        private FingerprintCheck check;
+        private @Nullable FingerprintCheck check;
         private FingerprintMode mode = FingerprintMode.REFUSE;
         private Verdict threshold = Verdict.FINGERPRINTED;
         private final Set<String> organisationAccounts = new LinkedHashSet<>();

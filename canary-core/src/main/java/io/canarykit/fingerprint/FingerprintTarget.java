@@ -5,6 +5,7 @@ import io.canarykit.CredentialKind;
 import io.canarykit.Principal;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The credential a {@link FingerprintCheck} looks at: the key id and whatever else is known about it. Holds no secret.
@@ -19,11 +20,12 @@ import java.time.Instant;
  *
  * @since 0.1.0
  */
-public record FingerprintTarget(String keyId, String principalArn, String principalName, String principalPath,
-                                CredentialKind kind, Boolean shortTerm, Instant expiration) {
+public record FingerprintTarget(@Nullable String keyId, @Nullable String principalArn, @Nullable String principalName,
+                                @Nullable String principalPath, @Nullable CredentialKind kind,
+                                @Nullable Boolean shortTerm, @Nullable Instant expiration) {
 
     /** Only a key id (what an attacker who found it starts with). */
-    public static FingerprintTarget ofKeyId(String keyId) {
+    public static FingerprintTarget ofKeyId(@Nullable String keyId) {
         return new FingerprintTarget(keyId, null, null, null, null, null, null);
     }
 
@@ -41,29 +43,30 @@ public record FingerprintTarget(String keyId, String principalArn, String princi
      * @param principal  its principal, may be {@code null}
      * @param kind       its kind, may be {@code null}
      */
-    public static FingerprintTarget of(CanaryCredential credential, Principal principal, CredentialKind kind) {
+    public static FingerprintTarget of(CanaryCredential credential, @Nullable Principal principal,
+                                       @Nullable CredentialKind kind) {
         return of(credential).withPrincipal(principal).withKind(kind);
     }
 
     /** A copy with the principal's ARN, name and path ({@code null} clears them). */
-    public FingerprintTarget withPrincipal(Principal principal) {
+    public FingerprintTarget withPrincipal(@Nullable Principal principal) {
         return principal == null ? new FingerprintTarget(keyId, null, null, null, kind, shortTerm, expiration)
                 : new FingerprintTarget(keyId, principal.arn(), principal.name(), principal.path(), kind, shortTerm,
                 expiration);
     }
 
     /** A copy with the principal's ARN; name and path are then taken from it. */
-    public FingerprintTarget withPrincipalArn(String arn) {
+    public FingerprintTarget withPrincipalArn(@Nullable String arn) {
         return new FingerprintTarget(keyId, arn, principalName, principalPath, kind, shortTerm, expiration);
     }
 
     /** A copy with the principal name and IAM path. */
-    public FingerprintTarget withPrincipalName(String name, String path) {
+    public FingerprintTarget withPrincipalName(@Nullable String name, @Nullable String path) {
         return new FingerprintTarget(keyId, principalArn, name, path, kind, shortTerm, expiration);
     }
 
     /** A copy with the credential kind (which also says whether it is short-term). */
-    public FingerprintTarget withKind(CredentialKind kind) {
+    public FingerprintTarget withKind(@Nullable CredentialKind kind) {
         Boolean term = shortTerm;
         if (kind != null && term == null) {
             term = !kind.isLongTerm();
@@ -77,7 +80,7 @@ public record FingerprintTarget(String keyId, String principalArn, String princi
     }
 
     /** A copy with the expiry. */
-    public FingerprintTarget withExpiration(Instant expiration) {
+    public FingerprintTarget withExpiration(@Nullable Instant expiration) {
         return new FingerprintTarget(keyId, principalArn, principalName, principalPath, kind, shortTerm, expiration);
     }
 

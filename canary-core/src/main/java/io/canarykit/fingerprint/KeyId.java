@@ -3,6 +3,7 @@ package io.canarykit.fingerprint;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link KeyIds#parse(String)} found in a key or unique id: its prefix, what it identifies, its format, the account
@@ -21,8 +22,8 @@ import java.util.regex.Pattern;
  *
  * @since 0.1.0
  */
-public record KeyId(String keyId, String prefix, KeyType type, KeyIdFormat format, String accountId,
-                    String lenientAccountId, String reason) {
+public record KeyId(@Nullable String keyId, @Nullable String prefix, KeyType type, KeyIdFormat format,
+                    @Nullable String accountId, @Nullable String lenientAccountId, @Nullable String reason) {
     private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9_]{1,128}");
 
     public KeyId {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses, decodes and generates AWS access key ids ({@code AKIA…}, {@code ASIA…}) and IAM unique ids ({@code AIDA…},
@@ -56,7 +57,7 @@ public final class KeyIds {
      * @param keyId the id, may be {@code null}
      * @return the parse result, never {@code null}
      */
-    public static KeyId parse(String keyId) {
+    public static KeyId parse(@Nullable String keyId) {
         if (keyId == null) {
             return new KeyId(null, null, KeyType.UNKNOWN, KeyIdFormat.INVALID, null, null,
                     "no key id given (null): pass an access key id such as AKIA… or ASIA…, or a unique id such as AIDA…");
@@ -129,7 +130,7 @@ public final class KeyIds {
      *
      * @param keyId the id, may be {@code null}
      */
-    public static String account(String keyId) {
+    public static @Nullable String account(@Nullable String keyId) {
         return parse(keyId).accountId();
     }
 
@@ -141,7 +142,7 @@ public final class KeyIds {
      *
      * @param keyId the id, may be {@code null}
      */
-    public static String lenientAccount(String keyId) {
+    public static @Nullable String lenientAccount(@Nullable String keyId) {
         if (keyId == null || keyId.length() < DECODE_LENGTH) {
             return null;
         }
@@ -183,7 +184,9 @@ public final class KeyIds {
      */
     public static String generate(KeyType type, String accountId, RandomGenerator random) {
         Objects.requireNonNull(type, "type");
-        return generate(type.prefix(), accountId, random);
+        // requireKnown throws for UNKNOWN, the only type without a prefix, with the same message as before
+        KeyType known = requireKnown(type.prefix());
+        return generate(Objects.requireNonNull(known.prefix(), "prefix"), accountId, random);
     }
 
     /**
@@ -213,7 +216,7 @@ public final class KeyIds {
         return new String(out);
     }
 
-    private static KeyType requireKnown(String prefix) {
+    private static KeyType requireKnown(@Nullable String prefix) {
         KeyType type = KeyType.fromPrefix(prefix);
         if (type == KeyType.UNKNOWN) {
             throw new CanaryConfigurationException("unknown key id prefix '" + prefix
@@ -222,7 +225,8 @@ public final class KeyIds {
         return type;
     }
 
-    private static KeyId invalid(String keyId, String prefix, KeyType type, String lenient, String reason) {
+    private static KeyId invalid(String keyId, @Nullable String prefix, KeyType type, @Nullable String lenient,
+                                 String reason) {
         return new KeyId(keyId, prefix, type, KeyIdFormat.INVALID, null, lenient, reason);
     }
 

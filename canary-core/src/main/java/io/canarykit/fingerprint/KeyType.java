@@ -1,5 +1,6 @@
 package io.canarykit.fingerprint;
 
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a key or unique id identifies, from its four-character prefix. The twelve prefixes are the ones AWS documents
@@ -35,12 +36,12 @@ public enum KeyType {
     /** A prefix AWS does not document, or an input too short to have one. */
     UNKNOWN(null, "unknown", "unknown prefix", 20);
 
-    private final String prefix;
+    private final @Nullable String prefix;
     private final String jsonName;
     private final String description;
     private final int typicalLength;
 
-    KeyType(String prefix, String jsonName, String description, int typicalLength) {
+    KeyType(@Nullable String prefix, String jsonName, String description, int typicalLength) {
         this.prefix = prefix;
         this.jsonName = jsonName;
         this.description = description;
@@ -48,7 +49,7 @@ public enum KeyType {
     }
 
     /** The four-character prefix, {@code null} for {@link #UNKNOWN}. */
-    public String prefix() {
+    public @Nullable String prefix() {
         return prefix;
     }
 
@@ -76,7 +77,7 @@ public enum KeyType {
      * The type for a prefix, compared exactly (prefixes are upper case); {@link #UNKNOWN} for anything else, including
      * {@code null}. Never throws.
      */
-    public static KeyType fromPrefix(String prefix) {
+    public static KeyType fromPrefix(@Nullable String prefix) {
         if (prefix == null || prefix.length() != 4) {
             return UNKNOWN;
         }

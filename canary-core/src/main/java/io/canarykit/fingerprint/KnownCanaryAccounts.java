@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AWS accounts known to issue canary tokens: the published lists attacker tools check every key against, plus any
@@ -31,7 +32,7 @@ public final class KnownCanaryAccounts {
     /** Class-path location of the bundled lists. */
     public static final String BUNDLED_RESOURCE = "/io/canarykit/fingerprint/known-canary-accounts.tsv";
 
-    private static volatile KnownCanaryAccounts bundled;
+    private static volatile @Nullable KnownCanaryAccounts bundled;
 
     private final Map<String, KnownCanaryAccount> accounts;
 
@@ -64,12 +65,12 @@ public final class KnownCanaryAccounts {
      *
      * @param accountId a 12-digit account id, may be {@code null}
      */
-    public Optional<KnownCanaryAccount> lookup(String accountId) {
+    public Optional<KnownCanaryAccount> lookup(@Nullable String accountId) {
         return accountId == null ? Optional.empty() : Optional.ofNullable(accounts.get(accountId));
     }
 
     /** True when the account is listed. */
-    public boolean contains(String accountId) {
+    public boolean contains(@Nullable String accountId) {
         return accountId != null && accounts.containsKey(accountId);
     }
 

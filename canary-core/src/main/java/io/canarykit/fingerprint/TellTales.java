@@ -5,9 +5,11 @@ import io.canarykit.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds what gives a canary away in its principal: canary words, {@code @@}, UUIDs, known canary tools' paths and
@@ -106,7 +108,7 @@ public final class TellTales {
      * @param path          the IAM path ({@code /} or {@code /a/b/}), may be {@code null}
      * @return the findings, empty when the name and path give nothing away
      */
-    public static List<Finding> principalFindings(String principalName, String path) {
+    public static List<Finding> principalFindings(@Nullable String principalName, @Nullable String path) {
         List<Finding> out = new ArrayList<>();
         scanName(principalName, "principal name", out);
         scanPath(path, out);
@@ -138,7 +140,7 @@ public final class TellTales {
      *
      * @param arn the ARN, may be {@code null}
      */
-    public static List<Finding> arnFindings(String arn) {
+    public static List<Finding> arnFindings(@Nullable String arn) {
         Arn a = Arn.parse(arn);
         if (a == null) {
             return List.of();
@@ -153,7 +155,7 @@ public final class TellTales {
     }
 
     /** Name, path and role name together; any may be {@code null}. */
-    static List<Finding> scan(String name, String path, String roleName) {
+    static List<Finding> scan(@Nullable String name, @Nullable String path, @Nullable String roleName) {
         List<Finding> out = new ArrayList<>();
         scanName(name, "principal name", out);
         scanPath(path, out);
@@ -168,13 +170,13 @@ public final class TellTales {
      *
      * @param name the name, may be {@code null}
      */
-    public static boolean isRandomLooking(String name) {
+    public static boolean isRandomLooking(@Nullable String name) {
         return randomSegment(name) != null;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
 
-    private static void scanName(String name, String what, List<Finding> out) {
+    private static void scanName(@Nullable String name, String what, List<Finding> out) {
         if (name == null || name.isEmpty()) {
             return;
         }
@@ -200,8 +202,10 @@ public final class TellTales {
         Matcher uuid = name.indexOf('-') >= 0 ? UUID.matcher(name) : null;
         boolean hasUuid = uuid != null && uuid.find();
         if (hasUuid) {
+            // hasUuid is only true when uuid was created
+            Matcher found = Objects.requireNonNull(uuid, "uuid");
             out.add(new Finding(FindingCode.UUID_NAME, Severity.HIGH, "The " + what + " '" + name
-                    + "' contains the UUID " + uuid.group() + "; SpaceSiren names its honey users with UUIDs and"
+                    + "' contains the UUID " + found.group() + "; SpaceSiren names its honey users with UUIDs and"
                     + " pacu's honeytoken check flags UUID user names."));
         }
         for (Finding f : words(name, what, FindingCode.CANARY_WORD_IN_NAME)) {
@@ -215,7 +219,7 @@ public final class TellTales {
         }
     }
 
-    private static void scanPath(String path, List<Finding> out) {
+    private static void scanPath(@Nullable String path, List<Finding> out) {
         if (path == null || path.isEmpty() || path.equals("/")) {
             return;
         }
@@ -301,7 +305,7 @@ public final class TellTales {
     }
 
     /** The first random-looking segment of the name, or {@code null}. */
-    static String randomSegment(String name) {
+    static @Nullable String randomSegment(@Nullable String name) {
         if (name == null) {
             return null;
         }

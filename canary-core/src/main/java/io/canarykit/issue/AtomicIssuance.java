@@ -428,7 +428,8 @@ public final class AtomicIssuance {
         if (!k.decodes()) {
             return null; // the fingerprint gate reports an undecodable account
         }
-        String account = k.accountId();
+        // decodes() is true, so strict decoding gave an account
+        String account = Objects.requireNonNull(k.accountId(), "accountId");
         Optional<KnownCanaryAccount> vendor = knownAccounts.lookup(account);
         if (vendor.isPresent()) {
             return "its key " + k.display() + " belongs to account " + account + ", a known canary vendor's account ("
