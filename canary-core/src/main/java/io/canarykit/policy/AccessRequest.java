@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request to evaluate: who calls which action on which resource, with which context keys.
@@ -28,8 +29,8 @@ import java.util.TreeMap;
  *
  * @since 0.1.0
  */
-public record AccessRequest(String principalArn, String principalAccount, String action, String resource,
-                            String resourceAccount, Map<String, List<String>> context) {
+public record AccessRequest(String principalArn, @Nullable String principalAccount, String action, String resource,
+                            @Nullable String resourceAccount, Map<String, List<String>> context) {
 
     public AccessRequest {
         Objects.requireNonNull(principalArn, "principalArn");
@@ -86,11 +87,11 @@ public record AccessRequest(String principalArn, String principalAccount, String
      * @since 0.1.0
      */
     public static final class Builder {
-        private String principalArn;
-        private String principalAccount;
-        private String action;
+        private @Nullable String principalArn;
+        private @Nullable String principalAccount;
+        private @Nullable String action;
         private String resource = "*";
-        private String resourceAccount;
+        private @Nullable String resourceAccount;
         private final Map<String, List<String>> context = new LinkedHashMap<>();
 
         private Builder() {
@@ -103,7 +104,7 @@ public record AccessRequest(String principalArn, String principalAccount, String
         }
 
         /** The caller's account (derived from the ARN if not set). */
-        public Builder principalAccount(String principalAccount) {
+        public Builder principalAccount(@Nullable String principalAccount) {
             this.principalAccount = principalAccount;
             return this;
         }
@@ -121,7 +122,7 @@ public record AccessRequest(String principalArn, String principalAccount, String
         }
 
         /** The resource owner's account (derived if not set). */
-        public Builder resourceAccount(String resourceAccount) {
+        public Builder resourceAccount(@Nullable String resourceAccount) {
             this.resourceAccount = resourceAccount;
             return this;
         }
@@ -140,7 +141,9 @@ public record AccessRequest(String principalArn, String principalAccount, String
 
         /** The request. */
         public AccessRequest build() {
-            return new AccessRequest(principalArn, principalAccount, action, resource, resourceAccount, context);
+            // The same NullPointerException, with the same message, that the constructor throws for a missing value.
+            return new AccessRequest(Objects.requireNonNull(principalArn, "principalArn"), principalAccount,
+                    Objects.requireNonNull(action, "action"), resource, resourceAccount, context);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The actions and resources the deny-everything check samples: about 300 actions that attackers call first with a
@@ -50,7 +51,7 @@ final class ActionCatalog {
     }
 
     /** Adds concrete actions derived from policy action patterns: each pattern instantiated, and an unlisted sibling. */
-    static void deriveActions(List<String> patterns, Set<String> out) {
+    static void deriveActions(@Nullable List<String> patterns, Set<String> out) {
         if (patterns == null) {
             return;
         }
@@ -67,7 +68,7 @@ final class ActionCatalog {
     }
 
     /** Adds concrete resources derived from policy resource patterns. */
-    static void deriveResources(List<String> patterns, Set<String> out) {
+    static void deriveResources(@Nullable List<String> patterns, Set<String> out) {
         if (patterns == null) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.canarykit.policy;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** ARN helpers. */
 final class Arns {
@@ -10,7 +11,7 @@ final class Arns {
     }
 
     /** The 12-digit account of an ARN, or {@code null} if it has none. */
-    static String account(String arn) {
+    static @Nullable String account(@Nullable String arn) {
         if (arn == null || !arn.startsWith("arn:")) {
             return null;
         }
@@ -22,7 +23,7 @@ final class Arns {
     }
 
     /** The partition of an ARN ({@code aws} when it cannot tell). */
-    static String partition(String arn) {
+    static String partition(@Nullable String arn) {
         if (arn == null || !arn.startsWith("arn:")) {
             return "aws";
         }
@@ -31,7 +32,7 @@ final class Arns {
     }
 
     /** The resource part (after the fifth colon), or {@code null}. */
-    static String resourcePart(String arn) {
+    static @Nullable String resourcePart(@Nullable String arn) {
         if (arn == null || !arn.startsWith("arn:")) {
             return null;
         }
@@ -40,7 +41,7 @@ final class Arns {
     }
 
     /** The service part, or {@code null}. */
-    static String service(String arn) {
+    static @Nullable String service(@Nullable String arn) {
         if (arn == null || !arn.startsWith("arn:")) {
             return null;
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Collections;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The policies that make a canary principal worthless to whoever finds it, as IAM policy JSON documents.
@@ -46,11 +47,11 @@ public record CanaryPolicySet(
         CredentialKind kind,
         String inlinePolicyName,
         String inlinePolicy,
-        String boundaryPolicy,
-        String boundaryArn,
-        String sessionPolicy,
-        String trustPolicy,
-        String scpStatement,
+        @Nullable String boundaryPolicy,
+        @Nullable String boundaryArn,
+        @Nullable String sessionPolicy,
+        @Nullable String trustPolicy,
+        @Nullable String scpStatement,
         Map<String, String> principalTags) {
 
     public CanaryPolicySet {
@@ -72,7 +73,7 @@ public record CanaryPolicySet(
      * The name of the managed boundary policy: the last segment of {@code boundaryArn}
      * ({@code arn:aws:iam::111122223333:policy/path/name} gives {@code name}), or {@code null}.
      */
-    public String boundaryPolicyName() {
+    public @Nullable String boundaryPolicyName() {
         if (boundaryArn == null) {
             return null;
         }
@@ -80,7 +81,7 @@ public record CanaryPolicySet(
     }
 
     /** The IAM path of the managed boundary policy ({@code /} or {@code /a/b/}), or {@code null}. */
-    public String boundaryPolicyPath() {
+    public @Nullable String boundaryPolicyPath() {
         if (boundaryArn == null) {
             return null;
         }
@@ -90,7 +91,7 @@ public record CanaryPolicySet(
     }
 
     /** The SCP statement wrapped in a complete SCP document, or {@code null}. */
-    public String scpDocument() {
+    public @Nullable String scpDocument() {
         if (scpStatement == null) {
             return null;
         }

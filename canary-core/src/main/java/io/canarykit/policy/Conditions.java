@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /** Evaluates condition operators as IAM does. */
 final class Conditions {
@@ -67,7 +68,7 @@ final class Conditions {
             this.cmp = cmp;
         }
 
-        static Base lookup(String name) {
+        static @Nullable Base lookup(String name) {
             try {
                 return valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -91,7 +92,7 @@ final class Conditions {
     private static final int ANY = 1;
     private static final int ALL = 2;
 
-    private static Op parse(String operator) {
+    private static @Nullable Op parse(String operator) {
         String op = operator;
         int q = NONE;
         String lower = op.toLowerCase(Locale.ROOT);
@@ -263,7 +264,7 @@ final class Conditions {
         }
     }
 
-    static BigDecimal number(String s) {
+    static @Nullable BigDecimal number(String s) {
         try {
             return new BigDecimal(s.trim());
         } catch (NumberFormatException e) {
@@ -271,7 +272,7 @@ final class Conditions {
         }
     }
 
-    static Instant date(String s) {
+    static @Nullable Instant date(String s) {
         String t = s.trim();
         if (DIGITS.matcher(t).matches()) {
             try {
@@ -303,7 +304,7 @@ final class Conditions {
     }
 
     /** True/false if {@code address} is in the CIDR range {@code range}; {@code null} if either does not parse. */
-    static Boolean ipInRange(String address, String range) {
+    static @Nullable Boolean ipInRange(String address, String range) {
         byte[] a = ip(address.trim());
         String r = range.trim();
         int slash = r.indexOf('/');
@@ -334,7 +335,7 @@ final class Conditions {
         return true;
     }
 
-    private static byte[] ip(String s) {
+    private static byte @Nullable [] ip(String s) {
         if (IPV4.matcher(s).matches()) {
             String[] parts = s.split("\\.");
             byte[] out = new byte[4];

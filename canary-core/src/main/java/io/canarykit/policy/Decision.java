@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of evaluating one request, and why.
@@ -23,8 +24,8 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record Decision(boolean allowed, boolean implicit, String reason, PolicyType policyType, String policyName,
-                       StatementRef statement, List<String> notes) {
+public record Decision(boolean allowed, boolean implicit, String reason, @Nullable PolicyType policyType,
+                       @Nullable String policyName, @Nullable StatementRef statement, List<String> notes) {
 
     public Decision {
         Objects.requireNonNull(reason, "reason");
@@ -45,12 +46,12 @@ public record Decision(boolean allowed, boolean implicit, String reason, PolicyT
     }
 
     /** The deciding policy's name, or {@code null}. */
-    public String decidingPolicy() {
+    public @Nullable String decidingPolicy() {
         return policyName;
     }
 
     /** The deciding statement's {@code Sid} (or {@code Statement[i]}), or {@code null}. */
-    public String decidingStatement() {
+    public @Nullable String decidingStatement() {
         return statement == null ? null : statement.label();
     }
 

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.Collections;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code deny-all} hardener: an explicit {@code Deny * on *} everywhere a policy can go.
@@ -83,13 +84,13 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
 
     private final String partition;
     private final String inlinePolicyName;
-    private final String boundaryArn;
+    private final @Nullable String boundaryArn;
     private final String boundaryPolicyName;
     private final ScpMode scpMode;
     private final List<String> scpArnPatterns;
     private final Map<String, String> principalTags;
-    private final String scpTagKey;
-    private final String scpTagValue;
+    private final @Nullable String scpTagKey;
+    private final @Nullable String scpTagValue;
 
     private DenyAllPolicyHardener(Builder b) {
         this.partition = b.partition;
@@ -171,13 +172,15 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
                 principalTags);
     }
 
-    private String scpStatement(HardeningRequest r) {
+    private @Nullable String scpStatement(HardeningRequest r) {
         Statement.Builder s = Statement.builder().sid("DenyBaselinePrincipals").deny().actions("*").resources("*");
         switch (scpMode) {
             case NONE:
                 return null;
             case TAG:
-                s.condition("StringEquals", "aws:PrincipalTag/" + scpTagKey, scpTagValue);
+                // The constructor refuses TAG mode without a tag key, and the value is always set with the key.
+                s.condition("StringEquals", "aws:PrincipalTag/" + scpTagKey,
+                        Objects.requireNonNull(scpTagValue, "scpTagValue"));
                 break;
             default:
                 List<String> patterns = scpArnPatterns.isEmpty() ? List.of(principalArnKey(r)) : scpArnPatterns;
@@ -190,7 +193,8 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
     private String principalArnKey(HardeningRequest r) {
         if (r.kind() == CredentialKind.ASSUMED_ROLE) {
             r.roleName();
-            return r.roleArn();
+            // roleName() throws when roleArn is missing, so it is set here.
+            return Objects.requireNonNull(r.roleArn(), "roleArn");
         }
         return r.principalArn(partition);
     }
@@ -211,20 +215,20 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
     public static final class Builder {
         private String partition = "aws";
         private String inlinePolicyName = DEFAULT_INLINE_POLICY_NAME;
-        private String boundaryArn;
+        private @Nullable String boundaryArn;
         private String boundaryPolicyName = DEFAULT_BOUNDARY_POLICY_NAME;
         private ScpMode scpMode = ScpMode.ARN;
         private final List<String> scpArnPatterns = new ArrayList<>();
         private final Map<String, String> principalTags = new LinkedHashMap<>(Map.of(DEFAULT_TAG_KEY,
                 DEFAULT_TAG_VALUE));
-        private String scpTagKey;
-        private String scpTagValue;
+        private @Nullable String scpTagKey;
+        private @Nullable String scpTagValue;
 
         private Builder() {
         }
 
         /** The partition ({@code aws}, {@code aws-cn}, {@code aws-us-gov}); default {@code aws}. */
-        public Builder partition(String partition) {
+        public Builder partition(@Nullable String partition) {
             if (partition == null || !partition.matches("aws(-[a-z]+)*")) {
                 throw new CanaryConfigurationException("invalid partition '" + partition
                         + "': use aws, aws-cn or aws-us-gov");
@@ -234,13 +238,13 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
         }
 
         /** The inline policy's name (1-128 of {@code [A-Za-z0-9+=,.@_-]}); default {@value #DEFAULT_INLINE_POLICY_NAME}. */
-        public Builder inlinePolicyName(String name) {
+        public Builder inlinePolicyName(@Nullable String name) {
             this.inlinePolicyName = policyName("inline policy name", name);
             return this;
         }
 
         /** An existing boundary policy to attach instead of creating one. */
-        public Builder boundaryArn(String arn) {
+        public Builder boundaryArn(@Nullable String arn) {
             if (arn == null || !arn.startsWith("arn:") || !arn.contains(":policy/")) {
                 throw new CanaryConfigurationException("invalid permissions boundary ARN '" + arn
                         + "': a managed policy ARN looks like arn:aws:iam::111122223333:policy/baseline-boundary");
@@ -250,7 +254,7 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
         }
 
         /** The name of the boundary policy to create; default {@value #DEFAULT_BOUNDARY_POLICY_NAME}. */
-        public Builder boundaryPolicyName(String name) {
+        public Builder boundaryPolicyName(@Nullable String name) {
             this.boundaryPolicyName = policyName("boundary policy name", name);
             return this;
         }
@@ -302,7 +306,7 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
             return new DenyAllPolicyHardener(this);
         }
 
-        private static String policyName(String what, String name) {
+        private static String policyName(String what, @Nullable String name) {
             if (name == null || !POLICY_NAME.matcher(name).matches()) {
                 throw new CanaryConfigurationException("invalid " + what + " '" + name
                         + "': use 1-128 letters, digits or + = , . @ _ -");
@@ -310,7 +314,7 @@ public final class DenyAllPolicyHardener implements PolicyHardener {
             return name;
         }
 
-        private static String tag(String what, String s, int min, int max) {
+        private static String tag(String what, @Nullable String s, int min, int max) {
             if (s == null || s.length() < min || s.length() > max || !TAG.matcher(s).matches()
                     || (min > 0 && s.toLowerCase(Locale.ROOT).startsWith("aws:"))) {
                 throw new CanaryConfigurationException("invalid " + what + " '" + s + "': use " + min + "-" + max

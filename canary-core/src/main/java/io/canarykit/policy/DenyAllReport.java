@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of {@link PolicySimulator#checkDeniesEverything}: which requests (if any) would be allowed, and the
@@ -17,7 +18,8 @@ import java.util.Map;
  *
  * @since 0.1.0
  */
-public record DenyAllReport(String principalArn, int requestsChecked, StatementRef blanketDeny, List<Finding> allowed) {
+public record DenyAllReport(String principalArn, int requestsChecked, @Nullable StatementRef blanketDeny,
+                            List<Finding> allowed) {
     public DenyAllReport {
         Objects.requireNonNull(principalArn, "principalArn");
         allowed = List.copyOf(allowed);

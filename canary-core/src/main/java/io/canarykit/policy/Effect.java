@@ -1,5 +1,7 @@
 package io.canarykit.policy;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code Effect} of a policy statement.
  *
@@ -23,7 +25,7 @@ public enum Effect {
     }
 
     /** Parses {@code Allow} or {@code Deny} exactly as IAM does (case-sensitive); {@code null} for anything else. */
-    static Effect fromJson(String text) {
+    static @Nullable Effect fromJson(String text) {
         for (Effect e : values()) {
             if (e.json.equals(text)) {
                 return e;

@@ -5,6 +5,7 @@ import io.canarykit.CredentialKind;
 import io.canarykit.Principal;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link PolicyHardener} needs to know about the canary principal.
@@ -18,8 +19,8 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record HardeningRequest(CredentialKind kind, String accountId, String principalName, String path, String roleArn,
-                               String issuerArn) {
+public record HardeningRequest(CredentialKind kind, String accountId, String principalName, @Nullable String path,
+                               @Nullable String roleArn, @Nullable String issuerArn) {
     public HardeningRequest {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(kind, "kind");
@@ -28,7 +29,7 @@ public record HardeningRequest(CredentialKind kind, String accountId, String pri
     }
 
     /** A request for an IAM user canary. */
-    public static HardeningRequest iamUser(String accountId, String userName, String path) {
+    public static HardeningRequest iamUser(String accountId, String userName, @Nullable String path) {
         return new HardeningRequest(CredentialKind.IAM_USER, accountId, userName, path, null, null);
     }
 

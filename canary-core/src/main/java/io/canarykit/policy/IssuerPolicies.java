@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import io.canarykit.naming.IamPath;
 import java.util.Collections;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The least-privilege IAM policy the issuer itself needs, per credential kind, so that users can create the issuer's
@@ -37,12 +38,13 @@ public final class IssuerPolicies {
     private final String accountId;
     private final String userPath;
     private final String boundaryArn;
-    private final String roleArn;
+    private final @Nullable String roleArn;
     private final Map<String, String> managementTags;
 
     private IssuerPolicies(Builder b) {
         this.partition = b.partition;
-        this.accountId = b.accountId;
+        // build() refuses a builder without the account id.
+        this.accountId = Objects.requireNonNull(b.accountId, "accountId");
         this.userPath = b.userPath;
         this.boundaryArn = b.boundaryArn != null ? b.boundaryArn
                 : "arn:" + partition + ":iam::" + accountId + ":policy/" + DenyAllPolicyHardener.DEFAULT_BOUNDARY_POLICY_NAME;
@@ -152,10 +154,10 @@ public final class IssuerPolicies {
      */
     public static final class Builder {
         private String partition = "aws";
-        private String accountId;
+        private @Nullable String accountId;
         private String userPath = "/";
-        private String boundaryArn;
-        private String roleArn;
+        private @Nullable String boundaryArn;
+        private @Nullable String roleArn;
         private final Map<String, String> managementTags = new LinkedHashMap<>(Map.of(
                 DenyAllPolicyHardener.DEFAULT_TAG_KEY, DenyAllPolicyHardener.DEFAULT_TAG_VALUE));
 

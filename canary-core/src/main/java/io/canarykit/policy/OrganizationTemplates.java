@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import io.canarykit.naming.IamPath;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Infrastructure as code for an organisation, rendered from the same hardener and issuer policies as
@@ -57,18 +58,19 @@ public final class OrganizationTemplates {
 
     private final String roleName;
     private final String trustedPrincipalArn;
-    private final String externalId;
+    private final @Nullable String externalId;
     private final Set<CredentialKind> kinds;
     private final String userPath;
     private final String canaryRoleName;
     private final DenyAllPolicyHardener hardener;
-    private final String organizationId;
+    private final @Nullable String organizationId;
     private final String centralBusName;
-    private final String centralAccountId;
+    private final @Nullable String centralAccountId;
 
     private OrganizationTemplates(Builder b) {
-        this.roleName = b.roleName;
-        this.trustedPrincipalArn = b.trustedPrincipalArn;
+        // build() refuses a builder without either.
+        this.roleName = Objects.requireNonNull(b.roleName, "roleName");
+        this.trustedPrincipalArn = Objects.requireNonNull(b.trustedPrincipalArn, "trustedPrincipalArn");
         this.externalId = b.externalId;
         this.kinds = Set.copyOf(b.kinds);
         this.userPath = b.userPath;
@@ -238,7 +240,7 @@ public final class OrganizationTemplates {
         st.putObject("Condition").putObject("ArnEquals").set("aws:SourceArn", sourceArn);
     }
 
-    private String centralBusArn() {
+    private @Nullable String centralBusArn() {
         return organizationId == null ? null
                 : "arn:aws:events:us-east-1:" + centralAccountId + ":event-bus/" + centralBusName;
     }
@@ -475,23 +477,23 @@ public final class OrganizationTemplates {
      * @since 0.1.0
      */
     public static final class Builder {
-        private String roleName;
-        private String trustedPrincipalArn;
-        private String externalId;
+        private @Nullable String roleName;
+        private @Nullable String trustedPrincipalArn;
+        private @Nullable String externalId;
         private final Set<CredentialKind> kinds = EnumSet.of(CredentialKind.IAM_USER);
         private String userPath = "/";
         private String canaryRoleName = "ci-deploy";
         private DenyAllPolicyHardener hardener = DenyAllPolicyHardener.builder()
                 .scpMode(DenyAllPolicyHardener.ScpMode.TAG).build();
-        private String organizationId;
+        private @Nullable String organizationId;
         private String centralBusName = "canarykit-central";
-        private String centralAccountId;
+        private @Nullable String centralAccountId;
 
         private Builder() {
         }
 
         /** The issuer role's name in every member account (required), as {@code role-name} configures it. */
-        public Builder roleName(String v) {
+        public Builder roleName(@Nullable String v) {
             if (v == null || !v.matches("[\\w+=,.@-]{1,64}")) {
                 throw new CanaryConfigurationException("role name '" + v + "' is not a valid IAM role name");
             }
@@ -500,7 +502,7 @@ public final class OrganizationTemplates {
         }
 
         /** The central principal that assumes the role (required): a role ARN or an account's root. */
-        public Builder trustedPrincipalArn(String v) {
+        public Builder trustedPrincipalArn(@Nullable String v) {
             if (v == null || !ARN.matcher(v).matches()) {
                 throw new CanaryConfigurationException("trusted principal '" + v + "' is not an IAM ARN such as"
                         + " arn:aws:iam::111122223333:role/canarykit-central");
@@ -548,7 +550,7 @@ public final class OrganizationTemplates {
          * Adds the EventBridge part: the central bus in {@code centralAccountId} (us-east-1) that the organisation
          * {@code organizationId} may put events on, and the member rules forwarding to it.
          */
-        public Builder eventBridge(String organizationId, String centralAccountId) {
+        public Builder eventBridge(@Nullable String organizationId, String centralAccountId) {
             if (organizationId == null || !organizationId.matches("o-[a-z0-9]{10,32}")) {
                 throw new CanaryConfigurationException("organisation id '" + organizationId + "' must be o- and 10 to 32"
                         + " lower-case letters or digits");

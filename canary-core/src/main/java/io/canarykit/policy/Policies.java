@@ -3,6 +3,7 @@ package io.canarykit.policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every policy that takes part in evaluating a request, by role. Build one with {@link #builder()}.
@@ -30,7 +31,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record Policies(List<NamedPolicy> identity, NamedPolicy boundary, List<NamedPolicy> session,
+public record Policies(List<NamedPolicy> identity, @Nullable NamedPolicy boundary, List<NamedPolicy> session,
                        List<List<NamedPolicy>> serviceControlLevels, List<NamedPolicy> resource) {
 
     public Policies {
@@ -141,7 +142,7 @@ public record Policies(List<NamedPolicy> identity, NamedPolicy boundary, List<Na
      */
     public static final class Builder {
         private final List<NamedPolicy> identity = new ArrayList<>();
-        private NamedPolicy boundary;
+        private @Nullable NamedPolicy boundary;
         private final List<NamedPolicy> session = new ArrayList<>();
         private final List<List<NamedPolicy>> scpLevels = new ArrayList<>();
         private final List<NamedPolicy> resource = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.canarykit.policy;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IAM policy document: {@code Version}, optional {@code Id}, and its statements. Parse one with {@link #parse},
@@ -13,7 +14,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record PolicyDocument(String version, String id, List<Statement> statements) {
+public record PolicyDocument(String version, @Nullable String id, List<Statement> statements) {
     /** The current policy language version. */
     public static final String VERSION_2012 = "2012-10-17";
     /** The old policy language version, without policy variables. */
@@ -53,7 +54,7 @@ public record PolicyDocument(String version, String id, List<Statement> statemen
      * @param name what to call the policy in error messages (a file name, a policy name); may be {@code null}
      * @throws PolicyParseException pointing at the statement and field, if the text is not a valid policy
      */
-    public static PolicyDocument parse(String name, String json) {
+    public static PolicyDocument parse(@Nullable String name, String json) {
         return PolicyJson.parse(name, json);
     }
 

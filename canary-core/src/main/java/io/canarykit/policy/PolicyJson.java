@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Reads and writes IAM policy JSON. */
 final class PolicyJson {
@@ -36,7 +37,7 @@ final class PolicyJson {
     private PolicyJson() {
     }
 
-    static PolicyDocument parse(String name, String json) {
+    static PolicyDocument parse(@Nullable String name, @Nullable String json) {
         Parser p = new Parser(name);
         if (json == null || json.isBlank()) {
             throw p.error(null, null, "the document is empty; an IAM policy is a JSON object with Version and Statement");
@@ -113,7 +114,7 @@ final class PolicyJson {
         return n;
     }
 
-    private static void putList(ObjectNode n, String field, List<String> values) {
+    private static void putList(ObjectNode n, String field, @Nullable List<String> values) {
         if (values == null) {
             return;
         }
@@ -127,9 +128,9 @@ final class PolicyJson {
 
     /** Parses one document, remembering its name for messages. */
     private static final class Parser {
-        private final String name;
+        private final @Nullable String name;
 
-        Parser(String name) {
+        Parser(@Nullable String name) {
             this.name = name;
         }
 
@@ -137,7 +138,8 @@ final class PolicyJson {
             return "invalid IAM policy" + (name == null ? "" : " " + name) + ": ";
         }
 
-        PolicyParseException error(Integer index, String sid, String field, String problem) {
+        PolicyParseException error(@Nullable Integer index, @Nullable String sid, @Nullable String field,
+                                   String problem) {
             StringBuilder where = new StringBuilder();
             if (index != null) {
                 where.append("Statement[").append(index).append(']');
@@ -157,7 +159,7 @@ final class PolicyJson {
             return new PolicyParseException(msg, index, field);
         }
 
-        PolicyParseException error(Integer index, String field, String problem) {
+        PolicyParseException error(@Nullable Integer index, @Nullable String field, String problem) {
             return error(index, null, field, problem);
         }
 
@@ -250,7 +252,7 @@ final class PolicyJson {
                     conditions);
         }
 
-        void checkFields(JsonNode node, List<String> allowed, Integer index, String sid) {
+        void checkFields(JsonNode node, List<String> allowed, @Nullable Integer index, @Nullable String sid) {
             Iterator<String> names = node.fieldNames();
             while (names.hasNext()) {
                 String f = names.next();
@@ -268,7 +270,8 @@ final class PolicyJson {
             }
         }
 
-        List<String> strings(Integer index, String sid, String field, JsonNode n) {
+        @Nullable List<String> strings(@Nullable Integer index, @Nullable String sid, String field,
+                                       @Nullable JsonNode n) {
             if (n == null) {
                 return null;
             }
@@ -291,7 +294,7 @@ final class PolicyJson {
             return out;
         }
 
-        List<String> actions(int index, String sid, String field, JsonNode n) {
+        @Nullable List<String> actions(int index, @Nullable String sid, String field, @Nullable JsonNode n) {
             List<String> out = strings(index, sid, field, n);
             if (out != null) {
                 for (String a : out) {
@@ -304,7 +307,7 @@ final class PolicyJson {
             return out;
         }
 
-        List<String> resources(int index, String sid, String field, JsonNode n) {
+        @Nullable List<String> resources(int index, @Nullable String sid, String field, @Nullable JsonNode n) {
             List<String> out = strings(index, sid, field, n);
             if (out != null) {
                 for (String r : out) {
@@ -317,7 +320,7 @@ final class PolicyJson {
             return out;
         }
 
-        PolicyPrincipal principal(int index, String sid, String field, JsonNode n) {
+        @Nullable PolicyPrincipal principal(int index, @Nullable String sid, String field, @Nullable JsonNode n) {
             if (n == null) {
                 return null;
             }
@@ -345,7 +348,7 @@ final class PolicyJson {
             return new PolicyPrincipal(false, byType);
         }
 
-        List<PolicyCondition> conditions(int index, String sid, JsonNode n) {
+        List<PolicyCondition> conditions(int index, @Nullable String sid, @Nullable JsonNode n) {
             if (n == null) {
                 return List.of();
             }
@@ -383,7 +386,7 @@ final class PolicyJson {
             return out;
         }
 
-        String scalar(int index, String sid, String field, JsonNode v) {
+        String scalar(int index, @Nullable String sid, String field, JsonNode v) {
             if (v.isTextual() || v.isNumber() || v.isBoolean()) {
                 return v.asText();
             }

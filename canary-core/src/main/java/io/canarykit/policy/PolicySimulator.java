@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates requests against IAM policies offline, with AWS's evaluation logic, and says which statement of which
@@ -164,7 +165,7 @@ public final class PolicySimulator {
     }
 
     /** An unconditional Deny of every action on every resource that always applies to the principal, or null. */
-    private StatementRef blanketDeny(Policies policies, String principalArn) {
+    private @Nullable StatementRef blanketDeny(Policies policies, String principalArn) {
         for (Policies.TypedPolicy tp : policies.all()) {
             List<Statement> statements = tp.policy().document().statements();
             for (int i = 0; i < statements.size(); i++) {
@@ -275,15 +276,19 @@ public final class PolicySimulator {
             }
             if (!who.hasIdentityPolicies()) {
                 if (grantKind == Grant.DIRECT) {
-                    return allow("allowed by " + grant.describe(), grant);
+                    // grant is set whenever grantKind rises above NONE
+                    StatementRef direct = Objects.requireNonNull(grant, "grant");
+                    return allow("allowed by " + direct.describe(), direct);
                 }
                 return implicit("no resource-based policy grants " + who.describe() + " " + action + " on "
                         + request.resource(), null, null);
             }
             if (sameAccount && grantKind == Grant.DIRECT) {
-                return allow("allowed by " + grant.describe() + ", which names the caller directly: within one "
+                // grant is set whenever grantKind rises above NONE
+                StatementRef direct = Objects.requireNonNull(grant, "grant");
+                return allow("allowed by " + direct.describe() + ", which names the caller directly: within one "
                         + "account that needs no identity-based allow and is not capped by a permissions boundary or "
-                        + "session policy", grant);
+                        + "session policy", direct);
             }
             // 5. identity-based policies (or a same-account grant to the role, which counts as one)
             StatementRef identityAllow = firstAllow(PolicyType.IDENTITY, policies.identity());
@@ -317,7 +322,8 @@ public final class PolicySimulator {
                         + request.resource(), PolicyType.SESSION,
                         policies.session().size() == 1 ? policies.session().get(0).name() : null);
             }
-            String also = !sameAccount ? " and granted by " + grant.describe() : "";
+            // across accounts step 6 returned unless grantKind is above NONE, and then grant is set
+            String also = !sameAccount ? " and granted by " + Objects.requireNonNull(grant, "grant").describe() : "";
             return allow("allowed by " + allowBy.describe() + also, allowBy);
         }
 
@@ -325,7 +331,7 @@ public final class PolicySimulator {
             return new Decision(true, false, reason, by.type(), by.policyName(), by, ctx.notes);
         }
 
-        private Decision implicit(String reason, PolicyType type, String policyName) {
+        private Decision implicit(String reason, @Nullable PolicyType type, @Nullable String policyName) {
             return new Decision(false, true, "implicitly denied: " + reason, type, policyName, null, ctx.notes);
         }
 
@@ -337,7 +343,7 @@ public final class PolicySimulator {
             return sb.toString();
         }
 
-        private StatementRef firstAllow(PolicyType type, List<NamedPolicy> list) {
+        private @Nullable StatementRef firstAllow(PolicyType type, List<NamedPolicy> list) {
             for (NamedPolicy p : list) {
                 StatementRef r = firstMatch(type, p, Effect.ALLOW);
                 if (r != null) {
@@ -347,7 +353,7 @@ public final class PolicySimulator {
             return null;
         }
 
-        private StatementRef firstMatch(PolicyType type, NamedPolicy p, Effect effect) {
+        private @Nullable StatementRef firstMatch(PolicyType type, NamedPolicy p, Effect effect) {
             List<Statement> statements = p.document().statements();
             for (int i = 0; i < statements.size(); i++) {
                 Statement s = statements.get(i);
@@ -397,7 +403,8 @@ public final class PolicySimulator {
                 }
                 return false;
             }
-            for (String a : s.notActions()) {
+            // a statement has exactly one of Action and NotAction (the Statement constructor checks)
+            for (String a : Objects.requireNonNull(s.notActions(), "notActions")) {
                 if (Wildcards.matchAction(a, action)) {
                     return false;
                 }
@@ -437,7 +444,8 @@ public final class PolicySimulator {
             if (s.principal() != null) {
                 return principalMatch(s.principal());
             }
-            Grant listed = principalMatch(s.notPrincipal());
+            // Policies refuses a resource-based statement with neither Principal nor NotPrincipal
+            Grant listed = principalMatch(Objects.requireNonNull(s.notPrincipal(), "notPrincipal"));
             if (s.effect() == Effect.DENY && policies.boundary() != null
                     && (who.kind == PrincipalInfo.Kind.IAM_USER || who.kind == PrincipalInfo.Kind.ASSUMED_ROLE
                     || who.kind == PrincipalInfo.Kind.ROLE) && listed != Grant.NONE) {

@@ -3,6 +3,7 @@ package io.canarykit.policy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What the simulator knows about the caller, from its ARN. */
 final class PrincipalInfo {
@@ -10,14 +11,15 @@ final class PrincipalInfo {
 
     final Kind kind;
     final String arn;
-    final String account;
+    final @Nullable String account;
     final String partition;
     /** user name, role name, federated user name; {@code null} otherwise. */
-    final String name;
+    final @Nullable String name;
     /** for an assumed role: the role name (without path). */
-    final String roleName;
+    final @Nullable String roleName;
 
-    private PrincipalInfo(Kind kind, String arn, String account, String partition, String name, String roleName) {
+    private PrincipalInfo(Kind kind, String arn, @Nullable String account, String partition, @Nullable String name,
+                          @Nullable String roleName) {
         this.kind = kind;
         this.arn = arn;
         this.account = account;
@@ -26,7 +28,7 @@ final class PrincipalInfo {
         this.roleName = roleName;
     }
 
-    static PrincipalInfo of(String arn, String account) {
+    static PrincipalInfo of(String arn, @Nullable String account) {
         String partition = Arns.partition(arn);
         if (arn.equals("*") || arn.equalsIgnoreCase("anonymous")) {
             return new PrincipalInfo(Kind.ANONYMOUS, arn, account, partition, null, null);

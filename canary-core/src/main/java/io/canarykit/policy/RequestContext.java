@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** The request context during one evaluation: the request's keys plus the derived ones, and the notes. */
 final class RequestContext {
@@ -27,7 +28,7 @@ final class RequestContext {
     }
 
     /** The values of a key, or {@code null} if absent. */
-    List<String> values(String key) {
+    @Nullable List<String> values(String key) {
         List<String> v = keys.get(key);
         return v == null || v.isEmpty() ? null : v;
     }
@@ -42,7 +43,7 @@ final class RequestContext {
      * Substitutes policy variables ({@code ${aws:username}}, {@code ${key, 'default'}}, {@code ${*}}, {@code ${?}},
      * {@code ${$}}) in {@code text}; returns {@code null} if a variable has no single value and no default.
      */
-    String substitute(String text, boolean enabled, String where) {
+    @Nullable String substitute(String text, boolean enabled, String where) {
         if (!enabled || text.indexOf("${") < 0) {
             return text;
         }

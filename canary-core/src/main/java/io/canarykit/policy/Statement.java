@@ -3,6 +3,7 @@ package io.canarykit.policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One statement of an IAM policy.
@@ -23,9 +24,10 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record Statement(String sid, Effect effect, List<String> actions, List<String> notActions,
-                        List<String> resources, List<String> notResources, PolicyPrincipal principal,
-                        PolicyPrincipal notPrincipal, List<PolicyCondition> conditions) {
+public record Statement(@Nullable String sid, Effect effect, @Nullable List<String> actions,
+                        @Nullable List<String> notActions, @Nullable List<String> resources,
+                        @Nullable List<String> notResources, @Nullable PolicyPrincipal principal,
+                        @Nullable PolicyPrincipal notPrincipal, List<PolicyCondition> conditions) {
 
     public Statement {
         Objects.requireNonNull(effect, "effect");
@@ -86,21 +88,21 @@ public record Statement(String sid, Effect effect, List<String> actions, List<St
      * @since 0.1.0
      */
     public static final class Builder {
-        private String sid;
-        private Effect effect;
-        private List<String> actions;
-        private List<String> notActions;
-        private List<String> resources;
-        private List<String> notResources;
-        private PolicyPrincipal principal;
-        private PolicyPrincipal notPrincipal;
+        private @Nullable String sid;
+        private @Nullable Effect effect;
+        private @Nullable List<String> actions;
+        private @Nullable List<String> notActions;
+        private @Nullable List<String> resources;
+        private @Nullable List<String> notResources;
+        private @Nullable PolicyPrincipal principal;
+        private @Nullable PolicyPrincipal notPrincipal;
         private final List<PolicyCondition> conditions = new ArrayList<>();
 
         private Builder() {
         }
 
         /** The {@code Sid}; may be {@code null}. */
-        public Builder sid(String sid) {
+        public Builder sid(@Nullable String sid) {
             this.sid = sid;
             return this;
         }

@@ -105,7 +105,9 @@ public final class CanaryRoleSetup {
             return new Result(role.arn(), true, List.of(), List.of());
         }
         String arn = role.arn();
-        if (!same(decode(role.assumeRolePolicyDocument()), policies.trustPolicy())) {
+        // build() refuses a policy set without a trust policy
+        String trustPolicy = Objects.requireNonNull(policies.trustPolicy(), "trustPolicy");
+        if (!same(decode(role.assumeRolePolicyDocument()), trustPolicy)) {
             if (fix) {
                 call("UpdateAssumeRolePolicy", () -> iam.updateAssumeRolePolicy(b -> b.roleName(roleName)
                         .policyDocument(policies.trustPolicy())));
