@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Provider {@code assume-role}: an {@link AssumeRoleIssuer} with clients from {@link AwsClients#fromConfig} and these
@@ -69,26 +70,11 @@ public final class AssumeRoleIssuerProvider implements CanaryIssuerProvider {
         AssumeRoleIssuer.Builder b = AssumeRoleIssuer.builder().sts(sts).iam(iam).roleArn(roleArn)
                 .sessionTags(config.getMap("session-tags"))
                 .revokeOlderSessions(config.getBoolean("revoke-older-sessions", false));
-        String issuerArn = config.getString("issuer-arn");
-        if (issuerArn != null) {
-            b.issuerArn(issuerArn);
-        }
-        Duration duration = config.getDuration("duration");
-        if (duration != null) {
-            b.defaultDuration(duration);
-        }
-        Duration maxSessionDuration = config.getDuration("max-session-duration");
-        if (maxSessionDuration != null) {
-            b.maxSessionDuration(maxSessionDuration);
-        }
-        Duration waitForRole = config.getDuration("wait-for-role");
-        if (waitForRole != null) {
-            b.waitForRole(waitForRole);
-        }
-        String sourceIdentity = config.getString("source-identity");
-        if (sourceIdentity != null) {
-            b.sourceIdentity(sourceIdentity);
-        }
+        Optional.ofNullable(config.getString("issuer-arn")).ifPresent(b::issuerArn);
+        Optional.ofNullable(config.getDuration("duration")).ifPresent(b::defaultDuration);
+        Optional.ofNullable(config.getDuration("max-session-duration")).ifPresent(b::maxSessionDuration);
+        Optional.ofNullable(config.getDuration("wait-for-role")).ifPresent(b::waitForRole);
+        Optional.ofNullable(config.getString("source-identity")).ifPresent(b::sourceIdentity);
         return b.build();
     }
 }

@@ -7,6 +7,7 @@ import io.canarykit.config.ConfigKeys;
 import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Provider {@code federation-token}: a {@link FederationTokenIssuer} with clients from {@link AwsClients#fromConfig}
@@ -42,18 +43,9 @@ public final class FederationTokenIssuerProvider implements CanaryIssuerProvider
         AwsClients clients = AwsClients.fromConfig(config);
         FederationTokenIssuer.Builder b = FederationTokenIssuer.builder().sts(clients.sts())
                 .sessionTags(config.getMap("session-tags"));
-        String accountId = config.getString("account-id");
-        if (accountId != null) {
-            b.accountId(accountId);
-        }
-        String issuerArn = config.getString("issuer-arn");
-        if (issuerArn != null) {
-            b.issuerArn(issuerArn);
-        }
-        Duration duration = config.getDuration("duration");
-        if (duration != null) {
-            b.defaultDuration(duration);
-        }
+        Optional.ofNullable(config.getString("account-id")).ifPresent(b::accountId);
+        Optional.ofNullable(config.getString("issuer-arn")).ifPresent(b::issuerArn);
+        Optional.ofNullable(config.getDuration("duration")).ifPresent(b::defaultDuration);
         return b.build();
     }
 }

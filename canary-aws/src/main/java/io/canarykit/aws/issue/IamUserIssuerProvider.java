@@ -10,6 +10,7 @@ import io.canarykit.issue.CanaryIssuer;
 import io.canarykit.issue.CanaryIssuerProvider;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Provider {@code iam-user}: an {@link IamUserIssuer} with clients from {@link AwsClients#fromConfig} (keys
@@ -64,10 +65,7 @@ public final class IamUserIssuerProvider implements CanaryIssuerProvider {
                 .path(config.getString("path", "/"))
                 .ownershipTagKey(config.getString("ownership-tag", IamUserIssuer.DEFAULT_OWNERSHIP_TAG))
                 .tags(config.getMap("tags"));
-        String accountId = config.getString("account-id");
-        if (accountId != null) {
-            b.accountId(accountId);
-        }
+        Optional.ofNullable(config.getString("account-id")).ifPresent(b::accountId);
         Duration wait = config.getDuration("wait-for-key");
         if (wait != null) {
             b.waitForKey(wait).waitInterval(config.getDuration("wait-interval", Duration.ofMillis(500)));
