@@ -2,6 +2,8 @@ package io.canarykit.testkit.aws;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one long-term access key (never its secret).
  *
@@ -17,7 +19,7 @@ import java.time.Instant;
  * @since 0.1.0
  */
 public record AccessKeyView(String accessKeyId, String accountId, String userName, String status, Instant createDate,
-                            Instant lastUsedDate, String lastUsedService, String lastUsedRegion) {
+                            @Nullable Instant lastUsedDate, String lastUsedService, String lastUsedRegion) {
 
     /** Whether the key was ever used. */
     public boolean used() {

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.jspecify.annotations.Nullable;
+
 /** Everything one emulated account holds. Guarded by the engine's lock. */
 final class AccountState {
     final String accountId;
@@ -25,8 +27,9 @@ final class AccountState {
     /** Virtual MFA devices by serial number. */
     final Map<String, MfaDevice> mfaDevices = new TreeMap<>();
     final List<String> serviceControlPolicies = new ArrayList<>();
-    Instant reportGeneratedAt;
-    byte[] reportCsv;
+    /** The last credential report, null until GenerateCredentialReport runs. */
+    @Nullable Instant reportGeneratedAt;
+    byte @Nullable [] reportCsv;
 
     AccountState(String accountId, Instant created) {
         this.accountId = accountId;
@@ -37,15 +40,15 @@ final class AccountState {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    User user(String name) {
+    @Nullable User user(@Nullable String name) {
         return name == null ? null : users.get(key(name));
     }
 
-    Role role(String name) {
+    @Nullable Role role(@Nullable String name) {
         return name == null ? null : roles.get(key(name));
     }
 
-    Group group(String name) {
+    @Nullable Group group(@Nullable String name) {
         return name == null ? null : groups.get(key(name));
     }
 
@@ -54,7 +57,7 @@ final class AccountState {
     }
 
     /** The user {@code name}, or a deleted one reads still see at {@code now}; {@code null} if neither. */
-    User visibleUser(String name, Instant now) {
+    @Nullable User visibleUser(@Nullable String name, Instant now) {
         User u = user(name);
         if (u != null || name == null) {
             return u;
@@ -71,94 +74,159 @@ final class AccountState {
     }
 
     static final class User {
-        String name;
-        String path;
-        String userId;
-        String arn;
-        Instant created;
+        final String name;
+        final String path;
+        final String userId;
+        final String arn;
+        final Instant created;
         final Map<String, String> tags = new LinkedHashMap<>();
         final Map<String, String> inlinePolicies = new LinkedHashMap<>();
         final Set<String> attachedPolicies = new LinkedHashSet<>();
         final Set<String> groups = new LinkedHashSet<>();
         final List<Credential> accessKeys = new ArrayList<>();
-        String boundaryArn;
-        LoginProfile loginProfile;
+        @Nullable String boundaryArn;
+        @Nullable LoginProfile loginProfile;
         final List<String> mfaSerials = new ArrayList<>();
         final List<SshKey> sshKeys = new ArrayList<>();
         final List<SigningCert> certificates = new ArrayList<>();
         final List<ServiceCredential> serviceCredentials = new ArrayList<>();
+
+        User(String name, String path, String userId, String arn, Instant created) {
+            this.name = name;
+            this.path = path;
+            this.userId = userId;
+            this.arn = arn;
+            this.created = created;
+        }
     }
 
     static final class LoginProfile {
-        Instant created;
+        final Instant created;
         boolean passwordResetRequired;
+
+        LoginProfile(Instant created, boolean passwordResetRequired) {
+            this.created = created;
+            this.passwordResetRequired = passwordResetRequired;
+        }
     }
 
     static final class SshKey {
-        String id;
-        String body;
-        String fingerprint;
+        final String id;
+        final String body;
+        final String fingerprint;
         String status = "Active";
-        Instant uploaded;
+        final Instant uploaded;
+
+        SshKey(String id, String body, String fingerprint, Instant uploaded) {
+            this.id = id;
+            this.body = body;
+            this.fingerprint = fingerprint;
+            this.uploaded = uploaded;
+        }
     }
 
     static final class SigningCert {
-        String id;
-        String body;
+        final String id;
+        final String body;
         String status = "Active";
-        Instant uploaded;
+        final Instant uploaded;
+
+        SigningCert(String id, String body, Instant uploaded) {
+            this.id = id;
+            this.body = body;
+            this.uploaded = uploaded;
+        }
     }
 
     static final class ServiceCredential {
-        String id;
-        String serviceName;
-        String serviceUserName;
+        final String id;
+        final String serviceName;
+        final String serviceUserName;
         String status = "Active";
-        Instant created;
+        final Instant created;
+
+        ServiceCredential(String id, String serviceName, String serviceUserName, Instant created) {
+            this.id = id;
+            this.serviceName = serviceName;
+            this.serviceUserName = serviceUserName;
+            this.created = created;
+        }
     }
 
     static final class MfaDevice {
-        String serial;
-        String userName;
-        Instant enabled;
+        final String serial;
+        /** The user it is enabled for, and since when; both null while it is not enabled. */
+        @Nullable String userName;
+        @Nullable Instant enabled;
+
+        MfaDevice(String serial) {
+            this.serial = serial;
+        }
     }
 
     static final class Role {
-        String name;
-        String path;
-        String roleId;
-        String arn;
-        Instant created;
+        final String name;
+        final String path;
+        final String roleId;
+        final String arn;
+        final Instant created;
         String trustPolicy;
-        String description;
+        @Nullable String description;
         int maxSessionDuration = 3600;
-        String boundaryArn;
+        @Nullable String boundaryArn;
         final Map<String, String> tags = new LinkedHashMap<>();
         final Map<String, String> inlinePolicies = new LinkedHashMap<>();
         final Set<String> attachedPolicies = new LinkedHashSet<>();
-        Instant lastUsedDate;
-        String lastUsedRegion;
+        @Nullable Instant lastUsedDate;
+        @Nullable String lastUsedRegion;
+
+        Role(String name, String path, String roleId, String arn, Instant created, String trustPolicy) {
+            this.name = name;
+            this.path = path;
+            this.roleId = roleId;
+            this.arn = arn;
+            this.created = created;
+            this.trustPolicy = trustPolicy;
+        }
     }
 
     static final class Group {
-        String name;
-        String path;
-        String groupId;
-        String arn;
-        Instant created;
+        final String name;
+        final String path;
+        final String groupId;
+        final String arn;
+        final Instant created;
         final Map<String, String> inlinePolicies = new LinkedHashMap<>();
         final Set<String> attachedPolicies = new LinkedHashSet<>();
+
+        Group(String name, String path, String groupId, String arn, Instant created) {
+            this.name = name;
+            this.path = path;
+            this.groupId = groupId;
+            this.arn = arn;
+            this.created = created;
+        }
     }
 
     static final class ManagedPolicy {
-        String name;
-        String path;
-        String policyId;
-        String arn;
-        Instant created;
-        Instant updated;
-        String document;
-        String description;
+        final String name;
+        final String path;
+        final String policyId;
+        final String arn;
+        final Instant created;
+        final Instant updated;
+        final String document;
+        @Nullable String description;
         final Map<String, String> tags = new LinkedHashMap<>();
+
+        ManagedPolicy(String name, String path, String policyId, String arn, String document, Instant created) {
+            this.name = name;
+            this.path = path;
+            this.policyId = policyId;
+            this.arn = arn;
+            this.document = document;
+            this.created = created;
+            this.updated = created;
+        }
     }
 }

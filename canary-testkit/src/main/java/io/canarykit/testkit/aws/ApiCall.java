@@ -2,6 +2,8 @@ package io.canarykit.testkit.aws;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One request the emulator served, as its call log keeps it (the most recent calls only; see
  * {@link AwsEmulator.Builder#callLogLimit(int)}).
@@ -20,9 +22,10 @@ import java.time.Instant;
  *
  * @since 0.1.0
  */
-public record ApiCall(String requestId, Instant time, String service, String operation, String accountId,
-                      String accessKeyId, String principalArn, int status, String errorCode, String fault,
-                      String trailEventId) {
+public record ApiCall(@Nullable String requestId, Instant time, @Nullable String service,
+                      @Nullable String operation, @Nullable String accountId, @Nullable String accessKeyId,
+                      @Nullable String principalArn, int status, @Nullable String errorCode, @Nullable String fault,
+                      @Nullable String trailEventId) {
 
     /** {@code service:Operation}. */
     public String qualifiedOperation() {

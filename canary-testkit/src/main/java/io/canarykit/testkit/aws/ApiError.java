@@ -1,5 +1,7 @@
 package io.canarykit.testkit.aws;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An AWS error answer: code, HTTP status and message, formatted later in the service's protocol. Carries no stack
  * trace (it is control flow, thrown on every refused call).
@@ -18,7 +20,7 @@ final class ApiError extends RuntimeException {
         this(code, status, message, null, false);
     }
 
-    ApiError(String code, int status, String message, String trailCode, boolean authentication) {
+    ApiError(String code, int status, String message, @Nullable String trailCode, boolean authentication) {
         super(message, null, false, false);
         this.code = code;
         this.status = status;

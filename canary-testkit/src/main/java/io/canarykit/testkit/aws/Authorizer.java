@@ -3,6 +3,8 @@ package io.canarykit.testkit.aws;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /** Decides whether a principal may perform an action on a resource, from the policies that apply to it. */
 interface Authorizer {
 
@@ -15,7 +17,7 @@ interface Authorizer {
      * The outcome, and for denials the kind of policy that denied ({@code null} for an allow) and its name (a
      * managed policy ARN for a boundary, or {@code null}).
      */
-    record Decision(Outcome outcome, PolicyKind by, String policyName) {
+    record Decision(Outcome outcome, @Nullable PolicyKind by, @Nullable String policyName) {
         static final Decision ALLOW = new Decision(Outcome.ALLOW, null, null);
 
         boolean allowed() {
@@ -42,8 +44,9 @@ interface Authorizer {
      * @param context            condition keys (lower-case names) and their values
      */
     record Request(String principalArn, String principalAccount, String action, String resource,
-                   List<String> identityPolicies, String boundaryArn, String boundaryPolicy,
-                   List<String> sessionPolicies, List<String> scps, String resourcePolicy, String resourceAccount,
+                   List<String> identityPolicies, @Nullable String boundaryArn, @Nullable String boundaryPolicy,
+                   @Nullable List<String> sessionPolicies, List<String> scps, @Nullable String resourcePolicy,
+                   String resourceAccount,
                    Map<String, List<String>> context) {
     }
 

@@ -44,6 +44,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A stateful AWS emulator for tests and demos, served over HTTP so that the real AWS SDK v2 clients talk to it through
  * {@code endpointOverride}: one emulated organisation of one or more accounts (AWS Organizations: roots, organisational
@@ -156,6 +158,10 @@ public final class AwsEmulator implements AutoCloseable {
     /** The administrator credentials of one account; they survive {@link #reset()}. */
     public EmulatedCredentials adminCredentials(String accountId) {
         String[] key = engine.adminKeys.get(requireAccount(accountId));
+        if (key == null) {
+            throw new IllegalStateException("account " + accountId + " has no administrator key; the emulator creates "
+                    + "one for every account it starts with");
+        }
         return EmulatedCredentials.of(key[0], key[1]);
     }
 
@@ -453,7 +459,8 @@ public final class AwsEmulator implements AutoCloseable {
                         case FEDERATED -> "FederatedUser";
                         default -> "SessionToken";
                     };
-                    out.add(new SessionView(c.accessKeyId, c.accountId, kind, c.principalArn(), c.created, c.expires));
+                    out.add(new SessionView(c.accessKeyId, c.accountId, kind, c.principalArn(), c.created,
+                            Objects.requireNonNull(c.expires, "a session always expires")));
                 }
             }
             out.sort(Comparator.comparing(SessionView::issuedAt).thenComparing(SessionView::accessKeyId));
@@ -509,8 +516,9 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     private static AccessKeyView keyView(Credential c) {
-        return new AccessKeyView(c.accessKeyId, c.accountId, c.userName, c.status, c.created, c.lastUsedDate,
-                c.lastUsedDate == null ? "N/A" : c.lastUsedService, c.lastUsedDate == null ? "N/A" : c.lastUsedRegion);
+        return new AccessKeyView(c.accessKeyId, c.accountId, c.iamUserName(), c.status, c.created, c.lastUsedDate,
+                c.lastUsedDate == null || c.lastUsedService == null ? "N/A" : c.lastUsedService,
+                c.lastUsedDate == null || c.lastUsedRegion == null ? "N/A" : c.lastUsedRegion);
     }
 
     // ------------------------------------------------------------------------------------------------ seeding
@@ -666,7 +674,7 @@ public final class AwsEmulator implements AutoCloseable {
     }
 
     private AccountState account(String accountId) {
-        return engine.accounts.get(requireAccount(accountId));
+        return engine.account(requireAccount(accountId));
     }
 
     private String requireAccount(String accountId) {
@@ -692,21 +700,21 @@ public final class AwsEmulator implements AutoCloseable {
      */
     public static final class Builder {
         private final List<String> accounts = new ArrayList<>();
-        private String organizationId;
+        private @Nullable String organizationId;
         private Clock clock = Clock.systemUTC();
-        private Random random;
+        private @Nullable Random random;
         private int port;
         private String adminUserName = "issuer";
         private String trailName = "management-events";
-        private String trailBucket;
+        private @Nullable String trailBucket;
         private boolean organizationTrail;
         private Duration trailDeliveryDelay = Duration.ofMinutes(5);
         private Duration lookupEventsDelay = Duration.ZERO;
         private boolean lookupEventsRateLimit;
-        private CloudTrailEventSink sink;
+        private @Nullable CloudTrailEventSink sink;
         private boolean sinkAllManagementEvents = true;
         private IamQuotas quotas = IamQuotas.aws();
-        private String sourceIpAddress;
+        private @Nullable String sourceIpAddress;
         private int callLogLimit = 10_000;
         private int maxTrailRecords = 50_000;
         private int clientMaxAttempts = 1;
@@ -717,7 +725,7 @@ public final class AwsEmulator implements AutoCloseable {
         private final Map<String, List<String>> scps = new LinkedHashMap<>();
         private PartialAws partialAws = PartialAws.none();
         private final Organization.Spec organization = new Organization.Spec();
-        private S3NotificationSink s3NotificationSink;
+        private @Nullable S3NotificationSink s3NotificationSink;
 
         private Builder() {
         }

@@ -16,6 +16,8 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * JUnit 5 extension running an {@link AwsEmulator} on a free port.
  *
@@ -39,7 +41,8 @@ public final class AwsEmulatorExtension implements BeforeAllCallback, AfterAllCa
         AfterEachCallback {
     private final Consumer<AwsEmulator.Builder> configuration;
     private boolean resetBeforeEach;
-    private AwsEmulator emulator;
+    /** Running while a test class (or, per test, a test) runs; null otherwise. */
+    private @Nullable AwsEmulator emulator;
     private boolean perTest;
 
     private AwsEmulatorExtension(Consumer<AwsEmulator.Builder> configuration) {

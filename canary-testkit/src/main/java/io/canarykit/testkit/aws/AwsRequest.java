@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One HTTP request as the emulator sees it: method, raw path and query, headers (lower-case names), body, and what
  * the SigV4 credential scope says (access key id, date, region, service).
@@ -22,21 +24,21 @@ final class AwsRequest {
     final String clientIp;
 
     // from SigV4 (Authorization header or presigned query); null when unsigned
-    String accessKeyId;
-    String scopeDate;
-    String region;
-    String service;
-    List<String> signedHeaders;
-    String signature;
-    String amzDate;
+    @Nullable String accessKeyId;
+    @Nullable String scopeDate;
+    @Nullable String region;
+    @Nullable String service;
+    @Nullable List<String> signedHeaders;
+    @Nullable String signature;
+    @Nullable String amzDate;
     boolean presigned;
 
-    // filled in by the dispatcher
-    Protocol protocol;
-    String operation;
+    // filled in by the dispatcher (null until then, and for a request no service claims)
+    @Nullable Protocol protocol;
+    @Nullable String operation;
     Map<String, String> form = Map.of();
 
-    AwsRequest(String method, String url, Map<String, List<String>> headers, byte[] body, String clientIp) {
+    AwsRequest(String method, String url, Map<String, List<String>> headers, byte @Nullable [] body, String clientIp) {
         this.method = method.toUpperCase(Locale.ROOT);
         int q = url.indexOf('?');
         this.rawPath = q < 0 ? url : url.substring(0, q);
@@ -47,12 +49,12 @@ final class AwsRequest {
         this.clientIp = clientIp;
     }
 
-    String header(String name) {
+    @Nullable String header(String name) {
         List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    String query(String name) {
+    @Nullable String query(String name) {
         for (Map.Entry<String, String> e : queryParams) {
             if (e.getKey().equals(name)) {
                 return e.getValue();
@@ -80,7 +82,7 @@ final class AwsRequest {
     }
 
     /** Parses {@code a=b&c=d} into decoded pairs ({@code +} is a space only in form bodies). */
-    static List<Map.Entry<String, String>> parsePairs(String raw) {
+    static List<Map.Entry<String, String>> parsePairs(@Nullable String raw) {
         if (raw == null || raw.isEmpty()) {
             return List.of();
         }
@@ -98,7 +100,7 @@ final class AwsRequest {
     }
 
     /** Decodes a form body ({@code application/x-www-form-urlencoded}) into an ordered map. */
-    static Map<String, String> parseForm(String raw) {
+    static Map<String, String> parseForm(@Nullable String raw) {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /** One authenticated call being served: the request, its caller, and helpers the service handlers share. */
 final class Call {
@@ -15,10 +18,15 @@ final class Call {
     final Instant now;
     final Credential cred;
     final AccountState account;
+    /** The operation and the region the request was signed for (the request has both once it is a call). */
+    private final String operation;
+    final String region;
 
     Call(Engine engine, AwsRequest req, ServiceInfo svc, String requestId, Instant now, Credential cred,
          AccountState account) {
         this.engine = engine;
+        this.operation = Objects.requireNonNull(req.operation, "a call is made only once its operation is read");
+        this.region = Objects.requireNonNull(req.region, "a call is made only for a signed request (it has a region)");
         this.req = req;
         this.svc = svc;
         this.requestId = requestId;
@@ -28,7 +36,7 @@ final class Call {
     }
 
     String op() {
-        return req.operation;
+        return operation;
     }
 
     String accountId() {
@@ -36,7 +44,7 @@ final class Call {
     }
 
     /** A form parameter (Query protocols), or {@code null}. */
-    String param(String name) {
+    @Nullable String param(String name) {
         String v = req.form.get(name);
         return v;
     }
@@ -66,7 +74,7 @@ final class Call {
     }
 
     /** A list parameter {@code Name.member.N} (or {@code Name.member.N.sub}). */
-    List<String> list(String name, String sub) {
+    List<String> list(String name, @Nullable String sub) {
         List<String> out = new ArrayList<>();
         for (int i = 1; ; i++) {
             String v = req.form.get(name + ".member." + i + (sub == null ? "" : "." + sub));
@@ -91,8 +99,8 @@ final class Call {
     }
 
     /** A Query-protocol success with the given result XML (null for operations without output). */
-    Reply ok(String resultXml) {
-        return Wire.query(svc, req.operation, resultXml, requestId);
+    Reply ok(@Nullable String resultXml) {
+        return Wire.query(svc, operation, resultXml, requestId);
     }
 
     Reply ok(Xml result) {
@@ -110,7 +118,7 @@ final class Call {
      * @param resourcePolicy  e.g. a trust policy, or null
      * @param resourceAccount the resource's account, or null for the caller's
      */
-    void authorize(String action, String resource, String resourcePolicy, String resourceAccount,
+    void authorize(String action, String resource, @Nullable String resourcePolicy, @Nullable String resourceAccount,
                    Map<String, List<String>> extraContext) {
         Authorizer.Decision d = decide(action, resource, resourcePolicy, resourceAccount, extraContext);
         if (!d.allowed()) {
@@ -118,7 +126,8 @@ final class Call {
         }
     }
 
-    Authorizer.Decision decide(String action, String resource, String resourcePolicy, String resourceAccount,
+    Authorizer.Decision decide(String action, String resource, @Nullable String resourcePolicy,
+                               @Nullable String resourceAccount,
                                Map<String, List<String>> extraContext) {
         Engine.PrincipalPolicies p = engine.policiesOf(cred);
         Map<String, List<String>> context = engine.context(this);

@@ -12,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * CloudTrail over AWS JSON 1.1: LookupEvents (one attribute, 50 per page, NextToken bound to the request's
  * parameters, newest first, management events of the caller's account in the signing region) and the trail
@@ -56,6 +58,7 @@ final class CloudTrailApi {
         JsonNode attrs = in.get("LookupAttributes");
         String key = null;
         String value = null;
+        LookupAttribute lookup = null;
         if (attrs != null && attrs.isArray() && !attrs.isEmpty()) {
             if (attrs.size() > 1) {
                 throw new ApiError("InvalidLookupAttributesException", 400,
@@ -70,6 +73,7 @@ final class CloudTrailApi {
                 throw new ApiError("InvalidLookupAttributesException", 400,
                         "Attribute value must be between 1 and 2000 characters.");
             }
+            lookup = new LookupAttribute(key, value);
         }
         JsonNode category = in.get("EventCategory");
         if (category != null && !category.isNull()) {
@@ -97,7 +101,7 @@ final class CloudTrailApi {
             paging = true;
         }
         Instant oldest = c.now.minus(RETENTION);
-        List<Trail.Entry> visible = engine.trail.visible(c.accountId(), c.req.region, c.now);
+        List<Trail.Entry> visible = engine.trail.visible(c.accountId(), c.region, c.now);
         ArrayNode events = Wire.JSON.createArrayNode();
         boolean passedToken = !paging;
         Trail.Entry last = null;
@@ -111,7 +115,7 @@ final class CloudTrailApi {
                 continue;
             }
             if (r.eventTime().isBefore(start) || r.eventTime().isAfter(end) || r.eventTime().isBefore(oldest)
-                    || !matches(r, key, value)) {
+                    || !matches(r, lookup)) {
                 continue;
             }
             if (events.size() == max) {
@@ -123,7 +127,7 @@ final class CloudTrailApi {
         }
         ObjectNode out = Wire.JSON.createObjectNode();
         out.set("Events", events);
-        if (more) {
+        if (more && last != null) {
             out.put("NextToken", token(fingerprint, last.seq()));
         }
         return Wire.json(c.req, out.toString(), c.requestId);
@@ -150,11 +154,16 @@ final class CloudTrailApi {
         }
     }
 
-    private static boolean matches(TrailRecord r, String key, String value) {
-        if (key == null) {
+    /** The one LookupAttributes entry LookupEvents allows. */
+    private record LookupAttribute(String key, String value) {
+    }
+
+    private static boolean matches(TrailRecord r, @Nullable LookupAttribute lookup) {
+        if (lookup == null) {
             return true;
         }
-        return switch (key) {
+        String value = lookup.value();
+        return switch (lookup.key()) {
             case "EventId" -> value.equals(r.eventId());
             case "EventName" -> value.equals(r.eventName());
             case "ReadOnly" -> value.equals(Boolean.toString(r.readOnly()));

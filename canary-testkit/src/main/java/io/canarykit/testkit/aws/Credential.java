@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One access key id the emulator knows: a long-term IAM user key or an STS session. Mutable fields are guarded by the
  * engine's lock. Never printed: {@link #toString()} shows the id only.
@@ -15,40 +17,42 @@ final class Credential {
     final String accessKeyId;
     final String accountId;
     final String secret;
-    final String sessionToken;
+    /** Sessions only (null for a long-term key). */
+    final @Nullable String sessionToken;
     final Instant created;
-    final Instant expires;
+    /** Sessions only (null for a long-term key). */
+    final @Nullable Instant expires;
 
     /** Long-term keys, user sessions and federation tokens: the IAM user (the issuer for the last two). */
-    String userName;
-    String userId;
-    String userArn;
+    @Nullable String userName;
+    @Nullable String userId;
+    @Nullable String userArn;
 
     /** Long-term keys only. */
     String status = "Active";
-    Instant lastUsedDate;
-    String lastUsedService;
-    String lastUsedRegion;
+    @Nullable Instant lastUsedDate;
+    @Nullable String lastUsedService;
+    @Nullable String lastUsedRegion;
     /** The emulator's own administrator key: never subject to the propagation delay. */
     boolean bootstrap;
 
     /** Role sessions. */
-    String roleName;
-    String roleId;
-    String roleArn;
-    String sessionName;
-    String sourceIdentity;
+    @Nullable String roleName;
+    @Nullable String roleId;
+    @Nullable String roleArn;
+    @Nullable String sessionName;
+    @Nullable String sourceIdentity;
     Map<String, String> sessionTags = Map.of();
     boolean chained;
 
     /** Federated users. */
-    String federatedName;
+    @Nullable String federatedName;
 
     /** Role sessions and federated users: the session policies (null = none given). */
-    List<String> sessionPolicies;
+    @Nullable List<String> sessionPolicies;
 
-    Credential(Kind kind, String accessKeyId, String accountId, String secret, String sessionToken,
-               Instant created, Instant expires) {
+    Credential(Kind kind, String accessKeyId, String accountId, String secret, @Nullable String sessionToken,
+               Instant created, @Nullable Instant expires) {
         this.kind = kind;
         this.accessKeyId = accessKeyId;
         this.accountId = accountId;
@@ -58,6 +62,23 @@ final class Credential {
         this.expires = expires;
     }
 
+    /** The IAM user's name: long-term keys, user sessions and federation tokens (the issuer); never a role session. */
+    String iamUserName() {
+        return present(userName, "an IAM user name");
+    }
+
+    /** The IAM user's ARN: long-term keys, user sessions and federation tokens (the issuer); never a role session. */
+    String iamUserArn() {
+        return present(userArn, "an IAM user ARN");
+    }
+
+    private String present(@Nullable String value, String what) {
+        if (value == null) {
+            throw new IllegalStateException(this + " has no " + what + " (a " + kind + " credential always has one)");
+        }
+        return value;
+    }
+
     boolean isSession() {
         return kind != Kind.LONG_TERM;
     }
@@ -65,7 +86,7 @@ final class Credential {
     /** The ARN the caller acts as. */
     String principalArn() {
         return switch (kind) {
-            case LONG_TERM, USER_SESSION -> userArn;
+            case LONG_TERM, USER_SESSION -> iamUserArn();
             case ROLE_SESSION -> "arn:aws:sts::" + accountId + ":assumed-role/" + roleName + "/" + sessionName;
             case FEDERATED -> "arn:aws:sts::" + accountId + ":federated-user/" + federatedName;
         };
@@ -74,7 +95,7 @@ final class Credential {
     /** The caller's unique id as GetCallerIdentity reports it. */
     String principalId() {
         return switch (kind) {
-            case LONG_TERM, USER_SESSION -> userId;
+            case LONG_TERM, USER_SESSION -> present(userId, "an IAM user id");
             case ROLE_SESSION -> roleId + ":" + sessionName;
             case FEDERATED -> accountId + ":" + federatedName;
         };

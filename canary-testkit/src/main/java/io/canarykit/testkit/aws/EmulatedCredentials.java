@@ -10,6 +10,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import java.time.Instant;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A set of AWS credentials the emulator issued (or that a test got back from an SDK call against it). The secret
  * access key and session token are {@link Secret}s: {@link #toString()} shows the access key id only.
@@ -19,10 +21,11 @@ import java.util.Objects;
 public final class EmulatedCredentials {
     private final String accessKeyId;
     private final Secret secretAccessKey;
-    private final Secret sessionToken;
-    private final Instant expiration;
+    private final @Nullable Secret sessionToken;
+    private final @Nullable Instant expiration;
 
-    private EmulatedCredentials(String accessKeyId, Secret secretAccessKey, Secret sessionToken, Instant expiration) {
+    private EmulatedCredentials(String accessKeyId, Secret secretAccessKey, @Nullable Secret sessionToken,
+                                @Nullable Instant expiration) {
         this.accessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
         this.secretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
         this.sessionToken = sessionToken;
@@ -40,7 +43,7 @@ public final class EmulatedCredentials {
      * @param expiration when they expire, or {@code null} if unknown
      */
     public static EmulatedCredentials of(String accessKeyId, String secretAccessKey, String sessionToken,
-                                         Instant expiration) {
+                                         @Nullable Instant expiration) {
         return new EmulatedCredentials(accessKeyId, Secret.of(secretAccessKey), Secret.of(sessionToken), expiration);
     }
 
@@ -64,12 +67,12 @@ public final class EmulatedCredentials {
     }
 
     /** The session token, or {@code null} for long-term credentials. */
-    public Secret sessionToken() {
+    public @Nullable Secret sessionToken() {
         return sessionToken;
     }
 
     /** When temporary credentials expire, or {@code null}. */
-    public Instant expiration() {
+    public @Nullable Instant expiration() {
         return expiration;
     }
 
@@ -95,7 +98,7 @@ public final class EmulatedCredentials {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof EmulatedCredentials other && accessKeyId.equals(other.accessKeyId)
                 && secretAccessKey.equals(other.secretAccessKey) && Objects.equals(sessionToken, other.sessionToken);
     }

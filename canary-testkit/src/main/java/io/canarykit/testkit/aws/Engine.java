@@ -19,7 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The emulator's core: state of every account, the access key index, the trail, and the request pipeline
@@ -160,11 +163,14 @@ final class Engine {
         } finally {
             lock.unlock();
         }
-        for (String envelope : outbox) {
-            try {
-                trail.sink().accept(envelope);
-            } catch (RuntimeException e) {
-                LOG.warn("CloudTrail event sink failed; the event is dropped", e);
+        CloudTrailEventSink sink = trail.sink(); // the trail queues envelopes only when there is a sink
+        if (sink != null) {
+            for (String envelope : outbox) {
+                try {
+                    sink.accept(envelope);
+                } catch (RuntimeException e) {
+                    LOG.warn("CloudTrail event sink failed; the event is dropped", e);
+                }
             }
         }
         S3NotificationSink s3Sink = settings.s3NotificationSink();
@@ -187,7 +193,8 @@ final class Engine {
             signed = SigV4.parse(r);
         } catch (IllegalArgumentException e) {
             ServiceInfo svc = ServiceInfo.of("unknown", r);
-            Reply reply = Wire.error(svc, svc.protocol(), new ApiError("IncompleteSignature", 400, e.getMessage()), requestId);
+            String message = Objects.requireNonNullElse(e.getMessage(), "the request signature is malformed");
+            Reply reply = Wire.error(svc, svc.protocol(), new ApiError("IncompleteSignature", 400, message), requestId);
             logCall(requestId, now, r, null, null, reply, null, null);
             return reply;
         }
@@ -198,17 +205,21 @@ final class Engine {
             logCall(requestId, now, r, null, null, reply, null, null);
             return reply;
         }
-        ServiceInfo svc = ServiceInfo.of(r.service, r);
-        r.protocol = svc.protocol();
+        String signingName = Objects.requireNonNull(r.service, "a signed request has a credential scope");
+        String accessKeyId = Objects.requireNonNull(r.accessKeyId, "a signed request has a credential scope");
+        ServiceInfo svc = ServiceInfo.of(signingName, r);
+        Protocol protocol = svc.protocol();
+        r.protocol = protocol;
+        String operation;
         try {
-            readOperation(r);
+            operation = readOperation(r, protocol);
         } catch (ApiError e) {
-            Reply reply = Wire.error(svc, r.protocol, e, requestId);
+            Reply reply = Wire.error(svc, protocol, e, requestId);
             logCall(requestId, now, r, null, null, reply, null, null);
             return reply;
         }
 
-        Credential cred = credentials.get(r.accessKeyId);
+        @Nullable Credential cred = credentials.get(accessKeyId);
         String accountId = cred == null ? null : cred.accountId;
 
         // faults, counted for every call that names its operation
@@ -227,8 +238,8 @@ final class Engine {
                 }
             }
         }
-        if (before == null && settings.lookupEventsRateLimit() && "cloudtrail".equals(r.service)
-                && "LookupEvents".equals(r.operation)
+        if (before == null && settings.lookupEventsRateLimit() && "cloudtrail".equals(signingName)
+                && "LookupEvents".equals(operation)
                 && lookupLimit.evaluate(r.qualifiedOperation(), accountId, r.accessKeyId, r.region, now)) {
             before = FaultAction.throttle();
         }
@@ -251,30 +262,30 @@ final class Engine {
         String eventId = null;
         String principal = null;
         try {
-            authenticate(r, svc, cred, now);
-            if (r.protocol == Protocol.QUERY || r.protocol == Protocol.EC2) {
+            Credential caller = authenticate(r, svc, cred, now);
+            if (protocol == Protocol.QUERY || protocol == Protocol.EC2) {
                 List<String> dropped = partial.dropIgnored(r.qualifiedOperation(), r.form);
                 if (!dropped.isEmpty()) {
-                    LOG.debug("{} {}: ignoring {}", r.service, r.operation, dropped);
+                    LOG.debug("{} {}: ignoring {}", signingName, operation, dropped);
                 }
             }
-            principal = cred.principalArn();
-            if (cred.kind == Credential.Kind.LONG_TERM) {
-                cred.lastUsedDate = now;
-                cred.lastUsedService = svc.iamPrefix();
-                cred.lastUsedRegion = r.region;
+            principal = caller.principalArn();
+            if (caller.kind == Credential.Kind.LONG_TERM) {
+                caller.lastUsedDate = now;
+                caller.lastUsedService = svc.iamPrefix();
+                caller.lastUsedRegion = r.region;
             }
-            Call call = new Call(this, r, svc, requestId, now, cred, accounts.get(cred.accountId));
+            Call call = new Call(this, r, svc, requestId, now, caller, account(caller.accountId));
             try {
                 reply = dispatch(call);
             } catch (ApiError e) {
-                reply = Wire.error(svc, r.protocol, e, requestId);
+                reply = Wire.error(svc, protocol, e, requestId);
             }
-            if (reply.recordable && svc.logged(r.operation)) {
+            if (reply.recordable && svc.logged(operation)) {
                 eventId = record(call, reply);
             }
         } catch (ApiError authFailure) {
-            reply = Wire.error(svc, r.protocol, authFailure, requestId);
+            reply = Wire.error(svc, protocol, authFailure, requestId);
         }
         if (after != null) {
             Reply lost = faultReply(after, svc, r, requestId);
@@ -289,8 +300,9 @@ final class Engine {
         return reply;
     }
 
-    private static void readOperation(AwsRequest r) {
-        switch (r.protocol) {
+    /** Reads the operation the request names (and a Query request's form) into the request, and returns it. */
+    private static String readOperation(AwsRequest r, Protocol protocol) {
+        String operation = switch (protocol) {
             case QUERY, EC2 -> {
                 String ct = r.header("content-type");
                 if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
@@ -302,21 +314,24 @@ final class Engine {
                     }
                     r.form = q;
                 }
-                r.operation = r.form.get("Action");
-                if (r.operation == null || r.operation.isEmpty()) {
+                String action = r.form.get("Action");
+                if (action == null || action.isEmpty()) {
                     throw new ApiError("MissingAction", 400, "Missing Action");
                 }
+                yield action;
             }
             case JSON -> {
                 String target = r.header("x-amz-target");
                 if (target == null || target.isEmpty()) {
                     throw new ApiError("UnknownOperationException", 400, "Missing the X-Amz-Target header");
                 }
-                r.operation = target.substring(target.lastIndexOf('.') + 1);
+                yield target.substring(target.lastIndexOf('.') + 1);
             }
-            case REST_XML -> r.operation = S3Api.operationOf(r);
-            case REST_JSON -> r.operation = restJsonOperation(r);
-        }
+            case REST_XML -> S3Api.operationOf(r);
+            case REST_JSON -> restJsonOperation(r);
+        };
+        r.operation = operation;
+        return operation;
     }
 
     private static String restJsonOperation(AwsRequest r) {
@@ -352,7 +367,7 @@ final class Engine {
             reply.recordable = false;
             return reply;
         }
-        Reply reply = Wire.error(svc, r.protocol, new ApiError("NotImplemented", 501, "The " + r.operation
+        Reply reply = Wire.error(svc, svc.protocol(), new ApiError("NotImplemented", 501, "The " + r.operation
                 + " action has not been implemented"), requestId);
         reply.recordable = false;
         return reply;
@@ -366,17 +381,21 @@ final class Engine {
                 reply.status = 0;
                 yield reply;
             }
-            case THROTTLE -> Wire.error(svc, r.protocol, Wire.throttling(svc, r.protocol), requestId);
-            case SERVER_ERROR -> Wire.error(svc, r.protocol, Wire.serverError(svc, r.protocol, a.status), requestId);
-            case ERROR -> Wire.error(svc, r.protocol, new ApiError(a.code, a.status, a.message), requestId);
+            case THROTTLE -> Wire.error(svc, svc.protocol(), Wire.throttling(svc, svc.protocol()), requestId);
+            case SERVER_ERROR -> Wire.error(svc, svc.protocol(), Wire.serverError(svc, svc.protocol(), a.status),
+                    requestId);
+            case ERROR -> Wire.error(svc, svc.protocol(), new ApiError(
+                    Objects.requireNonNull(a.code, "FaultAction.error always has a code"), a.status,
+                    Objects.requireNonNull(a.message, "FaultAction.error always has a message")), requestId);
             case LATENCY -> throw new IllegalStateException("latency is not terminal");
         };
     }
 
     // ------------------------------------------------------------------------------------------ authentication
 
-    private void authenticate(AwsRequest r, ServiceInfo svc, Credential cred, Instant now) {
-        Protocol p = r.protocol;
+    /** The caller, once its key, token and signature check out; otherwise the service's authentication error. */
+    private Credential authenticate(AwsRequest r, ServiceInfo svc, @Nullable Credential cred, Instant now) {
+        Protocol p = svc.protocol();
         if (cred == null) {
             throw unknownKey(svc, p);
         }
@@ -386,8 +405,8 @@ final class Engine {
                     || (!cred.bootstrap && now.isBefore(cred.created.plus(faults.keyPropagationDelay())))) {
                 throw unknownKey(svc, p);
             }
-        } else if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                cred.sessionToken.getBytes(StandardCharsets.UTF_8))) {
+        } else if (token == null || cred.sessionToken == null || !MessageDigest.isEqual(
+                token.getBytes(StandardCharsets.UTF_8), cred.sessionToken.getBytes(StandardCharsets.UTF_8))) {
             throw p == Protocol.REST_XML
                     ? new ApiError("InvalidToken", 400, "The provided token is malformed or otherwise invalid.", null, true)
                     : unknownKey(svc, p);
@@ -401,7 +420,7 @@ final class Engine {
                     "The provided 'x-amz-content-sha256' header does not match what was computed.", null, true)
                     : badSignature(svc, p);
         }
-        if (cred.isSession() && !now.isBefore(cred.expires)) {
+        if (cred.expires != null && !now.isBefore(cred.expires)) {
             throw switch (p) {
                 case REST_XML -> new ApiError("ExpiredToken", 400, "The provided token has expired.", null, true);
                 case EC2 -> new ApiError("RequestExpired", 400, "Request has expired.", null, true);
@@ -415,6 +434,7 @@ final class Engine {
             // GetSessionToken credentials without MFA cannot call IAM
             throw unknownKey(svc, p);
         }
+        return cred;
     }
 
     private static ApiError unknownKey(ServiceInfo svc, Protocol p) {
@@ -450,11 +470,12 @@ final class Engine {
     // ------------------------------------------------------------------------------------------- authorisation
 
     /** The policies that apply to a caller. */
-    record PrincipalPolicies(List<String> identity, String boundaryArn, String boundary, List<String> session) {
+    record PrincipalPolicies(List<String> identity, @Nullable String boundaryArn, @Nullable String boundary,
+                             @Nullable List<String> session) {
     }
 
     PrincipalPolicies policiesOf(Credential c) {
-        AccountState account = accounts.get(c.accountId);
+        AccountState account = account(c.accountId);
         switch (c.kind) {
             case ROLE_SESSION -> {
                 AccountState.Role role = account.role(c.roleName);
@@ -501,7 +522,7 @@ final class Engine {
     }
 
     /** The document of a customer or AWS managed policy, or {@code null}. */
-    String managedDocument(AccountState account, String arn) {
+    @Nullable String managedDocument(AccountState account, @Nullable String arn) {
         if (arn == null) {
             return null;
         }
@@ -523,7 +544,17 @@ final class Engine {
     }
 
     List<String> scps(String accountId) {
-        return accounts.get(accountId).serviceControlPolicies;
+        return account(accountId).serviceControlPolicies;
+    }
+
+    /** An emulated account that must exist: every credential and every principal belongs to one. */
+    AccountState account(String accountId) {
+        AccountState a = accounts.get(accountId);
+        if (a == null) {
+            throw new IllegalStateException("no emulated account " + accountId + " (credentials and principals "
+                    + "always belong to one of the accounts the emulator was built with)");
+        }
+        return a;
     }
 
     /** The global condition keys of a call. */
@@ -532,7 +563,7 @@ final class Engine {
         Map<String, List<String>> ctx = new HashMap<>();
         ctx.put("aws:principalarn", List.of(c.kind == Credential.Kind.ROLE_SESSION ? c.roleArn : c.principalArn()));
         ctx.put("aws:principalaccount", List.of(c.accountId));
-        ctx.put("aws:requestedregion", List.of(call.req.region));
+        ctx.put("aws:requestedregion", List.of(call.region));
         ctx.put("aws:sourceip", List.of(sourceIp(call.req)));
         ctx.put("aws:currenttime", List.of(call.now.toString()));
         ctx.put("aws:epochtime", List.of(Long.toString(call.now.getEpochSecond())));
@@ -581,25 +612,27 @@ final class Engine {
             default -> action;
         };
         String shownResource = "sqs".equals(svcName) && "*".equals(resource)
-                ? "arn:aws:sqs:" + call.req.region + ":" + call.accountId() + ":" : resource;
+                ? "arn:aws:sqs:" + call.region + ":" + call.accountId() + ":" : resource;
         StringBuilder m = new StringBuilder("User: ").append(call.cred.principalArn())
                 .append(" is not authorized to perform: ").append(shownAction);
         if (!"*".equals(shownResource)) {
             m.append(" on resource: ").append(shownResource);
         }
+        Authorizer.PolicyKind by = Objects.requireNonNull(d.by(), "a denial names the kind of policy that denied");
         if (d.outcome() == Authorizer.Outcome.EXPLICIT_DENY) {
-            m.append(" with an explicit deny in ").append(switch (d.by()) {
+            m.append(" with an explicit deny in ").append(switch (by) {
                 case IDENTITY -> "an identity-based policy";
                 case BOUNDARY -> "a permissions boundary";
                 case SESSION -> "a session policy";
                 case SCP -> "a service control policy";
                 case RESOURCE -> "a resource-based policy";
             });
-            if (d.by() == Authorizer.PolicyKind.BOUNDARY && d.policyName() != null && d.policyName().startsWith("arn:")) {
-                m.append(": ").append(d.policyName());
+            String policyName = d.policyName();
+            if (by == Authorizer.PolicyKind.BOUNDARY && policyName != null && policyName.startsWith("arn:")) {
+                m.append(": ").append(policyName);
             }
-        } else if (d.by() != Authorizer.PolicyKind.RESOURCE) {
-            m.append(" because no ").append(switch (d.by()) {
+        } else if (by != Authorizer.PolicyKind.RESOURCE) {
+            m.append(" because no ").append(switch (by) {
                 case IDENTITY -> "identity-based policy";
                 case BOUNDARY -> "permissions boundary";
                 case SESSION -> "session policy";
@@ -608,7 +641,7 @@ final class Engine {
             }).append(" allows the ").append(shownAction).append(" action");
         }
         String message = m.toString();
-        return switch (call.req.protocol) {
+        return switch (call.svc.protocol()) {
             case EC2 -> new ApiError("UnauthorizedOperation", 403,
                     "You are not authorized to perform this operation. " + message, "Client.UnauthorizedOperation", false);
             case REST_XML -> new ApiError("AccessDenied", 403, message);
@@ -626,7 +659,7 @@ final class Engine {
 
     private String record(Call call, Reply reply) {
         Credential c = call.cred;
-        String region = "iam".equals(call.svc.signingName()) ? "us-east-1" : call.req.region;
+        String region = "iam".equals(call.svc.signingName()) ? "us-east-1" : call.region;
         String eventId = ids.uuid().toString();
         boolean readOnly = ServiceInfo.readOnly(call.op());
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -682,7 +715,7 @@ final class Engine {
     }
 
     String sourceIp(AwsRequest r) {
-        return settings.sourceIpAddress() != null ? settings.sourceIpAddress() : r.clientIp;
+        return Objects.requireNonNullElse(settings.sourceIpAddress(), r.clientIp);
     }
 
     static String identityType(Credential c) {
@@ -695,9 +728,9 @@ final class Engine {
 
     private static String lookupUsername(Credential c) {
         return switch (c.kind) {
-            case LONG_TERM, USER_SESSION -> c.userName;
-            case ROLE_SESSION -> c.sessionName;
-            case FEDERATED -> c.federatedName;
+            case LONG_TERM, USER_SESSION -> c.iamUserName();
+            case ROLE_SESSION -> Objects.requireNonNull(c.sessionName, "a role session always has a session name");
+            case FEDERATED -> Objects.requireNonNull(c.federatedName, "a federated user always has a name");
         };
     }
 
@@ -741,8 +774,12 @@ final class Engine {
     }
 
     /** {@code requestParameters} derived from the request: Query members un-flattened, JSON members as sent. */
-    static JsonNode requestParameters(AwsRequest r) {
-        switch (r.protocol) {
+    static @Nullable JsonNode requestParameters(AwsRequest r) {
+        Protocol protocol = r.protocol;
+        if (protocol == null) {
+            return null;
+        }
+        switch (protocol) {
             case QUERY, EC2 -> {
                 ObjectNode root = JsonNodeFactory.instance.objectNode();
                 for (Map.Entry<String, String> e : r.form.entrySet()) {
@@ -754,8 +791,9 @@ final class Engine {
                             ? "HIDDEN_DUE_TO_SECURITY_REASONS" : e.getValue();
                     put(root, k.split("\\."), v);
                 }
-                if ("ec2".equals(r.service) && r.operation.startsWith("Describe")) {
-                    if (!root.has("instancesSet") && "DescribeInstances".equals(r.operation)) {
+                String operation = r.operation;
+                if ("ec2".equals(r.service) && operation != null && operation.startsWith("Describe")) {
+                    if (!root.has("instancesSet") && "DescribeInstances".equals(operation)) {
                         root.putObject("instancesSet");
                     }
                     if (!root.has("filterSet")) {
@@ -869,8 +907,8 @@ final class Engine {
 
     // ---------------------------------------------------------------------------------------------- call log
 
-    private void logCall(String requestId, Instant now, AwsRequest r, Credential cred, String principal, Reply reply,
-                         String fault, String eventId) {
+    private void logCall(String requestId, Instant now, AwsRequest r, @Nullable Credential cred,
+                         @Nullable String principal, Reply reply, @Nullable String fault, @Nullable String eventId) {
         if (settings.callLogLimit() <= 0) {
             return;
         }
@@ -899,7 +937,7 @@ final class Engine {
         if (++sessionsSincePrune >= 10_000) {
             sessionsSincePrune = 0;
             Instant cutoff = now.minus(Duration.ofDays(1));
-            credentials.values().removeIf(x -> x.isSession() && x.expires.isBefore(cutoff));
+            credentials.values().removeIf(x -> x.expires != null && x.expires.isBefore(cutoff));
         }
     }
 

@@ -6,6 +6,8 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What an injected fault does to a call: an AWS error in the service's own protocol (5xx, throttling, any code), a
  * broken connection (WireMock {@link Fault}), or added latency.
@@ -21,12 +23,17 @@ public final class FaultAction {
 
     final Kind kind;
     final int status;
-    final String code;
-    final String message;
-    final Fault fault;
+    /** {@link Kind#ERROR} only. */
+    final @Nullable String code;
+    /** {@link Kind#ERROR} only. */
+    final @Nullable String message;
+    /** {@link Kind#CONNECTION} only. */
+    final @Nullable Fault fault;
+    /** {@link Kind#LATENCY} only (zero for every other kind). */
     final Duration latency;
 
-    private FaultAction(Kind kind, int status, String code, String message, Fault fault, Duration latency) {
+    private FaultAction(Kind kind, int status, @Nullable String code, @Nullable String message, @Nullable Fault fault,
+                        Duration latency) {
         this.kind = kind;
         this.status = status;
         this.code = code;
@@ -45,7 +52,7 @@ public final class FaultAction {
         if (status < 500 || status > 599) {
             throw new IllegalArgumentException("a server error needs a 5xx status, not " + status);
         }
-        return new FaultAction(Kind.SERVER_ERROR, status, null, null, null, null);
+        return new FaultAction(Kind.SERVER_ERROR, status, null, null, null, Duration.ZERO);
     }
 
     /** 503 Service Unavailable. */
@@ -55,14 +62,14 @@ public final class FaultAction {
 
     /** The service's throttling error ({@code Throttling} for IAM/STS, {@code ThrottlingException} for JSON services, {@code SlowDown} for S3). */
     public static FaultAction throttle() {
-        return new FaultAction(Kind.THROTTLE, 0, null, null, null, null);
+        return new FaultAction(Kind.THROTTLE, 0, null, null, null, Duration.ZERO);
     }
 
     /** Any AWS error, formatted in the service's protocol. */
     public static FaultAction error(int status, String code, String message) {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");
-        return new FaultAction(Kind.ERROR, status, code, message, null, null);
+        return new FaultAction(Kind.ERROR, status, code, message, null, Duration.ZERO);
     }
 
     /** The connection is reset (the client sees an I/O error, not an AWS error). */
@@ -77,7 +84,7 @@ public final class FaultAction {
 
     /** Any WireMock connection fault. */
     public static FaultAction connection(Fault fault) {
-        return new FaultAction(Kind.CONNECTION, 0, null, null, Objects.requireNonNull(fault, "fault"), null);
+        return new FaultAction(Kind.CONNECTION, 0, null, null, Objects.requireNonNull(fault, "fault"), Duration.ZERO);
     }
 
     /** Delays the answer; the call is then served normally. */

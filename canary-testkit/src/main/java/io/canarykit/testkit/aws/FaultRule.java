@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One fault to inject: which calls it matches ({@code service:Operation} with {@code *} wildcards, where service is
  * the SigV4 signing name), on which of them it fires (the Nth, the first N, every one, a fraction, or those beyond a
@@ -33,11 +35,12 @@ public final class FaultRule {
     private final int[] calls;
     private final int first;
     private final double probability;
-    private final Random random;
+    /** Set for {@link Mode#PROBABILITY} only. */
+    private final @Nullable Random random;
     private final int perSecond;
     private final boolean afterApplying;
-    private final String accountId;
-    private final String accessKeyId;
+    private final @Nullable String accountId;
+    private final @Nullable String accessKeyId;
     private final FaultAction action;
 
     private final AtomicInteger matched = new AtomicInteger();
@@ -93,7 +96,8 @@ public final class FaultRule {
     }
 
     /** Counts a call and says whether the rule fires for it. */
-    boolean evaluate(String qualifiedOperation, String account, String keyId, String region, Instant now) {
+    boolean evaluate(String qualifiedOperation, @Nullable String account, @Nullable String keyId, @Nullable String region,
+                     Instant now) {
         if (!Glob.matches(pattern, qualifiedOperation, true)) {
             return false;
         }
@@ -109,8 +113,9 @@ public final class FaultRule {
             case ON_CALLS -> Arrays.binarySearch(calls, n) >= 0;
             case FIRST -> n <= first;
             case PROBABILITY -> {
-                synchronized (random) {
-                    yield random.nextDouble() < probability;
+                Random r = Objects.requireNonNull(random, "a probability rule always has its generator");
+                synchronized (r) {
+                    yield r.nextDouble() < probability;
                 }
             }
             case RATE -> overRate(account + "|" + region, now);
@@ -151,11 +156,11 @@ public final class FaultRule {
         private int[] calls = new int[0];
         private int first;
         private double probability;
-        private Random random;
+        private @Nullable Random random;
         private int perSecond;
         private boolean afterApplying;
-        private String accountId;
-        private String accessKeyId;
+        private @Nullable String accountId;
+        private @Nullable String accessKeyId;
 
         private Builder(String pattern) {
             this.pattern = pattern;

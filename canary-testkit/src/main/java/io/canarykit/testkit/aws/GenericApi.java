@@ -22,7 +22,7 @@ final class GenericApi {
         String op = c.op();
         c.authorize(svc.action(op), "*");
         String qualified = svc.signingName() + ":" + op;
-        return switch (c.req.protocol) {
+        return switch (c.svc.protocol()) {
             case QUERY -> {
                 if ("sns:Publish".equals(qualified)) {
                     yield c.ok(new Xml().el("MessageId", c.engine.ids.uuid().toString()));

@@ -17,8 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 /** IAM over the Query protocol: users, keys, inline and managed policies, roles, groups, reports. */
 final class IamApi {
@@ -132,12 +135,8 @@ final class IamApi {
     // ------------------------------------------------------------------------------------------ model helpers
 
     AccountState.User newUser(AccountState a, String name, String path, Instant now) {
-        AccountState.User u = new AccountState.User();
-        u.name = name;
-        u.path = path;
-        u.userId = engine.ids.uniqueId("AIDA", a.accountId);
-        u.arn = "arn:aws:iam::" + a.accountId + ":user" + path + name;
-        u.created = now;
+        AccountState.User u = new AccountState.User(name, path, engine.ids.uniqueId("AIDA", a.accountId),
+                "arn:aws:iam::" + a.accountId + ":user" + path + name, now);
         a.users.put(AccountState.key(name), u);
         return u;
     }
@@ -174,7 +173,7 @@ final class IamApi {
             return name;
         }
         if (c.cred.kind == Credential.Kind.LONG_TERM || c.cred.kind == Credential.Kind.USER_SESSION) {
-            return c.cred.userName;
+            return c.cred.iamUserName();
         }
         throw ApiError.validation("Must specify userName when calling with non-User credentials");
     }
@@ -224,7 +223,7 @@ final class IamApi {
         }
     }
 
-    static String validatePath(String path) {
+    static String validatePath(@Nullable String path) {
         if (path == null) {
             return "/";
         }
@@ -346,7 +345,7 @@ final class IamApi {
         return root;
     }
 
-    private static List<String> strings(JsonNode node) {
+    private static @Nullable List<String> strings(@Nullable JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -393,7 +392,7 @@ final class IamApi {
         return doc;
     }
 
-    static String boundaryXml(String arn) {
+    static String boundaryXml(@Nullable String arn) {
         return arn == null ? "" : new Xml().open("PermissionsBoundary")
                 .el("PermissionsBoundaryType", "PermissionsBoundaryPolicy").el("PermissionsBoundaryArn", arn)
                 .close("PermissionsBoundary").toString();
@@ -782,7 +781,7 @@ final class IamApi {
             throw new ApiError("AccessDenied", 403, "User: " + c.cred.principalArn()
                     + " is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key " + keyId);
         }
-        c.authorize("iam:GetAccessKeyLastUsed", k.userArn);
+        c.authorize("iam:GetAccessKeyLastUsed", k.iamUserArn());
         Xml x = new Xml().el("UserName", k.userName).open("AccessKeyLastUsed");
         if (k.lastUsedDate == null) {
             x.el("ServiceName", "N/A").el("Region", "N/A");
@@ -805,16 +804,14 @@ final class IamApi {
         if (u.loginProfile != null) {
             throw ApiError.alreadyExists("Login Profile for user " + name + " already exists.");
         }
-        AccountState.LoginProfile p = new AccountState.LoginProfile();
-        p.created = c.now;
-        p.passwordResetRequired = Boolean.parseBoolean(c.param("PasswordResetRequired"));
-        u.loginProfile = p;
+        u.loginProfile = new AccountState.LoginProfile(c.now, Boolean.parseBoolean(c.param("PasswordResetRequired")));
         return c.ok(loginProfileXml(u)).resource("AWS::IAM::User", name);
     }
 
     private static Xml loginProfileXml(AccountState.User u) {
-        return new Xml().open("LoginProfile").el("UserName", u.name).el("CreateDate", u.loginProfile.created)
-                .el("PasswordResetRequired", u.loginProfile.passwordResetRequired).close("LoginProfile");
+        AccountState.LoginProfile p = Objects.requireNonNull(u.loginProfile, "the caller checked the login profile");
+        return new Xml().open("LoginProfile").el("UserName", u.name).el("CreateDate", p.created)
+                .el("PasswordResetRequired", p.passwordResetRequired).close("LoginProfile");
     }
 
     private AccountState.User withLoginProfile(Call c, String name) {
@@ -834,9 +831,11 @@ final class IamApi {
     private Reply updateLoginProfile(Call c) {
         String name = userNameOrCaller(c);
         c.authorize("iam:UpdateLoginProfile", userArn(c, name));
-        AccountState.User u = withLoginProfile(c, name);
-        if (c.param("PasswordResetRequired") != null) {
-            u.loginProfile.passwordResetRequired = Boolean.parseBoolean(c.param("PasswordResetRequired"));
+        AccountState.LoginProfile profile = Objects.requireNonNull(withLoginProfile(c, name).loginProfile,
+                "withLoginProfile returns a user with a login profile");
+        String resetRequired = c.param("PasswordResetRequired");
+        if (resetRequired != null) {
+            profile.passwordResetRequired = Boolean.parseBoolean(resetRequired);
         }
         return c.ok((String) null).resource("AWS::IAM::User", name);
     }
@@ -893,10 +892,11 @@ final class IamApi {
             row.add(u.name);
             row.add(u.arn);
             row.add(REPORT_TIME.format(u.created));
-            boolean password = u.loginProfile != null;
+            AccountState.LoginProfile profile = u.loginProfile;
+            boolean password = profile != null;
             row.add(Boolean.toString(password));
             row.add(password ? "no_information" : "N/A");
-            row.add(password ? REPORT_TIME.format(u.loginProfile.created) : "N/A");
+            row.add(profile != null ? REPORT_TIME.format(profile.created) : "N/A");
             row.add("N/A");
             row.add(Boolean.toString(!u.mfaSerials.isEmpty()));
             List<Credential> keys = new ArrayList<>(u.accessKeys);
@@ -1051,13 +1051,8 @@ final class IamApi {
     }
 
     AccountState.Role newRole(AccountState a, String name, String path, String trust, Instant now) {
-        AccountState.Role r = new AccountState.Role();
-        r.name = name;
-        r.path = path;
-        r.roleId = engine.ids.uniqueId("AROA", a.accountId);
-        r.arn = "arn:aws:iam::" + a.accountId + ":role" + path + name;
-        r.created = now;
-        r.trustPolicy = trust;
+        AccountState.Role r = new AccountState.Role(name, path, engine.ids.uniqueId("AROA", a.accountId),
+                "arn:aws:iam::" + a.accountId + ":role" + path + name, now, trust);
         a.roles.put(AccountState.key(name), r);
         return r;
     }
@@ -1305,14 +1300,9 @@ final class IamApi {
     }
 
     AccountState.ManagedPolicy newPolicy(AccountState a, String name, String path, String doc, Instant now) {
-        AccountState.ManagedPolicy p = new AccountState.ManagedPolicy();
-        p.name = name;
-        p.path = path;
-        p.arn = "arn:aws:iam::" + a.accountId + ":policy" + path + name;
-        p.policyId = engine.ids.uniqueId("ANPA", a.accountId);
-        p.document = doc;
-        p.created = now;
-        p.updated = now;
+        AccountState.ManagedPolicy p = new AccountState.ManagedPolicy(name, path,
+                engine.ids.uniqueId("ANPA", a.accountId), "arn:aws:iam::" + a.accountId + ":policy" + path + name,
+                doc, now);
         a.policies.put(p.arn, p);
         return p;
     }
@@ -1373,12 +1363,8 @@ final class IamApi {
         if (c.account.group(name) != null) {
             throw ApiError.alreadyExists("Group with name " + name + " already exists.");
         }
-        AccountState.Group g = new AccountState.Group();
-        g.name = name;
-        g.path = path;
-        g.groupId = engine.ids.uniqueId("AGPA", c.accountId());
-        g.arn = "arn:aws:iam::" + c.accountId() + ":group" + path + name;
-        g.created = c.now;
+        AccountState.Group g = new AccountState.Group(name, path, engine.ids.uniqueId("AGPA", c.accountId()),
+                "arn:aws:iam::" + c.accountId() + ":group" + path + name, c.now);
         c.account.groups.put(AccountState.key(name), g);
         return c.ok(new Xml().open("Group").raw(groupXml(g)).close("Group"));
     }
@@ -1520,11 +1506,8 @@ final class IamApi {
         if (u.sshKeys.size() >= 5) {
             throw ApiError.limitExceeded("Cannot exceed quota for KeysPerUser: 5");
         }
-        AccountState.SshKey k = new AccountState.SshKey();
-        k.id = engine.ids.uniqueId("APKA", c.accountId());
-        k.body = body;
-        k.fingerprint = fingerprint(body);
-        k.uploaded = c.now;
+        AccountState.SshKey k = new AccountState.SshKey(engine.ids.uniqueId("APKA", c.accountId()), body,
+                fingerprint(body), c.now);
         u.sshKeys.add(k);
         return c.ok(new Xml().open("SSHPublicKey").el("UserName", u.name).el("SSHPublicKeyId", k.id)
                 .el("Fingerprint", k.fingerprint).el("SSHPublicKeyBody", k.body).el("Status", k.status)
@@ -1577,10 +1560,7 @@ final class IamApi {
         if (u.certificates.size() >= 2) {
             throw ApiError.limitExceeded("Cannot exceed quota for SigningCertificatesPerUser: 2");
         }
-        AccountState.SigningCert cert = new AccountState.SigningCert();
-        cert.id = engine.ids.upperAlnum(32);
-        cert.body = body;
-        cert.uploaded = c.now;
+        AccountState.SigningCert cert = new AccountState.SigningCert(engine.ids.upperAlnum(32), body, c.now);
         u.certificates.add(cert);
         return c.ok(new Xml().open("Certificate").el("UserName", u.name).el("CertificateId", cert.id)
                 .el("CertificateBody", cert.body).el("Status", cert.status).el("UploadDate", cert.uploaded)
@@ -1622,11 +1602,8 @@ final class IamApi {
         if (u.serviceCredentials.size() >= 2) {
             throw ApiError.limitExceeded("Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2");
         }
-        AccountState.ServiceCredential s = new AccountState.ServiceCredential();
-        s.id = engine.ids.uniqueId("ACCA", c.accountId());
-        s.serviceName = service;
-        s.serviceUserName = u.name + "-at-" + c.accountId();
-        s.created = c.now;
+        AccountState.ServiceCredential s = new AccountState.ServiceCredential(engine.ids.uniqueId("ACCA", c.accountId()),
+                service, u.name + "-at-" + c.accountId(), c.now);
         u.serviceCredentials.add(s);
         return c.ok(new Xml().open("ServiceSpecificCredential").el("CreateDate", s.created).el("ServiceName", service)
                 .el("ServiceUserName", s.serviceUserName).el("ServicePassword", engine.ids.secretAccessKey())
@@ -1670,8 +1647,7 @@ final class IamApi {
         if (c.account.mfaDevices.containsKey(serial)) {
             throw ApiError.alreadyExists("MFADevice entity at the same path and name already exists.");
         }
-        AccountState.MfaDevice d = new AccountState.MfaDevice();
-        d.serial = serial;
+        AccountState.MfaDevice d = new AccountState.MfaDevice(serial);
         c.account.mfaDevices.put(serial, d);
         String seed = engine.ids.upperAlnum(64);
         return c.ok(new Xml().open("VirtualMFADevice").el("SerialNumber", serial)
@@ -1710,7 +1686,7 @@ final class IamApi {
         for (String serial : u.mfaSerials) {
             AccountState.MfaDevice d = c.account.mfaDevices.get(serial);
             x.open("member").el("UserName", u.name).el("SerialNumber", serial)
-                    .el("EnableDate", d == null ? u.created : d.enabled).close("member");
+                    .el("EnableDate", d == null || d.enabled == null ? u.created : d.enabled).close("member");
         }
         return c.ok(x.close("MFADevices").el("IsTruncated", false));
     }

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one IAM user and everything attached to it, for tests that assert what was created or that nothing
  * was left behind.
@@ -30,7 +32,7 @@ import java.util.Map;
  */
 public record IamUserView(String accountId, String userName, String path, String userId, String arn,
                           Instant createDate, Map<String, String> tags, Map<String, String> inlinePolicies,
-                          List<String> attachedPolicyArns, List<String> groups, String permissionsBoundaryArn,
+                          List<String> attachedPolicyArns, List<String> groups, @Nullable String permissionsBoundaryArn,
                           List<AccessKeyView> accessKeys, boolean loginProfile, int mfaDevices, int sshPublicKeys,
                           int signingCertificates, int serviceSpecificCredentials) {
 }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.io.IOException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The members of an AWS JSON 1.1 request body (Secrets Manager, SSM), with the services' validation errors, and the
  * helpers their answers share: epoch-second timestamps and {@code [{"Key":…,"Value":…}]} tag lists.
@@ -38,7 +40,7 @@ final class JsonBody {
     }
 
     /** A string member, or {@code null}. */
-    String str(String name) {
+    @Nullable String str(String name) {
         JsonNode n = body.get(name);
         return n == null || n.isNull() ? null : n.asText();
     }
@@ -63,7 +65,7 @@ final class JsonBody {
         return n != null && !n.isNull();
     }
 
-    Integer integer(String name) {
+    @Nullable Integer integer(String name) {
         JsonNode n = body.get(name);
         return n == null || n.isNull() ? null : n.asInt();
     }

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.Collection;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The emulated AWS Organization: one root, organisational units by path, and for each emulated account its parent,
  * name, e-mail, status and tags. Fixed at start; read by {@link OrganizationsApi}.
@@ -18,7 +20,8 @@ import java.util.Collection;
 final class Organization {
 
     /** An organisational unit (or the root, whose parent is {@code null}). */
-    record Unit(String id, String name, String parentId, String path) {
+    /** An organisational unit; the root has no parent. */
+    record Unit(String id, String name, @Nullable String parentId, String path) {
     }
 
     /** An account's place and attributes. */

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * AWS Organizations over AWS JSON 1.1 ({@code AWSOrganizationsV20161128.*}): DescribeOrganization, ListRoots,
@@ -59,7 +62,8 @@ final class OrganizationsApi {
         o.put("FeatureSet", "ALL");
         o.put("MasterAccountArn", org.accountArn(org.managementAccount));
         o.put("MasterAccountId", org.managementAccount);
-        o.put("MasterAccountEmail", org.members.get(org.managementAccount).email());
+        o.put("MasterAccountEmail", Objects.requireNonNull(org.members.get(org.managementAccount),
+                "the management account is a member of its organisation").email());
         return Wire.json(c.req, out.toString(), c.requestId);
     }
 
@@ -95,7 +99,7 @@ final class OrganizationsApi {
         return Wire.json(c.req, out.toString(), c.requestId);
     }
 
-    private Reply listAccounts(Call c, Organization org, JsonNode in, Organization.Unit parent) {
+    private Reply listAccounts(Call c, Organization org, JsonNode in, Organization.@Nullable Unit parent) {
         c.authorize(parent == null ? "organizations:ListAccounts" : "organizations:ListAccountsForParent", "*");
         List<Organization.Member> members = new ArrayList<>();
         for (Organization.Member m : org.members.values()) {

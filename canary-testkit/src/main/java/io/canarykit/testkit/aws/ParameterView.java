@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one SSM Parameter Store parameter, for tests that assert what a placement wrote or that nothing was
  * left behind. Values are {@link Secret}s, so that a failing assertion never prints them.
@@ -26,7 +28,7 @@ import java.util.Map;
  *
  * @since 0.1.0
  */
-public record ParameterView(String accountId, String region, String arn, String name, String type, String keyId,
-                            String tier, String description, Map<String, String> tags, Secret value,
+public record ParameterView(String accountId, String region, String arn, String name, String type,
+                            @Nullable String keyId, String tier, @Nullable String description, Map<String, String> tags, Secret value,
                             List<Secret> history, long version, Instant lastModified) {
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * "Partial AWS": how an independent, incomplete implementation of IAM and STS (moto, LocalStack, an old region, a
  * proxy) behaves, so that tests can prove code that must survive it. Three behaviours, each configurable per emulator
@@ -140,7 +142,7 @@ public final class PartialAws {
     }
 
     /** How a call of {@code qualifiedOperation} is answered when unimplemented, or {@code null}. */
-    Unimplemented unimplementedAs(String qualifiedOperation) {
+    @Nullable Unimplemented unimplementedAs(String qualifiedOperation) {
         for (UnimplementedRule r : unimplemented) {
             if (Glob.matches(r.pattern(), qualifiedOperation, true)) {
                 return r.how();

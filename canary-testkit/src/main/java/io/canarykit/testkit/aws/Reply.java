@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /** The answer to one request, plus what the CloudTrail record of the call needs. */
 final class Reply {
     static {
@@ -19,13 +21,16 @@ final class Reply {
     int status = 200;
     final Map<String, String> headers = new LinkedHashMap<>();
     byte[] body = new byte[0];
-    Fault fault;
+    /** A broken connection instead of an answer, or null. */
+    @Nullable Fault fault;
     long delayMillis;
 
-    String errorCode;
-    String errorMessage;
-    JsonNode requestParameters;
-    JsonNode responseElements;
+    /** The AWS error code, null for a success. */
+    @Nullable String errorCode;
+    @Nullable String errorMessage;
+    /** What the CloudTrail record shows; null to derive it from the request (or to leave it null). */
+    @Nullable JsonNode requestParameters;
+    @Nullable JsonNode responseElements;
     /** CloudTrail resources: {type, name} pairs. */
     final List<String[]> resources = new ArrayList<>();
     /** Whether the call may be written to CloudTrail (the service may still leave it out as a data event). */

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one IAM role.
  *
@@ -24,5 +26,6 @@ import java.util.Map;
  */
 public record RoleView(String accountId, String roleName, String path, String roleId, String arn, Instant createDate,
                        String trustPolicy, int maxSessionDuration, Map<String, String> inlinePolicies,
-                       List<String> attachedPolicyArns, String permissionsBoundaryArn, Map<String, String> tags) {
+                       List<String> attachedPolicyArns, @Nullable String permissionsBoundaryArn,
+                       Map<String, String> tags) {
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * S3 over REST-XML, path-style: ListBuckets, and the trail bucket read the way a CloudTrail-S3 detector reads it
  * (ListObjectsV2 with prefix, delimiter, start-after and continuation tokens; GetObject; HeadObject; HeadBucket;
@@ -82,8 +84,8 @@ final class S3Api {
             case "ListBuckets" -> listBuckets(c);
             case "ListObjectsV2" -> listObjectsV2(c, ownBucket(c, bucket));
             case "ListObjects" -> listObjectsV1(c, ownBucket(c, bucket));
-            case "GetObject" -> getObject(c, ownBucket(c, bucket), key, true);
-            case "HeadObject" -> getObject(c, ownBucket(c, bucket), key, false);
+            case "GetObject" -> getObject(c, ownBucket(c, bucket), objectKey(key), true);
+            case "HeadObject" -> getObject(c, ownBucket(c, bucket), objectKey(key), false);
             case "HeadBucket" -> {
                 ownBucket(c, bucket);
                 yield s3(c, "").header("x-amz-bucket-region", "us-east-1");
@@ -165,8 +167,9 @@ final class S3Api {
             x.el("EncodingType", "url");
         }
         x.el("IsTruncated", l.truncated);
-        if (l.truncated) {
-            x.el("NextContinuationToken", Base64.getEncoder().encodeToString(l.lastKey.getBytes(StandardCharsets.UTF_8)));
+        String next = l.lastKey;
+        if (l.truncated && next != null) { // max-keys=0 takes nothing: truncated, with no token to go on from
+            x.el("NextContinuationToken", Base64.getEncoder().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
         }
         contents(x, l, urlEncoding);
         return s3(c, x.close("ListBucketResult").toString());
@@ -190,8 +193,9 @@ final class S3Api {
             x.el("EncodingType", "url");
         }
         x.el("IsTruncated", l.truncated);
-        if (l.truncated) {
-            x.el("NextMarker", enc(l.lastKey, urlEncoding));
+        String next = l.lastKey;
+        if (l.truncated && next != null) { // max-keys=0 takes nothing: truncated, with no marker to go on from
+            x.el("NextMarker", enc(next, urlEncoding));
         }
         contents(x, l, urlEncoding);
         return s3(c, x.close("ListBucketResult").toString());
@@ -226,11 +230,13 @@ final class S3Api {
         return s.substring(0, s.length() - 1) + ".000Z";
     }
 
+    /** A page of a listing; {@code lastKey} is where the next page starts, null when the page took nothing. */
     private record Listing(List<Trail.StoredObject> objects, TreeSet<String> prefixes, boolean truncated,
-                           String lastKey) {
+                           @Nullable String lastKey) {
     }
 
-    private static Listing list(Trail t, String prefix, String delimiter, String after, int maxKeys) {
+    private static Listing list(Trail t, String prefix, @Nullable String delimiter, @Nullable String after,
+                                int maxKeys) {
         List<Trail.StoredObject> objects = new ArrayList<>();
         TreeSet<String> prefixes = new TreeSet<>();
         boolean truncated = false;
@@ -291,7 +297,15 @@ final class S3Api {
         return r;
     }
 
-    private static String nz(String s) {
+    /** The object key of an object operation (the operation is an object one only when the path has a key). */
+    private static String objectKey(@Nullable String key) {
+        if (key == null) {
+            throw new ApiError("InvalidRequest", 400, "An object operation needs an object key in the path");
+        }
+        return key;
+    }
+
+    private static String nz(@Nullable String s) {
         return s == null ? "" : s;
     }
 

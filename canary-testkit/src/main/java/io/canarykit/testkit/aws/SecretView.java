@@ -5,6 +5,8 @@ import io.canarykit.Secret;
 import java.time.Instant;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of one Secrets Manager secret, for tests that assert what a placement wrote or that nothing was left
  * behind. The value is a {@link Secret}, so that a failing assertion never prints it.
@@ -23,9 +25,9 @@ import java.util.Map;
  *
  * @since 0.1.0
  */
-public record SecretView(String accountId, String region, String arn, String name, String description, String kmsKeyId,
-                         Map<String, String> tags, Secret currentValue, int versions, Instant deletedDate,
-                         Instant deletionDate) {
+public record SecretView(String accountId, String region, String arn, String name, @Nullable String description,
+                         @Nullable String kmsKeyId, Map<String, String> tags, @Nullable Secret currentValue,
+                         int versions, @Nullable Instant deletedDate, @Nullable Instant deletionDate) {
     /** True when deletion is scheduled (the secret refuses reads and writes until restored or purged). */
     public boolean scheduledForDeletion() {
         return deletedDate != null;

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import java.io.IOException;
 import java.util.Collections;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * AWS Secrets Manager, as far as placements use it: {@code CreateSecret}, {@code PutSecretValue},
  * {@code GetSecretValue}, {@code DescribeSecret}, {@code ListSecrets}, {@code DeleteSecret} (recovery window or
@@ -46,13 +48,14 @@ final class SecretsManagerApi {
         final String region;
         final String arn;
         final String name;
-        String description;
-        String kmsKeyId;
+        @Nullable String description;
+        @Nullable String kmsKeyId;
         final Map<String, String> tags = new LinkedHashMap<>();
         final Instant created;
         Instant lastChanged;
-        Instant deletedDate;
-        Instant deletionDate;
+        /** When deletion was scheduled, and when the secret is purged; both null unless deletion is scheduled. */
+        @Nullable Instant deletedDate;
+        @Nullable Instant deletionDate;
         /** version id → version, oldest first. */
         final Map<String, Version> versions = new LinkedHashMap<>();
 
@@ -65,7 +68,7 @@ final class SecretsManagerApi {
             this.lastChanged = created;
         }
 
-        Version current() {
+        @Nullable Version current() {
             for (Version v : versions.values()) {
                 if (v.stages.contains("AWSCURRENT")) {
                     return v;
@@ -109,7 +112,7 @@ final class SecretsManagerApi {
                     + "the following: -/_+=.@!");
         }
         Map<String, StoredSecret> region = region(c);
-        String arn = "arn:aws:secretsmanager:" + c.req.region + ":" + c.accountId() + ":secret:" + name + "-"
+        String arn = "arn:aws:secretsmanager:" + c.region + ":" + c.accountId() + ":secret:" + name + "-"
                 + engine.ids.alnum(6);
         c.authorize("secretsmanager:CreateSecret", arn);
         StoredSecret existing = region.get(name);
@@ -124,7 +127,7 @@ final class SecretsManagerApi {
         if (tags.size() > 50) {
             throw JsonBody.validation("Number of tags exceeds the limit of 50.");
         }
-        StoredSecret s = new StoredSecret(c.accountId(), c.req.region, arn, name, c.now);
+        StoredSecret s = new StoredSecret(c.accountId(), c.region, arn, name, c.now);
         s.description = in.str("Description");
         s.kmsKeyId = in.str("KmsKeyId");
         s.tags.putAll(tags);
@@ -346,7 +349,8 @@ final class SecretsManagerApi {
             throw new ApiError("InvalidParameterException", 400, "The staging label " + stage + " is currently attached "
                     + "to version " + holder.id + ". You must specify RemoveFromVersionId to move it.");
         }
-        if (to != null && !s.versions.containsKey(to)) {
+        Version target = to == null ? null : s.versions.get(to);
+        if (to != null && target == null) {
             throw new ApiError("ResourceNotFoundException", 400, "Secrets Manager can't find the specified version " + to);
         }
         if (from != null && s.versions.containsKey(from)) {
@@ -359,8 +363,8 @@ final class SecretsManagerApi {
                 old.stages.add("AWSPREVIOUS");
             }
         }
-        if (to != null) {
-            s.versions.get(to).stages.add(stage);
+        if (target != null) {
+            target.stages.add(stage);
         }
         s.lastChanged = c.now;
         return answer(c, JsonNodeFactory.instance.objectNode().put("ARN", s.arn).put("Name", s.name), s);
@@ -388,7 +392,7 @@ final class SecretsManagerApi {
             }
         }
         String resource = s != null ? s.arn : secretId.startsWith("arn:") ? secretId
-                : "arn:aws:secretsmanager:" + c.req.region + ":" + c.accountId() + ":secret:" + secretId;
+                : "arn:aws:secretsmanager:" + c.region + ":" + c.accountId() + ":secret:" + secretId;
         c.authorize(action, resource);
         if (s == null) {
             throw new ApiError("ResourceNotFoundException", 400, NOT_FOUND);
@@ -426,7 +430,7 @@ final class SecretsManagerApi {
     }
 
     private Map<String, StoredSecret> region(Call c) {
-        return secrets.computeIfAbsent(c.accountId() + "/" + c.req.region, k -> new LinkedHashMap<>());
+        return secrets.computeIfAbsent(c.accountId() + "/" + c.region, k -> new LinkedHashMap<>());
     }
 
     private void purge(Instant now) {

@@ -4,6 +4,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the emulator knows about a service, keyed by its SigV4 signing name: the IAM action prefix, the CloudTrail
  * event source, the protocol, and which calls AWS does not write to CloudTrail.
@@ -13,8 +15,8 @@ import java.util.Set;
  * every S3 object-level call and {@code ListObjects}/{@code ListObjectsV2} (data events), DynamoDB item calls,
  * Lambda {@code Invoke}, Pinpoint SMS-Voice {@code SendVoiceMessage} and Timestream {@code DescribeEndpoints}.
  */
-record ServiceInfo(String signingName, String iamPrefix, String eventSource, Protocol protocol, String xmlNamespace,
-                   Set<String> unlogged) {
+record ServiceInfo(String signingName, String iamPrefix, String eventSource, Protocol protocol,
+                   @Nullable String xmlNamespace, Set<String> unlogged) {
 
     private static final Map<String, ServiceInfo> KNOWN = Map.ofEntries(
             q("iam", "iam", "https://iam.amazonaws.com/doc/2010-05-08/", Set.of()),

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * AWS Signature Version 4, server side: reads the credential scope from the {@code Authorization} header (or a
  * presigned URL) and recomputes the signature from what was received.
@@ -80,6 +82,14 @@ final class SigV4 {
         return false;
     }
 
+    /** What {@link #parse} filled in; checking a signature of a request it did not parse is a bug. */
+    private static <T> T parsed(@Nullable T value, String what) {
+        if (value == null) {
+            throw new IllegalStateException(what + " is read by SigV4.parse, which must run first");
+        }
+        return value;
+    }
+
     private static void fillScope(AwsRequest r, String credential) {
         String[] parts = credential.split("/");
         if (parts.length != 5 || !"aws4_request".equals(parts[4])) {
@@ -105,7 +115,7 @@ final class SigV4 {
             return true;
         }
         List<String> ct = r.headers.get("content-type");
-        if (ct == null || ct.size() != 1 || !r.signedHeaders.contains("content-type")
+        if (ct == null || ct.size() != 1 || !parsed(r.signedHeaders, "SignedHeaders").contains("content-type")
                 || !ct.get(0).toLowerCase(Locale.ROOT).contains("charset=")) {
             return false;
         }
@@ -128,7 +138,7 @@ final class SigV4 {
     private static boolean matches(AwsRequest r, String secretAccessKey) {
         String expected = sign(r, secretAccessKey);
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                r.signature.getBytes(StandardCharsets.US_ASCII));
+                parsed(r.signature, "the signature").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The payload hash the request claims, or the one computed from its body. */
@@ -153,13 +163,16 @@ final class SigV4 {
     }
 
     static String sign(AwsRequest r, String secretAccessKey) {
+        String scopeDate = parsed(r.scopeDate, "the credential scope's date");
+        String region = parsed(r.region, "the credential scope's region");
+        String service = parsed(r.service, "the credential scope's service");
         String canonical = canonicalRequest(r);
-        String scope = r.scopeDate + "/" + r.region + "/" + r.service + "/aws4_request";
+        String scope = scopeDate + "/" + region + "/" + service + "/aws4_request";
         String stringToSign = ALGORITHM + "\n" + r.amzDate + "\n" + scope + "\n"
                 + sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
-        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), r.scopeDate);
-        key = hmac(key, r.region);
-        key = hmac(key, r.service);
+        byte[] key = hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), scopeDate);
+        key = hmac(key, region);
+        key = hmac(key, service);
         key = hmac(key, "aws4_request");
         return HEX.formatHex(hmac(key, stringToSign));
     }
@@ -169,11 +182,12 @@ final class SigV4 {
         sb.append(r.method).append('\n');
         sb.append(canonicalUri(r)).append('\n');
         sb.append(canonicalQuery(r)).append('\n');
-        for (String name : r.signedHeaders) {
+        List<String> signedHeaders = parsed(r.signedHeaders, "SignedHeaders");
+        for (String name : signedHeaders) {
             sb.append(name).append(':').append(canonicalHeaderValue(r.headers.get(name))).append('\n');
         }
         sb.append('\n');
-        sb.append(String.join(";", r.signedHeaders)).append('\n');
+        sb.append(String.join(";", signedHeaders)).append('\n');
         sb.append(payloadHash(r));
         return sb.toString();
     }
@@ -208,7 +222,8 @@ final class SigV4 {
         return sb.toString();
     }
 
-    private static String canonicalHeaderValue(List<String> values) {
+    /** A header's canonical value; a signed header the request does not carry has an empty one. */
+    private static String canonicalHeaderValue(@Nullable List<String> values) {
         if (values == null) {
             return "";
         }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Authorises with canarykit's {@link PolicySimulator} (AWS's evaluation logic). A resource policy in a request is a
  * role trust policy, which, unlike a bucket policy, must grant the caller (or its account) or the call is refused
@@ -28,7 +30,8 @@ final class SimulatorAuthorizer implements Authorizer {
 
     @Override
     public Decision decide(Request r) {
-        if (r.resourcePolicy() != null && !trustGrants(r)) {
+        String resourcePolicy = r.resourcePolicy();
+        if (resourcePolicy != null && !trustGrants(r, resourcePolicy)) {
             return new Decision(Outcome.IMPLICIT_DENY, PolicyKind.RESOURCE, null);
         }
         Policies.Builder b = Policies.builder();
@@ -46,8 +49,8 @@ final class SimulatorAuthorizer implements Authorizer {
         for (int i = 0; i < r.scps().size(); i++) {
             b.serviceControlPolicy(policy("scp-" + (i + 1), r.scps().get(i)));
         }
-        if (r.resourcePolicy() != null) {
-            b.resourcePolicy(policy("trust-policy", r.resourcePolicy()));
+        if (resourcePolicy != null) {
+            b.resourcePolicy(policy("trust-policy", resourcePolicy));
         }
         io.canarykit.policy.Decision d = simulator.evaluate(b.build(), request(r, r.resourceAccount()));
         if (d.allowed()) {
@@ -63,10 +66,10 @@ final class SimulatorAuthorizer implements Authorizer {
      * Whether a trust policy grants the caller or its account (and denies nothing): evaluated as if the role were in
      * another account, where only such a grant lets an identity-based allow through.
      */
-    private boolean trustGrants(Request r) {
+    private boolean trustGrants(Request r, String resourcePolicy) {
         String elsewhere = "000000000000".equals(r.principalAccount()) ? "000000000001" : "000000000000";
         Policies p = Policies.builder().identityPolicy(policy("trust-check", ALLOW_ALL))
-                .resourcePolicy(policy("trust-policy", r.resourcePolicy())).build();
+                .resourcePolicy(policy("trust-policy", resourcePolicy)).build();
         return simulator.evaluate(p, request(r, elsewhere)).allowed();
     }
 

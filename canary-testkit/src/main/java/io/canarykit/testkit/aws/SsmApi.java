@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 import java.io.IOException;
 import java.util.Collections;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * AWS Systems Manager Parameter Store, as far as placements use it: {@code PutParameter} (create with tags, or
  * overwrite), {@code GetParameter} (a {@code SecureString} is answered decrypted only {@code WithDecryption}),
@@ -42,16 +44,18 @@ final class SsmApi {
         final String name;
         final String arn;
         String type;
-        String keyId;
+        /** SecureString parameters only. */
+        @Nullable String keyId;
         String tier = "Standard";
-        String description;
+        @Nullable String description;
         String dataType = "text";
         final Map<String, String> tags = new LinkedHashMap<>();
         /** values, oldest first; the last one is current (version = size). */
         final List<String> values = new ArrayList<>();
         final List<Instant> modified = new ArrayList<>();
 
-        Parameter(String accountId, String region, String name, String arn) {
+        Parameter(String accountId, String region, String name, String arn, String type) {
+            this.type = type;
             this.accountId = accountId;
             this.region = region;
             this.name = name;
@@ -128,7 +132,7 @@ final class SsmApi {
             if (type == null) {
                 throw JsonBody.validation("A parameter type is required when you create a parameter.");
             }
-            p = new Parameter(c.accountId(), c.req.region, name, arn);
+            p = new Parameter(c.accountId(), c.region, name, arn, type);
             p.tags.putAll(tags);
             region.put(name, p);
         }
@@ -319,12 +323,12 @@ final class SsmApi {
     }
 
     private static String arn(Call c, String name) {
-        return "arn:aws:ssm:" + c.req.region + ":" + c.accountId() + ":parameter" + (name.startsWith("/") ? "" : "/")
+        return "arn:aws:ssm:" + c.region + ":" + c.accountId() + ":parameter" + (name.startsWith("/") ? "" : "/")
                 + name;
     }
 
     private Map<String, Parameter> region(Call c) {
-        return parameters.computeIfAbsent(c.accountId() + "/" + c.req.region, k -> new LinkedHashMap<>());
+        return parameters.computeIfAbsent(c.accountId() + "/" + c.region, k -> new LinkedHashMap<>());
     }
 
     /** Every parameter of an account in every region, for the emulator's views. */

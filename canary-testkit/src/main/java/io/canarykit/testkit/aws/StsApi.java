@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /** STS over the Query protocol: GetCallerIdentity, AssumeRole, GetFederationToken, GetSessionToken. */
 final class StsApi {
     private static final Pattern SESSION_NAME = Pattern.compile("[A-Za-z0-9_+=,.@-]*");
@@ -64,7 +66,7 @@ final class StsApi {
         return c.ok(new Xml().el("Account", account));
     }
 
-    private static String decodeAccount(String keyId) {
+    private static @Nullable String decodeAccount(String keyId) {
         if (keyId.length() < 13) {
             return null;
         }
@@ -98,7 +100,7 @@ final class StsApi {
     }
 
     /** Validates the inline session policy and the managed ones; returns the session policy documents (or null). */
-    private List<String> sessionPolicies(Call c) {
+    private @Nullable List<String> sessionPolicies(Call c) {
         String inline = c.param("Policy");
         List<String> arns = c.list("PolicyArns", "arn");
         if (inline == null && arns.isEmpty()) {
@@ -210,7 +212,7 @@ final class StsApi {
         for (String[] t : tags) {
             ctx.put("aws:requesttag/" + t[0].toLowerCase(Locale.ROOT), List.of(t[1]));
         }
-        if (role == null) {
+        if (role == null || owner == null) {
             throw notAuthorized(c, roleArn);
         }
         if (c.now.isBefore(role.created.plus(engine.faults.rolePropagationDelay()))) {
@@ -249,7 +251,7 @@ final class StsApi {
         s.sessionTags = Map.copyOf(sessionTags);
         engine.addSession(s, c.now);
         role.lastUsedDate = c.now;
-        role.lastUsedRegion = c.req.region;
+        role.lastUsedRegion = c.region;
 
         int packed = packedPolicySize(c);
         Xml x = credentialsXml(s).open("AssumedRoleUser").el("AssumedRoleId", s.principalId())

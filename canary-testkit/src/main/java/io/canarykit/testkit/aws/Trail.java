@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The emulated trail: every recorded event (for LookupEvents and tests), the log files delivered to the trail bucket
  * after the delivery delay, and the EventBridge envelopes waiting to be handed to the sink. Guarded by the engine's
@@ -55,7 +57,7 @@ final class Trail {
     private final Duration deliveryDelay;
     private final Duration lookupDelay;
     private final int maxRecords;
-    private final CloudTrailEventSink sink;
+    private final @Nullable CloudTrailEventSink sink;
     private final boolean sinkAllManagementEvents;
     private final Ids ids;
 
@@ -70,7 +72,8 @@ final class Trail {
     String owner = "";
 
     Trail(String bucket, Instant bucketCreated, String organizationId, boolean organizationTrail, Duration deliveryDelay,
-          Duration lookupDelay, int maxRecords, CloudTrailEventSink sink, boolean sinkAllManagementEvents, Ids ids) {
+          Duration lookupDelay, int maxRecords, @Nullable CloudTrailEventSink sink, boolean sinkAllManagementEvents,
+          Ids ids) {
         this.bucket = bucket;
         this.bucketCreated = bucketCreated;
         this.organizationId = organizationId;
@@ -121,7 +124,7 @@ final class Trail {
         return out;
     }
 
-    CloudTrailEventSink sink() {
+    @Nullable CloudTrailEventSink sink() {
         return sink;
     }
 

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One CloudTrail record the emulator wrote, with the fields tests assert on most and the full record as
  * {@link #json()} (exactly the object that appears in log files and in LookupEvents' {@code CloudTrailEvent}).
@@ -28,7 +30,7 @@ import java.util.Objects;
  */
 public record TrailRecord(String eventId, Instant eventTime, String recipientAccountId, String awsRegion,
                           String eventSource, String eventName, String userIdentityType, String principalArn,
-                          String accessKeyId, String username, String errorCode, boolean readOnly, String requestId,
+                          String accessKeyId, String username, @Nullable String errorCode, boolean readOnly, String requestId,
                           List<Resource> resources, String json) {
 
     /**

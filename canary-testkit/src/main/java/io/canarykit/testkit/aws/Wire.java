@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import org.jspecify.annotations.Nullable;
+
 /** Success and error bodies in each service protocol, shaped the way the SDK's unmarshallers read them. */
 final class Wire {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -13,7 +15,7 @@ final class Wire {
     }
 
     /** A Query-protocol success: {@code <XResult>} first, then {@code ResponseMetadata}. */
-    static Reply query(ServiceInfo svc, String op, String resultXml, String requestId) {
+    static Reply query(ServiceInfo svc, String op, @Nullable String resultXml, String requestId) {
         StringBuilder sb = new StringBuilder(256 + (resultXml == null ? 0 : resultXml.length()));
         sb.append('<').append(op).append("Response xmlns=\"").append(svc.xmlNamespace()).append("\">");
         if (resultXml != null) {
@@ -25,7 +27,7 @@ final class Wire {
     }
 
     /** An EC2 success: members directly under {@code <XResponse>}, with {@code requestId}. */
-    static Reply ec2(ServiceInfo svc, String op, String innerXml, String requestId) {
+    static Reply ec2(ServiceInfo svc, String op, @Nullable String innerXml, String requestId) {
         String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + op + "Response xmlns=\"" + svc.xmlNamespace()
                 + "\"><requestId>" + requestId + "</requestId>" + (innerXml == null ? "" : innerXml)
                 + "</" + op + "Response>";

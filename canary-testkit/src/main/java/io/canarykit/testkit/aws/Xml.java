@@ -3,6 +3,8 @@ package io.canarykit.testkit.aws;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /** A tiny XML writer for the answers the SDK parses; element order is the caller's. */
 final class Xml {
     private final StringBuilder sb = new StringBuilder(256);
@@ -46,7 +48,7 @@ final class Xml {
     }
 
     /** Writes {@code <name>value</name>}; nothing when value is null. */
-    Xml el(String name, Object value) {
+    Xml el(String name, @Nullable Object value) {
         if (value == null) {
             return this;
         }

@@ -35,5 +35,11 @@
  * last-used data), {@code roles(account)}, {@code policies(account)}, {@code sessions()}, {@code trailRecords()},
  * {@code logFiles()}, {@code calls()} (each call's request id, error code and CloudTrail event id), and
  * {@code reset()} between runs.
+ *
+ * <p>Nullness: {@code @NullMarked}: no parameter, return value or field is null unless marked {@code @Nullable}, and
+ * NullAway checks it at build time.
  */
+@NullMarked
 package io.canarykit.testkit.aws;
+
+import org.jspecify.annotations.NullMarked;
