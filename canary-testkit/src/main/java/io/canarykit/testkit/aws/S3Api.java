@@ -168,7 +168,7 @@ final class S3Api {
         }
         x.el("IsTruncated", l.truncated);
         String next = l.lastKey;
-        if (l.truncated && next != null) { // max-keys=0 takes nothing: truncated, with no token to go on from
+        if (l.truncated && next != null) { // a truncated page took at least one key
             x.el("NextContinuationToken", Base64.getEncoder().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
         }
         contents(x, l, urlEncoding);
@@ -194,7 +194,7 @@ final class S3Api {
         }
         x.el("IsTruncated", l.truncated);
         String next = l.lastKey;
-        if (l.truncated && next != null) { // max-keys=0 takes nothing: truncated, with no marker to go on from
+        if (l.truncated && next != null) { // a truncated page took at least one key
             x.el("NextMarker", enc(next, urlEncoding));
         }
         contents(x, l, urlEncoding);
@@ -237,6 +237,10 @@ final class S3Api {
 
     private static Listing list(Trail t, String prefix, @Nullable String delimiter, @Nullable String after,
                                 int maxKeys) {
+        if (maxKeys == 0) {
+            // as AWS answers it: an empty page that is not truncated (so it has no token or marker to go on from)
+            return new Listing(List.of(), new TreeSet<>(), false, null);
+        }
         List<Trail.StoredObject> objects = new ArrayList<>();
         TreeSet<String> prefixes = new TreeSet<>();
         boolean truncated = false;

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -78,6 +79,30 @@ class TrailDeliveryIT {
                     .isInstanceOf(NoSuchBucketException.class);
             assertThat(s3.headObject(b -> b.bucket(bucket).key(o.key())).contentLength()).isEqualTo(o.size());
             assertThat(s3.listBuckets().buckets()).extracting(x -> x.name()).containsExactly(bucket);
+        }
+    }
+
+    @Test
+    void listingWithMaxKeysZeroIsAnEmptyPageThatIsNotTruncated() {
+        // was a NullPointerException (a 500): the page took no key, and the token was made from the last key taken
+        MutableClock clock = MutableClock.at(Instant.parse("2026-03-14T23:50:00Z"));
+        try (AwsEmulator aws = AwsEmulator.builder().clock(clock).trailDeliveryDelay(Duration.ZERO).start()) {
+            aws.iam().getAccountSummary();
+            clock.advance(Duration.ofMinutes(1));
+            aws.deliverNow();
+            String bucket = aws.trailBucket();
+            S3Client s3 = aws.s3();
+            assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).isNotEmpty();
+
+            ListObjectsV2Response v2 = s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(0));
+            assertThat(v2.contents()).isEmpty();
+            assertThat(v2.keyCount()).isZero();
+            assertThat(v2.isTruncated()).isFalse();
+            assertThat(v2.nextContinuationToken()).isNull();
+            ListObjectsResponse v1 = s3.listObjects(b -> b.bucket(bucket).maxKeys(0).encodingType("url"));
+            assertThat(v1.contents()).isEmpty();
+            assertThat(v1.isTruncated()).isFalse();
+            assertThat(v1.nextMarker()).isNull();
         }
     }
 
