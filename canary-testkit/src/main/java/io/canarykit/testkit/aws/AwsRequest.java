@@ -38,7 +38,8 @@ final class AwsRequest {
     @Nullable String operation;
     Map<String, String> form = Map.of();
 
-    AwsRequest(String method, String url, Map<String, List<String>> headers, byte @Nullable [] body, String clientIp) {
+    AwsRequest(String method, String url, Map<String, List<String>> headers, byte @Nullable [] body,
+               String clientIp) {
         this.method = method.toUpperCase(Locale.ROOT);
         int q = url.indexOf('?');
         this.rawPath = q < 0 ? url : url.substring(0, q);

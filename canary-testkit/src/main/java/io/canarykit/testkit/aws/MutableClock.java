@@ -8,8 +8,6 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * A clock tests move by hand: give it to {@link AwsEmulator.Builder#clock(Clock)} to expire sessions, age credential
  * reports, pass trail delivery delays and refill rate limits without waiting. Thread-safe.

@@ -2,8 +2,6 @@ package io.canarykit.testkit.aws;
 
 import java.time.Instant;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * A snapshot of one STS session the emulator issued (never its secret or token).
  *

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * Authorises with canarykit's {@link PolicySimulator} (AWS's evaluation logic). A resource policy in a request is a
  * role trust policy, which, unlike a bucket policy, must grant the caller (or its account) or the call is refused
