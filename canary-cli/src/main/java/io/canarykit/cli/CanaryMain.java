@@ -1,5 +1,6 @@
 package io.canarykit.cli;
 
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -74,7 +75,7 @@ public final class CanaryMain {
     }
 
     /** The command line with every subcommand, or with {@code only} that one (as the first argument names it). */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err, Class<?> only) {
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, @Nullable Class<?> only) {
         CommandLine cl = new CommandLine(new CanaryCommand());
         for (Class<?> sub : CanaryCommand.SUBCOMMANDS) {
             if (only == null || sub == only) {

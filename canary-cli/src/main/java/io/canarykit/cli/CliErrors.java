@@ -15,8 +15,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        err.println("canary " + commandLine.getCommandName() + ": " + message);
+        err.println("canary " + commandLine.getCommandName() + ": " + message(ex));
         if (debug(commandLine)) {
             ex.printStackTrace(err);
         } else {
@@ -36,6 +35,12 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
         }
         err.flush();
         return USAGE;
+    }
+
+    /** The exception's message, or its class's name when it has none. */
+    static String message(Throwable e) {
+        String message = e.getMessage();
+        return message != null ? message : e.getClass().getSimpleName();
     }
 
     private static boolean debug(CommandLine cl) {

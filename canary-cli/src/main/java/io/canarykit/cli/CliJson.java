@@ -10,6 +10,7 @@ import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CanaryCredential;
 import io.canarykit.PlacementReceipt;
 import io.canarykit.Secret;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,10 +73,10 @@ final class CliJson {
                         + "'; expected accessKeyId, secretAccessKey, sessionToken, expiration");
             }
         }
-        String keyId = text(n, "accessKeyId", true);
-        String secret = text(n, "secretAccessKey", true);
-        String token = text(n, "sessionToken", false);
-        String expiration = text(n, "expiration", false);
+        String keyId = required(n, "accessKeyId");
+        String secret = required(n, "secretAccessKey");
+        String token = optional(n, "sessionToken");
+        String expiration = optional(n, "expiration");
         Instant exp;
         try {
             exp = expiration == null ? null : Instant.parse(expiration);
@@ -98,9 +99,9 @@ final class CliJson {
 
     static PlacementReceipt receipt(byte[] json) {
         JsonNode n = tree(json, "the receipt");
-        String placement = text(n, "placement", true);
-        String location = text(n, "location", true);
-        String placedAt = text(n, "placedAt", true);
+        String placement = required(n, "placement");
+        String location = required(n, "location");
+        String placedAt = required(n, "placedAt");
         Map<String, String> details = new LinkedHashMap<>();
         JsonNode d = n.path("details");
         if (!d.isObject()) {
@@ -140,12 +141,19 @@ final class CliJson {
         }
     }
 
-    private static String text(JsonNode n, String field, boolean required) {
+    /** The non-empty string {@code field}, or a clear error when it is missing, null or not a non-empty string. */
+    private static String required(JsonNode n, String field) {
+        String v = optional(n, field);
+        if (v == null) {
+            throw new CanaryConfigurationException("the JSON needs the field " + field);
+        }
+        return v;
+    }
+
+    /** The non-empty string {@code field}, or {@code null} when it is missing or null; a clear error otherwise. */
+    private static @Nullable String optional(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            if (required) {
-                throw new CanaryConfigurationException("the JSON needs the field " + field);
-            }
             return null;
         }
         if (!v.isTextual() || v.asText().isEmpty()) {

@@ -1,6 +1,6 @@
 package io.canarykit.cli;
 
-import io.canarykit.config.CanaryConfig;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -9,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
@@ -21,7 +20,7 @@ import java.util.concurrent.Callable;
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR",
             description = "Where to keep the store and the planted files (default: a new temporary directory).")
-    Path dir;
+    @Nullable Path dir;
 
     @Option(names = "--aws", description = "Run against the real AWS account of the default credential chain "
             + "(creates and then revokes IAM users and sessions; see the README for the permissions).")
@@ -40,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
                 new CliErrors.UsageException("the demo is not in this jar: it runs the AWS emulator of canary-testkit, "
                         + "which the product jar does not carry. Run it with java -jar examples/target/canary-demo.jar "
                         + "demo (built by mvn -B -ntp -DskipTests package)"));
-        Duration d = CanaryConfig.of(Map.of("wait", wait)).getDuration("wait");
+        Duration d = Cli.duration("--wait", wait);
         Path where = dir != null ? dir : Files.createTempDirectory("canary-demo-");
         return aws ? demo.runAws(where, spec.commandLine().getOut(), d) : demo.runEmulated(where, spec.commandLine().getOut());
     }

@@ -16,8 +16,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import io.canarykit.config.CanaryConfig;
-import java.util.Map;
 
 /** {@code canary detect}: one detection pass, or passes forever with {@code --follow}. */
 @Command(name = "detect", mixinStandardHelpOptions = true,
@@ -44,7 +42,7 @@ final class DetectCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Duration every = CanaryConfig.of(Map.of("interval", interval)).getDuration("interval");
+        Duration every = Cli.duration("--interval", interval);
         try (CanaryService s = service.service()) {
             int failures;
             do {

@@ -1,5 +1,6 @@
 package io.canarykit.cli;
 
+import io.canarykit.Secret;
 import io.canarykit.config.CanaryConfig;
 import io.canarykit.server.DeviceTokenAuthenticator;
 import picocli.CommandLine.Command;
@@ -39,15 +40,16 @@ final class DeviceTokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CanaryConfig config = service.configuration();
-        if (!config.has(KEY)) {
+        Secret enrollmentKey = config.getSecret(KEY);
+        if (enrollmentKey == null) {
             throw new CliErrors.UsageException(KEY + " is not set in the configuration: the server checks enrollment "
                     + "tokens with it (generate one with 'openssl rand -hex 32')");
         }
-        Duration d = CanaryConfig.of(java.util.Map.of("valid", valid)).getDuration("valid");
+        Duration d = Cli.duration("--valid", valid);
         Instant until = Instant.now().plus(d);
         PrintWriter out = spec.commandLine().getOut();
         for (String device : devices) {
-            out.println(device + "\t" + DeviceTokenAuthenticator.enrollmentToken(config.getSecret(KEY), device, until));
+            out.println(device + "\t" + DeviceTokenAuthenticator.enrollmentToken(enrollmentKey, device, until));
         }
         out.flush();
         return 0;

@@ -2,6 +2,7 @@ package io.canarykit.cli;
 
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.config.CanaryConfig;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,11 +35,11 @@ final class EnvironmentReferences {
      * @param environment the variables (usually {@code System::getenv}); returns {@code null} for an unset one
      * @throws CanaryConfigurationException listing every reference that cannot be resolved
      */
-    static CanaryConfig resolve(CanaryConfig config, Function<String, String> environment) {
+    static CanaryConfig resolve(CanaryConfig config, Function<String, @Nullable String> environment) {
         Map<String, String> resolved = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (String key : config.keys()) {
-            String value = config.getString(key);
+            String value = config.requireString(key); // a key of config.keys() has a value
             if (!value.contains(OPEN)) {
                 continue;
             }
@@ -51,11 +52,14 @@ final class EnvironmentReferences {
                 } else if (!NAME.matcher(name).matches()) {
                     problems.add(key + ": a " + OPEN + "...} reference must name an environment variable"
                             + " (letters, digits and _, not starting with a digit)");
-                } else if (environment.apply(name) == null) {
-                    problems.add(key + " refers to environment variable " + name + ", which is not set; set it"
-                            + " (docker run -e " + name + "=..., a Kubernetes env entry) or remove the reference");
                 } else {
-                    m.appendReplacement(out, Matcher.quoteReplacement(environment.apply(name)));
+                    String variable = environment.apply(name);
+                    if (variable == null) {
+                        problems.add(key + " refers to environment variable " + name + ", which is not set; set it"
+                                + " (docker run -e " + name + "=..., a Kubernetes env entry) or remove the reference");
+                    } else {
+                        m.appendReplacement(out, Matcher.quoteReplacement(variable));
+                    }
                 }
             }
             m.appendTail(out);

@@ -9,6 +9,7 @@ import io.canarykit.fingerprint.FingerprintReport;
 import io.canarykit.fingerprint.FingerprintTarget;
 import io.canarykit.fingerprint.KeyId;
 import io.canarykit.fingerprint.KnownCanaryAccounts;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,12 +54,12 @@ final class FingerprintCommand implements Callable<Integer> {
     @Option(names = "--org-accounts", paramLabel = "FILE",
             description = "File of the organisation's own 12-digit account ids, one per line (# comments);"
                     + " keys from other accounts are reported.")
-    Path orgAccounts;
+    @Nullable Path orgAccounts;
 
     @Option(names = "--credentials-file", paramLabel = "PATH",
             description = "Check every profile of an AWS shared credentials file; the profiles are each other's"
                     + " neighbours. Secrets are never printed.")
-    Path credentialsFile;
+    @Nullable Path credentialsFile;
 
     @Option(names = "--known-accounts", paramLabel = "FILE",
             description = "Extra known canary accounts (one per line, optionally followed by a label), added to the"
@@ -74,34 +75,38 @@ final class FingerprintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (keyIds.isEmpty() && credentialsFile == null) {
+        Path org = orgAccounts;
+        Path credentials = credentialsFile;
+        if (keyIds.isEmpty() && credentials == null) {
             throw new CliErrors.UsageException("give one or more key ids, or --credentials-file PATH"
                     + " (try 'canary fingerprint --help')");
         }
         FingerprintCheck check = FingerprintCheck.builder().knownAccounts(knownAccounts()).build();
-        Set<String> org = orgAccounts == null ? Set.of() : readOrgAccounts();
-        List<FingerprintCredentialsFile.Profile> profiles = credentialsFile == null ? List.of()
-                : FingerprintCredentialsFile.read(expand(credentialsFile));
+        Set<String> organisation = org == null ? Set.of() : readOrgAccounts(org);
+        List<FingerprintCredentialsFile.Profile> profiles = credentials == null ? List.of()
+                : FingerprintCredentialsFile.read(expand(credentials));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
         for (String keyId : keyIds) {
-            FingerprintContext ctx = context(org, List.of());
+            FingerprintContext ctx = context(organisation, List.of());
             print(out, null, check.check(FingerprintTarget.ofKeyId(keyId.strip()), ctx));
         }
         for (FingerprintCredentialsFile.Profile p : profiles) {
-            if (p.accessKeyId() == null) {
+            String keyId = p.accessKeyId();
+            if (keyId == null) {
                 err.println("canary fingerprint: profile '" + p.name() + "' has no aws_access_key_id; skipped");
                 continue;
             }
             List<String> others = new ArrayList<>();
             for (FingerprintCredentialsFile.Profile q : profiles) {
-                if (q != p && q.accessKeyId() != null) {
-                    others.add(q.accessKeyId());
+                String other = q.accessKeyId();
+                if (q != p && other != null) {
+                    others.add(other);
                 }
             }
-            FingerprintTarget target = FingerprintTarget.ofKeyId(p.accessKeyId()).withShortTerm(p.hasSessionToken());
-            print(out, p.name(), check.check(target, context(org, others)));
+            FingerprintTarget target = FingerprintTarget.ofKeyId(keyId).withShortTerm(p.hasSessionToken());
+            print(out, p.name(), check.check(target, context(organisation, others)));
         }
         out.flush();
         err.flush();
@@ -133,15 +138,15 @@ final class FingerprintCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private Set<String> readOrgAccounts() {
+    private static Set<String> readOrgAccounts(Path file) {
         try {
-            return FingerprintContext.readAccounts(expand(orgAccounts));
+            return FingerprintContext.readAccounts(expand(file));
         } catch (CanaryConfigurationException e) {
             throw new CliErrors.UsageException("--org-accounts: " + e.getMessage());
         }
     }
 
-    private void print(PrintWriter out, String profile, FingerprintReport report) {
+    private void print(PrintWriter out, @Nullable String profile, FingerprintReport report) {
         if (json) {
             var node = FingerprintJson.toNode(report);
             if (profile != null) {

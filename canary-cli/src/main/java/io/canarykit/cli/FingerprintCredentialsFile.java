@@ -1,6 +1,7 @@
 package io.canarykit.cli;
 
 import io.canarykit.placement.PlacementFiles;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -32,7 +33,7 @@ final class FingerprintCredentialsFile {
      * @param accessKeyId     its {@code aws_access_key_id}, {@code null} when it has none (e.g. a role profile)
      * @param hasSessionToken true when it has an {@code aws_session_token} (short-term credentials)
      */
-    record Profile(String name, String accessKeyId, boolean hasSessionToken) {
+    record Profile(String name, @Nullable String accessKeyId, boolean hasSessionToken) {
     }
 
     /**

@@ -6,6 +6,7 @@ import io.canarykit.CredentialKind;
 import io.canarykit.IssueOutcome;
 import io.canarykit.PlacementSpec;
 import io.canarykit.server.CanaryJson;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +40,7 @@ final class IssueCommand implements Callable<Integer> {
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--kind", paramLabel = "KIND", description = "iam-user, assume-role or federation-token (default: the configured kind).")
-    String kind;
+    @Nullable String kind;
 
     @Option(names = "--json", description = "Print the record as JSON.")
     boolean json;

@@ -6,6 +6,7 @@ import io.canarykit.server.CanaryJson;
 import io.canarykit.store.CanaryQuery;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.Page;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,10 +33,10 @@ final class ListCommand implements Callable<Integer> {
     boolean live;
 
     @Option(names = "--account", paramLabel = "ACCOUNT", description = "Only this AWS account.")
-    String account;
+    @Nullable String account;
 
     @Option(names = "--asset", paramLabel = "KIND/ID", description = "Only this asset's canaries.")
-    String asset;
+    @Nullable String asset;
 
     @Option(names = "--json", description = "One JSON object per canary per line.")
     boolean json;

@@ -6,6 +6,7 @@ import io.canarykit.LifecycleReport;
 import io.canarykit.PlacementSpec;
 import io.canarykit.server.CanaryJson;
 import io.canarykit.inventory.CsvAssetSource;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ final class OnboardCommand implements Callable<Integer> {
     Map<String, String> options = new LinkedHashMap<>();
 
     @Option(names = "--name", paramLabel = "NAME", description = "The inventory's name; onboarding only revokes canaries it onboarded under this name (default: the file name).")
-    String name;
+    @Nullable String name;
 
     @Option(names = "--json", description = "One JSON object per issued or revoked canary per line, then a summary.")
     boolean json;

@@ -13,6 +13,7 @@ import io.canarykit.placement.PlacementProvider;
 import io.canarykit.placement.PlacementRequest;
 import io.canarykit.placement.endpoint.ContainerCredentialsPlacement;
 import io.canarykit.placement.endpoint.EndpointPlacement;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -56,19 +57,19 @@ final class PlaceCommand implements Callable<Integer> {
     String credentialJson;
 
     @Option(names = "--canary-id", paramLabel = "ID", description = "The canary's id (default: a new one).")
-    String canaryId;
+    @Nullable String canaryId;
 
     @Option(names = "--asset", paramLabel = "KIND/ID", description = "The asset the canary is for (default: host/<hostname>).")
-    String asset;
+    @Nullable String asset;
 
     @Option(names = "--serve-for", paramLabel = "DURATION",
             description = "For endpoint placements: how long to serve, such as 30m (default: until interrupted).")
-    String serveFor;
+    @Nullable String serveFor;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file with the placement's settings (canary.placement.<name>.*: region, api-url, "
                     + "token-file, ...); API tokens belong there or in the environment, never in --option.")
-    Path config;
+    @Nullable Path config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,7 +96,7 @@ final class PlaceCommand implements Callable<Integer> {
         }
     }
 
-    private void serve(Placement p, PlacementReceipt receipt, Duration serve) throws InterruptedException {
+    private void serve(Placement p, PlacementReceipt receipt, @Nullable Duration serve) throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         if (p instanceof ContainerCredentialsPlacement && "true".equals(receipt.detail("authorization"))
                 && receipt.detail("tokenFile") == null) {
@@ -118,7 +119,7 @@ final class PlaceCommand implements Callable<Integer> {
      * option that is one of the placement's settings laid over it under {@code canary.placement.<name>.} (every
      * option, for a placement that declares no settings).
      */
-    static CanaryConfig settings(ProviderRegistry<Placement, PlacementProvider> registry, Path config,
+    static CanaryConfig settings(ProviderRegistry<Placement, PlacementProvider> registry, @Nullable Path config,
                                  String placement, Map<String, String> options) {
         ConfigKeys keys = registry.provider(placement).configKeys();
         String scope = registry.scope(placement);
@@ -132,6 +133,7 @@ final class PlaceCommand implements Callable<Integer> {
     }
 
     private Asset asset() {
+        String asset = this.asset;
         if (asset == null) {
             String host;
             try {

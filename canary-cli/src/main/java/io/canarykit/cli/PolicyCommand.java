@@ -16,6 +16,7 @@ import io.canarykit.policy.IssuerPolicies;
 import io.canarykit.policy.NamedPolicy;
 import io.canarykit.policy.Policies;
 import io.canarykit.policy.PolicySimulator;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,16 +95,16 @@ final class PolicyCommand implements Runnable {
 
         @Option(names = "--role-arn", paramLabel = "ARN",
                 description = "The canary role (assume-role; default: arn:aws:iam::ACCOUNT:role/ci-deploy).")
-        String roleArn;
+        @Nullable String roleArn;
 
         @Option(names = "--issuer-arn", paramLabel = "ARN",
                 description = "The issuer trusted by the canary role (default: "
                         + "arn:aws:iam::ACCOUNT:role/platform-iam-automation).")
-        String issuerArn;
+        @Nullable String issuerArn;
 
         @Option(names = "--boundary-arn", paramLabel = "ARN",
                 description = "An existing deny-all boundary to attach instead of creating one.")
-        String boundaryArn;
+        @Nullable String boundaryArn;
 
         @Option(names = "--scp", paramLabel = "MODE", defaultValue = "arn",
                 description = "How the SCP statement picks canaries: arn, tag or none (default: ${DEFAULT-VALUE}).")
@@ -202,7 +203,7 @@ final class PolicyCommand implements Runnable {
                     : "WARNING: " + report.describe());
         }
 
-        private static void section(PrintWriter out, String title, String json) {
+        private static void section(PrintWriter out, String title, @Nullable String json) {
             if (json == null) {
                 return;
             }
@@ -232,7 +233,7 @@ final class PolicyCommand implements Runnable {
         List<Path> policies = new ArrayList<>();
 
         @Option(names = "--boundary", paramLabel = "FILE", description = "The permissions boundary.")
-        Path boundary;
+        @Nullable Path boundary;
 
         @Option(names = "--session", paramLabel = "FILE", description = "A session policy (repeatable).")
         List<Path> sessions = new ArrayList<>();
@@ -257,7 +258,7 @@ final class PolicyCommand implements Runnable {
 
         @Option(names = "--resource-account", paramLabel = "ACCOUNT_ID",
                 description = "The account owning the resource, when its ARN has none and it is not the caller's.")
-        String resourceAccount;
+        @Nullable String resourceAccount;
 
         @Option(names = "--context", paramLabel = "KEY=VALUE",
                 description = "A request context key (repeatable; repeat a key for a multi-valued key), such as"
@@ -320,7 +321,7 @@ final class PolicyCommand implements Runnable {
         }
     }
 
-    static JsonNode tree(String json) {
+    static JsonNode tree(@Nullable String json) {
         if (json == null) {
             return com.fasterxml.jackson.databind.node.NullNode.getInstance();
         }

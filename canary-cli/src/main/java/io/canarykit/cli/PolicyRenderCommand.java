@@ -3,6 +3,7 @@ package io.canarykit.cli;
 import io.canarykit.CanaryConfigurationException;
 import io.canarykit.CredentialKind;
 import io.canarykit.policy.OrganizationTemplates;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,18 +66,18 @@ final class PolicyRenderCommand implements Callable<Integer> {
     String canaryRole;
 
     @Option(names = "--external-id", paramLabel = "ID", description = "An external id the role's trust requires.")
-    String externalId;
+    @Nullable String externalId;
 
     @Option(names = "--organization-id", paramLabel = "o-...",
             description = "Adds the central event bus (open to this organisation) and the member rules forwarding to it.")
-    String organizationId;
+    @Nullable String organizationId;
 
     @Option(names = "--central-account", paramLabel = "ACCOUNT_ID",
             description = "The account of the central event bus (with --organization-id).")
-    String centralAccount;
+    @Nullable String centralAccount;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write Terraform files into this directory.")
-    Path out;
+    @Nullable Path out;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,11 +96,19 @@ final class PolicyRenderCommand implements Callable<Integer> {
                 b.externalId(externalId);
             }
             if (organizationId != null || centralAccount != null) {
+                if (centralAccount == null) {
+                    throw new CliErrors.UsageException("--organization-id needs --central-account ACCOUNT_ID: the"
+                            + " account of the central event bus the member rules forward to");
+                }
+                if (organizationId == null) {
+                    throw new CliErrors.UsageException("--central-account needs --organization-id o-...: the"
+                            + " organisation whose accounts may put events on the central bus");
+                }
                 b.eventBridge(organizationId, centralAccount);
             }
             t = b.build();
         } catch (CanaryConfigurationException e) {
-            throw new CliErrors.UsageException(e.getMessage());
+            throw new CliErrors.UsageException(CliErrors.message(e));
         }
         PrintWriter w = spec.commandLine().getOut();
         switch (format) {
@@ -115,6 +124,7 @@ final class PolicyRenderCommand implements Callable<Integer> {
     }
 
     private void files(PrintWriter w, Map<String, String> files) {
+        Path out = this.out;
         if (out == null) {
             files.forEach((name, content) -> {
                 w.println("# file: " + name);

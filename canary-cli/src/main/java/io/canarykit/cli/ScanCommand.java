@@ -6,6 +6,7 @@ import io.canarykit.cloudtrail.ReadProblem;
 import io.canarykit.detect.CanaryIndex;
 import io.canarykit.detect.CanaryKeyFile;
 import io.canarykit.detect.CloudTrailScan;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -47,7 +49,7 @@ final class ScanCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--threads", paramLabel = "N", description = "Files read in parallel (default: processors).")
-    Integer threads;
+    @Nullable Integer threads;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files and directories (read recursively).")
     List<Path> paths;
@@ -58,11 +60,11 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--max-compression-ratio", paramLabel = "N",
             description = "Stop reading a gzip file that inflates more than N times (a decompression bomb; default "
                     + CloudTrailReader.Builder.DEFAULT_MAX_COMPRESSION_RATIO + ").")
-    Integer maxCompressionRatio;
+    @Nullable Integer maxCompressionRatio;
 
     @Option(names = "--max-decompressed-bytes", paramLabel = "BYTES",
             description = "Stop reading a gzip file beyond this many decompressed bytes (default 4 GiB).")
-    Long maxDecompressedBytes;
+    @Nullable Long maxDecompressedBytes;
 
     @Override
     public Integer call() {
@@ -79,7 +81,7 @@ final class ScanCommand implements Callable<Integer> {
         CanaryKeyFile.Canaries known = CanaryKeyFile.read(canaries, n);
         CanaryIndex index = known.index();
         List<Path> files = listing.files();
-        CloudTrailScan scan = CloudTrailScan.of(index, listing.reader, n);
+        CloudTrailScan scan = CloudTrailScan.of(index, listing.reader(), n);
         Progress progress = terminal ? new Progress(err, files.size(), listing.totalBytes, System::nanoTime) : null;
         // sightings are formatted and written on a thread of their own: writing (which can block on a busy disk)
         // and formatting never hold up the calling thread, the only one that hands the scan's matches over
@@ -333,7 +335,7 @@ final class ScanCommand implements Callable<Integer> {
         private final java.util.concurrent.BlockingQueue<Batch> queue =
                 new java.util.concurrent.ArrayBlockingQueue<>(QUEUED);
         private Batch current = new Batch();
-        private volatile Throwable failure;
+        private volatile @Nullable Throwable failure;
 
         SightingWriter(PrintWriter out, boolean json, CanaryKeyFile.Canaries known) {
             super("canary-scan-output");
@@ -455,10 +457,10 @@ final class ScanCommand implements Callable<Integer> {
         private final List<Path> roots;
         private final CloudTrailReader.Builder readerBuilder;
         private final boolean sizes;
-        private List<Path> files;
-        private Throwable failure;
+        private @Nullable List<Path> files;
+        private @Nullable Throwable failure;
         long totalBytes;
-        CloudTrailReader reader;
+        private @Nullable CloudTrailReader reader;
 
         Listing(List<Path> roots, CloudTrailReader.Builder readerBuilder, boolean sizes) {
             super("canary-scan-listing");
@@ -502,7 +504,12 @@ final class ScanCommand implements Callable<Integer> {
             if (failure instanceof Error e) {
                 throw e;
             }
-            return files;
+            return Objects.requireNonNull(files, "the listing thread was not started");
+        }
+
+        /** The reader, once {@link #files()} returned. */
+        CloudTrailReader reader() {
+            return Objects.requireNonNull(reader, "the reader is there once files() returned");
         }
     }
 

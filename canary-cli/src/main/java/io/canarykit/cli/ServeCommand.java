@@ -44,7 +44,10 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CanaryConfig config = service.configuration();
-        String format = config.getString("canary.server.log-format", service.environment.apply("CANARY_LOG_FORMAT"));
+        String format = config.getString("canary.server.log-format");
+        if (format == null) {
+            format = service.environment.apply("CANARY_LOG_FORMAT"); // null when not set
+        }
         LogFormat.use(format == null ? "text" : format.trim());
         PrintWriter out = spec.commandLine().getOut();
         CanaryServer server = CanaryServer.fromConfig(config).host(host).port(port)

@@ -6,6 +6,7 @@ import io.canarykit.config.CanaryConfig;
 import io.canarykit.config.ProviderRegistry;
 import io.canarykit.store.CanaryStore;
 import io.canarykit.store.CanaryStoreProvider;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -26,15 +27,16 @@ final class ServiceOptions {
             description = "Properties file configuring the store, issuers, placements, detectors and alert sinks "
                     + "(default: $CANARY_CONFIG, else ./canary.properties). A value may take an environment variable: "
                     + "key=$${env:NAME}.")
-    Path config;
+    @Nullable Path config;
 
-    /** Where environment variables come from; tests replace it. */
-    Function<String, String> environment = System::getenv;
+    /** Where environment variables come from (null for one that is not set); tests replace it. */
+    Function<String, @Nullable String> environment = System::getenv;
 
     /** The configuration file: {@code --config}, else {@code $CANARY_CONFIG}, else {@code ./canary.properties}. */
     Path file() {
-        if (config != null) {
-            return config;
+        Path given = config;
+        if (given != null) {
+            return given;
         }
         String fromEnvironment = environment.apply(CONFIG_VARIABLE);
         return fromEnvironment == null || fromEnvironment.isBlank() ? Path.of("canary.properties")

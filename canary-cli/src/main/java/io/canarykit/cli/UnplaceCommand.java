@@ -5,6 +5,7 @@ import io.canarykit.config.ProviderRegistry;
 import io.canarykit.placement.Placement;
 import io.canarykit.placement.PlacementProvider;
 import io.canarykit.placement.endpoint.EndpointPlacement;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -29,7 +30,7 @@ final class UnplaceCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Properties file with the placement's settings (canary.placement.<name>.*).")
-    Path config;
+    @Nullable Path config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -50,4 +50,19 @@ class PolicyRenderCommandTest {
         assertThat(run("policy", "render", "--format", "stackset", "--role-name", "r", "--trusted-principal", CENTRAL,
                 "--kind", "federation-token").code()).isEqualTo(2);
     }
+
+    /** One of the two without the other was "invalid AWS account id 'null'" (or "organisation id 'null'"). */
+    @Test
+    void theCentralEventBusNeedsBothTheOrganisationAndTheAccount() {
+        CanaryCommandTest.Result noAccount = run("policy", "render", "--format", "stackset", "--role-name", "r",
+                "--trusted-principal", CENTRAL, "--organization-id", "o-abcdefghij");
+        assertThat(noAccount.code()).isEqualTo(2);
+        assertThat(noAccount.err()).contains("--organization-id needs --central-account ACCOUNT_ID")
+                .doesNotContain("null");
+        CanaryCommandTest.Result noOrganisation = run("policy", "render", "--format", "stackset", "--role-name", "r",
+                "--trusted-principal", CENTRAL, "--central-account", "111122223333");
+        assertThat(noOrganisation.code()).isEqualTo(2);
+        assertThat(noOrganisation.err()).contains("--central-account needs --organization-id o-...")
+                .doesNotContain("null");
+    }
 }
