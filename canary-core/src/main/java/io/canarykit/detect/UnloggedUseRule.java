@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The safety net's rule: a key's last-used time (from {@code GetAccessKeyLastUsed} or the credential report) that no
  * stored sighting and no recorded self-use explains means the key was used through an API CloudTrail does not log,
@@ -110,7 +112,7 @@ public final class UnloggedUseRule {
         return Duration.between(a, b).abs().compareTo(explainTolerance) <= 0;
     }
 
-    private static String known(String v) {
+    private static @Nullable String known(@Nullable String v) {
         return v == null || v.isBlank() || "N/A".equalsIgnoreCase(v) ? null : v;
     }
 
