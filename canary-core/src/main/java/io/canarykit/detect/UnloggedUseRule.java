@@ -72,8 +72,9 @@ public final class UnloggedUseRule {
      * @return the unlogged-use sighting (matched to {@code canary}), or empty if the use is explained, too recent, or
      *         there is none
      */
-    public Optional<Sighting> evaluate(String source, CanaryRecord canary, Instant lastUsed, String service,
-                                       String region, List<Sighting> stored, Instant now) {
+    public Optional<Sighting> evaluate(String source, CanaryRecord canary, @Nullable Instant lastUsed,
+                                       @Nullable String service, @Nullable String region, List<Sighting> stored,
+                                       Instant now) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(canary, "canary");
         if (lastUsed == null || canary.accessKeyId() == null) {
