@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reads CloudTrail records in every shape AWS and common tools produce, streaming, in constant memory whatever the
  * size of the input:
@@ -118,7 +120,7 @@ public final class CloudTrailReader {
         return readFile(file, filter, consumer);
     }
 
-    private ReadResult readFile(Path file, RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
+    private ReadResult readFile(Path file, @Nullable RecordFilter filter, Consumer<? super CloudTrailRecord> consumer) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(consumer, "consumer");
         String source = file.toString();
@@ -185,7 +187,7 @@ public final class CloudTrailReader {
         return readStream(in, source, filter, consumer);
     }
 
-    private ReadResult readStream(InputStream raw, String source, RecordFilter filter,
+    private ReadResult readStream(InputStream raw, String source, @Nullable RecordFilter filter,
                                   Consumer<? super CloudTrailRecord> consumer) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(consumer, "consumer");
@@ -318,7 +320,7 @@ public final class CloudTrailReader {
     private final class Session {
         private final String source;
         private final Consumer<? super CloudTrailRecord> consumer;
-        private final RecordFilter filter;
+        private final @Nullable RecordFilter filter;
         private final List<ReadProblem> problems = new ArrayList<>();
         private final Set<RecordShape> shapes = EnumSet.noneOf(RecordShape.class);
         private long records;
@@ -335,7 +337,7 @@ public final class CloudTrailReader {
         private long baseLine;
         private long baseColumn;
 
-        Session(String source, Consumer<? super CloudTrailRecord> consumer, RecordFilter filter) {
+        Session(String source, Consumer<? super CloudTrailRecord> consumer, @Nullable RecordFilter filter) {
             this.source = source;
             this.consumer = consumer;
             this.filter = filter;
@@ -372,7 +374,7 @@ public final class CloudTrailReader {
                 }
 
                 @Override
-                public void decoded(CloudTrailRecord wanted, byte[] b, int off, int len, long offset, long line,
+                public void decoded(@Nullable CloudTrailRecord wanted, byte[] b, int off, int len, long offset, long line,
                                     long column) {
                     records++;
                     if (wanted != null) {
@@ -398,7 +400,7 @@ public final class CloudTrailReader {
             }
         }
 
-        void problem(JsonLocation at, String message) {
+        void problem(@Nullable JsonLocation at, String message) {
             if (at == null) {
                 problem(0, 0, -1, message);
                 return;
@@ -410,7 +412,7 @@ public final class CloudTrailReader {
         }
 
         /** The decompressed input (gzip recognised by its magic bytes), or null if it is empty or unreadable. */
-        Source open(InputStream raw, Workspace ws) {
+        @Nullable Source open(InputStream raw, Workspace ws) {
             Source in;
             try {
                 in = Source.open(raw, ws, maxDecompressedBytes, maxCompressionRatio);
@@ -439,7 +441,8 @@ public final class CloudTrailReader {
             Log.LOG.debug("{}: the general reader goes on from byte {} ({})", source, fast.consumed(), fast.stopReason());
             byte[] held = fast.buffer();
             int from = fast.pending();
-            InputStream tail = fast.failure() == null ? rest : new Failing(fast.failure());
+            IOException failed = fast.failure();
+            InputStream tail = failed == null ? rest : new Failing(failed);
             InputStream in = new java.io.SequenceInputStream(new ByteArrayInputStream(held, from, fast.end() - from), tail);
             long offset = fast.consumed();
             if (fromStart) { // not an S3 log file: from the start
@@ -541,7 +544,7 @@ public final class CloudTrailReader {
          * element of the same array of records, the end of that array, or a line that starts a top-level object. It
          * reads on (in blocks, discarding) until the framer has seen one; {@code null} at the end of the input.
          */
-        private Start resync(JsonParser p, Resumable stream, Framer framer, long errorAt) throws IOException {
+        private @Nullable Start resync(JsonParser p, Resumable stream, Framer framer, long errorAt) throws IOException {
             ByteArrayOutputStream rest = new ByteArrayOutputStream();
             p.releaseBuffered(rest);
             byte[] unread = rest.toByteArray();
@@ -653,8 +656,9 @@ public final class CloudTrailReader {
                         problem(start, r.problem);
                     } else {
                         records++;
-                        if (filter == null || filter.test(r.record)) {
-                            consumer.accept(r.record);
+                        CloudTrailRecord record = r.record();
+                        if (filter == null || filter.test(record)) {
+                            consumer.accept(record);
                         }
                     }
                     break;
@@ -763,7 +767,7 @@ public final class CloudTrailReader {
                     return new Parsed(Kind.RECORD, null, shape, detail.problem != null ? detail.problem
                             : "the event's detail is no CloudTrail record");
                 }
-                return new Parsed(Kind.RECORD, f.fallbacks(detail.record), shape, null);
+                return new Parsed(Kind.RECORD, f.fallbacks(detail.record()), shape, null);
             }
             if (cloudTrailEvent != null) {
                 if (wrong != null) {
@@ -797,7 +801,7 @@ public final class CloudTrailReader {
                 if (r.problem != null) {
                     return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS, r.problem);
                 }
-                return new Parsed(Kind.RECORD, item.fallbacks(r.record), RecordShape.LOOKUP_EVENTS, null);
+                return new Parsed(Kind.RECORD, item.fallbacks(r.record()), RecordShape.LOOKUP_EVENTS, null);
             } catch (JsonProcessingException e) {
                 JsonLocation l = e.getLocation();
                 return new Parsed(Kind.RECORD, null, RecordShape.LOOKUP_EVENTS, "CloudTrailEvent is not valid JSON"
@@ -814,50 +818,59 @@ public final class CloudTrailReader {
     private static final class Parsed {
         static final Parsed CONTAINER = new Parsed(Kind.CONTAINER, null, null, null);
         final Kind kind;
-        final CloudTrailRecord record;
-        final RecordShape shape;
-        final String problem;
+        private final @Nullable CloudTrailRecord record;
+        final @Nullable RecordShape shape;
+        final @Nullable String problem;
 
-        Parsed(Kind kind, CloudTrailRecord record, RecordShape shape, String problem) {
+        /** A {@link Kind#RECORD} without a problem has its record; any other has none or a problem. */
+        Parsed(Kind kind, @Nullable CloudTrailRecord record, @Nullable RecordShape shape, @Nullable String problem) {
+            if (kind == Kind.RECORD && problem == null && record == null) {
+                throw new IllegalArgumentException("a record without a problem needs its record");
+            }
             this.kind = kind;
             this.record = record;
             this.shape = shape;
             this.problem = problem;
         }
+
+        /** The record of a {@link Kind#RECORD} without a problem (the constructor made sure it is there). */
+        CloudTrailRecord record() {
+            return Objects.requireNonNull(record, "only a record without a problem has its record");
+        }
     }
 
     /** The fields of one object, collected while streaming over it. */
     private static final class Fields {
-        String eventId;
-        String eventTimeText;
-        java.time.Instant eventTime;
-        String eventSource;
-        String eventName;
-        String awsRegion;
-        String sourceIp;
-        String userAgent;
-        String errorCode;
-        String errorMessage;
-        String requestId;
-        String eventType;
-        Boolean readOnly;
-        String recipientAccountId;
-        UserIdentity userIdentity;
-        RequestParameters requestParameters;
+        @Nullable String eventId;
+        @Nullable String eventTimeText;
+        java.time.@Nullable Instant eventTime;
+        @Nullable String eventSource;
+        @Nullable String eventName;
+        @Nullable String awsRegion;
+        @Nullable String sourceIp;
+        @Nullable String userAgent;
+        @Nullable String errorCode;
+        @Nullable String errorMessage;
+        @Nullable String requestId;
+        @Nullable String eventType;
+        @Nullable Boolean readOnly;
+        @Nullable String recipientAccountId;
+        @Nullable UserIdentity userIdentity;
+        @Nullable RequestParameters requestParameters;
         boolean recordish;
         // LookupEvents item fields (fallbacks for a CloudTrailEvent without them)
         boolean lookupItem;
-        String itemEventId;
-        java.time.Instant itemEventTime;
-        String itemEventName;
-        String itemEventSource;
-        String itemAccessKeyId;
-        String itemUsername;
+        @Nullable String itemEventId;
+        java.time.@Nullable Instant itemEventTime;
+        @Nullable String itemEventName;
+        @Nullable String itemEventSource;
+        @Nullable String itemAccessKeyId;
+        @Nullable String itemUsername;
         // EventBridge envelope fields
         boolean envelope;
-        java.time.Instant envelopeTime;
-        String envelopeRegion;
-        String envelopeAccount;
+        java.time.@Nullable Instant envelopeTime;
+        @Nullable String envelopeRegion;
+        @Nullable String envelopeAccount;
 
         void field(JsonParser p, String name, JsonToken v) throws IOException, WrongType {
             switch (name) {
@@ -1012,7 +1025,7 @@ public final class CloudTrailReader {
      * left at the closing one), or null when it has none: string values only, anything else read as absent, the
      * last of a name given twice kept.
      */
-    private static RequestParameters requestParameters(JsonParser p) throws IOException {
+    private static @Nullable RequestParameters requestParameters(JsonParser p) throws IOException {
         String userName = null;
         String policyArn = null;
         String policyName = null;
@@ -1148,7 +1161,7 @@ public final class CloudTrailReader {
     }
 
     /** A scalar as text ({@code null} for JSON null); an object or array is the wrong type. */
-    private static String text(JsonParser p, JsonToken v, String name) throws IOException, WrongType {
+    private static @Nullable String text(JsonParser p, JsonToken v, String name) throws IOException, WrongType {
         switch (v) {
             case VALUE_STRING:
                 return p.getText();
@@ -1165,7 +1178,7 @@ public final class CloudTrailReader {
         }
     }
 
-    private static Boolean bool(JsonParser p, JsonToken v, String name) throws IOException, WrongType {
+    private static @Nullable Boolean bool(JsonParser p, JsonToken v, String name) throws IOException, WrongType {
         switch (v) {
             case VALUE_TRUE:
                 return Boolean.TRUE;
@@ -1184,7 +1197,7 @@ public final class CloudTrailReader {
         }
     }
 
-    private static String describe(JsonToken t) {
+    private static String describe(@Nullable JsonToken t) {
         if (t == null) {
             return "the end of input";
         }
@@ -1212,7 +1225,7 @@ public final class CloudTrailReader {
     }
 
     /** Jackson's message without the positions it gives relative to its own input (ours are in the problem). */
-    static String clean(String message) {
+    static @Nullable String clean(@Nullable String message) {
         if (message == null) {
             return null;
         }

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The fields of one CloudTrail record that detection needs; everything else ({@code responseElements},
  * {@code tlsDetails}, most of {@code requestParameters}, ...) is skipped while reading. Every field may be {@code null}: real
@@ -35,38 +37,39 @@ import java.util.Optional;
  * @since 0.1.0
  */
 public record CloudTrailRecord(
-        String eventId,
-        Instant eventTime,
-        String eventSource,
-        String eventName,
-        String awsRegion,
-        String sourceIpAddress,
-        String userAgent,
-        String errorCode,
-        String errorMessage,
-        String requestId,
-        String eventType,
-        Boolean readOnly,
-        String recipientAccountId,
-        UserIdentity userIdentity,
-        RequestParameters requestParameters) {
+        @Nullable String eventId,
+        @Nullable Instant eventTime,
+        @Nullable String eventSource,
+        @Nullable String eventName,
+        @Nullable String awsRegion,
+        @Nullable String sourceIpAddress,
+        @Nullable String userAgent,
+        @Nullable String errorCode,
+        @Nullable String errorMessage,
+        @Nullable String requestId,
+        @Nullable String eventType,
+        @Nullable Boolean readOnly,
+        @Nullable String recipientAccountId,
+        @Nullable UserIdentity userIdentity,
+        @Nullable RequestParameters requestParameters) {
 
     /** A record without {@link RequestParameters} (the constructor before they were read). */
-    public CloudTrailRecord(String eventId, Instant eventTime, String eventSource, String eventName, String awsRegion,
-                            String sourceIpAddress, String userAgent, String errorCode, String errorMessage,
-                            String requestId, String eventType, Boolean readOnly, String recipientAccountId,
-                            UserIdentity userIdentity) {
+    public CloudTrailRecord(@Nullable String eventId, @Nullable Instant eventTime, @Nullable String eventSource,
+                            @Nullable String eventName, @Nullable String awsRegion, @Nullable String sourceIpAddress,
+                            @Nullable String userAgent, @Nullable String errorCode, @Nullable String errorMessage,
+                            @Nullable String requestId, @Nullable String eventType, @Nullable Boolean readOnly,
+                            @Nullable String recipientAccountId, @Nullable UserIdentity userIdentity) {
         this(eventId, eventTime, eventSource, eventName, awsRegion, sourceIpAddress, userAgent, errorCode, errorMessage,
                 requestId, eventType, readOnly, recipientAccountId, userIdentity, null);
     }
 
     /** The access key id the call was signed with, or {@code null}. */
-    public String accessKeyId() {
+    public @Nullable String accessKeyId() {
         return userIdentity == null ? null : userIdentity.accessKeyId();
     }
 
     /** The caller's ARN, or {@code null}. */
-    public String principalArn() {
+    public @Nullable String principalArn() {
         return userIdentity == null ? null : userIdentity.arn();
     }
 

@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Parses the timestamps found in CloudTrail data: {@code 2025-03-14T09:26:53Z} (records), with fractions or offsets,
  * {@code 2022-02-08 09:23:37+11:00} (CLI output of LookupEvents), {@code 2019-01-01 00:00:00.123} without a zone
@@ -38,7 +40,7 @@ public final class CloudTrailTimes {
     }
 
     /** The instant {@code text} denotes, or {@code null} if it is {@code null} or no timestamp this class knows. */
-    public static Instant parse(String text) {
+    public static @Nullable Instant parse(@Nullable String text) {
         if (text == null) {
             return null;
         }
@@ -74,7 +76,7 @@ public final class CloudTrailTimes {
     }
 
     /** Epoch seconds (possibly fractional) as text, or {@code null}. */
-    static Instant epochSeconds(String t) {
+    static @Nullable Instant epochSeconds(String t) {
         try {
             BigDecimal seconds = new BigDecimal(t);
             if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(253402300799L)) > 0) {
@@ -89,7 +91,7 @@ public final class CloudTrailTimes {
     }
 
     /** Epoch seconds as a JSON number. */
-    static Instant epochSeconds(double seconds) {
+    static @Nullable Instant epochSeconds(double seconds) {
         if (!(seconds >= 0) || seconds > 253402300799d) {
             return null;
         }
@@ -99,7 +101,7 @@ public final class CloudTrailTimes {
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ssZ} exactly, without a formatter: the shape of nearly every record. */
-    private static Instant fastIso(String s) {
+    private static @Nullable Instant fastIso(String s) {
         if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
             return null;

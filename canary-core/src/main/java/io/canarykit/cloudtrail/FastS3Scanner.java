@@ -10,6 +10,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The reader's fast path for S3 log files {@code {"Records":[…]}} read with a {@link RecordFilter}: it checks every
  * record against the JSON grammar byte by byte, without decoding it, and hands to Jackson only the records that might
@@ -45,7 +47,7 @@ final class FastS3Scanner {
          * A candidate record already decoded ({@link RecordDecoder}): {@code wanted} is the record if the filter wants
          * it, else null (a valid record nobody wants). By default, handled as any other candidate.
          */
-        default void decoded(CloudTrailRecord wanted, byte[] b, int off, int len, long offset, long line, long column)
+        default void decoded(@Nullable CloudTrailRecord wanted, byte[] b, int off, int len, long offset, long line, long column)
                 throws Fallback {
             candidate(b, off, len, offset, line, column);
         }
@@ -259,8 +261,8 @@ final class FastS3Scanner {
     private long line = 1;
     private long lineStart; // absolute offset of the current line's first byte
     private At at = At.FIRST;
-    private String stopReason;
-    private IOException failure;
+    private @Nullable String stopReason;
+    private @Nullable IOException failure;
 
     // per-record results of scanRecord
     private boolean candidate;
@@ -306,12 +308,12 @@ final class FastS3Scanner {
     }
 
     /** Why it stopped ({@link Outcome#STOPPED}). */
-    String stopReason() {
+    @Nullable String stopReason() {
         return stopReason;
     }
 
     /** What reading the input threw when it stopped, or null: the general reader meets it after the held bytes. */
-    IOException failure() {
+    @Nullable IOException failure() {
         return failure;
     }
 

@@ -3,6 +3,8 @@ package io.canarykit.cloudtrail;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Decodes a record the fast path holds, straight from its bytes, when it carries a watched access key id or ARN: the
  * common case of a record that may be wanted, without reading it again with the state machine and then with Jackson.
@@ -99,7 +101,7 @@ final class RecordDecoder {
     private final int[] in = new int[6]; // the object of interest at each of the first five depths
     private final byte[][] lastBytes = new byte[FIELDS][];
     private final String[] lastText = new String[FIELDS];
-    private CloudTrailRecord record;
+    private @Nullable CloudTrailRecord record;
 
     RecordDecoder(RecordFilter filter) {
         this.filter = filter;
@@ -119,7 +121,7 @@ final class RecordDecoder {
     }
 
     /** After {@link #decode} succeeded: the record if the filter wants it, else null (a valid record nobody wants). */
-    CloudTrailRecord record() {
+    @Nullable CloudTrailRecord record() {
         return record;
     }
 
@@ -446,7 +448,7 @@ final class RecordDecoder {
      * when the bytes are the same. Not for the values that differ in every record (event id, request id, event
      * time): keeping them would only copy their bytes once more.
      */
-    private String text(byte[] b, int field) {
+    private @Nullable String text(byte[] b, int field) {
         byte k = kinds[field];
         if (k == STRING) {
             int from = starts[field];

@@ -1,5 +1,7 @@
 package io.canarykit.cloudtrail;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The few {@code requestParameters} of a record that detection reads: those naming an IAM user and a policy, as in
  * {@code iam:AttachUserPolicy} and {@code iam:PutUserPolicy} (AWS attaching its compromised-key quarantine policy to a
@@ -12,7 +14,7 @@ package io.canarykit.cloudtrail;
  *
  * @since 0.1.0
  */
-public record RequestParameters(String userName, String policyArn, String policyName) {
+public record RequestParameters(@Nullable String userName, @Nullable String policyArn, @Nullable String policyName) {
 
     /** True if no field is set. */
     public boolean isEmpty() {

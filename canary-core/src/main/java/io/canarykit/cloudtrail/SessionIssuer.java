@@ -1,5 +1,7 @@
 package io.canarykit.cloudtrail;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code userIdentity.sessionContext.sessionIssuer} of a record made with temporary credentials: the role an
  * assumed-role session came from, or the IAM user (or root) that called {@code GetFederationToken} or
@@ -13,7 +15,8 @@ package io.canarykit.cloudtrail;
  *
  * @since 0.1.0
  */
-public record SessionIssuer(String type, String principalId, String arn, String accountId, String userName) {
+public record SessionIssuer(@Nullable String type, @Nullable String principalId, @Nullable String arn,
+                            @Nullable String accountId, @Nullable String userName) {
 
     /** True if no field is set (CloudTrail's {@code "sessionIssuer": {}}). */
     public boolean isEmpty() {

@@ -9,6 +9,8 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import java.util.zip.ZipException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The decompressed bytes of one source: gzip (recognised by its magic bytes, not by name; concatenated members are one
  * stream) or plain. It decodes gzip as {@link java.util.zip.GZIPInputStream} does, with the same exceptions and
@@ -30,8 +32,17 @@ final class Source extends InputStream {
     static final class LimitExceeded extends IOException {
         private static final long serialVersionUID = 1L;
 
+        private final String message;
+
         LimitExceeded(String message) {
             super(message, null);
+            this.message = message;
+        }
+
+        /** What was exceeded and how to raise the limit: never null. */
+        @Override
+        public String getMessage() {
+            return message;
         }
     }
 
@@ -49,7 +60,7 @@ final class Source extends InputStream {
     private long inflated;
     private boolean eof;
     private boolean inHeader;
-    private IOException failed;
+    private @Nullable IOException failed;
 
     private Source(InputStream in, Workspace ws, long maxBytes, int maxRatio) throws IOException {
         this.in = in;

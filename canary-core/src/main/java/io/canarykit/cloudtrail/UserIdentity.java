@@ -2,6 +2,8 @@ package io.canarykit.cloudtrail;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code userIdentity} of a CloudTrail record: who made the call. Every field may be {@code null}: records of AWS
  * services carry only {@code invokedBy}, trimmed test fixtures omit {@code type}, and {@code accessKeyId} "might not
@@ -22,21 +24,21 @@ import java.time.Instant;
  * @since 0.1.0
  */
 public record UserIdentity(
-        String type,
-        String principalId,
-        String arn,
-        String accountId,
-        String accessKeyId,
-        String userName,
-        String invokedBy,
-        SessionIssuer sessionIssuer,
-        Instant sessionCreated) {
+        @Nullable String type,
+        @Nullable String principalId,
+        @Nullable String arn,
+        @Nullable String accountId,
+        @Nullable String accessKeyId,
+        @Nullable String userName,
+        @Nullable String invokedBy,
+        @Nullable SessionIssuer sessionIssuer,
+        @Nullable Instant sessionCreated) {
 
     /**
      * The principal name the caller is known by: the IAM user name, the role session name, or the federated user name,
      * taken from the ARN (the last path segment), else from {@code userName}; {@code null} when neither is present.
      */
-    public String principalName() {
+    public @Nullable String principalName() {
         String fromArn = principalNameFromArn(arn);
         return fromArn != null ? fromArn : userName;
     }
@@ -46,7 +48,7 @@ public record UserIdentity(
      * ({@code user/path/name → name}, {@code assumed-role/role/session → session}, {@code federated-user/name → name}),
      * or {@code null} if the ARN has no such segment (a root ARN, or {@code null}).
      */
-    public static String principalNameFromArn(String arn) {
+    public static @Nullable String principalNameFromArn(@Nullable String arn) {
         if (arn == null) {
             return null;
         }

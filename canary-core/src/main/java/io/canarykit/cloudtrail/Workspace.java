@@ -4,6 +4,8 @@ import java.lang.ref.SoftReference;
 import java.util.zip.CRC32;
 import java.util.zip.Inflater;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What reading a source needs and can reuse for the next one on the same thread: the buffer compressed bytes are read
  * into, the inflater (its native state is set up once, not per file), and the fast path's buffer. Small files then
@@ -25,7 +27,7 @@ final class Workspace {
     /** The fast path's buffer; it may grow for a large record, and is put back to its usual size on release. */
     byte[] scan = new byte[SCAN_BUFFER + SLACK];
     /** The fast path's decoder of the last filter read with (it keeps values that repeat across files). */
-    RecordDecoder decoder;
+    @Nullable RecordDecoder decoder;
     private boolean busy;
 
     private Workspace() {
@@ -47,10 +49,12 @@ final class Workspace {
 
     /** A decoder for {@code filter}: the last one if it was for the same filter. */
     RecordDecoder decoder(RecordFilter filter) {
-        if (decoder == null || decoder.filter() != filter) {
-            decoder = new RecordDecoder(filter);
+        RecordDecoder d = decoder;
+        if (d == null || d.filter() != filter) {
+            d = new RecordDecoder(filter);
+            decoder = d;
         }
-        return decoder;
+        return d;
     }
 
     /** Done with it: the next source on this thread may use it. */

@@ -32,6 +32,8 @@ import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the engine has alerted on, kept in the store's {@linkplain StoreEntry conditional entries} so that several
  * engines (threads, processes, machines) sharing one store alert on each sighting once, and a restart loses nothing.
@@ -76,14 +78,14 @@ final class AlertLedger {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Per canary: alerts done, the time of the last, sightings covered. */
-    record State(int alerts, Instant lastAlertAt, int alerted) {
+    record State(int alerts, @Nullable Instant lastAlertAt, int alerted) {
         static final State NONE = new State(0, null, 0);
 
         String encode() {
             return "alerts=" + alerts + ";last=" + (lastAlertAt == null ? "" : lastAlertAt.toString()) + ";alerted=" + alerted;
         }
 
-        static State decode(String text) {
+        static State decode(@Nullable String text) {
             if (text == null || text.isBlank()) {
                 return NONE;
             }
@@ -109,7 +111,7 @@ final class AlertLedger {
     }
 
     /** A token in the dirty set: who listed the canary, and until when the listing holds if nobody settles it. */
-    record Token(String id, Instant expiresAt) {
+    record Token(String id, @Nullable Instant expiresAt) {
         boolean expiredAt(Instant now) {
             return expiresAt != null && !expiresAt.isAfter(now);
         }
@@ -128,7 +130,7 @@ final class AlertLedger {
      * @param sightings the {@linkplain #key digests} of the sightings it covers, in alert order
      * @param extra     what the engine adds (classification), as JSON text, or {@code null}
      */
-    record Content(AlertType type, Instant raisedAt, int prior, List<String> sightings, String extra) {
+    record Content(AlertType type, Instant raisedAt, int prior, List<String> sightings, @Nullable String extra) {
         String encode() {
             ObjectNode o = JSON.createObjectNode();
             o.put("type", type.name());
@@ -146,7 +148,11 @@ final class AlertLedger {
             }
         }
 
-        static Content decode(String text) {
+        static Content decode(@Nullable String text) {
+            if (text == null) {
+                throw new CanaryStoreException("an alert claim holds no content (no payload): it was not written by"
+                        + " canarykit's detection engine; is another program using the store's alert claims?", false);
+            }
             try {
                 JsonNode n = JSON.readTree(text);
                 List<String> keys = new ArrayList<>();
@@ -196,7 +202,7 @@ final class AlertLedger {
     }
 
     /** Removes the given tokens of {@code id} (those still there) and adds {@code add} if not null, atomically. */
-    void settle(CanaryId id, Set<String> remove, Token add) {
+    void settle(CanaryId id, Set<String> remove, @Nullable Token add) {
         update(all -> {
             List<Token> list = new ArrayList<>(all.getOrDefault(id, List.of()));
             list.removeIf(t -> remove.contains(t.id()));
@@ -367,7 +373,7 @@ final class AlertLedger {
     }
 
     /** The period and rule a suppressed sighting is held in, as {@code <period>:<rule>}, or {@code null}. */
-    String suppression(Sighting s) {
+    @Nullable String suppression(Sighting s) {
         alertNumber(s);
         String v = marks.get(key(s));
         if (v == null) {

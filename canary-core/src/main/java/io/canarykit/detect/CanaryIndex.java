@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An in-memory index of canaries for matching CloudTrail records fast, without a store round trip per record: used to
  * pre-filter large inputs (S3 log files, {@code canary scan}) before correlation. A record matches a canary when
@@ -35,8 +37,8 @@ public final class CanaryIndex {
     private final KeyTable table;
     private final Duration skew;
     private final RecordFilter filter;
-    private volatile Set<String> accessKeyIds;
-    private volatile Set<String> principalArns;
+    private volatile @Nullable Set<String> accessKeyIds;
+    private volatile @Nullable Set<String> principalArns;
 
     private CanaryIndex(KeyTable table, RecordFilter filter, Duration skew) {
         this.table = table;
@@ -131,7 +133,7 @@ public final class CanaryIndex {
     }
 
     /** The canary {@code record} is a use of, or {@code null}. Records without an event time never match. */
-    public CanaryKey match(CloudTrailRecord record) {
+    public @Nullable CanaryKey match(CloudTrailRecord record) {
         UserIdentity ui = record.userIdentity();
         Instant t = record.eventTime();
         if (ui == null || t == null) {
@@ -163,7 +165,7 @@ public final class CanaryIndex {
      * never the key (the rules of {@link ExposureNotices}). Of several canaries of that user, the one valid at the
      * record's time wins, else the most recently issued. Records without an event time never match.
      */
-    public CanaryKey exposedBy(CloudTrailRecord record) {
+    public @Nullable CanaryKey exposedBy(CloudTrailRecord record) {
         String user = ExposureNotices.quarantinedUser(record);
         Instant t = record.eventTime();
         if (user == null || t == null) {
@@ -185,7 +187,8 @@ public final class CanaryIndex {
     }
 
     /** The canary a use of {@code accessKeyId} (or, failing that, by {@code principalArn}) at {@code t} belongs to. */
-    public CanaryKey match(String accessKeyId, String principalArn, Instant t) {
+    public @Nullable CanaryKey match(@Nullable String accessKeyId, @Nullable String principalArn,
+                                     @Nullable Instant t) {
         if (t == null) {
             return null;
         }
@@ -198,7 +201,7 @@ public final class CanaryIndex {
         return principalArn == null ? null : pickByArn(principalArn, t, principalArn);
     }
 
-    private CanaryKey pickByKey(String accessKeyId, Instant t, String arn) {
+    private @Nullable CanaryKey pickByKey(String accessKeyId, Instant t, @Nullable String arn) {
         CanaryKey best = null;
         for (int r = table.firstByKey(accessKeyId); r >= 0; r = table.nextByKey(r)) {
             best = better(table.key(r), best, t, arn);
@@ -206,7 +209,7 @@ public final class CanaryIndex {
         return best;
     }
 
-    private CanaryKey pickByArn(String principalArn, Instant t, String arn) {
+    private @Nullable CanaryKey pickByArn(String principalArn, Instant t, @Nullable String arn) {
         CanaryKey best = null;
         for (int r = table.firstByArn(principalArn); r >= 0; r = table.nextByArn(r)) {
             best = better(table.key(r), best, t, arn);
@@ -215,7 +218,7 @@ public final class CanaryIndex {
     }
 
     /** {@code c} if it was valid at {@code t} and beats {@code best} (or there is none yet), else {@code best}. */
-    private CanaryKey better(CanaryKey c, CanaryKey best, Instant t, String arn) {
+    private @Nullable CanaryKey better(CanaryKey c, @Nullable CanaryKey best, Instant t, @Nullable String arn) {
         if (!c.validAt(t, skew)) {
             return best;
         }

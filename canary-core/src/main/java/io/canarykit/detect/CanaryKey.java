@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What matching a use to a canary needs: its access key id and principal ARN, and when its credential was valid.
  * Short-term access key ids are not unique, so a use matches only within {@code validFrom .. validUntil}.
@@ -19,8 +21,8 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record CanaryKey(CanaryId canaryId, String accessKeyId, String principalArn, Instant validFrom,
-                        Instant validUntil) {
+public record CanaryKey(CanaryId canaryId, @Nullable String accessKeyId, @Nullable String principalArn,
+                        Instant validFrom, @Nullable Instant validUntil) {
     public CanaryKey {
         Objects.requireNonNull(canaryId, "canaryId");
         Objects.requireNonNull(validFrom, "validFrom");

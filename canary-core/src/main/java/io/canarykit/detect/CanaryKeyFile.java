@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The canaries file {@code canary scan} reads: one JSON object per line,
  * {@code {"canaryId":…,"accessKeyId":…,"principalArn":… or null,"issuedAt":…,"expiresAt":… or null}}; blank lines
@@ -178,12 +180,12 @@ public final class CanaryKeyFile {
         // and the ids checked for duplicates on this one
         List<KeyTable.Builder> builders = new ArrayList<>();
         for (Piece part : parts) {
-            builders.add(part.rows);
+            builders.add(part.rows());
         }
         KeyTable.Builder all = KeyTable.Builder.concat(builders);
         builders.clear();
         for (Piece part : parts) {
-            part.count = part.rows.size();
+            part.count = part.rows().size();
             if (part.rows != all) {
                 part.rows = null; // copied into all: let it go before the filter and the id check take their memory
             }
@@ -248,8 +250,8 @@ public final class CanaryKeyFile {
     /** Builds the record filter of a table on a thread of its own. */
     private static final class FilterTask extends Thread {
         private final KeyTable table;
-        private volatile RecordFilter filter;
-        private volatile RuntimeException failure;
+        private volatile @Nullable RecordFilter filter;
+        private volatile @Nullable RuntimeException failure;
 
         FilterTask(KeyTable table) {
             super("canary-key-filter");
@@ -273,10 +275,11 @@ public final class CanaryKeyFile {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while reading " + file, e);
             }
-            if (failure != null) {
-                throw failure;
+            RuntimeException f = failure;
+            if (f != null) {
+                throw f;
             }
-            return filter;
+            return Objects.requireNonNull(filter, "the filter thread ended with neither a filter nor a failure");
         }
     }
 
@@ -363,20 +366,21 @@ public final class CanaryKeyFile {
     /** One piece of the file, read a block at a time and parsed on its own. */
     private static final class Piece implements Runnable {
         private static final int BLOCK = 1 << 20;
+        private static final byte[] NO_BYTES = new byte[0];
         private final Path file;
         private final long from;
         private final long to;
         /** The rows read; null once they have been copied into the whole file's builder. */
-        KeyTable.Builder rows;
+        KeyTable.@Nullable Builder rows;
         /** How many rows it read (set once it has been read). */
         int count;
-        private byte[] bytes; // the block being parsed
+        private byte[] bytes = NO_BYTES; // the block being parsed
         private int[] lines = new int[1024];
         private long firstLine = -1;
         private final int[] ranges = new int[2 * FIELDS.length];
         private final Where where = new Where(this);
         private final Times times = new Times();
-        CanaryConfigurationException failure;
+        @Nullable CanaryConfigurationException failure;
 
         Piece(Path file, long from, long to) {
             this.file = file;
@@ -444,7 +448,7 @@ public final class CanaryKeyFile {
             } catch (IOException e) {
                 failure = new CanaryConfigurationException("cannot read canaries file " + file + ": " + e.getMessage(), e);
             } finally {
-                bytes = null;
+                bytes = NO_BYTES;
             }
         }
 
@@ -486,10 +490,11 @@ public final class CanaryKeyFile {
                 String[] v = general(bytes, at, end, where);
                 textRow(v[0], v[1], v[2], v[3], v[4]);
             }
-            if (rows.size() > lines.length) {
+            int read = rows().size();
+            if (read > lines.length) {
                 lines = java.util.Arrays.copyOf(lines, lines.length * 2);
             }
-            lines[rows.size() - 1] = where.line;
+            lines[read - 1] = where.line;
             return end + 1;
         }
 
@@ -498,30 +503,31 @@ public final class CanaryKeyFile {
             if (ranges[0] < 0) {
                 throw new CanaryConfigurationException(where + "canaryId is missing");
             }
-            Instant issued = time(instant(0), "issuedAt", true, 0);
-            Instant expires = time(instant(1), "expiresAt", false, 1);
+            Instant issued = requiredTime(instant(0), "issuedAt", 0);
+            Instant expires = optionalTime(instant(1), "expiresAt", 1);
             check(ranges[2] >= 0, ranges[4] >= 0, issued, expires);
             int labelAt = ranges[0];
             int labelLength = ranges[1] - labelAt;
             byte kind = isPlainId(bytes, labelAt, labelLength) ? KeyTable.ID_PLAIN
                     : kindOf(ascii(bytes, labelAt, ranges[1]));
-            rows.add(bytes, labelAt, labelLength, ranges[2], ranges[2] < 0 ? -1 : ranges[3] - ranges[2], ranges[4],
+            rows().add(bytes, labelAt, labelLength, ranges[2], ranges[2] < 0 ? -1 : ranges[3] - ranges[2], ranges[4],
                     ranges[4] < 0 ? -1 : ranges[5] - ranges[4], issued, expires, kind);
         }
 
         /** The text of the time field in {@code slot} (issuedAt, expiresAt) that {@link #simple} found, or null. */
-        private String instant(int slot) {
+        private @Nullable String instant(int slot) {
             int f = 3 + slot;
             return ranges[2 * f] < 0 ? null : times.text(slot, bytes, ranges[2 * f], ranges[2 * f + 1]);
         }
 
         /** A line read by Jackson: its values as strings. */
-        private void textRow(String label, String key, String arn, String issuedText, String expiresText) {
+        private void textRow(@Nullable String label, @Nullable String key, @Nullable String arn,
+                             @Nullable String issuedText, @Nullable String expiresText) {
             if (label == null) {
                 throw new CanaryConfigurationException(where + "canaryId is missing");
             }
-            Instant issued = time(issuedText, "issuedAt", true, -1);
-            Instant expires = time(expiresText, "expiresAt", false, -1);
+            Instant issued = requiredTime(issuedText, "issuedAt", -1);
+            Instant expires = optionalTime(expiresText, "expiresAt", -1);
             check(key != null, arn != null, issued, expires);
             byte[] l = label.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             byte[] k = key == null ? new byte[0] : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -530,11 +536,11 @@ public final class CanaryKeyFile {
             System.arraycopy(l, 0, all, 0, l.length);
             System.arraycopy(k, 0, all, l.length, k.length);
             System.arraycopy(a, 0, all, l.length + k.length, a.length);
-            rows.add(all, 0, l.length, l.length, key == null ? -1 : k.length, l.length + k.length,
+            rows().add(all, 0, l.length, l.length, key == null ? -1 : k.length, l.length + k.length,
                     arn == null ? -1 : a.length, issued, expires, isPlainId(l, 0, l.length) ? KeyTable.ID_PLAIN : kindOf(label));
         }
 
-        private void check(boolean hasKey, boolean hasArn, Instant issued, Instant expires) {
+        private void check(boolean hasKey, boolean hasArn, Instant issued, @Nullable Instant expires) {
             if (!hasKey && !hasArn) {
                 throw new CanaryConfigurationException(where + "give an accessKeyId or a principalArn");
             }
@@ -543,13 +549,23 @@ public final class CanaryKeyFile {
             }
         }
 
-        private Instant time(String v, String field, boolean required, int slot) {
+        /** The rows read so far (not after they have been copied into the whole file's builder). */
+        KeyTable.Builder rows() {
+            return Objects.requireNonNull(rows, "the rows of this piece were already copied into the whole file's");
+        }
+
+        private Instant requiredTime(@Nullable String v, String field, int slot) {
             if (v == null) {
-                if (required) {
-                    throw new CanaryConfigurationException(where + field + " is missing");
-                }
-                return null;
+                throw new CanaryConfigurationException(where + field + " is missing");
             }
+            return time(v, field, slot);
+        }
+
+        private @Nullable Instant optionalTime(@Nullable String v, String field, int slot) {
+            return v == null ? null : time(v, field, slot);
+        }
+
+        private Instant time(String v, String field, int slot) {
             Instant t = slot < 0 ? CloudTrailTimes.parse(v) : times.instant(slot, v);
             if (t == null) {
                 throw new CanaryConfigurationException(where + field + " '" + v + "' is not a time such as 2025-03-14T09:26:53Z");
@@ -725,7 +741,7 @@ public final class CanaryKeyFile {
         }
 
         /** The instant of {@code v}, parsed once per distinct text in a row. */
-        Instant instant(int slot, String v) {
+        @Nullable Instant instant(int slot, String v) {
             if (v == text[slot] && instants[slot] != null) {
                 return instants[slot];
             }

@@ -11,6 +11,8 @@ import io.canarykit.SightingClass;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /** Classifications as JSON text, as an alert claim records them (a take-over sends the same ones). */
 final class Classifications {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +26,7 @@ final class Classifications {
      * The classifications, each distinct one written once ({@code {"distinct":[…],"each":[index,…]}}), or {@code null}
      * when even that would not fit in a claim (the deliverer then classifies again).
      */
-    static String encode(List<Classification> list) {
+    static @Nullable String encode(List<Classification> list) {
         List<Classification> distinct = new ArrayList<>();
         ObjectNode root = JSON.createObjectNode();
         ArrayNode each = JSON.createArrayNode();
@@ -49,7 +51,7 @@ final class Classifications {
     }
 
     /** The classifications, or {@code null} if the text is not what {@link #encode} wrote. */
-    static List<Classification> decode(String text) {
+    static @Nullable List<Classification> decode(String text) {
         try {
             JsonNode root = JSON.readTree(text);
             List<Classification> distinct = new ArrayList<>();

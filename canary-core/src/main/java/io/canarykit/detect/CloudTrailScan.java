@@ -23,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The CloudTrail scanning engine: finds the uses of the canaries in an index in CloudTrail data (any shape
  * {@link CloudTrailReader} reads, gzipped or not). {@code canary scan}, the {@code cloudtrail-s3} detector and the
@@ -85,7 +87,7 @@ public final class CloudTrailScan {
     }
 
     /** The match of {@code rec}: a use of a canary, else an exposure notice of one, else null. */
-    private Match matchOf(CloudTrailRecord rec) {
+    private @Nullable Match matchOf(CloudTrailRecord rec) {
         CanaryKey k = index.match(rec);
         if (k != null) {
             return new Match(k, rec);
@@ -236,9 +238,9 @@ public final class CloudTrailScan {
                 matches.accept(m);
             }
         });
-        if (guarded.failure != null) {
-            throw new UncheckedIOException("cannot read " + source + ": " + guarded.failure.getMessage(),
-                    guarded.failure);
+        IOException failure = guarded.failure;
+        if (failure != null) {
+            throw new UncheckedIOException("cannot read " + source + ": " + failure.getMessage(), failure);
         }
         return r;
     }
@@ -352,7 +354,7 @@ public final class CloudTrailScan {
 
     /** Remembers what reading the underlying stream threw, to tell a failing source from bad data in it. */
     private static final class SourceGuard extends java.io.FilterInputStream {
-        IOException failure;
+        @Nullable IOException failure;
 
         SourceGuard(InputStream in) {
             super(in);

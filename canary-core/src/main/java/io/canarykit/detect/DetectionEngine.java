@@ -48,6 +48,8 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Runs detection: every detector's new sightings are correlated with the canaries in the store, stored once, move
  * their canary to {@link CanaryStatus#TRIGGERED}, and raise alerts.
@@ -116,10 +118,10 @@ public final class DetectionEngine {
     private final Claims claims;
     private final SightingClassifier classifier;
     private final List<AlertRoute> routes;
-    private final List<String> defaultSinks;
+    private final @Nullable List<String> defaultSinks;
     private final List<SuppressionRule> suppressions;
     private final Duration digestInterval;
-    private final List<String> digestSinks;
+    private final @Nullable List<String> digestSinks;
     private final Clock clock;
     private final Duration followUpWindow;
     private final Duration clockSkew;
@@ -131,8 +133,8 @@ public final class DetectionEngine {
     /** The sinks that report their own deliveries ({@link AlertSink#reportTo}); the engine reports the others'. */
     private final Set<String> selfReporting = new HashSet<>();
 
-    private DetectionEngine(Builder b) {
-        this.store = b.store;
+    private DetectionEngine(Builder b, CanaryStore store) {
+        this.store = store;
         List<Detector> sorted = new ArrayList<>(b.detectors);
         sorted.sort(Comparator.comparingInt(Detector::order));
         this.detectors = List.copyOf(sorted);
@@ -140,7 +142,7 @@ public final class DetectionEngine {
         this.owner = b.owner != null ? b.owner : defaultOwner();
         this.claimTimeout = b.claimTimeout;
         this.retention = b.retention;
-        this.claims = Claims.create(b.store, b.clock);
+        this.claims = Claims.create(store, b.clock);
         this.classifier = b.classifier;
         this.routes = List.copyOf(b.routes);
         this.defaultSinks = b.defaultSinks == null ? null : List.copyOf(b.defaultSinks);
@@ -353,7 +355,7 @@ public final class DetectionEngine {
         return h + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
     }
 
-    private CanaryRecord correlate(Sighting s) {
+    private @Nullable CanaryRecord correlate(Sighting s) {
         if (s.canaryId() != null) {
             Optional<CanaryRecord> r = store.find(s.canaryId());
             if (r.isPresent() && valid(r.get(), s.time())) {
@@ -383,7 +385,7 @@ public final class DetectionEngine {
         return null;
     }
 
-    private CanaryRecord choose(List<CanaryRecord> candidates, Sighting s) {
+    private @Nullable CanaryRecord choose(List<CanaryRecord> candidates, Sighting s) {
         CanaryRecord best = null;
         for (CanaryRecord r : candidates) {
             if (!valid(r, s.time())) {
@@ -788,7 +790,7 @@ public final class DetectionEngine {
 
     // ---------------------------------------------------------------- plumbing
 
-    private boolean enter(String source, String partition) {
+    private boolean enter(String source, @Nullable String partition) {
         try {
             return gate.enter(source, partition);
         } catch (RuntimeException e) {
@@ -844,7 +846,7 @@ public final class DetectionEngine {
         private final String source;
         private final List<CanaryRecord> watched;
         private final Pass pass;
-        private Instant newest;
+        private @Nullable Instant newest;
 
         Context(String source, List<CanaryRecord> watched, Pass pass) {
             this.source = source;
@@ -923,18 +925,18 @@ public final class DetectionEngine {
      * @since 0.1.0
      */
     public static final class Builder {
-        private CanaryStore store;
+        private @Nullable CanaryStore store;
         private final List<Detector> detectors = new ArrayList<>();
         private final List<NamedSink> sinks = new ArrayList<>();
-        private String owner;
+        private @Nullable String owner;
         private Duration claimTimeout = Duration.ofMinutes(10);
         private Duration retention = Duration.ofDays(30);
         private SightingClassifier classifier = SightingClassifier.create();
         private final List<AlertRoute> routes = new ArrayList<>();
-        private List<String> defaultSinks;
+        private @Nullable List<String> defaultSinks;
         private final List<SuppressionRule> suppressions = new ArrayList<>();
         private Duration digestInterval = Duration.ofDays(1);
-        private List<String> digestSinks;
+        private @Nullable List<String> digestSinks;
         private Clock clock = Clock.systemUTC();
         private Duration followUpWindow = Duration.ofMinutes(15);
         private Duration clockSkew = Duration.ofMinutes(1);
@@ -1125,10 +1127,11 @@ public final class DetectionEngine {
          * @throws io.canarykit.CanaryConfigurationException if no store was given
          */
         public DetectionEngine build() {
-            if (store == null) {
+            CanaryStore s = store;
+            if (s == null) {
                 throw new io.canarykit.CanaryConfigurationException("a DetectionEngine needs a store: call store(...)");
             }
-            return new DetectionEngine(this);
+            return new DetectionEngine(this, s);
         }
     }
 }

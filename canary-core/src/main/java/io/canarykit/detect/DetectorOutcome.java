@@ -2,6 +2,8 @@ package io.canarykit.detect;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How one detector's part of a pass went.
  *
@@ -12,7 +14,7 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public record DetectorOutcome(String source, long seen, long stored, String failure) {
+public record DetectorOutcome(String source, long seen, long stored, @Nullable String failure) {
     public DetectorOutcome {
         Objects.requireNonNull(source, "source");
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -185,7 +186,10 @@ public final class EventBridgeDetector implements Detector {
         int matched = 0;
         int dropped = 0;
         for (CloudTrailRecord r = queue.peek(); r != null; r = queue.peek()) {
-            context.readUpTo(r.eventTime());
+            Instant time = r.eventTime();
+            if (time != null) {
+                context.readUpTo(time);
+            }
             var s = CloudTrailSightings.match(r, source, index);
             if (s.isPresent()) {
                 sink.accept(s.get()); // stored before it returns

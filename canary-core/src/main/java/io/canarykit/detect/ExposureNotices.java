@@ -13,7 +13,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recognises AWS telling that a key is published, which is not a use of the key and so matches no canary by key or
@@ -47,7 +50,7 @@ public final class ExposureNotices {
      * @param source  the source name the sightings get
      * @param watched the canaries to match
      */
-    public static List<Sighting> sightings(JsonNode event, String source, Collection<CanaryRecord> watched) {
+    public static List<Sighting> sightings(@Nullable JsonNode event, String source, Collection<CanaryRecord> watched) {
         List<Sighting> out = new ArrayList<>();
         if (event == null || !event.isObject()) {
             return out;
@@ -116,7 +119,7 @@ public final class ExposureNotices {
         }
     }
 
-    private static Instant time(String text) {
+    private static @Nullable Instant time(@Nullable String text) {
         if (text == null) {
             return null;
         }
@@ -132,7 +135,7 @@ public final class ExposureNotices {
      * {@code iam:AttachUserPolicy} of a quarantine policy ARN or {@code iam:PutUserPolicy} of a quarantine policy name,
      * the same rules as {@link #sightings}), or {@code null}.
      */
-    static String quarantinedUser(CloudTrailRecord r) {
+    static @Nullable String quarantinedUser(CloudTrailRecord r) {
         RequestParameters p = r.requestParameters();
         if (p == null || p.userName() == null || !"iam.amazonaws.com".equals(r.eventSource()) || r.errorCode() != null) {
             return null;
@@ -149,7 +152,7 @@ public final class ExposureNotices {
      * True if {@code arn} is the ARN of IAM user {@code user} ({@code arn:PARTITION:iam::ACCOUNT:user/[PATH/]user})
      * in {@code account} (any account when {@code account} is null).
      */
-    static boolean isUserArn(String arn, String user, String account) {
+    static boolean isUserArn(@Nullable String arn, String user, @Nullable String account) {
         if (arn == null || user.isEmpty() || user.indexOf('/') >= 0 || !arn.endsWith("/" + user)) { // no path in a name
             return false;
         }
@@ -163,7 +166,9 @@ public final class ExposureNotices {
      * {@link CanaryIndex#exposedBy} matched to it) is, from detector {@code source}, correlated to the canary.
      */
     static Sighting sighting(CloudTrailRecord r, CanaryKey canary, String source) {
-        return Sighting.builder().source(source).sourceEventId(r.sightingId()).time(r.eventTime())
+        Instant time = Objects.requireNonNull(r.eventTime(),
+                "an exposure notice matched by CanaryIndex.exposedBy has an event time (records without one never match)");
+        return Sighting.builder().source(source).sourceEventId(r.sightingId()).time(time)
                 .kind(SightingKind.EXPOSURE_NOTICE).service("iam.amazonaws.com").call(r.eventName())
                 .region(r.awsRegion()).sourceIp(r.sourceIpAddress()).userAgent(r.userAgent())
                 .accessKeyId(canary.accessKeyId()).principalArn(canary.principalArn()).requestId(r.requestId())

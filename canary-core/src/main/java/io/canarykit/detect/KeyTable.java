@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Canaries held in a few arrays instead of objects: the bytes of every label, access key id and ARN in one array, the
  * validity windows in arrays of numbers, and hash tables from access key id and from ARN to the rows that have it
@@ -39,8 +41,8 @@ final class KeyTable {
     private final long[] untilSecond; // NO_END: none
     private final int[] untilNano;
     private final byte[] idKind;
-    private volatile Lookup byKey;
-    private volatile Lookup byArn;
+    private volatile @Nullable Lookup byKey;
+    private volatile @Nullable Lookup byArn;
     private final CanaryKey[] keys;
     private final ConcurrentHashMap<CanaryId, Integer> rowOfId = new ConcurrentHashMap<>();
 
@@ -249,7 +251,7 @@ final class KeyTable {
         private long[] untilSecond;
         private int[] untilNano;
         private byte[] idKind;
-        private CanaryKey[] given;
+        private CanaryKey @Nullable [] given;
 
         Builder(int expected) {
             int n = Math.max(1, expected);
@@ -274,7 +276,7 @@ final class KeyTable {
          * none), the window ({@code untilSecond} {@link Long#MAX_VALUE} for open) and what the label is.
          */
         void add(byte[] b, int labelAt, int labelLength, int keyAt, int keyLength, int arnAt, int arnLength,
-                 Instant from, Instant until, byte kind) {
+                 Instant from, @Nullable Instant until, byte kind) {
             if (size == rowAt.length) {
                 grow();
             }
@@ -393,7 +395,7 @@ final class KeyTable {
         }
 
         /** The canonical id of row {@code r} for finding ids given twice, or null for a label that is no id. */
-        String canonicalId(int r) {
+        @Nullable String canonicalId(int r) {
             if (idKind[r] == ID_LABEL) {
                 return null;
             }
@@ -504,7 +506,7 @@ final class KeyTable {
         private record Last(String value, int row) {
         }
 
-        private Last last; // racy by design: a Last is immutable, and any one seen is right
+        private @Nullable Last last; // racy by design: a Last is immutable, and any one seen is right
 
         int first(String v) {
             Last l = last;

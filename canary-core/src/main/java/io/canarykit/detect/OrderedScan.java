@@ -6,8 +6,11 @@ import io.canarykit.cloudtrail.ReadResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * One scan of many sources ({@link CloudTrailScan#scan(List, CloudTrailScan.Listener)} of files,
@@ -57,7 +60,7 @@ final class OrderedScan<T> {
         final T file;
         final ArrayDeque<CloudTrailScan.Match> pending = new ArrayDeque<>();
         long matches; // by the thread reading it; read by the caller once the result is set
-        ReadResult result;
+        @Nullable ReadResult result;
 
         Slot(int index, T file) {
             this.index = index;
@@ -79,7 +82,7 @@ final class OrderedScan<T> {
     private int buffered;
     private int peakBuffered;
     private boolean stopped;
-    private Throwable failure;
+    private @Nullable Throwable failure;
     private int failedAt = Integer.MAX_VALUE; // the first source whose reading failed: those before it are still handed over
     // the caller's own
     private long records;
@@ -199,7 +202,7 @@ final class OrderedScan<T> {
     }
 
     /** The next file to read, or null when there are none left or the scan stopped. */
-    private Slot<T> claim(boolean caller) throws InterruptedException {
+    private @Nullable Slot<T> claim(boolean caller) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
@@ -356,7 +359,7 @@ final class OrderedScan<T> {
     }
 
     private void fileDone(Slot<T> s) {
-        ReadResult r = s.result;
+        ReadResult r = Objects.requireNonNull(s.result, "a file is handed over as done only once its result is set");
         records += r.records();
         malformed += r.malformed();
         bytes += r.bytes();

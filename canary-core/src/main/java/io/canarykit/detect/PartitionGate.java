@@ -1,5 +1,7 @@
 package io.canarykit.detect;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Decides whether this process may read a detector, or one partition of it, now: what keeps several processes that
  * share a store off the same source at the same time. {@code canary-server} answers with leases held in the store
@@ -25,5 +27,5 @@ public interface PartitionGate {
      * @param detector  the detector's source name
      * @param partition the partition, such as {@code 111122223333/eu-west-1}, or {@code null} for the whole detector
      */
-    boolean enter(String detector, String partition);
+    boolean enter(String detector, @Nullable String partition);
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The safety net's rule: a key's last-used time (from {@code GetAccessKeyLastUsed} or the credential report) that no
  * stored sighting and no recorded self-use explains means the key was used through an API CloudTrail does not log,
@@ -70,8 +72,9 @@ public final class UnloggedUseRule {
      * @return the unlogged-use sighting (matched to {@code canary}), or empty if the use is explained, too recent, or
      *         there is none
      */
-    public Optional<Sighting> evaluate(String source, CanaryRecord canary, Instant lastUsed, String service,
-                                       String region, List<Sighting> stored, Instant now) {
+    public Optional<Sighting> evaluate(String source, CanaryRecord canary, @Nullable Instant lastUsed,
+                                       @Nullable String service, @Nullable String region, List<Sighting> stored,
+                                       Instant now) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(canary, "canary");
         if (lastUsed == null || canary.accessKeyId() == null) {
@@ -110,7 +113,7 @@ public final class UnloggedUseRule {
         return Duration.between(a, b).abs().compareTo(explainTolerance) <= 0;
     }
 
-    private static String known(String v) {
+    private static @Nullable String known(@Nullable String v) {
         return v == null || v.isBlank() || "N/A".equalsIgnoreCase(v) ? null : v;
     }
 

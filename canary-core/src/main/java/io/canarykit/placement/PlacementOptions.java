@@ -213,14 +213,30 @@ public final class PlacementOptions {
     }
 
     /**
-     * The option as a whole number in {@code [min, max]}, or {@code defaultValue} (which may be {@code null}).
+     * The option as a whole number in {@code [min, max]}, or {@code defaultValue} when it is absent or blank. For an
+     * option without a default use {@link #optionalInteger(String, int, int)}.
+     *
+     * @param defaultValue the value of an absent option, never {@code null}
+     * @throws CanaryConfigurationException for anything else
+     * @throws NullPointerException if {@code defaultValue} is {@code null}
+     */
+    public Integer integer(String key, Integer defaultValue, int min, int max) {
+        Objects.requireNonNull(defaultValue,
+                "defaultValue: for an option without a default use optionalInteger(key, min, max)");
+        Integer n = optionalInteger(key, min, max);
+        return n == null ? defaultValue : n;
+    }
+
+    /**
+     * The option as a whole number in {@code [min, max]} ({@code _} may group digits), or {@code null} when it is
+     * absent or blank.
      *
      * @throws CanaryConfigurationException for anything else
      */
-    public Integer integer(String key, Integer defaultValue, int min, int max) {
+    public @Nullable Integer optionalInteger(String key, int min, int max) {
         String v = get(key);
         if (v == null) {
-            return defaultValue;
+            return null;
         }
         try {
             int n = Integer.parseInt(v.replace("_", ""));
@@ -234,18 +250,32 @@ public final class PlacementOptions {
     }
 
     /**
-     * The option as a duration such as {@code 500ms}, {@code 30s} or {@code 2m}, or {@code defaultValue}.
+     * The option as a duration such as {@code 500ms}, {@code 30s} or {@code 2m}, or {@code defaultValue} when it is
+     * absent or blank. For an option without a default use {@link #optionalDuration(String)}.
+     *
+     * @param defaultValue the value of an absent option, never {@code null}
+     * @throws CanaryConfigurationException for anything else
+     * @throws NullPointerException if {@code defaultValue} is {@code null}
+     */
+    public Duration duration(String key, Duration defaultValue) {
+        Objects.requireNonNull(defaultValue, "defaultValue: for an option without a default use optionalDuration(key)");
+        Duration d = optionalDuration(key);
+        return d == null ? defaultValue : d;
+    }
+
+    /**
+     * The option as a duration such as {@code 500ms}, {@code 30s} or {@code 2m}, or {@code null} when it is absent or
+     * blank.
      *
      * @throws CanaryConfigurationException for anything else
      */
-    public Duration duration(String key, Duration defaultValue) {
+    public @Nullable Duration optionalDuration(String key) {
         String v = get(key);
         if (v == null) {
-            return defaultValue;
+            return null;
         }
         try {
-            Duration d = CanaryConfig.of(Map.of(key, v)).getDuration(key);
-            return d == null ? defaultValue : d;
+            return CanaryConfig.of(Map.of(key, v)).getDuration(key);
         } catch (CanaryConfigurationException e) {
             throw invalid(key, v, "a duration such as 500ms, 30s or 2m");
         }

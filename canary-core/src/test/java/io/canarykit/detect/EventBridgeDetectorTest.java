@@ -83,6 +83,51 @@ class EventBridgeDetectorTest {
     }
 
     @Test
+    void aRecordWithoutAnEventTimeReportsNoProgressInsteadOfANullTime() {
+        // neither the record nor its envelope has a time: the record cannot be placed in a validity window, and a
+        // context that holds DetectorContext.readUpTo to its non-null contract must not be handed null
+        String noTime = event("ev-5", canary.accessKeyId(), T0.plusSeconds(300))
+                .replace(",\"eventTime\":\"" + T0.plusSeconds(300) + "\"", "")
+                .replace(",\"time\":\"" + T0.plusSeconds(300) + "\"", "");
+        assertThat(noTime).doesNotContain("ime\":");
+        assertThat(detector.offer(noTime).records()).isEqualTo(1);
+        assertThat(detector.offer(event("ev-6", canary.accessKeyId(), T0.plusSeconds(600))).records()).isEqualTo(1);
+        java.util.List<Instant> progress = new java.util.ArrayList<>();
+        java.util.List<Sighting> seen = new java.util.ArrayList<>();
+        DetectorContext strict = new DetectorContext() {
+            @Override
+            public java.time.Clock clock() {
+                return java.time.Clock.fixed(T0.plus(Duration.ofHours(1)), java.time.ZoneOffset.UTC);
+            }
+
+            @Override
+            public java.util.List<CanaryRecord> watchedCanaries() {
+                return java.util.List.of(canary);
+            }
+
+            @Override
+            public java.util.Optional<String> checkpoint(String key) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void saveCheckpoint(String key, String value) {
+            }
+
+            @Override
+            public void readUpTo(Instant newestRecord) {
+                progress.add(java.util.Objects.requireNonNull(newestRecord, "newestRecord"));
+            }
+        };
+
+        detector.poll(strict, seen::add);
+
+        assertThat(detector.pending()).isZero();
+        assertThat(progress).containsExactly(T0.plusSeconds(600));
+        assertThat(seen).extracting(Sighting::sourceEventId).containsExactly("ev-6");
+    }
+
+    @Test
     void readsTheEnvelopesOfTheSampleCorpus() throws Exception {
         java.nio.file.Path dir = io.canarykit.cloudtrail.Samples.dir().resolve("cloud-custodian");
         int records = 0;

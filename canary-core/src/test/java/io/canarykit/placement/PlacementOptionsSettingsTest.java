@@ -18,14 +18,52 @@ class PlacementOptionsSettingsTest {
         PlacementOptions o = PlacementOptions.of("p", Map.of("tags", "k=v, k2 = v2", "n", "9", "wait", "2m"),
                 Set.of("tags", "n", "wait"));
         assertThat(o.map("tags")).containsExactly(Map.entry("k", "v"), Map.entry("k2", "v2"));
-        assertThat(o.integer("n", null, 1, 10)).isEqualTo(9);
-        assertThat(o.duration("wait", null)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(o.integer("n", 1, 1, 10)).isEqualTo(9);
+        assertThat(o.duration("wait", Duration.ofSeconds(5))).isEqualTo(Duration.ofMinutes(2));
         assertThat(o.has("n")).isTrue();
         assertThat(o.has("missing")).isFalse();
-        assertThatThrownBy(() -> o.integer("n", null, 10, 30)).hasMessage("placement p option n: '9' is not valid; "
+        assertThatThrownBy(() -> o.integer("n", 20, 10, 30)).hasMessage("placement p option n: '9' is not valid; "
                 + "expected a whole number from 10 to 30");
         PlacementOptions bad = PlacementOptions.of("p", Map.of("tags", "novalue"), Set.of("tags"));
         assertThatThrownBy(() -> bad.map("tags")).hasMessageContaining("key=value pairs");
+    }
+
+    @Test
+    void defaultsApplyOnlyToAbsentOrBlankOptions() {
+        PlacementOptions o = PlacementOptions.of("p", Map.of("n", "1_000", "blank", " ", "wait", "30s"),
+                Set.of("n", "blank", "wait", "missing"));
+        assertThat(o.integer("n", 7, 1, 5000)).isEqualTo(1000);
+        assertThat(o.integer("missing", 7, 1, 5000)).isEqualTo(7);
+        assertThat(o.integer("blank", 7, 1, 5000)).isEqualTo(7);
+        assertThat(o.duration("wait", Duration.ofMinutes(1))).isEqualTo(Duration.ofSeconds(30));
+        assertThat(o.duration("missing", Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(o.duration("blank", Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void optionalNumbersAndDurationsAreNullWhenAbsentAndCheckedWhenGiven() {
+        PlacementOptions o = PlacementOptions.of("p", Map.of("n", "9", "blank", "", "wait", "2m", "bad", "soon"),
+                Set.of("n", "blank", "wait", "bad", "missing"));
+        assertThat(o.optionalInteger("n", 1, 10)).isEqualTo(9);
+        assertThat(o.optionalInteger("missing", 1, 10)).isNull();
+        assertThat(o.optionalInteger("blank", 1, 10)).isNull();
+        assertThatThrownBy(() -> o.optionalInteger("n", 10, 30)).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessage("placement p option n: '9' is not valid; expected a whole number from 10 to 30");
+        assertThat(o.optionalDuration("wait")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(o.optionalDuration("missing")).isNull();
+        assertThat(o.optionalDuration("blank")).isNull();
+        assertThatThrownBy(() -> o.optionalDuration("bad")).isInstanceOf(CanaryConfigurationException.class)
+                .hasMessage("placement p option bad: 'soon' is not valid; expected a duration such as 500ms, 30s or 2m");
+    }
+
+    @Test
+    void aNullDefaultIsRefusedAndNamesTheOptionalReader() {
+        PlacementOptions o = PlacementOptions.of("p", Map.of("n", "9", "wait", "2m"), Set.of("n", "wait"));
+        // refused even when the option is set: the caller's bug shows on the first call, not when the option is absent
+        assertThatThrownBy(() -> o.integer("n", null, 1, 10)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("optionalInteger(key, min, max)");
+        assertThatThrownBy(() -> o.duration("wait", null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("optionalDuration(key)");
     }
 
     @Test

@@ -104,7 +104,7 @@ final class LeaseKeeper implements PartitionGate {
     }
 
     @Override
-    public boolean enter(String detector, String partition) {
+    public boolean enter(String detector, @Nullable String partition) {
         return hold("detector:" + detector + (partition == null ? "" : "/" + partition));
     }
 

@@ -260,7 +260,10 @@ public final class CloudTrailS3Detector implements Detector {
                                 r.malformed(), r.problems().isEmpty() ? "?" : r.problems().get(0));
                     }
                     done.add(f.file());
-                    context.readUpTo(delivered.get(f.file())); // when CloudTrail delivered the file just read
+                    Instant at = delivered.get(f.file());
+                    if (at != null) {
+                        context.readUpTo(at); // when CloudTrail delivered the file just read
+                    }
                     PrefixCheckpoint next = PrefixCheckpoint.compact(after[0], done, listed, cutoff);
                     after[0] = next.after();
                     done.clear();

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -90,7 +91,10 @@ public final class EventBridgeSqsDetector implements Detector {
                     + (r.problems().isEmpty() ? "" : ": " + r.problems().get(0).message()));
         }
         for (CloudTrailRecord rec : records) {
-            context.readUpTo(rec.eventTime());
+            Instant time = rec.eventTime();
+            if (time != null) {
+                context.readUpTo(time);
+            }
             var s = CloudTrailSightings.matchOrExposure(rec, source, index);
             if (s.isPresent()) {
                 try {

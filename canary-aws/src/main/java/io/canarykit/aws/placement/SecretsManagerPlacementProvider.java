@@ -49,12 +49,8 @@ public final class SecretsManagerPlacementProvider implements PlacementProvider 
         return b.ownedClient(StoredValues.client(SecretsManagerPlacement.NAME, SecretsManagerClient.builder(), s)).build();
     }
 
-    /**
-     * {@code recovery-window-days}, or {@code null} (Secrets Manager's default window) when unset. Read through
-     * {@code has} because core's {@code integer(key, defaultValue, ...)} does not mark a {@code null} default
-     * {@code @Nullable}; when the key is set its default is not used.
-     */
+    /** {@code recovery-window-days}, or {@code null} (Secrets Manager's default window) when unset. */
     private static @Nullable Integer recoveryWindowDays(PlacementOptions s) {
-        return s.has("recovery-window-days") ? s.integer("recovery-window-days", 0, 0, 30) : null;
+        return s.optionalInteger("recovery-window-days", 0, 30);
     }
 }

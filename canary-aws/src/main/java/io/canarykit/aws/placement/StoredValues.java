@@ -137,8 +137,9 @@ final class StoredValues {
         ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsClients.retryStrategy(s.get("retry-mode", "standard"),
                         s.integer("max-attempts", 4, 1, 20)));
-        if (s.has("api-call-timeout")) { // duration(key, default) is not @Nullable in core: no null default
-            o.apiCallTimeout(s.duration("api-call-timeout", Duration.ZERO));
+        Duration apiCallTimeout = s.optionalDuration("api-call-timeout");
+        if (apiCallTimeout != null) {
+            o.apiCallTimeout(apiCallTimeout);
         }
         builder.region(region).httpClientBuilder(UrlConnectionHttpClient.builder())
                 .credentialsProvider(AwsClients.credentials(config)).overrideConfiguration(o.build());
