@@ -170,11 +170,12 @@ final class ScanCommand implements Callable<Integer> {
         for (int f = 0; f < SIGHTING_FIELDS.length; f++) {
             sb.append(SIGHTING_FIELDS[f]);
             if (f == 2) {
-                if (r.eventTime() == null) {
+                java.time.Instant t = r.eventTime();
+                if (t == null) {
                     sb.append("null");
                 } else {
                     sb.append('"');
-                    instant(sb, r.eventTime());
+                    instant(sb, t);
                     sb.append('"');
                 }
                 continue;
@@ -228,13 +229,13 @@ final class ScanCommand implements Callable<Integer> {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private static void field(StringBuilder sb, String name, String value) {
+    private static void field(StringBuilder sb, String name, @Nullable String value) {
         sb.append('"').append(name).append("\":");
         value(sb, value);
     }
 
     /** Appends {@code value} as a JSON string (or {@code null}); a string without escapes in one piece. */
-    private static void value(StringBuilder sb, String value) {
+    private static void value(StringBuilder sb, @Nullable String value) {
         if (value == null) {
             sb.append("null");
             return;
