@@ -30,7 +30,10 @@ import java.util.stream.Stream;
  * {@code gzip -dc FILES | jq -c '.Records[] | select(.userIdentity.accessKeyId == "KEY")'} (one key: jq's best case),
  * the previous engine ({@code --baseline-jar}, a {@code canary.jar} built from an earlier commit) and the command line
  * under test ({@code --cli-jar}, by default {@code canary-cli/target/canary.jar}, else the canary command on this
- * benchmark's own class path), both as {@code java -Xmx64m -jar … scan --canaries C --json DIR}. Wall and CPU time
+ * benchmark's own class path), both as {@code java -Xmx64m -jar … scan --canaries C --json DIR}, and the {@code canary}
+ * launcher beside the jar ({@code --launcher}, by default {@code canary-cli/target/canary}: the way the README runs the
+ * command, with the JVM options it chooses for a command-line tool) as {@code CANARY_JAVA_OPTS=-Xmx64m canary scan …}.
+ * Wall and CPU time
  * and peak RSS come from {@code /usr/bin/time}, the peak heap from the JVM's GC log (the most in use before a
  * collection). The command line's sightings are checked against the previous engine's, byte for byte.
  *
@@ -39,7 +42,7 @@ import java.util.stream.Stream;
  * <p>Usage (from the repository root, after {@code mvn -pl canary-benchmarks -am package -DskipTests}):
  * <pre>java -cp canary-benchmarks/target/benchmarks.jar io.canarykit.benchmarks.scan.ScanBenchmark \
  *     [--workloads watch,incident,small] [--baseline-jar /path/to/previous/canary.jar] [--runs 3] [--jq-runs 1] \
- *     [--heap 64m] [--threads N] [--cli-jar canary-cli/target/canary.jar] [--jvm-options "..."] \
+ *     [--heap 64m] [--threads N] [--cli-jar canary-cli/target/canary.jar] [--launcher canary-cli/target/canary] [--jvm-options "..."] \
  *     [--samples canary-core/src/test/resources/cloudtrail-samples] [--data /tmp/canarykit-scan-bench] \
  *     [--verify-general true]</pre>
  * With {@code --verify-general true}, each workload's output is also checked, byte for byte, against what the general
@@ -70,6 +73,7 @@ public final class ScanBenchmark {
         opt.put("jvm-options", "");
         opt.put("cli-jar", "canary-cli/target/canary.jar");
         opt.put("baseline-jar", "");
+        opt.put("launcher", "canary-cli/target/canary");
         opt.put("generate-only", "false");
         opt.put("verify-general", "false");
         for (int i = 0; i < args.length; i += 2) {
@@ -170,7 +174,7 @@ public final class ScanBenchmark {
                 (double) plain / compressed, plain / 1e6, meta.getProperty("planted"), meta.getProperty("incident"));
         String jqKey = name.equals("incident") ? incidentKey : watchKey;
         Map<String, List<Timing>> t = new LinkedHashMap<>();
-        for (String k : List.of("gzip", "jq", "previous", "canary")) {
+        for (String k : List.of("gzip", "jq", "previous", "canary", "launcher")) {
             t.put(k, new ArrayList<>());
         }
         int runs = Integer.parseInt(opt.get("runs"));
@@ -217,6 +221,27 @@ public final class ScanBenchmark {
                     boolean same = Arrays.equals(Files.readAllBytes(dir.resolve("previous.out")),
                             Files.readAllBytes(dir.resolve("canary.out")));
                     line.append(same ? ", same sightings as the previous engine" : ", OTHER SIGHTINGS THAN THE PREVIOUS ENGINE");
+                }
+            }
+            if (run < runs && Files.isExecutable(Path.of(opt.get("launcher")))) {
+                StringBuilder javaOptions = new StringBuilder("-Xmx" + opt.get("heap") + " -Xlog:gc:file="
+                        + dir.resolve("launcher.gc"));
+                if (!opt.get("jvm-options").isBlank()) {
+                    javaOptions.append(' ').append(opt.get("jvm-options"));
+                }
+                Timing l = time(prepend("env", prepend("CANARY_JAVA_OPTS=" + javaOptions,
+                        prepend(opt.get("launcher"), scanArgs))), dir, "launcher", dir.resolve("launcher.gc"));
+                if (l.exit() != 0) {
+                    throw new IllegalStateException("the canary launcher failed: "
+                            + Files.readString(dir.resolve("launcher.err")));
+                }
+                t.get("launcher").add(l);
+                boolean same = Arrays.equals(Files.readAllBytes(dir.resolve("canary.out")),
+                        Files.readAllBytes(dir.resolve("launcher.out")));
+                line.append(String.format(Locale.ROOT, ", canary launcher %.2f s%s", l.seconds(),
+                        same ? "" : " WITH OTHER SIGHTINGS THAN JAVA -JAR"));
+                if (!same) {
+                    throw new IllegalStateException("the launcher printed other sightings than java -jar");
                 }
             }
             System.out.println(line);
@@ -349,6 +374,7 @@ public final class ScanBenchmark {
         System.out.println();
         System.out.println("workload  what                    wall s   cpu s   peak RSS MB  peak heap MB");
         Map<String, Double> canaryTimes = new LinkedHashMap<>();
+        Map<String, Double> launcherTimes = new LinkedHashMap<>();
         for (var w : all.entrySet()) {
             for (var e : w.getValue().entrySet()) {
                 List<Timing> ok = e.getValue().stream().filter(x -> x.exit() == 0).toList();
@@ -368,16 +394,24 @@ public final class ScanBenchmark {
                                 : Long.toString(ok.stream().mapToLong(Timing::peakHeapMb).max().orElse(-1)));
                 if (e.getKey().equals("canary")) {
                     canaryTimes.put(w.getKey(), wall);
+                } else if (e.getKey().equals("launcher")) {
+                    launcherTimes.put(w.getKey(), wall);
                 }
             }
         }
         System.out.println();
+        ratios(all, metas, canaryTimes, "java -jar canary.jar scan");
+        ratios(all, metas, launcherTimes, "canary scan (launcher)");
+    }
+
+    private static void ratios(Map<String, Map<String, List<Timing>>> all, Map<String, Properties> metas,
+                               Map<String, Double> canaryTimes, String what) {
         for (var w : all.entrySet()) {
             Double scan = canaryTimes.get(w.getKey());
             if (scan == null) {
                 continue;
             }
-            StringBuilder sb = new StringBuilder(w.getKey() + ": canary scan " + fmt(scan) + " s;");
+            StringBuilder sb = new StringBuilder(w.getKey() + ": " + what + " " + fmt(scan) + " s;");
             for (String base : List.of("jq", "gzip", "previous")) {
                 List<Timing> ok = w.getValue().get(base).stream().filter(x -> x.exit() == 0).toList();
                 if (!ok.isEmpty()) {
