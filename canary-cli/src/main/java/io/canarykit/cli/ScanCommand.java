@@ -403,9 +403,12 @@ final class ScanCommand implements Callable<Integer> {
             queue.put(b);
         }
 
+        /** Lines of a batch kept together before they are written: one write per this many characters, not per line. */
+        static final int TEXT = 32 << 10;
+
         @Override
         public void run() {
-            StringBuilder line = new StringBuilder(512);
+            StringBuilder text = new StringBuilder(TEXT + 1024);
             String eol = System.lineSeparator();
             while (true) {
                 Batch b;
@@ -424,15 +427,17 @@ final class ScanCommand implements Callable<Integer> {
                 try {
                     for (int i = 0; i < b.size; i++) {
                         CloudTrailScan.Match m = b.matches[i];
-                        line.setLength(0);
                         if (json) {
-                            sightingJson(line, known.label(m.canary()), m.record());
+                            sightingJson(text, known.label(m.canary()), m.record());
                         } else {
-                            line.append(sightingText(known.label(m.canary()), m.record(), b.files[i]));
+                            text.append(sightingText(known.label(m.canary()), m.record(), b.files[i]));
                         }
-                        line.append(eol);
-                        out.append(line);
+                        text.append(eol);
+                        if (text.length() >= TEXT) {
+                            text = write(text);
+                        }
                     }
+                    text = write(text);
                     if (b.flush) {
                         out.flush();
                     }
@@ -447,6 +452,18 @@ final class ScanCommand implements Callable<Integer> {
                     failure = e;
                 }
             }
+        }
+
+        /** Writes {@code text} and returns it emptied (or a new one of the usual size, after a very long line). */
+        private StringBuilder write(StringBuilder text) {
+            if (text.length() > 0) {
+                out.append(text);
+            }
+            if (text.capacity() > 4 * TEXT) {
+                return new StringBuilder(TEXT + 1024);
+            }
+            text.setLength(0);
+            return text;
         }
     }
 

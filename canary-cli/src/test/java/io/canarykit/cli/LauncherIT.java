@@ -54,12 +54,13 @@ class LauncherIT {
         for (List<String> shortOne : List.of(List.of("--version"), List.of("scan", "--help"),
                 List.of("--debug", "scan", "--help"), List.of("detect", "--help"))) {
             Run r = run(prepend(LAUNCHER.toString(), shortOne), flags);
-            assertThat(r.out()).as("canary %s", shortOne).contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+            assertThat(r.out()).as("canary %s", shortOne).contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-XX:PretenureSizeThreshold=262144", "-XX:-UsePerfData");
         }
         for (List<String> longOne : List.of(List.of("serve", "--help"), List.of("detect", "--follow", "--help"))) {
             Run r = run(prepend(LAUNCHER.toString(), longOne), flags);
             assertThat(r.out()).as("canary %s", longOne).contains("-XX:+PrintCommandLineFlags")
-                    .doesNotContain("UseSerialGC").doesNotContain("TieredStopAtLevel");
+                    .doesNotContain("UseSerialGC").doesNotContain("TieredStopAtLevel").doesNotContain("Pretenure");
         }
     }
 

@@ -7,9 +7,11 @@ import io.canarykit.cloudtrail.CloudTrailRecord;
 import io.canarykit.cloudtrail.ReadProblem;
 import io.canarykit.cloudtrail.ReadResult;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -271,15 +273,8 @@ public final class CloudTrailScan {
         List<Path> all = List.copyOf(files);
         long[] sizes = new long[all.size()];
         long[] total = {0};
-        Summary s = new OrderedScan<>(all, (i, f, matches) -> {
-            ReadResult r = scan(f, matches);
-            try {
-                sizes[i] = Files.size(f);
-            } catch (IOException e) {
-                sizes[i] = 0;
-            }
-            return r;
-        }, new OrderedScan.Delivery<Path>() {
+        Summary s = new OrderedScan<>(all, (i, f, matches) -> scanCounted(f, matches, sizes, i),
+                new OrderedScan.Delivery<Path>() {
             @Override
             public void match(Path f, Match m) {
                 listener.match(f, m);
@@ -292,6 +287,91 @@ public final class CloudTrailScan {
             }
         }, threads).run();
         return new Summary(s.files(), s.records(), s.sightings(), s.malformed(), s.bytes(), total[0], s.problems());
+    }
+
+    /**
+     * {@link #scan(Path, Consumer)} for {@link #scan(List, Listener)}, which also needs each file's size: the bytes read,
+     * when the file was read to its end (as nearly always), so that a scan of many small files does not look at each
+     * one a second time; else what the file system says (0 if it cannot say).
+     */
+    private ReadResult scanCounted(Path f, Consumer<? super Match> matches, long[] sizes, int i) {
+        FileInputStream in = null;
+        if (f.getFileSystem() == FileSystems.getDefault()) {
+            try {
+                in = new FileInputStream(f.toFile());
+            } catch (IOException | UnsupportedOperationException e) {
+                // not a readable regular file: the reader opens it again and reports why it cannot
+            }
+        }
+        if (in == null) {
+            ReadResult r = scan(f, matches);
+            sizes[i] = sizeOf(f);
+            return r;
+        }
+        CountedInput counted = new CountedInput(in);
+        try {
+            ReadResult r = reader.read(counted, f.toString(), index.filter(), rec -> {
+                Match m = matchOf(rec);
+                if (m != null) {
+                    matches.accept(m);
+                }
+            });
+            sizes[i] = counted.atEnd ? counted.count : sizeOf(f);
+            return r;
+        } finally {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // read-only: nothing was lost, and the reader has said what went wrong while reading
+            }
+        }
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Counts the bytes read from a file and remembers reaching its end. */
+    private static final class CountedInput extends java.io.FilterInputStream {
+        long count;
+        boolean atEnd;
+
+        CountedInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b < 0) {
+                atEnd = true;
+            } else {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n < 0) {
+                atEnd = true;
+            } else {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     /**

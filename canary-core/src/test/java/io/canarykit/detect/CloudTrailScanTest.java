@@ -166,6 +166,51 @@ class CloudTrailScanTest {
         assertThat(s.files()).isEqualTo(3);
     }
 
+    @Test
+    void eachFilesSizeIsItsSizeOnDiskWhetherReadToItsEndCutOffOrUnreadable(@TempDir Path dir) throws IOException {
+        Path gz = dir.resolve("a.json.gz");
+        Files.write(gz, logFile("a", 30, 3));
+        Path plain = dir.resolve("b.json");
+        Files.writeString(plain, "{\"Records\":[" + CloudTrailScanStreamTest.record("b-0", KEY, "2026-11-28T10:05:00Z")
+                + "]}\n\n   \n");
+        Path bomb = dir.resolve("c-bomb.json.gz"); // cut off long before its end: the size is still the file's
+        ByteArrayOutputStream member = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(member)) {
+            g.write(new byte[1 << 20]);
+        }
+        try (OutputStream out = Files.newOutputStream(bomb)) {
+            for (int i = 0; i < 512; i++) {
+                member.writeTo(out);
+            }
+        }
+        Path empty = Files.createFile(dir.resolve("d-empty.json"));
+        Path missing = dir.resolve("e-missing.json.gz"); // listed, then deleted before the scan reached it
+        List<CloudTrailScan.FileResult> results = new ArrayList<>();
+
+        CloudTrailScan.Summary s = CloudTrailScan.of(index, io.canarykit.cloudtrail.CloudTrailReader.create(), 2)
+                .scan(List.of(gz, plain, bomb, empty, missing), new CloudTrailScan.Listener() {
+                    @Override
+                    public void match(Path file, CloudTrailScan.Match m) {
+                    }
+
+                    @Override
+                    public void file(CloudTrailScan.FileResult r) {
+                        results.add(r);
+                    }
+                });
+
+        assertThat(results).extracting(CloudTrailScan.FileResult::file).containsExactly(gz, plain, bomb, empty, missing);
+        for (CloudTrailScan.FileResult r : results.subList(0, 4)) {
+            assertThat(r.size()).as("%s", r.file().getFileName()).isEqualTo(Files.size(r.file()));
+        }
+        assertThat(results.get(4).size()).isZero();
+        assertThat(results.get(4).read().problems()).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("cannot open"));
+        assertThat(results.get(0).matches()).isEqualTo(10);
+        assertThat(results.get(1).matches()).isEqualTo(1);
+        assertThat(s.fileBytes()).isEqualTo(Files.size(gz) + Files.size(plain) + Files.size(bomb));
+    }
+
     /** An S3 object, say: named, opened when its turn comes; this one fails after {@code failAfter} bytes if set. */
     record Object(String name, byte[] body, int failAfter) implements CloudTrailScan.Source {
         @Override

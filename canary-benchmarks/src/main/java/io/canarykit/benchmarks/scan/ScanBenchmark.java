@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * benchmark's own class path), both as {@code java -Xmx64m -jar … scan --canaries C --json DIR}, and the {@code canary}
  * launcher beside the jar ({@code --launcher}, by default {@code canary-cli/target/canary}: the way the README runs the
  * command, with the JVM options it chooses for a command-line tool) as {@code CANARY_JAVA_OPTS=-Xmx64m canary scan …}.
- * Wall and CPU time
+ * Each incident run is paired with a run over the watch workload just before it (same command), and the incident's
+ * "x the watch time" is against those paired runs: on a shared machine, whose speed drifts by 10-20% over minutes,
+ * comparing runs minutes apart would measure the drift. Wall and CPU time
  * and peak RSS come from {@code /usr/bin/time}, the peak heap from the JVM's GC log (the most in use before a
  * collection). The command line's sightings are checked against the previous engine's, byte for byte.
  *
@@ -174,7 +176,7 @@ public final class ScanBenchmark {
                 (double) plain / compressed, plain / 1e6, meta.getProperty("planted"), meta.getProperty("incident"));
         String jqKey = name.equals("incident") ? incidentKey : watchKey;
         Map<String, List<Timing>> t = new LinkedHashMap<>();
-        for (String k : List.of("gzip", "jq", "previous", "canary", "launcher")) {
+        for (String k : List.of("gzip", "jq", "previous", "canary", "launcher", "canary-watch", "launcher-watch")) {
             t.put(k, new ArrayList<>());
         }
         int runs = Integer.parseInt(opt.get("runs"));
@@ -183,6 +185,14 @@ public final class ScanBenchmark {
         List<String> scanArgs = new ArrayList<>(List.of("scan", "--canaries", canaries.toString(), "--json"));
         if (!opt.get("threads").isBlank()) {
             scanArgs.addAll(List.of("--threads", opt.get("threads")));
+        }
+        // the incident's aim is relative to the watch time: each incident run is paired with a watch run just before it,
+        // so that a machine that is faster or slower at one time than another (as a shared one is) skews no ratio
+        Path watchLogs = dir.resolveSibling("watch").resolve("logs");
+        List<String> watchArgs = null;
+        if (name.equals("incident") && Files.isDirectory(watchLogs)) {
+            watchArgs = new ArrayList<>(scanArgs);
+            watchArgs.add(watchLogs.toString());
         }
         scanArgs.add(logs.toString());
         for (int run = 0; run < Math.max(runs, jqRuns); run++) {
@@ -206,12 +216,15 @@ public final class ScanBenchmark {
                 line.append(String.format(Locale.ROOT, ", previous %s", b.exit() == 0 ? fmt(b.seconds()) + " s"
                         : "FAILED (exit " + b.exit() + ": " + firstError(dir.resolve("previous.err")) + ")"));
             }
+            if (run < runs && watchArgs != null) {
+                Timing w = time(cliCommand(java, opt, dir.resolve("canary-watch.gc"), watchArgs), dir, "canary-watch",
+                        dir.resolve("canary-watch.gc"));
+                t.get("canary-watch").add(w);
+                line.append(String.format(Locale.ROOT, ", canary scan of watch %.2f s", w.seconds()));
+            }
             if (run < runs) {
-                List<String> cli = Files.exists(Path.of(opt.get("cli-jar")))
-                        ? javaCommand(java, opt, dir.resolve("canary.gc"), "-jar", opt.get("cli-jar"), scanArgs)
-                        : javaCommand(java, opt, dir.resolve("canary.gc"), "-cp", System.getProperty("java.class.path"),
-                        prepend("io.canarykit.cli.CanaryMain", scanArgs));
-                Timing c = time(cli, dir, "canary", dir.resolve("canary.gc"));
+                Timing c = time(cliCommand(java, opt, dir.resolve("canary.gc"), scanArgs), dir, "canary",
+                        dir.resolve("canary.gc"));
                 if (c.exit() != 0) {
                     throw new IllegalStateException("canary scan failed: " + Files.readString(dir.resolve("canary.err")));
                 }
@@ -223,14 +236,15 @@ public final class ScanBenchmark {
                     line.append(same ? ", same sightings as the previous engine" : ", OTHER SIGHTINGS THAN THE PREVIOUS ENGINE");
                 }
             }
+            if (run < runs && watchArgs != null && Files.isExecutable(Path.of(opt.get("launcher")))) {
+                Timing w = time(launcherCommand(opt, dir.resolve("launcher-watch.gc"), watchArgs), dir, "launcher-watch",
+                        dir.resolve("launcher-watch.gc"));
+                t.get("launcher-watch").add(w);
+                line.append(String.format(Locale.ROOT, ", launcher scan of watch %.2f s", w.seconds()));
+            }
             if (run < runs && Files.isExecutable(Path.of(opt.get("launcher")))) {
-                StringBuilder javaOptions = new StringBuilder("-Xmx" + opt.get("heap") + " -Xlog:gc:file="
-                        + dir.resolve("launcher.gc"));
-                if (!opt.get("jvm-options").isBlank()) {
-                    javaOptions.append(' ').append(opt.get("jvm-options"));
-                }
-                Timing l = time(prepend("env", prepend("CANARY_JAVA_OPTS=" + javaOptions,
-                        prepend(opt.get("launcher"), scanArgs))), dir, "launcher", dir.resolve("launcher.gc"));
+                Timing l = time(launcherCommand(opt, dir.resolve("launcher.gc"), scanArgs), dir, "launcher",
+                        dir.resolve("launcher.gc"));
                 if (l.exit() != 0) {
                     throw new IllegalStateException("the canary launcher failed: "
                             + Files.readString(dir.resolve("launcher.err")));
@@ -295,6 +309,22 @@ public final class ScanBenchmark {
             });
         }
         return out.toByteArray();
+    }
+
+    /** The command line under test over {@code args}: the jar under {@code java -jar}, else this class path. */
+    private static List<String> cliCommand(String java, Map<String, String> opt, Path gcLog, List<String> args) {
+        return Files.exists(Path.of(opt.get("cli-jar"))) ? javaCommand(java, opt, gcLog, "-jar", opt.get("cli-jar"), args)
+                : javaCommand(java, opt, gcLog, "-cp", System.getProperty("java.class.path"),
+                prepend("io.canarykit.cli.CanaryMain", args));
+    }
+
+    /** The {@code canary} launcher over {@code args}, the heap and JVM options given through CANARY_JAVA_OPTS. */
+    private static List<String> launcherCommand(Map<String, String> opt, Path gcLog, List<String> args) {
+        StringBuilder javaOptions = new StringBuilder("-Xmx" + opt.get("heap") + " -Xlog:gc:file=" + gcLog);
+        if (!opt.get("jvm-options").isBlank()) {
+            javaOptions.append(' ').append(opt.get("jvm-options"));
+        }
+        return prepend("env", prepend("CANARY_JAVA_OPTS=" + javaOptions, prepend(opt.get("launcher"), args)));
     }
 
     private static List<String> prepend(String first, List<String> rest) {
@@ -400,12 +430,12 @@ public final class ScanBenchmark {
             }
         }
         System.out.println();
-        ratios(all, metas, canaryTimes, "java -jar canary.jar scan");
-        ratios(all, metas, launcherTimes, "canary scan (launcher)");
+        ratios(all, metas, canaryTimes, "canary-watch", "java -jar canary.jar scan");
+        ratios(all, metas, launcherTimes, "launcher-watch", "canary scan (launcher)");
     }
 
     private static void ratios(Map<String, Map<String, List<Timing>>> all, Map<String, Properties> metas,
-                               Map<String, Double> canaryTimes, String what) {
+                               Map<String, Double> canaryTimes, String pairedWatch, String what) {
         for (var w : all.entrySet()) {
             Double scan = canaryTimes.get(w.getKey());
             if (scan == null) {
@@ -425,8 +455,14 @@ public final class ScanBenchmark {
                 long sightings = Long.parseLong(metas.get(w.getKey()).getProperty("incident"))
                         + Long.parseLong(metas.get(w.getKey()).getProperty("planted"));
                 sb.append(String.format(Locale.ROOT, "; %.0f sightings/s", sightings / scan));
+                List<Timing> paired = w.getValue().get(pairedWatch).stream().filter(x -> x.exit() == 0).toList();
+                if (!paired.isEmpty()) {
+                    double watch = median(paired.stream().map(Timing::seconds).toList());
+                    sb.append(String.format(Locale.ROOT, "; %.2fx the watch time of the runs paired with it (%.2f s)",
+                            scan / watch, watch));
+                }
                 if (canaryTimes.containsKey("watch")) {
-                    sb.append(String.format(Locale.ROOT, "; %.2fx the watch time", scan / canaryTimes.get("watch")));
+                    sb.append(String.format(Locale.ROOT, "; %.2fx the watch workload's time", scan / canaryTimes.get("watch")));
                 }
             }
             System.out.println(sb);
