@@ -39,6 +39,20 @@ class CloudTrailScanTest {
         return CloudTrailScanStreamTest.gzip(sb.append("]}").toString());
     }
 
+    /** A decompression bomb: {@code members} gzip members of 1 MiB of zeros each (about 1 KiB each compressed). */
+    static Path bomb(Path file, int members) throws IOException {
+        ByteArrayOutputStream member = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(member)) {
+            g.write(new byte[1 << 20]);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < members; i++) {
+                member.writeTo(out);
+            }
+        }
+        return file;
+    }
+
     /** What a listener saw, in order. */
     private static final class Seen implements CloudTrailScan.Listener {
         final List<String> events = new ArrayList<>();
@@ -126,16 +140,7 @@ class CloudTrailScanTest {
     void aDecompressionBombIsCutOffAndTheFilesAfterItStillProduceTheirSightings(@TempDir Path dir) throws IOException {
         Path before = dir.resolve("a-before.json.gz");
         Files.write(before, logFile("before", 50, 5));
-        Path bomb = dir.resolve("b-bomb.json.gz");
-        ByteArrayOutputStream member = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(member)) {
-            g.write(new byte[1 << 20]);
-        }
-        try (OutputStream out = Files.newOutputStream(bomb)) {
-            for (int i = 0; i < 2048; i++) {
-                member.writeTo(out);
-            }
-        }
+        Path bomb = bomb(dir.resolve("b-bomb.json.gz"), 2048);
         Path after = dir.resolve("c-after.json.gz");
         Files.write(after, logFile("after", 50, 5));
         List<String> matches = new ArrayList<>();
@@ -173,16 +178,7 @@ class CloudTrailScanTest {
         Path plain = dir.resolve("b.json");
         Files.writeString(plain, "{\"Records\":[" + CloudTrailScanStreamTest.record("b-0", KEY, "2026-11-28T10:05:00Z")
                 + "]}\n\n   \n");
-        Path bomb = dir.resolve("c-bomb.json.gz"); // cut off long before its end: the size is still the file's
-        ByteArrayOutputStream member = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(member)) {
-            g.write(new byte[1 << 20]);
-        }
-        try (OutputStream out = Files.newOutputStream(bomb)) {
-            for (int i = 0; i < 512; i++) {
-                member.writeTo(out);
-            }
-        }
+        Path bomb = bomb(dir.resolve("c-bomb.json.gz"), 512); // cut off long before its end: its size is still the file's
         Path empty = Files.createFile(dir.resolve("d-empty.json"));
         Path missing = dir.resolve("e-missing.json.gz"); // listed, then deleted before the scan reached it
         List<CloudTrailScan.FileResult> results = new ArrayList<>();
