@@ -88,6 +88,16 @@ public final class CloudTrailScan {
         }
     }
 
+    /** What the reader hands each record it reads to: its match, if it has one, goes to {@code matches}. */
+    private Consumer<CloudTrailRecord> matching(Consumer<? super Match> matches) {
+        return rec -> {
+            Match m = matchOf(rec);
+            if (m != null) {
+                matches.accept(m);
+            }
+        };
+    }
+
     /** The match of {@code rec}: a use of a canary, else an exposure notice of one, else null. */
     private @Nullable Match matchOf(CloudTrailRecord rec) {
         CanaryKey k = index.match(rec);
@@ -234,12 +244,7 @@ public final class CloudTrailScan {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(matches, "matches");
         SourceGuard guarded = new SourceGuard(in);
-        ReadResult r = reader.read(guarded, source, index.filter(), rec -> {
-            Match m = matchOf(rec);
-            if (m != null) {
-                matches.accept(m);
-            }
-        });
+        ReadResult r = reader.read(guarded, source, index.filter(), matching(matches));
         IOException failure = guarded.failure;
         if (failure != null) {
             throw new UncheckedIOException("cannot read " + source + ": " + failure.getMessage(), failure);
@@ -256,12 +261,7 @@ public final class CloudTrailScan {
     public ReadResult scan(Path file, Consumer<? super Match> matches) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(matches, "matches");
-        return reader.read(file, index.filter(), rec -> {
-            Match m = matchOf(rec);
-            if (m != null) {
-                matches.accept(m);
-            }
-        });
+        return reader.read(file, index.filter(), matching(matches));
     }
 
     /**
@@ -273,8 +273,7 @@ public final class CloudTrailScan {
         List<Path> all = List.copyOf(files);
         long[] sizes = new long[all.size()];
         long[] total = {0};
-        Summary s = new OrderedScan<>(all, (i, f, matches) -> scanCounted(f, matches, sizes, i),
-                new OrderedScan.Delivery<Path>() {
+        OrderedScan.Delivery<Path> delivery = new OrderedScan.Delivery<>() {
             @Override
             public void match(Path f, Match m) {
                 listener.match(f, m);
@@ -285,7 +284,9 @@ public final class CloudTrailScan {
                 total[0] += sizes[i];
                 listener.file(new FileResult(f, sizes[i], r, matches));
             }
-        }, threads).run();
+        };
+        Summary s = new OrderedScan<>(all, (i, f, matches) -> scanCounted(f, matches, sizes, i), delivery, threads)
+                .run();
         return new Summary(s.files(), s.records(), s.sightings(), s.malformed(), s.bytes(), total[0], s.problems());
     }
 
@@ -310,12 +311,7 @@ public final class CloudTrailScan {
         }
         CountedInput counted = new CountedInput(in);
         try {
-            ReadResult r = reader.read(counted, f.toString(), index.filter(), rec -> {
-                Match m = matchOf(rec);
-                if (m != null) {
-                    matches.accept(m);
-                }
-            });
+            ReadResult r = reader.read(counted, f.toString(), index.filter(), matching(matches));
             sizes[i] = counted.atEnd ? counted.count : sizeOf(f);
             return r;
         } finally {
